@@ -1,0 +1,341 @@
+"""Engine, sessions, migrations, backups, the instance lock and the start-up checks.
+
+SQLite is opened with WAL, `synchronous=FULL`, foreign keys on and a generous busy timeout.
+pysqlite's own transaction handling is switched off so that every transaction starts with
+our own `BEGIN` (readers) or `BEGIN IMMEDIATE` (writers) — DDL included, so a migration that
+fails halfway leaves nothing behind (SQLAlchemy docs, "Serializable isolation / Savepoints /
+Transactional DDL" for pysqlite).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+_WRITE_OPTION = "stammkunde_write"
+
+
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        writer = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+class Database:
+    """The one handle on the store: `read()` and `write()` hand out sessions.
+
+    `with db.write() as session: …; session.commit()` — leaving the block without commit
+    rolls back. On SQLite a writer takes the write lock up front (`BEGIN IMMEDIATE`), so two
+    writers never deadlock on a lock upgrade.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.url).database
+        return Path(database) if database and database != ":memory:" else None
+
+    def read(self) -> Session:
+        return self._read()
+
+    def write(self) -> Session:
+        return self._write()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- start-up checks -------------------------------------------------------------------
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a healthy Stammkunde database, without writing to it."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StorageError(f"„{path}“ ist ein Ordner, keine Datenbankdatei.")
+    if path.stat().st_size == 0:
+        return
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise StorageError(f"Die Datenbank „{path}“ kann nicht gelesen werden: {exc}") from exc
+    if header != b"SQLite format 3\x00":
+        raise StorageError(
+            f"Die Datei „{path}“ ist keine Stammkunde-Datenbank (kein SQLite-Format). "
+            "Sie wurde nicht verändert."
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"Die Datenbank „{path}“ ist beschädigt ({exc}). Sie wurde nicht verändert; "
+            "bitte eine Sicherung zurückspielen."
+        ) from exc
+    if result != [("ok",)]:
+        detail = "; ".join(str(row[0]) for row in result[:3])
+        raise StorageError(
+            f"Die Datenbank „{path}“ ist beschädigt ({detail}). Sie wurde nicht verändert; "
+            "bitte eine Sicherung zurückspielen."
+        )
+    if tables and "alembic_version" not in tables:
+        raise StorageError(
+            f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
+            "Stammkunde öffnet sie nicht und hat sie nicht verändert."
+        )
+    if not os.access(path, os.W_OK):
+        raise StorageError(
+            f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
+            "oder eine andere Datei wählen."
+        )
+
+
+# --- migrations ------------------------------------------------------------------------
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def pending_migrations(engine: Engine) -> bool:
+    script = ScriptDirectory.from_config(_alembic_config())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = current - known
+    if unknown:
+        raise StorageError(
+            "Die Datenbank wurde mit einer neueren Stammkunde-Version bearbeitet "
+            f"(Schema {', '.join(sorted(unknown))}). Bitte Stammkunde aktualisieren."
+        )
+    return current != set(script.get_heads())
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest revision in one transaction.
+
+    Runs on its own engine with foreign keys off (SQLite cannot switch them inside a
+    transaction, and batch migrations rebuild tables); the foreign keys are checked
+    before commit instead.
+    """
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                config = _alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, "heads")
+                if engine.dialect.name == "sqlite":
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise StorageError(
+                            f"Die Migration verletzt Fremdschlüssel ({problems[:3]}); "
+                            "die Datenbank bleibt unverändert."
+                        )
+    finally:
+        engine.dispose()
+
+
+# --- backups ---------------------------------------------------------------------------
+
+
+def backup_sqlite(source: Path, destination: Path) -> Path:
+    """Copy a live SQLite database with the backup API: temp file, fsync, check, rename."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            result = dst.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if result != ("ok",):
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"Die Sicherung „{destination}“ ist fehlerhaft: {result}")
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, destination)
+    return destination
+
+
+# --- the instance lock -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    host: str
+    pid: int
+    since: str
+
+
+class InstanceLock:
+    """One running app per database file. A lock left by a crashed process is taken over."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._held = False
+
+    def acquire(self) -> None:
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self._read_owner()
+                if owner is not None and not self._is_stale(owner):
+                    raise StorageError(
+                        f"Stammkunde ist mit dieser Datenbank bereits geöffnet "
+                        f"(Rechner {owner.host}, Prozess {owner.pid}, seit {owner.since}). "
+                        "Bitte das andere Fenster verwenden."
+                    ) from None
+                log.warning("taking over stale lock %s (%s)", self.path, owner)
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(
+                    {
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        "since": datetime.now().strftime("%d.%m.%Y %H:%M"),
+                    },
+                    handle,
+                )
+            self._held = True
+            return
+        raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
+
+    def release(self) -> None:
+        if self._held:
+            self.path.unlink(missing_ok=True)
+            self._held = False
+
+    def _read_owner(self) -> LockOwner | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return LockOwner(str(data["host"]), int(data["pid"]), str(data["since"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable: a crash during writing it
+
+    @staticmethod
+    def _is_stale(owner: LockOwner) -> bool:
+        if owner.host != socket.gethostname():
+            return False  # cannot see the other machine's processes
+        return owner.pid == os.getpid() or not psutil.pid_exists(owner.pid)
+
+
+# --- opening ---------------------------------------------------------------------------
+
+
+@contextmanager
+def locked(path: Path | None) -> Iterator[None]:
+    lock = InstanceLock(path.with_name(path.name + ".lock")) if path else None
+    if lock:
+        lock.acquire()
+    try:
+        yield
+    finally:
+        if lock:
+            lock.release()
+
+
+def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
+    """Check, back up if a migration is due, migrate, and return the ready database."""
+    sqlite_path = _sqlite_file(url)
+    if sqlite_path is not None:
+        check_sqlite_file(sqlite_path)
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    probe = make_engine(url)
+    try:
+        due = pending_migrations(probe)
+    finally:
+        probe.dispose()
+    if due:
+        if sqlite_path is not None and backup_dir is not None and _has_schema(sqlite_path):
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_sqlite(sqlite_path, backup_dir / f"vor-update-{stamp}.sqlite3")
+        migrate(url)
+    return Database(url)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _has_schema(path: Path) -> bool:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+    finally:
+        conn.close()
+

@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate. Imports only sqlalchemy and the stdlib."""
+
+from app.models.base import Base
+from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.sales import Sale
+from app.models.settings import Counter, Setting
+
+__all__ = [
+    "Address",
+    "Base",
+    "ContactPerson",
+    "Counter",
+    "Customer",
+    "Interaction",
+    "Sale",
+    "Setting",
+    "Tag",
+    "customer_tags",
+]

@@ -1,0 +1,56 @@
+"""Where Stammkunde keeps its files: data dir, database, logs, backups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Stammkunde"
+DB_FILENAME = "stammkunde.sqlite3"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / DB_FILENAME
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "stammkunde.log"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    def ensure(self) -> None:
+        for directory in (self.data_dir, self.log_dir, self.backup_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve(*, data_dir: str | None, db: str | None) -> tuple[AppPaths, str]:
+    """Return the paths and the database URL for the command-line options.
+
+    `--db` takes a file path or a full SQLAlchemy URL (PostgreSQL); `--data-dir` moves
+    everything. With `--db FILE` alone, logs and backups live beside the file.
+    """
+    if db and "://" in db:
+        return AppPaths(Path(data_dir) if data_dir else default_data_dir()), db
+    if db:
+        db_path = Path(db).expanduser().resolve()
+        base = Path(data_dir) if data_dir else db_path.parent
+        return AppPaths(base), f"sqlite:///{db_path}"
+    paths = AppPaths(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+    return paths, f"sqlite:///{paths.database}"

@@ -1,0 +1,58 @@
+"""Known errors: each carries a plain German message for the user.
+
+Anything that is not a `StammkundeError` is a bug and goes to the log with its traceback.
+"""
+
+from __future__ import annotations
+
+
+class StammkundeError(Exception):
+    """An error the user can understand and act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(StammkundeError):
+    """Input that cannot be saved; `fields` maps field name → German reason."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in fields.items()))
+
+
+class NotFoundError(StammkundeError):
+    pass
+
+
+class ConflictError(StammkundeError):
+    pass
+
+
+class StorageError(StammkundeError):
+    """The database cannot be used: locked, read-only, damaged, foreign, disk full."""
+
+
+# German labels for field names in messages; features add theirs where they validate.
+FIELD_LABELS: dict[str, str] = {
+    "number": "Kundennummer",
+    "kind": "Kundenart",
+    "salutation": "Anrede",
+    "title": "Titel",
+    "first_name": "Vorname",
+    "last_name": "Nachname",
+    "company": "Firma",
+    "street": "Straße",
+    "postcode": "PLZ",
+    "city": "Ort",
+    "country": "Land",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "mobile": "Mobil",
+    "birthday": "Geburtstag",
+    "role": "Funktion",
+    "label": "Bezeichnung",
+    "subject": "Betreff",
+    "channel": "Kanal",
+}

@@ -1,0 +1,76 @@
+"""German display formats for money and dates, and parsing money typed or imported.
+
+Money is integer cents; `Decimal` with ROUND_HALF_UP only at these edges, never float.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_MONEY_CHARS = re.compile(r"[€\s\u00a0]|EUR", re.IGNORECASE)
+
+
+def format_cents(cents: int, *, symbol: bool = True) -> str:
+    """12345678 → "123.456,78 €"."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    text = f"{sign}{euros:,}".replace(",", ".") + f",{rest:02d}"
+    return f"{text} €" if symbol else text
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def parse_cents(text: str) -> int:
+    """Read "1.234,56", "1234.56", "1234,56 €", "-5" or "12" as cents.
+
+    Raises ValueError with a German reason. A single separator followed by exactly three
+    digits ("1.234") is a thousands separator, as German users write it.
+    """
+    raw = _MONEY_CHARS.sub("", text.strip())
+    if not raw:
+        raise ValueError("Betrag fehlt")
+    decimal_sep = _decimal_separator(raw)
+    thousands = {",", "."} - {decimal_sep}
+    normalized = "".join(ch for ch in raw if ch not in thousands)
+    if decimal_sep:
+        normalized = normalized.replace(decimal_sep, ".")
+    try:
+        amount = Decimal(normalized)
+    except InvalidOperation:
+        raise ValueError(f"„{text}“ ist kein Geldbetrag") from None
+    if not amount.is_finite():
+        raise ValueError(f"„{text}“ ist kein Geldbetrag")
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _decimal_separator(raw: str) -> str:
+    """Which of "," and "." is the decimal separator in `raw` ("" for none)."""
+    if "," in raw and "." in raw:
+        return "," if raw.rfind(",") > raw.rfind(".") else "."
+    for sep in (",", "."):
+        if sep in raw:
+            if raw.count(sep) > 1:
+                return ""
+            if sep == "." and len(raw.rpartition(".")[2]) == 3:
+                return ""  # "1.234" is German for one thousand two hundred thirty-four
+            return sep
+    return ""
+
+
+def parse_date(text: str) -> date:
+    """Read TT.MM.JJJJ (also T.M.JJ) or ISO YYYY-MM-DD; ValueError with a German reason."""
+    value = text.strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"„{text}“ ist kein Datum (TT.MM.JJJJ)")

@@ -1,0 +1,49 @@
+"""Settings kept in the database, so every PC on the same data sees the same ones."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import Setting
+from app.services.errors import ValidationError
+
+STAFF_KEY = "staff"
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self.db.read() as session:
+            raw = session.scalar(select(Setting.value).where(Setting.key == key))
+        return default if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any) -> None:
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self.db.write() as session:
+            setting = session.get(Setting, key)
+            if setting is None:
+                session.add(Setting(key=key, value=encoded))
+            else:
+                setting.value = encoded
+            session.commit()
+
+    def staff(self) -> list[str]:
+        """The staff members a customer can be assigned to (Betreuer) or a task to."""
+        return list(self.get(STAFF_KEY, []))
+
+    def set_staff(self, names: list[str]) -> list[str]:
+        cleaned = []
+        for name in names:
+            name = name.strip()
+            if name and name not in cleaned:
+                cleaned.append(name)
+        if any(len(n) > 128 for n in cleaned):
+            raise ValidationError({"staff": "Namen höchstens 128 Zeichen"})
+        self.set(STAFF_KEY, cleaned)
+        return cleaned

@@ -1,0 +1,61 @@
+"""Folding text for search and comparison: case, accents, umlauts, phone digits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+_UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def strip_accents(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(value: str) -> str:
+    """Lower case without accents: "Müller" → "muller", "Strauß" → "strauss"."""
+    return strip_accents(value.casefold())
+
+
+def word_variants(word: str) -> set[str]:
+    """All spellings one word can be searched by.
+
+    "Müller" → {"muller", "mueller"}; "Mueller" → {"mueller", "muller"}, so "Müller",
+    "Mueller" and "Muller" find each other whichever way the name was stored.
+    """
+    lowered = word.casefold()
+    transliterated = "".join(_UMLAUTS.get(ch, ch) for ch in lowered)
+    variants = {strip_accents(lowered), strip_accents(transliterated)}
+    for spelled, plain in _UMLAUT_SPELLINGS:
+        for variant in list(variants):
+            if spelled in variant:
+                variants.add(variant.replace(spelled, plain))
+    return variants
+
+
+def words(value: str) -> list[str]:
+    return _WORD.findall(value)
+
+
+def search_words(*values: str) -> set[str]:
+    result: set[str] = set()
+    for value in values:
+        for word in words(value):
+            result |= word_variants(word)
+    return result
+
+
+def digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def looks_like_phone_query(value: str) -> bool:
+    """A query of digits with phone punctuation (+49 30 1234-56) is searched as one number."""
+    stripped = value.strip()
+    return (
+        len(digits(stripped)) >= 3
+        and all(ch.isdigit() or ch in " +-/()." for ch in stripped)
+    )

@@ -1,0 +1,93 @@
+"""Field validation with real libraries, offline. Each check returns the normalised value
+or raises `FieldError` with a German reason; the caller collects them per field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
+_POSTCODE_RULES = {"DE": (r"\d{5}", "5 Ziffern"), "AT": (r"\d{4}", "4 Ziffern"),
+                   "CH": (r"\d{4}", "4 Ziffern")}
+
+
+class FieldError(ValueError):
+    pass
+
+
+def email(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise FieldError(f"„{value}“ ist keine gültige E-Mail-Adresse") from exc
+
+
+def phone(value: str, *, region: str = "DE") -> str:
+    """Return E.164 ("+4930123456"); national input is read for `region`."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, region if region in COUNTRIES else "DE")
+    except phonenumbers.NumberParseException as exc:
+        raise FieldError(f"„{value}“ ist keine Telefonnummer") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise FieldError(f"„{value}“ ist keine gültige Telefonnummer")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str, *, home_region: str = "DE") -> str:
+    """E.164 → "030 123456" for home numbers, "+43 1 234567" for foreign ones."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    home = phonenumbers.region_code_for_number(number) == home_region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else (
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def country(value: str) -> str:
+    code = value.strip().upper() or "DE"
+    if code not in COUNTRIES:
+        raise FieldError(f"„{value}“ ist kein Ländercode (ISO 3166, z. B. DE, AT, CH)")
+    return code
+
+
+def postcode(value: str, *, country_code: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    rule = _POSTCODE_RULES.get(country_code)
+    if rule and not re.fullmatch(rule[0], value):
+        raise FieldError(f"„{value}“ ist keine gültige PLZ für {country_code} ({rule[1]})")
+    if len(value) > 10:
+        raise FieldError(f"„{value}“ ist zu lang für eine PLZ")
+    return value
+
+
+def birthday(day: int | None, month: int | None, year: int | None, *, today: date) -> None:
+    """A birthday may lack its year; with a year it must be a real, past date."""
+    if day is None and month is None and year is None:
+        return
+    if day is None or month is None:
+        raise FieldError("Tag und Monat angeben (das Jahr ist freiwillig)")
+    try:
+        date(2000 if year is None else year, month, day)  # 2000 is a leap year: 29.02 is fine
+    except ValueError:
+        raise FieldError("kein gültiges Datum") from None
+    if year is not None:
+        if date(year, month, day) > today:
+            raise FieldError("darf nicht in der Zukunft liegen")
+        if year < 1900:
+            raise FieldError("Jahr vor 1900")

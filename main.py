@@ -1,0 +1,87 @@
+"""Stammkunde — composition root: arguments → paths → database → services → window or CLI."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from app import cli, logs
+from app.db import locked, open_database
+from app.paths import AppPaths, resolve
+from app.services.clock import SystemClock
+from app.services.container import Services
+from app.services.errors import StammkundeError
+
+log = logging.getLogger("stammkunde")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stammkunde",
+        description="Stammkunde – Kundenverwaltung für Handwerksbetriebe. Ohne Befehl öffnet "
+        "sich das Fenster; die Befehle laufen ohne Fenster.",
+    )
+    parser.add_argument("--db", help="Datenbankdatei oder postgresql+psycopg://…-Adresse")
+    parser.add_argument("--data-dir", help="Datenordner (Datenbank, Protokolle, Sicherungen)")
+    parser.add_argument("--demo", action="store_true",
+                        help="mit einer Wegwerf-Datenbank voller Demodaten starten")
+    subparsers = parser.add_subparsers(dest="command", metavar="BEFEHL")
+    cli.add_commands(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.demo:
+        args.data_dir = tempfile.mkdtemp(prefix="stammkunde-demo-")
+        args.db = None
+    paths, url = resolve(data_dir=args.data_dir, db=args.db)
+    if args.command:
+        return run_command(args, paths, url)
+    return run_gui(args, paths, url)
+
+
+def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
+    try:
+        paths.ensure()
+        logs.setup(paths.log_file)
+        services = Services.build(open_database(url, backup_dir=paths.backup_dir),
+                                  SystemClock())
+        try:
+            return int(args.handler(services, args))
+        finally:
+            services.db.dispose()
+    except (StammkundeError, cli.UsageError) as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print(f"Unerwarteter Fehler; Details im Protokoll: {paths.log_file}", file=sys.stderr)
+        return 1
+
+
+def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print(
+            "Kein Bildschirm gefunden (DISPLAY ist nicht gesetzt).\n"
+            "Stammkunde braucht eine grafische Oberfläche. Auf einem Server ohne Bildschirm:\n"
+            "  xvfb-run -a make run      (virtueller Bildschirm, Paket xvfb)\n"
+            "Die Befehle ohne Fenster zeigt:  python main.py --help",
+            file=sys.stderr,
+        )
+        return 1
+    from app.ui.application import run
+
+    return run(paths=paths, url=url, demo=args.demo, lock=locked)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
