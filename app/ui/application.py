@@ -1,0 +1,69 @@
+"""Starting the window: Qt application, lock, checks, migration, services, main window."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import logs
+from app.paths import AppPaths
+from app.services.clock import SystemClock
+from app.services.container import Services
+from app.services.demo import fill
+from app.services.errors import StammkundeError
+from app.ui.context import AppContext, ChangeBus
+from app.ui.errors import install_excepthook
+from app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+DEMO_CUSTOMERS = 300
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Stammkunde")
+    app.setOrganizationName("Stammkunde")
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    translator = QTranslator(app)
+    if translator.load(QLocale(), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)  # German "Abbrechen", "Ja", … in Qt's dialogs
+    return app
+
+
+def run(*, paths: AppPaths, url: str, demo: bool,
+        lock: Callable[[Path | None], AbstractContextManager[None]]) -> int:
+    from app.db import open_database
+    from app.ui.main_window import MainWindow
+
+    paths.ensure()
+    logs.setup(paths.log_file)
+    app = create_application()
+    install_excepthook(paths.log_file)
+    db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    try:
+        with lock(db_file):
+            services = Services.build(open_database(url, backup_dir=paths.backup_dir),
+                                      SystemClock())
+            if demo:
+                fill(services.db, services.clock, customers=DEMO_CUSTOMERS, seed=7)
+            context = AppContext(
+                services=services, tasks=TaskRunner(), bus=ChangeBus(),
+                user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
+            window = MainWindow(context)
+            window.show()
+            code = app.exec()
+            context.tasks.wait()
+            services.db.dispose()
+            return code
+    except StammkundeError as error:
+        QMessageBox.critical(None, "Stammkunde", error.message)
+        return 2

@@ -1,0 +1,34 @@
+"""What every page and dialog of the window shares: services, the task runner, the change bus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.services.changes import Changes
+from app.services.container import Services
+from app.ui.tasks import TaskRunner
+
+
+class ChangeBus(QObject):
+    """One app-wide signal: changed(Changes). Every view decides itself whether to refresh."""
+
+    changed = Signal(object)
+
+    def publish(self, changes: Changes) -> None:
+        self.changed.emit(changes)
+
+
+@dataclass
+class AppContext:
+    services: Services
+    tasks: TaskRunner
+    bus: ChangeBus
+    user: str
+    data_dir: Path
+    log_file: Path
+    # Set by the main window: open a customer's view from anywhere (dashboard, Heute, …).
+    open_customer: Callable[[int], None] = field(default=lambda _customer_id: None)
