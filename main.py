@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 import tempfile
-from pathlib import Path
 
 from app import cli, logs
 from app.db import locked, open_database

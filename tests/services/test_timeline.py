@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.errors import ValidationError
-from app.services.clock import FixedClock
 
 
 def test_timeline_is_newest_first_with_author(services: Services, clock: FixedClock) -> None:
