@@ -7,6 +7,9 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from app import cli, logs
 from app.db import locked, open_database
@@ -45,16 +48,24 @@ def main(argv: list[str] | None = None) -> int:
     return run_gui(args, paths, url)
 
 
+@contextmanager
+def opened(url: str, paths: AppPaths, *, lock: bool) -> Iterator[Services]:
+    """Lock (the window only), check, back up, migrate, and hand out the services."""
+    db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    with locked(db_file if lock else None):
+        db = open_database(url, backup_dir=paths.backup_dir)
+        try:
+            yield Services.build(db, SystemClock())
+        finally:
+            db.dispose()
+
+
 def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
     try:
         paths.ensure()
         logs.setup(paths.log_file)
-        services = Services.build(open_database(url, backup_dir=paths.backup_dir),
-                                  SystemClock())
-        try:
+        with opened(url, paths, lock=False) as services:
             return int(args.handler(services, args))
-        finally:
-            services.db.dispose()
     except (StammkundeError, cli.UsageError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +90,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         return 1
     from app.ui.application import run
 
-    return run(paths=paths, url=url, demo=args.demo, lock=locked)
+    return run(paths=paths, demo=args.demo, open_services=lambda: opened(url, paths, lock=True))
 
 
 if __name__ == "__main__":

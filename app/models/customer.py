@@ -29,21 +29,28 @@ class Customer(Base):
     last_name: Mapped[str] = mapped_column(String(128), default="")
     company: Mapped[str] = mapped_column(String(200), default="")
     street: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(16), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="", index=True)
     city: Mapped[str] = mapped_column(String(128), default="")
     country: Mapped[str] = mapped_column(String(2), default="DE")
-    email: Mapped[str] = mapped_column(String(254), default="")
-    phone: Mapped[str] = mapped_column(String(32), default="")  # E.164
-    mobile: Mapped[str] = mapped_column(String(32), default="")  # E.164
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(32), default="", index=True)  # E.164
+    mobile: Mapped[str] = mapped_column(String(32), default="", index=True)  # E.164
     birth_day: Mapped[int | None] = mapped_column(Integer)
     birth_month: Mapped[int | None] = mapped_column(Integer)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
-    owner: Mapped[str] = mapped_column(String(128), default="")  # Betreuer
+    owner: Mapped[str] = mapped_column(String(128), default="", index=True)  # Betreuer
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by the classification service (effective class, RFM segment, churn flag), read by
+    # letters, loyalty and reminders.
+    abc_class: Mapped[str | None] = mapped_column(String(1), index=True)
+    rfm_segment: Mapped[str | None] = mapped_column(String(32))
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Werbewiderspruch (Art. 21 DSGVO): set once, blocks all advertising from then on.
+    advertising_objection_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived columns kept by the customer service: display/sort name and folded search text.
     sort_name: Mapped[str] = mapped_column(String(400), default="", index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")

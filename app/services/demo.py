@@ -206,7 +206,7 @@ def _customer(rnd: random.Random, number: int, today: object) -> Customer:
         birth_month=rnd.randint(1, 12) if has_birthday else None,
         birth_year=year if has_birthday else None,
         notes=rnd.choice(NOTES), owner=rnd.choice(STAFF + ("",)),
-        archived_at=None, anonymized_at=None,
+        archived_at=None, anonymized_at=None, at_risk=False,
     )
     customer.contacts = []
     return customer

@@ -7,14 +7,12 @@ import logging
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logs
 from app.paths import AppPaths
-from app.services.clock import SystemClock
 from app.services.container import Services
 from app.services.demo import fill
 from app.services.errors import StammkundeError
@@ -39,20 +37,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(*, paths: AppPaths, url: str, demo: bool,
-        lock: Callable[[Path | None], AbstractContextManager[None]]) -> int:
-    from app.db import open_database
+def run(*, paths: AppPaths, demo: bool,
+        open_services: Callable[[], AbstractContextManager[Services]]) -> int:
     from app.ui.main_window import MainWindow
 
     paths.ensure()
     logs.setup(paths.log_file)
     app = create_application()
     install_excepthook(paths.log_file)
-    db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     try:
-        with lock(db_file):
-            services = Services.build(open_database(url, backup_dir=paths.backup_dir),
-                                      SystemClock())
+        with open_services() as services:
             if demo:
                 fill(services.db, services.clock, customers=DEMO_CUSTOMERS, seed=7)
             context = AppContext(
@@ -62,7 +56,6 @@ def run(*, paths: AppPaths, url: str, demo: bool,
             window.show()
             code = app.exec()
             context.tasks.wait()
-            services.db.dispose()
             return code
     except StammkundeError as error:
         QMessageBox.critical(None, "Stammkunde", error.message)

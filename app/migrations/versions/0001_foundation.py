@@ -50,6 +50,10 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('archived_at', sa.DateTime(), nullable=True),
     sa.Column('anonymized_at', sa.DateTime(), nullable=True),
+    sa.Column('abc_class', sa.String(length=1), nullable=True),
+    sa.Column('rfm_segment', sa.String(length=32), nullable=True),
+    sa.Column('at_risk', sa.Boolean(), nullable=False),
+    sa.Column('advertising_objection_at', sa.DateTime(), nullable=True),
     sa.Column('sort_name', sa.String(length=400), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customers')),
@@ -58,6 +62,12 @@ def upgrade() -> None:
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_archived_at'), ['archived_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_sort_name'), ['sort_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_abc_class'), ['abc_class'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_postcode'), ['postcode'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_phone'), ['phone'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_mobile'), ['mobile'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customers_owner'), ['owner'], unique=False)
 
     op.create_table('settings',
     sa.Column('key', sa.String(length=128), nullable=False),
@@ -187,6 +197,8 @@ def downgrade() -> None:
     op.drop_table('tags')
     op.drop_table('settings')
     with op.batch_alter_table('customers', schema=None) as batch_op:
+        for name in ('owner', 'mobile', 'phone', 'email', 'postcode', 'abc_class'):
+            batch_op.drop_index(batch_op.f(f'ix_customers_{name}'))
         batch_op.drop_index(batch_op.f('ix_customers_sort_name'))
         batch_op.drop_index(batch_op.f('ix_customers_archived_at'))
 
