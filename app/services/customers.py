@@ -88,6 +88,7 @@ def _row(customer: Customer) -> CustomerRow:
         email=customer.email,
         owner=customer.owner,
         archived=customer.archived_at is not None,
+        abc_class=customer.abc_class,
     )
 
 
@@ -531,6 +532,8 @@ class CustomerService:
             query = query.where(Customer.archived_at.is_not(None))
         if flt.owner:
             query = query.where(Customer.owner == flt.owner)
+        if flt.abc_class:
+            query = query.where(Customer.abc_class == flt.abc_class)
         if flt.tag:
             query = query.where(Customer.id.in_(
                 select(customer_tags.c.customer_id).join(Tag).where(Tag.name == flt.tag)))

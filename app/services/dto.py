@@ -111,6 +111,7 @@ class CustomerRow:
     email: str
     owner: str
     archived: bool
+    abc_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ class CustomerFilter:
     tag: str | None = None
     owner: str | None = None
     status: str = "active"  # active | archived | all
+    abc_class: str | None = None  # "A" | "B" | "C"
 
 
-SORT_KEYS = ("number", "name", "company", "street", "postcode", "city", "phone", "email", "owner")
+SORT_KEYS = ("number", "name", "company", "street", "postcode", "city", "phone", "email", "owner",
+             "abc_class")

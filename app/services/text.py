@@ -10,8 +10,13 @@ _UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# Letters Unicode does not decompose into base letter + accent.
+_UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                                 "ı": "i", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe"})
+
+
 def strip_accents(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value)
+    decomposed = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -151,6 +151,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_sales_customer_date', ['customer_id', 'sale_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_sale_date'), ['sale_date'], unique=False)
 
+    op.create_table('class_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('abc_class', sa.String(length=1), nullable=False),
+    sa.Column('previous_class', sa.String(length=1), nullable=True),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_class_assignments_customer_id_customers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_class_assignments'))
+    )
+    with op.batch_alter_table('class_assignments', schema=None) as batch_op:
+        batch_op.create_index('ix_class_assignments_customer_as_of', ['customer_id', 'as_of'], unique=False)
+
     if op.get_bind().dialect.name == "sqlite":
         for statement in FTS_STATEMENTS:
             op.execute(statement)
@@ -179,6 +195,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sales_sale_date'))
         batch_op.drop_index('ix_sales_customer_date')
 
+    op.drop_table('class_assignments')
     op.drop_table('sales')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interactions_occurred_at'))

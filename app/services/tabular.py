@@ -1,0 +1,160 @@
+"""Reading tables users bring along: CSV as German Excel writes it, and .xlsx.
+
+Encodings are tried strictly (UTF-8 with or without BOM, then cp1252) instead of guessed;
+the delimiter (`;`, `,` or TAB) is sniffed from the file; every row keeps the line of the
+file it came from, so a rejected row can be named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from app.services.errors import ValidationError
+
+DELIMITERS = ";,\t"
+_MAX_FIELD = 16 * 1024 * 1024
+_HEADER_NOISE = re.compile(r"[\s._\-/()#:]+")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # 1-based line in the file (CSV) or row number in the sheet (XLSX)
+    values: tuple[str, ...]
+
+    def get(self, index: int | None) -> str:
+        if index is None or index >= len(self.values):
+            return ""
+        return self.values[index].strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    encoding: str | None = None  # None for .xlsx
+    delimiter: str | None = None
+
+
+def read_table(path: Path) -> Table:
+    """Read a .csv/.txt or .xlsx file; a file that cannot be read raises ValidationError."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Return (text, encoding): UTF-8 with BOM, strict UTF-8, then cp1252 — never a guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding, errors="strict"), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": f"„{path.name}“: Zeichenkodierung nicht erkannt "
+                                   "(erwartet UTF-8 oder Windows-1252)"})
+
+
+def sniff_delimiter(text: str) -> str:
+    first_lines = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(first_lines, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return max(DELIMITERS, key=header.count)
+
+
+def _read_csv(path: Path) -> Table:
+    text, encoding = decode(path.read_bytes(), path)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ValidationError({"file": f"„{path.name}“, Zeile {line}: enthält Nullzeichen – "
+                                       "ist das wirklich eine CSV-Datei?"})
+    delimiter = sniff_delimiter(text)
+    csv.field_size_limit(_MAX_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: tuple[str, ...] | None = None
+    rows: list[Row] = []
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not any(value.strip() for value in record):
+                continue
+            if header is None:
+                header = tuple(value.strip() for value in record)
+            else:
+                rows.append(Row(line, tuple(record)))
+    except csv.Error as exc:
+        raise ValidationError({"file": f"„{path.name}“, Zeile {start}: {exc}"}) from exc
+    if header is None:
+        raise ValidationError({"file": f"„{path.name}“ ist leer"})
+    return Table(path, header, tuple(rows), encoding, delimiter)
+
+
+def _read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ValidationError({"file": f"„{path.name}“ ist keine lesbare Excel-Datei "
+                                       f"({type(exc).__name__})"}) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        header: tuple[str, ...] | None = None
+        rows: list[Row] = []
+        for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = tuple(_cell_text(value) for value in record)
+            if not any(v.strip() for v in values):
+                continue
+            if header is None:
+                header = tuple(v.strip() for v in values)
+            else:
+                rows.append(Row(number, values))
+    finally:
+        workbook.close()
+    if header is None:
+        raise ValidationError({"file": f"„{path.name}“ ist leer"})
+    return Table(path, header, tuple(rows))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else (
+            value.isoformat(sep=" "))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def normalize_header(name: str) -> str:
+    """"Kunden-Nr." → "kundennr", "E-Mail" → "email": how headers are compared."""
+    return _HEADER_NOISE.sub("", name.casefold())
+
+
+def match_columns(header: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+                  ) -> dict[str, int]:
+    """Map field names to column indexes by known header spellings (German and English)."""
+    normalized = [normalize_header(h) for h in header]
+    found: dict[str, int] = {}
+    for field, names in aliases.items():
+        for name in names:
+            key = normalize_header(name)
+            if key in normalized and normalized.index(key) not in found.values():
+                found[field] = normalized.index(key)
+                break
+    return found
