@@ -245,7 +245,9 @@ class CustomerService:
         """The ordered ids of the list for a filter; filtering and sorting happen in SQL."""
         query = self._filtered(select(Customer.id), flt or CustomerFilter())
         with self.db.read() as session:
-            return list(session.scalars(self._ordered(query, sort, descending)))
+            # Core rows, not ORM: 100,000 ids in a fraction of the time.
+            return list(session.connection().execute(
+                self._ordered(query, sort, descending)).scalars())
 
     def rows(self, ids: Sequence[int]) -> list[CustomerRow]:
         """The list rows for some ids, in the order given."""
