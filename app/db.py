@@ -39,12 +39,12 @@ BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "stammkunde_write"
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -56,10 +56,36 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+# What the database driver says → what the user is told (StorageError, a known error).
+_STORAGE_MESSAGES = (
+    ("database is locked",
+     "Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
+     "Moment noch einmal versuchen; es wurde nichts gespeichert."),
+    ("disk is full",
+     "Der Datenträger ist voll. Es wurde nichts gespeichert; bitte Platz schaffen."),
+    ("readonly database",
+     "Die Datenbank ist schreibgeschützt. Es wurde nichts gespeichert."),
+    ("disk i/o error",
+     "Lese-/Schreibfehler des Datenträgers. Es wurde nichts gespeichert; bitte den "
+     "Datenträger prüfen und eine Sicherung bereithalten."),
+)
+
+
+def _install_error_translation(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> None:
+        detail = str(context.original_exception).lower()
+        for needle, message in _STORAGE_MESSAGES:
+            if needle in detail:
+                raise StorageError(message) from context.sqlalchemy_exception
+
+
+def make_engine(url: str, *, foreign_keys: bool = True,
+                busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys, busy_timeout_ms=busy_timeout_ms)
+    _install_error_translation(engine)
     return engine
 
 
@@ -71,9 +97,9 @@ class Database:
     writers never deadlock on a lock upgrade.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False

@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from app.db import (
     migrate,
     open_database,
 )
+from app.services.clock import LOCAL_ZONE, FixedClock
+from app.services.container import Services
+from app.services.dto import CustomerInput
 from app.services.errors import StorageError
 
 ROOT = Path(__file__).parent.parent
@@ -201,12 +205,8 @@ def test_a_stale_lock_of_a_crashed_process_is_taken_over(tmp_path: Path) -> None
 
 
 def test_backup_copies_a_live_database_and_checks_it(
-    services: object, db_path: Path, tmp_path: Path
+    services: Services, db_path: Path, tmp_path: Path
 ) -> None:
-    from app.services.container import Services
-    from app.services.dto import CustomerInput
-
-    assert isinstance(services, Services)
     services.customers.create(CustomerInput(last_name="Gesichert"))
     target = backup_sqlite(db_path, tmp_path / "backups" / "b.sqlite3")
     conn = sqlite3.connect(target)
@@ -215,3 +215,20 @@ def test_backup_copies_a_live_database_and_checks_it(
     finally:
         conn.close()
     assert not list((tmp_path / "backups").glob("*.partial"))
+
+
+def test_a_write_blocked_by_another_process_becomes_a_plain_message(
+    db: Database, db_path: Path
+) -> None:
+    impatient = Database(f"sqlite:///{db_path}", busy_timeout_ms=50)
+    services = Services.build(impatient, FixedClock(datetime(2026, 3, 15, tzinfo=LOCAL_ZONE)))
+    blocker = sqlite3.connect(db_path)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StorageError, match="gesperrt"):
+            services.customers.create(CustomerInput(last_name="Wartet"))
+    finally:
+        blocker.rollback()
+        blocker.close()
+        impatient.dispose()
+    assert services.customers.count() == 0
