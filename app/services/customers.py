@@ -53,7 +53,7 @@ def _sort_name(customer: Customer) -> str:
 def _phone_words(e164: str) -> set[str]:
     if not e164:
         return set()
-    national = digits(validation.display_phone(e164))
+    national = validation.national_digits(e164)
     return {digits(e164), national, national.lstrip("0")}
 
 

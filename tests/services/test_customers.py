@@ -11,6 +11,7 @@ from app.services.dto import (
     CustomerInput,
 )
 from app.services.errors import NotFoundError, ValidationError
+from app.services.validation import national_digits
 
 ANNA = CustomerInput(salutation="Frau", title="Dr.", first_name="Anna", last_name="Müller",
                      street="Hauptstraße 5", postcode="01067", city="Dresden",
@@ -203,3 +204,11 @@ def test_merge_moves_contacts_history_sales_and_tags_to_the_survivor(
     assert "Anruf" in subjects
     with pytest.raises(NotFoundError):
         services.customers.get(gone.id)
+
+
+@pytest.mark.parametrize(("e164", "national"), [("+4930123456", "030123456"),
+                                                ("+4315123456", "015123456"),
+                                                ("+41441234567", "0441234567"),
+                                                ("+33123456789", "0123456789")])
+def test_national_digits_are_what_people_dial_at_home(e164: str, national: str) -> None:
+    assert national_digits(e164) == national
