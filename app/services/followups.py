@@ -216,11 +216,13 @@ class FollowUpService:
         with self.db.read() as session:
             return [_dto(row, customer) for row, customer in session.execute(query)]
 
-    def pending(self) -> list[FollowUpDTO]:
+    def pending(self, *, assignee: str | None = None) -> list[FollowUpDTO]:
         """Every pending follow-up of active customers, by due date (for the calendar)."""
         query = (self._joined()
                  .where(FollowUp.status.in_(PENDING), Customer.archived_at.is_(None))
                  .order_by(FollowUp.due_date, FollowUp.due_time, FollowUp.id))
+        if assignee:
+            query = query.where(FollowUp.assignee == assignee)
         with self.db.read() as session:
             return [_dto(row, customer) for row, customer in session.execute(query)]
 

@@ -303,12 +303,14 @@ class RuleService:
             raise ValidationError({"as_of": f"{format_date(as_of)} liegt in der Zukunft"})
         self.ensure_defaults()
         with self.db.read() as session:
-            starts = [(r.last_processed or as_of - timedelta(days=1)) + timedelta(days=1)
-                      for r in session.scalars(select(Rule).where(Rule.enabled.is_(True)))]
+            enabled = [r for r in session.scalars(
+                select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id)) if r.kind in KINDS]
+        starts = [(r.last_processed or as_of - timedelta(days=1)) + timedelta(days=1)
+                  for r in enabled]
         first = max(min(starts, default=as_of + timedelta(days=1)),
                     as_of - timedelta(days=MAX_CATCH_UP_DAYS - 1))
         days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
-        per_rule: dict[str, RuleCount] = {}
+        per_rule = {rule.name: RuleCount() for rule in enabled}
         created: list[CreatedFollowUp] = []
         for done, day in enumerate(days):
             progress.checkpoint()
