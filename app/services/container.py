@@ -10,6 +10,7 @@ from app.services.customers import CustomerService
 from app.services.followups import FollowUpService
 from app.services.rules import RuleService
 from app.services.settings import SettingsService
+from app.services.today import TodayService
 from app.services.timeline import TimelineService
 
 
@@ -24,6 +25,7 @@ class Services:
     settings: SettingsService
     followups: FollowUpService
     rules: RuleService
+    today: TodayService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -35,4 +37,5 @@ class Services:
             settings=SettingsService(db),
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),
+            today=TodayService(db, clock),
         )
