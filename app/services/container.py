@@ -10,8 +10,8 @@ from app.services.customers import CustomerService
 from app.services.followups import FollowUpService
 from app.services.rules import RuleService
 from app.services.settings import SettingsService
-from app.services.today import TodayService
 from app.services.timeline import TimelineService
+from app.services.today import TodayService
 
 
 @dataclass
