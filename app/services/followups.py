@@ -197,10 +197,14 @@ class FollowUpService:
         query = self._joined().where(FollowUp.customer_id == customer_id)
         if not include_done:
             query = query.where(FollowUp.status.in_(PENDING))
-        query = query.order_by(FollowUp.status == "done", FollowUp.due_date.desc()
-                               if include_done else FollowUp.due_date, FollowUp.id)
         with self.db.read() as session:
-            return [_dto(row, customer) for row, customer in session.execute(query)]
+            items = [_dto(row, customer) for row, customer in session.execute(query)]
+        # pending ones soonest first, then the done ones newest first (a customer's few)
+        pending = sorted((i for i in items if i.status != "done"),
+                         key=lambda i: (i.due_date, i.due_time is not None, i.due_time, i.id))
+        done = sorted((i for i in items if i.status == "done"),
+                      key=lambda i: (i.due_date, i.id), reverse=True)
+        return pending + done
 
     def due(self, *, until: date | None = None, assignee: str | None = None
             ) -> list[FollowUpDTO]:
