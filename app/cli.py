@@ -7,10 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from app.services.container import Services
 from app.services.demo import fill
+from app.services.formatting import format_date, parse_date
+from app.services.ics_export import write_ics
 
 Handler = Callable[[Services, argparse.Namespace], int]
 
@@ -27,6 +30,18 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     search.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     search.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     search.set_defaults(handler=cmd_search)
+
+    run_due = subparsers.add_parser(
+        "run-due", help="Regeln und Wiedervorlagen bis heute nachholen (für die Aufgabenplanung)")
+    run_due.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (Standard: heute)")
+    run_due.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    run_due.set_defaults(handler=cmd_run_due)
+
+    export_ics = subparsers.add_parser(
+        "export-ics", help="offene Wiedervorlagen als Kalenderdatei (.ics) exportieren")
+    export_ics.add_argument("file", help="Zieldatei, z. B. wiedervorlagen.ics")
+    export_ics.add_argument("--assignee", help="nur Wiedervorlagen dieser Person")
+    export_ics.set_defaults(handler=cmd_export_ics)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -48,6 +63,51 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         print(f"{row.number}  {row.name:<30.30}  {row.company:<30.30}  {row.postcode} {row.city}")
     if not rows:
         print("Keine Treffer.")
+    return 0
+
+
+# --- follow-ups and rules ------------------------------------------------------------
+
+
+def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = parse_date(args.as_of)
+        except ValueError as exc:
+            raise_usage(f"--as-of: {exc}")
+    result = services.rules.run_due(as_of=as_of)
+    if args.json:
+        print_json({
+            "as_of": result.as_of.isoformat(),
+            "days": [day.isoformat() for day in result.days],
+            "rules": {name: asdict(count) for name, count in result.per_rule.items()},
+            "followups_created": [asdict(item) for item in result.followups],
+            "followups_created_count": len(result.followups),
+            "due_followups": result.due_followups,
+        })
+        return 0
+    if result.days:
+        print(f"Verarbeitete Tage: {format_date(result.days[0])} bis "
+              f"{format_date(result.days[-1])} ({len(result.days)})")
+    else:
+        print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
+    for name, count in result.per_rule.items():
+        print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
+              f"{count.letters} Briefe vorgemerkt")
+    for item in result.followups:
+        print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
+    if not result.followups:
+        print("Keine neuen Wiedervorlagen.")
+    print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
+    return 0
+
+
+def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    count = write_ics(target, services.followups.pending(assignee=args.assignee),
+                      now=services.clock.now())
+    print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
     return 0
 
 

@@ -3,17 +3,31 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.followup import (
+    CallListDismissal,
+    FollowUp,
+    LetterQueueEntry,
+    MaintenanceObject,
+    Rule,
+    RuleFiring,
+)
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
 
 __all__ = [
     "Address",
     "Base",
+    "CallListDismissal",
     "ClassAssignment",
     "ContactPerson",
     "Counter",
     "Customer",
+    "FollowUp",
     "Interaction",
+    "LetterQueueEntry",
+    "MaintenanceObject",
+    "Rule",
+    "RuleFiring",
     "Sale",
     "Setting",
     "Tag",

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from app.db import Database
 from app.services.clock import Clock
 from app.services.customers import CustomerService
+from app.services.followups import FollowUpService
+from app.services.rules import RuleService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
+from app.services.today import TodayService
 
 
 @dataclass
@@ -20,6 +23,9 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    followups: FollowUpService
+    rules: RuleService
+    today: TodayService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -29,4 +35,7 @@ class Services:
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
+            followups=FollowUpService(db, clock),
+            rules=RuleService(db, clock),
+            today=TodayService(db, clock),
         )

@@ -18,6 +18,7 @@ from app.services.demo import fill
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
+from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,9 @@ def run(*, paths: AppPaths, demo: bool,
                 user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
             window = MainWindow(context)
             window.show()
+            scheduler = start_scheduler(context, window)
             code = app.exec()
+            scheduler.shutdown()
             context.tasks.wait()
             return code
     except StammkundeError as error:

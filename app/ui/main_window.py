@@ -50,11 +50,26 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _today_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.today_page import TodayPage
+
+    return TodayPage(context, parent)
+
+
+def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.customer_followups import CustomerFollowUpsTab
+
+    return CustomerFollowUpsTab(context, customer_id, parent)
+
+
 PAGES: list[PageSpec] = [
+    PageSpec("today", lambda: tr("Heute"), _today_page),
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("followups", lambda: tr("Wiedervorlagen"), _followups_tab),
+]
 
 
 class MainWindow(QMainWindow):
