@@ -3,19 +3,36 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.loyalty import (
+    BonusCard,
+    CustomerDiscount,
+    LoyaltyAccount,
+    LoyaltyProgram,
+    LoyaltyReward,
+    PointsEntry,
+)
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
+from app.models.voucher import Voucher, VoucherEntry
 
 __all__ = [
     "Address",
     "Base",
+    "BonusCard",
     "ClassAssignment",
     "ContactPerson",
     "Counter",
     "Customer",
+    "CustomerDiscount",
     "Interaction",
+    "LoyaltyAccount",
+    "LoyaltyProgram",
+    "LoyaltyReward",
+    "PointsEntry",
     "Sale",
     "Setting",
     "Tag",
+    "Voucher",
+    "VoucherEntry",
     "customer_tags",
 ]
