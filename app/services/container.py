@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from app.db import Database
 from app.services.clock import Clock
 from app.services.customers import CustomerService
+from app.services.loyalty import LoyaltyService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
+from app.services.vouchers import VoucherService
 
 
 @dataclass
@@ -20,13 +22,19 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    vouchers: VoucherService
+    loyalty: LoyaltyService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        settings = SettingsService(db)
+        vouchers = VoucherService(db, clock)
         return cls(
             db=db,
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
-            settings=SettingsService(db),
+            settings=settings,
+            vouchers=vouchers,
+            loyalty=LoyaltyService(db, clock, vouchers, settings),
         )
