@@ -162,7 +162,7 @@ class Discount:
         return f"{Decimal(self.rate_bp) / 100:g} %".replace(".", ",")
 
 
-def points_for_sale(program: LoyaltyProgram | ProgramDTO, amount_cents: int,
+def points_for_sale(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_cents: int,
                     description: str) -> int:
     """Points or stamps one sale earns under a program's rules (0: none)."""
     if amount_cents <= 0 or amount_cents < program.min_purchase_cents:
