@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.services import card_numbers, timeline
 from app.services.clock import Clock
-from app.services.errors import ConflictError, NotFoundError, ValidationError
+from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
@@ -39,6 +39,11 @@ ROUNDING = {"down": "abrunden", "half_up": "kaufmännisch runden"}
 ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall",
                 "correction": "Korrektur"}
 DISCOUNT_KEY = "loyalty_discount_rates"  # {"A": 500, "B": 200, "C": 0} in basis points
+FIELD_LABELS.update({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund",
+                     "rounding": "Rundung", "points_per_euro": "Punkte je Euro",
+                     "stamps_required": "Stempel", "min_purchase": "Mindestumsatz",
+                     "expiry_years": "Verfall", "discount": "Stammkundenrabatt",
+                     "cost": "Preis", "voucher_value": "Gutscheinwert"})
 
 
 @dataclass(frozen=True)

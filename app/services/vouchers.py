@@ -22,7 +22,7 @@ from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
 from app.services import timeline, voucher_codes
 from app.services.clock import Clock
-from app.services.errors import ConflictError, NotFoundError, ValidationError
+from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
 
@@ -32,6 +32,10 @@ STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelauf
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",
                 "expire": "Verfallen"}
 MAX_VALUE_CENTS = 100_000_00
+FIELD_LABELS.update({"code": "Gutscheincode", "amount": "Betrag", "value": "Wert",
+                     "percent": "Prozent", "service_text": "Leistung", "purpose": "Zweck",
+                     "vat_rate": "USt-Satz", "valid_until": "Gültig bis", "customer": "Kunde",
+                     "campaign": "Aktion", "count": "Anzahl", "key": "Buchungsschlüssel"})
 
 
 def default_valid_until(issued_on: date) -> date:
