@@ -133,7 +133,7 @@ def test_an_up_to_date_database_is_not_backed_up_again(tmp_path: Path) -> None:
 def test_a_database_from_a_newer_version_is_refused(db_path: Path, db: Database) -> None:
     db.dispose()
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    conn.execute("INSERT INTO alembic_version VALUES ('ffff')")
     conn.commit()
     conn.close()
     with pytest.raises(StorageError, match="neueren Stammkunde-Version"):

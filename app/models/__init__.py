@@ -11,25 +11,42 @@ from app.models.followup import (
     Rule,
     RuleFiring,
 )
+from app.models.loyalty import (
+    BonusCard,
+    CustomerDiscount,
+    LoyaltyAccount,
+    LoyaltyProgram,
+    LoyaltyReward,
+    PointsEntry,
+)
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
+from app.models.voucher import Voucher, VoucherEntry
 
 __all__ = [
     "Address",
     "Base",
+    "BonusCard",
     "CallListDismissal",
     "ClassAssignment",
     "ContactPerson",
     "Counter",
     "Customer",
+    "CustomerDiscount",
     "FollowUp",
     "Interaction",
     "LetterQueueEntry",
+    "LoyaltyAccount",
+    "LoyaltyProgram",
+    "LoyaltyReward",
     "MaintenanceObject",
+    "PointsEntry",
     "Rule",
     "RuleFiring",
     "Sale",
     "Setting",
     "Tag",
+    "Voucher",
+    "VoucherEntry",
     "customer_tags",
 ]
