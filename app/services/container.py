@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.clock import Clock
+from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
@@ -20,6 +21,7 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    company: CompanyProfileService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -28,5 +30,6 @@ class Services:
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
-            settings=SettingsService(db),
+            settings=(settings := SettingsService(db)),
+            company=CompanyProfileService(settings),
         )
