@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from app.services.container import Services
@@ -28,6 +29,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     search.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     search.set_defaults(handler=cmd_search)
 
+    letter = subparsers.add_parser("letter", help="Einen Brief an einen Kunden als PDF schreiben")
+    letter.add_argument("--template", required=True, help="Name der Briefvorlage")
+    letter.add_argument("--customer", required=True, help="Kundennummer, z. B. K-000123")
+    letter.add_argument("--out", required=True, help="PDF-Datei")
+    letter.add_argument("--form", choices=("A", "B"), help="DIN-5008-Form (Vorgabe: Einstellung)")
+    letter.add_argument("--by", default="", help="Name für „Ihr Kontakt“ und die Kontakthistorie")
+    letter.set_defaults(handler=cmd_letter)
+
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     if args.customers < 1:
@@ -48,6 +57,19 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         print(f"{row.number}  {row.name:<30.30}  {row.company:<30.30}  {row.postcode} {row.city}")
     if not rows:
         print("Keine Treffer.")
+    return 0
+
+
+# --- letters ---------------------------------------------------------------------------
+
+
+def cmd_letter(services: Services, args: argparse.Namespace) -> int:
+    template = services.letters.by_name(args.template)
+    out = Path(args.out)
+    pages = services.letters.write_letter(template.id, customer_number=args.customer, out=out,
+                                          by=args.by, form=args.form)
+    print(f"Brief „{template.name}“ an {args.customer} gespeichert: {out} "
+          f"({pages} {'Seite' if pages == 1 else 'Seiten'}).")
     return 0
 
 

@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.letter import LetterTemplate, Mailing, MailingRecipient
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
 
@@ -14,6 +15,9 @@ __all__ = [
     "Counter",
     "Customer",
     "Interaction",
+    "LetterTemplate",
+    "Mailing",
+    "MailingRecipient",
     "Sale",
     "Setting",
     "Tag",

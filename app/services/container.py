@@ -8,6 +8,7 @@ from app.db import Database
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
+from app.services.letters import LetterService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -22,6 +23,7 @@ class Services:
     timeline: TimelineService
     settings: SettingsService
     company: CompanyProfileService
+    letters: LetterService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -31,5 +33,6 @@ class Services:
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
             settings=(settings := SettingsService(db)),
-            company=CompanyProfileService(settings),
+            company=(company := CompanyProfileService(settings)),
+            letters=LetterService(db, clock, settings, company),
         )
