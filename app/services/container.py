@@ -9,6 +9,7 @@ from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
 from app.services.letters import LetterService
+from app.services.mailings import MailingService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -24,6 +25,7 @@ class Services:
     settings: SettingsService
     company: CompanyProfileService
     letters: LetterService
+    mailings: MailingService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -34,5 +36,6 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=(settings := SettingsService(db)),
             company=(company := CompanyProfileService(settings)),
-            letters=LetterService(db, clock, settings, company),
+            letters=(letters := LetterService(db, clock, settings, company)),
+            mailings=MailingService(db, clock, letters),
         )
