@@ -13,6 +13,7 @@ from typing import Any
 from app.services.container import Services
 from app.services.demo import fill
 from app.services.formatting import format_cents, format_date
+from app.services.labels import PrintResult
 from app.services.mailings import (
     ClassSource,
     NumberSource,
@@ -69,6 +70,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     results.add_argument("mailing_id", type=int, help="Nummer des Mailings")
     results.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     results.set_defaults(handler=cmd_mailing_results)
+
+    for name, helptext in (("labels", "Adressetiketten als PDF (A4-Etikettenbogen)"),
+                           ("envelopes", "Briefumschläge mit Anschrift als PDF")):
+        sub = subparsers.add_parser(name, help=helptext)
+        picked = sub.add_mutually_exclusive_group(required=True)
+        picked.add_argument("--class", dest="abc_class", choices=("A", "B", "C"))
+        picked.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
+        picked.add_argument("--tag", help="Schlagwort")
+        sub.add_argument("--out", required=True, help="PDF-Datei")
+        sub.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+        if name == "labels":
+            sub.add_argument("--sheet", default="3474", help="Bogen: 3474, 3475 oder L7163")
+            sub.add_argument("--start", type=int, default=1,
+                             help="erstes freies Etikett auf dem Bogen (1 = oben links)")
+            sub.set_defaults(handler=cmd_labels)
+        else:
+            sub.add_argument("--size", default="DL", help="DL, C6 oder C5")
+            sub.set_defaults(handler=cmd_envelopes)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -189,6 +208,31 @@ def cmd_mailing_results(services: Services, args: argparse.Namespace) -> int:
               f"Umsatz je Kunde {format_cents(w.revenue_per_recipient_cents)} gegen "
               f"{format_cents(w.revenue_per_control_cents)}")
     return 0
+
+
+def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> int:
+    if args.json:
+        print_json({"output_file": result.path, "printed": result.printed,
+                    "pages": result.pages,
+                    "excluded": [{"number": e.number, "name": e.name, "reason": e.reason}
+                                 for e in result.excluded]})
+        return 0
+    print(f"{what}: {result.printed}, Seiten: {result.pages}, Datei: {result.path}")
+    for e in result.excluded:
+        print(f"  ausgelassen: {e.number}  {e.name:<30.30}  {e.reason}")
+    return 0
+
+
+def cmd_labels(services: Services, args: argparse.Namespace) -> int:
+    result = services.labels.print_labels(mailing_source(args), sheet_key=args.sheet,
+                                          out=Path(args.out), start=args.start)
+    return _print_result(result, args, "Etiketten")
+
+
+def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
+    result = services.labels.print_envelopes(mailing_source(args), size=args.size,
+                                             out=Path(args.out))
+    return _print_result(result, args, "Umschläge")
 
 
 class UsageError(Exception):

@@ -8,6 +8,7 @@ from app.db import Database
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
+from app.services.labels import LabelService
 from app.services.letters import LetterService
 from app.services.mailings import MailingService
 from app.services.settings import SettingsService
@@ -26,6 +27,7 @@ class Services:
     company: CompanyProfileService
     letters: LetterService
     mailings: MailingService
+    labels: LabelService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -38,4 +40,5 @@ class Services:
             company=(company := CompanyProfileService(settings)),
             letters=(letters := LetterService(db, clock, settings, company)),
             mailings=MailingService(db, clock, letters),
+            labels=LabelService(db, settings, company),
         )
