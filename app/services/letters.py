@@ -283,6 +283,10 @@ class LetterService:
             raise ValidationError({"form": "Form A oder B wählen"})
         self.settings.set(FORM_KEY, name)
 
+    def pdf(self, letters: Sequence[LetterContent]) -> bytes:
+        """Letters (e.g. a mailing's first ones) as PDF bytes with the current letterhead."""
+        return letters_pdf(letters, self.company.get(), form=self.form())
+
     # --- templates --------------------------------------------------------------------
 
     def templates(self) -> list[TemplateDTO]:

@@ -50,8 +50,15 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _letters_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.letters.page import LettersPage
+
+    return LettersPage(context, parent)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("letters", lambda: tr("Briefe"), _letters_page),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = []
