@@ -131,3 +131,14 @@ def test_the_footer_carries_the_bank_and_tax_details() -> None:
     with pdf_of(letter()) as pdf:
         footer = pdf.pages[0].crop((0, 270 * MM, 210 * MM, 297 * MM)).extract_text()
     assert "IBAN DE89 3704 0044 0532 0130 00" in footer and "DE136695976" in footer
+
+
+def test_an_svg_logo_is_drawn_in_the_letterhead(tmp_path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                    '<rect x="0" y="0" width="200" height="100" fill="#c00"/></svg>',
+                    encoding="utf-8")
+    profile = CompanyProfile(name="Logo GmbH", logo_path=str(logo))
+    with pdfplumber.open(io.BytesIO(letters_pdf([letter()], profile))) as pdf:
+        rects = [r for r in pdf.pages[0].rects if r["top"] < 45 * MM]
+    assert rects and all(r["x1"] <= 190.5 * MM for r in rects)
