@@ -11,6 +11,7 @@ from app.models.followup import (
     Rule,
     RuleFiring,
 )
+from app.models.letter import LetterTemplate, Mailing, MailingRecipient
 from app.models.loyalty import (
     BonusCard,
     CustomerDiscount,
@@ -36,9 +37,12 @@ __all__ = [
     "FollowUp",
     "Interaction",
     "LetterQueueEntry",
+    "LetterTemplate",
     "LoyaltyAccount",
     "LoyaltyProgram",
     "LoyaltyReward",
+    "Mailing",
+    "MailingRecipient",
     "MaintenanceObject",
     "PointsEntry",
     "Rule",

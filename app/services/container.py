@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.clock import Clock
+from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
 from app.services.followups import FollowUpService
+from app.services.labels import LabelService
+from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService
+from app.services.mailings import MailingService
 from app.services.rules import RuleService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
@@ -30,20 +34,30 @@ class Services:
     today: TodayService
     vouchers: VoucherService
     loyalty: LoyaltyService
+    company: CompanyProfileService
+    letters: LetterService
+    mailings: MailingService
+    labels: LabelService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
         settings = SettingsService(db)
         vouchers = VoucherService(db, clock)
+        company = CompanyProfileService(settings)
+        letters = LetterService(db, clock, settings, company)
         return cls(
             db=db,
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
+            settings=settings,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),
             today=TodayService(db, clock),
-            settings=settings,
             vouchers=vouchers,
             loyalty=LoyaltyService(db, clock, vouchers, settings),
+            company=company,
+            letters=letters,
+            mailings=MailingService(db, clock, letters),
+            labels=LabelService(db, settings, company),
         )

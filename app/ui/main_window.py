@@ -60,11 +60,16 @@ def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QW
     from app.ui.customer_followups import CustomerFollowUpsTab
 
     return CustomerFollowUpsTab(context, customer_id, parent)
+def _letters_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.letters.page import LettersPage
+
+    return LettersPage(context, parent)
 
 
 PAGES: list[PageSpec] = [
     PageSpec("today", lambda: tr("Heute"), _today_page),
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("letters", lambda: tr("Briefe"), _letters_page),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
