@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.db import Database
 from app.services.clock import Clock
 from app.services.customers import CustomerService
+from app.services.sales import SalesService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -20,6 +21,7 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    sales: SalesService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -29,4 +31,5 @@ class Services:
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
+            sales=SalesService(db, clock),
         )

@@ -54,7 +54,15 @@ PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.sales.sales_tab import SalesTab
+
+    return SalesTab(context, customer_id, parent)
+
+
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("sales", lambda: tr("Umsätze"), _sales_tab),
+]
 
 
 class MainWindow(QMainWindow):
