@@ -8,6 +8,7 @@ from app.db import Database
 from app.services.clock import Clock
 from app.services.customers import CustomerService
 from app.services.sales import SalesService
+from app.services.sales_import import SalesImportService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -22,6 +23,7 @@ class Services:
     timeline: TimelineService
     settings: SettingsService
     sales: SalesService
+    sales_import: SalesImportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -32,4 +34,5 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
             sales=SalesService(db, clock),
+            sales_import=SalesImportService(db, clock),
         )

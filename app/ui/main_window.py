@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -108,6 +110,9 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
+        import_sales = QAction(tr("&Umsätze importieren…"), self)
+        import_sales.triggered.connect(self.import_sales)
+        file_menu.addAction(import_sales)
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -116,6 +121,15 @@ class MainWindow(QMainWindow):
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def import_sales(self) -> None:
+        from app.ui.sales.import_dialog import SalesImportDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, tr("Umsätze importieren"), "",
+            tr("Tabellen (*.csv *.txt *.xlsx);;Alle Dateien (*)"))
+        if name:
+            SalesImportDialog(self.context, Path(name), self).exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(
