@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Database
+from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.customers import CustomerService
 from app.services.sales import SalesService
@@ -24,15 +25,20 @@ class Services:
     settings: SettingsService
     sales: SalesService
     sales_import: SalesImportService
+    classification: ClassificationService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        settings = SettingsService(db)
+        classification = ClassificationService(db, clock, settings)
         return cls(
             db=db,
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
-            settings=SettingsService(db),
+            settings=settings,
             sales=SalesService(db, clock),
-            sales_import=SalesImportService(db, clock),
+            sales_import=SalesImportService(
+                db, clock, after_import=lambda: classification.recompute().changed),
+            classification=classification,
         )

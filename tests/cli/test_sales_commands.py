@@ -58,3 +58,38 @@ def test_import_sales_of_a_missing_file_exits_2_naming_it(
 ) -> None:
     assert main.main(["--db", str(db_path), "import-sales", str(tmp_path / "x.csv")]) == 2
     assert "x.csv" in capsys.readouterr().err
+
+
+def test_classify_prints_the_classes_and_writes_one_csv_row_per_customer(
+    db_path: Path, services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from app.services.sales import SaleInput
+
+    for number, cents in (("K-000001", 9_000), ("K-000002", 1_000)):
+        cid = services.customers.create(CustomerInput(last_name="X", number=number)).id
+        services.sales.add(cid, SaleInput(date(2026, 1, 5), cents, "", f"RE-{number}"))
+    out = tmp_path / "klassen.csv"
+    code = main.main(["--db", str(db_path), "classify", "--as-of", "2026-03-15", "--out",
+                      str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Klasse A:       1 Kunden" in text and "90,0 %" not in text and "90.0 %" in text
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "number,revenue_cents,abc_class,abc_computed,r,f,m,segment,at_risk"
+    assert lines[1:] == ["K-000001,9000,A,A,3,3,4,attention,0",
+                         "K-000002,1000,B,B,3,3,2,attention,0"]
+
+
+def test_classify_json_with_a_window_and_bad_options(
+    db_path: Path, services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main.main(["--db", str(db_path), "classify", "--as-of", "2026-03-15",
+                      "--window-months", "24", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert (code, result["window_start"]) == (0, "2024-03-16")
+    assert main.main(["--db", str(db_path), "classify", "--window-months", "0"]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main.main(["--db", str(db_path), "classify", "--as-of", "15.03.2026"])
+    assert exit_info.value.code == 2
