@@ -172,7 +172,8 @@ def test_a_cancelled_import_changes_nothing(known: Services, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("text", "cents"),
     [("1.234,56", 123_456), ("1234.56", 123_456), ("1234,56 €", 123_456), ("1.234", 123_400),
-     ("-5", -500), ("12,5", 1_250), ("0,07", 7), ("1.234.567", 123_456_700)],
+     ("-5", -500), ("12,5", 1_250), ("0,07", 7), ("1.234.567", 123_456_700),
+     ("1.234.567,8", 123_456_780), ("12.34", 1_234), ("1,234.56", 123_456), ("1.5", 150)],
 )
 def test_the_fast_amount_path_agrees_with_parse_cents(text: str, cents: int) -> None:
     assert fast_cents(text) == cents
