@@ -50,3 +50,29 @@ def test_typing_a_sale_adds_it_and_a_bad_amount_is_shown_next_to_the_form(
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, 1).data() == "99,90 €"
     assert tab.error_label.text() == ""
+
+
+def test_a_manual_class_is_set_shown_as_such_and_ended_with_a_recompute(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    cid = context.services.customers.create(CustomerInput(last_name="Müller")).id
+    context.services.sales.add(cid, SaleInput(date(2026, 2, 1), 10_000, "", "RE-1"))
+    context.services.classification.recompute()
+    tab = SalesTab(context, cid)
+    qtbot.addWidget(tab)
+    box = tab.class_box
+    assert box.state.text() == "Klasse A – berechnet"
+    assert not box.clear_button.isEnabled()
+    box.class_combo.setCurrentText("C")
+    box.set_button.click()
+    assert "Grund" in box.error_label.text()
+    qtbot.keyClicks(box.reason_edit, "zahlt schlecht")
+    qtbot.keyClicks(box.until_edit, "31.12.2026")
+    with qtbot.waitSignal(context.bus.changed):
+        box.set_button.click()
+    assert box.state.text() == ("Klasse C – manuell festgelegt (zahlt schlecht, gültig bis "
+                                "31.12.2026)")
+    with qtbot.waitSignal(context.bus.changed, timeout=10_000):
+        box.clear_button.click()
+    assert box.state.text() == "Klasse A – berechnet"
+    context.tasks.wait()

@@ -29,6 +29,7 @@ from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, parse_cents, parse_date
 from app.services.sales import SaleDTO, SaleInput
 from app.ui.context import AppContext
+from app.ui.sales.class_box import ClassBox
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -111,13 +112,13 @@ class SalesTab(QWidget):
         buttons.addWidget(self.add_button)
         form.addRow(buttons)
 
-        self.extra = QVBoxLayout()  # the class control sits here
+        self.class_box = ClassBox(context, customer_id)
         layout = QVBoxLayout(self)
         layout.addWidget(self.totals)
         layout.addWidget(self.table, 1)
         side = QHBoxLayout()
         side.addWidget(form_box, 1)
-        side.addLayout(self.extra, 1)
+        side.addWidget(self.class_box, 1)
         layout.addLayout(side)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
@@ -165,6 +166,8 @@ class SalesTab(QWidget):
         self.context.bus.publish(Changes.of("sales", "timeline", customers=(self.customer_id,)))
 
     def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("sales", self.customer_id):
+            self.refresh()
         if changes.touches("sales", self.customer_id) or changes.touches(
                 "classification", self.customer_id):
-            self.refresh()
+            self.class_box.refresh()
