@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Callable
@@ -105,6 +106,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         else:
             sub.add_argument("--size", default="DL", help="DL, C6 oder C5")
             sub.set_defaults(handler=cmd_envelopes)
+    add_sales_commands(subparsers)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -575,3 +577,98 @@ def raise_usage(message: str) -> None:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+# --- sales, classes and segments (issue 3) ----------------------------------------------------
+
+
+def add_sales_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sales = subparsers.add_parser(
+        "import-sales", help="Umsätze aus CSV/XLSX importieren (erst prüfen, dann übernehmen)")
+    sales.add_argument("file", type=Path, help="CSV- oder XLSX-Datei")
+    sales.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts übernehmen")
+    sales.add_argument("--create-missing", action="store_true",
+                       help="unbekannte Kunden mit Name aus der Datei anlegen")
+    sales.add_argument("--skip-invalid", action="store_true",
+                       help="abgelehnte Zeilen überspringen und den Rest übernehmen")
+    sales.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    sales.set_defaults(handler=cmd_import_sales)
+
+    classify = subparsers.add_parser(
+        "classify", help="A/B/C-Klassen, RFM-Segmente und Abwanderungsrisiko neu berechnen")
+    classify.add_argument("--as-of", type=_iso_date, help="Stichtag JJJJ-MM-TT (heute)")
+    window = classify.add_mutually_exclusive_group()
+    window.add_argument("--window-months", type=int, help="Zeitraum in Monaten (Einstellung)")
+    window.add_argument("--all-time", action="store_true", help="alle Umsätze ohne Zeitraum")
+    classify.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    classify.add_argument("--out", type=Path, help="CSV mit einer Zeile je Kunde schreiben")
+    classify.set_defaults(handler=cmd_classify)
+
+
+def cmd_import_sales(services: Services, args: argparse.Namespace) -> int:
+    """Exit 2 when a row was rejected; then nothing is applied unless --skip-invalid."""
+    importer = services.sales_import
+    report = importer.preview(args.file, create_missing=args.create_missing)
+    if not args.dry_run and (args.skip_invalid or not report.rejected):
+        report = importer.apply(args.file, create_missing=args.create_missing,
+                                skip_invalid=args.skip_invalid, by="Kommandozeile")
+    if args.json:
+        print_json({
+            "file": report.file, "rows": report.rows, "applied": report.applied,
+            "added": len(report.to_add), "amount_cents": report.amount_cents,
+            "new_customers": list(report.new_customers),
+            "skipped": [row._asdict() for row in report.skipped],
+            "rejected": [row._asdict() for row in report.rejected],
+            "classes_changed": report.classes_changed,
+        })
+    else:
+        print(report.summary())
+        for row in report.rejected:
+            print(f"  Zeile {row.line}: {row.reason}")
+    return 2 if report.rejected else 0
+
+
+OUT_COLUMNS = ("number", "revenue_cents", "abc_class", "abc_computed", "r", "f", "m", "segment",
+               "at_risk")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Datum (JJJJ-MM-TT)") from None
+
+
+def cmd_classify(services: Services, args: argparse.Namespace) -> int:
+    if args.window_months is not None and args.window_months < 1:
+        raise_usage("--window-months muss mindestens 1 sein")
+    result = services.classification.recompute(
+        as_of=args.as_of, all_time=args.all_time,
+        window_months=args.window_months if args.window_months is not None else -1,
+        by="Kommandozeile")
+    if args.out:
+        with args.out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(OUT_COLUMNS)
+            for s in result.scores:
+                writer.writerow((s.number, s.revenue_cents, s.abc_class, s.abc_computed,
+                                 "" if s.r is None else s.r, "" if s.f is None else s.f,
+                                 "" if s.m is None else s.m, s.segment or "",
+                                 int(s.at_risk)))
+    if args.json:
+        print_json({
+            "as_of": result.as_of.isoformat(),
+            "window_start": result.window_start.isoformat() if result.window_start else None,
+            "method": result.method, "total_revenue_cents": result.total_revenue_cents,
+            "changed": result.changed,
+            "classes": [asdict(c) for c in result.classes],
+        })
+        return 0
+    since = format_date(result.window_start) if result.window_start else "Beginn"
+    print(f"Stichtag {format_date(result.as_of)}, Umsatz {since} bis "
+          f"{format_date(result.as_of)}: {format_cents(result.total_revenue_cents)}")
+    for c in result.classes:
+        print(f"  Klasse {c.abc_class}: {c.customers:>7} Kunden  "
+              f"{format_cents(c.revenue_cents):>18}  {c.share_pct:5.1f} %")
+    print(f"{result.changed} Kunden mit neuer Klasse.")
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Database
+from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers import CustomerService
@@ -14,6 +15,8 @@ from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService
 from app.services.mailings import MailingService
 from app.services.rules import RuleService
+from app.services.sales import SalesService
+from app.services.sales_import import SalesImportService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 from app.services.today import TodayService
@@ -38,6 +41,9 @@ class Services:
     letters: LetterService
     mailings: MailingService
     labels: LabelService
+    sales: SalesService
+    sales_import: SalesImportService
+    classification: ClassificationService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -45,6 +51,7 @@ class Services:
         vouchers = VoucherService(db, clock)
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
+        classification = ClassificationService(db, clock, settings)
         return cls(
             db=db,
             clock=clock,
@@ -60,4 +67,8 @@ class Services:
             letters=letters,
             mailings=MailingService(db, clock, letters),
             labels=LabelService(db, settings, company),
+            sales=SalesService(db, clock),
+            sales_import=SalesImportService(
+                db, clock, after_import=lambda: classification.recompute().changed),
+            classification=classification,
         )

@@ -222,6 +222,51 @@ def _validated_address(data: AddressInput) -> dict[str, object]:
     }
 
 
+def claim_number(session: Session, wanted: str | None) -> str:
+    """A free customer number: `wanted` if given and free, else the next generated one."""
+    counter = session.get(Counter, _COUNTER)
+    if counter is None:
+        counter = Counter(name=_COUNTER, value=0)
+        session.add(counter)
+    if wanted and wanted.strip():
+        number = wanted.strip()
+        if session.scalar(select(Customer.id).where(Customer.number == number)):
+            raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
+        if match := _GENERATED_NUMBER.fullmatch(number):
+            counter.value = max(counter.value, int(match.group(1)))
+        return number
+    while True:
+        counter.value += 1
+        number = f"{NUMBER_PREFIX}{counter.value:06d}"
+        if not session.scalar(select(Customer.id).where(Customer.number == number)):
+            return number
+
+
+def insert_imported(session: Session, inputs: Sequence[CustomerInput], *, now: datetime,
+                    by: str = "", source: str = "") -> dict[str, int]:
+    """Create customers an import brings along, inside the caller's unit of work.
+
+    Each input goes through the same rules as a typed customer (`validated`, the number
+    claim); the first invalid one raises ValidationError. Returns number → new id.
+    """
+    created: list[Customer] = []
+    for data in inputs:
+        values = validated(data, today=now)
+        customer = Customer(number=claim_number(session, data.number), created_at=now,
+                            updated_at=now, **values)
+        customer.contacts = []
+        customer.tags = []
+        CustomerService._refresh_derived(customer)
+        session.add(customer)
+        session.flush()  # the next number claim must see this one
+        created.append(customer)
+    subject = f"Kunde angelegt (Import {source})" if source else "Kunde angelegt (Import)"
+    for customer in created:
+        timeline.record(session, customer_id=customer.id, channel="system", subject=subject,
+                        author=by, at=now)
+    return {customer.number: customer.id for customer in created}
+
+
 class CustomerService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -487,22 +532,7 @@ class CustomerService:
         return customer
 
     def _claim_number(self, session: Session, wanted: str | None) -> str:
-        counter = session.get(Counter, _COUNTER)
-        if counter is None:
-            counter = Counter(name=_COUNTER, value=0)
-            session.add(counter)
-        if wanted and wanted.strip():
-            number = wanted.strip()
-            if session.scalar(select(Customer.id).where(Customer.number == number)):
-                raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
-            if match := _GENERATED_NUMBER.fullmatch(number):
-                counter.value = max(counter.value, int(match.group(1)))
-            return number
-        while True:
-            counter.value += 1
-            number = f"{NUMBER_PREFIX}{counter.value:06d}"
-            if not session.scalar(select(Customer.id).where(Customer.number == number)):
-                return number
+        return claim_number(session, wanted)
 
     def _tags(self, session: Session, names: Iterable[str]) -> list[Tag]:
         wanted = sorted({n.strip() for n in names if n.strip()})

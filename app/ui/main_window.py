@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -56,14 +58,22 @@ def _today_page(context: AppContext, parent: QWidget) -> QWidget:
     return TodayPage(context, parent)
 
 
-def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
-    from app.ui.customer_followups import CustomerFollowUpsTab
-
-    return CustomerFollowUpsTab(context, customer_id, parent)
 def _letters_page(context: AppContext, parent: QWidget) -> QWidget:
     from app.ui.letters.page import LettersPage
 
     return LettersPage(context, parent)
+
+
+def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.customer_followups import CustomerFollowUpsTab
+
+    return CustomerFollowUpsTab(context, customer_id, parent)
+
+
+def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.sales.sales_tab import SalesTab
+
+    return SalesTab(context, customer_id, parent)
 
 
 PAGES: list[PageSpec] = [
@@ -73,6 +83,7 @@ PAGES: list[PageSpec] = [
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("sales", lambda: tr("Umsätze"), _sales_tab),
     TabSpec("followups", lambda: tr("Wiedervorlagen"), _followups_tab),
 ]
 
@@ -120,6 +131,9 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
+        import_sales = QAction(tr("&Umsätze importieren…"), self)
+        import_sales.triggered.connect(self.import_sales)
+        file_menu.addAction(import_sales)
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -128,6 +142,15 @@ class MainWindow(QMainWindow):
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def import_sales(self) -> None:
+        from app.ui.sales.import_dialog import SalesImportDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, tr("Umsätze importieren"), "",
+            tr("Tabellen (*.csv *.txt *.xlsx);;Alle Dateien (*)"))
+        if name:
+            SalesImportDialog(self.context, Path(name), self).exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(
