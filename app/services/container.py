@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Database
+from app.services.audit import AuditService
 from app.services.clock import Clock
 from app.services.customers import CustomerService
 from app.services.settings import SettingsService
@@ -20,6 +21,7 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    audit: AuditService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -29,4 +31,5 @@ class Services:
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
+            audit=AuditService(db, clock),
         )
