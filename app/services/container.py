@@ -8,6 +8,7 @@ from app.db import Database
 from app.services.audit import AuditService
 from app.services.clock import Clock
 from app.services.customers import CustomerService
+from app.services.privacy import PrivacyService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -22,14 +23,17 @@ class Services:
     timeline: TimelineService
     settings: SettingsService
     audit: AuditService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        settings = SettingsService(db)
         return cls(
             db=db,
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
-            settings=SettingsService(db),
+            settings=settings,
             audit=AuditService(db, clock),
+            privacy=PrivacyService(db, clock, settings),
         )

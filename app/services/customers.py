@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.models import Address, Base, ContactPerson, Counter, Customer, Tag, customer_tags
-from app.services import audit, timeline, validation
+from app.services import audit, suppression, timeline, validation
 from app.services.clock import Clock
 from app.services.dto import (
     SORT_KEYS,
@@ -290,6 +290,7 @@ class CustomerService:
             audit.record(session, at=now, actor=by, action="create", entity="customer",
                          entity_id=customer.id, customer_id=customer.id,
                          details={"number": number})
+            self._apply_suppression(session, customer, at=now, by=by)
             result = _detail(customer)
             session.commit()
         return result
@@ -554,6 +555,21 @@ class CustomerService:
                 existing[name] = Tag(name=name)
                 session.add(existing[name])
         return [existing[n] for n in wanted]
+
+    @staticmethod
+    def _apply_suppression(session: Session, customer: Customer, *, at: datetime,
+                           by: str) -> None:
+        """A new customer on the suppression list keeps the old advertising objection."""
+        name = suppression.person_name(kind=customer.kind, first_name=customer.first_name,
+                                       last_name=customer.last_name, company=customer.company)
+        if suppression.is_listed(session, name=name, street=customer.street,
+                                 postcode=customer.postcode):
+            customer.advertising_objection_at = at
+            timeline.record(session, customer_id=customer.id, channel="system", author=by,
+                            at=at, subject="Steht auf der Werbesperrliste: keine Werbung")
+            audit.record(session, at=at, actor=by, action="objection", entity="customer",
+                         entity_id=customer.id, customer_id=customer.id,
+                         details={"source": "suppression_list"})
 
     @staticmethod
     def _primary_only(customer: Customer, contact: ContactPerson) -> None:
