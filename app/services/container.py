@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.audit import AuditService
+from app.services.backups import BackupService
 from app.services.clock import Clock
 from app.services.customers import CustomerService
 from app.services.privacy import PrivacyService
@@ -24,10 +25,12 @@ class Services:
     settings: SettingsService
     audit: AuditService
     privacy: PrivacyService
+    backups: BackupService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
         settings = SettingsService(db)
+        privacy = PrivacyService(db, clock, settings)
         return cls(
             db=db,
             clock=clock,
@@ -35,5 +38,6 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             audit=AuditService(db, clock),
-            privacy=PrivacyService(db, clock, settings),
+            privacy=privacy,
+            backups=BackupService(db, clock, settings, privacy),
         )
