@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -42,6 +42,15 @@ ACTIONS: dict[str, str] = {
     "restore": "Sicherung zurückgespielt",
 }
 
+ENTITIES: dict[str, str] = {
+    "customer": "Kunde",
+    "contact_person": "Ansprechperson",
+    "address": "Adresse",
+    "consent": "Einwilligung",
+    "setting": "Einstellung",
+    "database": "Datenbank",
+}
+
 
 @dataclass(frozen=True)
 class AuditRow:
@@ -51,6 +60,7 @@ class AuditRow:
     action: str
     action_label: str
     entity: str
+    entity_label: str
     entity_id: int | None
     customer_id: int | None
     customer_number: str
@@ -100,7 +110,7 @@ class AuditService:
     def entries(self, flt: AuditFilter | None = None, *, limit: int = 2000) -> list[AuditRow]:
         """Newest first."""
         flt = flt or AuditFilter()
-        query: Select[tuple[AuditEntry, str | None]] = (
+        query = (
             select(AuditEntry, Customer.number)
             .outerjoin(Customer, Customer.id == AuditEntry.customer_id)
         )
@@ -122,7 +132,8 @@ class AuditService:
                 AuditRow(
                     id=entry.id, at=entry.at.astimezone(zone), actor=entry.actor,
                     action=entry.action, action_label=ACTIONS.get(entry.action, entry.action),
-                    entity=entry.entity, entity_id=entry.entity_id,
+                    entity=entry.entity, entity_label=ENTITIES.get(entry.entity, entry.entity),
+                    entity_id=entry.entity_id,
                     customer_id=entry.customer_id, customer_number=number or "",
                     details=json.loads(entry.details),
                 )

@@ -253,10 +253,14 @@ class PrivacyService:
                 select(Consent).where(Consent.customer_id == customer_id)
                 .order_by(Consent.given_on.desc(), Consent.id.desc())))
             states = tuple(self._state(customer, purpose, events) for purpose in PURPOSES)
+            zone = self.clock.zone
+            objection = customer.advertising_objection_at
+            anonymized = customer.anonymized_at
             return PrivacyOverview(
                 customer_id=customer.id, number=customer.number,
-                objection_at=customer.advertising_objection_at,
-                anonymized_at=customer.anonymized_at, states=states,
+                objection_at=objection.astimezone(zone) if objection else None,
+                anonymized_at=anonymized.astimezone(zone) if anonymized else None,
+                states=states,
                 history=tuple(self._event(e) for e in events))
 
     def record_consent(self, customer_id: int, data: ConsentInput, *, by: str) -> ConsentEvent:

@@ -50,11 +50,26 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _privacy_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.privacy.page import PrivacyPage
+
+    return PrivacyPage(context, parent)
+
+
+def _privacy_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.privacy.customer_tab import PrivacyTab
+
+    return PrivacyTab(context, customer_id, parent)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("privacy", lambda: tr("Datenschutz"), _privacy_page),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("privacy", lambda: tr("Datenschutz"), _privacy_tab),
+]
 
 
 class MainWindow(QMainWindow):
@@ -100,6 +115,9 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
+        backups = QAction(tr("&Sicherungen…"), self)
+        backups.triggered.connect(self._backups)
+        file_menu.addAction(backups)
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -108,6 +126,11 @@ class MainWindow(QMainWindow):
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _backups(self) -> None:
+        from app.ui.privacy.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.context, self).exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(
