@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services import loyalty_pdf
+from app.services.audit import AuditFilter
 from app.services.container import Services
 from app.services.demo import fill
 from app.services.formatting import format_cents, format_date, parse_cents, parse_date
@@ -107,6 +109,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
             sub.add_argument("--size", default="DL", help="DL, C6 oder C5")
             sub.set_defaults(handler=cmd_envelopes)
     add_sales_commands(subparsers)
+    add_privacy_commands(subparsers)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -671,4 +674,151 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
         print(f"  Klasse {c.abc_class}: {c.customers:>7} Kunden  "
               f"{format_cents(c.revenue_cents):>18}  {c.share_pct:5.1f} %")
     print(f"{result.changed} Kunden mit neuer Klasse.")
+    return 0
+
+
+# --- data protection and backups (issue 7) ------------------------------------------------
+
+
+def add_privacy_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    privacy = subparsers.add_parser(
+        "privacy", help="Datenschutz: Auskunft, Löschung, Werbewiderspruch, Protokoll")
+    actions = privacy.add_subparsers(dest="privacy_command", metavar="AKTION", required=True)
+    export = actions.add_parser("export", help="Auskunft nach Art. 15 DSGVO (JSON + PDF)")
+    export.add_argument("number", help="Kundennummer, z. B. K-000123")
+    export.add_argument("outdir", help="Zielordner")
+    export.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    export.set_defaults(handler=cmd_privacy_export)
+    erase = actions.add_parser("erase", help="Löschen nach Art. 17 DSGVO (mit Aufbewahrung)")
+    erase.add_argument("number", help="Kundennummer")
+    erase.add_argument("--as-of", help="Stichtag der Aufbewahrungsfristen (TT.MM.JJJJ)")
+    erase.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    erase.set_defaults(handler=cmd_privacy_erase)
+    objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
+    objection.add_argument("number", help="Kundennummer")
+    objection.set_defaults(handler=cmd_privacy_object)
+    purge = actions.add_parser("purge", help="abgelaufene Aufbewahrung löschen (nächtlich)")
+    purge.add_argument("--as-of", help="Stichtag (TT.MM.JJJJ), sonst heute")
+    purge.set_defaults(handler=cmd_privacy_purge)
+    log = actions.add_parser("audit", help="Änderungsprotokoll anzeigen")
+    log.add_argument("--customer", default="", help="nur diese Kundennummer")
+    log.add_argument("--action", help="nur diese Aktion (create, update, erase, …)")
+    log.add_argument("--limit", type=int, default=100)
+    log.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    log.set_defaults(handler=cmd_privacy_audit)
+
+    backup = subparsers.add_parser("backup", help="Datenbank jetzt sichern (geprüft)")
+    backup.add_argument("dest", nargs="?", help="Zielordner oder -datei (sonst der "
+                        "Sicherungsordner, mit Rotation)")
+    backup.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    backup.set_defaults(handler=cmd_backup)
+    restore = subparsers.add_parser(
+        "restore", help="Sicherung zurückspielen (der aktuelle Stand wird vorher gesichert)")
+    restore.add_argument("file", help="Sicherungsdatei")
+    restore.set_defaults(handler=cmd_restore)
+    check = subparsers.add_parser("check", help="Datenbank prüfen und kurz berichten")
+    check.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    check.set_defaults(handler=cmd_check)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "Befehlszeile"
+
+
+def _as_of(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from exc
+
+
+def cmd_privacy_export(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    result = services.privacy.export_access(customer.id, Path(args.outdir), by=_user())
+    if args.json:
+        print_json({"json": str(result.json_path), "pdf": str(result.pdf_path),
+                    "tables": result.tables})
+        return 0
+    print(f"Auskunft für {customer.number}: {result.pdf_path}")
+    print(f"Maschinenlesbar: {result.json_path}")
+    return 0
+
+
+def cmd_privacy_erase(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    plan = services.privacy.erase(customer.id, by=_user(), as_of=_as_of(args.as_of))
+    if args.json:
+        print_json({"number": plan.number, "deleted": plan.deleted, "kept": plan.kept,
+                    "kept_until": plan.kept_until, "removed": plan.removes_customer})
+        return 0
+    print(f"{plan.number} gelöscht (Art. 17 DSGVO).")
+    for line in plan.describe():
+        print(f"  {line}")
+    return 0
+
+
+def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    overview = services.privacy.object_to_advertising(customer.id, by=_user())
+    assert overview.objection_at is not None
+    print(f"Werbewiderspruch für {customer.number} eingetragen "
+          f"(seit {format_date(overview.objection_at.date())}); keine Werbung mehr.")
+    return 0
+
+
+def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
+    result = services.privacy.purge_expired(_as_of(args.as_of), by=_user())
+    print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
+          "Datensätze nach Ablauf der Frist gelöscht.")
+    return 0
+
+
+def cmd_privacy_audit(services: Services, args: argparse.Namespace) -> int:
+    rows = services.audit.entries(AuditFilter(action=args.action,
+                                              customer_number=args.customer),
+                                  limit=args.limit)
+    if args.json:
+        print_json([asdict(row) for row in rows])
+        return 0
+    for row in rows:
+        print(f"{row.at:%d.%m.%Y %H:%M}  {row.actor:<16.16}  {row.action_label:<28.28}  "
+              f"{row.customer_number:<10}  {json.dumps(row.details, ensure_ascii=False)}")
+    if not rows:
+        print("Keine Einträge.")
+    return 0
+
+
+def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    info = services.backups.backup_now(Path(args.dest) if args.dest else None, by=_user())
+    if args.json:
+        print_json(asdict(info))
+        return 0
+    print(f"Sicherung geprüft und gespeichert: {info.path} ({info.customers} Kunden)")
+    return 0
+
+
+def cmd_restore(services: Services, args: argparse.Namespace) -> int:
+    result = services.backups.restore(Path(args.file), by=_user())
+    print(f"Sicherung {result.restored} zurückgespielt.")
+    print(f"Der vorherige Stand liegt in {result.safety_copy}.")
+    for line in result.reapplied:
+        print(f"  erneut angewendet: {line}")
+    return 0
+
+
+def cmd_check(services: Services, args: argparse.Namespace) -> int:
+    report = services.backups.check()
+    if args.json:
+        print_json(asdict(report))
+    else:
+        print("\n".join(report.lines()))
+    if not report.ok:
+        print("Fehler: Die Datenbank ist beschädigt; bitte eine Sicherung zurückspielen.",
+              file=sys.stderr)
+        return 2
     return 0

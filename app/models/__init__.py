@@ -20,16 +20,19 @@ from app.models.loyalty import (
     LoyaltyReward,
     PointsEntry,
 )
+from app.models.privacy import AuditEntry, Consent, Suppression
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
 from app.models.voucher import Voucher, VoucherEntry
 
 __all__ = [
     "Address",
+    "AuditEntry",
     "Base",
     "BonusCard",
     "CallListDismissal",
     "ClassAssignment",
+    "Consent",
     "ContactPerson",
     "Counter",
     "Customer",
@@ -49,6 +52,7 @@ __all__ = [
     "RuleFiring",
     "Sale",
     "Setting",
+    "Suppression",
     "Tag",
     "Voucher",
     "VoucherEntry",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Database
+from app.services.audit import AuditService
+from app.services.backups import BackupService
 from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
@@ -14,6 +16,7 @@ from app.services.labels import LabelService
 from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService
 from app.services.mailings import MailingService
+from app.services.privacy import PrivacyService
 from app.services.rules import RuleService
 from app.services.sales import SalesService
 from app.services.sales_import import SalesImportService
@@ -44,6 +47,9 @@ class Services:
     sales: SalesService
     sales_import: SalesImportService
     classification: ClassificationService
+    audit: AuditService
+    privacy: PrivacyService
+    backups: BackupService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -52,6 +58,7 @@ class Services:
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
         classification = ClassificationService(db, clock, settings)
+        privacy = PrivacyService(db, clock, settings)
         return cls(
             db=db,
             clock=clock,
@@ -71,4 +78,7 @@ class Services:
             sales_import=SalesImportService(
                 db, clock, after_import=lambda: classification.recompute().changed),
             classification=classification,
+            audit=AuditService(db, clock),
+            privacy=privacy,
+            backups=BackupService(db, clock, settings, privacy),
         )

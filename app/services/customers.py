@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.models import Address, Base, ContactPerson, Counter, Customer, Tag, customer_tags
-from app.services import timeline, validation
+from app.services import audit, suppression, timeline, validation
 from app.services.clock import Clock
 from app.services.dto import (
     SORT_KEYS,
@@ -334,6 +334,10 @@ class CustomerService:
             session.flush()
             timeline.record(session, customer_id=customer.id, channel="system",
                             subject="Kunde angelegt", author=by, at=now)
+            audit.record(session, at=now, actor=by, action="create", entity="customer",
+                         entity_id=customer.id, customer_id=customer.id,
+                         details={"number": number})
+            self._apply_suppression(session, customer, at=now, by=by)
             result = _detail(customer)
             session.commit()
         return result
@@ -343,9 +347,15 @@ class CustomerService:
         values = validated(data, today=now)
         with self.db.write() as session:
             customer = self._load(session, customer_id)
+            before = {key: getattr(customer, key) for key in values}
+            before["tags"] = sorted(t.name for t in customer.tags)
             for key, value in values.items():
                 setattr(customer, key, value)
             customer.tags = self._tags(session, data.tags)
+            after = {**values, "tags": sorted(t.name for t in customer.tags)}
+            audit.record(session, at=now, actor=by, action="update", entity="customer",
+                         entity_id=customer.id, customer_id=customer.id,
+                         details={"fields": audit.changed_fields(before, after)})
             customer.updated_at = now
             self._refresh_derived(customer)
             result = _detail(customer)
@@ -364,11 +374,14 @@ class CustomerService:
                 session, customer_id=customer.id, channel="system", author=by, at=now,
                 subject="Kunde archiviert" if archived else "Kunde wieder aktiv",
             )
+            audit.record(session, at=now, actor=by, entity="customer", entity_id=customer.id,
+                         customer_id=customer.id, action="archive" if archived else "unarchive")
             result = _detail(customer)
             session.commit()
         return result
 
-    def add_contact(self, customer_id: int, data: ContactInput) -> ContactPersonDTO:
+    def add_contact(self, customer_id: int, data: ContactInput, *, by: str = ""
+                    ) -> ContactPersonDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
             contact = ContactPerson(**_validated_contact(data, region=customer.country))
@@ -376,58 +389,83 @@ class CustomerService:
             self._primary_only(customer, contact)
             self._refresh_derived(customer)
             session.flush()
+            audit.record(session, at=self.clock.now(), actor=by, action="contact_add",
+                         entity="contact_person", entity_id=contact.id, customer_id=customer.id)
             result = _contact_dto(contact)
             session.commit()
         return result
 
-    def update_contact(self, contact_id: int, data: ContactInput) -> ContactPersonDTO:
+    def update_contact(self, contact_id: int, data: ContactInput, *, by: str = ""
+                       ) -> ContactPersonDTO:
         with self.db.write() as session:
             contact = session.get(ContactPerson, contact_id)
             if contact is None:
                 raise NotFoundError("Die Ansprechperson gibt es nicht mehr.")
             customer = contact.customer
-            for key, value in _validated_contact(data, region=customer.country).items():
+            values = _validated_contact(data, region=customer.country)
+            before = {key: getattr(contact, key) for key in values}
+            for key, value in values.items():
                 setattr(contact, key, value)
+            audit.record(session, at=self.clock.now(), actor=by, action="contact_update",
+                         entity="contact_person", entity_id=contact.id, customer_id=customer.id,
+                         details={"fields": audit.changed_fields(before, values)})
             self._primary_only(customer, contact)
             self._refresh_derived(customer)
             result = _contact_dto(contact)
             session.commit()
         return result
 
-    def remove_contact(self, contact_id: int) -> None:
+    def remove_contact(self, contact_id: int, *, by: str = "") -> None:
         with self.db.write() as session:
             contact = session.get(ContactPerson, contact_id)
             if contact is None:
                 return
             customer = contact.customer
             customer.contacts.remove(contact)
+            audit.record(session, at=self.clock.now(), actor=by, action="contact_remove",
+                         entity="contact_person", entity_id=contact_id, customer_id=customer.id)
             self._refresh_derived(customer)
             session.commit()
 
-    def add_address(self, customer_id: int, data: AddressInput) -> AddressDTO:
+    def add_address(self, customer_id: int, data: AddressInput, *, by: str = "") -> AddressDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
             address = Address(**_validated_address(data))
             customer.addresses.append(address)
             session.flush()
+            audit.record(session, at=self.clock.now(), actor=by, action="address_add",
+                         entity="address", entity_id=address.id, customer_id=customer.id)
             result = _address_dto(address)
             session.commit()
         return result
 
-    def update_address(self, address_id: int, data: AddressInput) -> AddressDTO:
+    def update_address(self, address_id: int, data: AddressInput, *, by: str = ""
+                       ) -> AddressDTO:
         with self.db.write() as session:
             address = session.get(Address, address_id)
             if address is None:
                 raise NotFoundError("Die Adresse gibt es nicht mehr.")
-            for key, value in _validated_address(data).items():
+            values = _validated_address(data)
+            before = {key: getattr(address, key) for key in values}
+            for key, value in values.items():
                 setattr(address, key, value)
+            audit.record(session, at=self.clock.now(), actor=by, action="address_update",
+                         entity="address", entity_id=address.id,
+                         customer_id=address.customer_id,
+                         details={"fields": audit.changed_fields(before, values)})
             result = _address_dto(address)
             session.commit()
         return result
 
-    def remove_address(self, address_id: int) -> None:
+    def remove_address(self, address_id: int, *, by: str = "") -> None:
         with self.db.write() as session:
+            customer_id = session.scalar(select(Address.customer_id)
+                                         .where(Address.id == address_id))
+            if customer_id is None:
+                return
             session.execute(delete(Address).where(Address.id == address_id))
+            audit.record(session, at=self.clock.now(), actor=by, action="address_remove",
+                         entity="address", entity_id=address_id, customer_id=customer_id)
             session.commit()
 
     # --- duplicates and merging --------------------------------------------------------
@@ -508,7 +546,8 @@ class CustomerService:
             for table, column in _customer_references():
                 session.execute(update(table).where(column == duplicate_id)
                                 .values({column.name: survivor_id}))
-            label = f"{duplicate.number} ({_list_name(duplicate)})"
+            duplicate_number = duplicate.number
+            label = f"{duplicate_number} ({_list_name(duplicate)})"
             session.expunge(duplicate)
             session.execute(delete(Customer).where(Customer.id == duplicate_id))
             session.expire(survivor)
@@ -517,6 +556,10 @@ class CustomerService:
             self._refresh_derived(survivor)
             timeline.record(session, customer_id=survivor_id, channel="system", author=by,
                             at=now, subject=f"Zusammengeführt mit {label}")
+            audit.record(session, at=now, actor=by, action="merge", entity="customer",
+                         entity_id=survivor_id, customer_id=survivor_id,
+                         details={"merged_customer_id": duplicate_id,
+                                  "merged_number": duplicate_number})
             result = _detail(survivor)
             session.commit()
         return result
@@ -544,6 +587,21 @@ class CustomerService:
                 existing[name] = Tag(name=name)
                 session.add(existing[name])
         return [existing[n] for n in wanted]
+
+    @staticmethod
+    def _apply_suppression(session: Session, customer: Customer, *, at: datetime,
+                           by: str) -> None:
+        """A new customer on the suppression list keeps the old advertising objection."""
+        name = suppression.person_name(kind=customer.kind, first_name=customer.first_name,
+                                       last_name=customer.last_name, company=customer.company)
+        if suppression.is_listed(session, name=name, street=customer.street,
+                                 postcode=customer.postcode):
+            customer.advertising_objection_at = at
+            timeline.record(session, customer_id=customer.id, channel="system", author=by,
+                            at=at, subject="Steht auf der Werbesperrliste: keine Werbung")
+            audit.record(session, at=at, actor=by, action="objection", entity="customer",
+                         entity_id=customer.id, customer_id=customer.id,
+                         details={"source": "suppression_list"})
 
     @staticmethod
     def _primary_only(customer: Customer, contact: ContactPerson) -> None:

@@ -74,17 +74,29 @@ def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidge
     from app.ui.sales.sales_tab import SalesTab
 
     return SalesTab(context, customer_id, parent)
+def _privacy_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.privacy.page import PrivacyPage
+
+    return PrivacyPage(context, parent)
+
+
+def _privacy_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.privacy.customer_tab import PrivacyTab
+
+    return PrivacyTab(context, customer_id, parent)
 
 
 PAGES: list[PageSpec] = [
     PageSpec("today", lambda: tr("Heute"), _today_page),
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
     PageSpec("letters", lambda: tr("Briefe"), _letters_page),
+    PageSpec("privacy", lambda: tr("Datenschutz"), _privacy_page),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
     TabSpec("sales", lambda: tr("Umsätze"), _sales_tab),
     TabSpec("followups", lambda: tr("Wiedervorlagen"), _followups_tab),
+    TabSpec("privacy", lambda: tr("Datenschutz"), _privacy_tab),
 ]
 
 
@@ -134,6 +146,9 @@ class MainWindow(QMainWindow):
         import_sales = QAction(tr("&Umsätze importieren…"), self)
         import_sales.triggered.connect(self.import_sales)
         file_menu.addAction(import_sales)
+        backups = QAction(tr("&Sicherungen…"), self)
+        backups.triggered.connect(self._backups)
+        file_menu.addAction(backups)
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -151,6 +166,10 @@ class MainWindow(QMainWindow):
             tr("Tabellen (*.csv *.txt *.xlsx);;Alle Dateien (*)"))
         if name:
             SalesImportDialog(self.context, Path(name), self).exec()
+    def _backups(self) -> None:
+        from app.ui.privacy.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.context, self).exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(
