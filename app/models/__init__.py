@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.customer_import import CustomerImportLog
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
 
@@ -13,6 +14,7 @@ __all__ = [
     "ContactPerson",
     "Counter",
     "Customer",
+    "CustomerImportLog",
     "Interaction",
     "Sale",
     "Setting",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.clock import Clock
+from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
@@ -20,13 +21,16 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    customer_import: CustomerImportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        customers = CustomerService(db, clock)
         return cls(
             db=db,
             clock=clock,
-            customers=CustomerService(db, clock),
+            customers=customers,
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
+            customer_import=CustomerImportService(db, clock, customers),
         )
