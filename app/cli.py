@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from app.services.container import Services
+from app.services.customer_import import FIELDS
 from app.services.demo import fill
+from app.services.formatting import format_datetime
 
 Handler = Callable[[Services, argparse.Namespace], int]
 
@@ -27,6 +31,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     search.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     search.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     search.set_defaults(handler=cmd_search)
+
+    add_import_export_commands(subparsers)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -48,6 +54,72 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
         print(f"{row.number}  {row.name:<30.30}  {row.company:<30.30}  {row.postcode} {row.city}")
     if not rows:
         print("Keine Treffer.")
+    return 0
+
+
+# --- import and export of customers --------------------------------------------------------
+
+
+def add_import_export_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    imp = subparsers.add_parser(
+        "import-customers", help="Kunden aus CSV, Excel (.xlsx) oder vCard (.vcf) importieren")
+    imp.add_argument("file", help="die Datei (.csv, .txt, .xlsx, .vcf)")
+    imp.add_argument("--mapping", help="JSON-Datei {\"Spalte\": \"Feld\"}; ohne: bekannte "
+                                       "Spaltenköpfe und die zuletzt gespeicherte Zuordnung")
+    imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="abgelehnte Zeilen auslassen und den Rest importieren")
+    imp.add_argument("--on-duplicate", choices=("skip", "merge", "add"), default="skip",
+                     help="mögliche Dubletten: überspringen (skip, Standard), mit dem "
+                          "vorhandenen Kunden zusammenführen (merge) oder trotzdem anlegen (add)")
+    imp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    imp.set_defaults(handler=cmd_import_customers)
+
+    logs = subparsers.add_parser("import-log", help="Importprotokoll anzeigen")
+    logs.add_argument("id", nargs="?", type=int, help="ein Import mit seinen abgelehnten Zeilen")
+    logs.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    logs.set_defaults(handler=cmd_import_log)
+
+
+def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
+    importer = services.customer_import
+    source = importer.read(Path(args.file))
+    mapping = (importer.mapping_from_file(Path(args.mapping), source) if args.mapping
+               else importer.suggested_mapping(source))
+    if args.dry_run:
+        preview = importer.preview(source, mapping)
+        data, lines = preview.as_json(), preview.summary_lines()
+        ok = args.skip_invalid or not preview.rejected
+    else:
+        result = importer.apply(source, mapping, on_duplicate=args.on_duplicate,
+                                skip_invalid=args.skip_invalid, by=getpass.getuser())
+        data, lines, ok = result.as_json(), result.summary_lines(), result.applied
+    if args.json:
+        print_json({**data, "mapping": {h: mapping.get(i, "") for i, h in
+                                        enumerate(source.header)}})
+    else:
+        print("Spalten: " + ", ".join(
+            f"{h} → {FIELDS[mapping[i]] if i in mapping else '(nicht übernommen)'}"
+            for i, h in enumerate(source.header)))
+        print("\n".join(lines))
+    return 0 if ok else 2
+
+
+def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
+    importer = services.customer_import
+    entries = [importer.log(args.id)] if args.id else importer.logs()
+    if args.json:
+        print_json([asdict(entry) for entry in entries])
+        return 0
+    for entry in entries:
+        print(f"{entry.id:>4}  {format_datetime(entry.imported_at.astimezone(services.clock.zone))}"
+              f"  {entry.file_name}  {entry.added} angelegt, {entry.merged} zusammengeführt, "
+              f"{entry.skipped} übersprungen, {entry.rejected_count} abgelehnt"
+              f"{'  (' + entry.imported_by + ')' if entry.imported_by else ''}")
+        for rejected in entry.rejected:
+            print(f"      Zeile {rejected.line}: {rejected.reason}")
+    if not entries:
+        print("Noch kein Import.")
     return 0
 
 
