@@ -59,7 +59,10 @@ def _sort_name(customer: Customer) -> str:
 def _phone_words(e164: str) -> set[str]:
     if not e164:
         return set()
-    national = digits(validation.display_phone(e164))
+    # A German number's national form is 0 + the digits after +49: no parsing needed
+    # (an import computes this for every row).
+    national = ("0" + e164[3:] if e164.startswith("+49") and e164[3:].isdigit()
+                else digits(validation.display_phone(e164)))
     return {digits(e164), national, national.lstrip("0")}
 
 

@@ -60,3 +60,15 @@ def test_the_number_allocator_keeps_brought_numbers_and_continues_the_counter(
         session.commit()
     assert numbers == ["K-000002", "K-000005", "4711", "K-000006"]
     assert services.customers.create(CustomerInput(last_name="B")).number == "K-000007"
+
+
+@pytest.mark.parametrize("number", ["+493511234567", "+4915112345678", "+498001234567",
+                                    "+4930123456", "+4989123456789", "+43123456789"])
+def test_phone_search_words_without_parsing_equal_the_national_display_form(
+    number: str,
+) -> None:
+    from app.services.customers import _phone_words
+    from app.services.text import digits
+
+    national = digits(validation.display_phone(number))
+    assert _phone_words(number) == {digits(number), national, national.lstrip("0")}

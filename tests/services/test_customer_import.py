@@ -398,3 +398,13 @@ def test_an_empty_or_unknown_file_is_a_clear_file_error(services: Services,
         services.customer_import.read(tmp_path / "leer.vcf")
     with pytest.raises(ValidationError, match="nicht gefunden"):
         services.customer_import.read(tmp_path / "fehlt.vcf")
+
+
+def test_imported_and_later_created_customers_are_both_found_by_the_search(
+    services: Services, tmp_path: Path
+) -> None:
+    imported(services, write_csv(tmp_path / "k.csv", ROWS))
+    services.customers.create(CustomerInput(last_name="Später", city="Dresden"))
+    assert [r.name for r in services.customers.search("Dresden")] == ["Müller, Anna", "Später"]
+    assert [r.name for r in services.customers.search("0351 1234567")] == ["Müller, Anna"]
+    assert [r.number for r in services.customers.search("K-000011")] == ["K-000011"]
