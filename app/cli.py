@@ -16,8 +16,15 @@ from typing import Any
 from app.services import loyalty_pdf
 from app.services.audit import AuditFilter
 from app.services.container import Services
+from app.services.customer_import import FIELDS
 from app.services.demo import fill
-from app.services.formatting import format_cents, format_date, parse_cents, parse_date
+from app.services.formatting import (
+    format_cents,
+    format_date,
+    format_datetime,
+    parse_cents,
+    parse_date,
+)
 from app.services.ics_export import write_ics
 from app.services.labels import PrintResult
 from app.services.loyalty import ProgramInput
@@ -110,6 +117,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
             sub.set_defaults(handler=cmd_envelopes)
     add_sales_commands(subparsers)
     add_privacy_commands(subparsers)
+    add_import_export_commands(subparsers)
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
@@ -567,6 +575,72 @@ def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_envelopes(mailing_source(args), size=args.size,
                                              out=Path(args.out))
     return _print_result(result, args, "Umschläge")
+
+
+# --- import and export of customers --------------------------------------------------------
+
+
+def add_import_export_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    imp = subparsers.add_parser(
+        "import-customers", help="Kunden aus CSV, Excel (.xlsx) oder vCard (.vcf) importieren")
+    imp.add_argument("file", help="die Datei (.csv, .txt, .xlsx, .vcf)")
+    imp.add_argument("--mapping", help="JSON-Datei {\"Spalte\": \"Feld\"}; ohne: bekannte "
+                                       "Spaltenköpfe und die zuletzt gespeicherte Zuordnung")
+    imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="abgelehnte Zeilen auslassen und den Rest importieren")
+    imp.add_argument("--on-duplicate", choices=("skip", "merge", "add"), default="skip",
+                     help="mögliche Dubletten: überspringen (skip, Standard), mit dem "
+                          "vorhandenen Kunden zusammenführen (merge) oder trotzdem anlegen (add)")
+    imp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    imp.set_defaults(handler=cmd_import_customers)
+
+    logs = subparsers.add_parser("import-log", help="Importprotokoll anzeigen")
+    logs.add_argument("id", nargs="?", type=int, help="ein Import mit seinen abgelehnten Zeilen")
+    logs.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    logs.set_defaults(handler=cmd_import_log)
+
+
+def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
+    importer = services.customer_import
+    source = importer.read(Path(args.file))
+    mapping = (importer.mapping_from_file(Path(args.mapping), source) if args.mapping
+               else importer.suggested_mapping(source))
+    if args.dry_run:
+        preview = importer.preview(source, mapping)
+        data, lines = preview.as_json(), preview.summary_lines()
+        ok = args.skip_invalid or not preview.rejected
+    else:
+        result = importer.apply(source, mapping, on_duplicate=args.on_duplicate,
+                                skip_invalid=args.skip_invalid, by=getpass.getuser())
+        data, lines, ok = result.as_json(), result.summary_lines(), result.applied
+    if args.json:
+        print_json({**data, "mapping": {h: mapping.get(i, "") for i, h in
+                                        enumerate(source.header)}})
+    else:
+        print("Spalten: " + ", ".join(
+            f"{h} → {FIELDS[mapping[i]] if i in mapping else '(nicht übernommen)'}"
+            for i, h in enumerate(source.header)))
+        print("\n".join(lines))
+    return 0 if ok else 2
+
+
+def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
+    importer = services.customer_import
+    entries = [importer.log(args.id)] if args.id else importer.logs()
+    if args.json:
+        print_json([asdict(entry) for entry in entries])
+        return 0
+    for entry in entries:
+        print(f"{entry.id:>4}  {format_datetime(entry.imported_at.astimezone(services.clock.zone))}"
+              f"  {entry.file_name}  {entry.added} angelegt, {entry.merged} zusammengeführt, "
+              f"{entry.skipped} übersprungen, {entry.rejected_count} abgelehnt"
+              f"{'  (' + entry.imported_by + ')' if entry.imported_by else ''}")
+        for rejected in entry.rejected:
+            print(f"      Zeile {rejected.line}: {rejected.reason}")
+    if not entries:
+        print("Noch kein Import.")
+    return 0
 
 
 class UsageError(Exception):

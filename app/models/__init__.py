@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.customer_import import CustomerImportLog
 from app.models.followup import (
     CallListDismissal,
     FollowUp,
@@ -37,6 +38,7 @@ __all__ = [
     "Counter",
     "Customer",
     "CustomerDiscount",
+    "CustomerImportLog",
     "FollowUp",
     "Interaction",
     "LetterQueueEntry",

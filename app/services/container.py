@@ -10,6 +10,7 @@ from app.services.backups import BackupService
 from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
+from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.followups import FollowUpService
 from app.services.labels import LabelService
@@ -35,6 +36,10 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    customer_import: CustomerImportService
+    sales: SalesService
+    sales_import: SalesImportService
+    classification: ClassificationService
     followups: FollowUpService
     rules: RuleService
     today: TodayService
@@ -44,27 +49,30 @@ class Services:
     letters: LetterService
     mailings: MailingService
     labels: LabelService
-    sales: SalesService
-    sales_import: SalesImportService
-    classification: ClassificationService
     audit: AuditService
     privacy: PrivacyService
     backups: BackupService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        customers = CustomerService(db, clock)
         settings = SettingsService(db)
+        classification = ClassificationService(db, clock, settings)
         vouchers = VoucherService(db, clock)
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
-        classification = ClassificationService(db, clock, settings)
         privacy = PrivacyService(db, clock, settings)
         return cls(
             db=db,
             clock=clock,
-            customers=CustomerService(db, clock),
+            customers=customers,
             timeline=TimelineService(db, clock),
             settings=settings,
+            customer_import=CustomerImportService(db, clock, customers),
+            sales=SalesService(db, clock),
+            sales_import=SalesImportService(
+                db, clock, after_import=lambda: classification.recompute().changed),
+            classification=classification,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),
             today=TodayService(db, clock),
@@ -74,10 +82,6 @@ class Services:
             letters=letters,
             mailings=MailingService(db, clock, letters),
             labels=LabelService(db, settings, company),
-            sales=SalesService(db, clock),
-            sales_import=SalesImportService(
-                db, clock, after_import=lambda: classification.recompute().changed),
-            classification=classification,
             audit=AuditService(db, clock),
             privacy=privacy,
             backups=BackupService(db, clock, settings, privacy),

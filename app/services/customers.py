@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Generic, TypeVar
 
 import cologne_phonetics
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
@@ -34,6 +36,10 @@ NUMBER_PREFIX = "K-"
 _GENERATED_NUMBER = re.compile(r"K-(\d+)")
 _COUNTER = "customer_number"
 SALUTATIONS = ("", "Frau", "Herr", "Divers", "Familie")
+# Fields a merge fills on the surviving customer when they are empty there.
+MERGE_FILL_FIELDS = ("salutation", "title", "first_name", "last_name", "company", "street",
+                     "postcode", "city", "email", "phone", "mobile", "birth_day", "birth_month",
+                     "birth_year", "owner")
 
 
 def _person_name(title: str, first: str, last: str) -> str:
@@ -70,8 +76,11 @@ def _search_text(customer: Customer) -> str:
     return " ".join(sorted(search_words(*values) | {w for w in extra if w}))
 
 
+@lru_cache(maxsize=65536)
 def phonetic(name: str) -> str:
-    """Kölner Phonetik of a name: Meier, Mayer, Maier and Meyer share one code."""
+    """Kölner Phonetik of a name: Meier, Mayer, Maier and Meyer share one code.
+
+    Cached: names repeat a lot, and an import compares every row."""
     return " ".join(code for _word, code in cologne_phonetics.encode(name)) if name else ""
 
 
@@ -222,26 +231,6 @@ def _validated_address(data: AddressInput) -> dict[str, object]:
     }
 
 
-def claim_number(session: Session, wanted: str | None) -> str:
-    """A free customer number: `wanted` if given and free, else the next generated one."""
-    counter = session.get(Counter, _COUNTER)
-    if counter is None:
-        counter = Counter(name=_COUNTER, value=0)
-        session.add(counter)
-    if wanted and wanted.strip():
-        number = wanted.strip()
-        if session.scalar(select(Customer.id).where(Customer.number == number)):
-            raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
-        if match := _GENERATED_NUMBER.fullmatch(number):
-            counter.value = max(counter.value, int(match.group(1)))
-        return number
-    while True:
-        counter.value += 1
-        number = f"{NUMBER_PREFIX}{counter.value:06d}"
-        if not session.scalar(select(Customer.id).where(Customer.number == number)):
-            return number
-
-
 def insert_imported(session: Session, inputs: Sequence[CustomerInput], *, now: datetime,
                     by: str = "", source: str = "") -> dict[str, int]:
     """Create customers an import brings along, inside the caller's unit of work.
@@ -250,16 +239,17 @@ def insert_imported(session: Session, inputs: Sequence[CustomerInput], *, now: d
     claim); the first invalid one raises ValidationError. Returns number → new id.
     """
     created: list[Customer] = []
+    numbers = NumberAllocator(session)
     for data in inputs:
         values = validated(data, today=now)
-        customer = Customer(number=claim_number(session, data.number), created_at=now,
+        customer = Customer(number=numbers.claim(data.number), created_at=now,
                             updated_at=now, **values)
         customer.contacts = []
         customer.tags = []
         CustomerService._refresh_derived(customer)
         session.add(customer)
-        session.flush()  # the next number claim must see this one
         created.append(customer)
+    session.flush()
     subject = f"Kunde angelegt (Import {source})" if source else "Kunde angelegt (Import)"
     for customer in created:
         timeline.record(session, customer_id=customer.id, channel="system", subject=subject,
@@ -532,9 +522,7 @@ class CustomerService:
         with self.db.write() as session:
             survivor = self._load(session, survivor_id)
             duplicate = self._load(session, duplicate_id)
-            for column in ("salutation", "title", "first_name", "last_name", "company",
-                           "street", "postcode", "city", "email", "phone", "mobile",
-                           "birth_day", "birth_month", "birth_year", "owner"):
+            for column in MERGE_FILL_FIELDS:
                 if not getattr(survivor, column) and getattr(duplicate, column):
                     setattr(survivor, column, getattr(duplicate, column))
             if duplicate.notes:
@@ -575,7 +563,7 @@ class CustomerService:
         return customer
 
     def _claim_number(self, session: Session, wanted: str | None) -> str:
-        return claim_number(session, wanted)
+        return NumberAllocator(session).claim(wanted)
 
     def _tags(self, session: Session, names: Iterable[str]) -> list[Tag]:
         wanted = sorted({n.strip() for n in names if n.strip()})
@@ -648,6 +636,116 @@ class CustomerService:
             column = func.coalesce(func.nullif(Customer.phone, ""), Customer.mobile)
         primary = column.desc() if descending else column.asc()
         return query.order_by(primary, Customer.number.asc())
+
+
+class NumberAllocator:
+    """Customer numbers inside one unit of work.
+
+    A number brought along from an old system is kept if it is free (a `K-…` number lifts
+    the counter past it, so new numbers never collide); a new number continues the counter
+    and skips taken ones. `taken` answers "is this number in use?"; an import passes a set
+    of all numbers instead of one query per row.
+    """
+
+    def __init__(self, session: Session, *, taken: Callable[[str], bool] | None = None) -> None:
+        counter = session.get(Counter, _COUNTER)
+        if counter is None:
+            counter = Counter(name=_COUNTER, value=0)
+            session.add(counter)
+        self._counter = counter
+        self._taken = taken or (lambda number: session.scalar(
+            select(Customer.id).where(Customer.number == number)) is not None)
+        self._claimed: set[str] = set()
+
+    def is_free(self, number: str) -> bool:
+        return number not in self._claimed and not self._taken(number)
+
+    def claim(self, wanted: str | None) -> str:
+        if wanted and wanted.strip():
+            number = wanted.strip()
+            if not self.is_free(number):
+                raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
+            if match := _GENERATED_NUMBER.fullmatch(number):
+                self._counter.value = max(self._counter.value, int(match.group(1)))
+            self._claimed.add(number)
+            return number
+        while True:
+            self._counter.value += 1
+            number = f"{NUMBER_PREFIX}{self._counter.value:06d}"
+            if self.is_free(number):
+                self._claimed.add(number)
+                return number
+
+
+Ref = TypeVar("Ref", bound=Hashable)
+
+
+class DuplicateIndex(Generic[Ref]):
+    """The rules of `CustomerService.duplicates` for many customers at once (imports).
+
+    Filled once (from the database and from rows already read), then every lookup is a few
+    dictionary hits instead of three queries. A reference (`Ref`) is a customer id or
+    whatever the caller uses for rows not yet stored. Values must be normalised as stored
+    (E.164 phone numbers, stripped text).
+    """
+
+    def __init__(self) -> None:
+        self._email: dict[str, list[Ref]] = {}
+        self._phone: dict[str, list[Ref]] = {}
+        self._last: dict[tuple[str, str], list[tuple[Ref, str | None]]] = {}
+        self._company: dict[tuple[str, str], list[Ref]] = {}
+        self._labels: dict[Ref, str] = {}
+
+    def add_customers(self, session: Session, ref: Callable[[int], Ref]) -> None:
+        """Add every customer that can still be a duplicate (anonymised ones cannot)."""
+        rows = session.execute(select(
+            Customer.id, Customer.email, Customer.phone, Customer.mobile, Customer.last_name,
+            Customer.first_name, Customer.company, Customer.postcode,
+        ).where(Customer.anonymized_at.is_(None)))
+        for cid, email, phone, mobile, last, first, company, postcode in rows:
+            self.add(ref(cid), email=email, phones=(phone, mobile), last_name=last,
+                     first_name=first, company=company, postcode=postcode)
+
+    def add(self, ref: Ref, *, email: str, phones: Iterable[str], last_name: str,
+            first_name: str, company: str, postcode: str) -> None:
+        if email:
+            self._email.setdefault(email.lower(), []).append(ref)
+        for number in {p for p in phones if p}:
+            self._phone.setdefault(number, []).append(ref)
+        if postcode and last_name:
+            self._last.setdefault((postcode, phonetic(last_name)), []).append(
+                (ref, phonetic(first_name) if first_name else None))
+        if postcode and company:
+            self._company.setdefault((postcode, phonetic(company)), []).append(ref)
+        name = f"{last_name}, {first_name}".rstrip(", ") if last_name else (
+            company or first_name)
+        self._labels[ref] = f"{name}, {postcode}"
+
+    def matches(self, *, kind: str, email: str, phones: Iterable[str], last_name: str,
+                first_name: str, company: str, postcode: str) -> list[tuple[Ref, str]]:
+        """(reference, German reason) of every entry that looks like these values."""
+        found: dict[Ref, str] = {}
+        email = email.strip().lower()
+        if email:
+            for ref in self._email.get(email, ()):
+                found.setdefault(ref, f"gleiche E-Mail ({email})")
+        for number in sorted({p for p in phones if p}):
+            for ref in self._phone.get(number, ()):
+                found.setdefault(ref, "gleiche Telefonnummer "
+                                      f"({validation.display_phone(number)})")
+        name = last_name.strip() if kind == "private" else company.strip()
+        postcode = postcode.strip()
+        if name and postcode:
+            code = phonetic(name)
+            if kind == "private":
+                first = phonetic(first_name) if first_name else None
+                refs = [ref for ref, other in self._last.get((postcode, code), ())
+                        if first is None or other is None or other == first]
+            else:
+                refs = list(self._company.get((postcode, code), ()))
+            for ref in refs:
+                found.setdefault(ref, f"ähnlicher Name an gleicher PLZ ({self._labels[ref]})")
+        return list(found.items())
 
 
 def _query_terms(query: str) -> list[str]:
