@@ -203,3 +203,11 @@ def test_merge_moves_contacts_history_sales_and_tags_to_the_survivor(
     assert "Anruf" in subjects
     with pytest.raises(NotFoundError):
         services.customers.get(gone.id)
+
+
+def test_validate_names_the_wrong_fields_without_saving(services: Services) -> None:
+    services.customers.validate(ANNA)
+    with pytest.raises(ValidationError) as err:
+        services.customers.validate(CustomerInput(**{**ANNA.__dict__, "email": "anna@@x"}))
+    assert set(err.value.fields) == {"email"}
+    assert services.customers.count() == 0
