@@ -209,3 +209,15 @@ def test_escape_with_unsaved_changes_asks_before_discarding(
     question.button(question.StandardButton.Yes).click()
     assert not view.isVisible()
     assert context.services.customers.get(cid).city == ""
+
+
+def test_enter_in_a_field_neither_archives_nor_saves(
+        context: AppContext, qtbot: QtBot) -> None:
+    cid = context.services.customers.create(CustomerInput(last_name="Alt")).id
+    view = open_view(context, qtbot, cid)
+    view.form.city.setText("Kiel")
+    qtbot.keyClick(view.form.city, Qt.Key.Key_Return)
+    customer = context.services.customers.get(cid)
+    assert customer.archived_at is None
+    assert customer.city == ""
+    view.form.city.setText("")

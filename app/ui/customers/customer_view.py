@@ -52,6 +52,7 @@ def _table(model: RowsModel[object]) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
@@ -271,7 +272,9 @@ class CustomerView(QDialog):
         else:
             self._load(customer_id)
             self._add_customer_tabs(customer_id)
-        self.form.last_name.setFocus()
+        self._no_default_buttons()
+        business = self.detail is not None and self.detail.kind == "business"
+        (self.form.company if business else self.form.last_name).setFocus()
 
     # --- actions -----------------------------------------------------------------------
 
@@ -435,6 +438,14 @@ class CustomerView(QDialog):
             tab = spec.factory(self.context, customer_id, self)
             self.extra_tabs[spec.key] = tab
             self.tabs.addTab(tab, spec.title())
+        self._no_default_buttons()
+
+    def _no_default_buttons(self) -> None:
+        """Enter in a field must never press "Archivieren" or "Entfernen" (QDialog makes
+        auto-default buttons default); saving is Ctrl+S."""
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
     def _on_changed(self, changes: Changes) -> None:
         if self.customer_id is None:
