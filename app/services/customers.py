@@ -312,6 +312,11 @@ class CustomerService:
 
     # --- writing ---------------------------------------------------------------------
 
+    def validate(self, data: CustomerInput) -> None:
+        """Raise the ValidationError `create`/`update` would raise, without saving; a form
+        checks first so the duplicate question is only asked about valid data."""
+        validated(data, today=self.clock.now())
+
     def create(self, data: CustomerInput, *, by: str = "") -> CustomerDetail:
         now = self.clock.now()
         values = validated(data, today=now)

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -141,6 +142,29 @@ class MainWindow(QMainWindow):
         customers = self.show_page("customers")
         customers.open_customer(customer_id)  # type: ignore[attr-defined]
 
+    def find_customer(self) -> None:
+        """Ctrl+F: the Kunden page with its search box focused."""
+        self.show_page("customers").focus_search()  # type: ignore[attr-defined]
+
+    def new_customer(self) -> QWidget:
+        return self.show_page("customers").new_customer()  # type: ignore[attr-defined, no-any-return]
+
+    def open_settings(self) -> QDialog:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
         import_sales = QAction(tr("&Umsätze importieren…"), self)
@@ -149,10 +173,17 @@ class MainWindow(QMainWindow):
         backups = QAction(tr("&Sicherungen…"), self)
         backups.triggered.connect(self._backups)
         file_menu.addAction(backups)
+        file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings))
+        file_menu.addSeparator()
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        customers_menu = self.menuBar().addMenu(tr("&Kunden"))
+        customers_menu.addAction(self._action(
+            tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer))
+        customers_menu.addAction(self._action(
+            tr("&Neuer Kunde …"), QKeySequence.StandardKey.New, self.new_customer))
         help_menu = self.menuBar().addMenu(tr("&Hilfe"))
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
@@ -166,6 +197,7 @@ class MainWindow(QMainWindow):
             tr("Tabellen (*.csv *.txt *.xlsx);;Alle Dateien (*)"))
         if name:
             SalesImportDialog(self.context, Path(name), self).exec()
+
     def _backups(self) -> None:
         from app.ui.privacy.backups_dialog import BackupsDialog
 

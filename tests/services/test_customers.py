@@ -212,6 +212,8 @@ def test_merge_moves_contacts_history_sales_and_tags_to_the_survivor(
                                                 ("+33123456789", "0123456789")])
 def test_national_digits_are_what_people_dial_at_home(e164: str, national: str) -> None:
     assert national_digits(e164) == national
+
+
 def test_imported_customers_keep_their_number_follow_the_rules_and_advance_the_counter(
     services: Services,
 ) -> None:
@@ -230,3 +232,11 @@ def test_imported_customers_keep_their_number_follow_the_rules_and_advance_the_c
         insert_imported(session, [CustomerInput(last_name="X", postcode="1", number="9")],
                         now=now)
     assert "postcode" in err.value.fields
+
+
+def test_validate_names_the_wrong_fields_without_saving(services: Services) -> None:
+    services.customers.validate(ANNA)
+    with pytest.raises(ValidationError) as err:
+        services.customers.validate(CustomerInput(**{**ANNA.__dict__, "email": "anna@@x"}))
+    assert set(err.value.fields) == {"email"}
+    assert services.customers.count() == 0
