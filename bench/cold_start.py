@@ -1,7 +1,8 @@
 """Measured in its own process: start-up to a shown main window with the first list page.
 
-Prints one JSON object: cold_start_s (from process creation), first_page_ms (list model
-reset to its first rows fetched), peak_rss_mb.
+Prints one JSON object: cold_start_s (from process creation to the painted window),
+first_page_ms (the customer list model reloaded and its first 40 rows fetched, as a view
+paints them), peak_rss_mb.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ def measure(db_path: str) -> dict[str, float]:
         window.show()
         app.processEvents()
         cold_start = time.time() - created
-        page = window.page("customers")
+        model = window.show_page("customers").model  # type: ignore[attr-defined]
         started = time.perf_counter()
-        page.reload()  # type: ignore[attr-defined]
-        app.processEvents()
+        model.reload()  # the ids in list order, then what a view paints: the first rows
+        for row in range(min(40, model.rowCount())):
+            for column in range(model.columnCount()):
+                model.data(model.index(row, column))
         first_page_ms = (time.perf_counter() - started) * 1000
         window.close()
         context.tasks.wait()

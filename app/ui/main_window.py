@@ -110,15 +110,14 @@ class MainWindow(QMainWindow):
         self._nav = QListWidget()
         self._nav.setFixedWidth(180)
         self._stack = QStackedWidget()
+        # Pages are built the first time they are shown: start-up pays only for the first.
         self._pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            page = spec.factory(context, self._stack)
-            self._pages[spec.key] = page
-            self._stack.addWidget(page)
+            self._stack.addWidget(QWidget())
             item = QListWidgetItem(spec.title())
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self._nav.addItem(item)
-        self._nav.currentRowChanged.connect(self._stack.setCurrentIndex)
+        self._nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,11 +131,24 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
     def page(self, key: str) -> QWidget:
+        """The page for `key`, built now if it was never shown."""
+        if key not in self._pages:
+            index = [spec.key for spec in PAGES].index(key)
+            page = PAGES[index].factory(self.context, self._stack)
+            placeholder = self._stack.widget(index)
+            self._stack.insertWidget(index, page)
+            self._stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[key] = page
         return self._pages[key]
 
     def show_page(self, key: str) -> QWidget:
-        self._nav.setCurrentRow(list(self._pages).index(key))
-        return self._pages[key]
+        self._nav.setCurrentRow([spec.key for spec in PAGES].index(key))
+        return self.page(key)
+
+    def _show_row(self, row: int) -> None:
+        self.page(PAGES[row].key)
+        self._stack.setCurrentIndex(row)
 
     def open_customer(self, customer_id: int) -> None:
         customers = self.show_page("customers")
