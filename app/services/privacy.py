@@ -26,7 +26,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
-from sqlalchemy import ColumnElement, Table, delete, false, or_, select, text, true
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Table,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -61,6 +73,17 @@ TABLE_LABELS: dict[str, str] = {
     "class_assignments": "Kundenklasse (A/B/C), Verlauf",
     "consents": "Einwilligungen",
     "audit_entries": "Änderungsprotokoll",
+    "vouchers": "Gutscheine",
+    "voucher_entries": "Gutscheinbuchungen",
+    "loyalty_accounts": "Bonuskonten",
+    "bonus_cards": "Bonuskarten",
+    "points_entries": "Punktebuchungen",
+    "customer_discounts": "Kundenrabatte",
+    "followups": "Wiedervorlagen",
+    "maintenance_objects": "Wartungsobjekte",
+    "mailing_recipients": "Serienbrief-Empfänger",
+    "feedback": "Bewertungen",
+    "complaints": "Reklamationen",
 }
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
 _PERSONAL_COLUMNS: dict[str, object] = {
@@ -145,6 +168,7 @@ class ErasurePlan:
     kept: dict[str, int]
     kept_until: dict[str, date]
     removes_customer: bool
+    detached: dict[str, int] = field(default_factory=dict)  # kept, link to the person cut
 
     def describe(self) -> list[str]:
         """German lines for the confirmation dialog and the CLI."""
@@ -156,6 +180,9 @@ class ErasurePlan:
                 f"Aufbewahrt bis {self.kept_until[table]:%d.%m.%Y}: "
                 f"{TABLE_LABELS.get(table, table)} ({count}) — "
                 f"{RETENTION_LABELS[rule.category]}; danach automatisch gelöscht")
+        for table, count in self.detached.items():
+            lines.append(f"Bleibt ohne Bezug zur Person erhalten: {TABLE_LABELS.get(table, table)} "
+                         f"({count}) — Buchhaltung")
         if self.removes_customer:
             lines.append("Der Kunde wird vollständig gelöscht.")
         else:
@@ -176,20 +203,32 @@ def period_end(record_date: date, years: int) -> date:
     return date(record_date.year + years, 12, 31)
 
 
-def customer_tables() -> dict[str, ColumnElement[bool] | None]:
-    """Every table holding a customer's data, by name, found from the schema.
+@dataclass(frozen=True)
+class _Detach:
+    """A row that outlives the customer (its foreign key says ON DELETE SET NULL, e.g. a
+    voucher or a loyalty ledger): erasure cuts the link and leaves the row alone."""
 
-    Includes tables with a foreign key to `customers.id`, tables with a foreign key to
-    those (recursively), and tables that carry a plain `customer_id` column (the audit
-    log). The value is None here; `_conditions` builds the row filter for one customer.
+    table: Table
+    column: Column[Any]
+    condition: ColumnElement[bool]
+
+
+def _conditions(customer_id: int, *, erasure: bool = False) -> dict[str, ColumnElement[bool]]:
+    """Every table holding a customer's data, by name, with the filter for their rows.
+
+    Found from the schema: tables with a foreign key to `customers.id`, tables with a
+    foreign key to those (recursively), and — for the access export — tables that carry a
+    plain `customer_id` column without foreign keys (the audit log). With `erasure`, the
+    walk does not follow ON DELETE SET NULL links: those rows are detached, not deleted.
     """
-    return {name: None for name in _conditions(0)}
+    return _scope(customer_id, erasure=erasure)[0]
 
 
-def _conditions(customer_id: int) -> dict[str, ColumnElement[bool]]:
-    tables = Base.metadata.tables
-    customers = tables["customers"]
+def _scope(customer_id: int, *, erasure: bool
+           ) -> tuple[dict[str, ColumnElement[bool]], list[_Detach]]:
+    customers = Base.metadata.tables["customers"]
     found: dict[str, ColumnElement[bool]] = {"customers": customers.c.id == customer_id}
+    detached: list[_Detach] = []
     grew = True
     while grew:
         grew = False
@@ -199,15 +238,22 @@ def _conditions(customer_id: int) -> dict[str, ColumnElement[bool]]:
             clauses: list[ColumnElement[bool]] = []
             for fk in table.foreign_keys:
                 parent = fk.column.table
-                if parent.name in found:
-                    clauses.append(fk.parent.in_(
-                        select(fk.column).where(found[parent.name]).scalar_subquery()))
-            if not clauses and "customer_id" in table.c and not table.foreign_keys:
+                if parent.name not in found:
+                    continue
+                linked = fk.parent.in_(
+                    select(fk.column).where(found[parent.name]).scalar_subquery())
+                if erasure and (fk.ondelete or "").upper() == "SET NULL":
+                    if not any(d.column is fk.parent for d in detached):
+                        detached.append(_Detach(table, fk.parent, linked))
+                else:
+                    clauses.append(linked)
+            if (not erasure and not clauses and "customer_id" in table.c
+                    and not table.foreign_keys):
                 clauses.append(table.c.customer_id == customer_id)
             if clauses:
                 found[table.name] = or_(*clauses)
                 grew = True
-    return found
+    return found, detached
 
 
 def _plain(value: object) -> object:
@@ -576,16 +622,24 @@ class PrivacyService:
         customer = self._customer(session, customer_id)
         kept, kept_until = self._retained_counts(session, customer_id, as_of)
         kept = {t: n for t, n in kept.items() if n}
+        conditions, detach = _scope(customer_id, erasure=True)
         deleted: dict[str, int] = {}
-        for name, condition in _conditions(customer_id).items():
-            if name in ("customers", "audit_entries"):
+        for name, condition in conditions.items():
+            if name == "customers":
                 continue
             table = Base.metadata.tables[name]
-            total = len(session.execute(select(table).where(condition)).all())
+            total = int(session.scalar(select(func.count()).select_from(table)
+                                       .where(condition)) or 0)
             deleted[name] = total - kept.get(name, 0)
+        detached: dict[str, int] = {}
+        for link in detach:
+            count = int(session.scalar(select(func.count()).select_from(link.table)
+                                       .where(link.condition)) or 0)
+            if count:
+                detached[link.table.name] = detached.get(link.table.name, 0) + count
         return ErasurePlan(customer_id=customer_id, number=customer.number, deleted=deleted,
                            kept=kept, kept_until={t: kept_until[t] for t in kept},
-                           removes_customer=not kept)
+                           removes_customer=not kept, detached=detached)
 
     def _retained_filter(self, table: Table, rule: RetentionRule, customer_id: int
                          ) -> ColumnElement[bool]:
@@ -628,10 +682,13 @@ class PrivacyService:
 
     def _delete_unretained(self, session: Session, customer_id: int, as_of: date) -> None:
         self._delete_expired(session, customer_id, as_of)
-        conditions = _conditions(customer_id)
+        conditions, detach = _scope(customer_id, erasure=True)
+        for link in detach:
+            session.execute(update(link.table).where(link.condition)
+                            .values({link.column.name: None}))
         # Children first, so nothing depends on a row when it goes.
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in conditions or table.name in ("customers", "audit_entries"):
+            if table.name not in conditions or table.name == "customers":
                 continue
             keep: ColumnElement[bool] = false()
             for rule in RETAINED:
