@@ -352,6 +352,13 @@ class InstanceLock:
             return
         raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
 
+    def held_by_another(self) -> LockOwner | None:
+        """The other running app holding this lock, if any (without taking it)."""
+        if not self.path.exists():
+            return None
+        owner = self._read_owner()
+        return owner if owner is not None and not self._is_stale(owner) else None
+
     def release(self) -> None:
         if self._held:
             self.path.unlink(missing_ok=True)

@@ -28,7 +28,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.db import Database, backup_sqlite, check_sqlite_file, migrate, pending_migrations
+from app.db import (
+    Database,
+    InstanceLock,
+    backup_sqlite,
+    check_sqlite_file,
+    migrate,
+    pending_migrations,
+)
 from app.models import Customer
 from app.services import audit
 from app.services.clock import Clock
@@ -298,12 +305,19 @@ class BackupService:
         if backup == live.resolve():
             raise StorageError("Die laufende Datenbank kann nicht auf sich selbst "
                                "zurückgespielt werden.")
+        other = InstanceLock(live.with_name(live.name + ".lock")).held_by_another()
+        if other is not None:
+            raise StorageError(
+                f"Stammkunde ist mit dieser Datenbank geöffnet (Rechner {other.host}, "
+                f"Prozess {other.pid}). Bitte dort schließen oder dort über Datei → "
+                "Sicherungen… wiederherstellen.")
         _customers, backup_audit_id = inspect(backup)
         progress.report(0, 3, "Aktuellen Stand sichern")
         moment = self.clock.now().replace(tzinfo=None)
         self._checkpoint()
         safety = backup_sqlite(live, self.folder() / f"vor-wiederherstellung-"
-                                                     f"{moment:%Y%m%d-%H%M%S}.sqlite3")
+                                                     f"{moment:%Y%m%d-%H%M%S}.sqlite3",
+                               verify=self.verify)
         later = self.privacy.erasures_since(backup_audit_id)
         progress.report(1, 3, "Sicherung zurückspielen")
         self.db.dispose()

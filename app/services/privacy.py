@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -84,6 +84,27 @@ TABLE_LABELS: dict[str, str] = {
     "mailing_recipients": "Serienbrief-Empfänger",
     "feedback": "Bewertungen",
     "complaints": "Reklamationen",
+}
+COLUMN_LABELS: dict[str, str] = {
+    "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
+    "title": "Titel", "first_name": "Vorname", "last_name": "Nachname", "company": "Firma",
+    "street": "Straße", "postcode": "PLZ", "city": "Ort", "country": "Land",
+    "email": "E-Mail", "phone": "Telefon", "mobile": "Mobil", "birth_day": "Geburtstag",
+    "birth_month": "Geburtsmonat", "birth_year": "Geburtsjahr", "notes": "Notizen",
+    "owner": "Betreuer", "created_at": "angelegt", "updated_at": "geändert",
+    "archived_at": "archiviert", "anonymized_at": "anonymisiert", "abc_class": "Klasse",
+    "rfm_segment": "RFM-Segment", "at_risk": "abwanderungsgefährdet",
+    "advertising_objection_at": "Werbewiderspruch", "sort_name": "Sortiername",
+    "search_text": "Suchbegriffe (abgeleitet)", "customer_id": "Kunde", "role": "Funktion",
+    "is_primary": "Hauptansprechperson", "label": "Bezeichnung", "occurred_at": "Zeitpunkt",
+    "channel": "Kanal", "subject": "Betreff", "text": "Text", "author": "von",
+    "sale_date": "Datum", "amount_cents": "Betrag (Cent)", "description": "Beschreibung",
+    "document_no": "Belegnummer", "purpose": "Zweck", "granted": "erteilt",
+    "given_on": "Datum", "method": "Form", "wording_version": "Text-Version",
+    "recorded_by": "erfasst von", "recorded_at": "erfasst am", "at": "Zeitpunkt",
+    "actor": "wer", "action": "Aktion", "entity": "Objekt", "entity_id": "Objekt-Nr.",
+    "details": "Details", "tag_id": "Merkmal-Nr.", "as_of": "Stichtag",
+    "previous_class": "vorherige Klasse", "valid_until": "gültig bis", "reason": "Grund",
 }
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
 _PERSONAL_COLUMNS: dict[str, object] = {
@@ -264,11 +285,11 @@ def _plain(value: object) -> object:
     return value
 
 
-def _display(value: object) -> str:
+def _display(value: object, zone: tzinfo) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y %H:%M}"
+        return f"{value.astimezone(zone) if value.tzinfo else value:%d.%m.%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, bool):
@@ -517,7 +538,8 @@ class PrivacyService:
             if not rows:
                 story.append(Paragraph("keine Einträge", styles["small"]))
             for row in rows:
-                parts = [f"<b>{escape(k)}</b>: {escape(_display(v))}" for k, v in row.items()]
+                parts = [f"<b>{escape(COLUMN_LABELS.get(k, k))}</b>: "
+                         f"{escape(_display(v, self.clock.zone))}" for k, v in row.items()]
                 story.append(Paragraph(" · ".join(parts), styles["small"]))
         _build_pdf(path, story, title=f"Auskunft {number}")
 

@@ -218,5 +218,5 @@ def backup_on_close(services: Services, user: str) -> None:
         return
     try:
         services.backups.backup_if_changed(by=user)
-    except StammkundeError:
+    except (StammkundeError, OSError):
         log.exception("backup on close failed")
