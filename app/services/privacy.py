@@ -592,6 +592,11 @@ class PrivacyService:
                 customer.anonymized_at = now
                 customer.archived_at = customer.archived_at or now
                 customer.updated_at = now
+                until = max(plan.kept_until.values())
+                timeline.record(session, customer_id=customer_id, channel="system",
+                                author=by, at=now,
+                                subject=f"Daten gelöscht (Art. 17 DSGVO); Unterlagen "
+                                        f"aufbewahrt bis {until:%d.%m.%Y}")
             audit.record(session, at=now, actor=by, action="erase", entity="customer",
                          entity_id=customer_id, customer_id=customer_id,
                          details={"number": plan.number, "deleted": plan.deleted,

@@ -166,7 +166,8 @@ def test_after_erasure_the_name_no_longer_occurs_in_the_database_file(
         assert customer is not None and customer.anonymized_at is not None
         assert customer.number == "K-000001" and customer.last_name == ""
         assert session.scalar(select(Sale.document_no)) == "RE-1"
-        assert session.scalars(select(Interaction)).all() == []
+        assert [e.subject for e in session.scalars(select(Interaction))] == [
+            "Daten gelöscht (Art. 17 DSGVO); Unterlagen aufbewahrt bis 31.12.2035"]
     assert services.customers.search("Quastenberg") == []
 
 
