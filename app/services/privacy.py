@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -640,10 +641,16 @@ class PrivacyService:
         with self.db.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            raw.execute("VACUUM")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(
+                    f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht "
+                    f"verdichtet werden ({exc}); Reste können noch in freien Seiten stehen. "
+                    "Bitte die Löschung nach einem Neustart erneut ausführen.") from exc
 
     def _plan(self, session: Session, customer_id: int, as_of: date) -> ErasurePlan:
         customer = self._customer(session, customer_id)

@@ -184,3 +184,20 @@ def test_the_upkeep_makes_the_daily_backup_and_closing_backs_up_only_changes(
     context.services.clock.set(datetime(2026, 3, 15, 18, 0))  # type: ignore[attr-defined]
     backup_on_close(services, "büro")
     assert [b.customers for b in services.backups.backups()] == [2]
+
+
+def test_the_records_of_processing_are_saved_as_pdf_from_the_page(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = PrivacyPage(context)
+    qtbot.addWidget(page)
+    records = page.records
+    records.editor.setPlainText("# Verzeichnis $firma\nStand: $datum")
+    monkeypatch.setattr(records, "choose_file", lambda: tmp_path / "art30.pdf")
+    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
+    records.pdf_button.click()
+    assert (tmp_path / "art30.pdf").read_bytes().startswith(b"%PDF")
+    assert context.services.privacy.processing_records_text() == (
+        "# Verzeichnis [Firma]\nStand: 15.03.2026")
+    records.reset_button.click()
+    assert "Art. 30 DSGVO" in records.editor.toPlainText()
