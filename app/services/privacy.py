@@ -298,9 +298,9 @@ def _display(value: object, zone: tzinfo) -> str:
     return str(value)
 
 
-def _record_date(value: object) -> date:
+def _record_date(value: object, zone: tzinfo) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return (value.astimezone(zone) if value.tzinfo else value).date()
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -578,7 +578,8 @@ class PrivacyService:
         as_of = as_of or self.clock.today()
         now = self.clock.now()
         with self.db.write() as session:
-            session.execute(text("PRAGMA secure_delete = ON"))
+            if self.db.is_sqlite:  # deleted content is overwritten with zeros
+                session.execute(text("PRAGMA secure_delete = ON"))
             plan = self._plan(session, customer_id, as_of)
             customer = self._customer(session, customer_id)
             if customer.advertising_objection_at is not None:
@@ -615,7 +616,8 @@ class PrivacyService:
         numbers: list[str] = []
         rows = 0
         with self.db.write() as session:
-            session.execute(text("PRAGMA secure_delete = ON"))
+            if self.db.is_sqlite:  # deleted content is overwritten with zeros
+                session.execute(text("PRAGMA secure_delete = ON"))
             anonymised = list(session.scalars(
                 select(Customer).where(Customer.anonymized_at.is_not(None))))
             for customer in anonymised:
@@ -691,7 +693,8 @@ class PrivacyService:
             table = Base.metadata.tables[rule.table]
             dates = session.scalars(select(table.c[rule.date_column])
                                     .where(self._retained_filter(table, rule, customer_id)))
-            ends = [period_end(_record_date(d), years[rule.category]) for d in dates]
+            ends = [period_end(_record_date(d, self.clock.zone), years[rule.category])
+                    for d in dates]
             live = [end for end in ends if end >= as_of]
             counts[rule.table] = counts.get(rule.table, 0) + len(live)
             if live:
@@ -707,7 +710,7 @@ class PrivacyService:
             expired = [
                 row_id for row_id, value in session.execute(
                     select(table.c.id, table.c[rule.date_column]).where(condition))
-                if period_end(_record_date(value), years[rule.category]) < as_of
+                if period_end(_record_date(value, self.clock.zone), years[rule.category]) < as_of
             ]
             if expired:
                 session.execute(delete(table).where(table.c.id.in_(expired)))
