@@ -235,19 +235,20 @@ class _Detach:
     condition: ColumnElement[bool]
 
 
-def _conditions(customer_id: int, *, erasure: bool = False) -> dict[str, ColumnElement[bool]]:
+def _conditions(customer_id: int) -> dict[str, ColumnElement[bool]]:
     """Every table holding a customer's data, by name, with the filter for their rows.
 
     Found from the schema: tables with a foreign key to `customers.id`, tables with a
-    foreign key to those (recursively), and — for the access export — tables that carry a
-    plain `customer_id` column without foreign keys (the audit log). With `erasure`, the
-    walk does not follow ON DELETE SET NULL links: those rows are detached, not deleted.
+    foreign key to those (recursively), and tables that carry a plain `customer_id` column
+    without foreign keys (the audit log). This is what the access export covers.
     """
-    return _scope(customer_id, erasure=erasure)[0]
+    return _scope(customer_id, erasure=False)[0]
 
 
 def _scope(customer_id: int, *, erasure: bool
            ) -> tuple[dict[str, ColumnElement[bool]], list[_Detach]]:
+    """With `erasure`, the walk does not follow ON DELETE SET NULL links (those rows are
+    detached, not deleted) and leaves tables without foreign keys (the audit log) alone."""
     customers = Base.metadata.tables["customers"]
     found: dict[str, ColumnElement[bool]] = {"customers": customers.c.id == customer_id}
     detached: list[_Detach] = []
@@ -440,12 +441,6 @@ class PrivacyService:
             session.add(Suppression(digest=value, created_at=at))
 
     # --- access (Art. 15) ------------------------------------------------------------------
-
-    def collect(self, customer_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row stored about a customer, table by table (built from the schema)."""
-        with self.db.read() as session:
-            self._customer(session, customer_id)
-            return self._collect(session, customer_id)
 
     @staticmethod
     def _collect(session: Session, customer_id: int) -> dict[str, list[dict[str, Any]]]:
