@@ -15,6 +15,7 @@ from typing import Any
 
 from app.services import loyalty_pdf
 from app.services.audit import AuditFilter
+from app.services.backups import format_size
 from app.services.container import Services
 from app.services.customer_import import FIELDS
 from app.services.demo import fill
@@ -784,6 +785,8 @@ def add_privacy_commands(subparsers: argparse._SubParsersAction) -> None:  # typ
     backup = subparsers.add_parser("backup", help="Datenbank jetzt sichern (geprüft)")
     backup.add_argument("dest", nargs="?", help="Zielordner oder -datei (sonst der "
                         "Sicherungsordner, mit Rotation)")
+    backup.add_argument("--list", action="store_true",
+                        help="vorhandene Sicherungen auflisten statt zu sichern")
     backup.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     backup.set_defaults(handler=cmd_backup)
     restore = subparsers.add_parser(
@@ -868,6 +871,18 @@ def cmd_privacy_audit(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    if args.list:
+        found = services.backups.backups()
+        if args.json:
+            print_json([asdict(info) for info in found])
+            return 0
+        for info in found:
+            when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "(Kopie)         "
+            customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
+            print(f"{when}  {format_size(info.size):>9}  {customers:>14}  {info.path}")
+        if not found:
+            print(f"Keine Sicherungen in {services.backups.folder()}.")
+        return 0
     info = services.backups.backup_now(Path(args.dest) if args.dest else None, by=_user())
     if args.json:
         print_json(asdict(info))

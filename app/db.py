@@ -132,8 +132,11 @@ class Database:
 # --- start-up checks -------------------------------------------------------------------
 
 
-def check_sqlite_file(path: Path, *, writable: bool = True) -> None:
-    """Refuse a file that is not a healthy Stammkunde database, without writing to it."""
+def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) -> None:
+    """Refuse a file that is not a healthy Stammkunde database, without writing to it.
+
+    `full` runs `integrity_check` instead of the faster `quick_check` (before a restore).
+    """
     if not path.exists():
         return
     if path.is_dir():
@@ -153,7 +156,8 @@ def check_sqlite_file(path: Path, *, writable: bool = True) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchall()
+            check = "integrity_check" if full else "quick_check"
+            result = conn.execute(f"PRAGMA {check}").fetchall()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
@@ -298,8 +302,15 @@ def migrate(url: str) -> None:
 # --- backups ---------------------------------------------------------------------------
 
 
-def backup_sqlite(source: Path, destination: Path) -> Path:
-    """Copy a live SQLite database with the backup API: temp file, fsync, check, rename."""
+def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_check") -> Path:
+    """Copy a live SQLite database with the backup API: temp file, fsync, check, rename.
+
+    `verify` is the check run on the copy: "integrity_check" (also matches every index
+    against its table; ~10 s at 100,000 customers) or "quick_check" (every page and b-tree,
+    ~1 s), which is what catches a bad medium or a torn write.
+    """
+    if verify not in ("integrity_check", "quick_check"):
+        raise ValueError(f"unknown check {verify!r}")
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -308,7 +319,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
-            result = dst.execute("PRAGMA integrity_check").fetchone()
+            result = dst.execute(f"PRAGMA {verify}").fetchone()
         finally:
             dst.close()
     finally:
@@ -366,6 +377,13 @@ class InstanceLock:
             self._held = True
             return
         raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
+
+    def held_by_another(self) -> LockOwner | None:
+        """The other running app holding this lock, if any (without taking it)."""
+        if not self.path.exists():
+            return None
+        owner = self._read_owner()
+        return owner if owner is not None and not self._is_stale(owner) else None
 
     def release(self) -> None:
         if self._held:

@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -26,7 +27,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
-from sqlalchemy import ColumnElement, Table, delete, false, or_, select, text, true
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Table,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -61,6 +74,38 @@ TABLE_LABELS: dict[str, str] = {
     "class_assignments": "Kundenklasse (A/B/C), Verlauf",
     "consents": "Einwilligungen",
     "audit_entries": "Änderungsprotokoll",
+    "vouchers": "Gutscheine",
+    "voucher_entries": "Gutscheinbuchungen",
+    "loyalty_accounts": "Bonuskonten",
+    "bonus_cards": "Bonuskarten",
+    "points_entries": "Punktebuchungen",
+    "customer_discounts": "Kundenrabatte",
+    "followups": "Wiedervorlagen",
+    "maintenance_objects": "Wartungsobjekte",
+    "mailing_recipients": "Serienbrief-Empfänger",
+    "feedback": "Bewertungen",
+    "complaints": "Reklamationen",
+}
+COLUMN_LABELS: dict[str, str] = {
+    "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
+    "title": "Titel", "first_name": "Vorname", "last_name": "Nachname", "company": "Firma",
+    "street": "Straße", "postcode": "PLZ", "city": "Ort", "country": "Land",
+    "email": "E-Mail", "phone": "Telefon", "mobile": "Mobil", "birth_day": "Geburtstag",
+    "birth_month": "Geburtsmonat", "birth_year": "Geburtsjahr", "notes": "Notizen",
+    "owner": "Betreuer", "created_at": "angelegt", "updated_at": "geändert",
+    "archived_at": "archiviert", "anonymized_at": "anonymisiert", "abc_class": "Klasse",
+    "rfm_segment": "RFM-Segment", "at_risk": "abwanderungsgefährdet",
+    "advertising_objection_at": "Werbewiderspruch", "sort_name": "Sortiername",
+    "search_text": "Suchbegriffe (abgeleitet)", "customer_id": "Kunde", "role": "Funktion",
+    "is_primary": "Hauptansprechperson", "label": "Bezeichnung", "occurred_at": "Zeitpunkt",
+    "channel": "Kanal", "subject": "Betreff", "text": "Text", "author": "von",
+    "sale_date": "Datum", "amount_cents": "Betrag (Cent)", "description": "Beschreibung",
+    "document_no": "Belegnummer", "purpose": "Zweck", "granted": "erteilt",
+    "given_on": "Datum", "method": "Form", "wording_version": "Text-Version",
+    "recorded_by": "erfasst von", "recorded_at": "erfasst am", "at": "Zeitpunkt",
+    "actor": "wer", "action": "Aktion", "entity": "Objekt", "entity_id": "Objekt-Nr.",
+    "details": "Details", "tag_id": "Merkmal-Nr.", "as_of": "Stichtag",
+    "previous_class": "vorherige Klasse", "valid_until": "gültig bis", "reason": "Grund",
 }
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
 _PERSONAL_COLUMNS: dict[str, object] = {
@@ -145,6 +190,7 @@ class ErasurePlan:
     kept: dict[str, int]
     kept_until: dict[str, date]
     removes_customer: bool
+    detached: dict[str, int] = field(default_factory=dict)  # kept, link to the person cut
 
     def describe(self) -> list[str]:
         """German lines for the confirmation dialog and the CLI."""
@@ -156,6 +202,9 @@ class ErasurePlan:
                 f"Aufbewahrt bis {self.kept_until[table]:%d.%m.%Y}: "
                 f"{TABLE_LABELS.get(table, table)} ({count}) — "
                 f"{RETENTION_LABELS[rule.category]}; danach automatisch gelöscht")
+        for table, count in self.detached.items():
+            lines.append(f"Bleibt ohne Bezug zur Person erhalten: {TABLE_LABELS.get(table, table)} "
+                         f"({count}) — Buchhaltung")
         if self.removes_customer:
             lines.append("Der Kunde wird vollständig gelöscht.")
         else:
@@ -176,20 +225,33 @@ def period_end(record_date: date, years: int) -> date:
     return date(record_date.year + years, 12, 31)
 
 
-def customer_tables() -> dict[str, ColumnElement[bool] | None]:
-    """Every table holding a customer's data, by name, found from the schema.
+@dataclass(frozen=True)
+class _Detach:
+    """A row that outlives the customer (its foreign key says ON DELETE SET NULL, e.g. a
+    voucher or a loyalty ledger): erasure cuts the link and leaves the row alone."""
 
-    Includes tables with a foreign key to `customers.id`, tables with a foreign key to
-    those (recursively), and tables that carry a plain `customer_id` column (the audit
-    log). The value is None here; `_conditions` builds the row filter for one customer.
-    """
-    return {name: None for name in _conditions(0)}
+    table: Table
+    column: Column[Any]
+    condition: ColumnElement[bool]
 
 
 def _conditions(customer_id: int) -> dict[str, ColumnElement[bool]]:
-    tables = Base.metadata.tables
-    customers = tables["customers"]
+    """Every table holding a customer's data, by name, with the filter for their rows.
+
+    Found from the schema: tables with a foreign key to `customers.id`, tables with a
+    foreign key to those (recursively), and tables that carry a plain `customer_id` column
+    without foreign keys (the audit log). This is what the access export covers.
+    """
+    return _scope(customer_id, erasure=False)[0]
+
+
+def _scope(customer_id: int, *, erasure: bool
+           ) -> tuple[dict[str, ColumnElement[bool]], list[_Detach]]:
+    """With `erasure`, the walk does not follow ON DELETE SET NULL links (those rows are
+    detached, not deleted) and leaves tables without foreign keys (the audit log) alone."""
+    customers = Base.metadata.tables["customers"]
     found: dict[str, ColumnElement[bool]] = {"customers": customers.c.id == customer_id}
+    detached: list[_Detach] = []
     grew = True
     while grew:
         grew = False
@@ -199,15 +261,22 @@ def _conditions(customer_id: int) -> dict[str, ColumnElement[bool]]:
             clauses: list[ColumnElement[bool]] = []
             for fk in table.foreign_keys:
                 parent = fk.column.table
-                if parent.name in found:
-                    clauses.append(fk.parent.in_(
-                        select(fk.column).where(found[parent.name]).scalar_subquery()))
-            if not clauses and "customer_id" in table.c and not table.foreign_keys:
+                if parent.name not in found:
+                    continue
+                linked = fk.parent.in_(
+                    select(fk.column).where(found[parent.name]).scalar_subquery())
+                if erasure and (fk.ondelete or "").upper() == "SET NULL":
+                    if not any(d.column is fk.parent for d in detached):
+                        detached.append(_Detach(table, fk.parent, linked))
+                else:
+                    clauses.append(linked)
+            if (not erasure and not clauses and "customer_id" in table.c
+                    and not table.foreign_keys):
                 clauses.append(table.c.customer_id == customer_id)
             if clauses:
                 found[table.name] = or_(*clauses)
                 grew = True
-    return found
+    return found, detached
 
 
 def _plain(value: object) -> object:
@@ -218,11 +287,11 @@ def _plain(value: object) -> object:
     return value
 
 
-def _display(value: object) -> str:
+def _display(value: object, zone: tzinfo) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y %H:%M}"
+        return f"{value.astimezone(zone) if value.tzinfo else value:%d.%m.%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, bool):
@@ -230,9 +299,9 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _record_date(value: object) -> date:
+def _record_date(value: object, zone: tzinfo) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return (value.astimezone(zone) if value.tzinfo else value).date()
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -373,12 +442,6 @@ class PrivacyService:
 
     # --- access (Art. 15) ------------------------------------------------------------------
 
-    def collect(self, customer_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row stored about a customer, table by table (built from the schema)."""
-        with self.db.read() as session:
-            self._customer(session, customer_id)
-            return self._collect(session, customer_id)
-
     @staticmethod
     def _collect(session: Session, customer_id: int) -> dict[str, list[dict[str, Any]]]:
         result: dict[str, list[dict[str, Any]]] = {}
@@ -471,7 +534,8 @@ class PrivacyService:
             if not rows:
                 story.append(Paragraph("keine Einträge", styles["small"]))
             for row in rows:
-                parts = [f"<b>{escape(k)}</b>: {escape(_display(v))}" for k, v in row.items()]
+                parts = [f"<b>{escape(COLUMN_LABELS.get(k, k))}</b>: "
+                         f"{escape(_display(v, self.clock.zone))}" for k, v in row.items()]
                 story.append(Paragraph(" · ".join(parts), styles["small"]))
         _build_pdf(path, story, title=f"Auskunft {number}")
 
@@ -509,7 +573,8 @@ class PrivacyService:
         as_of = as_of or self.clock.today()
         now = self.clock.now()
         with self.db.write() as session:
-            session.execute(text("PRAGMA secure_delete = ON"))
+            if self.db.is_sqlite:  # deleted content is overwritten with zeros
+                session.execute(text("PRAGMA secure_delete = ON"))
             plan = self._plan(session, customer_id, as_of)
             customer = self._customer(session, customer_id)
             if customer.advertising_objection_at is not None:
@@ -524,6 +589,11 @@ class PrivacyService:
                 customer.anonymized_at = now
                 customer.archived_at = customer.archived_at or now
                 customer.updated_at = now
+                until = max(plan.kept_until.values())
+                timeline.record(session, customer_id=customer_id, channel="system",
+                                author=by, at=now,
+                                subject=f"Daten gelöscht (Art. 17 DSGVO); Unterlagen "
+                                        f"aufbewahrt bis {until:%d.%m.%Y}")
             audit.record(session, at=now, actor=by, action="erase", entity="customer",
                          entity_id=customer_id, customer_id=customer_id,
                          details={"number": plan.number, "deleted": plan.deleted,
@@ -541,7 +611,8 @@ class PrivacyService:
         numbers: list[str] = []
         rows = 0
         with self.db.write() as session:
-            session.execute(text("PRAGMA secure_delete = ON"))
+            if self.db.is_sqlite:  # deleted content is overwritten with zeros
+                session.execute(text("PRAGMA secure_delete = ON"))
             anonymised = list(session.scalars(
                 select(Customer).where(Customer.anonymized_at.is_not(None))))
             for customer in anonymised:
@@ -567,25 +638,39 @@ class PrivacyService:
         with self.db.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            raw.execute("VACUUM")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(
+                    f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht "
+                    f"verdichtet werden ({exc}); Reste können noch in freien Seiten stehen. "
+                    "Bitte die Löschung nach einem Neustart erneut ausführen.") from exc
 
     def _plan(self, session: Session, customer_id: int, as_of: date) -> ErasurePlan:
         customer = self._customer(session, customer_id)
         kept, kept_until = self._retained_counts(session, customer_id, as_of)
         kept = {t: n for t, n in kept.items() if n}
+        conditions, detach = _scope(customer_id, erasure=True)
         deleted: dict[str, int] = {}
-        for name, condition in _conditions(customer_id).items():
-            if name in ("customers", "audit_entries"):
+        for name, condition in conditions.items():
+            if name == "customers":
                 continue
             table = Base.metadata.tables[name]
-            total = len(session.execute(select(table).where(condition)).all())
+            total = int(session.scalar(select(func.count()).select_from(table)
+                                       .where(condition)) or 0)
             deleted[name] = total - kept.get(name, 0)
+        detached: dict[str, int] = {}
+        for link in detach:
+            count = int(session.scalar(select(func.count()).select_from(link.table)
+                                       .where(link.condition)) or 0)
+            if count:
+                detached[link.table.name] = detached.get(link.table.name, 0) + count
         return ErasurePlan(customer_id=customer_id, number=customer.number, deleted=deleted,
                            kept=kept, kept_until={t: kept_until[t] for t in kept},
-                           removes_customer=not kept)
+                           removes_customer=not kept, detached=detached)
 
     def _retained_filter(self, table: Table, rule: RetentionRule, customer_id: int
                          ) -> ColumnElement[bool]:
@@ -603,7 +688,8 @@ class PrivacyService:
             table = Base.metadata.tables[rule.table]
             dates = session.scalars(select(table.c[rule.date_column])
                                     .where(self._retained_filter(table, rule, customer_id)))
-            ends = [period_end(_record_date(d), years[rule.category]) for d in dates]
+            ends = [period_end(_record_date(d, self.clock.zone), years[rule.category])
+                    for d in dates]
             live = [end for end in ends if end >= as_of]
             counts[rule.table] = counts.get(rule.table, 0) + len(live)
             if live:
@@ -619,7 +705,7 @@ class PrivacyService:
             expired = [
                 row_id for row_id, value in session.execute(
                     select(table.c.id, table.c[rule.date_column]).where(condition))
-                if period_end(_record_date(value), years[rule.category]) < as_of
+                if period_end(_record_date(value, self.clock.zone), years[rule.category]) < as_of
             ]
             if expired:
                 session.execute(delete(table).where(table.c.id.in_(expired)))
@@ -628,10 +714,13 @@ class PrivacyService:
 
     def _delete_unretained(self, session: Session, customer_id: int, as_of: date) -> None:
         self._delete_expired(session, customer_id, as_of)
-        conditions = _conditions(customer_id)
+        conditions, detach = _scope(customer_id, erasure=True)
+        for link in detach:
+            session.execute(update(link.table).where(link.condition)
+                            .values({link.column.name: None}))
         # Children first, so nothing depends on a row when it goes.
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in conditions or table.name in ("customers", "audit_entries"):
+            if table.name not in conditions or table.name == "customers":
                 continue
             keep: ColumnElement[bool] = false()
             for rule in RETAINED:

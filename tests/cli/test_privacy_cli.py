@@ -65,3 +65,13 @@ def test_backup_check_and_restore_on_the_command_line(
     assert run(filled, "restore", str(backup)) == 0
     out = capsys.readouterr().out
     assert "vor-wiederherstellung-" in out and "K-000002: Gelöscht (Art. 17)" in out
+
+
+def test_backup_list_shows_date_size_and_customers(
+    filled: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "backup") == 0
+    capsys.readouterr()
+    assert run(filled, "backup", "--list") == 0
+    out = capsys.readouterr().out
+    assert "20 Kunden" in out and "stammkunde-" in out

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import os
+import socket
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -121,3 +124,17 @@ def test_check_reports_integrity_customers_size_and_last_backup(
     report = services.backups.check()
     assert report.ok and report.customers == 1 and report.file_size
     assert "Letzte Sicherung: 15.03.2026 10:30" in "\n".join(report.lines())
+
+
+def test_restore_from_the_command_line_is_refused_while_the_app_has_the_database_open(
+    services: Services, tmp_path: Path,
+) -> None:
+    services.backups.set_folder(tmp_path, by="chef")
+    backup = services.backups.backup_now()
+    lock = services.db.sqlite_path.with_name(  # type: ignore[union-attr]
+        "stammkunde.sqlite3.lock")
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getppid(),
+                                "since": "15.03.2026 08:00"}), encoding="utf-8")
+    with pytest.raises(StorageError) as err:
+        services.backups.restore(backup.path, by="chef")
+    assert "geöffnet" in err.value.message

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, insert, select
 
 from app.db import Database
 from app.models import Base, Customer, Interaction, Sale
@@ -165,7 +166,8 @@ def test_after_erasure_the_name_no_longer_occurs_in_the_database_file(
         assert customer is not None and customer.anonymized_at is not None
         assert customer.number == "K-000001" and customer.last_name == ""
         assert session.scalar(select(Sale.document_no)) == "RE-1"
-        assert session.scalars(select(Interaction)).all() == []
+        assert [e.subject for e in session.scalars(select(Interaction))] == [
+            "Daten gelöscht (Art. 17 DSGVO); Unterlagen aufbewahrt bis 31.12.2035"]
     assert services.customers.search("Quastenberg") == []
 
 
@@ -224,3 +226,54 @@ def test_the_records_of_processing_use_the_company_profile(
     path = services.privacy.processing_records_pdf(tmp_path / "art30.pdf")
     with pdfplumber.open(path) as pdf:
         assert "Heizung Krause GmbH" in pdf.pages[0].extract_text()
+
+
+@pytest.fixture
+def later_feature(db: Database) -> Iterator[tuple[Table, Table, Table]]:
+    """Tables a feature adds later: notes (deleted with the person), and a voucher with an
+    append-only ledger (ON DELETE SET NULL: outlives the person, only the link is cut)."""
+    notes = Table("hobby_notes", Base.metadata,
+                  Column("id", Integer, primary_key=True),
+                  Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE")),
+                  Column("text", String))
+    vouchers = Table("gift_vouchers", Base.metadata,
+                     Column("id", Integer, primary_key=True),
+                     Column("customer_id", ForeignKey("customers.id", ondelete="SET NULL")),
+                     Column("code", String))
+    ledger = Table("gift_voucher_entries", Base.metadata,
+                   Column("id", Integer, primary_key=True),
+                   Column("voucher_id", ForeignKey("gift_vouchers.id")),
+                   Column("amount_cents", Integer))
+    tables = (notes, vouchers, ledger)
+    Base.metadata.create_all(db.engine, tables=list(tables))
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER gift_ledger_no_delete BEFORE DELETE ON "
+                             "gift_voucher_entries BEGIN SELECT RAISE(ABORT, 'no'); END")
+    yield tables
+    for table in tables:
+        Base.metadata.remove(table)
+
+
+def test_a_table_added_later_is_exported_and_erased_and_ledgers_are_only_detached(
+    services: Services, later_feature: tuple[Table, Table, Table], tmp_path: Path,
+    db_path: Path,
+) -> None:
+    notes, vouchers, ledger = later_feature
+    customer_id = full_customer(services)
+    with services.db.write() as session:
+        session.execute(insert(notes).values(customer_id=customer_id,
+                                             text="Quastenberg sammelt Briefmarken"))
+        session.execute(insert(vouchers).values(id=1, customer_id=customer_id, code="G-1"))
+        session.execute(insert(ledger).values(voucher_id=1, amount_cents=5000))
+        session.commit()
+    exported = services.privacy.export_access(customer_id, tmp_path, by="x")
+    assert {"hobby_notes": 1, "gift_vouchers": 1, "gift_voucher_entries": 1}.items() <= \
+        exported.tables.items()
+    plan = services.privacy.erase(customer_id, by="chef")
+    assert plan.deleted["hobby_notes"] == 1 and plan.detached == {"gift_vouchers": 1}
+    with services.db.read() as session:
+        assert session.execute(select(notes)).all() == []
+        assert session.execute(select(vouchers.c.customer_id, vouchers.c.code)).all() == [
+            (None, "G-1")]
+        assert session.scalar(select(ledger.c.amount_cents)) == 5000
+    assert b"Briefmarken" not in file_bytes(db_path)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.privacy import ConsentInput
 from app.ui.context import AppContext, ChangeBus
-from app.ui.privacy.backups_dialog import BackupsDialog
+from app.ui.privacy.backups_dialog import BackupsDialog, Upkeep, backup_on_close
 from app.ui.privacy.customer_tab import ConsentDialog, PrivacyTab
 from app.ui.privacy.page import AuditModel, PrivacyPage
 from app.ui.tasks import TaskRunner
@@ -154,6 +154,7 @@ def test_the_backups_dialog_backs_up_lists_and_restores(
     context.services.backups.set_folder(tmp_path / "usb", by="chef")
     dialog = BackupsDialog(context)
     qtbot.addWidget(dialog)
+    context.tasks.wait()
     assert dialog.table.rowCount() == 0
     dialog.backup_button.click()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
@@ -164,6 +165,39 @@ def test_the_backups_dialog_backs_up_lists_and_restores(
     dialog.restore_button.click()
     qtbot.waitUntil(lambda: "Zurückgespielt" in dialog.status.text())
     assert context.services.customers.count() == 1
-    assert dialog.table.rowCount() == 2  # the backup and the copy made before restoring
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)  # and the copy made before
     dialog.resize(800, 400)
     shot(dialog, "backups")
+
+
+def test_the_upkeep_makes_the_daily_backup_and_closing_backs_up_only_changes(
+    qtbot: QtBot, context: AppContext, anna: int, tmp_path: Path,
+) -> None:
+    services = context.services
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    Upkeep(context).run()
+    qtbot.waitUntil(lambda: len(services.backups.backups()) == 1)
+    context.tasks.wait()
+    backup_on_close(services, "büro")
+    assert len(list((tmp_path / "usb").iterdir())) == 1
+    services.customers.create(CustomerInput(last_name="Abends"))
+    context.services.clock.set(datetime(2026, 3, 15, 18, 0))  # type: ignore[attr-defined]
+    backup_on_close(services, "büro")
+    assert [b.customers for b in services.backups.backups()] == [2]
+
+
+def test_the_records_of_processing_are_saved_as_pdf_from_the_page(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = PrivacyPage(context)
+    qtbot.addWidget(page)
+    records = page.records
+    records.editor.setPlainText("# Verzeichnis $firma\nStand: $datum")
+    monkeypatch.setattr(records, "choose_file", lambda: tmp_path / "art30.pdf")
+    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
+    records.pdf_button.click()
+    assert (tmp_path / "art30.pdf").read_bytes().startswith(b"%PDF")
+    assert context.services.privacy.processing_records_text() == (
+        "# Verzeichnis [Firma]\nStand: 15.03.2026")
+    records.reset_button.click()
+    assert "Art. 30 DSGVO" in records.editor.toPlainText()

@@ -80,12 +80,17 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        """Reads every backup file (customer count) on the worker thread: a NAS is slow."""
         backups = self.context.services.backups
         self.folder.setText(tr("Sicherungsordner: {path}\nAutomatisch beim Beenden und "
                                "täglich, wenn sich etwas geändert hat; behalten werden 7 "
                                "tägliche, 4 wöchentliche und 12 monatliche Sicherungen.")
                             .format(path=backups.folder()))
-        self._backups = backups.backups()
+        self.context.tasks.start(lambda _progress: backups.backups(), on_done=self._show,
+                                 on_error=lambda error: show_error(self, error))
+
+    def _show(self, found: list[BackupInfo]) -> None:
+        self._backups = found
         self.table.setRowCount(len(self._backups))
         for row, info in enumerate(self._backups):
             values = (format_datetime(info.taken_at) if info.taken_at else tr("(Kopie)"),
@@ -218,5 +223,5 @@ def backup_on_close(services: Services, user: str) -> None:
         return
     try:
         services.backups.backup_if_changed(by=user)
-    except StammkundeError:
+    except (StammkundeError, OSError):
         log.exception("backup on close failed")
