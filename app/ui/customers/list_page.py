@@ -88,7 +88,7 @@ class CustomerListPage(QWidget):
         self.new_button.setToolTip(self.tr("Neuen Kunden anlegen (Strg+N)"))
         self.new_button.clicked.connect(self.new_customer)
 
-        self.model = CustomerTableModel(context.services, self)
+        self.model = CustomerTableModel(context.services, self, load=False)
         self.table = CustomerTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
