@@ -118,3 +118,16 @@ def test_column_widths_and_sort_are_kept_in_qsettings(
     again = make_page(context, qtbot)
     assert again.table.horizontalHeader().sectionSize(1) == 333
     assert names(again) == ["Brandt", "Albers"]
+
+
+def test_enter_in_the_search_box_selects_the_first_match_and_enter_opens_it(
+        context: AppContext, qtbot: QtBot) -> None:
+    cid = add(context, last_name="Wagner")
+    add(context, last_name="Schmidt")
+    page = make_page(context, qtbot)
+    qtbot.keyClicks(page.search, "wag")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # no waiting for the debounce
+    assert page.table.currentIndex().row() == 0
+    assert names(page) == ["Wagner"]
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page._views[cid].isVisible()

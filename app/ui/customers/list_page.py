@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,18 @@ class CustomerTable(QTableView):
         super().keyPressEvent(event)
 
 
+class SearchBox(QLineEdit):
+    """Signals: down_pressed() — the arrow key moves on into the list."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class CustomerListPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +57,7 @@ class CustomerListPage(QWidget):
         self._views: dict[int, QWidget] = {}
         self._new_views: list[QWidget] = []
 
-        self.search = QLineEdit()
+        self.search = SearchBox()
         self.search.setPlaceholderText(
             self.tr("Suchen: Name, Firma, Ort, PLZ, Telefon, E-Mail, Nr. … (Strg+F)"))
         self.search.setClearButtonEnabled(True)
@@ -55,6 +67,7 @@ class CustomerListPage(QWidget):
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._open_first_match)
+        self.search.down_pressed.connect(self._open_first_match)
 
         self.tag_filter = QComboBox()
         self.owner_filter = QComboBox()
@@ -75,7 +88,7 @@ class CustomerListPage(QWidget):
         self.new_button.setToolTip(self.tr("Neuen Kunden anlegen (Strg+N)"))
         self.new_button.clicked.connect(self.new_customer)
 
-        self.model = CustomerTableModel(context.services, self)
+        self.model = CustomerTableModel(context.services, self, load=False)
         self.table = CustomerTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

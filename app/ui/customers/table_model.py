@@ -60,13 +60,16 @@ def _cells(row: CustomerRow) -> tuple[str, ...]:
 class CustomerTableModel(QAbstractTableModel):
     """Customers of one filter in one order. Sorting and filtering happen in SQL."""
 
-    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+    def __init__(self, services: Services, parent: QObject | None = None, *,
+                 load: bool = True) -> None:
+        """`load=False` starts empty: a view that sorts right away (restoring its saved
+        sort column) then runs the one id query instead of two."""
         super().__init__(parent)
         self._customers = services.customers
         self._filter = CustomerFilter()
         self._sort_column = 1
         self._descending = False
-        self._ids: list[int] = self._query()
+        self._ids: list[int] = self._query() if load else []
         self._pages: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
 
     # --- Qt interface ----------------------------------------------------------------
