@@ -98,6 +98,10 @@ def test_placeholders_of_other_features_are_unavailable_until_a_provider_declare
     with pdfplumber.open(io.BytesIO(services.letters.preview(birthday, other.id))) as pdf:
         text = pdf.pages[0].extract_text()
     assert "Gutscheincode:" in text and "GS-7" not in text
+    with pytest.raises(ValidationError) as err:
+        services.letters.save(None, name="Test", subject="x", body="{{ gutschein }}",
+                              advertising=True)
+    assert "gutschein.code" in err.value.fields["body"]
 
 
 def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(

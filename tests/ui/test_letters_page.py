@@ -97,3 +97,20 @@ def test_the_company_dialog_names_a_wrong_iban_and_saves_a_right_one(
     assert dialog.result() == 1
     assert context.services.company.get().iban == "DE89 3704 0044 0532 0130 00"
     assert context.services.letters.form().name == "A"
+
+
+def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    numbers = add_customers(context.services, 3)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.mailing
+    tab.source_kind.setCurrentIndex(2)
+    tab.source_value.setText(",".join(numbers))
+    tab.label_kind.setCurrentIndex(tab.label_kind.findData("sheet:L7163"))
+    assert tab.label_start.maximum() == 14
+    tab.label_start.setValue(14)
+    tab.print_labels(tmp_path / "etiketten.pdf")
+    qtbot.waitUntil(lambda: tab.output is not None)
+    assert "3 Anschriften auf 2 Seiten" in tab.summary.text()
