@@ -5,13 +5,16 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.dto import CustomerInput
+from app.services.mailings import NumberSource
 from app.ui.context import AppContext, ChangeBus
 from app.ui.letters.company_dialog import CompanyDialog
 from app.ui.letters.page import LettersPage
+from app.ui.letters.pdf_view import print_to
 from app.ui.tasks import TaskRunner
 
 
@@ -114,3 +117,18 @@ def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
     tab.print_labels(tmp_path / "etiketten.pdf")
     qtbot.waitUntil(lambda: tab.output is not None)
     assert "3 Anschriften auf 2 Seiten" in tab.summary.text()
+
+
+def test_printing_renders_every_page_of_the_pdf_into_the_printer(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    numbers = add_customers(context.services, 2)
+    template = context.services.letters.by_name("Terminbestätigung")
+    source = tmp_path / "serie.pdf"
+    context.services.mailings.run(template.id, NumberSource(tuple(numbers)), out=source)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "gedruckt.pdf"))
+    assert print_to(printer, source) == 2
+    with pdfplumber.open(tmp_path / "gedruckt.pdf") as pdf:
+        assert len(pdf.pages) == 2
