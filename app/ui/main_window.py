@@ -61,7 +61,15 @@ PAGES: list[PageSpec] = [
     PageSpec("letters", lambda: tr("Briefe"), _letters_page),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+def _customer_letters(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.letters.customer_tab import CustomerLettersTab
+
+    return CustomerLettersTab(context, customer_id, parent)
+
+
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("letters", lambda: tr("Briefe"), _customer_letters),
+]
 
 
 class MainWindow(QMainWindow):

@@ -13,6 +13,7 @@ from app.services.dto import CustomerInput
 from app.services.mailings import NumberSource
 from app.ui.context import AppContext, ChangeBus
 from app.ui.letters.company_dialog import CompanyDialog
+from app.ui.letters.customer_tab import CustomerLettersTab
 from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import print_to
 from app.ui.tasks import TaskRunner
@@ -132,3 +133,18 @@ def test_printing_renders_every_page_of_the_pdf_into_the_printer(
     assert print_to(printer, source) == 2
     with pdfplumber.open(tmp_path / "gedruckt.pdf") as pdf:
         assert len(pdf.pages) == 2
+
+
+def test_the_customer_tab_saves_one_letter_and_records_it(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    add_customers(context.services, 1)
+    customer_id = context.services.customers.get_by_number("K-000001").id
+    tab = CustomerLettersTab(context, customer_id)
+    qtbot.addWidget(tab)
+    tab.template.setCurrentIndex(tab.template.findText("Terminbestätigung"))
+    assert tab.preview.page_count == 1
+    tab.save(tmp_path / "termin.pdf")
+    assert (tmp_path / "termin.pdf").exists() and tab.print_button.isEnabled()
+    entry = context.services.timeline.entries(customer_id)[0]
+    assert entry.subject == "Brief: Terminbestätigung"
