@@ -132,3 +132,25 @@ def test_the_letter_command_refuses_an_unknown_template_with_exit_code_2(
     code = main.main(["--db", str(db_path), "letter", "--template", "Gibtsnicht",
                       "--customer", "K-000001", "--out", str(tmp_path / "x.pdf")])
     assert code == 2 and "Gibtsnicht" in capsys.readouterr().err
+
+
+def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
+    services: Services, tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    anna = services.customers.create(ANNA)
+    with services.db.write() as session:
+        session.execute(update(Customer).where(Customer.id == anna.id).values(
+            advertising_objection_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.commit()
+    template = services.letters.by_name("Reaktivierung")
+    with pytest.raises(ConflictError, match="widersprochen"):
+        services.letters.write_letter(template.id, customer_number=anna.number,
+                                      out=tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+    assert [e.channel for e in services.timeline.entries(anna.id)] == ["system"]
