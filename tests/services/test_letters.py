@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 import main
+from app.models import Customer
 from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.dto import ContactInput, CustomerInput
@@ -137,12 +139,6 @@ def test_the_letter_command_refuses_an_unknown_template_with_exit_code_2(
 def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
     services: Services, tmp_path: Path,
 ) -> None:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import update
-
-    from app.models import Customer
-
     anna = services.customers.create(ANNA)
     with services.db.write() as session:
         session.execute(update(Customer).where(Customer.id == anna.id).values(
