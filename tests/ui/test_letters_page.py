@@ -9,6 +9,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
+from app.services.demo import fill
 from app.services.dto import CustomerInput
 from app.services.mailings import NumberSource
 from app.ui.context import AppContext, ChangeBus
@@ -148,3 +149,24 @@ def test_the_customer_tab_saves_one_letter_and_records_it(
     assert (tmp_path / "termin.pdf").exists() and tab.print_button.isEnabled()
     entry = context.services.timeline.entries(customer_id)[0]
     assert entry.subject == "Brief: Terminbestätigung"
+
+
+def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    fill(context.services.db, context.services.clock, customers=400, seed=2)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.mailing
+    tab.template.setCurrentIndex(tab.template.findText("Wartungserinnerung"))
+    tab.source_kind.setCurrentIndex(tab.source_kind.findData("tag"))
+    tab.source_value.setText("Wartungsvertrag")
+    tab.generate(tmp_path / "serie.pdf")
+    assert not tab.cancel_button.isHidden() and not tab.generate_button.isEnabled()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=10_000)
+    tab.cancel_button.click()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=10_000)
+    assert tab.result is not None and tab.result.cancelled
+    assert "abgebrochen nach" in tab.summary.text() and tab.generate_button.isEnabled()
+    with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
+        assert len(pdf.pages) == tab.result.mailing.letters_printed
