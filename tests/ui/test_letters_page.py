@@ -159,8 +159,8 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
     qtbot.addWidget(page)
     tab = page.mailing
     tab.template.setCurrentIndex(tab.template.findText("Wartungserinnerung"))
-    tab.source_kind.setCurrentIndex(tab.source_kind.findData("tag"))
-    tab.source_value.setText("Wartungsvertrag")
+    tab.source_kind.setCurrentIndex(tab.source_kind.findData("numbers"))
+    tab.source_value.setText(",".join(f"K-{n:06d}" for n in range(1, 401)))
     tab.generate(tmp_path / "serie.pdf")
     assert not tab.cancel_button.isHidden() and not tab.generate_button.isEnabled()
     qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=10_000)
