@@ -2,7 +2,8 @@
 
 The mailing runs in a child process so that its peak RSS (`resource.getrusage`) is the
 generation's own and not the parent's data set-up. Figures: `letters_5000_s`,
-`letters_peak_rss_mb` (targets ≤ 20 s and ≤ 400 MB).
+`letters_peak_rss_mb` (targets ≤ 20 s and ≤ 400 MB), plus `letters_5000_cpu_s` (the
+process's CPU time, which a busy machine does not inflate) and the PDF's size.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ def _child(db_url: str, out: str, letters: int) -> None:
 
         ids = tuple(session.scalars(select(Customer.id).where(Customer.street != "")
                                     .order_by(Customer.id).limit(letters)))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = services.mailings.run(template.id, IdSource(ids), out=pathlib.Path(out),
                                    by="Benchmark")
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb,
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb,
                       "letters": result.mailing.letters_printed}))
 
 
@@ -71,6 +73,7 @@ def run(db_url: str, workdir: pathlib.Path, *, customers: int) -> dict[str, floa
         raise RuntimeError(f"only {figures['letters']} letters printed")
     return {"letters_5000_s": round(figures["seconds"], 2),
             "letters_peak_rss_mb": round(figures["peak_mb"], 1),
+            "letters_5000_cpu_s": round(figures["cpu_seconds"], 2),
             "letters_pdf_mb": round(out.stat().st_size / 1e6, 1)}
 
 

@@ -185,8 +185,8 @@ def _customer(rnd: random.Random, number: int, today: object) -> Customer:
     first = rnd.choice(FIRST_FEMALE if female else FIRST_MALE)
     last = rnd.choice(LAST_NAMES)
     phone = f"+49{area}{rnd.randint(200000, 9899999)}" if rnd.random() < 0.85 else ""
-    mobile = (f"+49{rnd.choice(('151', '160', '170', '171', '176'))}{rnd.randint(10000000, 99999999)}"
-              if rnd.random() < 0.5 else "")
+    prefix = rnd.choice(("151", "160", "170", "171", "176"))
+    mobile = f"+49{prefix}{rnd.randint(10000000, 99999999)}" if rnd.random() < 0.5 else ""
     has_birthday = not business and rnd.random() < 0.6
     year = rnd.randint(1940, 2004) if rnd.random() < 0.8 else None
     customer = Customer(

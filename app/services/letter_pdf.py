@@ -86,6 +86,8 @@ class LetterWriter:
         self.form = form
         self.pages = 0
         self.letters = 0
+        # Serial letters repeat most paragraphs word for word: wrap each text only once.
+        self._wrapped: dict[tuple[str, str], list[str]] = {}
         self.canvas = Canvas(str(target) if isinstance(target, Path) else target,
                              pagesize=A4, pageCompression=1)
         self.canvas.setTitle(title)
@@ -195,20 +197,28 @@ class LetterWriter:
 
     # --- one letter -------------------------------------------------------------------
 
+    def _wrap(self, text: str, font: str) -> list[str]:
+        key = (text, font)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            if len(self._wrapped) > 4096:
+                self._wrapped.clear()
+            lines = simpleSplit(text, font, BODY_SIZE, TEXT_WIDTH) or [""]
+            self._wrapped[key] = lines
+        return lines
+
     def _body_lines(self, letter: LetterContent) -> list[tuple[str, str]]:
         """(font, text) per body line; blank lines are ("", "")."""
         lines: list[tuple[str, str]] = []
         if letter.subject.strip():
-            for part in simpleSplit(letter.subject.strip(), self.bold, BODY_SIZE, TEXT_WIDTH):
-                lines.append((self.bold, part))
+            lines += [(self.bold, part) for part in self._wrap(letter.subject.strip(), self.bold)]
             lines += [("", ""), ("", "")]
         for raw in letter.body.strip("\n").splitlines():
             raw = raw.rstrip()
             if not raw:
                 lines.append(("", ""))
                 continue
-            for part in simpleSplit(raw, self.regular, BODY_SIZE, TEXT_WIDTH) or [""]:
-                lines.append((self.regular, part))
+            lines += [(self.regular, part) for part in self._wrap(raw, self.regular)]
         return lines
 
     def _paginate(self, lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -257,28 +267,39 @@ class LetterWriter:
         self.letters += 1
         return len(pages)
 
+    def _place(self, rows: list[tuple[float, float, float, str]]) -> None:
+        """Draw (x, y, size, text) rows in one text object (cheaper than drawString each)."""
+        text = self.canvas.beginText()
+        current = 0.0
+        for x, y, size, line in rows:
+            if size != current:
+                text.setFont(self.regular, size)
+                current = size
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+        self.canvas.drawText(text)
+
     def _recipient(self, lines: tuple[str, ...]) -> None:
-        c = self.canvas
         y = _y(self.form.address_zone_top) - ADDRESS_SIZE
+        rows = []
         for line in lines:
             text, size = fitted(line, self.regular, ADDRESS_SIZE, ADDRESS_TEXT_WIDTH)
-            c.setFont(self.regular, size)
-            c.drawString(LEFT_MARGIN * mm, y, text)
+            rows.append((LEFT_MARGIN * mm, y, size, text))
             y -= ADDRESS_LEADING
+        self._place(rows)
 
     def _info(self, info: tuple[tuple[str, str], ...]) -> None:
-        c = self.canvas
         y = _y(self.form.info_top) - 8
         label_x = INFO_BLOCK_LEFT * mm
         value_x = (INFO_BLOCK_LEFT + 27) * mm
         width = (PAGE_WIDTH - RIGHT_MARGIN - INFO_BLOCK_LEFT - 27) * mm
+        rows = []
         for label, value in info:
-            c.setFont(self.regular, 8)
-            c.drawString(label_x, y, label)
+            rows.append((label_x, y, 8.0, label))
             text, size = fitted(value, self.regular, 8, width, min_size=6)
-            c.setFont(self.regular, size)
-            c.drawString(value_x, y, text)
+            rows.append((value_x, y, size, text))
             y -= 11
+        self._place(rows)
 
     def close(self) -> None:
         self.canvas.save()

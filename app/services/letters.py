@@ -153,12 +153,20 @@ def check_template_text(env: SandboxedEnvironment, text: str, *, field: str,
             problems.append(f"unbekannter Platzhalter „{name}“ in Zeile {line}")
         elif name not in available:
             problems.append(f"Platzhalter „{name}“ in Zeile {line} ist noch nicht verfügbar")
+    with_field: set[int] = set()
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.name in PLACEHOLDERS:
+            with_field.add(id(node.node))
             allowed = PLACEHOLDERS[node.node.name][1]
             if node.attr not in allowed:
                 problems.append(f"unbekannter Platzhalter „{node.node.name}.{node.attr}“ in "
                                 f"Zeile {node.lineno}")
+    for name_node in ast.find_all(nodes.Name):
+        fields = PLACEHOLDERS.get(name_node.name, ("", ()))[1]
+        if fields and id(name_node) not in with_field and name_node.name in available:
+            choices = ", ".join(f"{name_node.name}.{f}" for f in fields)
+            problems.append(f"„{name_node.name}“ in Zeile {name_node.lineno} braucht ein "
+                            f"Feld: {choices}")
     if problems:
         raise ValidationError({field: "; ".join(problems)})
     try:

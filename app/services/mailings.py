@@ -405,6 +405,9 @@ class MailingService:
                 partial.unlink(missing_ok=True)
                 raise
             cancelled = True
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         try:
             writer.close()
         except OSError as exc:

@@ -6,6 +6,7 @@ adds its page there and nowhere else.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,57 +48,32 @@ class TabSpec:
     factory: Callable[[AppContext, int, QWidget], QWidget]
 
 
-def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
-    from app.ui.customers.list_page import CustomerListPage
+def _lazy(module: str, name: str) -> Callable[..., QWidget]:
+    """A factory that imports the widget's module only when the page or tab is built."""
 
-    return CustomerListPage(context, parent)
+    def build(*args: object) -> QWidget:
+        widget: QWidget = getattr(importlib.import_module(module), name)(*args)
+        return widget
 
-
-def _today_page(context: AppContext, parent: QWidget) -> QWidget:
-    from app.ui.today_page import TodayPage
-
-    return TodayPage(context, parent)
-
-
-def _letters_page(context: AppContext, parent: QWidget) -> QWidget:
-    from app.ui.letters.page import LettersPage
-
-    return LettersPage(context, parent)
-
-
-def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
-    from app.ui.customer_followups import CustomerFollowUpsTab
-
-    return CustomerFollowUpsTab(context, customer_id, parent)
-
-
-def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
-    from app.ui.sales.sales_tab import SalesTab
-
-    return SalesTab(context, customer_id, parent)
-def _privacy_page(context: AppContext, parent: QWidget) -> QWidget:
-    from app.ui.privacy.page import PrivacyPage
-
-    return PrivacyPage(context, parent)
-
-
-def _privacy_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
-    from app.ui.privacy.customer_tab import PrivacyTab
-
-    return PrivacyTab(context, customer_id, parent)
+    return build
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("today", lambda: tr("Heute"), _today_page),
-    PageSpec("customers", lambda: tr("Kunden"), _customer_list),
-    PageSpec("letters", lambda: tr("Briefe"), _letters_page),
-    PageSpec("privacy", lambda: tr("Datenschutz"), _privacy_page),
+    PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.today_page", "TodayPage")),
+    PageSpec("customers", lambda: tr("Kunden"),
+             _lazy("app.ui.customers.list_page", "CustomerListPage")),
+    PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
+    PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage")),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
-    TabSpec("sales", lambda: tr("Umsätze"), _sales_tab),
-    TabSpec("followups", lambda: tr("Wiedervorlagen"), _followups_tab),
-    TabSpec("privacy", lambda: tr("Datenschutz"), _privacy_tab),
+    TabSpec("sales", lambda: tr("Umsätze"), _lazy("app.ui.sales.sales_tab", "SalesTab")),
+    TabSpec("followups", lambda: tr("Wiedervorlagen"),
+            _lazy("app.ui.customer_followups", "CustomerFollowUpsTab")),
+    TabSpec("letters", lambda: tr("Briefe"),
+            _lazy("app.ui.letters.customer_tab", "CustomerLettersTab")),
+    TabSpec("privacy", lambda: tr("Datenschutz"),
+            _lazy("app.ui.privacy.customer_tab", "PrivacyTab")),
 ]
 
 

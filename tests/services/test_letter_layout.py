@@ -4,6 +4,8 @@ import io
 
 import pdfplumber
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.services.company import CompanyProfile
 from app.services.letter_layout import (
@@ -142,3 +144,15 @@ def test_an_svg_logo_is_drawn_in_the_letterhead(tmp_path) -> None:
     with pdfplumber.open(io.BytesIO(letters_pdf([letter()], profile))) as pdf:
         rects = [r for r in pdf.pages[0].rects if r["top"] < 45 * MM]
     assert rects and all(r["x1"] <= 190.5 * MM for r in rects)
+
+
+@given(st.builds(PostalAddress, kind=st.sampled_from(["private", "business"]),
+                 salutation=st.sampled_from(["", "Frau", "Herr", "Divers"]),
+                 title=st.text(max_size=8), first_name=st.text(max_size=8),
+                 last_name=st.text(max_size=8), company=st.text(max_size=8),
+                 contact_salutation=st.sampled_from(["", "Frau", "Herr"]),
+                 contact_last_name=st.text(max_size=8), street=st.text(max_size=8),
+                 postcode=st.text(max_size=5), city=st.text(max_size=8),
+                 country=st.sampled_from(["DE", "AT", "CH", "FR", "XX"])))
+def test_no_recipient_block_has_more_than_six_lines(address: PostalAddress) -> None:
+    assert len(recipient_block(address)) <= 6

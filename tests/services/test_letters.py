@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 import main
+from app.models import Customer
 from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.dto import ContactInput, CustomerInput
@@ -98,6 +100,10 @@ def test_placeholders_of_other_features_are_unavailable_until_a_provider_declare
     with pdfplumber.open(io.BytesIO(services.letters.preview(birthday, other.id))) as pdf:
         text = pdf.pages[0].extract_text()
     assert "Gutscheincode:" in text and "GS-7" not in text
+    with pytest.raises(ValidationError) as err:
+        services.letters.save(None, name="Test", subject="x", body="{{ gutschein }}",
+                              advertising=True)
+    assert "gutschein.code" in err.value.fields["body"]
 
 
 def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(
@@ -128,3 +134,19 @@ def test_the_letter_command_refuses_an_unknown_template_with_exit_code_2(
     code = main.main(["--db", str(db_path), "letter", "--template", "Gibtsnicht",
                       "--customer", "K-000001", "--out", str(tmp_path / "x.pdf")])
     assert code == 2 and "Gibtsnicht" in capsys.readouterr().err
+
+
+def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
+    services: Services, tmp_path: Path,
+) -> None:
+    anna = services.customers.create(ANNA)
+    with services.db.write() as session:
+        session.execute(update(Customer).where(Customer.id == anna.id).values(
+            advertising_objection_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        session.commit()
+    template = services.letters.by_name("Reaktivierung")
+    with pytest.raises(ConflictError, match="widersprochen"):
+        services.letters.write_letter(template.id, customer_number=anna.number,
+                                      out=tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+    assert [e.channel for e in services.timeline.entries(anna.id)] == ["system"]

@@ -34,6 +34,7 @@ from app.services.changes import Changes
 from app.services.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date
+from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
 from app.services.letters import PLACEHOLDERS, TemplateDTO
 from app.services.mailings import (
     ClassSource,
@@ -256,6 +257,7 @@ class MailingTab(QWidget):
         self.context = context
         self.plan: MailingPlan | None = None
         self.result: MailingResult | None = None
+        self.output: Path | None = None
         self.task: Task | None = None
         self.template = QComboBox()
         self.source_kind = QComboBox()
@@ -293,6 +295,22 @@ class MailingTab(QWidget):
         for button in (self.open_button, self.print_button):
             button.setEnabled(False)
         self.preview = PdfPreview(self, width=440)
+        self.label_kind = QComboBox()
+        for key, sheet in LABEL_SHEETS.items():
+            self.label_kind.addItem(tr("Etiketten ") + sheet.name, f"sheet:{key}")
+        for key, envelope in ENVELOPES.items():
+            self.label_kind.addItem(tr("Umschlag ") + envelope.name, f"envelope:{key}")
+        self.label_start = QSpinBox()
+        self.label_start.setRange(1, 24)
+        self.label_start.setPrefix(tr("ab Etikett "))
+        self.label_kind.currentIndexChanged.connect(self._label_kind_changed)
+        self._label_kind_changed()
+        self.labels_button = QPushButton(tr("Als PDF …"))
+        self.labels_button.clicked.connect(self._ask_and_print_labels)
+        labels_row = QHBoxLayout()
+        labels_row.addWidget(self.label_kind, 1)
+        labels_row.addWidget(self.label_start)
+        labels_row.addWidget(self.labels_button)
         form = QFormLayout()
         form.addRow(tr("Vorlage"), self.template)
         form.addRow(tr("Empfänger nach"), self.source_kind)
@@ -300,6 +318,7 @@ class MailingTab(QWidget):
         form.addRow(tr("Kontrollgruppe"), self.control_share)
         form.addRow(tr("Startwert"), self.seed)
         form.addRow("", self.per_customer)
+        form.addRow(tr("Etiketten/Umschläge"), labels_row)
         actions = QHBoxLayout()
         actions.addWidget(self.preview_button)
         actions.addWidget(self.generate_button)
@@ -411,6 +430,50 @@ class MailingTab(QWidget):
                                              on_progress=self._progressed,
                                              on_cancel=self._cancelled)
 
+    def _label_kind_changed(self) -> None:
+        kind, _, key = str(self.label_kind.currentData()).partition(":")
+        self.label_start.setEnabled(kind == "sheet")
+        if kind == "sheet":
+            self.label_start.setMaximum(LABEL_SHEETS[key].per_sheet)
+
+    def _ask_and_print_labels(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Etiketten speichern"),
+                                              "etiketten.pdf", tr("PDF (*.pdf)"))
+        if path:
+            self.print_labels(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def print_labels(self, out: Path) -> None:
+        """Labels or envelopes for the chosen recipients (no exclusions for advertising:
+        labels carry no advertising themselves)."""
+        kind, _, key = str(self.label_kind.currentData()).partition(":")
+        source, start = self.source(), self.label_start.value()
+        labels = self.context.services.labels
+
+        def work(_progress: Progress) -> PrintResult:
+            if kind == "sheet":
+                return labels.print_labels(source, sheet_key=key, out=out, start=start)
+            return labels.print_envelopes(source, size=key, out=out)
+
+        self._busy(True)
+        self.progress.setRange(0, 0)
+        self.task = self.context.tasks.start(work, on_done=self._labels_printed,
+                                             on_error=self._failed)
+
+    def _labels_printed(self, result: PrintResult) -> None:
+        self._busy(False)
+        self._finished(Path(result.path))
+        self.summary.setText(tr("{n} Anschriften auf {p} Seiten gedruckt: {f}").format(
+            n=result.printed, p=result.pages, f=result.path))
+        self.excluded.setRowCount(len(result.excluded))
+        for row, item in enumerate(result.excluded):
+            for column, text in enumerate((item.number, item.name, item.reason)):
+                self.excluded.setItem(row, column, QTableWidgetItem(text))
+
+    def _finished(self, output: Path) -> None:
+        self.output = output
+        for button in (self.open_button, self.print_button):
+            button.setEnabled(True)
+
     def _progressed(self, done: int, total: int, _text: str) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
@@ -422,9 +485,8 @@ class MailingTab(QWidget):
     def _generated(self, result: MailingResult) -> None:
         self._busy(False)
         self.result = result
+        self._finished(Path(result.mailing.output_path))
         self.summary.setText(result.summary())
-        for button in (self.open_button, self.print_button):
-            button.setEnabled(True)
         self.context.bus.publish(Changes.of("letters", "timeline"))
 
     def _cancelled(self) -> None:
@@ -432,12 +494,12 @@ class MailingTab(QWidget):
         self.summary.setText(tr("Abgebrochen, bevor ein Brief fertig war – nichts gespeichert."))
 
     def _open(self) -> None:
-        if self.result is not None:
-            open_in_viewer(Path(self.result.mailing.output_path))
+        if self.output is not None:
+            open_in_viewer(self.output)
 
     def _print(self) -> None:
-        if self.result is not None:
-            print_pdf(Path(self.result.mailing.output_path), self)
+        if self.output is not None:
+            print_pdf(self.output, self)
 
 
 class ResultsTab(QWidget):

@@ -50,9 +50,9 @@ class PdfPreview(QWidget):
         if self._buffer is not None:
             self._buffer.deleteLater()
         self._buffer = buffer
-        self._image.setPixmap(QPixmap.fromImage(self.render(page)))
+        self._image.setPixmap(QPixmap.fromImage(self.page_image(page)))
 
-    def render(self, page: int) -> QImage:
+    def page_image(self, page: int) -> QImage:
         size = self._document.pagePointSize(page)
         height = int(self._width * size.height() / max(size.width(), 1))
         return self._document.render(page, QSize(self._width, height))
@@ -68,22 +68,27 @@ def open_in_viewer(path: Path) -> bool:
 
 def print_pdf(path: Path, parent: QWidget | None) -> bool:
     """Ask for a printer and print every page; False when the user cancelled."""
-    document = QPdfDocument(parent)
-    document.load(str(path))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(path.name)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
+    print_to(printer, path)
+    return True
+
+
+def print_to(printer: QPrinter, path: Path) -> int:
+    """Render each page of the PDF into the printer; returns the number of pages."""
+    document = QPdfDocument()
+    document.load(str(path))
     painter = QPainter(printer)
     try:
         rect = painter.viewport()
         for page in range(document.pageCount()):
             if page:
                 printer.newPage()
-            image = document.render(page, rect.size())
-            painter.drawImage(rect, image)
+            painter.drawImage(rect, document.render(page, rect.size()))
+        return document.pageCount()
     finally:
         painter.end()
         document.close()
-    return True
