@@ -50,11 +50,26 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _vouchers(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.loyalty.vouchers_page import VouchersPage
+
+    return VouchersPage(context, parent)
+
+
+def _loyalty_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.loyalty.customer_tab import LoyaltyTab
+
+    return LoyaltyTab(context, customer_id, parent)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("vouchers", lambda: tr("Gutscheine"), _vouchers),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("loyalty", lambda: tr("Bonus & Gutscheine"), _loyalty_tab),
+]
 
 
 class MainWindow(QMainWindow):
