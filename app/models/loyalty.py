@@ -72,6 +72,8 @@ class LoyaltyAccount(Base):
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
+    # sales from this day on (the enrolment day, local time) earn points
+    credit_from: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -319,7 +319,7 @@ class LoyaltyService:
                 raise ConflictError(f"{_customer_name(customer)} hat schon die Karte "
                                     f"{card_numbers.grouped(taken)} in „{program.name}“.")
             account = LoyaltyAccount(program_id=program_id, customer_id=customer_id,
-                                     created_at=now)
+                                     credit_from=self.clock.today(), created_at=now)
             session.add(account)
             session.flush()
             card = self._new_card(session, account.id, replaces=None)
@@ -458,21 +458,24 @@ class LoyaltyService:
                 .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyAccount.program_id)
                 .join(Sale, Sale.customer_id == LoyaltyAccount.customer_id)
                 .where(LoyaltyProgram.active.is_(True), active_card, ~credited,
-                       Sale.amount_cents > 0)
+                       Sale.amount_cents > 0,
+                       Sale.amount_cents >= LoyaltyProgram.min_purchase_cents,
+                       Sale.sale_date >= LoyaltyAccount.credit_from)
                 .order_by(LoyaltyAccount.id, Sale.sale_date, Sale.id)).all()
             entries = points_total = 0
             per_customer: dict[int, tuple[int, int, str]] = {}
+            cards: dict[int, int | None] = {}
             for done, (account, program, sale) in enumerate(rows):
                 if done % 500 == 0:
                     progress.checkpoint()
                     progress.report(done, len(rows), "Umsätze gutschreiben")
-                if sale.sale_date < account.created_at.astimezone(self.clock.zone).date():
-                    continue
                 points = points_for_sale(program, sale.amount_cents, sale.description)
                 if points <= 0:
                     continue
+                if account.id not in cards:
+                    cards[account.id] = self._active_card_id(session, account.id)
                 session.add(PointsEntry(
-                    account_id=account.id, card_id=self._active_card_id(session, account.id),
+                    account_id=account.id, card_id=cards[account.id],
                     kind="earn", points=points, entry_date=sale.sale_date, sale_id=sale.id,
                     reason=f"Umsatz {format_date(sale.sale_date)} "
                            f"{format_cents(sale.amount_cents)}"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
@@ -228,15 +228,41 @@ class VoucherService:
 
     def listing(self, *, status: str | None = None, campaign: str | None = None,
                 limit: int = 5000) -> list[VoucherDTO]:
-        """Vouchers newest first, filtered by status (valid/spent/expired) and campaign."""
+        """Vouchers newest first, filtered by status (valid/spent/expired) and campaign.
+
+        One query: remaining value and use are aggregated in SQL, so the list stays quick
+        with tens of thousands of vouchers.
+        """
+        today = self.clock.today()
+        remaining_sq = (select(VoucherEntry.voucher_id,
+                               func.sum(VoucherEntry.amount_cents).label("remaining"))
+                        .group_by(VoucherEntry.voucher_id).subquery())
+        reversal = aliased(VoucherEntry)
+        used_sq = (select(VoucherEntry.voucher_id, func.count().label("used"))
+                   .where(VoucherEntry.kind == "redeem",
+                          ~exists().where(reversal.reverses_id == VoucherEntry.id))
+                   .group_by(VoucherEntry.voucher_id).subquery())
+        remaining = func.coalesce(remaining_sq.c.remaining, 0)
+        used = func.coalesce(used_sq.c.used, 0)
+        spent = or_(and_(Voucher.kind == "value", remaining <= 0),
+                    and_(Voucher.kind != "value", used > 0))
+        query = (select(Voucher, remaining, used, Customer)
+                 .outerjoin(remaining_sq, remaining_sq.c.voucher_id == Voucher.id)
+                 .outerjoin(used_sq, used_sq.c.voucher_id == Voucher.id)
+                 .outerjoin(Customer, Customer.id == Voucher.customer_id)
+                 .order_by(Voucher.id.desc()).limit(limit))
+        if campaign:
+            query = query.where(Voucher.campaign == campaign)
+        if status == "spent":
+            query = query.where(spent)
+        elif status == "valid":
+            query = query.where(~spent, Voucher.valid_until >= today)
+        elif status == "expired":
+            query = query.where(~spent, Voucher.valid_until < today)
         with self.db.read() as session:
-            query = select(Voucher).order_by(Voucher.id.desc())
-            if campaign:
-                query = query.where(Voucher.campaign == campaign)
-            rows = [self._dto(session, v) for v in session.scalars(query)]
-        if status:
-            rows = [row for row in rows if row.status == status]
-        return rows[:limit]
+            rows = session.execute(query).all()
+        return [self._row_dto(v, int(rest), int(count) > 0, customer, today)
+                for v, rest, count, customer in rows]
 
     def campaigns(self) -> list[str]:
         with self.db.read() as session:
@@ -497,6 +523,11 @@ class VoucherService:
             entries = tuple(VoucherEntryDTO(r.id, r.kind, r.amount_cents, r.entry_date,
                                             r.reason, r.author, r.reverses_id,
                                             r.id in reversed_ids) for r in rows)
+        return self._row_dto(voucher, remaining, used, customer, self.clock.today(), entries)
+
+    @staticmethod
+    def _row_dto(voucher: Voucher, remaining: int, used: bool, customer: Customer | None,
+                 today: date, entries: tuple[VoucherEntryDTO, ...] = ()) -> VoucherDTO:
         return VoucherDTO(
             id=voucher.id, code=voucher.code, kind=voucher.kind, purpose=voucher.purpose,
             vat_rate_bp=voucher.vat_rate_bp, value_cents=voucher.value_cents,
@@ -504,7 +535,7 @@ class VoucherService:
             customer_id=voucher.customer_id, customer_name=_customer_name(customer),
             campaign=voucher.campaign, promo=voucher.promo, issued_on=voucher.issued_on,
             valid_until=voucher.valid_until, remaining_cents=remaining, used=used,
-            status=_status(voucher, remaining, used, self.clock.today()), entries=entries)
+            status=_status(voucher, remaining, used, today), entries=entries)
 
 
 def new_key() -> str:
