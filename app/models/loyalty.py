@@ -125,12 +125,17 @@ class PointsEntry(Base):
 
 
 class CustomerDiscount(Base):
-    """A customer's own Stammkundenrabatt, overriding the rate of their A/B/C class."""
+    """A customer's own Stammkundenrabatt, overriding the rate of their A/B/C class.
+
+    A surrogate key and no UNIQUE on the customer: merging two customers moves both rows
+    to the survivor without a conflict; the newest row counts.
+    """
 
     __tablename__ = "customer_discounts"
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
     rate_bp: Mapped[int] = mapped_column(Integer)  # basis points: 500 = 5 %
     reason: Mapped[str] = mapped_column(Text, default="")

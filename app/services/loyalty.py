@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, exists, func, insert, select
+from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -578,18 +578,13 @@ class LoyaltyService:
         with self.db.write() as session:
             if session.get(Customer, customer_id) is None:
                 raise NotFoundError(f"Kunde {customer_id} nicht gefunden.")
-            row = session.get(CustomerDiscount, customer_id)
+            session.execute(delete(CustomerDiscount)
+                            .where(CustomerDiscount.customer_id == customer_id))
             if rate_bp is None:
-                if row is not None:
-                    session.delete(row)
                 subject = "Stammkundenrabatt: wieder nach Klasse"
             else:
-                if row is None:
-                    row = CustomerDiscount(customer_id=customer_id)
-                    session.add(row)
-                row.rate_bp = rate_bp
-                row.reason = reason.strip()
-                row.updated_at = now
+                session.add(CustomerDiscount(customer_id=customer_id, rate_bp=rate_bp,
+                                             reason=reason.strip(), updated_at=now))
                 subject = f"Stammkundenrabatt auf {Discount(rate_bp, 'customer').percent_text}" \
                           " gesetzt"
             timeline.record(session, customer_id=customer_id, channel="system", at=now,
@@ -600,9 +595,11 @@ class LoyaltyService:
     def discount_for(self, customer_id: int) -> Discount:
         """The customer's own rate if set, else the rate of their A/B/C class, else none."""
         with self.db.read() as session:
-            own = session.get(CustomerDiscount, customer_id)
+            own = session.scalar(select(CustomerDiscount.rate_bp)
+                                 .where(CustomerDiscount.customer_id == customer_id)
+                                 .order_by(CustomerDiscount.id.desc()).limit(1))
             if own is not None:
-                return Discount(own.rate_bp, "customer")
+                return Discount(own, "customer")
             klass = session.scalar(select(Customer.abc_class).where(Customer.id == customer_id))
         rate = self.class_rates().get(klass or "", 0)
         return Discount(rate, "class") if rate else Discount(0, "none")

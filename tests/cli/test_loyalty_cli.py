@@ -25,8 +25,8 @@ def test_voucher_issue_prints_json_with_code_value_and_validity(
     data = issue(db_path, capsys, "--value", "50")
     assert data["value_cents"] == 5000
     assert voucher_codes.is_valid(voucher_codes.normalize(data["code"]))
-    from datetime import date
-    assert data["valid_until"] == default_valid_until(date.today()).isoformat()
+    from app.services.clock import SystemClock
+    assert data["valid_until"] == default_valid_until(SystemClock().today()).isoformat()
 
 
 def test_voucher_redeem_books_parts_and_refuses_too_much_with_exit_2(
