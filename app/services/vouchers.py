@@ -402,6 +402,11 @@ class VoucherService:
                     reason=f"Gültigkeit am {format_date(voucher.valid_until)} abgelaufen, "
                            f"Restwert {format_cents(remaining)}",
                     author=by, created_at=self.clock.now()))
+                if voucher.customer_id is not None:
+                    timeline.record(session, customer_id=voucher.customer_id,
+                                    channel="system", at=self.clock.now(), author=by,
+                                    subject=f"Gutschein {voucher_codes.grouped(voucher.code)} "
+                                            f"abgelaufen (Restwert {format_cents(remaining)})")
                 count += 1
             session.commit()
         return count
