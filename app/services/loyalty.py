@@ -371,6 +371,15 @@ class LoyaltyService:
                     BonusCard.status, BonusCard.id.desc()))
             return [self._card_dto(session, card) for card in cards]
 
+    def active_cards(self, *, program_id: int | None = None) -> list[CardDTO]:
+        """Every active card (of one program), for printing a sheet of cards."""
+        with self.db.read() as session:
+            query = (select(BonusCard).join(LoyaltyAccount)
+                     .where(BonusCard.status == "active").order_by(BonusCard.id))
+            if program_id is not None:
+                query = query.where(LoyaltyAccount.program_id == program_id)
+            return [self._card_dto(session, card) for card in session.scalars(query)]
+
     def entries(self, number: str) -> list[PointsEntryDTO]:
         """The whole ledger of the card's account (older cards included), newest first."""
         with self.db.read() as session:

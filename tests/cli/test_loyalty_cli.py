@@ -103,6 +103,9 @@ def test_points_commands_credit_redeem_refuse_and_show_a_card(
     assert run(db_path, "points", "show", card, "--json") == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["balance"] == 25 and len(shown["entries"]) == 2
+    assert run(db_path, "loyalty", "cards", "--pdf", str(db_path.with_suffix(".pdf")),
+               "--program", "Treuepunkte") == 0
+    assert "1 Bonuskarten" in capsys.readouterr().out
     assert run(db_path, "points", "show", card[:-1] + str((int(card[-1]) + 1) % 10)) == 2
     assert "Prüfziffer" in capsys.readouterr().err
 

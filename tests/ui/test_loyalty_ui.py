@@ -160,3 +160,22 @@ def test_the_programs_dialog_saves_a_stamp_card_and_a_reward(
     dialog.rates["A"].setValue(5)
     dialog._save_rates()
     assert context.services.loyalty.class_rates()["A"] == 500
+
+
+def test_the_issue_dialog_turns_its_fields_into_a_promo_voucher_input(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from app.ui.loyalty.vouchers_page import VoucherIssueDialog
+    dialog = VoucherIssueDialog(date(2026, 3, 15))
+    qtbot.addWidget(dialog)
+    assert dialog.valid_until.date() == QDate(2029, 12, 31)
+    dialog.value.setText("12,50")
+    dialog.promo.setChecked(True)
+    dialog.valid_until.setDate(QDate(2026, 6, 30))
+    qtbot.keyClicks(dialog.campaign, "Sommer")
+    dialog.single.setChecked(True)
+    dialog.vat.setCurrentText("7")
+    data = dialog.data(customer_id=3)
+    assert (data.value_cents, data.promo, data.valid_until, data.campaign) == (
+        1250, True, date(2026, 6, 30), "Sommer")
+    assert (data.purpose, data.vat_rate_bp, data.customer_id) == ("single", 700, 3)
