@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, delete, exists, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import (
@@ -467,8 +467,12 @@ class LoyaltyService:
         """
         now = self.clock.now()
         with self.db.write() as session:
-            credited = exists().where(and_(PointsEntry.account_id == LoyaltyAccount.id,
-                                           PointsEntry.sale_id == Sale.id))
+            # credited in any account of the same program: after a merge a customer can
+            # hold two accounts of one program, and a sale still counts once
+            other = aliased(LoyaltyAccount)
+            credited = (select(PointsEntry.id).join(other, other.id == PointsEntry.account_id)
+                        .where(other.program_id == LoyaltyAccount.program_id,
+                               PointsEntry.sale_id == Sale.id).exists())
             rows = session.execute(
                 select(LoyaltyAccount.id, LoyaltyAccount.customer_id, BonusCard.id,
                        LoyaltyProgram, Sale.id, Sale.sale_date, Sale.amount_cents,
@@ -485,14 +489,16 @@ class LoyaltyService:
             values: list[dict[str, object]] = []
             points_total = 0
             per_customer: dict[tuple[int, str], tuple[int, int]] = {}
+            seen: set[tuple[int, int]] = set()  # (program, sale)
             for done, (account_id, customer_id, card_id, program, sale_id, sale_date, amount,
                        description, document_no) in enumerate(rows):
                 if done % 500 == 0:
                     progress.checkpoint()
                     progress.report(done, len(rows), "Umsätze gutschreiben")
                 points = points_for_sale(program, amount, description)
-                if points <= 0:
+                if points <= 0 or (program.id, sale_id) in seen:
                     continue
+                seen.add((program.id, sale_id))
                 values.append({
                     "account_id": account_id, "card_id": card_id, "kind": "earn",
                     "points": points, "entry_date": sale_date, "sale_id": sale_id,

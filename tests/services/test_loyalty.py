@@ -198,3 +198,16 @@ def test_merging_two_card_holders_moves_cards_vouchers_and_discounts_but_no_ledg
     assert services.loyalty.balance(gone_card.number) == 70
     assert len(services.vouchers.of_customer(keep)) == 1
     assert services.loyalty.discount_for(keep).source == "customer"
+
+
+def test_sales_of_merged_card_holders_are_still_credited_only_once(services: Services) -> None:
+    keep, gone = customer(services, "Alt"), customer(services, "Neu")
+    kept_card, gone_card = card(services, customer_id=keep), card(services, customer_id=gone)
+    sale(services, gone, 3000)
+    assert services.loyalty.credit_sales().points == 30
+    services.customers.merge(keep, gone)
+    assert services.loyalty.credit_sales().entries == 0
+    sale(services, keep, 2000)
+    assert services.loyalty.credit_sales().entries == 1
+    assert (services.loyalty.balance(kept_card.number)
+            + services.loyalty.balance(gone_card.number)) == 50
