@@ -116,7 +116,7 @@ class PointsEntry(Base):
     points: Mapped[int] = mapped_column(Integer)  # signed
     entry_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
-    sale_id: Mapped[int | None] = mapped_column(Integer)
+    sale_id: Mapped[int | None] = mapped_column(Integer, index=True)
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"))
     reward_id: Mapped[int | None] = mapped_column(ForeignKey("loyalty_rewards.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entries.id"))

@@ -469,10 +469,13 @@ class LoyaltyService:
         with self.db.write() as session:
             # credited in any account of the same program: after a merge a customer can
             # hold two accounts of one program, and a sale still counts once
+            # (shaped so that SQLite looks the sale up by points_entries.sale_id first)
             other = aliased(LoyaltyAccount)
-            credited = (select(PointsEntry.id).join(other, other.id == PointsEntry.account_id)
-                        .where(other.program_id == LoyaltyAccount.program_id,
-                               PointsEntry.sale_id == Sale.id).exists())
+            program_of_entry = (select(other.program_id)
+                                .where(other.id == PointsEntry.account_id).scalar_subquery())
+            credited = (select(PointsEntry.id)
+                        .where(PointsEntry.sale_id == Sale.id,
+                               program_of_entry == LoyaltyAccount.program_id).exists())
             rows = session.execute(
                 select(LoyaltyAccount.id, LoyaltyAccount.customer_id, BonusCard.id,
                        LoyaltyProgram, Sale.id, Sale.sale_date, Sale.amount_cents,
