@@ -272,6 +272,10 @@ def add_loyalty_commands(subparsers: argparse._SubParsersAction) -> None:  # typ
     enrol.add_argument("--program", required=True, help="Name des Bonusprogramms")
     enrol.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     enrol.set_defaults(handler=cmd_loyalty_enrol)
+    cards = lsub.add_parser("cards", help="aktive Bonuskarten als PDF (10 je A4-Bogen)")
+    cards.add_argument("--pdf", required=True, help="PDF-Datei")
+    cards.add_argument("--program", help="nur Karten dieses Bonusprogramms")
+    cards.set_defaults(handler=cmd_loyalty_cards)
 
 
 def _euros(text: str, option: str) -> int:
@@ -641,6 +645,20 @@ def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
             print(f"      Zeile {rejected.line}: {rejected.reason}")
     if not entries:
         print("Noch kein Import.")
+    return 0
+
+
+def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
+    program_id = None
+    if args.program:
+        programs = {p.name: p.id for p in services.loyalty.programs()}
+        if args.program not in programs:
+            raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
+        program_id = programs[args.program]
+    cards = services.loyalty.active_cards(program_id=program_id)
+    loyalty_pdf.cards_pdf(cards, Path(args.pdf),
+                          company=services.settings.get("company_profile", {}))
+    print(f"{len(cards)} Bonuskarten in {args.pdf} gespeichert.")
     return 0
 
 

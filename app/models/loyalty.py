@@ -72,6 +72,8 @@ class LoyaltyAccount(Base):
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
+    # sales from this day on (the enrolment day, local time) earn points
+    credit_from: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -114,7 +116,7 @@ class PointsEntry(Base):
     points: Mapped[int] = mapped_column(Integer)  # signed
     entry_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
-    sale_id: Mapped[int | None] = mapped_column(Integer)
+    sale_id: Mapped[int | None] = mapped_column(Integer, index=True)
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"))
     reward_id: Mapped[int | None] = mapped_column(ForeignKey("loyalty_rewards.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entries.id"))
@@ -123,12 +125,17 @@ class PointsEntry(Base):
 
 
 class CustomerDiscount(Base):
-    """A customer's own Stammkundenrabatt, overriding the rate of their A/B/C class."""
+    """A customer's own Stammkundenrabatt, overriding the rate of their A/B/C class.
+
+    A surrogate key and no UNIQUE on the customer: merging two customers moves both rows
+    to the survivor without a conflict; the newest row counts.
+    """
 
     __tablename__ = "customer_discounts"
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
     rate_bp: Mapped[int] = mapped_column(Integer)  # basis points: 500 = 5 %
     reason: Mapped[str] = mapped_column(Text, default="")

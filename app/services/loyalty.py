@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import (
@@ -180,6 +180,15 @@ def points_for_sale(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_
     return int(euros) * program.points_per_euro
 
 
+def expiring(ledger: list[tuple[int, date]], *, years: int, as_of: date) -> int:
+    """Points due to expire on `as_of` (FIFO): earned in lots whose expiry date (end of the
+    N-th year after earning) has passed, minus everything already spent in any way."""
+    spent = -sum(points for points, _day in ledger if points < 0)
+    old = sum(points for points, day in ledger
+              if points > 0 and date(day.year + years, 12, 31) < as_of)
+    return max(0, old - spent)
+
+
 def _customer_name(customer: Customer | None) -> str:
     if customer is None:
         return ""
@@ -319,7 +328,7 @@ class LoyaltyService:
                 raise ConflictError(f"{_customer_name(customer)} hat schon die Karte "
                                     f"{card_numbers.grouped(taken)} in „{program.name}“.")
             account = LoyaltyAccount(program_id=program_id, customer_id=customer_id,
-                                     created_at=now)
+                                     credit_from=self.clock.today(), created_at=now)
             session.add(account)
             session.flush()
             card = self._new_card(session, account.id, replaces=None)
@@ -361,6 +370,15 @@ class LoyaltyService:
                 LoyaltyAccount.customer_id == customer_id).order_by(
                     BonusCard.status, BonusCard.id.desc()))
             return [self._card_dto(session, card) for card in cards]
+
+    def active_cards(self, *, program_id: int | None = None) -> list[CardDTO]:
+        """Every active card (of one program), for printing a sheet of cards."""
+        with self.db.read() as session:
+            query = (select(BonusCard).join(LoyaltyAccount)
+                     .where(BonusCard.status == "active").order_by(BonusCard.id))
+            if program_id is not None:
+                query = query.where(LoyaltyAccount.program_id == program_id)
+            return [self._card_dto(session, card) for card in session.scalars(query)]
 
     def entries(self, number: str) -> list[PointsEntryDTO]:
         """The whole ledger of the card's account (older cards included), newest first."""
@@ -449,49 +467,63 @@ class LoyaltyService:
         """
         now = self.clock.now()
         with self.db.write() as session:
-            credited = exists().where(and_(PointsEntry.account_id == LoyaltyAccount.id,
-                                           PointsEntry.sale_id == Sale.id))
-            active_card = exists().where(and_(BonusCard.account_id == LoyaltyAccount.id,
-                                              BonusCard.status == "active"))
+            # credited in any account of the same program: after a merge a customer can
+            # hold two accounts of one program, and a sale still counts once
+            # (shaped so that SQLite looks the sale up by points_entries.sale_id first)
+            other = aliased(LoyaltyAccount)
+            program_of_entry = (select(other.program_id)
+                                .where(other.id == PointsEntry.account_id).scalar_subquery())
+            credited = (select(PointsEntry.id)
+                        .where(PointsEntry.sale_id == Sale.id,
+                               program_of_entry == LoyaltyAccount.program_id).exists())
             rows = session.execute(
-                select(LoyaltyAccount, LoyaltyProgram, Sale)
+                select(LoyaltyAccount.id, LoyaltyAccount.customer_id, BonusCard.id,
+                       LoyaltyProgram, Sale.id, Sale.sale_date, Sale.amount_cents,
+                       Sale.description, Sale.document_no)
                 .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyAccount.program_id)
+                .join(BonusCard, and_(BonusCard.account_id == LoyaltyAccount.id,
+                                      BonusCard.status == "active"))
                 .join(Sale, Sale.customer_id == LoyaltyAccount.customer_id)
-                .where(LoyaltyProgram.active.is_(True), active_card, ~credited,
-                       Sale.amount_cents > 0)
+                .where(LoyaltyProgram.active.is_(True), ~credited,
+                       Sale.amount_cents > 0,
+                       Sale.amount_cents >= LoyaltyProgram.min_purchase_cents,
+                       Sale.sale_date >= LoyaltyAccount.credit_from)
                 .order_by(LoyaltyAccount.id, Sale.sale_date, Sale.id)).all()
-            entries = points_total = 0
-            per_customer: dict[int, tuple[int, int, str]] = {}
-            for done, (account, program, sale) in enumerate(rows):
+            values: list[dict[str, object]] = []
+            points_total = 0
+            per_customer: dict[tuple[int, str], tuple[int, int]] = {}
+            seen: set[tuple[int, int]] = set()  # (program, sale)
+            for done, (account_id, customer_id, card_id, program, sale_id, sale_date, amount,
+                       description, document_no) in enumerate(rows):
                 if done % 500 == 0:
                     progress.checkpoint()
                     progress.report(done, len(rows), "Umsätze gutschreiben")
-                if sale.sale_date < account.created_at.astimezone(self.clock.zone).date():
+                points = points_for_sale(program, amount, description)
+                if points <= 0 or (program.id, sale_id) in seen:
                     continue
-                points = points_for_sale(program, sale.amount_cents, sale.description)
-                if points <= 0:
-                    continue
-                session.add(PointsEntry(
-                    account_id=account.id, card_id=self._active_card_id(session, account.id),
-                    kind="earn", points=points, entry_date=sale.sale_date, sale_id=sale.id,
-                    reason=f"Umsatz {format_date(sale.sale_date)} "
-                           f"{format_cents(sale.amount_cents)}"
-                           + (f" ({sale.document_no})" if sale.document_no else ""),
-                    author=by, created_at=now))
-                entries += 1
+                seen.add((program.id, sale_id))
+                values.append({
+                    "account_id": account_id, "card_id": card_id, "kind": "earn",
+                    "points": points, "entry_date": sale_date, "sale_id": sale_id,
+                    "reason": f"Umsatz {format_date(sale_date)} {format_cents(amount)}"
+                              + (f" ({document_no})" if document_no else ""),
+                    "voucher_id": None, "reward_id": None, "reverses_id": None,
+                    "author": by, "created_at": now})
                 points_total += points
-                assert account.customer_id is not None
-                count, total, unit = per_customer.get(account.customer_id, (0, 0, ""))
-                per_customer[account.customer_id] = (
-                    count + 1, total + points, "Stempel" if program.kind == "stamps"
-                    else "Punkte")
-            for customer_id, (count, total, unit) in per_customer.items():
+                assert customer_id is not None  # joined on the sale's customer
+                key = (customer_id, "Stempel" if program.kind == "stamps" else "Punkte")
+                count, total = per_customer.get(key, (0, 0))
+                per_customer[key] = (count + 1, total + points)
+            if values:
+                session.execute(insert(PointsEntry), values)
+            for (customer_id, unit), (count, total) in per_customer.items():
                 timeline.record(session, customer_id=customer_id, channel="system", at=now,
                                 author=by, subject=f"Bonus: {total} {unit} für {count} "
                                                    f"Umsatz/Umsätze gutgeschrieben")
             progress.report(len(rows), len(rows), "Umsätze gutschreiben")
             session.commit()
-        return RunReport(entries, points_total, len(per_customer))
+        customers = {customer_id for customer_id, _unit in per_customer}
+        return RunReport(len(values), points_total, len(customers))
 
     def expire(self, *, as_of: date | None = None, by: str = "System") -> RunReport:
         """Let points expire at the end of the N-th calendar year after earning.
@@ -502,32 +534,44 @@ class LoyaltyService:
         """
         as_of = as_of or self.clock.today()
         now = self.clock.now()
-        entries = points_total = 0
-        customers: set[int] = set()
         with self.db.write() as session:
-            accounts = session.execute(
+            accounts = {a.id: (a, p) for a, p in session.execute(
                 select(LoyaltyAccount, LoyaltyProgram).join(LoyaltyProgram)
-                .where(LoyaltyProgram.expiry_years.is_not(None))).all()
-            for account, program in accounts:
+                .where(LoyaltyProgram.expiry_years.is_not(None))).all()}
+            ledgers: dict[int, list[tuple[int, date]]] = {}
+            for account_id, points, entry_date in session.execute(
+                    select(PointsEntry.account_id, PointsEntry.points, PointsEntry.entry_date)
+                    .join(LoyaltyAccount).join(LoyaltyProgram)
+                    .where(LoyaltyProgram.expiry_years.is_not(None))):
+                ledgers.setdefault(account_id, []).append((points, entry_date))
+            cards = {account_id: card_id for account_id, card_id in session.execute(
+                select(BonusCard.account_id, BonusCard.id).where(BonusCard.status == "active"))}
+            values: list[dict[str, object]] = []
+            customers: set[int] = set()
+            expired_total = 0
+            for account_id, ledger in ledgers.items():
+                account, program = accounts[account_id]
                 assert program.expiry_years is not None
-                due = self._expiring(session, account.id, program.expiry_years, as_of)
+                due = expiring(ledger, years=program.expiry_years, as_of=as_of)
                 if due <= 0:
                     continue
-                card_id = self._active_card_id(session, account.id)
-                session.add(PointsEntry(
-                    account_id=account.id, card_id=card_id, kind="expire", points=-due,
-                    entry_date=as_of, author=by, created_at=now,
-                    reason=f"Verfall: vor {as_of.year - program.expiry_years} gesammelt"))
-                entries += 1
-                points_total += due
+                expired_total += due
+                values.append({
+                    "account_id": account_id, "card_id": cards.get(account_id),
+                    "kind": "expire", "points": -due, "entry_date": as_of, "sale_id": None,
+                    "reason": f"Verfall: vor {as_of.year - program.expiry_years} gesammelt",
+                    "voucher_id": None, "reward_id": None, "reverses_id": None,
+                    "author": by, "created_at": now})
                 if account.customer_id is not None:
                     customers.add(account.customer_id)
                     unit = "Stempel" if program.kind == "stamps" else "Punkte"
                     timeline.record(session, customer_id=account.customer_id,
                                     channel="system", at=now, author=by,
                                     subject=f"Bonus: {due} {unit} verfallen ({program.name})")
+            if values:
+                session.execute(insert(PointsEntry), values)
             session.commit()
-        return RunReport(entries, points_total, len(customers))
+        return RunReport(len(values), expired_total, len(customers))
 
     # --- loyalty discount (Stammkundenrabatt) --------------------------------------------
 
@@ -552,18 +596,13 @@ class LoyaltyService:
         with self.db.write() as session:
             if session.get(Customer, customer_id) is None:
                 raise NotFoundError(f"Kunde {customer_id} nicht gefunden.")
-            row = session.get(CustomerDiscount, customer_id)
+            session.execute(delete(CustomerDiscount)
+                            .where(CustomerDiscount.customer_id == customer_id))
             if rate_bp is None:
-                if row is not None:
-                    session.delete(row)
                 subject = "Stammkundenrabatt: wieder nach Klasse"
             else:
-                if row is None:
-                    row = CustomerDiscount(customer_id=customer_id)
-                    session.add(row)
-                row.rate_bp = rate_bp
-                row.reason = reason.strip()
-                row.updated_at = now
+                session.add(CustomerDiscount(customer_id=customer_id, rate_bp=rate_bp,
+                                             reason=reason.strip(), updated_at=now))
                 subject = f"Stammkundenrabatt auf {Discount(rate_bp, 'customer').percent_text}" \
                           " gesetzt"
             timeline.record(session, customer_id=customer_id, channel="system", at=now,
@@ -574,9 +613,11 @@ class LoyaltyService:
     def discount_for(self, customer_id: int) -> Discount:
         """The customer's own rate if set, else the rate of their A/B/C class, else none."""
         with self.db.read() as session:
-            own = session.get(CustomerDiscount, customer_id)
+            own = session.scalar(select(CustomerDiscount.rate_bp)
+                                 .where(CustomerDiscount.customer_id == customer_id)
+                                 .order_by(CustomerDiscount.id.desc()).limit(1))
             if own is not None:
-                return Discount(own.rate_bp, "customer")
+                return Discount(own, "customer")
             klass = session.scalar(select(Customer.abc_class).where(Customer.id == customer_id))
         rate = self.class_rates().get(klass or "", 0)
         return Discount(rate, "class") if rate else Discount(0, "none")
@@ -628,15 +669,6 @@ class LoyaltyService:
         session.add(entry)
         session.flush()
         return entry
-
-    @staticmethod
-    def _expiring(session: Session, account_id: int, years: int, as_of: date) -> int:
-        """FIFO: points of lots whose expiry date passed, minus everything spent so far."""
-        rows = session.execute(select(PointsEntry.points, PointsEntry.entry_date)
-                               .where(PointsEntry.account_id == account_id)).all()
-        spent = -sum(p for p, _d in rows if p < 0)
-        old = sum(p for p, d in rows if p > 0 and date(d.year + years, 12, 31) < as_of)
-        return max(0, old - spent)
 
     def _new_card(self, session: Session, account_id: int, *, replaces: int | None
                   ) -> BonusCard:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
@@ -169,19 +169,38 @@ class VoucherService:
 
     def issue_batch(self, data: VoucherInput, *, count: int, by: str = "",
                     progress: Progress = NO_PROGRESS) -> list[VoucherDTO]:
-        """N promo vouchers for a campaign, all or nothing."""
+        """N vouchers for a campaign, all or nothing, written in bulk."""
         if not data.campaign.strip():
             raise ValidationError({"campaign": "bitte einen Aktionsnamen angeben"})
         if not 1 <= count <= 10_000:
             raise ValidationError({"count": "Anzahl zwischen 1 und 10.000"})
+        today = self.clock.today()
+        now = self.clock.now()
         with self.db.write() as session:
-            vouchers = []
-            for done in range(count):
+            fields = self._validated(session, data, today)
+            codes: set[str] = set()
+            while len(codes) < count:
                 progress.checkpoint()
-                vouchers.append(self.issue_in(session, data, by=by))
-                progress.report(done + 1, count, "Gutscheine anlegen")
-            result = [self._dto(session, v) for v in vouchers]
+                fresh = {voucher_codes.generate() for _ in range(count - len(codes))}
+                taken = set(session.scalars(select(Voucher.code).where(Voucher.code.in_(fresh))))
+                codes |= fresh - taken
+            vouchers = [Voucher(code=code, issued_on=today, created_at=now, created_by=by,
+                                **fields) for code in sorted(codes)[:count]]
+            session.add_all(vouchers)
+            session.flush()
+            progress.report(count // 2, count, "Gutscheine anlegen")
+            session.execute(insert(VoucherEntry), [
+                {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
+                 "entry_date": today, "reason": "Ausgabe", "author": by, "created_at": now,
+                 "idempotency_key": None, "reverses_id": None} for v in vouchers])
+            customer = session.get(Customer, data.customer_id) if data.customer_id else None
+            if customer is not None:
+                timeline.record(session, customer_id=customer.id, channel="system", at=now,
+                                author=by, subject=f"{count} Gutscheine der Aktion "
+                                                   f"„{data.campaign.strip()}“ ausgegeben")
+            result = [self._row_dto(v, v.value_cents, False, customer, today) for v in vouchers]
             session.commit()
+        progress.report(count, count, "Gutscheine anlegen")
         return result
 
     def issue_in(self, session: Session, data: VoucherInput, *, by: str) -> Voucher:
@@ -228,15 +247,41 @@ class VoucherService:
 
     def listing(self, *, status: str | None = None, campaign: str | None = None,
                 limit: int = 5000) -> list[VoucherDTO]:
-        """Vouchers newest first, filtered by status (valid/spent/expired) and campaign."""
+        """Vouchers newest first, filtered by status (valid/spent/expired) and campaign.
+
+        One query: remaining value and use are aggregated in SQL, so the list stays quick
+        with tens of thousands of vouchers.
+        """
+        today = self.clock.today()
+        remaining_sq = (select(VoucherEntry.voucher_id,
+                               func.sum(VoucherEntry.amount_cents).label("remaining"))
+                        .group_by(VoucherEntry.voucher_id).subquery())
+        reversal = aliased(VoucherEntry)
+        used_sq = (select(VoucherEntry.voucher_id, func.count().label("used"))
+                   .where(VoucherEntry.kind == "redeem",
+                          ~exists().where(reversal.reverses_id == VoucherEntry.id))
+                   .group_by(VoucherEntry.voucher_id).subquery())
+        remaining = func.coalesce(remaining_sq.c.remaining, 0)
+        used = func.coalesce(used_sq.c.used, 0)
+        spent = or_(and_(Voucher.kind == "value", remaining <= 0),
+                    and_(Voucher.kind != "value", used > 0))
+        query = (select(Voucher, remaining, used, Customer)
+                 .outerjoin(remaining_sq, remaining_sq.c.voucher_id == Voucher.id)
+                 .outerjoin(used_sq, used_sq.c.voucher_id == Voucher.id)
+                 .outerjoin(Customer, Customer.id == Voucher.customer_id)
+                 .order_by(Voucher.id.desc()).limit(limit))
+        if campaign:
+            query = query.where(Voucher.campaign == campaign)
+        if status == "spent":
+            query = query.where(spent)
+        elif status == "valid":
+            query = query.where(~spent, Voucher.valid_until >= today)
+        elif status == "expired":
+            query = query.where(~spent, Voucher.valid_until < today)
         with self.db.read() as session:
-            query = select(Voucher).order_by(Voucher.id.desc())
-            if campaign:
-                query = query.where(Voucher.campaign == campaign)
-            rows = [self._dto(session, v) for v in session.scalars(query)]
-        if status:
-            rows = [row for row in rows if row.status == status]
-        return rows[:limit]
+            rows = session.execute(query).all()
+        return [self._row_dto(v, int(rest), int(count) > 0, customer, today)
+                for v, rest, count, customer in rows]
 
     def campaigns(self) -> list[str]:
         with self.db.read() as session:
@@ -357,6 +402,11 @@ class VoucherService:
                     reason=f"Gültigkeit am {format_date(voucher.valid_until)} abgelaufen, "
                            f"Restwert {format_cents(remaining)}",
                     author=by, created_at=self.clock.now()))
+                if voucher.customer_id is not None:
+                    timeline.record(session, customer_id=voucher.customer_id,
+                                    channel="system", at=self.clock.now(), author=by,
+                                    subject=f"Gutschein {voucher_codes.grouped(voucher.code)} "
+                                            f"abgelaufen (Restwert {format_cents(remaining)})")
                 count += 1
             session.commit()
         return count
@@ -497,6 +547,11 @@ class VoucherService:
             entries = tuple(VoucherEntryDTO(r.id, r.kind, r.amount_cents, r.entry_date,
                                             r.reason, r.author, r.reverses_id,
                                             r.id in reversed_ids) for r in rows)
+        return self._row_dto(voucher, remaining, used, customer, self.clock.today(), entries)
+
+    @staticmethod
+    def _row_dto(voucher: Voucher, remaining: int, used: bool, customer: Customer | None,
+                 today: date, entries: tuple[VoucherEntryDTO, ...] = ()) -> VoucherDTO:
         return VoucherDTO(
             id=voucher.id, code=voucher.code, kind=voucher.kind, purpose=voucher.purpose,
             vat_rate_bp=voucher.vat_rate_bp, value_cents=voucher.value_cents,
@@ -504,7 +559,7 @@ class VoucherService:
             customer_id=voucher.customer_id, customer_name=_customer_name(customer),
             campaign=voucher.campaign, promo=voucher.promo, issued_on=voucher.issued_on,
             valid_until=voucher.valid_until, remaining_cents=remaining, used=used,
-            status=_status(voucher, remaining, used, self.clock.today()), entries=entries)
+            status=_status(voucher, remaining, used, today), entries=entries)
 
 
 def new_key() -> str:

@@ -62,12 +62,16 @@ PAGES: list[PageSpec] = [
     PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.today_page", "TodayPage")),
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
+    PageSpec("vouchers", lambda: tr("Gutscheine"),
+             _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
     PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
     PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage")),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
     TabSpec("sales", lambda: tr("Umsätze"), _lazy("app.ui.sales.sales_tab", "SalesTab")),
+    TabSpec("loyalty", lambda: tr("Bonus & Gutscheine"),
+            _lazy("app.ui.loyalty.customer_tab", "LoyaltyTab")),
     TabSpec("followups", lambda: tr("Wiedervorlagen"),
             _lazy("app.ui.customer_followups", "CustomerFollowUpsTab")),
     TabSpec("letters", lambda: tr("Briefe"),

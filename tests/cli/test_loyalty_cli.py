@@ -25,8 +25,8 @@ def test_voucher_issue_prints_json_with_code_value_and_validity(
     data = issue(db_path, capsys, "--value", "50")
     assert data["value_cents"] == 5000
     assert voucher_codes.is_valid(voucher_codes.normalize(data["code"]))
-    from datetime import date
-    assert data["valid_until"] == default_valid_until(date.today()).isoformat()
+    from app.services.clock import SystemClock
+    assert data["valid_until"] == default_valid_until(SystemClock().today()).isoformat()
 
 
 def test_voucher_redeem_books_parts_and_refuses_too_much_with_exit_2(
@@ -103,6 +103,9 @@ def test_points_commands_credit_redeem_refuse_and_show_a_card(
     assert run(db_path, "points", "show", card, "--json") == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["balance"] == 25 and len(shown["entries"]) == 2
+    assert run(db_path, "loyalty", "cards", "--pdf", str(db_path.with_suffix(".pdf")),
+               "--program", "Treuepunkte") == 0
+    assert "1 Bonuskarten" in capsys.readouterr().out
     assert run(db_path, "points", "show", card[:-1] + str((int(card[-1]) + 1) % 10)) == 2
     assert "Prüfziffer" in capsys.readouterr().err
 

@@ -18,7 +18,8 @@ def _ledger_rows(db: Database) -> None:
             "min_purchase_cents, service_category, active, created_at) "
             f"VALUES (1, 'Punkte', 'points', 1, 'down', 0, '', 1, '{NOW}')"))
         session.execute(text(
-            f"INSERT INTO loyalty_accounts (id, program_id, created_at) VALUES (1, 1, '{NOW}')"))
+            "INSERT INTO loyalty_accounts (id, program_id, credit_from, created_at) "
+            f"VALUES (1, 1, '2026-03-15', '{NOW}')"))
         session.execute(text(
             "INSERT INTO points_entries (account_id, kind, points, entry_date, reason, author, "
             f"created_at) VALUES (1, 'earn', 10, '{date(2026, 3, 15)}', '', '', '{NOW}')"))

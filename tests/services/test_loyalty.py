@@ -180,3 +180,34 @@ def test_the_loyalty_discount_comes_from_the_customer_or_else_the_class(
     own = services.loyalty.set_customer_discount(cid, rate_bp=750, reason="Großkunde")
     assert (own.rate_bp, own.source, own.percent_text) == (750, "customer", "7,5 %")
     assert services.loyalty.set_customer_discount(cid, rate_bp=None).rate_bp == 500
+
+
+def test_merging_two_card_holders_moves_cards_vouchers_and_discounts_but_no_ledger_row(
+    services: Services,
+) -> None:
+    from app.services.vouchers import VoucherInput
+    keep, gone = customer(services, "Alt"), customer(services, "Neu")
+    kept_card, gone_card = card(services, customer_id=keep), card(services, customer_id=gone)
+    services.loyalty.credit(gone_card.number, points=70)
+    services.vouchers.issue(VoucherInput(value_cents=1000, customer_id=gone))
+    services.loyalty.set_customer_discount(keep, rate_bp=300)
+    services.loyalty.set_customer_discount(gone, rate_bp=500)
+    services.customers.merge(keep, gone)
+    assert {c.number for c in services.loyalty.cards_of(keep)} == {kept_card.number,
+                                                                   gone_card.number}
+    assert services.loyalty.balance(gone_card.number) == 70
+    assert len(services.vouchers.of_customer(keep)) == 1
+    assert services.loyalty.discount_for(keep).source == "customer"
+
+
+def test_sales_of_merged_card_holders_are_still_credited_only_once(services: Services) -> None:
+    keep, gone = customer(services, "Alt"), customer(services, "Neu")
+    kept_card, gone_card = card(services, customer_id=keep), card(services, customer_id=gone)
+    sale(services, gone, 3000)
+    assert services.loyalty.credit_sales().points == 30
+    services.customers.merge(keep, gone)
+    assert services.loyalty.credit_sales().entries == 0
+    sale(services, keep, 2000)
+    assert services.loyalty.credit_sales().entries == 1
+    assert (services.loyalty.balance(kept_card.number)
+            + services.loyalty.balance(gone_card.number)) == 50

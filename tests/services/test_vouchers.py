@@ -141,9 +141,11 @@ def test_an_expired_voucher_is_refused_and_keeps_its_remaining_value(
 def test_marking_expired_vouchers_is_idempotent_and_books_nothing(
     services: Services, clock: FixedClock,
 ) -> None:
-    code = services.vouchers.issue(FIFTY).code
+    customer_id = customer(services)
+    code = services.vouchers.issue(VoucherInput(value_cents=5000, customer_id=customer_id)).code
     clock.set(datetime(2030, 1, 2, 9, 0, tzinfo=LOCAL_ZONE))
     assert services.vouchers.mark_expired() == 1
+    assert "abgelaufen (Restwert 50,00 €)" in services.timeline.entries(customer_id)[0].subject
     assert services.vouchers.mark_expired() == 0
     voucher = services.vouchers.get(code)
     assert [e.kind for e in voucher.entries] == ["issue", "expire"]

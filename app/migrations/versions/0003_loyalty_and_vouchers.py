@@ -37,17 +37,22 @@ def upgrade() -> None:
     sa.UniqueConstraint('name', name=op.f('uq_loyalty_programs_name'))
     )
     op.create_table('customer_discounts',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('rate_bp', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_discounts_customer_id_customers'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('customer_id', name=op.f('pk_customer_discounts'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_customer_discounts'))
     )
+    with op.batch_alter_table('customer_discounts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customer_discounts_customer_id'), ['customer_id'], unique=False)
+
     op.create_table('loyalty_accounts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('program_id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('credit_from', sa.Date(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_loyalty_accounts_customer_id_customers'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['program_id'], ['loyalty_programs.id'], name=op.f('fk_loyalty_accounts_program_id_loyalty_programs')),
@@ -195,6 +200,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loyalty_accounts_customer_id'))
 
     op.drop_table('loyalty_accounts')
+    with op.batch_alter_table('customer_discounts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customer_discounts_customer_id'))
+
     op.drop_table('customer_discounts')
     op.drop_table('loyalty_programs')
     # ### end Alembic commands ###

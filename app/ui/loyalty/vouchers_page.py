@@ -1,0 +1,387 @@
+"""The Gutscheine page: scan or type a code → the voucher, its history and a redeem field;
+below, the list of vouchers with filters and the outstanding liability."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import loyalty_pdf
+from app.services.changes import Changes
+from app.services.errors import StammkundeError, ValidationError
+from app.services.formatting import format_cents, format_date, parse_cents
+from app.services.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+from app.ui.loyalty.rows_model import RowsModel, table_view
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Gutscheine", text)
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+class VoucherIssueDialog(QDialog):
+    """Ask what to issue: kind, value, VAT treatment, validity, campaign and count."""
+
+    def __init__(self, today: date, parent: QWidget | None = None, *,
+                 allow_batch: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Gutschein ausgeben"))
+        self._today = today
+        form = QFormLayout(self)
+        self.kind = QComboBox()
+        for key, label in (("value", tr("Wertgutschein")), ("service", tr("Leistungsgutschein")),
+                           ("percent", tr("Rabattgutschein"))):
+            self.kind.addItem(label, key)
+        self.value = QLineEdit("50,00")
+        self.service = QLineEdit()
+        self.percent = QSpinBox()
+        self.percent.setRange(1, 100)
+        self.percent.setValue(10)
+        self.single = QCheckBox(tr("Einzweckgutschein (USt bei Ausgabe)"))
+        self.vat = QComboBox()
+        self.vat.addItems(["19", "7", "0"])
+        self.promo = QCheckBox(tr("Aktionsgutschein (kostenlos, kürzere Gültigkeit erlaubt)"))
+        self.valid_until = QDateEdit(_qdate(default_valid_until(today)))
+        self.valid_until.setDisplayFormat("dd.MM.yyyy")
+        self.valid_until.setCalendarPopup(True)
+        self.campaign = QLineEdit()
+        self.count = QSpinBox()
+        self.count.setRange(1, 10_000)
+        form.addRow(tr("Art"), self.kind)
+        form.addRow(tr("Wert (€)"), self.value)
+        form.addRow(tr("Leistung"), self.service)
+        form.addRow(tr("Rabatt (%)"), self.percent)
+        form.addRow("", self.single)
+        form.addRow(tr("USt-Satz (%)"), self.vat)
+        form.addRow("", self.promo)
+        form.addRow(tr("Gültig bis"), self.valid_until)
+        form.addRow(tr("Aktion"), self.campaign)
+        if allow_batch:
+            form.addRow(tr("Anzahl"), self.count)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def data(self, customer_id: int | None = None) -> VoucherInput:
+        """The input for the service; a bad amount raises a ValidationError."""
+        try:
+            value = parse_cents(self.value.text()) if self.value.text().strip() else 0
+        except ValueError as exc:
+            raise ValidationError({"value": str(exc)}) from None
+        chosen = self.valid_until.date().toPython()
+        assert isinstance(chosen, date)
+        default = default_valid_until(self._today)
+        return VoucherInput(
+            kind=str(self.kind.currentData()), value_cents=value,
+            percent=self.percent.value(), service_text=self.service.text(),
+            purpose="single" if self.single.isChecked() else "multi",
+            vat_rate_bp=int(self.vat.currentText()) * 100 if self.single.isChecked() else None,
+            customer_id=customer_id, campaign=self.campaign.text(), promo=self.promo.isChecked(),
+            valid_until=None if chosen == default else chosen)
+
+
+class VouchersPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.services = context.services
+        self.current: VoucherDTO | None = None
+        self._key = new_key()
+        layout = QVBoxLayout(self)
+
+        lookup = QGroupBox(tr("Gutschein einlösen"))
+        lookup_layout = QVBoxLayout(lookup)
+        row = QHBoxLayout()
+        self.scan = QLineEdit()
+        self.scan.setPlaceholderText(tr("Code scannen oder eingeben, Enter"))
+        self.scan.returnPressed.connect(self.lookup)
+        row.addWidget(QLabel(tr("Code")))
+        row.addWidget(self.scan, 1)
+        lookup_layout.addLayout(row)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        lookup_layout.addWidget(self.summary)
+        self.message = QLabel()  # known errors shown inline: no modal box at the counter
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        lookup_layout.addWidget(self.message)
+        self.history_model = RowsModel([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Betrag"),
+                                        tr("Grund"), tr("Von")], right_aligned=(3,))
+        self.history = table_view(self.history_model)
+        self.history.setMaximumHeight(150)
+        lookup_layout.addWidget(self.history)
+        redeem_row = QHBoxLayout()
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText(tr("Betrag in €"))
+        self.amount.returnPressed.connect(self.redeem)
+        self.amount.textEdited.connect(self._new_key)
+        self.redeem_button = QPushButton(tr("Einlösen"))
+        self.redeem_button.clicked.connect(self.redeem)
+        self.reverse_button = QPushButton(tr("Einlösung stornieren"))
+        self.reverse_button.clicked.connect(self._reverse_selected)
+        self.pdf_button = QPushButton(tr("PDF …"))
+        self.pdf_button.clicked.connect(self._save_pdf_dialog)
+        for widget in (QLabel(tr("Betrag")), self.amount, self.redeem_button,
+                       self.reverse_button, self.pdf_button):
+            redeem_row.addWidget(widget)
+        redeem_row.addStretch(1)
+        lookup_layout.addLayout(redeem_row)
+        layout.addWidget(lookup)
+
+        filters = QHBoxLayout()
+        self.status_filter = QComboBox()
+        for key, label in (("", tr("alle")), ("valid", tr("gültig")), ("spent", tr("eingelöst")),
+                           ("expired", tr("abgelaufen"))):
+            self.status_filter.addItem(label, key)
+        self.campaign_filter = QComboBox()
+        self.status_filter.currentIndexChanged.connect(self.refresh_list)
+        self.campaign_filter.currentIndexChanged.connect(self.refresh_list)
+        issue = QPushButton(tr("Gutschein ausgeben …"))
+        issue.clicked.connect(self._issue_dialog)
+        export = QPushButton(tr("Verbindlichkeiten als CSV …"))
+        export.clicked.connect(self._export_dialog)
+        programs = QPushButton(tr("Bonusprogramme …"))
+        programs.clicked.connect(self._programs_dialog)
+        for widget in (QLabel(tr("Status")), self.status_filter, QLabel(tr("Aktion")),
+                       self.campaign_filter):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        for widget in (issue, export, programs):
+            filters.addWidget(widget)
+        layout.addLayout(filters)
+        self.list_model = RowsModel([tr("Code"), tr("Gutschein"), tr("Restwert"), tr("Status"),
+                                     tr("Gültig bis"), tr("Kunde"), tr("Aktion")],
+                                    right_aligned=(2,))
+        self.list = table_view(self.list_model)
+        self.list.doubleClicked.connect(self._open_from_list)
+        layout.addWidget(self.list, 1)
+        self.liability = QLabel()
+        layout.addWidget(self.liability)
+        context.bus.changed.connect(self._on_changed)
+        self._show(None)
+        self.refresh_list()
+
+    # --- lookup and redemption -----------------------------------------------------------
+
+    def lookup(self) -> None:
+        """Enter in the scan field: show the voucher (a scanner sends the code and Enter)."""
+        self.message.clear()
+        try:
+            voucher = self.services.vouchers.get(self.scan.text())
+        except StammkundeError as error:
+            self._show(None)
+            self.message.setText(error.message)
+            return
+        self._new_key()
+        self._show(voucher)
+        self.scan.selectAll()  # the next scan replaces the code
+        self.amount.setFocus()
+
+    def redeem(self) -> None:
+        """Book the amount. The key changes only when the amount is edited or another
+        voucher is scanned, so a double-click or a second Enter books once."""
+        if self.current is None:
+            return
+        self.message.clear()
+        try:
+            amount = parse_cents(self.amount.text()) if self.current.kind == "value" else None
+        except ValueError as exc:
+            self.message.setText(ValidationError({"amount": str(exc)}).message)
+            return
+        try:
+            result = self.services.vouchers.redeem(self.current.code, amount_cents=amount,
+                                                   key=self._key, by=self.context.user)
+        except StammkundeError as error:
+            self.message.setText(error.message)
+            return
+        self._show(result.voucher)
+        self.message.setText(tr("{amount} eingelöst.").format(
+            amount=format_cents(result.amount_cents)) if not result.replayed
+            else tr("Diese Einlösung ist bereits gebucht."))
+        self._publish(result.voucher)
+
+    def reverse(self, entry_id: int, reason: str = "") -> None:
+        self.message.clear()
+        try:
+            voucher = self.services.vouchers.reverse(entry_id, reason=reason,
+                                                     by=self.context.user)
+        except StammkundeError as error:
+            self.message.setText(error.message)
+            return
+        self._show(voucher)
+        self._publish(voucher)
+
+    def save_pdf(self, path: Path) -> Path:
+        assert self.current is not None
+        return loyalty_pdf.voucher_pdf([self.current], path,
+                                       company=self.services.settings.get("company_profile", {}))
+
+    def _new_key(self) -> None:
+        self._key = new_key()
+
+    def _show(self, voucher: VoucherDTO | None) -> None:
+        self.current = voucher
+        for widget in (self.amount, self.redeem_button, self.reverse_button, self.pdf_button):
+            widget.setEnabled(voucher is not None)
+        if voucher is None:
+            self.summary.setText(tr("Noch kein Gutschein gewählt."))
+            self.history_model.set_rows([], [])
+            return
+        self.amount.setEnabled(voucher.kind == "value")
+        parts = [f"<b>{voucher.display_code}</b>", voucher.description,
+                 tr("Restwert") + f" <b>{format_cents(voucher.remaining_cents)}</b>",
+                 f"<b>{voucher.status_label}</b>",
+                 tr("gültig bis") + " " + format_date(voucher.valid_until)]
+        if voucher.customer_name:
+            parts.append(voucher.customer_name)
+        if voucher.purpose == "single" and voucher.vat_rate_bp is not None:
+            parts.append(tr("Einzweck, USt") + f" {Decimal(voucher.vat_rate_bp) / 100:g} %")
+        self.summary.setText(" · ".join(parts))
+        self.history_model.set_rows(
+            [(str(e.id), format_date(e.entry_date),
+              e.label + (tr(" (storniert)") if e.reversed else ""),
+              format_cents(e.amount_cents), e.reason, e.author) for e in voucher.entries],
+            [e.id for e in voucher.entries])
+
+    def _reverse_selected(self) -> None:
+        rows = self.history.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, tr("Storno"), tr("Bitte die Einlösung in der "
+                                                          "Liste auswählen."))
+            return
+        entry_id = int(self.history_model.key(rows[0].row()))
+        self.reverse(entry_id, tr("Storno an der Kasse"))
+
+    def _save_pdf_dialog(self) -> None:
+        if self.current is None:
+            return
+        name, _filter = QFileDialog.getSaveFileName(
+            self, tr("Gutschein als PDF speichern"),
+            str(self.context.data_dir / f"Gutschein-{self.current.display_code}.pdf"),
+            tr("PDF-Dateien (*.pdf)"))
+        if name:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.save_pdf(Path(name)))))
+
+    # --- list, liability, export ---------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        campaign = self.campaign_filter.currentData() or None
+        rows = self.services.vouchers.listing(status=self.status_filter.currentData() or None,
+                                              campaign=campaign)
+        self.list_model.set_rows(
+            [(v.display_code, v.description, format_cents(v.remaining_cents), v.status_label,
+              format_date(v.valid_until), v.customer_name, v.campaign) for v in rows],
+            [v.code for v in rows])
+        self._refresh_campaigns()
+        liability = self.services.vouchers.liability()
+        self.liability.setText(
+            tr("Offene Gutscheine: gültig {valid} ({nvalid}), abgelaufen {expired} "
+               "({nexpired})").format(valid=format_cents(liability.valid_cents),
+                                      nvalid=liability.valid_count,
+                                      expired=format_cents(liability.expired_cents),
+                                      nexpired=liability.expired_count))
+
+    def export_liability(self, path: Path) -> None:
+        self.services.vouchers.export_liability_csv(path)
+
+    def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
+        if count == 1:
+            issued = [self.services.vouchers.issue(data, by=self.context.user)]
+        else:
+            issued = self.services.vouchers.issue_batch(data, count=count,
+                                                        by=self.context.user)
+        self._publish(issued[0])
+        return issued
+
+    def _refresh_campaigns(self) -> None:
+        current = self.campaign_filter.currentData()
+        self.campaign_filter.blockSignals(True)
+        self.campaign_filter.clear()
+        self.campaign_filter.addItem(tr("alle"), "")
+        for name in self.services.vouchers.campaigns():
+            self.campaign_filter.addItem(name, name)
+        index = self.campaign_filter.findData(current)
+        self.campaign_filter.setCurrentIndex(max(index, 0))
+        self.campaign_filter.blockSignals(False)
+
+    def _open_from_list(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if rows:
+            self.scan.setText(str(self.list_model.key(rows[0].row())))
+            self.lookup()
+
+    def _issue_dialog(self) -> None:
+        dialog = VoucherIssueDialog(self.services.clock.today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            issued = self.issue(dialog.data(), dialog.count.value())
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        name, _filter = QFileDialog.getSaveFileName(
+            self, tr("Gutschein(e) als PDF speichern"),
+            str(self.context.data_dir / f"Gutschein-{issued[0].display_code}.pdf"),
+            tr("PDF-Dateien (*.pdf)"))
+        if name:
+            path = loyalty_pdf.voucher_pdf(
+                issued, Path(name), company=self.services.settings.get("company_profile", {}))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.scan.setText(issued[0].code)
+        self.lookup()
+
+    def _export_dialog(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, tr("Gutscheinverbindlichkeiten exportieren"),
+            str(self.context.data_dir / f"Gutscheine-{self.services.clock.today()}.csv"),
+            tr("CSV-Dateien (*.csv)"))
+        if name:
+            try:
+                self.export_liability(Path(name))
+            except (StammkundeError, OSError) as error:
+                show_error(self, error if isinstance(error, StammkundeError)
+                           else ValidationError({"file": str(error)}))
+
+    def _programs_dialog(self) -> None:
+        from app.ui.loyalty.programs_dialog import ProgramsDialog
+
+        ProgramsDialog(self.context, self).exec()
+
+    def _publish(self, voucher: VoucherDTO) -> None:
+        customers = (voucher.customer_id,) if voucher.customer_id else ()
+        self.context.bus.publish(Changes.of("loyalty", customers=customers))
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("loyalty"):
+            self.refresh_list()
+            if self.current is not None:
+                self._show(self.services.vouchers.get(self.current.code))
