@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.feedback import Complaint, Feedback
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
 
@@ -10,9 +11,11 @@ __all__ = [
     "Address",
     "Base",
     "ClassAssignment",
+    "Complaint",
     "ContactPerson",
     "Counter",
     "Customer",
+    "Feedback",
     "Interaction",
     "Sale",
     "Setting",

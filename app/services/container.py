@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from app.db import Database
 from app.services.clock import Clock
 from app.services.customers import CustomerService
+from app.services.dashboard import DashboardService
+from app.services.feedback import FeedbackService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -20,13 +22,19 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    feedback: FeedbackService
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        settings = SettingsService(db)
+        feedback = FeedbackService(db, clock)
         return cls(
             db=db,
             clock=clock,
             customers=CustomerService(db, clock),
             timeline=TimelineService(db, clock),
-            settings=SettingsService(db),
+            settings=settings,
+            feedback=feedback,
+            dashboard=DashboardService(db, clock, settings, feedback),
         )

@@ -50,11 +50,26 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _dashboard(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.dashboard_page import DashboardPage
+
+    return DashboardPage(context, parent)
+
+
+def _feedback_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.feedback_tab import FeedbackTab
+
+    return FeedbackTab(context, customer_id, parent)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("dashboard", lambda: tr("Auswertungen"), _dashboard),
 ]
 
-CUSTOMER_TABS: list[TabSpec] = []
+CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("feedback", lambda: tr("Zufriedenheit"), _feedback_tab),
+]
 
 
 class MainWindow(QMainWindow):
