@@ -46,7 +46,7 @@ def _pareto_drawing(figures: DashboardFigures, width: float, height: float,
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 9, "Umsatz je Klasse (12 Monate) und kumulierter Anteil",
                        fontName=font, fontSize=7.5))
-    left, bottom, top = 8 * mm, 10, height - 16
+    left, bottom, top = 8 * mm, 26, height - 16
     plot_h = top - bottom
     classes = figures.classes
     biggest = max((c.revenue_cents for c in classes), default=0) or 1
@@ -58,19 +58,17 @@ def _pareto_drawing(figures: DashboardFigures, width: float, height: float,
         bar_h = plot_h * 0.88 * figure.revenue_cents / biggest
         drawing.add(Rect(x, bottom, slot * 0.6, bar_h, fillColor=CLASS_COLOURS[figure.abc_class],
                          strokeColor=None))
-        drawing.add(String(x + slot * 0.3, 2, f"{class_label(figure.abc_class)} "
-                           f"({figure.customers})", fontName=font, fontSize=6,
+        drawing.add(String(x + slot * 0.3, 18, f"{class_label(figure.abc_class)} "
+                           f"({figure.customers} Kd.)", fontName=font, fontSize=6,
                            textAnchor="middle"))
-        drawing.add(String(x + slot * 0.3, bottom + bar_h + 2, _euros(figure.revenue_cents),
-                           fontName=font, fontSize=5.5, textAnchor="middle"))
+        drawing.add(String(x + slot * 0.3, 2,
+                           f"kum. {format_number(figure.cumulative_share_pct, 0)} %",
+                           fontName=font, fontSize=6, textAnchor="middle", fillColor=LINE))
+        drawing.add(String(x + slot * 0.3, 10, _euros(figure.revenue_cents), fontName=font,
+                           fontSize=6, textAnchor="middle"))
         points += [x + slot * 0.3, bottom + plot_h * figure.cumulative_share_pct / 100]
     if len(points) >= 4:
         drawing.add(PolyLine(points, strokeColor=LINE, strokeWidth=1.2))
-    for index in range(0, len(points), 2):
-        share = classes[index // 2].cumulative_share_pct
-        drawing.add(String(points[index] - 3, points[index + 1] + 2,
-                           f"{format_number(share, 0)} %", fontName=font, fontSize=5.5,
-                           fillColor=LINE, textAnchor="end"))
     return drawing
 
 
@@ -142,8 +140,8 @@ def build(figures: DashboardFigures, path: Path, *, company: str = "") -> Path:
     story += [kpi_table, Spacer(1, 6)]
 
     half = WIDTH / 2 - 3 * mm
-    charts = Table([[_pareto_drawing(figures, half, 44 * mm, font),
-                     _months_drawing(figures, half, 44 * mm, font)]],
+    charts = Table([[_pareto_drawing(figures, half, 52 * mm, font),
+                     _months_drawing(figures, half, 52 * mm, font)]],
                    colWidths=[WIDTH / 2, WIDTH / 2])
     charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [charts]
