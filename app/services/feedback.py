@@ -134,7 +134,7 @@ def validate_score(kind: str, score: int | None) -> int:
     if kind not in KINDS:
         raise ValidationError({"feedback_kind": "bitte NPS, CSAT oder CES wählen"})
     low, high, label = KINDS[kind]
-    if score is None or isinstance(score, bool) or not low <= score <= high:
+    if not isinstance(score, int) or isinstance(score, bool) or not low <= score <= high:
         raise ValidationError(
             {"score": f"{label}: bitte eine ganze Zahl von {low} bis {high} angeben"})
     return score

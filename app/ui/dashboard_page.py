@@ -315,7 +315,12 @@ class DashboardPage(QWidget):
         self.status.setText(self._stand() + tr(" – wird aktualisiert …"))
         self.context.tasks.start(
             lambda progress: self.context.services.dashboard.compute(progress=progress),
-            on_done=self._computed, on_error=self._failed, on_cancel=self._finished)
+            on_done=self._computed, on_error=self._failed, on_cancel=self._finished,
+            on_progress=self._progress)
+
+    def _progress(self, _done: int, _total: int, text: str) -> None:
+        self.status.setText(self._stand() + tr(" – wird aktualisiert: {step} …").format(
+            step=text))
 
     def _computed(self, figures: DashboardFigures) -> None:
         self._finished()

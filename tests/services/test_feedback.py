@@ -45,14 +45,14 @@ def test_scores_at_the_ends_of_each_scale_are_accepted(services: Services, kind:
 @pytest.mark.parametrize(("kind", "score", "range_text"), [
     ("nps", -1, "von 0 bis 10"), ("nps", 11, "von 0 bis 10"), ("csat", 0, "von 1 bis 5"),
     ("csat", 6, "von 1 bis 5"), ("ces", 0, "von 1 bis 7"), ("ces", 8, "von 1 bis 7"),
-    ("ces", None, "von 1 bis 7"),
+    ("ces", None, "von 1 bis 7"), ("nps", 9.5, "von 0 bis 10"),
 ])
 def test_a_score_outside_its_scale_is_refused_naming_the_range(
-    services: Services, kind: str, score: int | None, range_text: str,
+    services: Services, kind: str, score: float | None, range_text: str,
 ) -> None:
     cid = customer(services)
     with pytest.raises(ValidationError) as err:
-        services.feedback.record_score(cid, kind=kind, score=score)
+        services.feedback.record_score(cid, kind=kind, score=score)  # type: ignore[arg-type]
     assert range_text in err.value.fields["score"]
     assert "Bewertung" in err.value.message
     assert services.feedback.scores(cid) == []
