@@ -1,8 +1,10 @@
 """Dashboard refresh at scale: 100,000 customers and 1,000,000 sales (target ≤ 3 s).
 
-Customers come from the demo generator without sales; the sales are written with one
-`executemany` on the raw connection (the ORM would take minutes), a third of the customers
-get an A/B/C class and some are flagged at risk, so every figure has work to do.
+Customers (and some sales) come from the demo generator; the sales are topped up to ten per
+customer with one `executemany` on the raw connection (the ORM would take minutes). Every
+customer gets an A/B/C class, one in 17 is flagged at risk and one in 50 has a class change,
+so every figure has work to do. `dashboard_cpu_s` is reported too: on a shared machine the
+wall-clock time also measures the neighbours.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ TODAY = date(2026, 3, 15)
 
 
 def _seed_sales(path: pathlib.Path, customers: int) -> int:
+    """Top the demo's sales up to SALES_PER_CUSTOMER per customer; returns the total."""
     rng = np.random.default_rng(7)
-    count = customers * SALES_PER_CUSTOMER
+    conn = sqlite3.connect(path)
+    (existing,) = conn.execute("SELECT count(*) FROM sales").fetchone()
+    count = customers * SALES_PER_CUSTOMER - existing
     customer_ids = rng.integers(1, customers + 1, size=count)
     days = rng.integers(0, 1095, size=count)
     cents = (rng.lognormal(11.0, 1.0, size=count) // 10 * 10 + 990).astype(np.int64)
@@ -37,7 +42,6 @@ def _seed_sales(path: pathlib.Path, customers: int) -> int:
     created = datetime(2026, 3, 15, 9, 0).isoformat(sep=" ")
     rows = ((int(c), day_text[int(d)], int(a), "Wartung", f"B-{i:08d}", created)
             for i, (c, d, a) in enumerate(zip(customer_ids, days, cents, strict=True)))
-    conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA synchronous = OFF")
         conn.executemany(
@@ -56,7 +60,7 @@ def _seed_sales(path: pathlib.Path, customers: int) -> int:
         conn.commit()
     finally:
         conn.close()
-    return count
+    return existing + count
 
 
 def run(db_url: str, workdir: pathlib.Path, *, customers: int) -> dict[str, float]:
@@ -70,14 +74,16 @@ def run(db_url: str, workdir: pathlib.Path, *, customers: int) -> dict[str, floa
     sales = _seed_sales(path, customers)
     seed_s = time.perf_counter() - started
     services = Services.build(open_database(db_url), clock)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     services.dashboard.compute()
     dashboard_s = time.perf_counter() - started
+    dashboard_cpu_s = time.process_time() - cpu
     started = time.perf_counter()
     services.dashboard.cached()
     cached_s = time.perf_counter() - started
     services.db.dispose()
-    return {"dashboard_s": round(dashboard_s, 3), "dashboard_cached_s": round(cached_s, 4),
+    return {"dashboard_s": round(dashboard_s, 3), "dashboard_cpu_s": round(dashboard_cpu_s, 3),
+            "dashboard_cached_s": round(cached_s, 4),
             "dashboard_seed_s": round(seed_s, 1), "dashboard_sales": float(sales)}
 
 
