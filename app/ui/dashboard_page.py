@@ -406,8 +406,7 @@ class DashboardPage(QWidget):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        labels = [tr("{abc} ({n} Kd.)").format(abc=_class_label(c.abc_class), n=c.customers)
-                  for c in figures.classes]
+        labels = [f"{_class_label(c.abc_class)} ({c.customers})" for c in figures.classes]
         bars = QStackedBarSeries()
         for index, figure in enumerate(figures.classes):
             values = [0.0] * len(figures.classes)
@@ -425,6 +424,7 @@ class DashboardPage(QWidget):
         chart.addSeries(line)
         categories = QBarCategoryAxis()
         categories.append(labels)
+        categories.setTitleText(tr("Klasse (Kunden)"))
         _small_labels(categories)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         money_axis = _money_axis()
