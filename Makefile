@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint bench screenshots clean
+.PHONY: run test test-fast test-postgres lint bench screenshots clean
 
 $(STAMP): pyproject.toml scripts/ensure-system-deps
 	bash scripts/ensure-system-deps
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not gui"
+
+test-postgres: $(STAMP)
+	PY=$(PY) bash scripts/test-postgres
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,12 +42,12 @@ BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "stammkunde_write"
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -56,10 +59,36 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+# What the database driver says → what the user is told (StorageError, a known error).
+_STORAGE_MESSAGES = (
+    ("database is locked",
+     "Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
+     "Moment noch einmal versuchen; es wurde nichts gespeichert."),
+    ("disk is full",
+     "Der Datenträger ist voll. Es wurde nichts gespeichert; bitte Platz schaffen."),
+    ("readonly database",
+     "Die Datenbank ist schreibgeschützt. Es wurde nichts gespeichert."),
+    ("disk i/o error",
+     "Lese-/Schreibfehler des Datenträgers. Es wurde nichts gespeichert; bitte den "
+     "Datenträger prüfen und eine Sicherung bereithalten."),
+)
+
+
+def _install_error_translation(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: Any) -> None:
+        detail = str(context.original_exception).lower()
+        for needle, message in _STORAGE_MESSAGES:
+            if needle in detail:
+                raise StorageError(message) from context.sqlalchemy_exception
+
+
+def make_engine(url: str, *, foreign_keys: bool = True,
+                busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys, busy_timeout_ms=busy_timeout_ms)
+    _install_error_translation(engine)
     return engine
 
 
@@ -71,9 +100,9 @@ class Database:
     writers never deadlock on a lock upgrade.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
@@ -103,7 +132,7 @@ class Database:
 # --- start-up checks -------------------------------------------------------------------
 
 
-def check_sqlite_file(path: Path) -> None:
+def check_sqlite_file(path: Path, *, writable: bool = True) -> None:
     """Refuse a file that is not a healthy Stammkunde database, without writing to it."""
     if not path.exists():
         return
@@ -144,10 +173,76 @@ def check_sqlite_file(path: Path) -> None:
             f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
             "Stammkunde öffnet sie nicht und hat sie nicht verändert."
         )
-    if not os.access(path, os.W_OK):
+    if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise StorageError(
             f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
             "oder eine andere Datei wählen."
+        )
+
+
+# --- network shares -------------------------------------------------------------------
+
+# Filesystem types of network mounts (Linux /proc/mounts, macOS `mount`).
+NETWORK_FILESYSTEMS = frozenset({
+    "cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "sshfs", "afpfs", "webdav",
+    "davfs", "fuse.davfs2", "ncpfs",
+})
+_DRIVE_REMOTE = 4  # GetDriveTypeW
+
+
+def _mount_table() -> list[tuple[str, str]]:
+    """(mount point, filesystem type) of every mount this system reports."""
+    proc = Path("/proc/mounts")
+    if proc.exists():
+        table = []
+        for line in proc.read_text(encoding="utf-8", errors="replace").splitlines():
+            fields = line.split()
+            if len(fields) >= 3:
+                point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+                table.append((point, fields[2]))
+        return table
+    if sys.platform == "darwin":
+        output = subprocess.run(["/sbin/mount"], capture_output=True, text=True,
+                                check=False).stdout
+        return [(m.group(1), m.group(2)) for m in
+                re.finditer(r"^.+? on (.+?) \(([^,)]+)", output, re.MULTILINE)]
+    return []
+
+
+def network_location(path: str | Path) -> str | None:
+    """Why `path` is on a network share (German), or None for a local disk."""
+    raw = str(path)
+    if raw.startswith(("\\\\", "//")):
+        return "ein UNC-Pfad (\\\\Server\\Freigabe)"
+    if sys.platform == "win32":
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(raw))[0]
+        if drive.startswith("\\\\"):
+            return "ein UNC-Pfad (\\\\Server\\Freigabe)"
+        if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE:
+            return f"das Netzlaufwerk {drive}"
+        return None
+    resolved = os.path.realpath(raw)
+    best = ("", "")
+    for point, fstype in _mount_table():
+        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best[0]):
+            best = (point, fstype)
+    if best[1] in NETWORK_FILESYSTEMS:
+        return f"eine Netzwerkfreigabe ({best[1]} unter {best[0]})"
+    return None
+
+
+def refuse_network_share(path: Path) -> None:
+    where = network_location(path)
+    if where is not None:
+        raise StorageError(
+            f"Die Datenbank „{path}“ liegt auf {where}. Eine SQLite-Datei darf nicht über "
+            "das Netzwerk geöffnet werden: Sperren funktionieren dort nicht zuverlässig, und "
+            "die Datei kann zerstört werden. Bitte die Datenbank auf die lokale Festplatte "
+            "legen; für mehrere Arbeitsplätze PostgreSQL verwenden "
+            "(--db postgresql+psycopg://…). Sicherungen dürfen auf einem Netzlaufwerk liegen."
         )
 
 
@@ -310,6 +405,7 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     """Check, back up if a migration is due, migrate, and return the ready database."""
     sqlite_path = _sqlite_file(url)
     if sqlite_path is not None:
+        refuse_network_share(sqlite_path)
         check_sqlite_file(sqlite_path)
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     probe = make_engine(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
@@ -30,16 +31,59 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 15, 10, 30, tzinfo=LOCAL_ZONE))
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One freshly migrated database per test run; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "stammkunde.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "stammkunde.sqlite3"
+def db_path(tmp_path: Path, migrated_template: Path) -> Path:
+    """A migrated, empty database file of this test's own."""
+    path = tmp_path / "stammkunde.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    return path
+
+
+# `make test-postgres` sets this to a server URL: each test then gets its own fresh
+# PostgreSQL database instead of a SQLite file.
+POSTGRES_URL = os.environ.get("STAMMKUNDE_TEST_POSTGRES")
 
 
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
+    if POSTGRES_URL:
+        yield from _postgres_database(POSTGRES_URL)
+        return
     database = open_database(f"sqlite:///{db_path}")
     yield database
     database.dispose()
+
+
+def _postgres_database(server_url: str) -> Iterator[Database]:
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"stammkunde_test_{uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    database = open_database(
+        make_url(server_url).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 @pytest.fixture

@@ -3,22 +3,63 @@
 from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
+from app.models.customer_import import CustomerImportLog
 from app.models.feedback import Complaint, Feedback
+from app.models.followup import (
+    CallListDismissal,
+    FollowUp,
+    LetterQueueEntry,
+    MaintenanceObject,
+    Rule,
+    RuleFiring,
+)
+from app.models.letter import LetterTemplate, Mailing, MailingRecipient
+from app.models.loyalty import (
+    BonusCard,
+    CustomerDiscount,
+    LoyaltyAccount,
+    LoyaltyProgram,
+    LoyaltyReward,
+    PointsEntry,
+)
+from app.models.privacy import AuditEntry, Consent, Suppression
 from app.models.sales import Sale
 from app.models.settings import Counter, Setting
+from app.models.voucher import Voucher, VoucherEntry
 
 __all__ = [
     "Address",
+    "AuditEntry",
     "Base",
+    "BonusCard",
+    "CallListDismissal",
     "ClassAssignment",
     "Complaint",
+    "Consent",
     "ContactPerson",
     "Counter",
     "Customer",
+    "CustomerDiscount",
+    "CustomerImportLog",
     "Feedback",
+    "FollowUp",
     "Interaction",
+    "LetterQueueEntry",
+    "LetterTemplate",
+    "LoyaltyAccount",
+    "LoyaltyProgram",
+    "LoyaltyReward",
+    "Mailing",
+    "MailingRecipient",
+    "MaintenanceObject",
+    "PointsEntry",
+    "Rule",
+    "RuleFiring",
     "Sale",
     "Setting",
+    "Suppression",
     "Tag",
+    "Voucher",
+    "VoucherEntry",
     "customer_tags",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime
@@ -19,6 +19,8 @@ customer_tags = Table(
 
 class Customer(Base):
     __tablename__ = "customers"
+    # The list's default order (active customers by name) is read straight from this index.
+    __table_args__ = (Index("ix_customers_list_order", "archived_at", "sort_name", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

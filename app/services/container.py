@@ -5,12 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Database
+from app.services.audit import AuditService
+from app.services.backups import BackupService
+from app.services.classification import ClassificationService
 from app.services.clock import Clock
+from app.services.company import CompanyProfileService
+from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
 from app.services.feedback import FeedbackService
+from app.services.followups import FollowUpService
+from app.services.labels import LabelService
+from app.services.letters import LetterService
+from app.services.loyalty import LoyaltyService
+from app.services.mailings import MailingService
+from app.services.privacy import PrivacyService
+from app.services.rules import RuleService
+from app.services.sales import SalesService
+from app.services.sales_import import SalesImportService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
+from app.services.today import TodayService
+from app.services.vouchers import VoucherService
 
 
 @dataclass
@@ -22,19 +38,58 @@ class Services:
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
+    customer_import: CustomerImportService
+    sales: SalesService
+    sales_import: SalesImportService
+    classification: ClassificationService
+    followups: FollowUpService
+    rules: RuleService
+    today: TodayService
+    vouchers: VoucherService
+    loyalty: LoyaltyService
+    company: CompanyProfileService
+    letters: LetterService
+    mailings: MailingService
+    labels: LabelService
+    audit: AuditService
+    privacy: PrivacyService
+    backups: BackupService
     feedback: FeedbackService
     dashboard: DashboardService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
+        customers = CustomerService(db, clock)
         settings = SettingsService(db)
+        classification = ClassificationService(db, clock, settings)
+        vouchers = VoucherService(db, clock)
+        company = CompanyProfileService(settings)
+        letters = LetterService(db, clock, settings, company)
+        privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
         return cls(
             db=db,
             clock=clock,
-            customers=CustomerService(db, clock),
+            customers=customers,
             timeline=TimelineService(db, clock),
             settings=settings,
+            customer_import=CustomerImportService(db, clock, customers),
+            sales=SalesService(db, clock),
+            sales_import=SalesImportService(
+                db, clock, after_import=lambda: classification.recompute().changed),
+            classification=classification,
+            followups=FollowUpService(db, clock),
+            rules=RuleService(db, clock),
+            today=TodayService(db, clock),
+            vouchers=vouchers,
+            loyalty=LoyaltyService(db, clock, vouchers, settings),
+            company=company,
+            letters=letters,
+            mailings=MailingService(db, clock, letters),
+            labels=LabelService(db, settings, company),
+            audit=AuditService(db, clock),
+            privacy=privacy,
+            backups=BackupService(db, clock, settings, privacy),
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
         )

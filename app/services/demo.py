@@ -162,11 +162,12 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "description": rnd.choice(SERVICES),
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
                     sale_no += 1
-            session.execute(insert(Customer), rows)
-            for table, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
+            # Core executemany per table: an order of magnitude faster than ORM objects.
+            session.execute(insert(Customer.__table__), rows)
+            for model, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
                                       (Interaction, history_rows), (Sale, sale_rows)):
                 if table_rows:
-                    session.execute(insert(table), table_rows)
+                    session.execute(insert(model.__table__), table_rows)
             if link_rows:
                 session.execute(insert(customer_tags_table), link_rows)
             counts["contacts"] += len(contact_rows)

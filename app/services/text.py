@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 _UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
@@ -31,6 +32,12 @@ def word_variants(word: str) -> set[str]:
     "Müller" → {"muller", "mueller"}; "Mueller" → {"mueller", "muller"}, so "Müller",
     "Mueller" and "Muller" find each other whichever way the name was stored.
     """
+    return set(_word_variants(word))
+
+
+@lru_cache(maxsize=65536)
+def _word_variants(word: str) -> frozenset[str]:
+    """Cached: names, streets and cities repeat a lot in an import of many customers."""
     lowered = word.casefold()
     transliterated = "".join(_UMLAUTS.get(ch, ch) for ch in lowered)
     variants = {strip_accents(lowered), strip_accents(transliterated)}
@@ -38,7 +45,7 @@ def word_variants(word: str) -> set[str]:
         for variant in list(variants):
             if spelled in variant:
                 variants.add(variant.replace(spelled, plain))
-    return variants
+    return frozenset(variants)
 
 
 def words(value: str) -> list[str]:
@@ -49,7 +56,7 @@ def search_words(*values: str) -> set[str]:
     result: set[str] = set()
     for value in values:
         for word in words(value):
-            result |= word_variants(word)
+            result |= _word_variants(word)
     return result
 
 

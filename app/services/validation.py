@@ -57,6 +57,21 @@ def display_phone(e164: str, *, home_region: str = "DE") -> str:
     return phonenumbers.format_number(number, style)
 
 
+_TRUNK_ZERO_CODES = ("+49", "+43", "+41")  # DE, AT, CH dial "0" + the national number
+
+
+def national_digits(e164: str) -> str:
+    """"+4930123456" → "030123456": what people type for a number at home."""
+    if e164.startswith(_TRUNK_ZERO_CODES):
+        return "0" + e164[3:]
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in e164 if ch.isdigit())
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
+
+
 def country(value: str) -> str:
     code = value.strip().upper() or "DE"
     if code not in COUNTRIES:

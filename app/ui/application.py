@@ -18,6 +18,8 @@ from app.services.demo import fill
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
+from app.ui.privacy.backups_dialog import Upkeep, backup_on_close
+from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -54,8 +56,12 @@ def run(*, paths: AppPaths, demo: bool,
                 user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
             window = MainWindow(context)
             window.show()
+            scheduler = start_scheduler(context, window)
+            Upkeep(context, window).start()
             code = app.exec()
+            scheduler.shutdown()
             context.tasks.wait()
+            backup_on_close(services, context.user)
             return code
     except StammkundeError as error:
         QMessageBox.critical(None, "Stammkunde", error.message)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -50,6 +53,42 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _today_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.today_page import TodayPage
+
+    return TodayPage(context, parent)
+
+
+def _letters_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.letters.page import LettersPage
+
+    return LettersPage(context, parent)
+
+
+def _followups_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.customer_followups import CustomerFollowUpsTab
+
+    return CustomerFollowUpsTab(context, customer_id, parent)
+
+
+def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.sales.sales_tab import SalesTab
+
+    return SalesTab(context, customer_id, parent)
+
+
+def _privacy_page(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.privacy.page import PrivacyPage
+
+    return PrivacyPage(context, parent)
+
+
+def _privacy_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
+    from app.ui.privacy.customer_tab import PrivacyTab
+
+    return PrivacyTab(context, customer_id, parent)
+
+
 def _dashboard(context: AppContext, parent: QWidget) -> QWidget:
     from app.ui.dashboard_page import DashboardPage
 
@@ -63,11 +102,17 @@ def _feedback_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWi
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("today", lambda: tr("Heute"), _today_page),
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("letters", lambda: tr("Briefe"), _letters_page),
+    PageSpec("privacy", lambda: tr("Datenschutz"), _privacy_page),
     PageSpec("dashboard", lambda: tr("Auswertungen"), _dashboard),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
+    TabSpec("sales", lambda: tr("Umsätze"), _sales_tab),
+    TabSpec("followups", lambda: tr("Wiedervorlagen"), _followups_tab),
+    TabSpec("privacy", lambda: tr("Datenschutz"), _privacy_tab),
     TabSpec("feedback", lambda: tr("Zufriedenheit"), _feedback_tab),
 ]
 
@@ -113,16 +158,66 @@ class MainWindow(QMainWindow):
         customers = self.show_page("customers")
         customers.open_customer(customer_id)  # type: ignore[attr-defined]
 
+    def find_customer(self) -> None:
+        """Ctrl+F: the Kunden page with its search box focused."""
+        self.show_page("customers").focus_search()  # type: ignore[attr-defined]
+
+    def new_customer(self) -> QWidget:
+        return self.show_page("customers").new_customer()  # type: ignore[attr-defined, no-any-return]
+
+    def open_settings(self) -> QDialog:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
+        import_sales = QAction(tr("&Umsätze importieren…"), self)
+        import_sales.triggered.connect(self.import_sales)
+        file_menu.addAction(import_sales)
+        backups = QAction(tr("&Sicherungen…"), self)
+        backups.triggered.connect(self._backups)
+        file_menu.addAction(backups)
+        file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings))
+        file_menu.addSeparator()
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        customers_menu = self.menuBar().addMenu(tr("&Kunden"))
+        customers_menu.addAction(self._action(
+            tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer))
+        customers_menu.addAction(self._action(
+            tr("&Neuer Kunde …"), QKeySequence.StandardKey.New, self.new_customer))
         help_menu = self.menuBar().addMenu(tr("&Hilfe"))
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def import_sales(self) -> None:
+        from app.ui.sales.import_dialog import SalesImportDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, tr("Umsätze importieren"), "",
+            tr("Tabellen (*.csv *.txt *.xlsx);;Alle Dateien (*)"))
+        if name:
+            SalesImportDialog(self.context, Path(name), self).exec()
+
+    def _backups(self) -> None:
+        from app.ui.privacy.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.context, self).exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(

@@ -11,6 +11,7 @@ from app.services.dto import (
     CustomerInput,
 )
 from app.services.errors import NotFoundError, ValidationError
+from app.services.validation import national_digits
 
 ANNA = CustomerInput(salutation="Frau", title="Dr.", first_name="Anna", last_name="Müller",
                      street="Hauptstraße 5", postcode="01067", city="Dresden",
@@ -203,3 +204,39 @@ def test_merge_moves_contacts_history_sales_and_tags_to_the_survivor(
     assert "Anruf" in subjects
     with pytest.raises(NotFoundError):
         services.customers.get(gone.id)
+
+
+@pytest.mark.parametrize(("e164", "national"), [("+4930123456", "030123456"),
+                                                ("+4315123456", "015123456"),
+                                                ("+41441234567", "0441234567"),
+                                                ("+33123456789", "0123456789")])
+def test_national_digits_are_what_people_dial_at_home(e164: str, national: str) -> None:
+    assert national_digits(e164) == national
+
+
+def test_imported_customers_keep_their_number_follow_the_rules_and_advance_the_counter(
+    services: Services,
+) -> None:
+    from app.services.customers import insert_imported
+
+    now = services.clock.now()
+    with services.db.write() as session:
+        ids = insert_imported(session, [CustomerInput(last_name="Korn", number="K-000050"),
+                                        CustomerInput(company="Lang AG", kind="business",
+                                                      number="4711")], now=now, source="a.csv")
+        session.commit()
+    assert set(ids) == {"K-000050", "4711"}
+    assert services.customers.search("Korn")[0].number == "K-000050"
+    assert services.customers.create(CustomerInput(last_name="Neu")).number == "K-000051"
+    with services.db.write() as session, pytest.raises(ValidationError) as err:
+        insert_imported(session, [CustomerInput(last_name="X", postcode="1", number="9")],
+                        now=now)
+    assert "postcode" in err.value.fields
+
+
+def test_validate_names_the_wrong_fields_without_saving(services: Services) -> None:
+    services.customers.validate(ANNA)
+    with pytest.raises(ValidationError) as err:
+        services.customers.validate(CustomerInput(**{**ANNA.__dict__, "email": "anna@@x"}))
+    assert set(err.value.fields) == {"email"}
+    assert services.customers.count() == 0

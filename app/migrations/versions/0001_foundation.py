@@ -68,6 +68,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_customers_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_mobile'), ['mobile'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_owner'), ['owner'], unique=False)
+        batch_op.create_index('ix_customers_list_order', ['archived_at', 'sort_name', 'number'], unique=False)
 
     op.create_table('settings',
     sa.Column('key', sa.String(length=128), nullable=False),
@@ -214,6 +215,7 @@ def downgrade() -> None:
     op.drop_table('tags')
     op.drop_table('settings')
     with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.drop_index('ix_customers_list_order')
         for name in ('owner', 'mobile', 'phone', 'email', 'postcode', 'abc_class'):
             batch_op.drop_index(batch_op.f(f'ix_customers_{name}'))
         batch_op.drop_index(batch_op.f('ix_customers_sort_name'))

@@ -1,0 +1,485 @@
+"""A/B/C classes, RFM segments and churn risk: who carries the business, who drifts away.
+
+The A/B/C rule is the contract of issue 3 (see docs/readme-sales.md):
+revenue of each active customer in the window (default: the 12 months ending on the as-of date,
+inclusive); sorted by revenue descending, ties by customer number ascending; a customer is A
+while the cumulative share *before* adding it is below the A threshold (80 %), B while below
+A+B (95 %), otherwise C; zero revenue is always C. Alternatively "by revenue amount":
+A ≥ x €, B ≥ y €. A manual class in force overrides the computed one.
+
+Everything is computed in one SQL aggregate plus pandas, and only changed customers are
+written, in bulk — 100,000 customers and a million sales take about a second.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.models import ClassAssignment, Customer, Interaction, Sale
+from app.services import timeline
+from app.services.clock import Clock
+from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.formatting import format_cents, format_date
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.sales import window_start
+from app.services.settings import SettingsService
+
+SETTINGS_KEY = "classification"
+CLASSES = ("A", "B", "C")
+METHODS = {"share": "auto", "amount": "amount"}  # setting → ClassAssignment.method
+DAYS_PER_MONTH = 30.4375
+FIELD_LABELS.update({"abc_class": "Klasse", "reason": "Grund", "valid_until": "Gültig bis",
+                     "a_share_pct": "A-Schwelle", "ab_share_pct": "A+B-Schwelle",
+                     "a_min_cents": "A ab", "b_min_cents": "B ab",
+                     "window_months": "Zeitraum", "churn_factor": "Faktor"})
+
+# RFM segment code → German name, decided on the R and F scores (the usual 5×5 grid).
+SEGMENT_LABELS: dict[str, str] = {
+    "champions": "Top-Kunden",
+    "loyal": "Treue Kunden",
+    "potential": "Potenzielle Stammkunden",
+    "new": "Neukunde",
+    "promising": "Vielversprechend",
+    "attention": "Aufmerksamkeit nötig",
+    "about_to_sleep": "Droht einzuschlafen",
+    "at_risk": "Gefährdet",
+    "cant_lose": "Nicht verlieren",
+    "hibernating": "Schlafend",
+}
+
+
+def segment_of(r: int, f: int) -> str:
+    """The RFM segment code for a recency and a frequency score (1–5 each)."""
+    if r >= 4 and f >= 4:
+        return "champions" if r == 5 else "loyal"
+    if r == 3 and f >= 4:
+        return "loyal"
+    if r >= 4:
+        if f == 1:
+            return "new" if r == 5 else "promising"
+        return "potential"
+    if r == 3:
+        return "attention" if f == 3 else "about_to_sleep"
+    if f == 5:
+        return "cant_lose"
+    return "at_risk" if f >= 3 else "hibernating"
+
+
+_SEGMENT_GRID = np.array([[segment_of(r, f) for f in range(1, 6)] for r in range(1, 6)],
+                         dtype=object)
+
+
+@dataclass(frozen=True)
+class ClassificationSettings:
+    method: str = "share"  # share | amount
+    a_share_pct: int = 80
+    ab_share_pct: int = 95
+    a_min_cents: int = 500_000
+    b_min_cents: int = 100_000
+    window_months: int | None = 12  # None: all time
+    churn_factor: float = 2.0  # at risk when the last purchase is this many intervals ago
+    one_time_days: int = 365  # … or this many days for one-time buyers
+
+    def validated(self) -> ClassificationSettings:
+        errors = {}
+        if self.method not in METHODS:
+            errors["method"] = "Anteil oder Umsatzhöhe wählen"
+        if not 0 < self.a_share_pct < self.ab_share_pct <= 100:
+            errors["ab_share_pct"] = "0 < A-Schwelle < A+B-Schwelle ≤ 100 %"
+        if not 0 <= self.b_min_cents <= self.a_min_cents:
+            errors["b_min_cents"] = "B-Grenze muss zwischen 0 und der A-Grenze liegen"
+        if self.window_months is not None and not 1 <= self.window_months <= 240:
+            errors["window_months"] = "1 bis 240 Monate"
+        if not 1.0 <= self.churn_factor <= 10.0:
+            errors["churn_factor"] = "zwischen 1 und 10"
+        if not 30 <= self.one_time_days <= 3650:
+            errors["one_time_days"] = "zwischen 30 und 3650 Tagen"
+        if errors:
+            raise ValidationError(errors)
+        return self
+
+
+class CustomerScore(NamedTuple):
+    """One customer's figures of a run: what `classify --out` writes."""
+
+    customer_id: int
+    number: str
+    revenue_cents: int  # in the window
+    abc_class: str  # effective
+    abc_computed: str
+    r: int | None
+    f: int | None
+    m: int | None
+    segment: str | None  # code, see SEGMENT_LABELS
+    at_risk: bool
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    abc_class: str
+    customers: int
+    revenue_cents: int
+    share_pct: float  # of the window's revenue, for display only
+
+
+@dataclass(frozen=True)
+class ClassificationResult:
+    as_of: date
+    window_start: date | None  # None: all time
+    method: str
+    classes: tuple[ClassSummary, ...]
+    total_revenue_cents: int
+    changed: int  # customers whose effective class changed
+    updated: int  # customers with any stored figure changed (class, segment, risk)
+    scores: tuple[CustomerScore, ...]
+
+
+@dataclass(frozen=True)
+class ClassAssignmentDTO:
+    abc_class: str
+    previous_class: str | None
+    as_of: date
+    method: str
+    reason: str
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    abc_class: str | None
+    manual: bool  # a manual class is in force
+    reason: str
+    valid_until: date | None
+    history: tuple[ClassAssignmentDTO, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class ChurnInfo:
+    at_risk: bool
+    reason: str  # "letzter Kauf vor 14 Monaten, kauft sonst alle 5 Monate"; "" without sales
+
+
+def quintile_scores(values: pd.Series) -> pd.Series:
+    """Scores 1–5 by quintiles, higher value → higher score; ties share one score.
+
+    Each value's position is its average rank (ties averaged) at the midpoint
+    p = (rank − 0.5) / n, and the score is ⌊5·p⌋ + 1. Five distinct values score 1…5;
+    all-equal values (and a single customer) score 3.
+    """
+    n = len(values)
+    if n == 0:
+        return pd.Series([], dtype="int64", index=values.index)
+    position = (values.rank(method="average") - 0.5) / n
+    return np.minimum(np.floor(position * 5).astype("int64") + 1, 5)
+
+
+def _months(days: float) -> str:
+    months = round(days / DAYS_PER_MONTH)
+    if days < 2 * DAYS_PER_MONTH:
+        return f"{int(days)} Tagen" if days != 1 else "1 Tag"
+    return f"{months} Monaten"
+
+
+def churn_reason(recency_days: int, interval_days: float | None,
+                 settings: ClassificationSettings) -> tuple[bool, str]:
+    """Whether a customer is at risk and why, in words."""
+    if interval_days is None:
+        risk = recency_days > settings.one_time_days
+        return risk, (f"einziger Kaufzeitpunkt vor {_months(recency_days)}"
+                      + (f" (gefährdet ab {settings.one_time_days} Tagen)"))
+    every = round(interval_days / DAYS_PER_MONTH)
+    rhythm = f"alle {every} Monate" if every >= 2 else f"alle {round(interval_days)} Tage"
+    risk = recency_days > settings.churn_factor * interval_days
+    return risk, f"letzter Kauf vor {_months(recency_days)}, kauft sonst {rhythm}"
+
+
+class ClassificationService:
+    def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings_store = settings
+
+    # --- settings ------------------------------------------------------------------------
+
+    def settings(self) -> ClassificationSettings:
+        stored = self.settings_store.get(SETTINGS_KEY, {})
+        known = {k: v for k, v in stored.items()
+                 if k in ClassificationSettings.__dataclass_fields__}
+        return ClassificationSettings(**known)
+
+    def save_settings(self, value: ClassificationSettings) -> ClassificationSettings:
+        self.settings_store.set(SETTINGS_KEY, asdict(value.validated()))
+        return value
+
+    # --- the run -------------------------------------------------------------------------
+
+    def recompute(self, *, as_of: date | None = None, window_months: int | None = -1,
+                  all_time: bool = False, by: str = "",
+                  progress: Progress = NO_PROGRESS) -> ClassificationResult:
+        """Recompute classes, RFM segments and churn risk of every active customer.
+
+        `window_months` (-1: the setting) or `all_time` override the window for this run.
+        Only customers whose figures changed are written; each class change gets a history
+        row and a timeline entry ("Klasse B → A").
+        """
+        settings = self.settings()
+        if all_time:
+            settings = replace(settings, window_months=None)
+        elif window_months is None or window_months != -1:
+            settings = replace(settings, window_months=window_months).validated()
+        day = as_of or self.clock.today()
+        start = window_start(day, settings.window_months) if settings.window_months else None
+        now = self.clock.now()
+        with self.db.write() as session:
+            progress.checkpoint()
+            frame = self._frame(session, day, start)
+            progress.report(1, 4, "Umsätze zusammengefasst")
+            progress.checkpoint()
+            frame = self._classify(frame, settings)
+            frame = self._rfm(frame, day, settings)
+            progress.report(2, 4, "Klassen berechnet")
+            progress.checkpoint()
+            changed, updated = self._store(session, frame, settings, day, now, by)
+            progress.report(3, 4, "Gespeichert")
+            progress.checkpoint()
+            session.commit()
+        progress.report(4, 4, "Fertig")
+        return self._result(frame, settings, day, start, changed, updated)
+
+    def _frame(self, session: Session, as_of: date, start: date | None) -> pd.DataFrame:
+        in_window = Sale.sale_date >= start if start else Sale.sale_date <= as_of
+        sales = pd.DataFrame(session.execute(
+            select(Sale.customer_id,
+                   func.sum(case((in_window, Sale.amount_cents), else_=0)),
+                   func.sum(Sale.amount_cents), func.count(Sale.id),
+                   func.count(func.distinct(Sale.sale_date)),
+                   func.min(Sale.sale_date), func.max(Sale.sale_date))
+            .where(Sale.sale_date <= as_of).group_by(Sale.customer_id)).all(),
+            columns=["id", "revenue", "monetary", "frequency", "days", "first", "last"])
+        customers = pd.DataFrame(session.execute(
+            select(Customer.id, Customer.number, Customer.abc_class, Customer.rfm_segment,
+                   Customer.at_risk)
+            .where(Customer.archived_at.is_(None), Customer.anonymized_at.is_(None))).all(),
+            columns=["id", "number", "current", "current_segment", "current_risk"])
+        latest = select(func.max(ClassAssignment.id)).group_by(ClassAssignment.customer_id)
+        manual = pd.DataFrame(session.execute(
+            select(ClassAssignment.customer_id, ClassAssignment.abc_class,
+                   ClassAssignment.valid_until)
+            .where(ClassAssignment.id.in_(latest), ClassAssignment.method == "manual")).all(),
+            columns=["id", "manual", "manual_until"])
+        frame = customers.merge(sales, on="id", how="left").merge(manual, on="id", how="left")
+        for column in ("revenue", "monetary", "frequency", "days"):
+            frame[column] = frame[column].fillna(0).astype("int64")
+        frame["current_risk"] = frame["current_risk"].fillna(False).astype(bool)
+        return frame
+
+    @staticmethod
+    def _classify(frame: pd.DataFrame, settings: ClassificationSettings) -> pd.DataFrame:
+        revenue = frame["revenue"].clip(lower=0)
+        if settings.method == "amount":
+            computed = np.where(revenue >= max(settings.a_min_cents, 1), "A",
+                                np.where(revenue >= max(settings.b_min_cents, 1), "B", "C"))
+            frame["computed"] = computed
+        else:
+            order = frame.assign(revenue=revenue).sort_values(
+                ["revenue", "number"], ascending=[False, True], kind="mergesort")
+            total = int(order["revenue"].sum())
+            before = order["revenue"].cumsum() - order["revenue"]
+            positive = order["revenue"] > 0
+            classes = np.where(positive & (before * 100 < settings.a_share_pct * total), "A",
+                               np.where(positive & (before * 100 < settings.ab_share_pct * total),
+                                        "B", "C"))
+            frame["computed"] = pd.Series(classes, index=order.index)
+        frame["revenue"] = revenue
+        return frame
+
+    @staticmethod
+    def _rfm(frame: pd.DataFrame, as_of: date, settings: ClassificationSettings
+             ) -> pd.DataFrame:
+        buyers = frame["frequency"] > 0
+        frame["r"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        frame["f"] = frame["r"].copy()
+        frame["m"] = frame["r"].copy()
+        frame["segment"] = None
+        frame["recency"] = pd.NA
+        frame["interval"] = np.nan
+        frame["risk"] = False
+        if buyers.any():
+            sub = frame.loc[buyers]
+            as_of_ts = pd.Timestamp(as_of)
+            last = pd.to_datetime(sub["last"])
+            recency = (as_of_ts - last).dt.days
+            span = (last - pd.to_datetime(sub["first"])).dt.days
+            interval = span / (sub["days"] - 1).where(sub["days"] > 1)
+            r = quintile_scores(-recency)
+            f = quintile_scores(sub["frequency"])
+            m = quintile_scores(sub["monetary"])
+            frame.loc[buyers, "r"] = r
+            frame.loc[buyers, "f"] = f
+            frame.loc[buyers, "m"] = m
+            frame.loc[buyers, "segment"] = _SEGMENT_GRID[r.to_numpy() - 1, f.to_numpy() - 1]
+            frame.loc[buyers, "recency"] = recency
+            frame.loc[buyers, "interval"] = interval
+            risk = np.where(interval.notna(), recency > settings.churn_factor * interval,
+                            recency > settings.one_time_days)
+            frame.loc[buyers, "risk"] = risk
+        frame["risk"] = frame["risk"].astype(bool)
+        return frame
+
+    def _store(self, session: Session, frame: pd.DataFrame, settings: ClassificationSettings,
+               as_of: date, now: datetime, by: str) -> tuple[int, int]:
+        until = pd.to_datetime(frame["manual_until"])
+        in_force = frame["manual"].notna() & (until.isna() | (until >= pd.Timestamp(as_of)))
+        frame["effective"] = np.where(in_force, frame["manual"], frame["computed"])
+        expired = frame["manual"].notna() & ~in_force
+        class_changed = frame["effective"] != frame["current"].fillna("")
+        dirty = (class_changed | (frame["segment"].fillna("") != frame["current_segment"]
+                                  .fillna("")) | (frame["risk"] != frame["current_risk"]))
+        rows = frame.loc[dirty, ["id", "effective", "segment", "risk"]]
+        values = [{"id": int(i), "abc_class": c, "rfm_segment": s, "at_risk": bool(k)}
+                  for i, c, s, k in rows.itertuples(index=False, name=None)]
+        for start in range(0, len(values), 20_000):
+            session.execute(update(Customer), values[start:start + 20_000])
+        moved = frame.loc[class_changed]
+        method = METHODS[settings.method]
+        history, entries = [], []
+        for cid, old, new, revenue, was_expired in zip(
+                moved["id"], moved["current"], moved["effective"], moved["revenue"],
+                expired[class_changed], strict=True):
+            previous = old if isinstance(old, str) else None
+            if was_expired:
+                reason = "manuelle Klasse abgelaufen"
+            elif settings.method == "amount":
+                reason = f"Umsatz {format_cents(int(revenue))} (nach Umsatzhöhe)"
+            else:
+                reason = f"Umsatz {format_cents(int(revenue))} (nach Umsatzanteil)"
+            history.append({"customer_id": int(cid), "abc_class": new,
+                            "previous_class": previous, "as_of": as_of, "method": method,
+                            "reason": reason, "valid_until": None, "created_at": now})
+            entries.append({"customer_id": int(cid), "occurred_at": now, "channel": "system",
+                            "subject": f"Klasse {previous or '–'} → {new}", "text": reason,
+                            "author": by, "created_at": now})
+        for start in range(0, len(history), 20_000):
+            session.execute(insert(ClassAssignment), history[start:start + 20_000])
+            session.execute(insert(Interaction), entries[start:start + 20_000])
+        return len(history), len(values)
+
+    @staticmethod
+    def _result(frame: pd.DataFrame, settings: ClassificationSettings, as_of: date,
+                start: date | None, changed: int, updated: int) -> ClassificationResult:
+        total = int(frame["revenue"].sum())
+        grouped = frame.groupby("effective")["revenue"].agg(["count", "sum"])
+        classes = []
+        for name in CLASSES:
+            count, revenue = (int(grouped.loc[name, "count"]), int(grouped.loc[name, "sum"])) \
+                if name in grouped.index else (0, 0)
+            classes.append(ClassSummary(name, count, revenue,
+                                        100.0 * revenue / total if total else 0.0))
+        ordered = frame.sort_values(["revenue", "number"], ascending=[False, True])
+        scores = tuple(
+            CustomerScore(int(cid), number, int(revenue), effective, computed,
+                          _int(r), _int(f), _int(m), segment, bool(risk))
+            for cid, number, revenue, effective, computed, r, f, m, segment, risk
+            in ordered[["id", "number", "revenue", "effective", "computed", "r", "f", "m",
+                        "segment", "risk"]].itertuples(index=False, name=None))
+        return ClassificationResult(
+            as_of=as_of, window_start=start, method=settings.method, classes=tuple(classes),
+            total_revenue_cents=total, changed=changed, updated=updated, scores=scores)
+
+    # --- one customer --------------------------------------------------------------------
+
+    def set_manual(self, customer_id: int, *, abc_class: str, reason: str,
+                   valid_until: date | None = None, by: str = "") -> ClassInfo:
+        """Pin a class by hand; it overrides the computed class until `valid_until`."""
+        errors = {}
+        if abc_class not in CLASSES:
+            errors["abc_class"] = "A, B oder C wählen"
+        if not reason.strip():
+            errors["reason"] = "Grund angeben"
+        if valid_until is not None and valid_until < self.clock.today():
+            errors["valid_until"] = "liegt in der Vergangenheit"
+        if errors:
+            raise ValidationError(errors)
+        now = self.clock.now()
+        with self.db.write() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
+            previous = customer.abc_class
+            session.add(ClassAssignment(
+                customer_id=customer_id, abc_class=abc_class, previous_class=previous,
+                as_of=self.clock.today(), method="manual", reason=reason.strip(),
+                valid_until=valid_until, created_at=now))
+            customer.abc_class = abc_class
+            until = f", gültig bis {format_date(valid_until)}" if valid_until else ""
+            timeline.record(session, customer_id=customer_id, channel="system", author=by,
+                            at=now, subject=f"Klasse {previous or '–'} → {abc_class} (manuell)",
+                            text=reason.strip() + until)
+            session.commit()
+        return self.info(customer_id)
+
+    def clear_manual(self, customer_id: int, *, by: str = "") -> ClassInfo:
+        """End a manual class now; the computed class applies from the next run on."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
+            session.add(ClassAssignment(
+                customer_id=customer_id, abc_class=customer.abc_class or "C",
+                previous_class=customer.abc_class, as_of=self.clock.today(),
+                method=METHODS[self.settings().method], reason="manuelle Klasse aufgehoben",
+                valid_until=None, created_at=now))
+            timeline.record(session, customer_id=customer_id, channel="system", author=by,
+                            at=now, subject="Manuelle Klasse aufgehoben")
+            session.commit()
+        return self.info(customer_id)
+
+    def info(self, customer_id: int) -> ClassInfo:
+        today = self.clock.today()
+        with self.db.read() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
+            history = tuple(
+                ClassAssignmentDTO(a.abc_class, a.previous_class, a.as_of, a.method, a.reason,
+                                   a.valid_until)
+                for a in session.scalars(
+                    select(ClassAssignment).where(ClassAssignment.customer_id == customer_id)
+                    .order_by(ClassAssignment.id.desc())))
+            abc_class = customer.abc_class
+        latest = history[0] if history else None
+        manual = bool(latest and latest.method == "manual"
+                      and (latest.valid_until is None or latest.valid_until >= today))
+        return ClassInfo(abc_class=abc_class, manual=manual,
+                         reason=latest.reason if manual and latest else "",
+                         valid_until=latest.valid_until if manual and latest else None,
+                         history=history)
+
+    def churn(self, customer_id: int, *, as_of: date | None = None) -> ChurnInfo:
+        """The churn risk of one customer with its reason in words."""
+        day = as_of or self.clock.today()
+        with self.db.read() as session:
+            first, last, days = session.execute(
+                select(func.min(Sale.sale_date), func.max(Sale.sale_date),
+                       func.count(func.distinct(Sale.sale_date)))
+                .where(Sale.customer_id == customer_id, Sale.sale_date <= day)).one()
+        if last is None:
+            return ChurnInfo(False, "")
+        interval = (last - first).days / (days - 1) if days > 1 else None
+        risk, reason = churn_reason((day - last).days, interval, self.settings())
+        return ChurnInfo(risk, reason)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or value is pd.NA or (
+        isinstance(value, float) and math.isnan(value)) else int(value)

@@ -1,0 +1,135 @@
+"""The company profile (Briefkopf): the letterhead and DIN 5008 footer of every letter.
+
+Stored as one JSON object under the settings key `company_profile`, so every PC on the same
+data prints the same letterhead. Validation uses real libraries: schwifty for IBAN/BIC,
+python-stdnum for the VAT ID and the German tax number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.de import stnr
+from stdnum.eu import vat
+from stdnum.exceptions import ValidationError as StdnumError
+
+from app.services import validation
+from app.services.errors import FIELD_LABELS, ValidationError
+from app.services.settings import SettingsService
+
+PROFILE_KEY = "company_profile"
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+FIELD_LABELS.update({
+    "name": "Firmenname", "web": "Internetseite", "iban": "IBAN", "bic": "BIC",
+    "bank": "Bank", "tax_number": "Steuernummer", "vat_id": "USt-IdNr.",
+    "managing_director": "Inhaber/Geschäftsführer", "register": "Registereintrag",
+    "logo_path": "Logo",
+})
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """The letterhead data; every field is a display-ready string and may be empty."""
+
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "DE"
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    iban: str = ""
+    bic: str = ""
+    bank: str = ""
+    tax_number: str = ""
+    vat_id: str = ""
+    managing_director: str = ""
+    register: str = ""
+    logo_path: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> CompanyProfile:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: str(v) for k, v in data.items() if k in known and v is not None})
+
+    @property
+    def return_address(self) -> str:
+        """The one-line sender in the address field's top zone (Rücksendeangabe)."""
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        return " · ".join(p for p in (self.name, self.street, place) if p)
+
+
+def validated_profile(profile: CompanyProfile) -> CompanyProfile:
+    """Check and normalise every field; raise ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    values = {k: v.strip() for k, v in asdict(profile).items()}
+
+    def check(field: str, func: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            values[field] = func(*args, **kwargs)
+        except validation.FieldError as exc:
+            errors[field] = str(exc)
+
+    if not values["name"]:
+        errors["name"] = "Firmenname angeben (er steht im Briefkopf)"
+    check("country", validation.country, values["country"])
+    country = values["country"] if "country" not in errors else "DE"
+    check("postcode", validation.postcode, values["postcode"], country_code=country)
+    check("email", validation.email, values["email"])
+    if values["phone"]:
+        try:
+            e164 = validation.phone(values["phone"], region=country)
+            values["phone"] = validation.display_phone(e164, home_region=country)
+        except validation.FieldError as exc:
+            errors["phone"] = str(exc)
+    if values["iban"]:
+        try:
+            values["iban"] = IBAN(values["iban"]).formatted
+        except SchwiftyException:
+            errors["iban"] = f"„{values['iban']}“ ist keine gültige IBAN (Prüfziffer oder Länge)"
+    if values["bic"]:
+        try:
+            values["bic"] = str(BIC(values["bic"]))
+        except SchwiftyException:
+            errors["bic"] = f"„{values['bic']}“ ist keine gültige BIC"
+    elif values["iban"] and "iban" not in errors:
+        bic = IBAN(values["iban"]).bic
+        values["bic"] = str(bic) if bic else ""
+    if values["vat_id"]:
+        try:
+            values["vat_id"] = vat.validate(values["vat_id"])
+        except StdnumError:
+            errors["vat_id"] = (
+                f"„{values['vat_id']}“ ist keine gültige USt-IdNr. (z. B. DE123456789)")
+    if values["tax_number"] and country == "DE" and not stnr.is_valid(values["tax_number"]):
+        errors["tax_number"] = f"„{values['tax_number']}“ ist keine gültige Steuernummer"
+    if values["logo_path"]:
+        logo = Path(values["logo_path"])
+        if logo.suffix.lower() not in LOGO_SUFFIXES:
+            errors["logo_path"] = "Logo als PNG, JPG oder SVG angeben"
+        elif not logo.is_file():
+            errors["logo_path"] = f"Datei „{logo}“ nicht gefunden"
+    if errors:
+        raise ValidationError(errors)
+    return CompanyProfile(**values)
+
+
+class CompanyProfileService:
+    def __init__(self, settings: SettingsService) -> None:
+        self.settings = settings
+
+    def get(self) -> CompanyProfile:
+        data = self.settings.get(PROFILE_KEY, {})
+        return CompanyProfile.from_mapping(data if isinstance(data, dict) else {})
+
+    def save(self, profile: CompanyProfile) -> CompanyProfile:
+        """Validate and store; empty fields are left out of the stored JSON object."""
+        checked = validated_profile(profile)
+        self.settings.set(PROFILE_KEY, {k: v for k, v in asdict(checked).items() if v})
+        return checked

@@ -1,0 +1,424 @@
+"""Automatic triggers (Regeln): each kind finds the customers whose occasion falls on a day.
+
+Idempotent and catching up: every rule remembers the last day it processed; `run_due(as_of)`
+processes each following day up to `as_of` once, one transaction per day. A firing is kept
+with UNIQUE(rule, customer, occasion key), so a second run — or a second PC, or the OS task
+scheduler running `run-due` while the app is open — creates nothing new.
+
+A rule kind is one function `(session, params, day) -> occasions` in `KINDS`; the loyalty
+feature adds "voucher expiring" and "card reached a reward" the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.models import (
+    ClassAssignment,
+    Customer,
+    FollowUp,
+    LetterQueueEntry,
+    Rule,
+    RuleFiring,
+    Sale,
+    Setting,
+)
+from app.services import timeline
+from app.services.clock import Clock
+from app.services.errors import NotFoundError, ValidationError
+from app.services.followups import add_followup, display_name
+from app.services.formatting import format_cents, format_date
+from app.services.progress import NO_PROGRESS, Progress
+
+AUTHOR = "Regeln"
+# A PC off for longer than this catches up this many days only (a year of birthdays).
+MAX_CATCH_UP_DAYS = 366
+_SEEDED_KEY = "rules_seeded"
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One customer's reason for a rule to fire, with a key unique per occasion."""
+
+    customer_id: int
+    key: str
+    reason: str  # German, for the timeline and the follow-up subject ({reason})
+    due: date | None = None  # the follow-up's due date; default: the processed day
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    label: str
+    defaults: dict[str, int]
+    param_labels: dict[str, str]
+    find: Callable[[Session, dict[str, Any], date], Iterable[Occasion]]
+
+
+def _active(query: Any) -> Any:
+    return query.where(Customer.archived_at.is_(None), Customer.anonymized_at.is_(None))
+
+
+def _birthday(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Birthdays N days ahead. 29 February in a non-leap year is celebrated on 28 February
+    (the day still in February, as German Fristenrecht and most people do)."""
+    target = day + timedelta(days=int(params["days_before"]))
+    dates = [(target.month, target.day)]
+    if (target.month, target.day) == (2, 28) and not _leap(target.year):
+        dates.append((2, 29))
+    for month, dom in dates:
+        rows = session.execute(_active(select(Customer.id).where(
+            Customer.birth_month == month, Customer.birth_day == dom)))
+        for (cid,) in rows:
+            yield Occasion(cid, f"birthday-{target.year}",
+                           f"Geburtstag am {format_date(target)}", due=day)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _first_purchase(session: Session, params: dict[str, Any], day: date
+                    ) -> Iterable[Occasion]:
+    first_day = day - timedelta(days=int(params["days_after"]))
+    first = (select(Sale.customer_id, func.min(Sale.sale_date).label("first"))
+             .group_by(Sale.customer_id).subquery())
+    rows = session.execute(_active(select(Customer.id).join(first, first.c.customer_id ==
+                                                            Customer.id)
+                                   .where(first.c.first == first_day)))
+    for (cid,) in rows:
+        yield Occasion(cid, "first-purchase",
+                       f"Erstkauf am {format_date(first_day)}")
+
+
+def _big_purchase(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    sale_day = day - timedelta(days=int(params["days_after"]))
+    rows = session.execute(_active(
+        select(Customer.id, Sale.id, Sale.amount_cents).join(Sale, Sale.customer_id ==
+                                                             Customer.id)
+        .where(Sale.sale_date == sale_day, Sale.amount_cents >= int(params["min_cents"]))))
+    for cid, sale_id, cents in rows:
+        yield Occasion(cid, f"sale-{sale_id}",
+                       f"Einkauf über {format_cents(cents)} am {format_date(sale_day)}")
+
+
+def _dormant(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Fires on the day a customer's last purchase becomes N days old (once per dormancy),
+    and for customers flagged at risk by the classification (once per last purchase)."""
+    last = (select(Sale.customer_id, func.max(Sale.sale_date).label("last"))
+            .group_by(Sale.customer_id).subquery())
+    crossing = day - timedelta(days=int(params["days"]))
+    for cid, last_day in session.execute(_active(
+            select(Customer.id, last.c.last).join(last, last.c.customer_id == Customer.id)
+            .where(last.c.last == crossing))):
+        yield Occasion(cid, f"dormant-{last_day.isoformat()}",
+                       f"kein Einkauf seit {format_date(last_day)}")
+    if int(params.get("include_at_risk", 1)):
+        for cid, last_day in session.execute(_active(
+                select(Customer.id, last.c.last).outerjoin(last, last.c.customer_id ==
+                                                           Customer.id)
+                .where(Customer.at_risk.is_(True)))):
+            key = last_day.isoformat() if last_day else "none"
+            yield Occasion(cid, f"at-risk-{key}", "abwanderungsgefährdet")
+
+
+def _class_a(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    rows = session.execute(_active(
+        select(Customer.id, ClassAssignment.id).join(ClassAssignment,
+                                                     ClassAssignment.customer_id ==
+                                                     Customer.id)
+        .where(ClassAssignment.as_of == day, ClassAssignment.abc_class == "A",
+               (ClassAssignment.previous_class.is_(None))
+               | (ClassAssignment.previous_class != "A"))))
+    for cid, assignment_id in rows:
+        yield Occasion(cid, f"class-a-{assignment_id}", "neu A-Kunde")
+
+
+KINDS: dict[str, RuleKind] = {
+    "birthday": RuleKind("Geburtstag", {"days_before": 7},
+                         {"days_before": "Tage vorher"}, _birthday),
+    "first_purchase": RuleKind("Nach dem Erstkauf", {"days_after": 14},
+                               {"days_after": "Tage danach"}, _first_purchase),
+    "big_purchase": RuleKind("Einkauf über Betrag", {"min_cents": 500_000, "days_after": 3},
+                             {"min_cents": "ab Betrag (Cent)", "days_after": "Tage danach"},
+                             _big_purchase),
+    "dormant": RuleKind("Schlafender Kunde", {"days": 730, "include_at_risk": 1},
+                        {"days": "Tage ohne Einkauf",
+                         "include_at_risk": "auch abwanderungsgefährdete (1/0)"}, _dormant),
+    "class_a": RuleKind("Neu A-Kunde", {}, {}, _class_a),
+}
+
+# The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
+DEFAULT_RULES: tuple[dict[str, Any], ...] = (
+    {"kind": "birthday", "name": "Geburtstag", "enabled": True,
+     "subject_template": "Geburtstagsgruß: {reason}", "letter_template": ""},
+    {"kind": "first_purchase", "name": "Nach dem Erstkauf", "enabled": True,
+     "subject_template": "Zufriedenheit nachfragen ({reason})", "letter_template": ""},
+    {"kind": "dormant", "name": "Schlafender Kunde", "enabled": True,
+     "subject_template": "Reaktivieren: {reason}", "letter_template": ""},
+    {"kind": "big_purchase", "name": "Großer Einkauf", "enabled": False,
+     "subject_template": "Dankeschön: {reason}", "letter_template": ""},
+    {"kind": "class_a", "name": "Neu A-Kunde", "enabled": False,
+     "subject_template": "Persönlich melden: {reason}", "letter_template": ""},
+)
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    name: str
+    enabled: bool
+    params: dict[str, int]
+    create_followup: bool = True
+    subject_template: str = "{reason}"
+    assignee: str = ""
+    letter_template: str = ""
+
+
+@dataclass(frozen=True)
+class RuleDTO:
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    enabled: bool
+    params: dict[str, int]
+    create_followup: bool
+    subject_template: str
+    assignee: str
+    letter_template: str
+    last_processed: date | None
+
+
+@dataclass(frozen=True)
+class CreatedFollowUp:
+    id: int
+    customer_id: int
+    customer_name: str
+    subject: str
+    due_date: date
+
+
+@dataclass
+class RuleCount:
+    firings: int = 0
+    followups: int = 0
+    letters: int = 0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    as_of: date
+    days: tuple[date, ...]
+    per_rule: dict[str, RuleCount]
+    followups: tuple[CreatedFollowUp, ...] = field(default=())
+    due_followups: int = 0
+
+    @property
+    def firings(self) -> int:
+        return sum(count.firings for count in self.per_rule.values())
+
+
+def _params(rule: Rule) -> dict[str, int]:
+    values = dict(KINDS[rule.kind].defaults)
+    values.update(json.loads(rule.params or "{}"))
+    return values
+
+
+def _dto(rule: Rule) -> RuleDTO:
+    return RuleDTO(id=rule.id, kind=rule.kind, kind_label=KINDS[rule.kind].label,
+                   name=rule.name, enabled=rule.enabled, params=_params(rule),
+                   create_followup=rule.create_followup,
+                   subject_template=rule.subject_template, assignee=rule.assignee,
+                   letter_template=rule.letter_template, last_processed=rule.last_processed)
+
+
+class _Template(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class RuleService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def ensure_defaults(self) -> None:
+        """Seed the default rules once per database, starting today (nothing backdated).
+
+        Seeded here, not in the migration, because the start day must come from the
+        injected clock; a marker setting keeps deleted defaults from coming back.
+        """
+        with self.db.write() as session:
+            if self._seed(session):
+                session.commit()
+
+    def rules(self) -> list[RuleDTO]:
+        self.ensure_defaults()
+        with self.db.read() as session:
+            return [_dto(r) for r in session.scalars(select(Rule).order_by(Rule.id))
+                    if r.kind in KINDS]
+
+    def create(self, kind: str, data: RuleInput) -> RuleDTO:
+        if kind not in KINDS:
+            raise ValidationError({"kind": f"unbekannte Regelart „{kind}“"})
+        values = self._validated(kind, data)
+        now = self.clock.now()
+        with self.db.write() as session:
+            rule = Rule(kind=kind, created_at=now,
+                        last_processed=self.clock.today() - timedelta(days=1), **values)
+            session.add(rule)
+            session.flush()
+            result = _dto(rule)
+            session.commit()
+        return result
+
+    def update(self, rule_id: int, data: RuleInput) -> RuleDTO:
+        with self.db.write() as session:
+            rule = session.get(Rule, rule_id)
+            if rule is None:
+                raise NotFoundError(f"Regel {rule_id} nicht gefunden")
+            values = self._validated(rule.kind, data)
+            if values["enabled"] and not rule.enabled:
+                # switched back on: start today, do not backfill the days it was off
+                rule.last_processed = self.clock.today() - timedelta(days=1)
+            for key, value in values.items():
+                setattr(rule, key, value)
+            result = _dto(rule)
+            session.commit()
+        return result
+
+    def run_due(self, *, as_of: date | None = None, progress: Progress = NO_PROGRESS
+                ) -> RunResult:
+        """Process every day not processed yet up to `as_of` (default today), each once."""
+        today = self.clock.today()
+        as_of = as_of or today
+        if as_of > today:
+            raise ValidationError({"as_of": f"{format_date(as_of)} liegt in der Zukunft"})
+        self.ensure_defaults()
+        with self.db.read() as session:
+            enabled = [r for r in session.scalars(
+                select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id)) if r.kind in KINDS]
+        starts = [(r.last_processed or as_of - timedelta(days=1)) + timedelta(days=1)
+                  for r in enabled]
+        first = max(min(starts, default=as_of + timedelta(days=1)),
+                    as_of - timedelta(days=MAX_CATCH_UP_DAYS - 1))
+        days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
+        per_rule = {rule.name: RuleCount() for rule in enabled}
+        created: list[CreatedFollowUp] = []
+        for done, day in enumerate(days):
+            progress.checkpoint()
+            with self.db.write() as session:
+                self._process_day(session, day, per_rule, created)
+                session.commit()
+            progress.report(done + 1, len(days), format_date(day))
+        with self.db.read() as session:
+            due = session.scalar(select(func.count(FollowUp.id)).where(
+                FollowUp.status.in_(("open", "snoozed")), FollowUp.due_date <= as_of)) or 0
+        return RunResult(as_of=as_of, days=tuple(days), per_rule=per_rule,
+                         followups=tuple(created), due_followups=int(due))
+
+    def firings(self, customer_id: int) -> list[tuple[str, str, date]]:
+        """(rule name, occasion key, processed day) of a customer's firings, newest first."""
+        with self.db.read() as session:
+            return [tuple(row) for row in session.execute(  # type: ignore[misc]
+                select(Rule.name, RuleFiring.occasion_key, RuleFiring.fired_on)
+                .join(Rule, Rule.id == RuleFiring.rule_id)
+                .where(RuleFiring.customer_id == customer_id)
+                .order_by(RuleFiring.fired_on.desc(), RuleFiring.id.desc()))]
+
+    # --- the work of one day ---------------------------------------------------------
+
+    def _process_day(self, session: Session, day: date, per_rule: dict[str, RuleCount],
+                     created: list[CreatedFollowUp]) -> None:
+        now = self.clock.now()
+        rules = session.scalars(select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id))
+        for rule in rules:
+            if rule.kind not in KINDS or (rule.last_processed and rule.last_processed >= day):
+                continue
+            count = per_rule.setdefault(rule.name, RuleCount())
+            for occasion in KINDS[rule.kind].find(session, _params(rule), day):
+                if self._fire(session, rule, occasion, day, now, count, created):
+                    count.firings += 1
+            rule.last_processed = day
+
+    def _fire(self, session: Session, rule: Rule, occasion: Occasion, day: date,
+              now: datetime, count: RuleCount, created: list[CreatedFollowUp]) -> bool:
+        already = session.scalar(select(exists().where(
+            RuleFiring.rule_id == rule.id, RuleFiring.customer_id == occasion.customer_id,
+            RuleFiring.occasion_key == occasion.key)))
+        if already:
+            return False
+        customer = session.get(Customer, occasion.customer_id)
+        assert customer is not None
+        firing = RuleFiring(rule_id=rule.id, customer_id=customer.id,
+                            occasion_key=occasion.key, fired_on=day, created_at=now)
+        session.add(firing)
+        acts = []
+        if rule.create_followup:
+            subject = rule.subject_template.format_map(_Template(
+                reason=occasion.reason, name=display_name(customer), number=customer.number))
+            row = add_followup(session, customer_id=customer.id, at=now, by=AUTHOR,
+                               rule_id=rule.id, values={
+                                   "subject": (subject or occasion.reason)[:200],
+                                   "due_date": occasion.due or day, "due_time": None,
+                                   "notes": "", "assignee": rule.assignee or customer.owner,
+                                   "priority": 2, "contact_id": None, "rrule": "",
+                                   "recur_from": "completion"})
+            firing.followup_id = row.id
+            count.followups += 1
+            created.append(CreatedFollowUp(row.id, customer.id, display_name(customer),
+                                            row.subject, row.due_date))
+            acts.append("Wiedervorlage angelegt")
+        if rule.letter_template and customer.advertising_objection_at is None:
+            session.add(LetterQueueEntry(customer_id=customer.id,
+                                         template_key=rule.letter_template, rule_id=rule.id,
+                                         note=occasion.reason[:200], created_by=AUTHOR,
+                                         created_at=now))
+            count.letters += 1
+            acts.append(f"für Brief „{rule.letter_template}“ vorgemerkt")
+        timeline.record(session, customer_id=customer.id, channel="system",
+                        subject=f"Regel „{rule.name}“: {occasion.reason}",
+                        text=", ".join(acts), author=AUTHOR, at=now)
+        session.flush()
+        return True
+
+    def _seed(self, session: Session) -> bool:
+        if session.get(Setting, _SEEDED_KEY) is not None:
+            return False
+        now = self.clock.now()
+        for spec in DEFAULT_RULES:
+            session.add(Rule(params="{}", create_followup=True, assignee="", created_at=now,
+                             last_processed=now.date() - timedelta(days=1), **spec))
+        session.add(Setting(key=_SEEDED_KEY, value=json.dumps(now.date().isoformat())))
+        session.flush()
+        return True
+
+    @staticmethod
+    def _validated(kind: str, data: RuleInput) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if not data.name.strip():
+            errors["name"] = "bitte einen Namen angeben"
+        params = dict(KINDS[kind].defaults)
+        for key, value in data.params.items():
+            if key not in params:
+                errors[key] = "unbekannte Einstellung"
+            elif not isinstance(value, int) or value < 0:
+                errors[key] = "bitte eine ganze Zahl ab 0"
+            else:
+                params[key] = value
+        if not data.create_followup and not data.letter_template.strip():
+            errors["create_followup"] = "Wiedervorlage und/oder Brief wählen"
+        if errors:
+            raise ValidationError(errors)
+        return {"name": data.name.strip(), "enabled": data.enabled,
+                "params": json.dumps(params), "create_followup": data.create_followup,
+                "subject_template": data.subject_template.strip(),
+                "assignee": data.assignee.strip(),
+                "letter_template": data.letter_template.strip()}

@@ -1,0 +1,473 @@
+"""The customer view: one non-modal window per customer with Stammdaten, contact persons,
+addresses, contact history and the tabs features register in `CUSTOMER_TABS`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.dto import (
+    AddressDTO,
+    AddressInput,
+    ContactInput,
+    ContactPersonDTO,
+    CustomerDetail,
+    CustomerInput,
+)
+from app.services.errors import NotFoundError, StammkundeError, ValidationError
+from app.ui import preferences
+from app.ui.context import AppContext
+from app.ui.customers.customer_form import AddressDialog, ContactDialog, CustomerForm
+from app.ui.customers.duplicates_dialog import DuplicatesDialog
+from app.ui.customers.rows_model import RowsModel
+from app.ui.customers.table_model import CLASS_COLOURS, CLASS_TEXT
+from app.ui.customers.timeline_tab import NoteDialog, TimelineTab
+from app.ui.errors import show_error
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Kundenansicht", text)
+
+
+def _table(model: RowsModel[object]) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class _ListTab(QWidget):
+    """A table with Hinzufügen / Bearbeiten / Entfernen; the subclass knows the dialogs."""
+
+    def __init__(self, context: AppContext, customer_id: int, model: RowsModel[object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.model = model
+        self.table = _table(model)
+        self.table.activated.connect(lambda _index: self.edit())
+        self.add_button = QPushButton(tr("Hinzufügen …"))
+        self.edit_button = QPushButton(tr("Bearbeiten …"))
+        self.remove_button = QPushButton(tr("Entfernen"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.dialog: QDialog | None = None
+
+    def selected(self) -> object | None:
+        row = self.table.currentIndex().row()
+        return self.model.item(row) if row >= 0 else None
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        """Window-modal, not blocking: the caller (and a test) can go on with the dialog."""
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _changed(self, result: object) -> object:
+        self.context.bus.publish(Changes.of("customers", customers=(self.customer_id,)))
+        return result
+
+    def _confirm_remove(self, what: str) -> bool:
+        return QMessageBox.question(self, tr("Entfernen"), what) == \
+            QMessageBox.StandardButton.Yes
+
+    def add(self) -> QDialog:
+        raise NotImplementedError
+
+    def edit(self) -> QDialog | None:
+        raise NotImplementedError
+
+    def remove(self) -> None:
+        raise NotImplementedError
+
+
+class ContactsTab(_ListTab):
+    def __init__(self, context: AppContext, customer_id: int,
+                 parent: QWidget | None = None) -> None:
+        model = RowsModel[ContactPersonDTO]([
+            (tr("Name"), lambda c: " ".join(p for p in (c.salutation, c.name) if p)),
+            (tr("Funktion"), lambda c: c.role),
+            (tr("Telefon"), lambda c: c.phone_display),
+            (tr("E-Mail"), lambda c: c.email),
+            (tr("Haupt"), lambda c: "✓" if c.is_primary else ""),
+        ])
+        super().__init__(context, customer_id, model, parent)  # type: ignore[arg-type]
+        model.setParent(self)
+        for column, width in enumerate((220, 160, 140, 220)):
+            self.table.horizontalHeader().resizeSection(column, width)
+
+    def add(self) -> QDialog:
+        customers = self.context.services.customers
+
+        def save(data: ContactInput) -> object:
+            return self._changed(customers.add_contact(self.customer_id, data))
+
+        return self._open(ContactDialog(save, None, self))
+
+    def edit(self) -> QDialog | None:
+        contact = self.selected()
+        if not isinstance(contact, ContactPersonDTO):
+            return None
+        customers = self.context.services.customers
+
+        def save(data: ContactInput) -> object:
+            return self._changed(customers.update_contact(contact.id, data))
+
+        return self._open(ContactDialog(save, contact, self))
+
+    def remove(self) -> None:
+        contact = self.selected()
+        if isinstance(contact, ContactPersonDTO) and self._confirm_remove(
+                tr("Ansprechperson „{0}“ entfernen?").format(contact.name)):
+            self.context.services.customers.remove_contact(contact.id)
+            self._changed(None)
+
+
+class AddressesTab(_ListTab):
+    def __init__(self, context: AppContext, customer_id: int,
+                 parent: QWidget | None = None) -> None:
+        model = RowsModel[AddressDTO]([
+            (tr("Bezeichnung"), lambda a: a.label),
+            (tr("Straße"), lambda a: a.street),
+            (tr("PLZ"), lambda a: a.postcode),
+            (tr("Ort"), lambda a: a.city),
+            (tr("Hinweis"), lambda a: a.notes),
+        ])
+        super().__init__(context, customer_id, model, parent)  # type: ignore[arg-type]
+        model.setParent(self)
+        for column, width in enumerate((180, 200, 70, 160)):
+            self.table.horizontalHeader().resizeSection(column, width)
+
+    def add(self) -> QDialog:
+        customers = self.context.services.customers
+
+        def save(data: AddressInput) -> object:
+            return self._changed(customers.add_address(self.customer_id, data))
+
+        return self._open(AddressDialog(save, None, self))
+
+    def edit(self) -> QDialog | None:
+        address = self.selected()
+        if not isinstance(address, AddressDTO):
+            return None
+        customers = self.context.services.customers
+
+        def save(data: AddressInput) -> object:
+            return self._changed(customers.update_address(address.id, data))
+
+        return self._open(AddressDialog(save, address, self))
+
+    def remove(self) -> None:
+        address = self.selected()
+        if isinstance(address, AddressDTO) and self._confirm_remove(
+                tr("Adresse „{0}“ entfernen?").format(address.label)):
+            self.context.services.customers.remove_address(address.id)
+            self._changed(None)
+
+
+class CustomerView(QDialog):
+    """One customer (or a new one while `customer_id` is None).
+
+    Signals: saved_as(customer_id) — a new customer was saved and got its id.
+    """
+
+    saved_as = Signal(int)
+
+    def __init__(self, context: AppContext, customer_id: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint)
+        self.context = context
+        self.customer_id = customer_id
+        self.detail: CustomerDetail | None = None
+        self.duplicates_dialog: DuplicatesDialog | None = None
+        self.note_dialog: NoteDialog | None = None
+        self.discard_question: QMessageBox | None = None
+        self._saved_input: CustomerInput | None = None
+        services = context.services
+
+        self.number_label = QLabel()
+        self.name_label = QLabel()
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.class_label = QLabel()
+        self.class_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.class_label.setMinimumWidth(80)
+        self.archived_label = QLabel(tr("archiviert"))
+        self.archived_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        header = QHBoxLayout()
+        header.addWidget(self.number_label)
+        header.addWidget(self.name_label, 1)
+        header.addWidget(self.archived_label)
+        header.addWidget(self.class_label)
+
+        self.form = CustomerForm(services.settings.staff(), services.customers.tags())
+        self.save_button = QPushButton(tr("Speichern (Strg+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.archive_button = QPushButton()
+        self.archive_button.clicked.connect(self.toggle_archived)
+        form_buttons = QHBoxLayout()
+        form_buttons.addStretch(1)
+        form_buttons.addWidget(self.archive_button)
+        form_buttons.addWidget(self.save_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        master = QWidget()
+        master_layout = QVBoxLayout(master)
+        master_layout.addWidget(scroll, 1)
+        master_layout.addLayout(form_buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(master, tr("Stammdaten"))
+        self.contacts: ContactsTab | None = None
+        self.addresses: AddressesTab | None = None
+        self.timeline: TimelineTab | None = None
+        self.extra_tabs: dict[str, QWidget] = {}
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.note("phone"))
+        context.bus.changed.connect(self._on_changed)
+        self.resize(900, 680)
+        if customer_id is None:
+            self._show_header(None)
+            self._saved_input = self.form.value()
+        else:
+            self._load(customer_id)
+            self._add_customer_tabs(customer_id)
+        self._no_default_buttons()
+        business = self.detail is not None and self.detail.kind == "business"
+        (self.form.company if business else self.form.last_name).setFocus()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Validate, ask about duplicates, then create or update (and merge if chosen)."""
+        data = self.form.value()
+        customers = self.context.services.customers
+        try:
+            customers.validate(data)
+        except ValidationError as error:
+            self.form.errors.show(error.fields)
+            return
+        self.form.errors.clear()
+        hints = customers.duplicates(data, exclude_id=self.customer_id)
+        if self.detail is not None:  # an edit only asks about duplicates it newly creates
+            known = {h.customer.id for h in customers.duplicates(
+                self.detail.as_input(), exclude_id=self.customer_id)}
+            hints = [h for h in hints if h.customer.id not in known]
+        if not hints:
+            self._store(data, merge_with=None)
+            return
+        dialog = DuplicatesDialog(hints, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.duplicates_dialog = dialog
+        dialog.accepted.connect(lambda: self._store(data, merge_with=dialog.merge_with))
+        dialog.open()
+
+    def toggle_archived(self) -> None:
+        if self.detail is None:
+            return
+        archived = self.detail.archived_at is None
+        detail = self.context.services.customers.set_archived(
+            self.detail.id, archived, by=preferences.author(self.context.user))
+        self._publish(detail.id)
+
+    def note(self, channel: str) -> NoteDialog | None:
+        """Open the note dialog (Ctrl+T: a phone call with the subject focused)."""
+        if self.customer_id is None:
+            return None
+        if self.timeline is not None:
+            self.tabs.setCurrentWidget(self.timeline)
+        dialog = NoteDialog(self.context, self.customer_id, channel, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.note_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def is_dirty(self) -> bool:
+        return self._saved_input is not None and self.form.value() != self._saved_input
+
+    def reject(self) -> None:
+        """Esc closes; unsaved changes are not thrown away without asking (window-modal,
+        so closing the program never blocks on it)."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Ungespeicherte Änderungen"),
+                          tr("Die Änderungen sind nicht gespeichert. Verwerfen?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _code: self._discard_if(box))
+        self.discard_question = box
+        box.open()
+
+    def _discard_if(self, box: QMessageBox) -> None:
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+            self._saved_input = None
+            super().reject()
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _store(self, data: CustomerInput, *, merge_with: int | None) -> None:
+        customers = self.context.services.customers
+        by = preferences.author(self.context.user)
+        try:
+            if self.customer_id is None:
+                detail = customers.create(data, by=by)
+            else:
+                detail = customers.update(self.customer_id, data, by=by)
+            if merge_with is not None:
+                customers.merge(merge_with, detail.id, by=by)
+        except ValidationError as error:
+            self.form.errors.show(error.fields)
+            return
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        if merge_with is not None:
+            self._saved_input = None
+            self.context.bus.publish(Changes.of(
+                "customers", "timeline", customers=(merge_with, detail.id)))
+            self.done(QDialog.DialogCode.Accepted)
+            self.context.open_customer(merge_with)
+            return
+        is_new = self.customer_id is None
+        self.customer_id = detail.id
+        self._show(detail)
+        if is_new:
+            self._add_customer_tabs(detail.id)
+            self.saved_as.emit(detail.id)
+        self._publish(detail.id)
+
+    def _publish(self, customer_id: int) -> None:
+        self.context.bus.publish(Changes.of("customers", customers=(customer_id,)))
+
+    def _load(self, customer_id: int) -> None:
+        self._show(self.context.services.customers.get(customer_id))
+
+    def _show(self, detail: CustomerDetail) -> None:
+        self.detail = detail
+        self.form.set_value(detail)
+        self._saved_input = self.form.value()
+        self._show_header(detail)
+        if self.contacts is not None:
+            self.contacts.model.set_items(detail.contacts)
+        if self.addresses is not None:
+            self.addresses.model.set_items(detail.addresses)
+
+    def _show_header(self, detail: CustomerDetail | None) -> None:
+        if detail is None:
+            self.setWindowTitle(tr("Neuer Kunde"))
+            self.number_label.setText(tr("neu"))
+            self.name_label.setText(tr("Neuer Kunde"))
+            self.class_label.hide()
+            self.archived_label.hide()
+            self.archive_button.hide()
+            return
+        self.setWindowTitle(f"{detail.display_name} – {detail.number}")
+        self.number_label.setText(detail.number)
+        self.name_label.setText(detail.display_name)
+        rows = self.context.services.customers.rows([detail.id])
+        klass = rows[0].abc_class if rows else None
+        if klass in CLASS_COLOURS:
+            self.class_label.setText(tr("Klasse {0}").format(klass))
+            self.class_label.setStyleSheet(
+                f"background: {CLASS_COLOURS[klass].name()}; color: {CLASS_TEXT[klass].name()};"
+                " border-radius: 4px; padding: 3px 8px; font-weight: bold;")
+            self.class_label.show()
+        else:
+            self.class_label.hide()
+        archived = detail.archived_at is not None
+        self.archived_label.setVisible(archived)
+        self.archive_button.setText(tr("Reaktivieren") if archived else tr("Archivieren"))
+        self.archive_button.show()
+
+    def _add_customer_tabs(self, customer_id: int) -> None:
+        from app.ui.main_window import CUSTOMER_TABS
+
+        self.contacts = ContactsTab(self.context, customer_id)
+        self.addresses = AddressesTab(self.context, customer_id)
+        self.timeline = TimelineTab(self.context, customer_id)
+        self.timeline.note_requested.connect(self.note)
+        if self.detail is not None:
+            self.contacts.model.set_items(self.detail.contacts)
+            self.addresses.model.set_items(self.detail.addresses)
+        self.tabs.addTab(self.contacts, tr("Ansprechpersonen"))
+        self.tabs.addTab(self.addresses, tr("Adressen"))
+        self.tabs.addTab(self.timeline, tr("Kontakthistorie"))
+        for spec in CUSTOMER_TABS:
+            tab = spec.factory(self.context, customer_id, self)
+            self.extra_tabs[spec.key] = tab
+            self.tabs.addTab(tab, spec.title())
+        self._no_default_buttons()
+
+    def _no_default_buttons(self) -> None:
+        """Enter in a field must never press "Archivieren" or "Entfernen" (QDialog makes
+        auto-default buttons default); saving is Ctrl+S."""
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.customer_id is None:
+            return
+        if changes.touches("customers", self.customer_id):
+            try:
+                detail = self.context.services.customers.get(self.customer_id)
+            except NotFoundError:  # merged into another customer elsewhere
+                self._saved_input = None
+                self.done(QDialog.DialogCode.Rejected)
+                return
+            if self.is_dirty():
+                self.detail = detail
+                self._show_header(detail)
+                if self.contacts is not None and self.addresses is not None:
+                    self.contacts.model.set_items(detail.contacts)
+                    self.addresses.model.set_items(detail.addresses)
+            else:
+                self._show(detail)
+        if self.timeline is not None and (
+                changes.touches("timeline", self.customer_id)
+                or changes.touches("customers", self.customer_id)):
+            self.timeline.reload()
+
+

@@ -1,0 +1,250 @@
+"""Dialogs for follow-ups and maintenance objects, and the shared "complete" action."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from PySide6.QtCore import QCoreApplication, QDate, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.errors import StammkundeError
+from app.services.followups import (
+    PRIORITY_LABELS,
+    CompletionResult,
+    FollowUpDTO,
+    FollowUpInput,
+    MaintenanceDTO,
+    MaintenanceInput,
+)
+from app.services.recurrence import PRESETS
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Wiedervorlagen", text)
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _rrule_combo(current: str) -> QComboBox:
+    """Presets by label; any other RFC 5545 rule can be typed into the editable box."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    for label, rule in PRESETS:
+        combo.addItem(tr(label), rule)
+    index = combo.findData(current)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    else:
+        combo.setEditText(current)
+    return combo
+
+
+def _rrule_of(combo: QComboBox) -> str:
+    index = combo.findText(combo.currentText())
+    return str(combo.itemData(index)) if index >= 0 else combo.currentText().strip()
+
+
+def _staff_combo(context: AppContext, current: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems([""] + context.services.settings.staff())
+    combo.setEditText(current)
+    return combo
+
+
+class FollowUpDialog(QDialog):
+    """New or edit a follow-up; saves through the service and stays open on a known error."""
+
+    def __init__(self, context: AppContext, customer_id: int,
+                 existing: FollowUpDTO | None = None, parent: QWidget | None = None,
+                 *, subject: str = "", due: date | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.existing = existing
+        self.saved: FollowUpDTO | None = None
+        self.setWindowTitle(tr("Wiedervorlage bearbeiten") if existing
+                            else tr("Neue Wiedervorlage"))
+        today = context.services.clock.today()
+        self.subject = QLineEdit(existing.subject if existing else subject)
+        self.due = QDateEdit(to_qdate(existing.due_date if existing else due or today))
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("dd.MM.yyyy")
+        self.has_time = QCheckBox(tr("um"))
+        self.time = QTimeEdit(QTime(9, 0))
+        self.time.setDisplayFormat("HH:mm")
+        if existing and existing.due_time:
+            self.has_time.setChecked(True)
+            self.time.setTime(QTime(existing.due_time.hour, existing.due_time.minute))
+        self.time.setEnabled(self.has_time.isChecked())
+        self.has_time.toggled.connect(self.time.setEnabled)
+        when = QHBoxLayout()
+        for widget in (self.due, self.has_time, self.time):
+            when.addWidget(widget)
+        self.assignee = _staff_combo(context, existing.assignee if existing else "")
+        self.priority = QComboBox()
+        for value, label in PRIORITY_LABELS.items():
+            self.priority.addItem(tr(label), value)
+        self.priority.setCurrentIndex(self.priority.findData(existing.priority
+                                                             if existing else 2))
+        self.contact = QComboBox()
+        self.contact.addItem(tr("(keine)"), None)
+        for person in context.services.customers.get(customer_id).contacts:
+            self.contact.addItem(person.name, person.id)
+        if existing and existing.contact_id:
+            self.contact.setCurrentIndex(self.contact.findData(existing.contact_id))
+        self.rrule = _rrule_combo(existing.rrule if existing else "")
+        self.recur_from = QComboBox()
+        self.recur_from.addItem(tr("Erledigungsdatum"), "completion")
+        self.recur_from.addItem(tr("Plandatum"), "plan")
+        if existing:
+            self.recur_from.setCurrentIndex(self.recur_from.findData(existing.recur_from))
+        self.notes = QPlainTextEdit(existing.notes if existing else "")
+        form = QFormLayout(self)
+        form.addRow(tr("Betreff"), self.subject)
+        form.addRow(tr("Fällig am"), when)
+        form.addRow(tr("Zuständig"), self.assignee)
+        form.addRow(tr("Priorität"), self.priority)
+        form.addRow(tr("Ansprechperson"), self.contact)
+        form.addRow(tr("Wiederholung"), self.rrule)
+        form.addRow(tr("Nächster Termin ab"), self.recur_from)
+        form.addRow(tr("Notizen"), self.notes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def value(self) -> FollowUpInput:
+        qtime = self.time.time()
+        return FollowUpInput(
+            subject=self.subject.text(), due_date=to_date(self.due.date()),
+            due_time=time(qtime.hour(), qtime.minute()) if self.has_time.isChecked() else None,
+            notes=self.notes.toPlainText(), assignee=self.assignee.currentText(),
+            priority=int(self.priority.currentData()), contact_id=self.contact.currentData(),
+            rrule=_rrule_of(self.rrule), recur_from=str(self.recur_from.currentData()))
+
+    def accept(self) -> None:
+        service = self.context.services.followups
+        try:
+            if self.existing:
+                self.saved = service.update(self.existing.id, self.value())
+            else:
+                self.saved = service.create(self.customer_id, self.value(),
+                                            by=self.context.user)
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self.context.bus.publish(Changes.of("followups", customers=(self.customer_id,)))
+        super().accept()
+
+
+class MaintenanceDialog(QDialog):
+    """New or edit a maintenance object with its interval and next service date."""
+
+    def __init__(self, context: AppContext, customer_id: int,
+                 existing: MaintenanceDTO | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.existing = existing
+        self.setWindowTitle(tr("Wartungsobjekt"))
+        self.name = QLineEdit(existing.name if existing else "")
+        self.name.setPlaceholderText(tr("z. B. Gasheizung"))
+        self.model = QLineEdit(existing.model if existing else "")
+        self.year = QSpinBox()
+        self.year.setRange(0, 2200)
+        self.year.setSpecialValueText(tr("unbekannt"))
+        self.year.setValue(existing.year_built or 0 if existing else 0)
+        self.rrule = _rrule_combo(existing.rrule if existing else "FREQ=MONTHLY;INTERVAL=12")
+        self.address = QComboBox()
+        self.address.addItem(tr("Hauptadresse"), None)
+        for address in context.services.customers.get(customer_id).addresses:
+            self.address.addItem(f"{address.label}: {address.street}, {address.city}",
+                                 address.id)
+        if existing and existing.address_id:
+            self.address.setCurrentIndex(self.address.findData(existing.address_id))
+        self.next_due = QDateEdit(to_qdate(
+            existing.next_due if existing and existing.next_due
+            else context.services.clock.today()))
+        self.next_due.setCalendarPopup(True)
+        self.next_due.setDisplayFormat("dd.MM.yyyy")
+        self.assignee = _staff_combo(context, "")
+        self.notes = QPlainTextEdit(existing.notes if existing else "")
+        form = QFormLayout(self)
+        form.addRow(tr("Bezeichnung"), self.name)
+        form.addRow(tr("Hersteller/Modell"), self.model)
+        form.addRow(tr("Baujahr"), self.year)
+        form.addRow(tr("Wartungsintervall"), self.rrule)
+        form.addRow(tr("Standort"), self.address)
+        form.addRow(tr("Nächste Wartung"), self.next_due)
+        form.addRow(tr("Zuständig"), self.assignee)
+        form.addRow(tr("Notizen"), self.notes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def value(self) -> MaintenanceInput:
+        return MaintenanceInput(
+            name=self.name.text(), rrule=_rrule_of(self.rrule),
+            first_due=to_date(self.next_due.date()), model=self.model.text(),
+            year_built=self.year.value() or None, address_id=self.address.currentData(),
+            notes=self.notes.toPlainText(), assignee=self.assignee.currentText())
+
+    def accept(self) -> None:
+        service = self.context.services.followups
+        try:
+            if self.existing:
+                service.update_maintenance(self.existing.id, self.value())
+            else:
+                service.add_maintenance(self.customer_id, self.value(), by=self.context.user)
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self.context.bus.publish(Changes.of("followups", "timeline",
+                                            customers=(self.customer_id,)))
+        super().accept()
+
+
+def complete_followup(context: AppContext, item: FollowUpDTO,
+                      parent: QWidget) -> CompletionResult | None:
+    """Ask for the outcome, complete, announce; None when cancelled or refused."""
+    outcome, ok = QInputDialog.getMultiLineText(
+        parent, tr("Wiedervorlage erledigen"),
+        tr("Ergebnis für „{subject}“ ({name}):").format(subject=item.subject,
+                                                         name=item.customer_name))
+    if not ok:
+        return None
+    try:
+        result = context.services.followups.complete(item.id, outcome=outcome,
+                                                     by=context.user)
+    except StammkundeError as error:
+        show_error(parent, error)
+        return None
+    context.bus.publish(Changes.of("followups", "timeline", customers=(item.customer_id,)))
+    return result

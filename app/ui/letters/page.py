@@ -1,0 +1,539 @@
+"""The "Briefe" page: template editor with live preview, serial letters, mailing results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.dto import CustomerFilter
+from app.services.errors import StammkundeError, ValidationError
+from app.services.formatting import format_cents, format_date
+from app.services.letters import PLACEHOLDERS, TemplateDTO
+from app.services.mailings import (
+    ClassSource,
+    MailingPlan,
+    MailingResult,
+    NumberSource,
+    RecipientSource,
+    TagSource,
+    parse_numbers,
+)
+from app.services.progress import Progress
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+from app.ui.letters.company_dialog import CompanyDialog
+from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
+from app.ui.tasks import Task
+
+PREVIEW_DELAY_MS = 400
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Briefe", text)
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f} %".replace(".", ",")
+
+
+def _points(diff: float) -> str:
+    return f"{diff * 100:+.1f} Pp.".replace(".", ",", 1)
+
+
+class TemplatesTab(QWidget):
+    """Pick and edit a template; the first letter is re-rendered shortly after each edit."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.current: TemplateDTO | None = None
+        self.list = QListWidget()
+        self.list.currentItemChanged.connect(self._selected)
+        self.name = QLineEdit()
+        self.subject = QLineEdit()
+        self.advertising = QCheckBox(tr("Werbebrief (Werbewiderspruch beachten)"))
+        self.body = QPlainTextEdit()
+        self.placeholders = QListWidget()
+        for name, (description, attrs) in PLACEHOLDERS.items():
+            for shown in ([f"{name}.{a}" for a in attrs] or [name]):
+                item = QListWidgetItem(f"{{{{ {shown} }}}} – {description}")
+                item.setData(Qt.ItemDataRole.UserRole, shown)
+                self.placeholders.addItem(item)
+        self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
+        self.placeholders.setMaximumHeight(130)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        self.customer = QLineEdit()
+        self.customer.setPlaceholderText(tr("Kundennummer für die Vorschau (leer: erster Kunde)"))
+        self.preview = PdfPreview(self, width=480)
+        buttons = QHBoxLayout()
+        for label, slot in ((tr("Neu"), self.new), (tr("Speichern"), self.save),
+                            (tr("Als Kopie speichern"), self.save_copy),
+                            (tr("Zurücksetzen"), self.reset), (tr("Löschen"), self.delete)):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        form = QFormLayout()
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Betreff"), self.subject)
+        form.addRow("", self.advertising)
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.addLayout(form)
+        editor_layout.addWidget(self.body, 1)
+        editor_layout.addWidget(QLabel(tr("Platzhalter (Doppelklick fügt ein):")))
+        editor_layout.addWidget(self.placeholders)
+        editor_layout.addWidget(self.error)
+        editor_layout.addLayout(buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.customer)
+        right_layout.addWidget(self.preview, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(editor)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 480, 500])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.update_preview)
+        for signal in (self.subject.textChanged, self.body.textChanged,
+                       self.customer.editingFinished):
+            signal.connect(self._timer.start)
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for template in self.context.services.letters.templates():
+            label = template.name + (tr(" (mitgeliefert)") if template.builtin else "")
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, template)
+            self.list.addItem(item)
+            if template.id == select_id:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        self._selected(self.list.currentItem(), None)
+
+    def _selected(self, item: QListWidgetItem | None, _previous: object) -> None:
+        self.current = item.data(Qt.ItemDataRole.UserRole) if item else None
+        template = self.current
+        self.name.setText(template.name if template else "")
+        self.subject.setText(template.subject if template else "")
+        self.advertising.setChecked(bool(template and template.advertising))
+        self.body.setPlainText(template.body if template else "")
+        self.error.clear()
+        self.update_preview()
+
+    def _insert_placeholder(self, item: QListWidgetItem) -> None:
+        self.body.insertPlainText(f"{{{{ {item.data(Qt.ItemDataRole.UserRole)} }}}}")
+        self.body.setFocus()
+
+    def edited(self) -> TemplateDTO:
+        current = self.current
+        return TemplateDTO(id=current.id if current else 0, name=self.name.text(),
+                           subject=self.subject.text(), body=self.body.toPlainText(),
+                           version=current.version if current else 1,
+                           builtin=bool(current and current.builtin),
+                           advertising=self.advertising.isChecked())
+
+    def _preview_customer(self) -> int | None:
+        customers = self.context.services.customers
+        number = self.customer.text().strip()
+        if number:
+            return customers.get_by_number(number).id
+        first = customers.ids(CustomerFilter(), sort="number")[:1]
+        return first[0] if first else None
+
+    def update_preview(self) -> None:
+        """Render the edited (unsaved) template for one customer; errors show by name."""
+        self._timer.stop()
+        try:
+            customer_id = self._preview_customer()
+            if customer_id is None:
+                self.preview.clear(tr("Noch keine Kunden für eine Vorschau"))
+                return
+            data = self.context.services.letters.preview(self.edited(), customer_id,
+                                                         by=self.context.user)
+        except StammkundeError as error:
+            self.error.setText(error.message)
+            return
+        self.error.clear()
+        self.preview.show_pdf(data)
+
+    def new(self) -> None:
+        self.list.clearSelection()
+        self.current = None
+        self.name.setText(tr("Neue Vorlage"))
+        self.subject.clear()
+        self.advertising.setChecked(False)
+        self.body.setPlainText("{{ briefanrede }}\n\n\n\nMit freundlichen Grüßen\n\n"
+                               "{{ absender }}")
+
+    def _store(self, template_id: int | None, name: str) -> None:
+        edited = self.edited()
+        try:
+            saved = self.context.services.letters.save(
+                template_id, name=name, subject=edited.subject, body=edited.body,
+                advertising=edited.advertising)
+        except ValidationError as error:
+            self.error.setText(error.message)
+            return
+        self.context.bus.publish(Changes.of("letters"))
+        self.reload(select_id=saved.id)
+
+    def save(self) -> None:
+        self._store(self.current.id if self.current else None, self.name.text())
+
+    def save_copy(self) -> None:
+        self._store(None, self.name.text() + tr(" (Kopie)"))
+
+    def reset(self) -> None:
+        if self.current is None:
+            return
+        try:
+            restored = self.context.services.letters.reset(self.current.id)
+        except StammkundeError as error:
+            self.error.setText(error.message)
+            return
+        self.reload(select_id=restored.id)
+
+    def delete(self) -> None:
+        if self.current is None:
+            return
+        answer = QMessageBox.question(self, tr("Vorlage löschen"),
+                                      tr("Vorlage „{name}“ löschen?").format(
+                                          name=self.current.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.context.services.letters.delete(self.current.id)
+        except StammkundeError as error:
+            self.error.setText(error.message)
+            return
+        self.reload()
+
+
+class MailingTab(QWidget):
+    """Serial letters: choose template and recipients, preview, generate with progress."""
+
+    SOURCES = ("class", "tag", "numbers")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.plan: MailingPlan | None = None
+        self.result: MailingResult | None = None
+        self.task: Task | None = None
+        self.template = QComboBox()
+        self.source_kind = QComboBox()
+        self.source_kind.addItem(tr("Klasse (A, B oder C)"), "class")
+        self.source_kind.addItem(tr("Schlagwort"), "tag")
+        self.source_kind.addItem(tr("Kundennummern (mit Komma)"), "numbers")
+        self.source_value = QLineEdit("A")
+        self.control_share = QDoubleSpinBox()
+        self.control_share.setRange(0, 50)
+        self.control_share.setSuffix(" %")
+        self.control_share.setDecimals(0)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setSpecialValueText(tr("zufällig"))
+        self.per_customer = QCheckBox(tr("zusätzlich ein PDF je Kunde (Ordner)"))
+        self.preview_button = QPushButton(tr("Vorschau"))
+        self.preview_button.clicked.connect(self.make_plan)
+        self.generate_button = QPushButton(tr("Serienbrief erstellen …"))
+        self.generate_button.clicked.connect(self._ask_and_generate)
+        self.summary = QLabel(tr("Vorlage und Empfänger wählen, dann „Vorschau“."))
+        self.summary.setWordWrap(True)
+        self.excluded = QTableWidget(0, 3)
+        self.excluded.setHorizontalHeaderLabels([tr("Kundennr."), tr("Name"), tr("Grund")])
+        self.excluded.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.excluded.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(tr("Abbrechen"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.open_button = QPushButton(tr("Im PDF-Betrachter öffnen"))
+        self.open_button.clicked.connect(self._open)
+        self.print_button = QPushButton(tr("Drucken …"))
+        self.print_button.clicked.connect(self._print)
+        for button in (self.open_button, self.print_button):
+            button.setEnabled(False)
+        self.preview = PdfPreview(self, width=440)
+        form = QFormLayout()
+        form.addRow(tr("Vorlage"), self.template)
+        form.addRow(tr("Empfänger nach"), self.source_kind)
+        form.addRow(tr("Auswahl"), self.source_value)
+        form.addRow(tr("Kontrollgruppe"), self.control_share)
+        form.addRow(tr("Startwert"), self.seed)
+        form.addRow("", self.per_customer)
+        actions = QHBoxLayout()
+        actions.addWidget(self.preview_button)
+        actions.addWidget(self.generate_button)
+        running = QHBoxLayout()
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.cancel_button)
+        done = QHBoxLayout()
+        done.addWidget(self.open_button)
+        done.addWidget(self.print_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(form)
+        left_layout.addLayout(actions)
+        left_layout.addWidget(self.summary)
+        left_layout.addWidget(QLabel(tr("Ausgeschlossen:")))
+        left_layout.addWidget(self.excluded, 1)
+        left_layout.addLayout(running)
+        left_layout.addLayout(done)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([700, 480])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.reload_templates()
+
+    def reload_templates(self) -> None:
+        chosen = self.template.currentData()
+        self.template.clear()
+        for template in self.context.services.letters.templates():
+            self.template.addItem(template.name, template.id)
+            if template.id == chosen:
+                self.template.setCurrentIndex(self.template.count() - 1)
+
+    def source(self) -> RecipientSource:
+        kind = self.source_kind.currentData()
+        value = self.source_value.text().strip()
+        if kind == "class":
+            return ClassSource(value.upper())
+        if kind == "tag":
+            return TagSource(value)
+        return NumberSource(parse_numbers(value))
+
+    def _settings(self) -> tuple[int, RecipientSource, float, int | None]:
+        return (int(self.template.currentData()), self.source(),
+                self.control_share.value() / 100, self.seed.value() or None)
+
+    def _busy(self, busy: bool) -> None:
+        self.preview_button.setEnabled(not busy)
+        self.generate_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def make_plan(self) -> None:
+        template_id, source, share, seed = self._settings()
+        mailings = self.context.services.mailings
+        self._busy(True)
+        self.progress.setRange(0, 0)
+        self.task = self.context.tasks.start(
+            lambda _progress: mailings.plan(template_id, source, control_share=share,
+                                            seed=seed, by=self.context.user),
+            on_done=self._planned, on_error=self._failed)
+
+    def _planned(self, plan: MailingPlan) -> None:
+        self._busy(False)
+        self.plan = plan
+        if plan.seed is not None:
+            self.seed.setValue(plan.seed)
+        self.summary.setText(tr("{n} Empfänger, {x} ausgeschlossen, {c} in der Kontrollgruppe "
+                                "(„{t}“, Version {v}; {s}).").format(
+            n=len(plan.recipients), x=len(plan.excluded), c=len(plan.control),
+            t=plan.template.name, v=plan.template.version, s=plan.source))
+        self.excluded.setRowCount(len(plan.excluded))
+        for row, item in enumerate(plan.excluded):
+            for column, text in enumerate((item.number, item.name, item.reason)):
+                self.excluded.setItem(row, column, QTableWidgetItem(text))
+        if plan.first_letters:
+            self.preview.show_pdf(self.context.services.letters.pdf(plan.first_letters))
+        else:
+            self.preview.clear(tr("Keine Empfänger"))
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy(False)
+        if isinstance(error, StammkundeError):
+            self.summary.setText(error.message)
+        else:
+            show_error(self, error)
+
+    def _ask_and_generate(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Serienbrief speichern"),
+                                              "serienbrief.pdf", tr("PDF (*.pdf)"))
+        if path:
+            self.generate(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def generate(self, out: Path) -> None:
+        template_id, source, share, seed = self._settings()
+        per_customer = out.with_suffix("") if self.per_customer.isChecked() else None
+        mailings, user = self.context.services.mailings, self.context.user
+
+        def work(progress: Progress) -> MailingResult:
+            return mailings.run(template_id, source, out=out, per_customer_dir=per_customer,
+                                control_share=share, seed=seed, by=user, progress=progress)
+
+        self._busy(True)
+        self.progress.setRange(0, 0)
+        self.summary.setText(tr("Briefe werden erstellt …"))
+        self.task = self.context.tasks.start(work, on_done=self._generated,
+                                             on_error=self._failed,
+                                             on_progress=self._progressed,
+                                             on_cancel=self._cancelled)
+
+    def _progressed(self, done: int, total: int, _text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _generated(self, result: MailingResult) -> None:
+        self._busy(False)
+        self.result = result
+        self.summary.setText(result.summary())
+        for button in (self.open_button, self.print_button):
+            button.setEnabled(True)
+        self.context.bus.publish(Changes.of("letters", "timeline"))
+
+    def _cancelled(self) -> None:
+        self._busy(False)
+        self.summary.setText(tr("Abgebrochen, bevor ein Brief fertig war – nichts gespeichert."))
+
+    def _open(self) -> None:
+        if self.result is not None:
+            open_in_viewer(Path(self.result.mailing.output_path))
+
+    def _print(self) -> None:
+        if self.result is not None:
+            print_pdf(Path(self.result.mailing.output_path), self)
+
+
+class ResultsTab(QWidget):
+    """Each mailing against its control group: buyers and revenue after 30/60/90 days."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.mailings = QTableWidget(0, 6)
+        self.mailings.setHorizontalHeaderLabels(
+            [tr("Nr."), tr("Datum"), tr("Vorlage"), tr("Briefe"), tr("Kontrollgruppe"),
+             tr("Status")])
+        self.mailings.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.mailings.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.mailings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.mailings.itemSelectionChanged.connect(self.show_results)
+        self.results = QTableWidget(0, 7)
+        self.results.setHorizontalHeaderLabels(
+            [tr("Zeitraum"), tr("Käufer Empfänger"), tr("Käufer Kontrollgruppe"),
+             tr("Differenz"), tr("95-%-Konfidenzintervall"), tr("Umsatz je Empfänger"),
+             tr("Umsatz je Kontrollkunde")])
+        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.setWordWrap(True)
+        self.note = QLabel(tr("Käufer: Anteil der Kunden mit einem Umsatz nach dem Versandtag "
+                              "innerhalb des Zeitraums. Konfidenzintervall nach der "
+                              "Normalapproximation für zwei Anteile."))
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.mailings, 1)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.note)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = self.context.services.mailings.mailings()
+        self.mailings.setRowCount(len(rows))
+        for row, m in enumerate(rows):
+            status = tr("fertig") if m.status == "complete" else tr("abgebrochen")
+            for column, text in enumerate((f"#{m.id}", format_date(m.mailing_date),
+                                           m.template_name, str(m.letters_printed),
+                                           str(m.control), status)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, m.id)
+                self.mailings.setItem(row, column, item)
+
+    def show_results(self) -> None:
+        selected = self.mailings.selectedItems()
+        if not selected:
+            return
+        results = self.context.services.mailings.results(
+            int(selected[0].data(Qt.ItemDataRole.UserRole)))
+        self.results.setRowCount(len(results.windows))
+        for row, w in enumerate(results.windows):
+            ci = w.confidence_interval
+            period = tr("{d} Tage").format(d=w.days) + ("" if w.complete else tr(" (läuft)"))
+            texts = (period, _percent(w.recipient_rate), _percent(w.control_rate),
+                     _points(w.difference),
+                     f"{_points(ci[0])} … {_points(ci[1])}" if ci else "–",
+                     format_cents(w.revenue_per_recipient_cents),
+                     format_cents(w.revenue_per_control_cents))
+            for column, text in enumerate(texts):
+                self.results.setItem(row, column, QTableWidgetItem(text))
+
+
+class LettersPage(QWidget):
+    """Briefe: Vorlagen, Serienbrief, Auswertung — and the Briefkopf dialog."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.templates = TemplatesTab(context)
+        self.mailing = MailingTab(context)
+        self.results = ResultsTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.templates, tr("Vorlagen"))
+        self.tabs.addTab(self.mailing, tr("Serienbrief"))
+        self.tabs.addTab(self.results, tr("Auswertung"))
+        company = QPushButton(tr("Briefkopf …"))
+        company.clicked.connect(self.edit_company)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("<b>Briefe</b>")))
+        top.addStretch(1)
+        top.addWidget(company)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        context.bus.changed.connect(self._changed)
+
+    def edit_company(self) -> None:
+        if CompanyDialog(self.context, self).exec():
+            self.context.bus.publish(Changes.of("settings"))
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches("letters"):
+            self.mailing.reload_templates()
+            self.results.reload()
+        if changes.touches("settings"):
+            self.templates.update_preview()

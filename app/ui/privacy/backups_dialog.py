@@ -1,0 +1,222 @@
+"""Datei → Sicherungen…: the list of backups, "Jetzt sichern", "Wiederherstellen…" and the
+backup folder; plus the daily upkeep (backup if due, purge of expired records)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.backups import BackupInfo, RestoreResult, format_size
+from app.services.changes import Changes
+from app.services.container import Services
+from app.services.errors import StammkundeError
+from app.services.formatting import format_datetime
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+log = logging.getLogger(__name__)
+ALL_DOMAINS = ("customers", "timeline", "sales", "loyalty", "followups", "letters",
+               "settings", "privacy")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Sicherungen", text)
+
+
+class BackupsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(tr("Sicherungen"))
+        self.resize(760, 420)
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.folder_button = QPushButton(tr("Ordner ändern…"))
+        self.folder_button.clicked.connect(self.change_folder)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([tr("Datum"), tr("Größe"), tr("Kunden"),
+                                              tr("Datei")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.backup_button = QPushButton(tr("Jetzt sichern"))
+        self.restore_button = QPushButton(tr("Wiederherstellen…"))
+        self.close_button = QPushButton(tr("Schließen"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.close_button.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(self.folder, 1)
+        top.addWidget(self.folder_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._backups: list[BackupInfo] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        backups = self.context.services.backups
+        self.folder.setText(tr("Sicherungsordner: {path}\nAutomatisch beim Beenden und "
+                               "täglich, wenn sich etwas geändert hat; behalten werden 7 "
+                               "tägliche, 4 wöchentliche und 12 monatliche Sicherungen.")
+                            .format(path=backups.folder()))
+        self._backups = backups.backups()
+        self.table.setRowCount(len(self._backups))
+        for row, info in enumerate(self._backups):
+            values = (format_datetime(info.taken_at) if info.taken_at else tr("(Kopie)"),
+                      format_size(info.size),
+                      str(info.customers) if info.customers is not None else tr("unlesbar"),
+                      info.path.name)
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        if self._backups:
+            self.table.selectRow(0)
+        self.restore_button.setEnabled(bool(self._backups))
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        for button in (self.backup_button, self.restore_button, self.folder_button,
+                       self.close_button):
+            button.setEnabled(not busy)
+        self.status.setText(text)
+
+    def backup_now(self) -> None:
+        backups = self.context.services.backups
+        self._busy(True, tr("Sicherung läuft …"))
+
+        def done(info: BackupInfo) -> None:
+            self._busy(False, tr("Gesichert und geprüft: {name} ({n} Kunden)").format(
+                name=info.path.name, n=info.customers))
+            self.refresh()
+
+        def failed(error: BaseException) -> None:
+            self._busy(False)
+            show_error(self, error)
+
+        self.context.tasks.start(
+            lambda progress: backups.backup_now(by=self.context.user, progress=progress),
+            on_done=done, on_error=failed)
+
+    def choose_folder(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Sicherungsordner wählen"),
+                                                  str(self.context.services.backups.folder()))
+        return Path(folder) if folder else None
+
+    def change_folder(self) -> None:
+        folder = self.choose_folder()
+        if folder is None:
+            return
+        try:
+            self.context.services.backups.set_folder(folder, by=self.context.user)
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self.refresh()
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._backups[rows[0].row()] if rows else None
+
+    def confirm_restore(self, info: BackupInfo) -> bool:
+        when = format_datetime(info.taken_at) if info.taken_at else info.path.name
+        answer = QMessageBox.question(self, tr("Wiederherstellen"), tr(
+            "Den Stand vom {when} ({n} Kunden) zurückspielen?\n\nDer aktuelle Stand wird "
+            "vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach dieser "
+            "Sicherung eingetragen wurden, werden erneut angewendet.").format(
+                when=when, n=info.customers))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_selected(self) -> None:
+        info = self.selected()
+        if info is None or not self.confirm_restore(info):
+            return
+        backups = self.context.services.backups
+        self._busy(True, tr("Wiederherstellung läuft …"))
+
+        def done(result: RestoreResult) -> None:
+            lines = [tr("Zurückgespielt. Der vorherige Stand liegt in {path}.").format(
+                path=result.safety_copy)]
+            lines += [tr("Erneut angewendet: {item}").format(item=item)
+                      for item in result.reapplied]
+            self._busy(False, "\n".join(lines))
+            self.context.bus.publish(Changes.of(*ALL_DOMAINS))
+            self.refresh()
+
+        def failed(error: BaseException) -> None:
+            self._busy(False)
+            show_error(self, error)
+
+        self.context.tasks.start(
+            lambda progress: backups.restore(info.path, by=self.context.user,
+                                             progress=progress),
+            on_done=done, on_error=failed)
+
+
+class Upkeep(QObject):
+    """Once an hour: a daily backup if due and the purge of records whose keeping ended.
+    Both run on the task runner's worker thread; failures go to the log (the app goes on,
+    the next hour tries again)."""
+
+    INTERVAL_MS = 60 * 60 * 1000
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.run)
+
+    def start(self) -> None:
+        self.timer.start()
+        self.run()
+
+    def run(self) -> None:
+        services = self.context.services
+        if not services.db.is_sqlite:
+            return
+
+        def work(_progress: object) -> int:
+            services.backups.backup_if_due(by="automatisch")
+            return services.privacy.purge_expired(by="automatisch").customers_deleted
+
+        def done(purged: int) -> None:
+            if purged:
+                self.context.bus.publish(Changes.of("customers", "privacy"))
+
+        self.context.tasks.start(
+            work, on_done=done,
+            on_error=lambda error: log.error("daily upkeep failed", exc_info=error))
+
+
+def backup_on_close(services: Services, user: str) -> None:
+    """Called after the window closed: back up when the data changed since the last one."""
+    if not services.db.is_sqlite:
+        return
+    try:
+        services.backups.backup_if_changed(by=user)
+    except StammkundeError:
+        log.exception("backup on close failed")

@@ -1,0 +1,278 @@
+"""The customer view's "Datenschutz" tab: consents, objection, access export, erasure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.errors import NotFoundError, ValidationError
+from app.services.formatting import format_date, format_datetime
+from app.services.privacy import METHODS, PURPOSES, ConsentInput, ErasurePlan, PrivacyOverview
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Datenschutz", text)
+
+
+class ConsentDialog(QDialog):
+    """Record one consent event: purpose, granted or withdrawn, date, how, wording."""
+
+    def __init__(self, context: AppContext, customer_id: int, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.setWindowTitle(tr("Einwilligung erfassen"))
+        self.purpose = QComboBox()
+        for key, label in PURPOSES.items():
+            self.purpose.addItem(label, key)
+        self.granted = QRadioButton(tr("erteilt"))
+        self.withdrawn = QRadioButton(tr("widerrufen"))
+        self.granted.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.granted)
+        group.addButton(self.withdrawn)
+        status = QHBoxLayout()
+        status.addWidget(self.granted)
+        status.addWidget(self.withdrawn)
+        self.given_on = QDateEdit()
+        self.given_on.setCalendarPopup(True)
+        self.given_on.setDisplayFormat("dd.MM.yyyy")
+        today = context.services.clock.today()
+        self.given_on.setDate(QDate(today.year, today.month, today.day))
+        self.method = QComboBox()
+        for key, label in METHODS.items():
+            self.method.addItem(label, key)
+        self.version = QLineEdit()
+        self.version.setPlaceholderText(tr("z. B. Formular 2026-01"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Zweck"), self.purpose)
+        form.addRow(tr("Status"), status)
+        form.addRow(tr("Datum"), self.given_on)
+        form.addRow(tr("Form"), self.method)
+        form.addRow(tr("Text-Version"), self.version)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        data = ConsentInput(
+            purpose=str(self.purpose.currentData()), granted=self.granted.isChecked(),
+            given_on=self.given_on.date().toPython(),  # type: ignore[arg-type]
+            method=str(self.method.currentData()), wording_version=self.version.text())
+        try:
+            self.context.services.privacy.record_consent(self.customer_id, data,
+                                                         by=self.context.user)
+        except ValidationError as error:
+            self.error.setText(error.message)
+            return
+        self.context.bus.publish(Changes.of("privacy", "timeline",
+                                            customers=(self.customer_id,)))
+        self.accept()
+
+
+class PrivacyTab(QWidget):
+    """Consents with history, Werbewiderspruch, Auskunft (Art. 15), Löschen (Art. 17)."""
+
+    def __init__(self, context: AppContext, customer_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.states = QTableWidget(0, 3)
+        self.states.setHorizontalHeaderLabels([tr("Zweck"), tr("Werbung erlaubt"),
+                                               tr("Grund")])
+        self.history = QTableWidget(0, 6)
+        self.history.setHorizontalHeaderLabels([
+            tr("Datum"), tr("Zweck"), tr("Status"), tr("Form"), tr("Text-Version"),
+            tr("Erfasst von")])
+        for column, width in enumerate((140, 120)):
+            self.states.setColumnWidth(column, width)
+        for column, width in enumerate((90, 140, 90, 90, 130)):
+            self.history.setColumnWidth(column, width)
+        for table in (self.states, self.history):
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.consent_button = QPushButton(tr("Einwilligung erfassen…"))
+        self.objection_button = QPushButton(tr("Werbewiderspruch eintragen"))
+        self.export_button = QPushButton(tr("Auskunft (Art. 15) exportieren…"))
+        self.erase_button = QPushButton(tr("Löschen (Art. 17)…"))
+        self.consent_button.clicked.connect(self.add_consent)
+        self.objection_button.clicked.connect(self.object)
+        self.export_button.clicked.connect(self.export_access)
+        self.erase_button.clicked.connect(self.erase)
+        buttons = QHBoxLayout()
+        for button in (self.consent_button, self.objection_button, self.export_button,
+                       self.erase_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        consents = QGroupBox(tr("Einwilligungen"))
+        box = QVBoxLayout(consents)
+        box.addWidget(self.states)
+        box.addWidget(QLabel(tr("Verlauf")))
+        box.addWidget(self.history)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        layout.addWidget(consents, 1)
+        context.bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            overview = self.context.services.privacy.overview(self.customer_id)
+        except NotFoundError:
+            self.status.setText(tr("Der Kunde wurde vollständig gelöscht."))
+            for button in (self.consent_button, self.objection_button, self.export_button,
+                           self.erase_button):
+                button.setEnabled(False)
+            self.states.setRowCount(0)
+            self.history.setRowCount(0)
+            return
+        self._show(overview)
+
+    def _show(self, overview: PrivacyOverview) -> None:
+        if overview.anonymized_at is not None:
+            self.status.setText(tr("Gelöscht (anonymisiert) am {date}; nur noch gesetzlich "
+                                   "aufzubewahrende Unterlagen.").format(
+                date=format_datetime(overview.anonymized_at)))
+        elif overview.objection_at is not None:
+            self.status.setText(tr("Werbewiderspruch seit {date}: keine Werbung per Brief, "
+                                   "E-Mail oder Telefon.").format(
+                date=format_datetime(overview.objection_at)))
+        else:
+            self.status.setText(tr("Kein Werbewiderspruch."))
+        locked = overview.anonymized_at is not None
+        self.consent_button.setEnabled(not locked and overview.objection_at is None)
+        self.objection_button.setEnabled(not locked and overview.objection_at is None)
+        self.erase_button.setEnabled(not locked)
+        self.states.setRowCount(len(overview.states))
+        for row, state in enumerate(overview.states):
+            for column, value in enumerate((state.label, tr("ja") if state.allowed
+                                            else tr("nein"), state.reason)):
+                self.states.setItem(row, column, QTableWidgetItem(value))
+        self.history.setRowCount(len(overview.history))
+        for row, event in enumerate(overview.history):
+            values = (format_date(event.given_on), event.purpose_label,
+                      tr("erteilt") if event.granted else tr("widerrufen"), event.method_label,
+                      event.wording_version, event.recorded_by)
+            for column, value in enumerate(values):
+                self.history.setItem(row, column, QTableWidgetItem(value))
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("privacy", self.customer_id) or changes.touches(
+                "customers", self.customer_id):
+            self.refresh()
+
+    def _publish(self) -> None:
+        self.context.bus.publish(Changes.of("privacy", "customers", "timeline",
+                                            customers=(self.customer_id,)))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def add_consent(self) -> None:
+        ConsentDialog(self.context, self.customer_id, self).exec()
+
+    def object(self) -> None:
+        answer = QMessageBox.question(
+            self, tr("Werbewiderspruch"),
+            tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
+               "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
+               "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.context.services.privacy.object_to_advertising(self.customer_id,
+                                                            by=self.context.user)
+        self._publish()
+
+    def choose_folder(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Ordner für die Auskunft"))
+        return Path(folder) if folder else None
+
+    def export_access(self) -> None:
+        folder = self.choose_folder()
+        if folder is None:
+            return
+        privacy = self.context.services.privacy
+        self.export_button.setEnabled(False)
+
+        def done(result: object) -> None:
+            self.export_button.setEnabled(True)
+            self._publish()
+            QMessageBox.information(self, tr("Auskunft erstellt"), tr(
+                "Die Auskunft liegt in:\n{pdf}\n{json}").format(
+                    pdf=result.pdf_path, json=result.json_path))  # type: ignore[attr-defined]
+
+        def failed(error: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            show_error(self, error)
+
+        self.context.tasks.start(
+            lambda progress: privacy.export_access(self.customer_id, folder,
+                                                   by=self.context.user, progress=progress),
+            on_done=done, on_error=failed)
+
+    def confirm_erase(self, plan: ErasurePlan) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Löschen nach Art. 17 DSGVO"),
+                          tr("Kunde {number} löschen?").format(number=plan.number), parent=self)
+        box.setInformativeText("\n".join(plan.describe()) + "\n\n" + tr(
+            "Der Werbewiderspruch bleibt als Prüfsumme auf der Sperrliste. "
+            "Die Löschung kann nicht rückgängig gemacht werden."))
+        erase = box.addButton(tr("Endgültig löschen"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is erase
+
+    def erase(self) -> None:
+        privacy = self.context.services.privacy
+        plan = privacy.erasure_plan(self.customer_id)
+        if not self.confirm_erase(plan):
+            return
+        self.erase_button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self.context.bus.publish(Changes.of("privacy", "customers", "timeline", "sales",
+                                                customers=(self.customer_id,)))
+
+        def failed(error: BaseException) -> None:
+            self.erase_button.setEnabled(True)
+            show_error(self, error)
+
+        self.context.tasks.start(
+            lambda _progress: privacy.erase(self.customer_id, by=self.context.user),
+            on_done=done, on_error=failed)

@@ -1,0 +1,165 @@
+"""Datei → Einstellungen: one tab per entry of `SETTINGS_PAGES`, so features add their own.
+
+A page is a QWidget taking `(context, parent)` with a `save()` method; it raises a
+`ValidationError` to keep the dialog open. OK saves every page, then publishes
+`Changes.of("settings")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.errors import StammkundeError
+from app.ui import preferences
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Einstellungen", text)
+
+
+class SettingsPage(Protocol):
+    def save(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SettingsPageSpec:
+    key: str
+    title: Callable[[], str]
+    factory: Callable[[AppContext, QWidget], QWidget]
+
+
+class StaffPage(QWidget):
+    """The staff list (Betreuer) shared by all PCs, and who works at this PC ("Ich bin")."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.staff = QListWidget()
+        for name in context.services.settings.staff():
+            self._add_item(name)
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText(tr("Name, z. B. Meister Krause"))
+        self.new_name.returnPressed.connect(self.add)
+        add = QPushButton(tr("Hinzufügen"))
+        add.setAutoDefault(False)
+        add.clicked.connect(self.add)
+        remove = QPushButton(tr("Entfernen"))
+        remove.setAutoDefault(False)
+        remove.clicked.connect(self.remove)
+        self.me = QComboBox()
+        self._fill_me(preferences.staff_name())
+        self.staff.model().rowsInserted.connect(lambda *_: self._fill_me(self._me()))
+        self.staff.model().rowsRemoved.connect(lambda *_: self._fill_me(self._me()))
+        self.staff.itemChanged.connect(lambda _item: self._fill_me(self._me()))
+
+        row = QHBoxLayout()
+        row.addWidget(self.new_name, 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        hint = QLabel(tr("Betreuer können Kunden zugeordnet werden; die Liste gilt für alle "
+                         "Arbeitsplätze. „Ich bin“ gilt nur für diesen Arbeitsplatz und "
+                         "bestimmt „Meine Kunden“ und den Autor von Notizen."))
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Ich bin"), self.me)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Betreuer")))
+        layout.addWidget(self.staff, 1)
+        layout.addLayout(row)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+
+    def names(self) -> list[str]:
+        return [self.staff.item(i).text().strip() for i in range(self.staff.count())
+                if self.staff.item(i).text().strip()]
+
+    def add(self) -> None:
+        name = self.new_name.text().strip()
+        if name and name not in self.names():
+            self._add_item(name)
+        self.new_name.clear()
+
+    def remove(self) -> None:
+        row = self.staff.currentRow()
+        if row >= 0:
+            self.staff.takeItem(row)
+
+    def save(self) -> None:
+        names = self.context.services.settings.set_staff(self.names())
+        me = self._me()
+        preferences.set_staff_name(me if me in names else "")
+
+    def _add_item(self, name: str) -> None:
+        item = QListWidgetItem(name, self.staff)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+
+    def _me(self) -> str:
+        return str(self.me.currentData() or "")
+
+    def _fill_me(self, current: str) -> None:
+        self.me.blockSignals(True)
+        self.me.clear()
+        self.me.addItem(tr("(nicht gewählt)"), "")
+        for name in self.names():
+            self.me.addItem(name, name)
+        self.me.setCurrentIndex(max(0, self.me.findData(current)))
+        self.me.blockSignals(False)
+
+
+SETTINGS_PAGES: list[SettingsPageSpec] = [
+    SettingsPageSpec("staff", lambda: tr("Betreuer"), StaffPage),
+]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Einstellungen"))
+        self.context = context
+        self.tabs = QTabWidget()
+        self.pages: dict[str, QWidget] = {}
+        for spec in SETTINGS_PAGES:
+            page = spec.factory(context, self.tabs)
+            self.pages[spec.key] = page
+            self.tabs.addTab(page, spec.title())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        self.resize(520, 440)
+
+    def accept(self) -> None:
+        for key, page in self.pages.items():
+            try:
+                page.save()  # type: ignore[attr-defined]
+            except StammkundeError as error:
+                self.tabs.setCurrentWidget(self.pages[key])
+                show_error(self, error)
+                return
+        self.context.bus.publish(Changes.of("settings"))
+        super().accept()

@@ -1,0 +1,104 @@
+"""Sales scenario: import a 1,000,000-row sales CSV, then classify + RFM over all sales.
+
+`python bench/scenario_sales.py [--customers N] [--sales N] [--db URL]` runs it alone;
+`bench/run.py` calls `run(db_url, workdir, customers=N)`. Figures: `sales_import_rows_per_s`
+(read, check and insert, without the reclassification the app runs afterwards),
+`classify_s` (classify + RFM + churn, the first run writing every customer) and
+`classify_again_s` (the nightly case: figures computed, few rows changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from app.db import open_database  # noqa: E402
+from app.models import Customer, Sale  # noqa: E402
+from app.services.clock import SystemClock  # noqa: E402
+from app.services.container import Services  # noqa: E402
+from app.services.demo import SERVICES, fill  # noqa: E402
+from app.services.formatting import format_cents  # noqa: E402
+from app.services.sales_import import SalesImportService  # noqa: E402
+
+SEED = 42
+
+
+def write_sales_csv(path: Path, numbers: list[str], rows: int, *, today: date,
+                    prefix: str) -> None:
+    """A German accounting export: cp1252, `;`, TT.MM.JJJJ, 1.234,56."""
+    rnd = random.Random(SEED)
+    dates = [(today - timedelta(days=d)).strftime("%d.%m.%Y") for d in range(1095)]
+    with path.open("w", encoding="cp1252", newline="") as handle:
+        handle.write("Kundennummer;Rechnungsdatum;Brutto;Rechnungsnummer;Text\r\n")
+        for index in range(rows):
+            cents = int(rnd.lognormvariate(10.5, 1.0)) + 500
+            handle.write(f"{rnd.choice(numbers)};{rnd.choice(dates)};"
+                         f"{format_cents(cents, symbol=False)};{prefix}{index:07d};"
+                         f"{rnd.choice(SERVICES)}\r\n")
+
+
+def run(db_url: str, workdir: Path, *, customers: int, sales: int = 1_000_000
+        ) -> dict[str, float]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    clock = SystemClock()
+    db = open_database(db_url)
+    try:
+        services = Services.build(db, clock)
+        with db.read() as session:
+            have = int(session.scalar(select(func.count(Customer.id))) or 0)
+        if have < customers:
+            fill(db, clock, customers=customers - have, seed=SEED)
+        with db.read() as session:
+            numbers = list(session.scalars(select(Customer.number)))
+        path = workdir / f"sales-{sales}.csv"
+        write_sales_csv(path, numbers, sales, today=clock.today(),
+                        prefix=f"B{int(time.time())}-")
+        importer = SalesImportService(db, clock)  # the figure without the reclassification
+        started = time.perf_counter()
+        report = importer.apply(path)
+        import_s = time.perf_counter() - started
+        assert len(report.to_add) == sales, report.summary()
+        with db.read() as session:
+            total_sales = int(session.scalar(select(func.count(Sale.id))) or 0)
+        started = time.perf_counter()
+        services.classification.recompute()
+        classify_s = time.perf_counter() - started
+        started = time.perf_counter()
+        services.classification.recompute()
+        again_s = time.perf_counter() - started
+        path.unlink()
+    finally:
+        db.dispose()
+    return {
+        "sales_import_rows_per_s": round(sales / import_s),
+        "sales_import_s": round(import_s, 2),
+        "classify_s": round(classify_s, 2),
+        "classify_again_s": round(again_s, 2),
+        "sales_in_db": total_sales,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--sales", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/stammkunde-bench-sales"))
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file in workdir)")
+    args = parser.parse_args()
+    url = args.db
+    if url is None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        file = args.workdir / f"sales-{args.customers}.sqlite3"
+        file.unlink(missing_ok=True)
+        url = f"sqlite:///{file}"
+    print(json.dumps(run(url, args.workdir, customers=args.customers, sales=args.sales),
+                     indent=2))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import main
+
+GOOD = "Kundennummer;Vorname;Nachname;PLZ;E-Mail\nK-000010;Anna;Müller;01067;anna@example.de\n"
+BAD = GOOD + ";Otto;Fehler;1234x;\n"
+
+
+def customers_in(db_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT number, last_name FROM customers ORDER BY number").fetchall()
+
+
+def run(db_path: Path, *args: str) -> int:
+    return main.main(["--db", str(db_path), *args])
+
+
+def test_rejected_rows_exit_2_with_the_summary_and_nothing_is_applied(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(BAD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 2
+    out = capsys.readouterr().out
+    assert "Zeile 3: abgelehnt – PLZ: „1234x“ ist keine gültige PLZ für DE" in out
+    assert "Nichts übernommen" in out
+    assert customers_in(db_path) == []
+
+
+def test_skip_invalid_imports_the_rest_and_exits_0(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(BAD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--skip-invalid") == 0
+    assert "Übernommen: 1 angelegt" in capsys.readouterr().out
+    assert customers_in(db_path) == [("K-000010", "Müller")]
+    assert run(db_path, "import-log") == 0
+    assert "k.csv  1 angelegt, 0 zusammengeführt, 0 übersprungen, 1 abgelehnt" in (
+        capsys.readouterr().out)
+
+
+def test_a_dry_run_prints_the_preview_as_json_and_writes_nothing(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(GOOD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--dry-run",
+               "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["rows"], data["new"], data["rejected"]) == (1, 1, [])
+    assert data["mapping"]["Nachname"] == "last_name"
+    assert customers_in(db_path) == []
+
+
+def test_a_mapping_file_and_merging_duplicates_from_the_command_line(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(GOOD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 0
+    capsys.readouterr()
+    (tmp_path / "alt.csv").write_text("Zuname;Mail;Stadt\nMüller;anna@example.de;Dresden\n",
+                                      encoding="utf-8")
+    (tmp_path / "m.json").write_text('{"Zuname": "Nachname", "Mail": "E-Mail", '
+                                     '"Stadt": "Ort"}', encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "alt.csv"), "--mapping",
+               str(tmp_path / "m.json"), "--on-duplicate", "merge", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["merged"], data["duplicates"][0]["matches"][0]["reason"]) == (
+        1, "gleiche E-Mail (anna@example.de)")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*), max(city) FROM customers").fetchone() == (
+            1, "Dresden")
+
+
+def test_an_unreadable_file_exits_2_naming_it(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_bytes(b"\x81\x8d\x8f\x90\x9d")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 2
+    assert "„k.csv“: Zeichenkodierung nicht erkannt" in capsys.readouterr().err

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+import main
+from app.db import open_database
+from app.services.clock import SystemClock
+from app.services.container import Services
+from app.services.dto import Birthday, CustomerInput
+
+
+@pytest.fixture
+def birthday_db(db_path: Path) -> Path:
+    """A customer whose birthday is a week from the real today (the CLI's clock)."""
+    db = open_database(f"sqlite:///{db_path}")
+    services = Services.build(db, SystemClock())
+    services.rules.ensure_defaults()
+    soon = SystemClock().today() + timedelta(days=7)
+    services.customers.create(CustomerInput(last_name="Jubilar",
+                                            birthday=Birthday(soon.day, soon.month, None)))
+    db.dispose()
+    return db_path
+
+
+def test_run_due_reports_counts_per_rule_and_a_second_run_creates_nothing(
+    birthday_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["rules"]["Geburtstag"] == {"firings": 1, "followups": 1, "letters": 0}
+    assert first["followups_created_count"] == 1
+    assert first["followups_created"][0]["customer_name"] == "Jubilar"
+    assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["days"] == [] and second["followups_created_count"] == 0
+    assert second["rules"]["Geburtstag"] == {"firings": 0, "followups": 0, "letters": 0}
+
+
+def test_run_due_prints_what_it_did_in_words(
+    birthday_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main.main(["--db", str(birthday_db), "run-due"]) == 0
+    out = capsys.readouterr().out
+    assert "Geburtstag: 1 ausgelöst, 1 Wiedervorlagen" in out and "Jubilar" in out
+    assert main.main(["--db", str(birthday_db), "run-due"]) == 0
+    assert "Keine neuen Wiedervorlagen." in capsys.readouterr().out
+
+
+def test_run_due_refuses_a_malformed_date_with_exit_code_2(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main.main(["--db", str(db_path), "run-due", "--as-of", "31.02.2026"]) == 2
+    assert "--as-of" in capsys.readouterr().err
+
+
+def test_export_ics_writes_the_pending_follow_ups_with_stable_uids(
+    birthday_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main.main(["--db", str(birthday_db), "run-due"])
+    target = tmp_path / "wv.ics"
+    assert main.main(["--db", str(birthday_db), "export-ics", str(target)]) == 0
+    assert "1 Wiedervorlagen" in capsys.readouterr().out
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == ["followup-1@stammkunde"]
+    assert events[0].decoded("dtstart") == SystemClock().today()

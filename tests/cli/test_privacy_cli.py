@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import main
+
+
+def run(db_path: Path, *args: str) -> int:
+    return main.main(["--db", str(db_path), *args])
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Path:
+    db_path = tmp_path / "kunden.sqlite3"
+    assert run(db_path, "demo", "--customers", "20") == 0
+    return db_path
+
+
+def test_privacy_export_writes_json_and_pdf(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert run(filled, "privacy", "export", "K-000003", str(tmp_path / "out"), "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert Path(result["pdf"]).exists() and result["tables"]["customers"] == 1
+
+
+def test_privacy_object_and_erase_then_the_audit_shows_both(
+    filled: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "privacy", "object", "K-000004") == 0
+    assert "Werbewiderspruch für K-000004 eingetragen" in capsys.readouterr().out
+    assert run(filled, "privacy", "erase", "K-000004", "--as-of", "15.03.2026") == 0
+    assert "K-000004 gelöscht" in capsys.readouterr().out
+    assert run(filled, "privacy", "audit", "--customer", "K-000004", "--json") == 0
+    actions = [row["action"] for row in json.loads(capsys.readouterr().out)]
+    assert actions[:2] == ["erase", "objection"]
+
+
+def test_an_unknown_customer_number_exits_with_2(
+    filled: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "privacy", "erase", "K-999999") == 2
+    assert "K-999999" in capsys.readouterr().err
+
+
+def test_a_bad_as_of_date_exits_with_2(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(filled, "privacy", "purge", "--as-of", "31.02.2026") == 2
+    assert "kein Datum" in capsys.readouterr().err
+
+
+def test_backup_check_and_restore_on_the_command_line(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "backup", str(tmp_path / "usb"), "--json") == 0
+    backup = Path(json.loads(capsys.readouterr().out)["path"])
+    assert backup.parent == tmp_path / "usb"
+    assert run(filled, "privacy", "erase", "K-000002") == 0
+    assert run(filled, "check") == 0
+    out = capsys.readouterr().out
+    assert "in Ordnung" in out and "Kunden: 20" in out
+    assert run(filled, "restore", str(backup)) == 0
+    out = capsys.readouterr().out
+    assert "vor-wiederherstellung-" in out and "K-000002: Gelöscht (Art. 17)" in out

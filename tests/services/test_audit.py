@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from app.services.audit import AuditFilter
+from app.services.container import Services
+from app.services.dto import AddressInput, ContactInput, CustomerInput
+
+ANNA = CustomerInput(first_name="Anna", last_name="Müller", city="Dresden", postcode="01067")
+
+
+def test_customer_changes_are_audited_without_personal_values(services: Services) -> None:
+    anna = services.customers.create(ANNA, by="büro")
+    services.customers.update(anna.id, anna.as_input(city="Leipzig", postcode="04109"), by="büro")
+    contact = services.customers.add_contact(anna.id, ContactInput(last_name="Kunz"), by="büro")
+    services.customers.remove_contact(contact.id, by="büro")
+    address = services.customers.add_address(anna.id, AddressInput(label="Baustelle"))
+    services.customers.remove_address(address.id)
+    services.customers.set_archived(anna.id, True, by="chef")
+    rows = services.audit.entries()
+    assert [r.action for r in reversed(rows)] == [
+        "create", "update", "contact_add", "contact_remove", "address_add", "address_remove",
+        "archive"]
+    update = next(r for r in rows if r.action == "update")
+    assert update.details == {"fields": ["city", "postcode"]}
+    assert update.customer_number == "K-000001"
+    assert all("Müller" not in str(r.details) and "Leipzig" not in str(r.details) for r in rows)
+
+
+def test_the_audit_log_can_be_filtered_by_action_and_customer(services: Services) -> None:
+    anna = services.customers.create(ANNA)
+    services.customers.create(CustomerInput(last_name="Schmidt"))
+    services.customers.set_archived(anna.id, True)
+    assert [r.action for r in services.audit.entries(AuditFilter(customer_number="K-000001"))
+            ] == ["archive", "create"]
+    assert len(services.audit.entries(AuditFilter(action="create"))) == 2
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entries SET actor = 'jemand'",
+    "DELETE FROM audit_entries",
+])
+def test_the_database_refuses_to_change_or_delete_audit_entries(
+    services: Services, statement: str,
+) -> None:
+    services.customers.create(ANNA)
+    with services.db.write() as session, pytest.raises(IntegrityError) as err:
+        session.execute(text(statement))
+    assert "unveränderlich" in str(err.value)
+    assert len(services.audit.entries()) == 1

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QObject, Qt, Slot
+from pytestqt.qtbot import QtBot
+
+from app.services.clock import FixedClock
+from app.services.container import Services
+from app.services.dto import CustomerInput
+from app.services.followups import FollowUpDTO, FollowUpInput
+from app.ui.scheduler import AppScheduler
+
+
+def _due_followup(services: Services) -> int:
+    cid = services.customers.create(CustomerInput(last_name="Müller")).id
+    return services.followups.create(cid, FollowUpInput(
+        subject="Rückruf", due_date=date(2026, 3, 15), due_time=time(10, 0))).id
+
+
+class Receiver(QObject):
+    """Records what arrives and on which thread, like the window's notifier would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.announced: list[int] = []
+        self.ran = 0
+        self.threads: set[bool] = set()
+
+    @Slot(object)
+    def on_due(self, due: list[FollowUpDTO]) -> None:
+        self.threads.add(threading.current_thread() is threading.main_thread())
+        self.announced += [f.id for f in due]
+
+    @Slot(object)
+    def on_rules(self, _result: object) -> None:
+        self.threads.add(threading.current_thread() is threading.main_thread())
+        self.ran += 1
+
+
+def test_the_started_scheduler_catches_up_and_hands_results_to_the_gui_thread(
+    services: Services, qtbot: QtBot
+) -> None:
+    followup_id = _due_followup(services)
+    scheduler = AppScheduler(services)
+    receiver = Receiver()
+    queued = Qt.ConnectionType.QueuedConnection
+    scheduler.followups_due.connect(receiver.on_due, queued)
+    scheduler.rules_ran.connect(receiver.on_rules, queued)
+    try:
+        scheduler.start()
+        assert scheduler.running
+        qtbot.waitUntil(lambda: receiver.ran == 1 and bool(receiver.announced), timeout=10_000)
+    finally:
+        scheduler.shutdown()
+    assert not scheduler.running
+    assert receiver.announced == [followup_id]
+    assert receiver.threads == {True}
+
+
+def test_a_due_follow_up_is_announced_exactly_once(
+    services: Services, clock: FixedClock, qtbot: QtBot
+) -> None:
+    followup_id = _due_followup(services)
+    scheduler = AppScheduler(services)
+    seen: list[int] = []
+    scheduler.followups_due.connect(lambda due: seen.extend(f.id for f in due))
+    scheduler.check_due_now()
+    clock.set(datetime(2026, 3, 15, 10, 35))
+    scheduler.check_due_now()
+    scheduler.check_due_now()
+    assert seen == [followup_id]
+
+
+def test_a_failing_nightly_hook_is_reported_and_the_other_hooks_still_run(
+    services: Services, qtbot: QtBot
+) -> None:
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("Sicherungslaufwerk fehlt")
+
+    scheduler = AppScheduler(services, {"classification": [lambda: ran.append("classes")],
+                                        "loyalty_expiry": [], "backup": [broken]})
+    with qtbot.waitSignal(scheduler.job_failed) as failure:
+        scheduler.run_nightly_now()
+    assert failure.args == ["backup", "RuntimeError: Sicherungslaufwerk fehlt"]
+    assert ran == ["classes"]
