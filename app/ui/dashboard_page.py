@@ -82,6 +82,9 @@ class FigureCard(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.value)
         layout.addWidget(self.definition, 1)
+        # The scroll area shrinks its page to the minimum sizes, and a word-wrapped label's
+        # minimum is one line: reserve room for the longest definition (churn, CLV).
+        self.setMinimumHeight(170)
 
     def show_figure(self, value: str, definition: str) -> None:
         self.value.setText(value)
@@ -135,9 +138,11 @@ def _section(title: str, widget: QWidget, note: QLabel | None = None) -> QWidget
     return box
 
 
-def _note() -> QLabel:
+def _note(lines: int = 4) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
+    label.setMinimumHeight(lines * 15)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     label.setStyleSheet("color: #546e7a; font-size: 11px;")
     return label
 
@@ -148,7 +153,7 @@ def _chart_view() -> QChartView:
     chart.legend().setVisible(False)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(230)
+    view.setMinimumHeight(260)
     return view
 
 
@@ -208,7 +213,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.pdf_button)
 
-        self.window_note = _note()
+        self.window_note = _note(1)
         self.cards = {key: FigureCard(text) for key, text in (
             ("revenue", tr("Umsatz 12 Monate")),
             ("active", tr("Aktive / ruhende Kunden")),
@@ -253,10 +258,10 @@ class DashboardPage(QWidget):
         money = [tr("Nr."), tr("Name"), tr("Klasse"), tr("Umsatz")]
         self.top_table = CustomerTable(money)
         self.risk_table = CustomerTable(money)
-        self.risk_note = _note()
+        self.risk_note = _note(2)
         self.risen_table = CustomerTable([tr("Nr."), tr("Name"), tr("vorher"), tr("jetzt")])
         self.fallen_table = CustomerTable([tr("Nr."), tr("Name"), tr("vorher"), tr("jetzt")])
-        self.movers_note = _note()
+        self.movers_note = _note(1)
         for table in (self.top_table, self.risk_table, self.risen_table, self.fallen_table):
             table.chosen.connect(self._open_customer)
         lists = QHBoxLayout()
