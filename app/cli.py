@@ -120,6 +120,13 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     add_privacy_commands(subparsers)
     add_import_export_commands(subparsers)
 
+    dashboard = subparsers.add_parser(
+        "dashboard", help="Auswertungen berechnen (und als PDF schreiben)")
+    dashboard.add_argument("--as-of", help="Stichtag TT.MM.JJJJ oder JJJJ-MM-TT (heute)")
+    dashboard.add_argument("--pdf", type=Path, help="die Auswertung als einseitiges PDF")
+    dashboard.add_argument("--json", action="store_true", help="alle Kennzahlen als JSON")
+    dashboard.set_defaults(handler=cmd_dashboard)
+
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     if args.customers < 1:
@@ -928,4 +935,46 @@ def cmd_check(services: Services, args: argparse.Namespace) -> int:
         print("Fehler: Die Datenbank ist beschädigt; bitte eine Sicherung zurückspielen.",
               file=sys.stderr)
         return 2
+    return 0
+
+
+# --- dashboard (Auswertungen) -----------------------------------------------------------
+
+
+def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
+    from app.services import dashboard_pdf
+    from app.services.dashboard import format_number
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = parse_date(args.as_of)
+        except ValueError as exc:
+            raise_usage(f"--as-of: {exc}")
+    figures = services.dashboard.compute(as_of)
+    if args.pdf:
+        company = str(services.settings.get("company_profile", {}).get("name", ""))
+        dashboard_pdf.build(figures, args.pdf, company=company)
+    if args.json:
+        print_json(asdict(figures))
+        return 0
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{format_number(value)} %"
+
+    d = figures.definitions
+    print(d.window)
+    print(f"Umsatz 12 Monate:        {format_cents(figures.revenue_12m_cents)}")
+    print(f"Aktive / ruhende Kunden: {figures.active_customers} / {figures.dormant_customers}")
+    print(f"Abwanderungsquote:       {pct(figures.churn_rate_pct)}  ({d.churn})")
+    print(f"Wiederkaufrate:          {pct(figures.repeat_rate_pct)}")
+    clv = "–" if figures.clv_cents is None else format_cents(figures.clv_cents)
+    print(f"Kundenwert (CLV):        {clv}  ({d.clv})")
+    nps = "–" if figures.nps_12m is None else format_number(figures.nps_12m, 0)
+    print(f"NPS 12 Monate:           {nps} ({figures.nps_answers_12m} Antworten)")
+    for row in figures.classes:
+        print(f"Klasse {row.abc_class or '–'}: {row.customers} Kunden, "
+              f"{format_cents(row.revenue_cents)} ({pct(row.revenue_share_pct)})")
+    if args.pdf:
+        print(f"PDF geschrieben: {args.pdf}")
     return 0

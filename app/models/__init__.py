@@ -4,6 +4,7 @@ from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
 from app.models.customer_import import CustomerImportLog
+from app.models.feedback import Complaint, Feedback
 from app.models.followup import (
     CallListDismissal,
     FollowUp,
@@ -33,12 +34,14 @@ __all__ = [
     "BonusCard",
     "CallListDismissal",
     "ClassAssignment",
+    "Complaint",
     "Consent",
     "ContactPerson",
     "Counter",
     "Customer",
     "CustomerDiscount",
     "CustomerImportLog",
+    "Feedback",
     "FollowUp",
     "Interaction",
     "LetterQueueEntry",

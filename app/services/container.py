@@ -12,6 +12,8 @@ from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
+from app.services.dashboard import DashboardService
+from app.services.feedback import FeedbackService
 from app.services.followups import FollowUpService
 from app.services.labels import LabelService
 from app.services.letters import LetterService
@@ -52,6 +54,8 @@ class Services:
     audit: AuditService
     privacy: PrivacyService
     backups: BackupService
+    feedback: FeedbackService
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -62,6 +66,7 @@ class Services:
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
         privacy = PrivacyService(db, clock, settings)
+        feedback = FeedbackService(db, clock)
         return cls(
             db=db,
             clock=clock,
@@ -85,4 +90,6 @@ class Services:
             audit=AuditService(db, clock),
             privacy=privacy,
             backups=BackupService(db, clock, settings, privacy),
+            feedback=feedback,
+            dashboard=DashboardService(db, clock, settings, feedback),
         )

@@ -62,6 +62,8 @@ PAGES: list[PageSpec] = [
     PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.today_page", "TodayPage")),
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
+    PageSpec("dashboard", lambda: tr("Auswertungen"),
+             _lazy("app.ui.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
              _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
     PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
@@ -70,6 +72,8 @@ PAGES: list[PageSpec] = [
 
 CUSTOMER_TABS: list[TabSpec] = [
     TabSpec("sales", lambda: tr("Umsätze"), _lazy("app.ui.sales.sales_tab", "SalesTab")),
+    TabSpec("feedback", lambda: tr("Zufriedenheit"),
+            _lazy("app.ui.feedback_tab", "FeedbackTab")),
     TabSpec("loyalty", lambda: tr("Bonus & Gutscheine"),
             _lazy("app.ui.loyalty.customer_tab", "LoyaltyTab")),
     TabSpec("followups", lambda: tr("Wiedervorlagen"),
