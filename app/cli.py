@@ -12,6 +12,7 @@ from typing import Any
 
 from app.services.container import Services
 from app.services.demo import fill
+from app.services.followups_demo import fill_followups
 from app.services.formatting import format_date, parse_date
 from app.services.ics_export import write_ics
 
@@ -50,6 +51,8 @@ def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     result = fill(services.db, services.clock, customers=args.customers, seed=args.seed)
     print(f"{result.customers} Kunden, {result.contacts} Ansprechpersonen, "
           f"{result.interactions} Kontakteinträge, {result.sales} Umsätze angelegt.")
+    objects, followups = fill_followups(services.db, services.clock, seed=args.seed)
+    print(f"{objects} Wartungsobjekte und {followups} weitere Wiedervorlagen angelegt.")
     return 0
 
 

@@ -19,6 +19,7 @@ from app.services import recurrence, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.formatting import format_date
+from app.services.validation import display_phone
 
 STATUS_LABELS = {"open": "offen", "done": "erledigt", "snoozed": "verschoben"}
 PENDING = ("open", "snoozed")
@@ -47,7 +48,7 @@ class FollowUpDTO:
     customer_id: int
     customer_name: str
     customer_number: str
-    phone: str
+    phone: str  # display format
     contact_id: int | None
     due_date: date
     due_time: time | None
@@ -134,7 +135,8 @@ def local_due(dto: FollowUpDTO, zone: object) -> datetime:
 def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
     return FollowUpDTO(
         id=row.id, customer_id=row.customer_id, customer_name=display_name(customer),
-        customer_number=customer.number, phone=customer.phone or customer.mobile,
+        customer_number=customer.number,
+        phone=display_phone(customer.phone or customer.mobile),
         contact_id=row.contact_id, due_date=row.due_date, due_time=row.due_time,
         subject=row.subject, notes=row.notes, assignee=row.assignee, priority=row.priority,
         status=row.status, rrule=row.rrule, recur_from=row.recur_from, outcome=row.outcome,
