@@ -26,7 +26,10 @@ PENDING = ("open", "snoozed")
 PRIORITY_LABELS = {1: "hoch", 2: "normal", 3: "niedrig"}
 FIELD_LABELS.update({"due_date": "Fällig am", "rrule": "Wiederholung", "outcome": "Ergebnis",
                      "priority": "Priorität", "recur_from": "Nächster Termin ab",
-                     "name": "Bezeichnung", "year_built": "Baujahr", "assignee": "Zuständig"})
+                     "name": "Bezeichnung", "year_built": "Baujahr", "assignee": "Zuständig",
+                     "contact_id": "Ansprechperson", "address_id": "Standort",
+                     "as_of": "Stichtag", "days": "Tage", "template_key": "Briefvorlage",
+                     "create_followup": "Aktion", "kind": "Regelart"})
 
 
 @dataclass(frozen=True)
