@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -123,6 +124,10 @@ class MaintenanceDTO:
     active: bool
 
 
+# Parsing a number costs ~0.3 ms; lists show the same few hundred numbers again and again.
+phone_text = lru_cache(maxsize=8192)(display_phone)
+
+
 def display_name(customer: Customer) -> str:
     person = " ".join(p for p in (customer.first_name, customer.last_name) if p)
     if customer.kind == "business" and customer.company:
@@ -139,7 +144,7 @@ def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
     return FollowUpDTO(
         id=row.id, customer_id=row.customer_id, customer_name=display_name(customer),
         customer_number=customer.number,
-        phone=display_phone(customer.phone or customer.mobile),
+        phone=phone_text(customer.phone or customer.mobile),
         contact_id=row.contact_id, due_date=row.due_date, due_time=row.due_time,
         subject=row.subject, notes=row.notes, assignee=row.assignee, priority=row.priority,
         status=row.status, rrule=row.rrule, recur_from=row.recur_from, outcome=row.outcome,

@@ -37,9 +37,8 @@ from app.models import (
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups import PENDING, display_name
+from app.services.followups import PENDING, display_name, phone_text
 from app.services.formatting import format_date
-from app.services.validation import display_phone
 
 SETTINGS_KEY = "today"
 DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
@@ -149,7 +148,7 @@ class TodayService:
             result.append(Suggestion(
                 customer_id=cid, customer_name=display_name(customer),
                 customer_number=customer.number,
-                phone=display_phone(customer.phone or customer.mobile),
+                phone=phone_text(customer.phone or customer.mobile),
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),
                 reasons=tuple(draft.reasons), parts=tuple(parts)))
         result.sort(key=lambda s: (-s.score, s.customer_name.casefold(), s.customer_id))
