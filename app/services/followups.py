@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.db import Database
 from app.models import Address, ContactPerson, Customer, FollowUp, MaintenanceObject
@@ -434,7 +434,11 @@ class FollowUpService:
 
     @staticmethod
     def _joined():  # type: ignore[no-untyped-def]
-        return select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
+        """Follow-ups with the few customer columns a list shows (not the search text)."""
+        return (select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
+                .options(load_only(Customer.number, Customer.kind, Customer.first_name,
+                                   Customer.last_name, Customer.company, Customer.phone,
+                                   Customer.mobile, Customer.archived_at)))
 
     @staticmethod
     def _load(session: Session, followup_id: int) -> tuple[FollowUp, Customer]:

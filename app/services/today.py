@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.db import Database
 from app.models import (
@@ -136,15 +136,30 @@ class TodayService:
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
             ids = [cid for cid in drafts if cid not in hidden]
+            classes = {cid: klass for cid, klass in session.execute(
+                select(Customer.id, Customer.abc_class)
+                .where(Customer.abc_class.in_(tuple(CLASS_BONUS))))}
+            scored = []
+            for cid in ids:
+                parts = list(drafts[cid].parts)
+                klass = classes.get(cid)
+                if CLASS_BONUS.get(klass or ""):
+                    parts.append(ScorePart(f"{klass}-Kunde", CLASS_BONUS[klass or ""]))
+                scored.append((cid, parts))
+            # Only the candidates that can still make the list need their names (ties).
+            scored.sort(key=lambda item: -sum(p.points for p in item[1]))
+            if len(scored) > cfg["limit"]:
+                cutoff = sum(p.points for p in scored[cfg["limit"] - 1][1])
+                scored = [item for item in scored if sum(p.points for p in item[1]) >= cutoff]
+            shown = [cid for cid, _parts in scored]
             customers = {c.id: c for c in session.scalars(
-                select(Customer).where(Customer.id.in_(ids)))} if ids else {}
+                select(Customer).where(Customer.id.in_(shown)).options(load_only(
+                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
+                    Customer.company, Customer.phone, Customer.mobile, Customer.abc_class)))
+            } if shown else {}
         result = []
-        for cid in ids:
+        for cid, parts in scored:
             customer, draft = customers[cid], drafts[cid]
-            parts = list(draft.parts)
-            bonus = CLASS_BONUS.get(customer.abc_class or "")
-            if bonus:
-                parts.append(ScorePart(f"{customer.abc_class}-Kunde", bonus))
             result.append(Suggestion(
                 customer_id=cid, customer_name=display_name(customer),
                 customer_number=customer.number,
