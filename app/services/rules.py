@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, load_only
 
 from app.db import Database
 from app.models import (
@@ -42,6 +42,7 @@ AUTHOR = "Regeln"
 # A PC off for longer than this catches up this many days only (a year of birthdays).
 MAX_CATCH_UP_DAYS = 366
 _SEEDED_KEY = "rules_seeded"
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -348,20 +349,39 @@ class RuleService:
             if rule.kind not in KINDS or (rule.last_processed and rule.last_processed >= day):
                 continue
             count = per_rule.setdefault(rule.name, RuleCount())
-            for occasion in KINDS[rule.kind].find(session, _params(rule), day):
-                if self._fire(session, rule, occasion, day, now, count, created):
-                    count.firings += 1
+            occasions = list(KINDS[rule.kind].find(session, _params(rule), day))
+            fired, customers = self._known(session, rule.id,
+                                           sorted({o.customer_id for o in occasions}))
+            for occasion in occasions:
+                if (occasion.customer_id, occasion.key) in fired:
+                    continue
+                fired.add((occasion.customer_id, occasion.key))
+                self._fire(session, rule, occasion, customers[occasion.customer_id], day, now,
+                           count, created)
+                count.firings += 1
             rule.last_processed = day
 
-    def _fire(self, session: Session, rule: Rule, occasion: Occasion, day: date,
-              now: datetime, count: RuleCount, created: list[CreatedFollowUp]) -> bool:
-        already = session.scalar(select(exists().where(
-            RuleFiring.rule_id == rule.id, RuleFiring.customer_id == occasion.customer_id,
-            RuleFiring.occasion_key == occasion.key)))
-        if already:
-            return False
-        customer = session.get(Customer, occasion.customer_id)
-        assert customer is not None
+    @staticmethod
+    def _known(session: Session, rule_id: int, customer_ids: list[int]
+               ) -> tuple[set[tuple[int, str]], dict[int, Customer]]:
+        """The rule's earlier firings for these customers, and the customers, in chunks
+        (one query per 500 instead of two per occasion)."""
+        fired: set[tuple[int, str]] = set()
+        customers: dict[int, Customer] = {}
+        for start in range(0, len(customer_ids), _CHUNK):
+            chunk = customer_ids[start:start + _CHUNK]
+            fired.update((cid, key) for cid, key in session.execute(
+                select(RuleFiring.customer_id, RuleFiring.occasion_key)
+                .where(RuleFiring.rule_id == rule_id, RuleFiring.customer_id.in_(chunk))))
+            customers.update((c.id, c) for c in session.scalars(
+                select(Customer).where(Customer.id.in_(chunk)).options(load_only(
+                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
+                    Customer.company, Customer.owner, Customer.advertising_objection_at))))
+        return fired, customers
+
+    def _fire(self, session: Session, rule: Rule, occasion: Occasion, customer: Customer,
+              day: date, now: datetime, count: RuleCount,
+              created: list[CreatedFollowUp]) -> None:
         firing = RuleFiring(rule_id=rule.id, customer_id=customer.id,
                             occasion_key=occasion.key, fired_on=day, created_at=now)
         session.add(firing)
@@ -391,8 +411,6 @@ class RuleService:
         timeline.record(session, customer_id=customer.id, channel="system",
                         subject=f"Regel „{rule.name}“: {occasion.reason}",
                         text=", ".join(acts), author=AUTHOR, at=now)
-        session.flush()
-        return True
 
     def _seed(self, session: Session) -> bool:
         if session.get(Setting, _SEEDED_KEY) is not None:
