@@ -261,6 +261,9 @@ class RuleService:
         Seeded here, not in the migration, because the start day must come from the
         injected clock; a marker setting keeps deleted defaults from coming back.
         """
+        with self.db.read() as session:
+            if session.get(Setting, _SEEDED_KEY) is not None:
+                return  # the usual case, without taking the write lock
         with self.db.write() as session:
             if self._seed(session):
                 session.commit()
