@@ -19,6 +19,7 @@ from app.services.backups import format_size
 from app.services.container import Services
 from app.services.customer_import import FIELDS
 from app.services.demo import fill
+from app.services.followups_demo import fill_followups
 from app.services.formatting import (
     format_cents,
     format_date,
@@ -37,6 +38,7 @@ from app.services.mailings import (
     TagSource,
     parse_numbers,
 )
+from app.services.rules import RuleDTO, RuleInput
 from app.services.vouchers import VoucherDTO, VoucherInput
 
 Handler = Callable[[Services, argparse.Namespace], int]
@@ -127,6 +129,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     dashboard.add_argument("--json", action="store_true", help="alle Kennzahlen als JSON")
     dashboard.set_defaults(handler=cmd_dashboard)
 
+    rules = subparsers.add_parser("rules", help="automatische Regeln auflisten")
+    rules.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    rules.set_defaults(handler=cmd_rules)
+
+    rule_set = subparsers.add_parser("rule-set", help="eine Regel ein-/ausschalten, einstellen")
+    rule_set.add_argument("rule_id", type=int, help="Nummer der Regel (siehe: rules)")
+    switch = rule_set.add_mutually_exclusive_group()
+    switch.add_argument("--on", dest="enabled", action="store_true", default=None)
+    switch.add_argument("--off", dest="enabled", action="store_false")
+    rule_set.add_argument("--param", action="append", default=[], metavar="NAME=ZAHL",
+                          help="Einstellung, z. B. days_before=14 (mehrfach möglich)")
+    rule_set.add_argument("--subject", help="Betreff-Vorlage mit {reason}, {name}, {number}")
+    rule_set.add_argument("--assignee", help="zuständig (leer: Betreuer des Kunden)")
+    rule_set.add_argument("--letter", help="Briefvorlage für die Briefliste (leer: keine)")
+    rule_set.add_argument("--no-followup", action="store_true",
+                          help="keine Wiedervorlage anlegen (nur Brief)")
+    rule_set.set_defaults(handler=cmd_rule_set)
+
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     if args.customers < 1:
@@ -134,6 +154,8 @@ def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     result = fill(services.db, services.clock, customers=args.customers, seed=args.seed)
     print(f"{result.customers} Kunden, {result.contacts} Ansprechpersonen, "
           f"{result.interactions} Kontakteinträge, {result.sales} Umsätze angelegt.")
+    objects, followups = fill_followups(services.db, services.clock, seed=args.seed)
+    print(f"{objects} Wartungsobjekte und {followups} weitere Wiedervorlagen angelegt.")
     return 0
 
 
@@ -666,6 +688,47 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
     loyalty_pdf.cards_pdf(cards, Path(args.pdf),
                           company=services.settings.get("company_profile", {}))
     print(f"{len(cards)} Bonuskarten in {args.pdf} gespeichert.")
+    return 0
+
+
+def _print_rule(rule: RuleDTO) -> None:
+    params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+    state = "an " if rule.enabled else "aus"
+    actions = (["Wiedervorlage"] if rule.create_followup else []) + (
+        [f"Brief „{rule.letter_template}“"] if rule.letter_template else [])
+    print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
+          f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
+
+
+def cmd_rules(services: Services, args: argparse.Namespace) -> int:
+    rules = services.rules.rules()
+    if args.json:
+        print_json([asdict(rule) for rule in rules])
+        return 0
+    for rule in rules:
+        _print_rule(rule)
+    return 0
+
+
+def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
+    current = next((r for r in services.rules.rules() if r.id == args.rule_id), None)
+    if current is None:
+        raise UsageError(f"Regel {args.rule_id} gibt es nicht (siehe: rules)")
+    params = dict(current.params)
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise_usage(f"--param {item}: bitte NAME=ZAHL, z. B. days_before=14")
+        params[name.strip()] = int(value)
+    changed = services.rules.update(current.id, RuleInput(
+        name=current.name,
+        enabled=current.enabled if args.enabled is None else args.enabled,
+        params=params,
+        create_followup=False if args.no_followup else current.create_followup,
+        subject_template=current.subject_template if args.subject is None else args.subject,
+        assignee=current.assignee if args.assignee is None else args.assignee,
+        letter_template=current.letter_template if args.letter is None else args.letter))
+    _print_rule(changed)
     return 0
 
 

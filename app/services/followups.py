@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.db import Database
 from app.models import Address, ContactPerson, Customer, FollowUp, MaintenanceObject
@@ -19,13 +20,17 @@ from app.services import recurrence, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.formatting import format_date
+from app.services.validation import display_phone
 
 STATUS_LABELS = {"open": "offen", "done": "erledigt", "snoozed": "verschoben"}
 PENDING = ("open", "snoozed")
 PRIORITY_LABELS = {1: "hoch", 2: "normal", 3: "niedrig"}
 FIELD_LABELS.update({"due_date": "Fällig am", "rrule": "Wiederholung", "outcome": "Ergebnis",
                      "priority": "Priorität", "recur_from": "Nächster Termin ab",
-                     "name": "Bezeichnung", "year_built": "Baujahr", "assignee": "Zuständig"})
+                     "name": "Bezeichnung", "year_built": "Baujahr", "assignee": "Zuständig",
+                     "contact_id": "Ansprechperson", "address_id": "Standort",
+                     "as_of": "Stichtag", "days": "Tage", "template_key": "Briefvorlage",
+                     "create_followup": "Aktion", "kind": "Regelart"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class FollowUpDTO:
     customer_id: int
     customer_name: str
     customer_number: str
-    phone: str
+    phone: str  # display format
     contact_id: int | None
     due_date: date
     due_time: time | None
@@ -119,6 +124,10 @@ class MaintenanceDTO:
     active: bool
 
 
+# Parsing a number costs ~0.3 ms; lists show the same few hundred numbers again and again.
+phone_text = lru_cache(maxsize=8192)(display_phone)
+
+
 def display_name(customer: Customer) -> str:
     person = " ".join(p for p in (customer.first_name, customer.last_name) if p)
     if customer.kind == "business" and customer.company:
@@ -134,7 +143,8 @@ def local_due(dto: FollowUpDTO, zone: object) -> datetime:
 def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
     return FollowUpDTO(
         id=row.id, customer_id=row.customer_id, customer_name=display_name(customer),
-        customer_number=customer.number, phone=customer.phone or customer.mobile,
+        customer_number=customer.number,
+        phone=phone_text(customer.phone or customer.mobile),
         contact_id=row.contact_id, due_date=row.due_date, due_time=row.due_time,
         subject=row.subject, notes=row.notes, assignee=row.assignee, priority=row.priority,
         status=row.status, rrule=row.rrule, recur_from=row.recur_from, outcome=row.outcome,
@@ -424,7 +434,11 @@ class FollowUpService:
 
     @staticmethod
     def _joined():  # type: ignore[no-untyped-def]
-        return select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
+        """Follow-ups with the few customer columns a list shows (not the search text)."""
+        return (select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
+                .options(load_only(Customer.number, Customer.kind, Customer.first_name,
+                                   Customer.last_name, Customer.company, Customer.phone,
+                                   Customer.mobile, Customer.archived_at)))
 
     @staticmethod
     def _load(session: Session, followup_id: int) -> tuple[FollowUp, Customer]:

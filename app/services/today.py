@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from app.db import Database
 from app.models import (
@@ -37,7 +37,7 @@ from app.models import (
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups import PENDING, display_name
+from app.services.followups import PENDING, display_name, phone_text
 from app.services.formatting import format_date
 
 SETTINGS_KEY = "today"
@@ -136,18 +136,34 @@ class TodayService:
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
             ids = [cid for cid in drafts if cid not in hidden]
+            classes = {cid: klass for cid, klass in session.execute(
+                select(Customer.id, Customer.abc_class)
+                .where(Customer.abc_class.in_(tuple(CLASS_BONUS))))}
+            scored = []
+            for cid in ids:
+                parts = list(drafts[cid].parts)
+                klass = classes.get(cid)
+                if CLASS_BONUS.get(klass or ""):
+                    parts.append(ScorePart(f"{klass}-Kunde", CLASS_BONUS[klass or ""]))
+                scored.append((cid, parts))
+            # Only the candidates that can still make the list need their names (ties).
+            scored.sort(key=lambda item: -sum(p.points for p in item[1]))
+            if len(scored) > cfg["limit"]:
+                cutoff = sum(p.points for p in scored[cfg["limit"] - 1][1])
+                scored = [item for item in scored if sum(p.points for p in item[1]) >= cutoff]
+            shown = [cid for cid, _parts in scored]
             customers = {c.id: c for c in session.scalars(
-                select(Customer).where(Customer.id.in_(ids)))} if ids else {}
+                select(Customer).where(Customer.id.in_(shown)).options(load_only(
+                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
+                    Customer.company, Customer.phone, Customer.mobile, Customer.abc_class)))
+            } if shown else {}
         result = []
-        for cid in ids:
+        for cid, parts in scored:
             customer, draft = customers[cid], drafts[cid]
-            parts = list(draft.parts)
-            bonus = CLASS_BONUS.get(customer.abc_class or "")
-            if bonus:
-                parts.append(ScorePart(f"{customer.abc_class}-Kunde", bonus))
             result.append(Suggestion(
                 customer_id=cid, customer_name=display_name(customer),
-                customer_number=customer.number, phone=customer.phone or customer.mobile,
+                customer_number=customer.number,
+                phone=phone_text(customer.phone or customer.mobile),
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),
                 reasons=tuple(draft.reasons), parts=tuple(parts)))
         result.sort(key=lambda s: (-s.score, s.customer_name.casefold(), s.customer_id))

@@ -30,6 +30,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followup_dialogs import complete_followup, to_date, to_qdate
 from app.ui.rows_model import Row, RowsModel
+from app.ui.rules_dialog import RulesDialog
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
@@ -101,8 +102,12 @@ class TodayPage(QWidget):
         self.hide_days.setValue(14)
         self.hide_days.setSuffix(tr(" Tage"))
 
+        self.rules_button = QPushButton(tr("Regeln…"))
+        self.rules_button.setToolTip(tr("Automatische Regeln ein-/ausschalten und einstellen"))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        top = button_row(self.header)
+        top.addWidget(self.rules_button)
+        layout.addLayout(top)
         layout.addWidget(QLabel(tr("<b>Wiedervorlagen – überfällig und heute</b>")))
         layout.addWidget(self.due_view, 2)
         layout.addLayout(button_row(self.done_button, self.day_button, self.week_button,
@@ -122,6 +127,7 @@ class TodayPage(QWidget):
         self.followup_button.clicked.connect(self._create_followup)
         self.letter_button.clicked.connect(self._queue_letter)
         self.hide_button.clicked.connect(self._dismiss)
+        self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))
         context.bus.changed.connect(self._on_changed)

@@ -68,3 +68,18 @@ def test_export_ics_writes_the_pending_follow_ups_with_stable_uids(
     events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == ["followup-1@stammkunde"]
     assert events[0].decoded("dtstart") == SystemClock().today()
+
+
+def test_rules_can_be_listed_switched_and_tuned_headless(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main.main(["--db", str(db_path), "rule-set", "4", "--on", "--param",
+                      "min_cents=200000", "--letter", "dankeschoen"]) == 0
+    capsys.readouterr()
+    assert main.main(["--db", str(db_path), "rules", "--json"]) == 0
+    big = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == 4)
+    assert (big["enabled"], big["params"]["min_cents"], big["letter_template"]) == (
+        True, 200_000, "dankeschoen")
+    assert main.main(["--db", str(db_path), "rule-set", "1", "--param", "bogus=3"]) == 2
+    assert "bogus: unbekannte Einstellung" in capsys.readouterr().err
+    assert main.main(["--db", str(db_path), "rule-set", "99", "--off"]) == 2

@@ -35,6 +35,7 @@ def test_exported_follow_ups_read_back_with_stable_uids_and_local_times(
     assert day.decoded("dtstart") == date(2026, 3, 20)  # type: ignore[attr-defined]
     assert at.decoded("dtstart") == datetime(2026, 3, 30, 9, 0, tzinfo=LOCAL_ZONE)  # type: ignore[attr-defined]
     assert str(at["SUMMARY"]) == "Wartungstermin – Müller"  # type: ignore[index]
+    assert "Telefon: 0351 1234567" in str(at["DESCRIPTION"])  # type: ignore[index]
     assert "Schlüssel beim Nachbarn" in str(at["DESCRIPTION"])  # type: ignore[index]
 
 

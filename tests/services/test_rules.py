@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -175,3 +176,23 @@ def test_a_customer_who_became_a_fires_the_class_a_rule(
 def test_a_future_as_of_date_is_refused(services: Services) -> None:
     with pytest.raises(ValidationError):
         services.rules.run_due(as_of=date(2026, 3, 16))
+
+
+def test_two_simultaneous_runs_fire_each_occasion_once(
+    services: Services, clock: FixedClock
+) -> None:
+    clock.set(datetime(2026, 3, 1, 8, 0))
+    services.rules.ensure_defaults()
+    for n in range(10):
+        target = date(2026, 3, 8) + timedelta(days=n)
+        _customer(services, f"Kunde{n}", Birthday(target.day, target.month, 1970))
+    clock.set(datetime(2026, 3, 15, 8, 0))
+    results = []
+    runners = [threading.Thread(target=lambda: results.append(services.rules.run_due()))
+               for _ in range(2)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    assert sum(r.firings for r in results) == 10
+    assert len(services.followups.pending()) == 10
