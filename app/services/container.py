@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.clock import Clock
+from app.services.customer_export import CustomerExportService
 from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.settings import SettingsService
@@ -22,6 +23,7 @@ class Services:
     timeline: TimelineService
     settings: SettingsService
     customer_import: CustomerImportService
+    customer_export: CustomerExportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -33,4 +35,5 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=SettingsService(db),
             customer_import=CustomerImportService(db, clock, customers),
+            customer_export=CustomerExportService(db, clock),
         )
