@@ -100,6 +100,13 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
+        import_action = QAction(tr("Kunden &importieren…"), self)
+        import_action.triggered.connect(self._import_customers)
+        file_menu.addAction(import_action)
+        export_action = QAction(tr("Kunden &exportieren…"), self)
+        export_action.triggered.connect(self._export_customers)
+        file_menu.addAction(export_action)
+        file_menu.addSeparator()
         quit_action = QAction(tr("&Beenden"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -108,6 +115,16 @@ class MainWindow(QMainWindow):
         about = QAction(tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _import_customers(self) -> None:
+        from app.ui.customer_import_dialog import CustomerImportDialog
+
+        CustomerImportDialog(self.context, self).exec()
+
+    def _export_customers(self) -> None:
+        from app.ui.customer_export import export_customers
+
+        export_customers(self.context, self)
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(
