@@ -618,8 +618,13 @@ class CustomerImportService:
         today = self.clock.now()
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
-        numbers = {number: ("customer", cid) for number, cid in session.execute(
-            select(Customer.number, Customer.id))}
+        taken: set[str] = set()  # every number ever given, anonymised customers' too
+        numbers: dict[str, tuple[str, int]] = {}  # those that can be a duplicate
+        for number, cid, anonymized in session.execute(
+                select(Customer.number, Customer.id, Customer.anonymized_at)):
+            taken.add(number)
+            if anonymized is None:
+                numbers[number] = ("customer", cid)
         rejected = list(source.rejected)
         candidates: list[_Candidate] = []
         labels: dict[int, str] = {}
@@ -666,7 +671,7 @@ class CustomerImportService:
             file_name=source.path.name, description=source.describe(),
             total=len(source.rows) + len(source.rejected), new=tuple(new),
             duplicates=tuple(duplicates), rejected=tuple(rejected))
-        return _Analysis(preview, candidates, set(numbers))
+        return _Analysis(preview, candidates, taken)
 
 
 def _keys(values: Mapping[str, object]) -> dict[str, Any]:

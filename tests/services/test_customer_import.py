@@ -408,3 +408,18 @@ def test_imported_and_later_created_customers_are_both_found_by_the_search(
     assert [r.name for r in services.customers.search("Dresden")] == ["Müller, Anna", "Später"]
     assert [r.name for r in services.customers.search("0351 1234567")] == ["Müller, Anna"]
     assert [r.number for r in services.customers.search("K-000011")] == ["K-000011"]
+
+
+def test_the_number_of_an_anonymised_customer_is_neither_a_duplicate_nor_reused(
+    services: Services, tmp_path: Path
+) -> None:
+    gone = services.customers.create(CustomerInput(last_name="Gelöscht", number="K-000010"))
+    with services.db.write() as session:
+        customer = session.get(Customer, gone.id)
+        assert customer is not None
+        customer.anonymized_at = services.clock.now()
+        session.commit()
+    result = imported(services, write_csv(tmp_path / "k.csv", ROWS[:1]))
+    assert (result.added, result.preview.duplicates) == (1, ())
+    anna = services.customers.search("Müller")[0]
+    assert anna.number == "K-000011"
