@@ -423,3 +423,18 @@ def test_the_number_of_an_anonymised_customer_is_neither_a_duplicate_nor_reused(
     assert (result.added, result.preview.duplicates) == (1, ())
     anna = services.customers.search("Müller")[0]
     assert anna.number == "K-000011"
+
+
+@pytest.mark.parametrize(("choice", "customers_after", "counts"), [
+    ("skip", 1, (1, 0, 1)), ("merge", 1, (1, 1, 0)), ("add", 2, (2, 0, 0))])
+def test_each_choice_for_a_duplicate_within_the_file(
+    services: Services, tmp_path: Path, choice: str, customers_after: int,
+    counts: tuple[int, int, int]
+) -> None:
+    rows = [["", "", "Anna", "Müller", "", "", "01067", "", "anna@example.de", "", "", ""],
+            ["", "", "Anna", "Mueller", "", "Weg 1", "01067", "Dresden", "", "", "", ""]]
+    result = imported(services, write_csv(tmp_path / "k.csv", rows), on_duplicate=choice)
+    assert (result.added, result.merged, result.skipped) == counts
+    assert count(services) == customers_after
+    first = services.customers.get(services.customers.search("anna@example.de")[0].id)
+    assert first.city == ("Dresden" if choice == "merge" else "")
