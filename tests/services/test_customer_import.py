@@ -324,12 +324,12 @@ def test_an_import_failing_halfway_writes_nothing(services: Services, tmp_path: 
 def test_the_mapping_is_remembered_for_the_next_file_with_the_same_headers(
     services: Services, tmp_path: Path
 ) -> None:
-    header = ["Zuname", "Kundenbetreuer", "Wohnort"]
-    path = write_csv(tmp_path / "k.csv", [["Huber", "Meister", "Passau"]], header=header)
+    header = ["Zuname", "Kundenbetreuer", "Wohnort", "Notiz"]
+    path = write_csv(tmp_path / "k.csv", [["Huber", "Meister", "Passau", "x"]], header=header)
     source, mapping = read(services, path)
-    assert mapping == {2: "city"}
+    assert mapping == {2: "city", 3: "notes"}
     services.customer_import.apply(source, {0: "last_name", 1: "owner", 2: "city"})
-    again, remembered = read(services, write_csv(tmp_path / "k2.csv", [["Maier", "", ""]],
+    again, remembered = read(services, write_csv(tmp_path / "k2.csv", [["Maier", "", "", ""]],
                                                  header=header))
     assert remembered == {0: "last_name", 1: "owner", 2: "city"}
     assert again.header == tuple(header)
