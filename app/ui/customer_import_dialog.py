@@ -210,10 +210,15 @@ class CustomerImportDialog(QDialog):
         self._show(max(self.FILE, self.pages.currentIndex() - 1))
 
     def _cancel(self) -> None:
+        self.reject()
+
+    def reject(self) -> None:
+        """Cancel (button, Esc, window close) stops running work first; the dialog closes
+        only when nothing runs, so a half-finished import can never be left behind."""
         if self.task is not None:
             self.task.cancel()
-        else:
-            self.reject()
+            return
+        super().reject()
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
