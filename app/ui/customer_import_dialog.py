@@ -152,8 +152,10 @@ class CustomerImportDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([tr("Zeile"), tr("Name"), tr("Hinweis"), tr("Aktion")])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(1, 220)
+        self.tree.setColumnWidth(3, 140)
         actions = QHBoxLayout()
         actions.addWidget(QLabel(tr("Markierte Dubletten:")))
         self.choice_buttons: dict[str, QPushButton] = {}
@@ -334,7 +336,9 @@ class CustomerImportDialog(QDialog):
             self.tree, [tr("Abgelehnt ({n})").format(n=len(preview.rejected))])
         self.rejected_group.setFirstColumnSpanned(True)
         for rejected in preview.rejected[:SHOWN_PER_GROUP]:
-            QTreeWidgetItem(self.rejected_group, [str(rejected.line), "", rejected.reason, ""])
+            item = QTreeWidgetItem(self.rejected_group,
+                                   [str(rejected.line), "", rejected.reason, ""])
+            item.setToolTip(2, rejected.reason)
         self._more(self.rejected_group, len(preview.rejected))
         self.duplicate_group.setExpanded(True)
         self.rejected_group.setExpanded(True)
@@ -348,6 +352,7 @@ class CustomerImportDialog(QDialog):
             hint = "; ".join(f"{m.reason} → {m.label}" for m in row.duplicates)
             item = QTreeWidgetItem(group, [str(row.line), row.name, hint, action(row)])
             item.setData(0, _LINE, row.line)
+            item.setToolTip(2, hint)
         self._more(group, len(rows))
         return group
 
