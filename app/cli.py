@@ -634,6 +634,13 @@ def add_import_export_commands(subparsers: argparse._SubParsersAction) -> None: 
     logs.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     logs.set_defaults(handler=cmd_import_log)
 
+    exp = subparsers.add_parser("export-customers",
+                                help="Kunden als CSV, Excel (.xlsx) oder vCard (.vcf) exportieren")
+    exp.add_argument("file", help="Zieldatei; das Format folgt der Endung .csv, .xlsx, .vcf")
+    exp.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
+    exp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    exp.set_defaults(handler=cmd_export_customers)
+
 
 def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
     importer = services.customer_import
@@ -657,6 +664,19 @@ def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
             for i, h in enumerate(source.header)))
         print("\n".join(lines))
     return 0 if ok else 2
+
+
+def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
+    exporter = services.customer_export
+    # The customers to export; a saved segment (--segment NAME) narrows this list.
+    ids = exporter.ids(include_archived=args.archived)
+    result = exporter.export(Path(args.file), ids=ids)
+    if args.json:
+        print_json({"file": str(result.path), "format": result.file_format,
+                    "customers": result.count})
+    else:
+        print(f"{result.count} Kunden nach {result.path} exportiert.")
+    return 0
 
 
 def cmd_import_log(services: Services, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from app.services.backups import BackupService
 from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
+from app.services.customer_export import CustomerExportService
 from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.dashboard import DashboardService
@@ -56,6 +57,7 @@ class Services:
     backups: BackupService
     feedback: FeedbackService
     dashboard: DashboardService
+    customer_export: CustomerExportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -92,4 +94,5 @@ class Services:
             backups=BackupService(db, clock, settings, privacy),
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
+            customer_export=CustomerExportService(db, clock),
         )

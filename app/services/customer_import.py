@@ -513,14 +513,19 @@ class CustomerImportService:
             raw = session.scalar(select(Setting.value).where(Setting.key == MAPPING_KEY))
         saved: dict[str, str] = json.loads(raw) if raw else {}
         mapping: dict[int, str] = {}
+        decided: set[int] = set()  # columns the user mapped before, to a field or to nothing
         for index, header in enumerate(source.header):
-            code = saved.get(tabular.normalize_header(header))
+            key = tabular.normalize_header(header)
+            if key not in saved:
+                continue
+            decided.add(index)
+            code = saved[key]
             if code in FIELDS and code not in mapping.values():
                 mapping[index] = code
         remaining = {code: names for code, names in ALIASES.items()
                      if code not in mapping.values()}
         label_aliases = {code: (FIELDS[code], *names) for code, names in remaining.items()}
-        free = tuple(h if i not in mapping else "" for i, h in enumerate(source.header))
+        free = tuple(h if i not in decided else "" for i, h in enumerate(source.header))
         for code, index in tabular.match_columns(free, label_aliases).items():
             if free[index]:
                 mapping[index] = code
@@ -605,12 +610,8 @@ class CustomerImportService:
         saved: dict[str, str] = json.loads(raw) if raw else {}
         for index, header in enumerate(source.header):
             key = tabular.normalize_header(header)
-            if not key:
-                continue
-            if index in mapping:
-                saved[key] = mapping[index]
-            else:
-                saved.pop(key, None)
+            if key:
+                saved[key] = mapping.get(index, "")
         session.merge(Setting(key=MAPPING_KEY, value=json.dumps(saved, ensure_ascii=False)))
 
     def _analyse(self, session: Session, source: Source, mapping: Mapping[int, str],
@@ -618,8 +619,13 @@ class CustomerImportService:
         today = self.clock.now()
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
-        numbers = {number: ("customer", cid) for number, cid in session.execute(
-            select(Customer.number, Customer.id))}
+        taken: set[str] = set()  # every number ever given, anonymised customers' too
+        numbers: dict[str, tuple[str, int]] = {}  # those that can be a duplicate
+        for number, cid, anonymized in session.execute(
+                select(Customer.number, Customer.id, Customer.anonymized_at)):
+            taken.add(number)
+            if anonymized is None:
+                numbers[number] = ("customer", cid)
         rejected = list(source.rejected)
         candidates: list[_Candidate] = []
         labels: dict[int, str] = {}
@@ -666,7 +672,7 @@ class CustomerImportService:
             file_name=source.path.name, description=source.describe(),
             total=len(source.rows) + len(source.rejected), new=tuple(new),
             duplicates=tuple(duplicates), rejected=tuple(rejected))
-        return _Analysis(preview, candidates, set(numbers))
+        return _Analysis(preview, candidates, taken)
 
 
 def _keys(values: Mapping[str, object]) -> dict[str, Any]:

@@ -163,18 +163,15 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
-        import_sales = QAction(tr("&Umsätze importieren…"), self)
-        import_sales.triggered.connect(self.import_sales)
-        file_menu.addAction(import_sales)
-        backups = QAction(tr("&Sicherungen…"), self)
-        backups.triggered.connect(self._backups)
-        file_menu.addAction(backups)
+        file_menu.addAction(self._action(tr("Kunden &importieren …"), "", self._import_customers))
+        file_menu.addAction(self._action(tr("Kunden &exportieren …"), "", self._export_customers))
+        file_menu.addAction(self._action(tr("&Umsätze importieren …"), "", self.import_sales))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(tr("&Sicherungen …"), "", self._backups))
         file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings))
         file_menu.addSeparator()
-        quit_action = QAction(tr("&Beenden"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence.StandardKey.Quit,
+                                         self.close))
         customers_menu = self.menuBar().addMenu(tr("&Kunden"))
         customers_menu.addAction(self._action(
             tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer))
@@ -198,6 +195,16 @@ class MainWindow(QMainWindow):
         from app.ui.privacy.backups_dialog import BackupsDialog
 
         BackupsDialog(self.context, self).exec()
+
+    def _import_customers(self) -> None:
+        from app.ui.customer_import_dialog import CustomerImportDialog
+
+        CustomerImportDialog(self.context, self).exec()
+
+    def _export_customers(self) -> None:
+        from app.ui.customer_export import export_customers
+
+        export_customers(self.context, self)
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Über Stammkunde"), tr(

@@ -82,3 +82,19 @@ def test_an_unreadable_file_exits_2_naming_it(
     (tmp_path / "k.csv").write_bytes(b"\x81\x8d\x8f\x90\x9d")
     assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 2
     assert "„k.csv“: Zeichenkodierung nicht erkannt" in capsys.readouterr().err
+
+
+def test_export_customers_writes_each_format_and_reports_the_count(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(GOOD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 0
+    capsys.readouterr()
+    for name in ("aus.csv", "aus.xlsx", "aus.vcf"):
+        assert run(db_path, "export-customers", str(tmp_path / name)) == 0
+        assert f"1 Kunden nach {tmp_path / name} exportiert." in capsys.readouterr().out
+    assert run(db_path, "export-customers", str(tmp_path / "aus.csv"), "--archived",
+               "--json") == 0
+    assert json.loads(capsys.readouterr().out)["customers"] == 1
+    assert run(db_path, "export-customers", str(tmp_path / "aus.txt")) == 2
+    assert ".csv, .xlsx oder .vcf" in capsys.readouterr().err

@@ -324,12 +324,12 @@ def test_an_import_failing_halfway_writes_nothing(services: Services, tmp_path: 
 def test_the_mapping_is_remembered_for_the_next_file_with_the_same_headers(
     services: Services, tmp_path: Path
 ) -> None:
-    header = ["Zuname", "Kundenbetreuer", "Wohnort"]
-    path = write_csv(tmp_path / "k.csv", [["Huber", "Meister", "Passau"]], header=header)
+    header = ["Zuname", "Kundenbetreuer", "Wohnort", "Notiz"]
+    path = write_csv(tmp_path / "k.csv", [["Huber", "Meister", "Passau", "x"]], header=header)
     source, mapping = read(services, path)
-    assert mapping == {2: "city"}
+    assert mapping == {2: "city", 3: "notes"}
     services.customer_import.apply(source, {0: "last_name", 1: "owner", 2: "city"})
-    again, remembered = read(services, write_csv(tmp_path / "k2.csv", [["Maier", "", ""]],
+    again, remembered = read(services, write_csv(tmp_path / "k2.csv", [["Maier", "", "", ""]],
                                                  header=header))
     assert remembered == {0: "last_name", 1: "owner", 2: "city"}
     assert again.header == tuple(header)
@@ -408,3 +408,33 @@ def test_imported_and_later_created_customers_are_both_found_by_the_search(
     assert [r.name for r in services.customers.search("Dresden")] == ["Müller, Anna", "Später"]
     assert [r.name for r in services.customers.search("0351 1234567")] == ["Müller, Anna"]
     assert [r.number for r in services.customers.search("K-000011")] == ["K-000011"]
+
+
+def test_the_number_of_an_anonymised_customer_is_neither_a_duplicate_nor_reused(
+    services: Services, tmp_path: Path
+) -> None:
+    gone = services.customers.create(CustomerInput(last_name="Gelöscht", number="K-000010"))
+    with services.db.write() as session:
+        customer = session.get(Customer, gone.id)
+        assert customer is not None
+        customer.anonymized_at = services.clock.now()
+        session.commit()
+    result = imported(services, write_csv(tmp_path / "k.csv", ROWS[:1]))
+    assert (result.added, result.preview.duplicates) == (1, ())
+    anna = services.customers.search("Müller")[0]
+    assert anna.number == "K-000011"
+
+
+@pytest.mark.parametrize(("choice", "customers_after", "counts"), [
+    ("skip", 1, (1, 0, 1)), ("merge", 1, (1, 1, 0)), ("add", 2, (2, 0, 0))])
+def test_each_choice_for_a_duplicate_within_the_file(
+    services: Services, tmp_path: Path, choice: str, customers_after: int,
+    counts: tuple[int, int, int]
+) -> None:
+    rows = [["", "", "Anna", "Müller", "", "", "01067", "", "anna@example.de", "", "", ""],
+            ["", "", "Anna", "Mueller", "", "Weg 1", "01067", "Dresden", "", "", "", ""]]
+    result = imported(services, write_csv(tmp_path / "k.csv", rows), on_duplicate=choice)
+    assert (result.added, result.merged, result.skipped) == counts
+    assert count(services) == customers_after
+    first = services.customers.get(services.customers.search("anna@example.de")[0].id)
+    assert first.city == ("Dresden" if choice == "merge" else "")
