@@ -10,6 +10,7 @@ from app.services.clock import Clock
 from app.services.customers import CustomerService
 from app.services.sales import SalesService
 from app.services.sales_import import SalesImportService
+from app.services.segments import SegmentService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 
@@ -26,6 +27,7 @@ class Services:
     sales: SalesService
     sales_import: SalesImportService
     classification: ClassificationService
+    segments: SegmentService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -41,4 +43,5 @@ class Services:
             sales_import=SalesImportService(
                 db, clock, after_import=lambda: classification.recompute().changed),
             classification=classification,
+            segments=SegmentService(db, clock),
         )

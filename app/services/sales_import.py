@@ -214,7 +214,7 @@ class SalesImportService:
         stamp = created.isoformat(sep=" ", timespec="microseconds")
         connection = session.connection()
         if sqlite:
-            default_cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            default_cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
             connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
         total = len(rows)
         for start in range(0, total, _INSERT_BATCH):
@@ -236,13 +236,13 @@ class SalesImportService:
                     (cid, day.isoformat(), cents, text, number, stamp)
                     for cid, day, cents, text, number in values])
             else:
-                connection.execute(insert(Sale.__table__), [
+                connection.execute(insert(Sale), [
                     {"customer_id": cid, "sale_date": day, "amount_cents": cents,
                      "description": text, "document_no": number, "created_at": now}
                     for cid, day, cents, text, number in values])
             progress.report(start + len(batch), total, "Umsätze speichern")
         if sqlite:
-            connection.exec_driver_sql(f"PRAGMA cache_size = {int(default_cache)}")
+            connection.exec_driver_sql(f"PRAGMA cache_size = {default_cache}")
         return per_customer
 
     # --- planning ------------------------------------------------------------------------
