@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -200,8 +200,7 @@ class SalesImportService:
                              sqlite=self.db.is_sqlite)
             session.commit()
         changed = self.after_import() if self.after_import and plan.to_add else 0
-        report = self._report(table, plan, applied=True)
-        return SalesImportReport(**{**report.__dict__, "classes_changed": changed})
+        return replace(self._report(table, plan, applied=True), classes_changed=changed)
 
     def _insert(self, session: Session, rows: list[SaleRow], ids: dict[str, int], *,
                 now: datetime, progress: Progress) -> dict[int, list[int]]:
