@@ -147,7 +147,7 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
     result = services.classification.recompute(
         as_of=args.as_of, all_time=args.all_time,
         window_months=args.window_months if args.window_months is not None else -1,
-        by="Kommandozeile")
+        by="Kommandozeile", with_scores=args.out is not None)
     if args.out:
         with args.out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

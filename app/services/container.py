@@ -40,8 +40,8 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             sales=SalesService(db, clock),
-            sales_import=SalesImportService(
-                db, clock, after_import=lambda: classification.recompute().changed),
+            sales_import=SalesImportService(db, clock, after_import=lambda: (
+                classification.recompute(with_scores=False).changed)),
             classification=classification,
             segments=SegmentService(db, clock),
         )
