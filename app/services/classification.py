@@ -19,8 +19,19 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Executable, String, and_, case, func, insert, select, type_coerce, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Executable,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import ClassAssignment, Customer, Interaction, Sale
@@ -275,10 +286,13 @@ class ClassificationService:
             Customer.at_risk)
             .where(Customer.archived_at.is_(None), Customer.anonymized_at.is_(None)),
             ["id", "number", "current", "current_segment", "current_risk"])
-        latest = select(func.max(ClassAssignment.id)).group_by(ClassAssignment.customer_id)
+        # A manual class counts while it is a customer's newest assignment (few rows).
+        later = aliased(ClassAssignment)
         manual = _frame_of(session, select(
             ClassAssignment.customer_id, ClassAssignment.abc_class, ClassAssignment.valid_until)
-            .where(ClassAssignment.id.in_(latest), ClassAssignment.method == "manual"),
+            .where(ClassAssignment.method == "manual", ~exists().where(
+                later.customer_id == ClassAssignment.customer_id,
+                later.id > ClassAssignment.id)),
             ["id", "manual", "manual_until"])
         frame = customers.merge(sales, on="id", how="left").merge(manual, on="id", how="left")
         for column in ("revenue", "monetary", "frequency", "days"):
