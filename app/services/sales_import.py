@@ -109,7 +109,7 @@ class SalesImportReport:
             lines.append(f"  {len(self.new_customers)} neue Kunden {state}")
         if self.rejected and not self.applied:
             lines.append("  Nichts übernommen, solange Zeilen abgelehnt sind "
-                         "(oder ungültige Zeilen überspringen).")
+                         "(oder abgelehnte Zeilen überspringen).")
         return "\n".join(lines)
 
 
