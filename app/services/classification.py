@@ -26,16 +26,14 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    insert,
     select,
     type_coerce,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import ClassAssignment, Customer, Interaction, Sale
-from app.services import timeline
+from app.services import bulk, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
@@ -365,8 +363,7 @@ class ClassificationService:
         rows = frame.loc[dirty, ["id", "effective", "segment", "risk"]]
         values = [{"id": int(i), "abc_class": c, "rfm_segment": s, "at_risk": bool(k)}
                   for i, c, s, k in rows.itertuples(index=False, name=None)]
-        for start in range(0, len(values), 20_000):
-            session.execute(update(Customer), values[start:start + 20_000])
+        bulk.update_rows(session, Customer, values)
         moved = frame.loc[class_changed]
         method = METHODS[settings.method]
         history, entries = [], []
@@ -386,9 +383,8 @@ class ClassificationService:
             entries.append({"customer_id": int(cid), "occurred_at": now, "channel": "system",
                             "subject": f"Klasse {previous or '–'} → {new}", "text": reason,
                             "author": by, "created_at": now})
-        for start in range(0, len(history), 20_000):
-            session.execute(insert(ClassAssignment), history[start:start + 20_000])
-            session.execute(insert(Interaction), entries[start:start + 20_000])
+        bulk.insert_rows(session, ClassAssignment, history)
+        bulk.insert_rows(session, Interaction, entries)
         return len(history), len(values)
 
     @staticmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Customer, Interaction, Sale
+from app.services import bulk
 from app.services import customers as customer_rules
 from app.services.clock import Clock
 from app.services.dto import CustomerInput
@@ -52,8 +53,6 @@ _GERMAN_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d\d?))?")
 _ENGLISH_AMOUNT = re.compile(r"(-?)(\d+)\.(\d\d?)")
 _INSERT_BATCH = 20_000
 _SQLITE_CACHE_KIB = 128 * 1024
-_SQLITE_TIMELINE = ("INSERT INTO interactions (customer_id, occurred_at, channel, subject, "
-                    "text, author, created_at) VALUES (?, ?, 'system', ?, '', ?, ?)")
 _SQLITE_INSERT = ("INSERT INTO sales (customer_id, sale_date, amount_cents, description, "
                   "document_no, created_at) VALUES (?, ?, ?, ?, ?, ?)")
 
@@ -196,8 +195,7 @@ class SalesImportService:
                 session, list(plan.new_customers.values()), now=now, by=by, source=path.name))
             per_customer = self._insert(session, plan.to_add, ids, now=now, progress=progress)
             progress.checkpoint()
-            _record_timeline(session, per_customer, now=now, by=by, source=path.name,
-                             sqlite=self.db.is_sqlite)
+            _record_timeline(session, per_customer, now=now, by=by, source=path.name)
             session.commit()
         changed = self.after_import() if self.after_import and plan.to_add else 0
         return replace(self._report(table, plan, applied=True), classes_changed=changed)
@@ -212,7 +210,7 @@ class SalesImportService:
         """
         per_customer: dict[int, list[int]] = {}
         sqlite = self.db.is_sqlite
-        stamp = _sqlite_stamp(now)
+        stamp = bulk.sqlite_value(now)
         connection = session.connection()
         if sqlite:
             default_cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
@@ -366,24 +364,10 @@ def _present_documents(session: Session, numbers: Iterable[str], rows: int) -> s
 
 
 def _record_timeline(session: Session, per_customer: dict[int, list[int]], *, now: datetime,
-                     by: str, source: str, sqlite: bool) -> None:
+                     by: str, source: str) -> None:
     """One timeline entry per customer that got sales: "3 Umsätze importiert (…)"."""
-    subjects = [(cid, f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200])
-                for cid, (count, cents) in per_customer.items()]
-    if not subjects:
-        return
-    connection = session.connection()
-    if sqlite:
-        stamp = _sqlite_stamp(now)
-        connection.exec_driver_sql(_SQLITE_TIMELINE, [
-            (cid, stamp, subject, by, stamp) for cid, subject in subjects])
-        return
-    connection.execute(insert(Interaction), [
-        {"customer_id": cid, "occurred_at": now, "channel": "system", "subject": subject,
-         "text": "", "author": by, "created_at": now} for cid, subject in subjects])
-
-
-def _sqlite_stamp(moment: datetime) -> str:
-    """An aware moment as SQLAlchemy stores a UTC DateTime on SQLite."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ",
-                                                                  timespec="microseconds")
+    bulk.insert_rows(session, Interaction, [
+        {"customer_id": cid, "occurred_at": now, "channel": "system",
+         "subject": f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200],
+         "text": "", "author": by, "created_at": now}
+        for cid, (count, cents) in per_customer.items()])
