@@ -790,6 +790,17 @@ def add_sales_commands(subparsers: argparse._SubParsersAction) -> None:  # type:
     classify.add_argument("--out", type=Path, help="CSV mit einer Zeile je Kunde schreiben")
     classify.set_defaults(handler=cmd_classify)
 
+    segment = subparsers.add_parser("segment", help="Gespeicherte Segmente anzeigen")
+    segment_commands = segment.add_subparsers(dest="segment_command", metavar="AKTION",
+                                              required=True)
+    segment_list = segment_commands.add_parser("list", help="alle Segmente mit Anzahl Kunden")
+    segment_list.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    segment_list.set_defaults(handler=cmd_segment_list)
+    segment_show = segment_commands.add_parser("show", help="die Kunden eines Segments")
+    segment_show.add_argument("name", help="Name des Segments")
+    segment_show.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    segment_show.set_defaults(handler=cmd_segment_show)
+
 
 def cmd_import_sales(services: Services, args: argparse.Namespace) -> int:
     """Exit 2 when a row was rejected; then nothing is applied unless --skip-invalid."""
@@ -831,7 +842,7 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
     result = services.classification.recompute(
         as_of=args.as_of, all_time=args.all_time,
         window_months=args.window_months if args.window_months is not None else -1,
-        by="Kommandozeile")
+        by="Kommandozeile", with_scores=args.out is not None)
     if args.out:
         with args.out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -1060,4 +1071,31 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
               f"{format_cents(row.revenue_cents)} ({pct(row.revenue_share_pct)})")
     if args.pdf:
         print(f"PDF geschrieben: {args.pdf}")
+    return 0
+
+
+def cmd_segment_list(services: Services, args: argparse.Namespace) -> int:
+    rows = [(s.name, services.segments.count(s.spec), s.description)
+            for s in services.segments.saved()]
+    if args.json:
+        print_json([{"name": n, "customers": c, "description": d} for n, c, d in rows])
+        return 0
+    for name, count, description in rows:
+        print(f"{name:<30.30} {count:>7} Kunden  {description}")
+    if not rows:
+        print("Keine Segmente gespeichert.")
+    return 0
+
+
+def cmd_segment_show(services: Services, args: argparse.Namespace) -> int:
+    segment = services.segments.get(args.name)
+    customers = services.customers.rows(services.segments.customer_ids(segment.spec))
+    if args.json:
+        print_json({"name": segment.name, "description": segment.description,
+                    "customers": [asdict(row) for row in customers]})
+        return 0
+    print(f"{segment.name}: {segment.description} – {len(customers)} Kunden")
+    for row in customers:
+        print(f"{row.number}  {row.name:<30.30}  {row.postcode} {row.city}  "
+              f"{row.abc_class or '-'}")
     return 0

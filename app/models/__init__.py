@@ -24,6 +24,7 @@ from app.models.loyalty import (
 )
 from app.models.privacy import AuditEntry, Consent, Suppression
 from app.models.sales import Sale
+from app.models.segment import SavedSegment
 from app.models.settings import Counter, Setting
 from app.models.voucher import Voucher, VoucherEntry
 
@@ -56,6 +57,7 @@ __all__ = [
     "Rule",
     "RuleFiring",
     "Sale",
+    "SavedSegment",
     "Setting",
     "Suppression",
     "Tag",

@@ -24,6 +24,7 @@ from app.services.privacy import PrivacyService
 from app.services.rules import RuleService
 from app.services.sales import SalesService
 from app.services.sales_import import SalesImportService
+from app.services.segments import SegmentService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
 from app.services.today import TodayService
@@ -58,6 +59,7 @@ class Services:
     feedback: FeedbackService
     dashboard: DashboardService
     customer_export: CustomerExportService
+    segments: SegmentService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -77,8 +79,8 @@ class Services:
             settings=settings,
             customer_import=CustomerImportService(db, clock, customers),
             sales=SalesService(db, clock),
-            sales_import=SalesImportService(
-                db, clock, after_import=lambda: classification.recompute().changed),
+            sales_import=SalesImportService(db, clock, after_import=lambda: (
+                classification.recompute(with_scores=False).changed)),
             classification=classification,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),
@@ -95,4 +97,5 @@ class Services:
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
             customer_export=CustomerExportService(db, clock),
+            segments=SegmentService(db, clock),
         )

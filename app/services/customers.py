@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.models import Address, Base, ContactPerson, Counter, Customer, Tag, customer_tags
-from app.services import audit, suppression, timeline, validation
+from app.services import audit, segments, suppression, timeline, validation
 from app.services.clock import Clock
 from app.services.dto import (
     SORT_KEYS,
@@ -617,6 +617,10 @@ class CustomerService:
             query = query.where(Customer.owner == flt.owner)
         if flt.abc_class:
             query = query.where(Customer.abc_class == flt.abc_class)
+        if flt.segment:
+            with self.db.read() as session:
+                spec = segments.load_spec(session, flt.segment)
+            query = query.where(*segments.conditions(spec, now=self.clock.now()))
         if flt.tag:
             query = query.where(Customer.id.in_(
                 select(customer_tags.c.customer_id).join(Tag).where(Tag.name == flt.tag)))

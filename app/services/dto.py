@@ -180,6 +180,7 @@ class CustomerFilter:
     owner: str | None = None
     status: str = "active"  # active | archived | all
     abc_class: str | None = None  # "A" | "B" | "C"
+    segment: str | None = None  # name of a saved segment (services.segments)
 
 
 SORT_KEYS = ("number", "name", "company", "street", "postcode", "city", "phone", "email", "owner",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Customer, Interaction, Sale
+from app.services import bulk
 from app.services import customers as customer_rules
 from app.services.clock import Clock
 from app.services.dto import CustomerInput
@@ -107,7 +108,7 @@ class SalesImportReport:
             lines.append(f"  {len(self.new_customers)} neue Kunden {state}")
         if self.rejected and not self.applied:
             lines.append("  Nichts übernommen, solange Zeilen abgelehnt sind "
-                         "(oder ungültige Zeilen überspringen).")
+                         "(oder abgelehnte Zeilen überspringen).")
         return "\n".join(lines)
 
 
@@ -188,8 +189,8 @@ class SalesImportService:
                 raise ValidationError({"file": (
                     f"„{path.name}“: {len(plan.rejected)} Zeilen abgelehnt, nichts übernommen "
                     f"(erste: Zeile {first.line}: {first.reason})")})
-            ids: dict[str, int] = {number: cid for number, cid in session.execute(
-                select(Customer.number, Customer.id))}
+            ids: dict[str, int] = dict(session.connection().execute(
+                select(Customer.number, Customer.id)).fetchall())
             ids.update(customer_rules.insert_imported(
                 session, list(plan.new_customers.values()), now=now, by=by, source=path.name))
             per_customer = self._insert(session, plan.to_add, ids, now=now, progress=progress)
@@ -197,8 +198,7 @@ class SalesImportService:
             _record_timeline(session, per_customer, now=now, by=by, source=path.name)
             session.commit()
         changed = self.after_import() if self.after_import and plan.to_add else 0
-        report = self._report(table, plan, applied=True)
-        return SalesImportReport(**{**report.__dict__, "classes_changed": changed})
+        return replace(self._report(table, plan, applied=True), classes_changed=changed)
 
     def _insert(self, session: Session, rows: list[SaleRow], ids: dict[str, int], *,
                 now: datetime, progress: Progress) -> dict[int, list[int]]:
@@ -209,12 +209,11 @@ class SalesImportService:
         seconds. Elsewhere the same rows go through SQLAlchemy's insert.
         """
         per_customer: dict[int, list[int]] = {}
-        created = now.astimezone(UTC).replace(tzinfo=None)
         sqlite = self.db.is_sqlite
-        stamp = created.isoformat(sep=" ", timespec="microseconds")
+        stamp = bulk.sqlite_value(now)
         connection = session.connection()
         if sqlite:
-            default_cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            default_cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
             connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
         total = len(rows)
         for start in range(0, total, _INSERT_BATCH):
@@ -236,13 +235,13 @@ class SalesImportService:
                     (cid, day.isoformat(), cents, text, number, stamp)
                     for cid, day, cents, text, number in values])
             else:
-                connection.execute(insert(Sale.__table__), [
+                connection.execute(insert(Sale), [
                     {"customer_id": cid, "sale_date": day, "amount_cents": cents,
                      "description": text, "document_no": number, "created_at": now}
                     for cid, day, cents, text, number in values])
             progress.report(start + len(batch), total, "Umsätze speichern")
         if sqlite:
-            connection.exec_driver_sql(f"PRAGMA cache_size = {int(default_cache)}")
+            connection.exec_driver_sql(f"PRAGMA cache_size = {default_cache}")
         return per_customer
 
     # --- planning ------------------------------------------------------------------------
@@ -255,9 +254,12 @@ class SalesImportService:
             wanted = ", ".join(
                 f"{COLUMN_LABELS[name]} ({'/'.join(SALES_ALIASES[name])})" for name in missing)
             raise ValidationError({"file": f"„{table.path.name}“: Spalte fehlt: {wanted}"})
-        known = set(session.scalars(select(Customer.number)))
+        connection = session.connection()
+        known = set(connection.execute(select(Customer.number)).scalars().all())
         present = _present_documents(session, (row.get(cols["document_no"])
                                                for row in table.rows), len(table.rows))
+        width = len(table.header)
+        padding = ("",) * width
         plan = _Plan()
         first_line: dict[str, int] = {}
         parse_day = _date_parser()
@@ -269,7 +271,10 @@ class SalesImportService:
                 progress.checkpoint()
                 progress.report(done, total, "Zeilen prüfen")
             reasons = []
-            number = row.get(c_no)
+            values = row.values
+            if len(values) < width:
+                values = (values + padding)[:width]
+            number = values[c_no].strip()
             if not number:
                 reasons.append("Kundennummer fehlt")
             elif number not in known and number not in plan.new_customers:
@@ -277,7 +282,7 @@ class SalesImportService:
                     reasons.append(f"Kundennummer {number} unbekannt")
                 else:
                     reasons += self._plan_customer(plan, row, cols, number)
-            raw_date = row.get(c_date)
+            raw_date = values[c_date].strip()
             day = None
             if not raw_date:
                 reasons.append("Datum fehlt")
@@ -286,7 +291,7 @@ class SalesImportService:
                     day = parse_day(raw_date)
                 except ValueError:
                     reasons.append(f"Datum „{raw_date}“ ungültig (TT.MM.JJJJ oder JJJJ-MM-TT)")
-            raw_amount = row.get(c_amount)
+            raw_amount = values[c_amount].strip()
             cents = 0
             if not raw_amount:
                 reasons.append("Betrag fehlt")
@@ -295,7 +300,7 @@ class SalesImportService:
                     cents = fast_cents(raw_amount)
                 except ValueError:
                     reasons.append(f"Betrag „{raw_amount}“ ungültig")
-            document_no = row.get(c_doc)
+            document_no = values[c_doc].strip()
             if not document_no:
                 reasons.append("Belegnummer fehlt")
             elif len(document_no) > DOCUMENT_NO_MAX:
@@ -318,7 +323,7 @@ class SalesImportService:
                 continue
             first_line[document_no] = row.line
             plan.to_add.append(SaleRow(row.line, number, day, cents, document_no,
-                                       row.get(c_text)))
+                                       values[c_text].strip() if c_text is not None else ""))
         progress.report(total, total, "Zeilen prüfen")
         return plan
 
@@ -347,22 +352,22 @@ class SalesImportService:
 def _present_documents(session: Session, numbers: Iterable[str], rows: int) -> set[str]:
     """The file's document numbers already in the database (all of them for a big file)."""
     if rows > 20_000:
-        return {n for n in session.scalars(select(Sale.document_no)) if n}
+        numbers_in_db = session.connection().execute(select(Sale.document_no)).scalars().all()
+        return {n for n in numbers_in_db if n}
     wanted = sorted({n for n in numbers if n})
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        found.update(n for n in session.scalars(
-            select(Sale.document_no).where(Sale.document_no.in_(chunk))) if n)
+        found.update(n for n in session.connection().execute(
+            select(Sale.document_no).where(Sale.document_no.in_(chunk))).scalars() if n)
     return found
 
 
 def _record_timeline(session: Session, per_customer: dict[int, list[int]], *, now: datetime,
                      by: str, source: str) -> None:
     """One timeline entry per customer that got sales: "3 Umsätze importiert (…)"."""
-    rows = [{"customer_id": cid, "occurred_at": now, "channel": "system",
-             "subject": f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200],
-             "text": "", "author": by, "created_at": now}
-            for cid, (count, cents) in per_customer.items()]
-    for start in range(0, len(rows), _INSERT_BATCH):
-        session.execute(insert(Interaction), rows[start:start + _INSERT_BATCH])
+    bulk.insert_rows(session, Interaction, [
+        {"customer_id": cid, "occurred_at": now, "channel": "system",
+         "subject": f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200],
+         "text": "", "author": by, "created_at": now}
+        for cid, (count, cents) in per_customer.items()])

@@ -93,3 +93,19 @@ def test_classify_json_with_a_window_and_bad_options(
     with pytest.raises(SystemExit) as exit_info:
         main.main(["--db", str(db_path), "classify", "--as-of", "15.03.2026"])
     assert exit_info.value.code == 2
+
+
+def test_segment_list_and_show_print_the_saved_segments(
+    db_path: Path, services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.services.segments import SegmentSpec
+
+    services.customers.create(CustomerInput(last_name="Berg", city="Berlin", number="K-1"))
+    services.segments.save("Berliner", SegmentSpec(city="Berlin"))
+    assert main.main(["--db", str(db_path), "segment", "list"]) == 0
+    assert "Berliner" in capsys.readouterr().out
+    assert main.main(["--db", str(db_path), "segment", "show", "Berliner", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [c["number"] for c in shown["customers"]] == ["K-1"]
+    assert main.main(["--db", str(db_path), "segment", "show", "Fehlt"]) == 2
+    assert "Segment „Fehlt“ gibt es nicht." in capsys.readouterr().err

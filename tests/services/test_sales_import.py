@@ -177,3 +177,12 @@ def test_a_cancelled_import_changes_nothing(known: Services, tmp_path: Path) -> 
 )
 def test_the_fast_amount_path_agrees_with_parse_cents(text: str, cents: int) -> None:
     assert fast_cents(text) == cents
+
+
+def test_an_import_recomputes_the_classes(known: Services, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\nK-000001;15.01.2026;900;RE-1;\n"
+                 "K-000002;15.01.2026;100;RE-2;\n")
+    report = known.sales_import.apply(path)
+    assert report.classes_changed == 2
+    assert [r.abc_class for r in known.customers.rows(known.customers.ids(sort="number"))] == [
+        "A", "B"]

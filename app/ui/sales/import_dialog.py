@@ -138,8 +138,8 @@ class SalesImportDialog(QDialog):
         )
         for title, rows, columns in groups:
             group = QTreeWidgetItem([title.format(n=len(rows))])
-            group.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
             group.addChildren([QTreeWidgetItem(columns(r)) for r in rows[:SHOWN_PER_GROUP]])
             if len(rows) > SHOWN_PER_GROUP:
                 group.addChild(QTreeWidgetItem(

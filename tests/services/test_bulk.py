@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.models import ClassAssignment, Customer
+from app.services import bulk
+from app.services.container import Services
+from app.services.dto import CustomerInput
+
+
+def test_bulk_rows_read_back_exactly_as_orm_rows(services: Services) -> None:
+    cid = services.customers.create(CustomerInput(last_name="Bulk")).id
+    now = services.clock.now()
+    with services.db.write() as session:
+        bulk.insert_rows(session, ClassAssignment, [
+            {"customer_id": cid, "abc_class": "A", "previous_class": None,
+             "as_of": date(2026, 3, 15), "method": "auto", "reason": "",
+             "valid_until": date(2026, 12, 31), "created_at": now}])
+        bulk.update_rows(session, Customer, [{"id": cid, "abc_class": "A", "at_risk": True}])
+        session.commit()
+    with services.db.read() as session:
+        row = session.scalars(select(ClassAssignment)).one()
+        customer = session.get(Customer, cid)
+        assert customer is not None
+        assert (row.as_of, row.valid_until, row.created_at) == (date(2026, 3, 15),
+                                                                date(2026, 12, 31), now)
+        assert (customer.abc_class, customer.at_risk) == ("A", True)
+
+
+def test_a_naive_timestamp_is_refused() -> None:
+    with pytest.raises(ValueError):
+        bulk.sqlite_value(datetime(2026, 1, 1))
