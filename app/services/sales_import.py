@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Customer, Interaction, Sale
+from app.models import Interaction, Sale
 from app.services import bulk
 from app.services import customers as customer_rules
 from app.services.clock import Clock
@@ -130,19 +130,6 @@ def fast_cents(text: str) -> int:
     return -value if sign else value
 
 
-def _date_parser() -> Callable[[str], date]:
-    """A parse_date that remembers: exports repeat the same few hundred dates a million times."""
-    cache: dict[str, date] = {}
-
-    def parse(text: str) -> date:
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = parse_date(text)
-        return found
-
-    return parse
-
-
 def _customer_input(row: Row, cols: dict[str, int], number: str) -> CustomerInput | None:
     """The customer a row describes by name (Name/Firma/Vorname/Nachname/PLZ/Ort), if any."""
     company = row.get(cols.get("company"))
@@ -189,8 +176,8 @@ class SalesImportService:
                 raise ValidationError({"file": (
                     f"„{path.name}“: {len(plan.rejected)} Zeilen abgelehnt, nichts übernommen "
                     f"(erste: Zeile {first.line}: {first.reason})")})
-            ids: dict[str, int] = dict(session.connection().execute(
-                select(Customer.number, Customer.id)).fetchall())
+            ids: dict[str, int] = dict(bulk.fetch_rows(session,
+                                                       "SELECT number, id FROM customers"))
             ids.update(customer_rules.insert_imported(
                 session, list(plan.new_customers.values()), now=now, by=by, source=path.name))
             per_customer = self._insert(session, plan.to_add, ids, now=now, progress=progress)
@@ -216,30 +203,33 @@ class SalesImportService:
             default_cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
             connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
         total = len(rows)
+        iso: dict[date, str] = {}
         for start in range(0, total, _INSERT_BATCH):
             progress.checkpoint()
             batch = rows[start:start + _INSERT_BATCH]
-            values = []
-            for row in batch:
-                cid = ids[row.customer_no]
-                values.append((cid, row.sale_date, row.amount_cents, row.description,
-                               row.document_no))
-                seen = per_customer.get(cid)
-                if seen is None:
-                    per_customer[cid] = [1, row.amount_cents]
-                else:
-                    seen[0] += 1
-                    seen[1] += row.amount_cents
             if sqlite:
-                connection.exec_driver_sql(_SQLITE_INSERT, [
-                    (cid, day.isoformat(), cents, text, number, stamp)
-                    for cid, day, cents, text, number in values])
+                values: list[Any] = []
+                for _line, number, day, cents, document_no, text in batch:
+                    day_text = iso.get(day)
+                    if day_text is None:
+                        day_text = iso[day] = day.isoformat()
+                    values.append((ids[number], day_text, cents, text, document_no, stamp))
+                connection.exec_driver_sql(_SQLITE_INSERT, values)
             else:
-                connection.execute(insert(Sale), [
-                    {"customer_id": cid, "sale_date": day, "amount_cents": cents,
-                     "description": text, "document_no": number, "created_at": now}
-                    for cid, day, cents, text, number in values])
+                values = [{"customer_id": ids[row.customer_no], "sale_date": row.sale_date,
+                           "amount_cents": row.amount_cents, "description": row.description,
+                           "document_no": row.document_no, "created_at": now}
+                          for row in batch]
+                connection.execute(insert(Sale), values)
             progress.report(start + len(batch), total, "Umsätze speichern")
+        for row in rows:
+            cid = ids[row.customer_no]
+            seen = per_customer.get(cid)
+            if seen is None:
+                per_customer[cid] = [1, row.amount_cents]
+            else:
+                seen[0] += 1
+                seen[1] += row.amount_cents
         if sqlite:
             connection.exec_driver_sql(f"PRAGMA cache_size = {default_cache}")
         return per_customer
@@ -254,64 +244,43 @@ class SalesImportService:
             wanted = ", ".join(
                 f"{COLUMN_LABELS[name]} ({'/'.join(SALES_ALIASES[name])})" for name in missing)
             raise ValidationError({"file": f"„{table.path.name}“: Spalte fehlt: {wanted}"})
-        connection = session.connection()
-        known = set(connection.execute(select(Customer.number)).scalars().all())
+        known = {n for (n,) in bulk.fetch_rows(session, "SELECT number FROM customers")}
         present = _present_documents(session, (row.get(cols["document_no"])
                                                for row in table.rows), len(table.rows))
         width = len(table.header)
-        padding = ("",) * width
         plan = _Plan()
         first_line: dict[str, int] = {}
-        parse_day = _date_parser()
         c_no, c_date, c_amount, c_doc = (cols[n] for n in REQUIRED)
         c_text = cols.get("description")
         total = len(table.rows)
+        days: dict[str, date] = {}  # date texts already read: the fast path's cache
+        german = _GERMAN_AMOUNT.fullmatch
         for done, row in enumerate(table.rows):
             if done % 20_000 == 0:
                 progress.checkpoint()
                 progress.report(done, total, "Zeilen prüfen")
-            reasons = []
             values = row.values
-            if len(values) < width:
-                values = (values + padding)[:width]
-            number = values[c_no].strip()
-            if not number:
-                reasons.append("Kundennummer fehlt")
-            elif number not in known and number not in plan.new_customers:
-                if not create_missing:
-                    reasons.append(f"Kundennummer {number} unbekannt")
-                else:
-                    reasons += self._plan_customer(plan, row, cols, number)
-            raw_date = values[c_date].strip()
             day = None
-            if not raw_date:
-                reasons.append("Datum fehlt")
-            else:
-                try:
-                    day = parse_day(raw_date)
-                except ValueError:
-                    reasons.append(f"Datum „{raw_date}“ ungültig (TT.MM.JJJJ oder JJJJ-MM-TT)")
-            raw_amount = values[c_amount].strip()
-            cents = 0
-            if not raw_amount:
-                reasons.append("Betrag fehlt")
-            else:
-                try:
-                    cents = fast_cents(raw_amount)
-                except ValueError:
-                    reasons.append(f"Betrag „{raw_amount}“ ungültig")
-            document_no = values[c_doc].strip()
-            if not document_no:
-                reasons.append("Belegnummer fehlt")
-            elif len(document_no) > DOCUMENT_NO_MAX:
-                reasons.append(f"Belegnummer länger als {DOCUMENT_NO_MAX} Zeichen")
-            if len(row.values) < len(table.header) and reasons:
-                reasons.append(f"nur {len(row.values)} von {len(table.header)} Spalten")
-            if reasons:
-                plan.rejected.append(RejectedRow(row.line, "; ".join(reasons),
-                                                 (table.delimiter or ";").join(row.values)))
-                continue
-            assert day is not None
+            if len(values) >= width:
+                # The fast path for a plain valid row; anything else takes the careful one.
+                number = values[c_no].strip()
+                document_no = values[c_doc].strip()
+                day = days.get(values[c_date].strip())
+                match = german(values[c_amount].strip())
+                if (day is None or match is None or number not in known or not document_no
+                        or len(document_no) > DOCUMENT_NO_MAX):
+                    day = None
+                else:
+                    sign, euros, fraction = match.groups()
+                    cents = int(euros.replace(".", "")) * 100 + (
+                        int(fraction.ljust(2, "0")) if fraction else 0)
+                    if sign:
+                        cents = -cents
+            if day is None:
+                checked = self._check_row(plan, table, row, cols, known, create_missing, days)
+                if checked is None:
+                    continue
+                number, day, cents, document_no = checked
             if document_no in present:
                 plan.skipped.append(SkippedRow(row.line, document_no,
                                                f"Beleg {document_no} schon erfasst"))
@@ -323,9 +292,58 @@ class SalesImportService:
                 continue
             first_line[document_no] = row.line
             plan.to_add.append(SaleRow(row.line, number, day, cents, document_no,
-                                       values[c_text].strip() if c_text is not None else ""))
+                                       values[c_text].strip() if c_text is not None
+                                       and c_text < len(values) else ""))
         progress.report(total, total, "Zeilen prüfen")
         return plan
+
+    def _check_row(self, plan: _Plan, table: Table, row: Row, cols: dict[str, int],
+                   known: set[str], create_missing: bool, days: dict[str, date]
+                   ) -> tuple[str, date, int, str] | None:
+        """Check one row field by field; a rejected row is recorded and None returned."""
+        width = len(table.header)
+        values = row.values
+        if len(values) < width:
+            values = (values + ("",) * width)[:width]
+        reasons = []
+        number = values[cols["customer_no"]].strip()
+        if not number:
+            reasons.append("Kundennummer fehlt")
+        elif number not in known and number not in plan.new_customers:
+            if not create_missing:
+                reasons.append(f"Kundennummer {number} unbekannt")
+            else:
+                reasons += self._plan_customer(plan, row, cols, number)
+        raw_date = values[cols["sale_date"]].strip()
+        day = None
+        if not raw_date:
+            reasons.append("Datum fehlt")
+        else:
+            try:
+                day = days[raw_date] = parse_date(raw_date)
+            except ValueError:
+                reasons.append(f"Datum „{raw_date}“ ungültig (TT.MM.JJJJ oder JJJJ-MM-TT)")
+        raw_amount = values[cols["amount"]].strip()
+        cents = 0
+        if not raw_amount:
+            reasons.append("Betrag fehlt")
+        else:
+            try:
+                cents = fast_cents(raw_amount)
+            except ValueError:
+                reasons.append(f"Betrag „{raw_amount}“ ungültig")
+        document_no = values[cols["document_no"]].strip()
+        if not document_no:
+            reasons.append("Belegnummer fehlt")
+        elif len(document_no) > DOCUMENT_NO_MAX:
+            reasons.append(f"Belegnummer länger als {DOCUMENT_NO_MAX} Zeichen")
+        if len(row.values) < width and reasons:
+            reasons.append(f"nur {len(row.values)} von {width} Spalten")
+        if reasons or day is None:
+            plan.rejected.append(RejectedRow(row.line, "; ".join(reasons),
+                                             (table.delimiter or ";").join(row.values)))
+            return None
+        return number, day, cents, document_no
 
     def _plan_customer(self, plan: _Plan, row: Row, cols: dict[str, int],
                        number: str) -> list[str]:
@@ -352,8 +370,8 @@ class SalesImportService:
 def _present_documents(session: Session, numbers: Iterable[str], rows: int) -> set[str]:
     """The file's document numbers already in the database (all of them for a big file)."""
     if rows > 20_000:
-        numbers_in_db = session.connection().execute(select(Sale.document_no)).scalars().all()
-        return {n for n in numbers_in_db if n}
+        return {n for (n,) in bulk.fetch_rows(
+            session, "SELECT document_no FROM sales WHERE document_no IS NOT NULL")}
     wanted = sorted({n for n in numbers if n})
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
