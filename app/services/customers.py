@@ -6,10 +6,22 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import cologne_phonetics
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, text, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
@@ -536,9 +548,9 @@ class CustomerService:
             session.flush()
             session.execute(delete(customer_tags).where(
                 customer_tags.c.customer_id == duplicate_id))
-            for table, column in _customer_references():
-                session.execute(update(table).where(column == duplicate_id)
-                                .values({column.name: survivor_id}))
+            for table, reference in _customer_references():
+                session.execute(update(table).where(reference == duplicate_id)
+                                .values({reference.name: survivor_id}))
             duplicate_number = duplicate.number
             label = f"{duplicate_number} ({_list_name(duplicate)})"
             session.expunge(duplicate)
@@ -608,7 +620,7 @@ class CustomerService:
         customer.sort_name = _sort_name(customer)
         customer.search_text = _search_text(customer)
 
-    def _filtered(self, query: Select, flt: CustomerFilter) -> Select:  # type: ignore[type-arg]
+    def _filtered(self, query: Select[Any], flt: CustomerFilter) -> Select[Any]:
         if flt.status == "active":
             query = query.where(Customer.archived_at.is_(None))
         elif flt.status == "archived":
@@ -637,7 +649,7 @@ class CustomerService:
         return query
 
     @staticmethod
-    def _ordered(query: Select, sort: str, descending: bool) -> Select:  # type: ignore[type-arg]
+    def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
         if sort not in SORT_KEYS:
             sort = "name"
         column = Customer.sort_name if sort == "name" else getattr(Customer, sort)
@@ -769,9 +781,9 @@ def _query_terms(query: str) -> list[str]:
     return [fold(word) for word in words(query)]
 
 
-def _customer_references() -> list[tuple[object, object]]:
+def _customer_references() -> list[tuple[Table, Column[Any]]]:
     """(table, column) of every foreign key to customers.id, except the tag links."""
-    found = []
+    found: list[tuple[Table, Column[Any]]] = []
     for table in Base.metadata.sorted_tables:
         if table is customer_tags:
             continue

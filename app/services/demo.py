@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from app.db import Database
 from app.models import Address, ContactPerson, Counter, Customer, Interaction, Sale, Tag
@@ -141,8 +142,8 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                 values = _columns(customer)
                 values.update(created_at=created, updated_at=created)
                 rows.append(values)
-                for tag in rnd.sample(TAGS, k=rnd.choice((0, 0, 0, 1, 1, 2))):
-                    link_rows.append({"customer_id": cid, "tag_id": tag_ids[tag]})
+                for tag_name in rnd.sample(TAGS, k=rnd.choice((0, 0, 0, 1, 1, 2))):
+                    link_rows.append({"customer_id": cid, "tag_id": tag_ids[tag_name]})
                 history_rows.append({
                     "customer_id": cid, "occurred_at": created, "channel": "system",
                     "subject": "Kunde angelegt", "text": "", "author": "Demo",
@@ -163,11 +164,11 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
                     sale_no += 1
             # Core executemany per table: an order of magnitude faster than ORM objects.
-            session.execute(insert(Customer.__table__), rows)
+            session.execute(insert(cast(Table, Customer.__table__)), rows)
             for model, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
                                       (Interaction, history_rows), (Sale, sale_rows)):
                 if table_rows:
-                    session.execute(insert(model.__table__), table_rows)
+                    session.execute(insert(cast(Table, model.__table__)), table_rows)
             if link_rows:
                 session.execute(insert(customer_tags_table), link_rows)
             counts["contacts"] += len(contact_rows)

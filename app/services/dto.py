@@ -153,7 +153,7 @@ class CustomerDetail:
         values = {name: getattr(self, name) for name in CustomerInput.__dataclass_fields__
                   if name != "number"}
         values.update(changes)
-        return CustomerInput(**values)  # type: ignore[arg-type]
+        return CustomerInput(**values)
 
 
 @dataclass(frozen=True)
