@@ -116,7 +116,14 @@ def main() -> int:
         if args.only and path.stem not in args.only:
             continue
         module = importlib.import_module(f"bench.{path.stem}")
-        figures.update(module.run(url, args.workdir, customers=args.customers))
+        # Scenarios write (imports, mailings): each gets a private copy of the dataset.
+        copy = dataset.copy_of(db_path, args.workdir, f"{path.stem}.sqlite3")
+        try:
+            figures.update(module.run(f"sqlite:///{copy}", args.workdir,
+                                      customers=args.customers))
+        finally:
+            for leftover in args.workdir.glob(f"{copy.name}*"):
+                leftover.unlink()
 
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))

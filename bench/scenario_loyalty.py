@@ -3,14 +3,12 @@ liability, PDFs. Works on a private copy of the benchmark database (it writes)."
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import time
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import make_url
 
 from app.db import open_database
 from app.models import Customer, LoyaltyAccount
@@ -25,17 +23,6 @@ VOUCHERS = 1000
 REDEEMS = 200
 
 
-def _private_copy(db_url: str, workdir: Path) -> str:
-    source = make_url(db_url).database
-    if not source:
-        return db_url
-    target = workdir / "loyalty-bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copy(source, target)
-    return f"sqlite:///{target}"
-
-
 def _timed(work) -> float:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     work()
@@ -44,7 +31,7 @@ def _timed(work) -> float:  # type: ignore[no-untyped-def]
 
 def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
     workdir.mkdir(parents=True, exist_ok=True)
-    db = open_database(_private_copy(db_url, workdir))
+    db = open_database(db_url)
     services = Services.build(db, SystemClock())
     figures: dict[str, float] = {}
     try:
