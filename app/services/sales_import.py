@@ -213,7 +213,14 @@ class SalesImportService:
                     day_text = iso.get(day)
                     if day_text is None:
                         day_text = iso[day] = day.isoformat()
-                    values.append((ids[number], day_text, cents, text, document_no, stamp))
+                    cid = ids[number]
+                    values.append((cid, day_text, cents, text, document_no, stamp))
+                    seen = per_customer.get(cid)
+                    if seen is None:
+                        per_customer[cid] = [1, cents]
+                    else:
+                        seen[0] += 1
+                        seen[1] += cents
                 connection.exec_driver_sql(_SQLITE_INSERT, values)
             else:
                 values = [{"customer_id": ids[row.customer_no], "sale_date": row.sale_date,
@@ -222,14 +229,11 @@ class SalesImportService:
                           for row in batch]
                 connection.execute(insert(Sale), values)
             progress.report(start + len(batch), total, "Umsätze speichern")
-        for row in rows:
-            cid = ids[row.customer_no]
-            seen = per_customer.get(cid)
-            if seen is None:
-                per_customer[cid] = [1, row.amount_cents]
-            else:
-                seen[0] += 1
-                seen[1] += row.amount_cents
+        if not sqlite:
+            for row in rows:
+                stats = per_customer.setdefault(ids[row.customer_no], [0, 0])
+                stats[0] += 1
+                stats[1] += row.amount_cents
         if sqlite:
             connection.exec_driver_sql(f"PRAGMA cache_size = {default_cache}")
         return per_customer
