@@ -52,8 +52,15 @@ def _customer_list(context: AppContext, parent: QWidget) -> QWidget:
     return CustomerListPage(context, parent)
 
 
+def _segments(context: AppContext, parent: QWidget) -> QWidget:
+    from app.ui.sales.segments_page import SegmentsPage
+
+    return SegmentsPage(context, parent)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"), _customer_list),
+    PageSpec("segments", lambda: tr("Segmente"), _segments),
 ]
 
 def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
