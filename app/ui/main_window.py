@@ -63,6 +63,7 @@ PAGES: list[PageSpec] = [
     PageSpec("segments", lambda: tr("Segmente"), _segments),
 ]
 
+
 def _sales_tab(context: AppContext, customer_id: int, parent: QWidget) -> QWidget:
     from app.ui.sales.sales_tab import SalesTab
 
