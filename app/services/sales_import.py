@@ -9,7 +9,7 @@ transaction and bulk-inserts: all or nothing, or with `skip_invalid` only the va
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from app.services.errors import ValidationError
 from app.services.formatting import format_cents, parse_cents, parse_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales import DOCUMENT_NO_MAX
-from app.services.tabular import Row, Table, match_columns, read_table
+from app.services.tabular import Row, decode, match_columns, read_table, sniff_delimiter
 
 # Header spellings recognised (compared without case, spaces and punctuation).
 SALES_ALIASES: dict[str, tuple[str, ...]] = {
@@ -112,6 +112,65 @@ class SalesImportReport:
         return "\n".join(lines)
 
 
+class _Record(NamedTuple):
+    """A CSV row read on the fast path; the same `line`, `values` and `get` as tabular.Row."""
+
+    line: int
+    values: tuple[str, ...]
+
+    def get(self, index: int | None) -> str:
+        if index is None or index >= len(self.values):
+            return ""
+        return self.values[index].strip()
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    header: tuple[str, ...]
+    rows: Sequence[Row | _Record]
+    encoding: str | None
+    delimiter: str | None
+
+
+def read_sales_file(path: Path) -> _Source:
+    """The file's rows: plain CSV on the fast path, everything else through read_table."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and path.is_file():
+        plain = _read_plain_csv(path)
+        if plain is not None:
+            return plain
+    table = read_table(path)
+    return _Source(table.path, table.header, table.rows, table.encoding, table.delimiter)
+
+
+def _read_plain_csv(path: Path) -> _Source | None:
+    """A CSV file without any quote character, read by splitting lines at the delimiter.
+
+    Without quotes every record is one line and a field cannot contain the delimiter, so
+    this gives exactly what `tabular.read_table` gives (same decoding, delimiter sniffing,
+    line numbers and skipped blank lines), several times faster for a million rows. Files
+    with quotes or anything unusual return None and take the careful reader.
+    """
+    text, encoding = decode(path.read_bytes(), path)
+    if '"' in text or "\x00" in text:
+        return None
+    delimiter = sniff_delimiter(text)
+    header: tuple[str, ...] | None = None
+    rows: list[_Record] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.replace(delimiter, "").strip():
+            continue
+        values = tuple(line.split(delimiter))
+        if header is None:
+            header = tuple(value.strip() for value in values)
+        else:
+            rows.append(_Record(number, values))
+    if header is None:
+        return None
+    return _Source(path, header, rows, encoding, delimiter)
+
+
 @dataclass
 class _Plan:
     to_add: list[SaleRow] = field(default_factory=list)
@@ -130,7 +189,7 @@ def fast_cents(text: str) -> int:
     return -value if sign else value
 
 
-def _customer_input(row: Row, cols: dict[str, int], number: str) -> CustomerInput | None:
+def _customer_input(row: Row | _Record, cols: dict[str, int], number: str) -> CustomerInput | None:
     """The customer a row describes by name (Name/Firma/Vorname/Nachname/PLZ/Ort), if any."""
     company = row.get(cols.get("company"))
     first = row.get(cols.get("first_name"))
@@ -159,7 +218,7 @@ class SalesImportService:
 
     def preview(self, path: Path, *, create_missing: bool = False,
                 progress: Progress = NO_PROGRESS) -> SalesImportReport:
-        table = read_table(path)
+        table = read_sales_file(path)
         with self.db.read() as session:
             plan = self._plan(session, table, create_missing, progress)
         return self._report(table, plan, applied=False)
@@ -167,7 +226,7 @@ class SalesImportService:
     def apply(self, path: Path, *, create_missing: bool = False, skip_invalid: bool = False,
               by: str = "", progress: Progress = NO_PROGRESS) -> SalesImportReport:
         """Add the rows in one transaction; refused while rows are rejected (unless skipped)."""
-        table = read_table(path)
+        table = read_sales_file(path)
         now = self.clock.now()
         with self.db.write() as session:
             plan = self._plan(session, table, create_missing, progress)
@@ -240,7 +299,7 @@ class SalesImportService:
 
     # --- planning ------------------------------------------------------------------------
 
-    def _plan(self, session: Session, table: Table, create_missing: bool,
+    def _plan(self, session: Session, table: _Source, create_missing: bool,
               progress: Progress) -> _Plan:
         cols = match_columns(table.header, SALES_ALIASES)
         missing = [name for name in REQUIRED if name not in cols]
@@ -301,7 +360,7 @@ class SalesImportService:
         progress.report(total, total, "Zeilen prüfen")
         return plan
 
-    def _check_row(self, plan: _Plan, table: Table, row: Row, cols: dict[str, int],
+    def _check_row(self, plan: _Plan, table: _Source, row: Row | _Record, cols: dict[str, int],
                    known: set[str], create_missing: bool, days: dict[str, date]
                    ) -> tuple[str, date, int, str] | None:
         """Check one row field by field; a rejected row is recorded and None returned."""
@@ -349,7 +408,7 @@ class SalesImportService:
             return None
         return number, day, cents, document_no
 
-    def _plan_customer(self, plan: _Plan, row: Row, cols: dict[str, int],
+    def _plan_customer(self, plan: _Plan, row: Row | _Record, cols: dict[str, int],
                        number: str) -> list[str]:
         data = _customer_input(row, cols, number)
         if data is None:
@@ -362,7 +421,7 @@ class SalesImportService:
         return []
 
     @staticmethod
-    def _report(table: Table, plan: _Plan, *, applied: bool) -> SalesImportReport:
+    def _report(table: _Source, plan: _Plan, *, applied: bool) -> SalesImportReport:
         return SalesImportReport(
             file=table.path.name, rows=len(table.rows), to_add=tuple(plan.to_add),
             skipped=tuple(plan.skipped), rejected=tuple(plan.rejected),
