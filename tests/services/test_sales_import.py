@@ -208,5 +208,5 @@ def test_the_fast_csv_reader_gives_exactly_what_read_table_gives(
     fast, careful = read_sales_file(path), read_table(path)
     assert (fast.header, fast.encoding, fast.delimiter) == (
         careful.header, careful.encoding, careful.delimiter)
-    assert [(r.line, r.values) for r in fast.rows] == [
+    assert [(line, tuple(values)) for line, values in fast.rows] == [
         (r.line, r.values) for r in careful.rows]
