@@ -7,7 +7,9 @@ on other databases the same rows go through SQLAlchemy Core.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +19,23 @@ from sqlalchemy.orm import Session
 from app.models import Base
 
 BATCH = 20_000
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while batch work builds millions of small objects.
+
+    Every collection walks all tracked objects, and a million fresh rows trigger hundreds of
+    them: splitting a million CSV lines took 3.6 s with the collector and 0.6 s without.
+    The rows are acyclic, so reference counting still frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def sqlite_value(value: Any) -> Any:

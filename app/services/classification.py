@@ -248,7 +248,7 @@ class ClassificationService:
         day = as_of or self.clock.today()
         start = window_start(day, settings.window_months) if settings.window_months else None
         now = self.clock.now()
-        with self.db.write() as session:
+        with bulk.paused_gc(), self.db.write() as session:
             progress.checkpoint()
             frame = self._frame(session, day, start)
             progress.report(1, 4, "Umsätze zusammengefasst")

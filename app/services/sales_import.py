@@ -9,7 +9,7 @@ transaction and bulk-inserts: all or nothing, or with `skip_invalid` only the va
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from app.services.errors import ValidationError
 from app.services.formatting import format_cents, parse_cents, parse_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales import DOCUMENT_NO_MAX
-from app.services.tabular import Row, Table, match_columns, read_table
+from app.services.tabular import decode, match_columns, read_table, sniff_delimiter
 
 # Header spellings recognised (compared without case, spaces and punctuation).
 SALES_ALIASES: dict[str, tuple[str, ...]] = {
@@ -112,6 +112,59 @@ class SalesImportReport:
         return "\n".join(lines)
 
 
+# One row of the file: (line in the file, cell texts as read, not stripped).
+_Record = tuple[int, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    header: tuple[str, ...]
+    rows: list[_Record]
+    encoding: str | None
+    delimiter: str | None
+
+
+def read_sales_file(path: Path) -> _Source:
+    """The file's rows: plain CSV on the fast path, everything else through read_table."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and path.is_file():
+        plain = _read_plain_csv(path)
+        if plain is not None:
+            return plain
+    table = read_table(path)
+    return _Source(table.path, table.header, [(row.line, row.values) for row in table.rows],
+                   table.encoding, table.delimiter)
+
+
+def _read_plain_csv(path: Path) -> _Source | None:
+    """A CSV file without any quote character, read by splitting lines at the delimiter.
+
+    Without quotes every record is one line and a field cannot contain the delimiter, so
+    this gives exactly what `tabular.read_table` gives (same decoding, delimiter sniffing,
+    line numbers and skipped blank lines), several times faster for a million rows. Files
+    with quotes or anything unusual return None and take the careful reader.
+    """
+    text, encoding = decode(path.read_bytes(), path)
+    if '"' in text or "\x00" in text:
+        return None
+    delimiter = sniff_delimiter(text)
+    header: tuple[str, ...] | None = None
+    rows: list[_Record] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    maybe_blank = " \t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0" + delimiter
+    for number, line in enumerate(lines, start=1):
+        # the cheap first-character test spares the full blank check on nearly every line
+        if (not line or line[0] in maybe_blank) and not line.replace(delimiter, "").strip():
+            continue
+        if header is None:
+            header = tuple(value.strip() for value in line.split(delimiter))
+        else:
+            rows.append((number, line.split(delimiter)))
+    if header is None:
+        return None
+    return _Source(path, header, rows, encoding, delimiter)
+
+
 @dataclass
 class _Plan:
     to_add: list[SaleRow] = field(default_factory=list)
@@ -130,12 +183,17 @@ def fast_cents(text: str) -> int:
     return -value if sign else value
 
 
-def _customer_input(row: Row, cols: dict[str, int], number: str) -> CustomerInput | None:
+def _cell(values: Sequence[str], index: int | None) -> str:
+    return values[index].strip() if index is not None and index < len(values) else ""
+
+
+def _customer_input(values: Sequence[str], cols: dict[str, int], number: str
+                    ) -> CustomerInput | None:
     """The customer a row describes by name (Name/Firma/Vorname/Nachname/PLZ/Ort), if any."""
-    company = row.get(cols.get("company"))
-    first = row.get(cols.get("first_name"))
-    last = row.get(cols.get("last_name"))
-    name = row.get(cols.get("name"))
+    company = _cell(values, cols.get("company"))
+    first = _cell(values, cols.get("first_name"))
+    last = _cell(values, cols.get("last_name"))
+    name = _cell(values, cols.get("name"))
     if not (company or last or name):
         return None
     if not company and not last:
@@ -146,7 +204,8 @@ def _customer_input(row: Row, cols: dict[str, int], number: str) -> CustomerInpu
     return CustomerInput(
         kind="business" if company and not last else "private",
         first_name=first, last_name=last, company=company,
-        postcode=row.get(cols.get("postcode")), city=row.get(cols.get("city")), number=number)
+        postcode=_cell(values, cols.get("postcode")), city=_cell(values, cols.get("city")),
+        number=number)
 
 
 class SalesImportService:
@@ -159,7 +218,12 @@ class SalesImportService:
 
     def preview(self, path: Path, *, create_missing: bool = False,
                 progress: Progress = NO_PROGRESS) -> SalesImportReport:
-        table = read_table(path)
+        with bulk.paused_gc():
+            return self._preview(path, create_missing, progress)
+
+    def _preview(self, path: Path, create_missing: bool, progress: Progress
+                 ) -> SalesImportReport:
+        table = read_sales_file(path)
         with self.db.read() as session:
             plan = self._plan(session, table, create_missing, progress)
         return self._report(table, plan, applied=False)
@@ -167,7 +231,14 @@ class SalesImportService:
     def apply(self, path: Path, *, create_missing: bool = False, skip_invalid: bool = False,
               by: str = "", progress: Progress = NO_PROGRESS) -> SalesImportReport:
         """Add the rows in one transaction; refused while rows are rejected (unless skipped)."""
-        table = read_table(path)
+        with bulk.paused_gc():
+            report = self._apply(path, create_missing, skip_invalid, by, progress)
+        changed = self.after_import() if self.after_import and report.to_add else 0
+        return replace(report, classes_changed=changed)
+
+    def _apply(self, path: Path, create_missing: bool, skip_invalid: bool, by: str,
+               progress: Progress) -> SalesImportReport:
+        table = read_sales_file(path)
         now = self.clock.now()
         with self.db.write() as session:
             plan = self._plan(session, table, create_missing, progress)
@@ -184,8 +255,7 @@ class SalesImportService:
             progress.checkpoint()
             _record_timeline(session, per_customer, now=now, by=by, source=path.name)
             session.commit()
-        changed = self.after_import() if self.after_import and plan.to_add else 0
-        return replace(self._report(table, plan, applied=True), classes_changed=changed)
+        return self._report(table, plan, applied=True)
 
     def _insert(self, session: Session, rows: list[SaleRow], ids: dict[str, int], *,
                 now: datetime, progress: Progress) -> dict[int, list[int]]:
@@ -213,7 +283,14 @@ class SalesImportService:
                     day_text = iso.get(day)
                     if day_text is None:
                         day_text = iso[day] = day.isoformat()
-                    values.append((ids[number], day_text, cents, text, document_no, stamp))
+                    cid = ids[number]
+                    values.append((cid, day_text, cents, text, document_no, stamp))
+                    seen = per_customer.get(cid)
+                    if seen is None:
+                        per_customer[cid] = [1, cents]
+                    else:
+                        seen[0] += 1
+                        seen[1] += cents
                 connection.exec_driver_sql(_SQLITE_INSERT, values)
             else:
                 values = [{"customer_id": ids[row.customer_no], "sale_date": row.sale_date,
@@ -222,21 +299,18 @@ class SalesImportService:
                           for row in batch]
                 connection.execute(insert(Sale), values)
             progress.report(start + len(batch), total, "Umsätze speichern")
-        for row in rows:
-            cid = ids[row.customer_no]
-            seen = per_customer.get(cid)
-            if seen is None:
-                per_customer[cid] = [1, row.amount_cents]
-            else:
-                seen[0] += 1
-                seen[1] += row.amount_cents
+        if not sqlite:
+            for row in rows:
+                stats = per_customer.setdefault(ids[row.customer_no], [0, 0])
+                stats[0] += 1
+                stats[1] += row.amount_cents
         if sqlite:
             connection.exec_driver_sql(f"PRAGMA cache_size = {default_cache}")
         return per_customer
 
     # --- planning ------------------------------------------------------------------------
 
-    def _plan(self, session: Session, table: Table, create_missing: bool,
+    def _plan(self, session: Session, table: _Source, create_missing: bool,
               progress: Progress) -> _Plan:
         cols = match_columns(table.header, SALES_ALIASES)
         missing = [name for name in REQUIRED if name not in cols]
@@ -245,8 +319,9 @@ class SalesImportService:
                 f"{COLUMN_LABELS[name]} ({'/'.join(SALES_ALIASES[name])})" for name in missing)
             raise ValidationError({"file": f"„{table.path.name}“: Spalte fehlt: {wanted}"})
         known = {n for (n,) in bulk.fetch_rows(session, "SELECT number FROM customers")}
-        present = _present_documents(session, (row.get(cols["document_no"])
-                                               for row in table.rows), len(table.rows))
+        c_doc = cols["document_no"]
+        present = _present_documents(session, (_cell(values, c_doc)
+                                               for _line, values in table.rows), len(table.rows))
         width = len(table.header)
         plan = _Plan()
         first_line: dict[str, int] = {}
@@ -255,11 +330,10 @@ class SalesImportService:
         total = len(table.rows)
         days: dict[str, date] = {}  # date texts already read: the fast path's cache
         german = _GERMAN_AMOUNT.fullmatch
-        for done, row in enumerate(table.rows):
+        for done, (line, values) in enumerate(table.rows):
             if done % 20_000 == 0:
                 progress.checkpoint()
                 progress.report(done, total, "Zeilen prüfen")
-            values = row.values
             day = None
             if len(values) >= width:
                 # The fast path for a plain valid row; anything else takes the careful one.
@@ -277,34 +351,34 @@ class SalesImportService:
                     if sign:
                         cents = -cents
             if day is None:
-                checked = self._check_row(plan, table, row, cols, known, create_missing, days)
+                checked = self._check_row(plan, table, line, values, cols, known,
+                                          create_missing, days)
                 if checked is None:
                     continue
                 number, day, cents, document_no = checked
             if document_no in present:
-                plan.skipped.append(SkippedRow(row.line, document_no,
+                plan.skipped.append(SkippedRow(line, document_no,
                                                f"Beleg {document_no} schon erfasst"))
                 continue
             earlier = first_line.get(document_no)
             if earlier is not None:
                 plan.skipped.append(SkippedRow(
-                    row.line, document_no, f"Beleg {document_no} doppelt (wie Zeile {earlier})"))
+                    line, document_no, f"Beleg {document_no} doppelt (wie Zeile {earlier})"))
                 continue
-            first_line[document_no] = row.line
-            plan.to_add.append(SaleRow(row.line, number, day, cents, document_no,
+            first_line[document_no] = line
+            plan.to_add.append(SaleRow(line, number, day, cents, document_no,
                                        values[c_text].strip() if c_text is not None
                                        and c_text < len(values) else ""))
         progress.report(total, total, "Zeilen prüfen")
         return plan
 
-    def _check_row(self, plan: _Plan, table: Table, row: Row, cols: dict[str, int],
+    def _check_row(self, plan: _Plan, table: _Source, line: int, cells: Sequence[str],
+                   cols: dict[str, int],
                    known: set[str], create_missing: bool, days: dict[str, date]
                    ) -> tuple[str, date, int, str] | None:
         """Check one row field by field; a rejected row is recorded and None returned."""
         width = len(table.header)
-        values = row.values
-        if len(values) < width:
-            values = (values + ("",) * width)[:width]
+        values = list(cells) + [""] * (width - len(cells))
         reasons = []
         number = values[cols["customer_no"]].strip()
         if not number:
@@ -313,7 +387,7 @@ class SalesImportService:
             if not create_missing:
                 reasons.append(f"Kundennummer {number} unbekannt")
             else:
-                reasons += self._plan_customer(plan, row, cols, number)
+                reasons += self._plan_customer(plan, cells, cols, number)
         raw_date = values[cols["sale_date"]].strip()
         day = None
         if not raw_date:
@@ -337,17 +411,17 @@ class SalesImportService:
             reasons.append("Belegnummer fehlt")
         elif len(document_no) > DOCUMENT_NO_MAX:
             reasons.append(f"Belegnummer länger als {DOCUMENT_NO_MAX} Zeichen")
-        if len(row.values) < width and reasons:
-            reasons.append(f"nur {len(row.values)} von {width} Spalten")
+        if len(cells) < width and reasons:
+            reasons.append(f"nur {len(cells)} von {width} Spalten")
         if reasons or day is None:
-            plan.rejected.append(RejectedRow(row.line, "; ".join(reasons),
-                                             (table.delimiter or ";").join(row.values)))
+            plan.rejected.append(RejectedRow(line, "; ".join(reasons),
+                                             (table.delimiter or ";").join(cells)))
             return None
         return number, day, cents, document_no
 
-    def _plan_customer(self, plan: _Plan, row: Row, cols: dict[str, int],
+    def _plan_customer(self, plan: _Plan, cells: Sequence[str], cols: dict[str, int],
                        number: str) -> list[str]:
-        data = _customer_input(row, cols, number)
+        data = _customer_input(cells, cols, number)
         if data is None:
             return [f"Kundennummer {number} unbekannt und kein Name zum Anlegen"]
         try:
@@ -358,7 +432,7 @@ class SalesImportService:
         return []
 
     @staticmethod
-    def _report(table: Table, plan: _Plan, *, applied: bool) -> SalesImportReport:
+    def _report(table: _Source, plan: _Plan, *, applied: bool) -> SalesImportReport:
         return SalesImportReport(
             file=table.path.name, rows=len(table.rows), to_add=tuple(plan.to_add),
             skipped=tuple(plan.skipped), rejected=tuple(plan.rejected),

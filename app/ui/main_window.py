@@ -62,6 +62,8 @@ PAGES: list[PageSpec] = [
     PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.today_page", "TodayPage")),
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
+    PageSpec("segments", lambda: tr("Segmente"),
+             _lazy("app.ui.sales.segments_page", "SegmentsPage")),
     PageSpec("dashboard", lambda: tr("Auswertungen"),
              _lazy("app.ui.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),

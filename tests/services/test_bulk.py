@@ -33,3 +33,15 @@ def test_bulk_rows_read_back_exactly_as_orm_rows(services: Services) -> None:
 def test_a_naive_timestamp_is_refused() -> None:
     with pytest.raises(ValueError):
         bulk.sqlite_value(datetime(2026, 1, 1))
+
+
+def test_the_garbage_collector_is_paused_only_inside_the_block() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with bulk.paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk.paused_gc():
+        raise RuntimeError("boom")
+    assert gc.isenabled()

@@ -186,3 +186,27 @@ def test_an_import_recomputes_the_classes(known: Services, tmp_path: Path) -> No
     assert report.classes_changed == 2
     assert [r.abc_class for r in known.customers.rows(known.customers.ids(sort="number"))] == [
         "A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("\n\nKundennummer;Datum\r\nK-1;01.01.2026\r\n;;\r\n  \r\nK-2;x;y\r\nK-3\r\n", "utf-8"),
+        ("\ufeffKundennummer,Betrag\rK-1,1.5\r\rK-2, 3 \r", "utf-8"),
+        ("Kundennummer\tText\nK-1\tMüller & Söhne €\n\t\nK-2\t\n", "cp1252"),
+        ('Kundennummer;Text\nK-1;"Wartung; Heizung"\nK-2;"zwei\nZeilen"\n', "utf-8"),
+    ],
+    ids=["crlf-blank-short", "bom-cr", "cp1252-tab", "quoted-fallback"],
+)
+def test_the_fast_csv_reader_gives_exactly_what_read_table_gives(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    from app.services.sales_import import read_sales_file
+    from app.services.tabular import read_table
+
+    path = write(tmp_path, text, encoding)
+    fast, careful = read_sales_file(path), read_table(path)
+    assert (fast.header, fast.encoding, fast.delimiter) == (
+        careful.header, careful.encoding, careful.delimiter)
+    assert [(line, tuple(values)) for line, values in fast.rows] == [
+        (r.line, r.values) for r in careful.rows]
