@@ -76,6 +76,12 @@ class Services:
         loyalty = LoyaltyService(db, clock, vouchers, settings)
         backups = BackupService(db, clock, settings, privacy)
 
+        def after_sales_import() -> int:
+            """New sales change classes and earn points; crediting is idempotent."""
+            changed = classification.recompute(with_scores=False).changed
+            loyalty.credit_sales()
+            return changed
+
         return cls(
             db=db,
             clock=clock,
@@ -83,9 +89,9 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             customer_import=CustomerImportService(db, clock, customers),
-            sales=SalesService(db, clock),
-            sales_import=SalesImportService(db, clock, after_import=lambda: (
-                classification.recompute(with_scores=False).changed)),
+            sales=SalesService(db, clock, after_add=lambda customer_id: (
+                loyalty.credit_sales(customer_ids=(customer_id,)))),
+            sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),

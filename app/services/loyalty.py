@@ -8,6 +8,7 @@ A refused operation writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -457,13 +458,13 @@ class LoyaltyService:
             session.commit()
         return result
 
-    def credit_sales(self, *, by: str = "System", progress: Progress = NO_PROGRESS
-                     ) -> RunReport:
+    def credit_sales(self, *, customer_ids: Collection[int] | None = None, by: str = "System",
+                     progress: Progress = NO_PROGRESS) -> RunReport:
         """Credit every not yet credited sale of a card holder, from the enrolment day on.
 
         Idempotent: a sale once credited has an earn entry, and UNIQUE (account, sale)
         stops a second one even if two runs overlap. Run it after every sale import or
-        entry, and nightly.
+        entry (`customer_ids` narrows it to the customers just served), and nightly.
         """
         now = self.clock.now()
         with self.db.write() as session:
@@ -487,7 +488,9 @@ class LoyaltyService:
                 .where(LoyaltyProgram.active.is_(True), ~credited,
                        Sale.amount_cents > 0,
                        Sale.amount_cents >= LoyaltyProgram.min_purchase_cents,
-                       Sale.sale_date >= LoyaltyAccount.credit_from)
+                       Sale.sale_date >= LoyaltyAccount.credit_from,
+                       *([] if customer_ids is None
+                         else [LoyaltyAccount.customer_id.in_(list(customer_ids))]))
                 .order_by(LoyaltyAccount.id, Sale.sale_date, Sale.id)).all()
             values: list[dict[str, object]] = []
             points_total = 0
