@@ -27,7 +27,7 @@ from app.models import (
     PointsEntry,
     Sale,
 )
-from app.services import card_numbers, timeline
+from app.services import audit, card_numbers, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
@@ -39,6 +39,8 @@ PROGRAM_KINDS = {"points": "Punkteprogramm", "stamps": "Stempelkarte"}
 ROUNDING = {"down": "abrunden", "half_up": "kaufmännisch runden"}
 ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall",
                 "correction": "Korrektur"}
+AUDIT_ACTIONS = {"earn": "points_credit", "redeem": "points_redeem", "expire": "points_expire",
+                 "correction": "points_correct"}
 DISCOUNT_KEY = "loyalty_discount_rates"  # {"A": 500, "B": 200, "C": 0} in basis points
 FIELD_LABELS.update({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund",
                      "rounding": "Rundung", "points_per_euro": "Punkte je Euro",
@@ -446,6 +448,12 @@ class LoyaltyService:
                                     reason=f"Prämie: {reward.name}", by=by,
                                     voucher_id=voucher.id if voucher else None,
                                     reward_id=reward.id)
+            audit.record(session, at=now, actor=by, action="points_redeem",
+                         entity="bonus_card", entity_id=card.id,
+                         customer_id=account.customer_id,
+                         details={"points": -reward.cost, "entry_id": entry.id,
+                                  "reward_id": reward.id,
+                                  "voucher_id": voucher.id if voucher else None})
             voucher_dto = None
             if voucher is not None:
                 voucher_dto = self.vouchers.dto_in(session, voucher)
@@ -519,6 +527,10 @@ class LoyaltyService:
                 per_customer[key] = (count + 1, total + points)
             if values:
                 session.execute(insert(PointsEntry), values)
+                audit.record(session, at=now, actor=by, action="points_credit",
+                             entity="loyalty",
+                             details={"sales": len(values), "points": points_total,
+                                      "customers": len({c for c, _u in per_customer})})
             for (customer_id, unit), (count, total) in per_customer.items():
                 timeline.record(session, customer_id=customer_id, channel="system", at=now,
                                 author=by, subject=f"Bonus: {total} {unit} für {count} "
@@ -573,6 +585,10 @@ class LoyaltyService:
                                     subject=f"Bonus: {due} {unit} verfallen ({program.name})")
             if values:
                 session.execute(insert(PointsEntry), values)
+                audit.record(session, at=now, actor=by, action="points_expire",
+                             entity="loyalty",
+                             details={"accounts": len(values), "points": expired_total,
+                                      "as_of": as_of})
             session.commit()
         return RunReport(len(values), expired_total, len(customers))
 
@@ -641,10 +657,15 @@ class LoyaltyService:
                     raise ConflictError(f"Buchung {reverses} wurde bereits storniert.")
                 points = -original.points
             assert points is not None
-            self._add_entry(session, card, kind=kind, points=points, reason=reason, by=by,
-                            reverses_id=reverses)
+            entry = self._add_entry(session, card, kind=kind, points=points, reason=reason,
+                                    by=by, reverses_id=reverses)
             account = session.get(LoyaltyAccount, card.account_id)
             assert account is not None
+            audit.record(session, at=now, actor=by, action=AUDIT_ACTIONS[kind],
+                         entity="bonus_card", entity_id=card.id,
+                         customer_id=account.customer_id,
+                         details={"points": points, "entry_id": entry.id,
+                                  "reverses": reverses})
             if account.customer_id is not None:
                 unit = self._unit(session, account)
                 timeline.record(session, customer_id=account.customer_id, channel="system",
