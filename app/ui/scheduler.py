@@ -170,8 +170,9 @@ class Notifier(QObject):
                 tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
         self.context.bus.publish(Changes.of("followups", "timeline", "letters"))
 
-    def hook_ran(self, _name: str) -> None:
-        self.context.bus.publish(Changes.of(*NIGHTLY_DOMAINS))
+    def hook_ran(self, name: str) -> None:
+        if name != "backup":  # a backup changes nothing on screen
+            self.context.bus.publish(Changes.of(*NIGHTLY_DOMAINS))
 
     def job_failed(self, job: str, message: str) -> None:
         self._show(tr("Hintergrundaufgabe fehlgeschlagen"),

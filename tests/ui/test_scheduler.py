@@ -5,15 +5,17 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.followups import FollowUpDTO, FollowUpInput
 from app.services.vouchers import VoucherInput
 from app.ui.context import AppContext, ChangeBus
-from app.ui.scheduler import AppScheduler, nightly_hooks
+from app.ui.scheduler import AppScheduler, Notifier, nightly_hooks
 from app.ui.tasks import TaskRunner
 from tests.services.loyalty_helpers import card, sale
 
@@ -140,3 +142,19 @@ def test_the_start_catches_up_the_nightly_job_only_when_no_run_finished_today(
     finally:
         again.shutdown()
     assert ran == ["backup"]
+
+
+def test_views_refresh_after_a_nightly_step_but_not_after_the_backup(
+    services: Services, tmp_path: Path, qtbot: QtBot
+) -> None:
+    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="T",
+                         data_dir=tmp_path, log_file=tmp_path / "log.txt")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(context, window)
+    published: list[Changes] = []
+    context.bus.changed.connect(published.append)
+    notifier.hook_ran("backup")
+    notifier.hook_ran("loyalty")
+    assert len(published) == 1
+    assert published[0].touches("loyalty") and published[0].touches("customers")
