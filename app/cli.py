@@ -183,8 +183,10 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise_usage(f"--as-of: {exc}")
     result = services.rules.run_due(as_of=as_of)
+    nightly = services.nightly.run(result.as_of)
     if args.json:
         print_json({
+            **nightly.as_dict(),
             "as_of": result.as_of.isoformat(),
             "days": [day.isoformat() for day in result.days],
             "rules": {name: asdict(count) for name, count in result.per_rule.items()},
@@ -206,6 +208,8 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     if not result.followups:
         print("Keine neuen Wiedervorlagen.")
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
+    for line in nightly.lines():
+        print(line)
     return 0
 
 

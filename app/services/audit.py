@@ -40,6 +40,16 @@ ACTIONS: dict[str, str] = {
     "settings": "Einstellung geändert",
     "backup": "Sicherung erstellt",
     "restore": "Sicherung zurückgespielt",
+    "voucher_issue": "Gutschein ausgegeben",
+    "voucher_redeem": "Gutschein eingelöst",
+    "voucher_reverse": "Gutschein-Einlösung storniert",
+    "voucher_expire": "Gutscheine abgelaufen",
+    "points_credit": "Bonuspunkte gutgeschrieben",
+    "points_redeem": "Bonuspunkte eingelöst",
+    "points_correct": "Bonuspunkte korrigiert",
+    "points_expire": "Bonuspunkte verfallen",
+    "customer_export": "Kunden exportiert",
+    "mailing": "Mailing erzeugt",
 }
 
 ENTITIES: dict[str, str] = {
@@ -49,6 +59,10 @@ ENTITIES: dict[str, str] = {
     "consent": "Einwilligung",
     "setting": "Einstellung",
     "database": "Datenbank",
+    "voucher": "Gutschein",
+    "bonus_card": "Bonuskarte",
+    "loyalty": "Bonusprogramm",
+    "mailing": "Mailing",
 }
 
 

@@ -20,6 +20,7 @@ from app.services.labels import LabelService
 from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService
 from app.services.mailings import MailingService
+from app.services.nightly import NightlyService
 from app.services.privacy import PrivacyService
 from app.services.rules import RuleService
 from app.services.sales import SalesService
@@ -60,6 +61,7 @@ class Services:
     dashboard: DashboardService
     customer_export: CustomerExportService
     segments: SegmentService
+    nightly: NightlyService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -71,6 +73,15 @@ class Services:
         letters = LetterService(db, clock, settings, company)
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
+        loyalty = LoyaltyService(db, clock, vouchers, settings)
+        backups = BackupService(db, clock, settings, privacy)
+
+        def after_sales_import() -> int:
+            """New sales change classes and earn points; crediting is idempotent."""
+            changed = classification.recompute(with_scores=False).changed
+            loyalty.credit_sales()
+            return changed
+
         return cls(
             db=db,
             clock=clock,
@@ -78,24 +89,26 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             customer_import=CustomerImportService(db, clock, customers),
-            sales=SalesService(db, clock),
-            sales_import=SalesImportService(db, clock, after_import=lambda: (
-                classification.recompute(with_scores=False).changed)),
+            sales=SalesService(db, clock, after_add=lambda customer_id: (
+                loyalty.credit_sales(customer_ids=(customer_id,)))),
+            sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock),
             today=TodayService(db, clock),
             vouchers=vouchers,
-            loyalty=LoyaltyService(db, clock, vouchers, settings),
+            loyalty=loyalty,
             company=company,
             letters=letters,
             mailings=MailingService(db, clock, letters),
             labels=LabelService(db, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
-            backups=BackupService(db, clock, settings, privacy),
+            backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
             customer_export=CustomerExportService(db, clock),
             segments=SegmentService(db, clock),
+            nightly=NightlyService(clock, settings, classification, loyalty, vouchers, privacy,
+                                   backups),
         )

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.models import Customer, Tag, customer_tags
-from app.services import validation
+from app.services import audit, validation
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
@@ -71,10 +71,11 @@ class CustomerExportService:
             return list(session.scalars(query.order_by(Customer.number)))
 
     def export(self, path: Path, *, ids: Sequence[int] | None = None,
-               include_archived: bool = False,
+               include_archived: bool = False, by: str = "",
                progress: Progress = NO_PROGRESS) -> ExportResult:
         """Write the customers `ids` (default: all, archived ones only if asked) to `path`;
-        the format follows the suffix (.csv, .xlsx, .vcf)."""
+        the format follows the suffix (.csv, .xlsx, .vcf). The audit log notes the file name
+        and count: personal data left the program."""
         file_format = FORMATS.get(path.suffix.lower())
         if file_format is None:
             raise ValidationError({"file": f"„{path.name}“: Dateiendung .csv, .xlsx oder .vcf "
@@ -83,6 +84,11 @@ class CustomerExportService:
         rows = self._rows(wanted, progress)
         writer = {"csv": _write_csv, "xlsx": _write_xlsx, "vcard": _write_vcards}[file_format]
         _atomically(path, lambda handle: writer(handle, rows))
+        with self.db.write() as session:
+            audit.record(session, at=self.clock.now(), actor=by, action="customer_export",
+                         entity="customer", details={"file": path.name, "format": file_format,
+                                                     "count": len(wanted)})
+            session.commit()
         return ExportResult(path=path, file_format=file_format, count=len(wanted))
 
     def _rows(self, ids: list[int], progress: Progress) -> Iterator[dict[str, str]]:

@@ -8,6 +8,7 @@ A refused operation writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -26,7 +27,7 @@ from app.models import (
     PointsEntry,
     Sale,
 )
-from app.services import card_numbers, timeline
+from app.services import audit, card_numbers, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
@@ -38,6 +39,8 @@ PROGRAM_KINDS = {"points": "Punkteprogramm", "stamps": "Stempelkarte"}
 ROUNDING = {"down": "abrunden", "half_up": "kaufmännisch runden"}
 ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall",
                 "correction": "Korrektur"}
+AUDIT_ACTIONS = {"earn": "points_credit", "redeem": "points_redeem", "expire": "points_expire",
+                 "correction": "points_correct"}
 DISCOUNT_KEY = "loyalty_discount_rates"  # {"A": 500, "B": 200, "C": 0} in basis points
 FIELD_LABELS.update({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund",
                      "rounding": "Rundung", "points_per_euro": "Punkte je Euro",
@@ -445,6 +448,12 @@ class LoyaltyService:
                                     reason=f"Prämie: {reward.name}", by=by,
                                     voucher_id=voucher.id if voucher else None,
                                     reward_id=reward.id)
+            audit.record(session, at=now, actor=by, action="points_redeem",
+                         entity="bonus_card", entity_id=card.id,
+                         customer_id=account.customer_id,
+                         details={"points": -reward.cost, "entry_id": entry.id,
+                                  "reward_id": reward.id,
+                                  "voucher_id": voucher.id if voucher else None})
             voucher_dto = None
             if voucher is not None:
                 voucher_dto = self.vouchers.dto_in(session, voucher)
@@ -457,13 +466,13 @@ class LoyaltyService:
             session.commit()
         return result
 
-    def credit_sales(self, *, by: str = "System", progress: Progress = NO_PROGRESS
-                     ) -> RunReport:
+    def credit_sales(self, *, customer_ids: Collection[int] | None = None, by: str = "System",
+                     progress: Progress = NO_PROGRESS) -> RunReport:
         """Credit every not yet credited sale of a card holder, from the enrolment day on.
 
         Idempotent: a sale once credited has an earn entry, and UNIQUE (account, sale)
         stops a second one even if two runs overlap. Run it after every sale import or
-        entry, and nightly.
+        entry (`customer_ids` narrows it to the customers just served), and nightly.
         """
         now = self.clock.now()
         with self.db.write() as session:
@@ -487,7 +496,9 @@ class LoyaltyService:
                 .where(LoyaltyProgram.active.is_(True), ~credited,
                        Sale.amount_cents > 0,
                        Sale.amount_cents >= LoyaltyProgram.min_purchase_cents,
-                       Sale.sale_date >= LoyaltyAccount.credit_from)
+                       Sale.sale_date >= LoyaltyAccount.credit_from,
+                       *([] if customer_ids is None
+                         else [LoyaltyAccount.customer_id.in_(list(customer_ids))]))
                 .order_by(LoyaltyAccount.id, Sale.sale_date, Sale.id)).all()
             values: list[dict[str, object]] = []
             points_total = 0
@@ -516,6 +527,10 @@ class LoyaltyService:
                 per_customer[key] = (count + 1, total + points)
             if values:
                 session.execute(insert(PointsEntry), values)
+                audit.record(session, at=now, actor=by, action="points_credit",
+                             entity="loyalty",
+                             details={"sales": len(values), "points": points_total,
+                                      "customers": len({c for c, _u in per_customer})})
             for (customer_id, unit), (count, total) in per_customer.items():
                 timeline.record(session, customer_id=customer_id, channel="system", at=now,
                                 author=by, subject=f"Bonus: {total} {unit} für {count} "
@@ -570,6 +585,10 @@ class LoyaltyService:
                                     subject=f"Bonus: {due} {unit} verfallen ({program.name})")
             if values:
                 session.execute(insert(PointsEntry), values)
+                audit.record(session, at=now, actor=by, action="points_expire",
+                             entity="loyalty",
+                             details={"accounts": len(values), "points": expired_total,
+                                      "as_of": as_of})
             session.commit()
         return RunReport(len(values), expired_total, len(customers))
 
@@ -638,10 +657,15 @@ class LoyaltyService:
                     raise ConflictError(f"Buchung {reverses} wurde bereits storniert.")
                 points = -original.points
             assert points is not None
-            self._add_entry(session, card, kind=kind, points=points, reason=reason, by=by,
-                            reverses_id=reverses)
+            entry = self._add_entry(session, card, kind=kind, points=points, reason=reason,
+                                    by=by, reverses_id=reverses)
             account = session.get(LoyaltyAccount, card.account_id)
             assert account is not None
+            audit.record(session, at=now, actor=by, action=AUDIT_ACTIONS[kind],
+                         entity="bonus_card", entity_id=card.id,
+                         customer_id=account.customer_id,
+                         details={"points": points, "entry_id": entry.id,
+                                  "reverses": reverses})
             if account.customer_id is not None:
                 unit = self._unit(session, account)
                 timeline.record(session, customer_id=account.customer_id, channel="system",

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Customer, Mailing, MailingRecipient, Sale, Tag, customer_tags
-from app.services import timeline
+from app.services import audit, timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.letter_layout import FORMS
@@ -449,6 +449,12 @@ class MailingService:
             for cid in printed:
                 timeline.record(session, customer_id=cid, channel="letter", subject=label,
                                 text=template.subject, at=now, author=by)
+            audit.record(session, at=now, actor=by, action="mailing", entity="mailing",
+                         entity_id=row.id,
+                         details={"template": template.name, "file": out.name,
+                                  "printed": len(printed), "recipients": len(plan.recipients),
+                                  "control": len(plan.control), "excluded": len(plan.excluded),
+                                  "cancelled": cancelled})
             result = _mailing_dto(row, {"recipient": len(plan.recipients),
                                         "control": len(plan.control),
                                         "excluded": len(plan.excluded)})

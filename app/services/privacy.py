@@ -17,7 +17,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -280,7 +280,7 @@ def _scope(customer_id: int, *, erasure: bool
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):
         return value.hex()
@@ -294,6 +294,8 @@ def _display(value: object, zone: tzinfo) -> str:
         return f"{value.astimezone(zone) if value.tzinfo else value:%d.%m.%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
     if isinstance(value, bool):
         return "ja" if value else "nein"
     return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -63,9 +64,12 @@ def document_taken(session: Session, document_no: str) -> bool:
 
 
 class SalesService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock,
+                 after_add: Callable[[int], object] | None = None) -> None:
+        """`after_add(customer_id)` runs after a sale was committed (bonus points)."""
         self.db = db
         self.clock = clock
+        self.after_add = after_add
 
     def add(self, customer_id: int, data: SaleInput, *, by: str = "") -> SaleDTO:
         """Record one sale typed in the customer view; the document number stays unique."""
@@ -102,6 +106,8 @@ class SalesService:
                             subject=f"{label} erfasst", author=by, at=now)
             result = to_dto(sale)
             session.commit()
+        if self.after_add is not None:
+            self.after_add(customer_id)
         return result
 
     def for_customer(self, customer_id: int) -> list[SaleDTO]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
-from app.services import timeline, voucher_codes
+from app.services import audit, timeline, voucher_codes
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
@@ -198,6 +198,10 @@ class VoucherService:
                 timeline.record(session, customer_id=customer.id, channel="system", at=now,
                                 author=by, subject=f"{count} Gutscheine der Aktion "
                                                    f"„{data.campaign.strip()}“ ausgegeben")
+            audit.record(session, at=now, actor=by, action="voucher_issue", entity="voucher",
+                         customer_id=customer.id if customer is not None else None,
+                         details={"count": count, "campaign": data.campaign.strip(),
+                                  "kind": data.kind, "value_cents": data.value_cents})
             result = [self._row_dto(v, v.value_cents, False, customer, today) for v in vouchers]
             session.commit()
         progress.report(count, count, "Gutscheine anlegen")
@@ -215,6 +219,11 @@ class VoucherService:
         session.add(VoucherEntry(voucher_id=voucher.id, kind="issue",
                                  amount_cents=voucher.value_cents, entry_date=today,
                                  reason="Ausgabe", author=by, created_at=self.clock.now()))
+        audit.record(session, at=self.clock.now(), actor=by, action="voucher_issue",
+                     entity="voucher", entity_id=voucher.id, customer_id=voucher.customer_id,
+                     details={"code": voucher.code, "kind": voucher.kind,
+                              "value_cents": voucher.value_cents,
+                              "campaign": voucher.campaign})
         if voucher.customer_id is not None:
             dto = self._dto(session, voucher)
             timeline.record(session, customer_id=voucher.customer_id, channel="system",
@@ -347,6 +356,11 @@ class VoucherService:
                 timeline.record(session, customer_id=voucher.customer_id, channel="system",
                                 at=self.clock.now(), author=by,
                                 subject=f"Gutschein {shown} eingelöst ({format_cents(booked)})")
+            audit.record(session, at=self.clock.now(), actor=by, action="voucher_redeem",
+                         entity="voucher", entity_id=voucher.id,
+                         customer_id=voucher.customer_id,
+                         details={"code": voucher.code, "amount_cents": booked,
+                                  "entry_id": entry.id})
             result = Redemption(self._dto(session, voucher, with_entries=True), entry.id,
                                 booked, replayed=False)
             session.commit()
@@ -370,6 +384,11 @@ class VoucherService:
                                      reason=reason.strip() or "Storno der Einlösung",
                                      author=by, created_at=self.clock.now()))
             session.flush()
+            audit.record(session, at=self.clock.now(), actor=by, action="voucher_reverse",
+                         entity="voucher", entity_id=voucher.id,
+                         customer_id=voucher.customer_id,
+                         details={"code": voucher.code, "amount_cents": -entry.amount_cents,
+                                  "reverses": entry_id})
             if voucher.customer_id is not None:
                 timeline.record(session, customer_id=voucher.customer_id, channel="system",
                                 at=self.clock.now(), author=by,
@@ -408,6 +427,9 @@ class VoucherService:
                                     subject=f"Gutschein {voucher_codes.grouped(voucher.code)} "
                                             f"abgelaufen (Restwert {format_cents(remaining)})")
                 count += 1
+            if count:
+                audit.record(session, at=self.clock.now(), actor=by, action="voucher_expire",
+                             entity="voucher", details={"count": count, "as_of": as_of})
             session.commit()
         return count
 

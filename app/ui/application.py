@@ -19,7 +19,7 @@ from app.services.errors import StammkundeError
 from app.services.followups_demo import fill_followups
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
-from app.ui.privacy.backups_dialog import Upkeep, backup_on_close
+from app.ui.privacy.backups_dialog import backup_on_close
 from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
 
@@ -59,7 +59,6 @@ def run(*, paths: AppPaths, demo: bool,
             window = MainWindow(context)
             window.show()
             scheduler = start_scheduler(context, window)
-            Upkeep(context, window).start()
             code = app.exec()
             scheduler.shutdown()
             context.tasks.wait()

@@ -6,6 +6,9 @@ the GUI thread only through this object's signals (queued across threads). The s
 dates live in the database and `run_due` catches up missed days itself, so the jobs are
 plain in-memory jobs; `misfire_grace_time` only lets a job that was late because the PC
 slept still run once (coalesced) instead of being dropped after APScheduler's 1 s default.
+The scheduler owns all timed work: the nightly steps (classes, bonus points and vouchers,
+purge of expired records, daily backup) also run at start when no run finished today. One
+worker thread runs the jobs one after another, so they never contend for the write lock.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow, QStyle, QSystemTrayIcon
@@ -30,7 +34,8 @@ CHECK_MINUTES = 5
 MISFIRE_GRACE_S = 6 * 3600
 RULES_AT = (0, 5)  # hour, minute: daily rules just after midnight
 NIGHTLY_AT = (2, 30)
-HOOK_NAMES = ("classification", "loyalty_expiry", "backup")
+HOOK_NAMES = ("classification", "loyalty", "purge", "backup")
+NIGHTLY_DOMAINS = ("customers", "classification", "timeline", "loyalty", "privacy")
 
 
 def tr(text: str) -> str:
@@ -38,9 +43,13 @@ def tr(text: str) -> str:
 
 
 def nightly_hooks(context: AppContext) -> dict[str, list[Callable[[], object]]]:
-    """The nightly plug-in slots, run in this order; each feature adds its callable here
-    (classification recompute, loyalty expiry, backup). Each runs in the worker thread."""
-    return {name: [] for name in HOOK_NAMES}
+    """The nightly slots, run in this order on the worker thread: classes first (the
+    loyalty discount reads them), the purge before the backup (no erased data in it)."""
+    nightly = context.services.nightly
+    return {"classification": [nightly.classify],
+            "loyalty": [nightly.book_loyalty],
+            "purge": [nightly.purge],
+            "backup": [nightly.backup]}
 
 
 class AppScheduler(QObject):
@@ -64,6 +73,7 @@ class AppScheduler(QObject):
         self.hooks = hooks if hooks is not None else {name: [] for name in HOOK_NAMES}
         self._scheduler = BackgroundScheduler(
             timezone=LOCAL_ZONE,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"misfire_grace_time": MISFIRE_GRACE_S, "coalesce": True,
                           "max_instances": 1})
 
@@ -72,15 +82,17 @@ class AppScheduler(QObject):
         return bool(self._scheduler.running)
 
     def start(self) -> None:
-        """Catch up at once (rules, then the reminder check), then on the clock."""
+        """Catch up at once (rules, the reminder check, the nightly steps if no run finished
+        today), then on the clock."""
         now = datetime.now(LOCAL_ZONE)
         add = self._scheduler.add_job
         add(self.run_due_now, "cron", hour=RULES_AT[0], minute=RULES_AT[1], id="run_due",
             next_run_time=now)
         add(self.check_due_now, "interval", minutes=CHECK_MINUTES, id="check_due",
             next_run_time=now)
+        catch_up = {"next_run_time": now} if self.services.nightly.due() else {}
         add(self.run_nightly_now, "cron", hour=NIGHTLY_AT[0], minute=NIGHTLY_AT[1],
-            id="nightly")
+            id="nightly", **catch_up)
         self._scheduler.start()
 
     def shutdown(self) -> None:
@@ -100,11 +112,17 @@ class AppScheduler(QObject):
         self._guarded("check_due", check)
 
     def run_nightly_now(self) -> None:
-        """Every hook in its slot's order; one failing hook does not stop the others."""
+        """Every hook in its slot's order; one failing hook does not stop the others. The
+        day counts as done only when all succeeded, so a failed step is retried at start."""
+        failed = False
         for name in HOOK_NAMES:
             for hook in self.hooks.get(name, []):
                 if self._guarded(name, hook):
                     self.hook_ran.emit(name)
+                else:
+                    failed = True
+        if not failed:
+            self._guarded("nightly", self.services.nightly.mark_done)
 
     def _guarded(self, name: str, work: Callable[[], object]) -> bool:
         try:
@@ -152,6 +170,10 @@ class Notifier(QObject):
                 tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
         self.context.bus.publish(Changes.of("followups", "timeline", "letters"))
 
+    def hook_ran(self, name: str) -> None:
+        if name != "backup":  # a backup changes nothing on screen
+            self.context.bus.publish(Changes.of(*NIGHTLY_DOMAINS))
+
     def job_failed(self, job: str, message: str) -> None:
         self._show(tr("Hintergrundaufgabe fehlgeschlagen"),
                    tr("{job}: {message}\nDetails im Protokoll: {log}").format(
@@ -177,5 +199,6 @@ def start_scheduler(context: AppContext, window: QMainWindow) -> AppScheduler:
     scheduler.followups_due.connect(notifier.show_due, queued)
     scheduler.rules_ran.connect(notifier.rules_ran, queued)
     scheduler.job_failed.connect(notifier.job_failed, queued)
+    scheduler.hook_ran.connect(notifier.hook_ran, queued)
     scheduler.start()
     return scheduler

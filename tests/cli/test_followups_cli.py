@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,9 +9,10 @@ from icalendar import Calendar
 
 import main
 from app.db import open_database
-from app.services.clock import SystemClock
+from app.services.clock import FixedClock, SystemClock
 from app.services.container import Services
 from app.services.dto import Birthday, CustomerInput
+from tests.services.loyalty_helpers import card, sale
 
 
 @pytest.fixture
@@ -83,3 +84,26 @@ def test_rules_can_be_listed_switched_and_tuned_headless(
     assert main.main(["--db", str(db_path), "rule-set", "1", "--param", "bogus=3"]) == 2
     assert "bogus: unbekannte Einstellung" in capsys.readouterr().err
     assert main.main(["--db", str(db_path), "rule-set", "99", "--off"]) == 2
+
+
+def test_run_due_also_does_the_nightly_work_and_a_second_run_for_the_day_does_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(f"sqlite:///{db_path}")
+    services = Services.build(db, FixedClock(datetime(2026, 3, 15, 10, 30)))
+    holder = card(services)
+    sale(services, holder.customer_id, 12_000, on=date(2026, 3, 15))
+    db.dispose()
+    args = ["--db", str(db_path), "run-due", "--as-of", "20.03.2026", "--json"]
+    assert main.main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["classification"]["changed"] == 1
+    assert first["loyalty"]["credited"] == {"entries": 1, "points": 120, "customers": 1}
+    assert first["purge"] == {"customers_deleted": 0, "rows_deleted": 0, "numbers": []}
+    assert main.main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["classification"] == {"changed": 0, "updated": 0}
+    assert second["loyalty"]["credited"]["entries"] == 0
+    assert main.main(args[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "Klassen: 0 geändert" in out and "Bonus: 0 Punkte/Stempel für 0 Umsätze" in out

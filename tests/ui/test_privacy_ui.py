@@ -13,9 +13,10 @@ from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.privacy import ConsentInput
 from app.ui.context import AppContext, ChangeBus
-from app.ui.privacy.backups_dialog import BackupsDialog, Upkeep, backup_on_close
+from app.ui.privacy.backups_dialog import BackupsDialog, backup_on_close
 from app.ui.privacy.customer_tab import ConsentDialog, PrivacyTab
 from app.ui.privacy.page import AuditModel, PrivacyPage
+from app.ui.scheduler import AppScheduler, nightly_hooks
 from app.ui.tasks import TaskRunner
 
 SHOTS = Path("/tmp/privacy-shots")
@@ -170,14 +171,13 @@ def test_the_backups_dialog_backs_up_lists_and_restores(
     shot(dialog, "backups")
 
 
-def test_the_upkeep_makes_the_daily_backup_and_closing_backs_up_only_changes(
+def test_the_nightly_job_makes_the_daily_backup_and_closing_backs_up_only_changes(
     qtbot: QtBot, context: AppContext, anna: int, tmp_path: Path,
 ) -> None:
     services = context.services
     services.backups.set_folder(tmp_path / "usb", by="chef")
-    Upkeep(context).run()
-    qtbot.waitUntil(lambda: len(services.backups.backups()) == 1)
-    context.tasks.wait()
+    AppScheduler(services, nightly_hooks(context)).run_nightly_now()
+    assert len(services.backups.backups()) == 1
     backup_on_close(services, "büro")
     assert len(list((tmp_path / "usb").iterdir())) == 1
     services.customers.create(CustomerInput(last_name="Abends"))

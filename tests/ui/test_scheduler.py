@@ -2,15 +2,22 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.followups import FollowUpDTO, FollowUpInput
-from app.ui.scheduler import AppScheduler
+from app.services.vouchers import VoucherInput
+from app.ui.context import AppContext, ChangeBus
+from app.ui.scheduler import AppScheduler, Notifier, nightly_hooks
+from app.ui.tasks import TaskRunner
+from tests.services.loyalty_helpers import card, sale
 
 
 def _due_followup(services: Services) -> int:
@@ -82,8 +89,72 @@ def test_a_failing_nightly_hook_is_reported_and_the_other_hooks_still_run(
         raise RuntimeError("Sicherungslaufwerk fehlt")
 
     scheduler = AppScheduler(services, {"classification": [lambda: ran.append("classes")],
-                                        "loyalty_expiry": [], "backup": [broken]})
+                                        "loyalty": [], "backup": [broken],
+                                        "purge": [lambda: ran.append("purge")]})
     with qtbot.waitSignal(scheduler.job_failed) as failure:
         scheduler.run_nightly_now()
     assert failure.args == ["backup", "RuntimeError: Sicherungslaufwerk fehlt"]
-    assert ran == ["classes"]
+    assert ran == ["classes", "purge"]
+    assert services.nightly.due()  # retried at the next start
+
+
+def test_the_nightly_job_classifies_credits_points_expires_vouchers_and_backs_up(
+    services: Services, clock: FixedClock, tmp_path: Path, qtbot: QtBot
+) -> None:
+    holder = card(services)
+    sale(services, holder.customer_id, 12_000, on=date(2026, 3, 15))  # not yet credited
+    voucher = services.vouchers.issue(VoucherInput(value_cents=5000, promo=True,
+                                                   valid_until=date(2026, 3, 31)))
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    clock.set(datetime(2026, 4, 2, 2, 30))
+    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="T",
+                         data_dir=tmp_path, log_file=tmp_path / "log.txt")
+    scheduler = AppScheduler(services, nightly_hooks(context))
+    ran: list[str] = []
+    scheduler.hook_ran.connect(ran.append)
+    scheduler.run_nightly_now()
+    assert ran == ["classification", "loyalty", "purge", "backup"]
+    assert services.classification.info(holder.customer_id).abc_class == "A"
+    assert services.loyalty.balance(holder.number) == 120
+    assert services.vouchers.get(voucher.code).status == "expired"
+    assert len(services.backups.backups()) == 1
+    assert not services.nightly.due()
+    scheduler.run_nightly_now()  # a second night books nothing new
+    assert services.loyalty.balance(holder.number) == 120
+    assert len(services.backups.backups()) == 1
+
+
+def test_the_start_catches_up_the_nightly_job_only_when_no_run_finished_today(
+    services: Services, tmp_path: Path, qtbot: QtBot
+) -> None:
+    ran: list[str] = []
+    scheduler = AppScheduler(services, {"backup": [lambda: ran.append("backup")]})
+    try:
+        with qtbot.waitSignal(scheduler.hook_ran, timeout=10_000):
+            scheduler.start()
+    finally:
+        scheduler.shutdown()
+    assert ran == ["backup"] and not services.nightly.due()
+    again = AppScheduler(services, {"backup": [lambda: ran.append("again")]})
+    try:
+        again.start()
+        again.check_due_now()
+    finally:
+        again.shutdown()
+    assert ran == ["backup"]
+
+
+def test_views_refresh_after_a_nightly_step_but_not_after_the_backup(
+    services: Services, tmp_path: Path, qtbot: QtBot
+) -> None:
+    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="T",
+                         data_dir=tmp_path, log_file=tmp_path / "log.txt")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(context, window)
+    published: list[Changes] = []
+    context.bus.changed.connect(published.append)
+    notifier.hook_ran("backup")
+    notifier.hook_ran("loyalty")
+    assert len(published) == 1
+    assert published[0].touches("loyalty") and published[0].touches("customers")

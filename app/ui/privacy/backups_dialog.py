@@ -1,12 +1,13 @@
 """Datei → Sicherungen…: the list of backups, "Jetzt sichern", "Wiederherstellen…" and the
-backup folder; plus the daily upkeep (backup if due, purge of expired records)."""
+backup folder; plus the backup on close. The daily backup and the purge of expired
+records are nightly steps of app/ui/scheduler.py."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -179,42 +180,6 @@ class BackupsDialog(QDialog):
             lambda progress: backups.restore(info.path, by=self.context.user,
                                              progress=progress),
             on_done=done, on_error=failed)
-
-
-class Upkeep(QObject):
-    """Once an hour: a daily backup if due and the purge of records whose keeping ended.
-    Both run on the task runner's worker thread; failures go to the log (the app goes on,
-    the next hour tries again)."""
-
-    INTERVAL_MS = 60 * 60 * 1000
-
-    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.timer = QTimer(self)
-        self.timer.setInterval(self.INTERVAL_MS)
-        self.timer.timeout.connect(self.run)
-
-    def start(self) -> None:
-        self.timer.start()
-        self.run()
-
-    def run(self) -> None:
-        services = self.context.services
-        if not services.db.is_sqlite:
-            return
-
-        def work(_progress: object) -> int:
-            services.backups.backup_if_due(by="automatisch")
-            return services.privacy.purge_expired(by="automatisch").customers_deleted
-
-        def done(purged: int) -> None:
-            if purged:
-                self.context.bus.publish(Changes.of("customers", "privacy"))
-
-        self.context.tasks.start(
-            work, on_done=done,
-            on_error=lambda error: log.error("daily upkeep failed", exc_info=error))
 
 
 def backup_on_close(services: Services, user: str) -> None:
