@@ -58,7 +58,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     search.set_defaults(handler=cmd_search)
 
     run_due = subparsers.add_parser(
-        "run-due", help="Regeln und Wiedervorlagen bis heute nachholen (für die Aufgabenplanung)")
+        "run-due", help="Regeln, Wiedervorlagen und Nachtlauf bis heute nachholen "
+        "(Klassen, Bonuspunkte, Aufbewahrung; für die Aufgabenplanung)")
     run_due.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (Standard: heute)")
     run_due.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     run_due.set_defaults(handler=cmd_run_due)
@@ -674,7 +675,7 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
     exporter = services.customer_export
     # The customers to export; a saved segment (--segment NAME) narrows this list.
     ids = exporter.ids(include_archived=args.archived)
-    result = exporter.export(Path(args.file), ids=ids)
+    result = exporter.export(Path(args.file), ids=ids, by=getpass.getuser())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
                     "customers": result.count})
