@@ -143,6 +143,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     rule_set.add_argument("--subject", help="Betreff-Vorlage mit {reason}, {name}, {number}")
     rule_set.add_argument("--assignee", help="zuständig (leer: Betreuer des Kunden)")
     rule_set.add_argument("--letter", help="Briefvorlage für die Briefliste (leer: keine)")
+    rule_set.add_argument("--voucher", metavar="EUR",
+                          help="Aktionsgutschein je Auslösung, z. B. 10 (0: keiner)")
+    rule_set.add_argument("--voucher-days", type=int, metavar="N",
+                          help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
     rule_set.set_defaults(handler=cmd_rule_set)
@@ -200,7 +204,8 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
     for name, count in result.per_rule.items():
         print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
-              f"{count.letters} Briefe vorgemerkt")
+              f"{count.letters} Briefe vorgemerkt"
+              + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
     for item in result.followups:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
@@ -715,7 +720,8 @@ def _print_rule(rule: RuleDTO) -> None:
     params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
     state = "an " if rule.enabled else "aus"
     actions = (["Wiedervorlage"] if rule.create_followup else []) + (
-        [f"Brief „{rule.letter_template}“"] if rule.letter_template else [])
+        [f"Brief „{rule.letter_template}“"] if rule.letter_template else []) + (
+        [f"Gutschein {format_cents(rule.voucher_cents)}"] if rule.voucher_cents else [])
     print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
           f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
 
@@ -747,7 +753,10 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         create_followup=False if args.no_followup else current.create_followup,
         subject_template=current.subject_template if args.subject is None else args.subject,
         assignee=current.assignee if args.assignee is None else args.assignee,
-        letter_template=current.letter_template if args.letter is None else args.letter))
+        letter_template=current.letter_template if args.letter is None else args.letter,
+        voucher_cents=(current.voucher_cents if args.voucher is None
+                       else _euros(args.voucher, "--voucher")),
+        voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
     _print_rule(changed)
     return 0
 

@@ -83,7 +83,7 @@ class Services:
                 classification.recompute(with_scores=False).changed)),
             classification=classification,
             followups=FollowUpService(db, clock),
-            rules=RuleService(db, clock),
+            rules=RuleService(db, clock, vouchers),
             today=TodayService(db, clock),
             vouchers=vouchers,
             loyalty=LoyaltyService(db, clock, vouchers, settings),
