@@ -32,10 +32,14 @@ from app.services.labels import PrintResult
 from app.services.loyalty import ProgramInput
 from app.services.mailings import (
     ClassSource,
+    FollowUpOption,
+    LetterListSource,
     NumberSource,
     PlannedCustomer,
     RecipientSource,
+    SegmentSource,
     TagSource,
+    VoucherOption,
     parse_numbers,
 )
 from app.services.rules import RuleDTO, RuleInput
@@ -84,7 +88,22 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
                         help="alle aktiven Kunden der Klasse")
     chosen.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
     chosen.add_argument("--tag", help="alle aktiven Kunden mit diesem Schlagwort")
+    chosen.add_argument("--segment", help="alle Kunden eines gespeicherten Segments")
+    chosen.add_argument("--letter-list", metavar="SCHLÜSSEL",
+                        help="die Briefliste dieser Vorlage (von Regeln/„Heute“ vorgemerkt); "
+                             "gedruckte Einträge werden erledigt")
     mailing.add_argument("--out", required=True, help="PDF-Datei für den Drucker")
+    mailing.add_argument("--voucher", metavar="EUR",
+                         help="persönlicher Aktionsgutschein je Empfänger, z. B. 10 "
+                              "(Code über {{ gutschein.code }})")
+    mailing.add_argument("--voucher-days", type=int, default=0, metavar="N",
+                         help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich, 3 Jahre)")
+    mailing.add_argument("--followup-days", type=int, metavar="N",
+                         help="je Empfänger eine Wiedervorlage, fällig in N Tagen")
+    mailing.add_argument("--followup-subject", default="Nachfassen, falls keine Antwort",
+                         help="Betreff der Wiedervorlage")
+    mailing.add_argument("--followup-assignee", default="",
+                         help="zuständig für die Wiedervorlage (leer: Betreuer des Kunden)")
     mailing.add_argument("--per-customer", metavar="ORDNER",
                          help="zusätzlich ein PDF je Kunde in diesen Ordner")
     mailing.add_argument("--control-share", type=float, default=0.0,
@@ -108,6 +127,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         picked.add_argument("--class", dest="abc_class", choices=("A", "B", "C"))
         picked.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
         picked.add_argument("--tag", help="Schlagwort")
+        picked.add_argument("--segment", help="gespeichertes Segment")
+        picked.add_argument("--letter-list", metavar="SCHLÜSSEL", help="Briefliste")
         sub.add_argument("--out", required=True, help="PDF-Datei")
         sub.add_argument("--json", action="store_true", help="Ausgabe als JSON")
         if name == "labels":
@@ -506,12 +527,16 @@ def cmd_letter(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def mailing_source(args: argparse.Namespace) -> RecipientSource:
-    """The recipient source an option names (a saved segment plugs in here)."""
+def mailing_source(args: argparse.Namespace, services: Services) -> RecipientSource:
+    """The recipient source an option names."""
     if args.abc_class:
         return ClassSource(args.abc_class)
     if args.tag:
         return TagSource(args.tag)
+    if args.segment:
+        return SegmentSource(args.segment, services.clock.now())
+    if args.letter_list:
+        return LetterListSource(args.letter_list)
     numbers = parse_numbers(args.customers or "")
     if not numbers:
         raise_usage("--customers braucht mindestens eine Kundennummer")
@@ -520,10 +545,16 @@ def mailing_source(args: argparse.Namespace) -> RecipientSource:
 
 def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
     template = services.letters.by_name(args.template)
+    voucher = (VoucherOption(_euros(args.voucher, "--voucher"), args.voucher_days)
+               if args.voucher else None)
+    followup = (FollowUpOption(args.followup_subject, args.followup_days,
+                               args.followup_assignee)
+                if args.followup_days is not None else None)
     result = services.mailings.run(
-        template.id, mailing_source(args), out=Path(args.out),
+        template.id, mailing_source(args, services), out=Path(args.out),
         per_customer_dir=Path(args.per_customer) if args.per_customer else None,
-        control_share=args.control_share, seed=args.seed, by=args.by, form=args.form)
+        control_share=args.control_share, seed=args.seed, by=args.by, form=args.form,
+        voucher=voucher, followup=followup)
     plan = result.plan
 
     def people(rows: tuple[PlannedCustomer, ...]) -> list[dict[str, str]]:
@@ -541,6 +572,8 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
                          for e in plan.excluded],
             "control_group": people(plan.control), "control_share": plan.control_share,
             "seed": plan.seed,
+            "vouchers": [{"number": number, "code": code} for number, code in result.vouchers],
+            "followups_created": result.followups,
         })
         return 0
     print(result.summary())
@@ -605,13 +638,13 @@ def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> i
 
 
 def cmd_labels(services: Services, args: argparse.Namespace) -> int:
-    result = services.labels.print_labels(mailing_source(args), sheet_key=args.sheet,
+    result = services.labels.print_labels(mailing_source(args, services), sheet_key=args.sheet,
                                           out=Path(args.out), start=args.start)
     return _print_result(result, args, "Etiketten")
 
 
 def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
-    result = services.labels.print_envelopes(mailing_source(args), size=args.size,
+    result = services.labels.print_envelopes(mailing_source(args, services), size=args.size,
                                              out=Path(args.out))
     return _print_result(result, args, "Umschläge")
 
@@ -643,6 +676,7 @@ def add_import_export_commands(subparsers: argparse._SubParsersAction) -> None: 
                                 help="Kunden als CSV, Excel (.xlsx) oder vCard (.vcf) exportieren")
     exp.add_argument("file", help="Zieldatei; das Format folgt der Endung .csv, .xlsx, .vcf")
     exp.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
+    exp.add_argument("--segment", help="nur die Kunden dieses gespeicherten Segments")
     exp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     exp.set_defaults(handler=cmd_export_customers)
 
@@ -673,8 +707,10 @@ def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
     exporter = services.customer_export
-    # The customers to export; a saved segment (--segment NAME) narrows this list.
-    ids = exporter.ids(include_archived=args.archived)
+    if args.segment and args.archived:
+        raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
+    ids = (services.segments.customer_ids(args.segment) if args.segment
+           else exporter.ids(include_archived=args.archived))
     result = exporter.export(Path(args.file), ids=ids)
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
