@@ -65,7 +65,7 @@ from app.services.vouchers import MAX_VALUE_CENTS, default_valid_until
 RESULT_WINDOWS = (30, 60, 90)
 FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe",
                      "voucher": "Gutschein je Empfänger",
-                     "followup": "Wiedervorlage je Empfänger"})
+                     "followup": "Wiedervorlage je Empfänger", "source": "Empfänger"})
 _CHUNK = 500
 SAMPLE_CODE = "XXXX-XXXX-XXXX"  # shown in the preview; the real codes are drawn at printing
 Z_95 = 1.959963984540054
