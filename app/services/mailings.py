@@ -568,11 +568,12 @@ class MailingService:
         """`count` voucher codes not in use yet (checked in bulk, as `issue_batch` does)."""
         codes: set[str] = set()
         while len(codes) < count:
-            fresh = {voucher_codes.generate() for _ in range(count - len(codes))} - codes
+            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
+            taken: set[str] = set()
             for start in range(0, len(fresh), _CHUNK):
-                chunk = sorted(fresh)[start:start + _CHUNK]
-                fresh -= set(session.scalars(select(Voucher.code).where(Voucher.code.in_(chunk))))
-            codes |= fresh
+                taken.update(session.scalars(select(Voucher.code).where(
+                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
+            codes.update(code for code in fresh if code not in taken)
         return sorted(codes)[:count]
 
     def _record(self, plan: MailingPlan, source: RecipientSource, *, printed: list[int],

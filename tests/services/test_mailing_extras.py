@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import LetterQueueEntry
+from app.services import voucher_codes
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.errors import NotFoundError, ValidationError
@@ -22,6 +23,7 @@ from app.services.mailings import (
     VoucherOption,
 )
 from app.services.segments import SegmentSpec
+from app.services.vouchers import VoucherInput
 from tests.services.test_mailings import CancelAfter, make_customers, set_columns
 
 
@@ -147,3 +149,18 @@ def test_the_preview_shows_a_sample_code_for_the_vouchers_to_come(services: Serv
                                   voucher=VoucherOption(2_000))
     assert "XXXX-XXXX-XXXX" in plan.first_letters[0].body
     assert "20,00 €" in plan.first_letters[0].body
+
+
+def test_a_drawn_voucher_code_already_in_use_is_replaced_by_a_fresh_one(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = make_customers(services, 2)
+    existing = services.vouchers.issue(VoucherInput(value_cents=500))
+    real = voucher_codes.generate
+    drawn = iter([existing.code, existing.code])
+    monkeypatch.setattr(voucher_codes, "generate", lambda: next(drawn, None) or real())
+    template = services.letters.by_name("Geburtstagsgruß mit Gutschein")
+    result = services.mailings.run(template.id, IdSource(tuple(ids)), out=tmp_path / "m.pdf",
+                                   voucher=VoucherOption(1_000))
+    codes = [code for _number, code in result.vouchers]
+    assert len(set(codes)) == 2 and existing.display_code not in codes
