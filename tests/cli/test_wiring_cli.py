@@ -84,3 +84,15 @@ def test_export_customers_writes_only_the_customers_of_a_segment(
     assert main.main(["--db", str(db_path), "export-customers", str(out), "--segment",
                       "Fehlt"]) == 2
     assert "Segment „Fehlt“" in capsys.readouterr().err
+
+
+def test_labels_for_a_letter_list_leave_the_list_open(
+    services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    ids = make_customers(services, 3)
+    for cid in ids:
+        services.today.queue_letter(cid, template_key="wartung")
+    assert main.main(["--db", str(db_path), "labels", "--letter-list", "wartung", "--out",
+                      str(tmp_path / "etiketten.pdf"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["printed"] == 3
+    assert services.mailings.letter_lists() == [("wartung", 3)]
