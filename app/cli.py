@@ -32,10 +32,14 @@ from app.services.labels import PrintResult
 from app.services.loyalty import ProgramInput
 from app.services.mailings import (
     ClassSource,
+    FollowUpOption,
+    LetterListSource,
     NumberSource,
     PlannedCustomer,
     RecipientSource,
+    SegmentSource,
     TagSource,
+    VoucherOption,
     parse_numbers,
 )
 from app.services.rules import RuleDTO, RuleInput
@@ -85,7 +89,22 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
                         help="alle aktiven Kunden der Klasse")
     chosen.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
     chosen.add_argument("--tag", help="alle aktiven Kunden mit diesem Schlagwort")
+    chosen.add_argument("--segment", help="alle Kunden eines gespeicherten Segments")
+    chosen.add_argument("--letter-list", metavar="SCHLÜSSEL",
+                        help="die Briefliste dieser Vorlage (von Regeln/„Heute“ vorgemerkt); "
+                             "gedruckte Einträge werden erledigt")
     mailing.add_argument("--out", required=True, help="PDF-Datei für den Drucker")
+    mailing.add_argument("--voucher", metavar="EUR",
+                         help="persönlicher Aktionsgutschein je Empfänger, z. B. 10 "
+                              "(Code über {{ gutschein.code }})")
+    mailing.add_argument("--voucher-days", type=int, default=0, metavar="N",
+                         help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich, 3 Jahre)")
+    mailing.add_argument("--followup-days", type=int, metavar="N",
+                         help="je Empfänger eine Wiedervorlage, fällig in N Tagen")
+    mailing.add_argument("--followup-subject", default="Nachfassen, falls keine Antwort",
+                         help="Betreff der Wiedervorlage")
+    mailing.add_argument("--followup-assignee", default="",
+                         help="zuständig für die Wiedervorlage (leer: Betreuer des Kunden)")
     mailing.add_argument("--per-customer", metavar="ORDNER",
                          help="zusätzlich ein PDF je Kunde in diesen Ordner")
     mailing.add_argument("--control-share", type=float, default=0.0,
@@ -109,6 +128,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         picked.add_argument("--class", dest="abc_class", choices=("A", "B", "C"))
         picked.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
         picked.add_argument("--tag", help="Schlagwort")
+        picked.add_argument("--segment", help="gespeichertes Segment")
+        picked.add_argument("--letter-list", metavar="SCHLÜSSEL", help="Briefliste")
         sub.add_argument("--out", required=True, help="PDF-Datei")
         sub.add_argument("--json", action="store_true", help="Ausgabe als JSON")
         if name == "labels":
@@ -144,6 +165,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     rule_set.add_argument("--subject", help="Betreff-Vorlage mit {reason}, {name}, {number}")
     rule_set.add_argument("--assignee", help="zuständig (leer: Betreuer des Kunden)")
     rule_set.add_argument("--letter", help="Briefvorlage für die Briefliste (leer: keine)")
+    rule_set.add_argument("--voucher", metavar="EUR",
+                          help="Aktionsgutschein je Auslösung, z. B. 10 (0: keiner)")
+    rule_set.add_argument("--voucher-days", type=int, metavar="N",
+                          help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
     rule_set.set_defaults(handler=cmd_rule_set)
@@ -203,7 +228,8 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
     for name, count in result.per_rule.items():
         print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
-              f"{count.letters} Briefe vorgemerkt")
+              f"{count.letters} Briefe vorgemerkt"
+              + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
     for item in result.followups:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
@@ -506,12 +532,16 @@ def cmd_letter(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def mailing_source(args: argparse.Namespace) -> RecipientSource:
-    """The recipient source an option names (a saved segment plugs in here)."""
+def mailing_source(args: argparse.Namespace, services: Services) -> RecipientSource:
+    """The recipient source an option names."""
     if args.abc_class:
         return ClassSource(args.abc_class)
     if args.tag:
         return TagSource(args.tag)
+    if args.segment:
+        return SegmentSource(args.segment, services.clock.now())
+    if args.letter_list:
+        return LetterListSource(args.letter_list)
     numbers = parse_numbers(args.customers or "")
     if not numbers:
         raise_usage("--customers braucht mindestens eine Kundennummer")
@@ -520,10 +550,16 @@ def mailing_source(args: argparse.Namespace) -> RecipientSource:
 
 def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
     template = services.letters.by_name(args.template)
+    voucher = (VoucherOption(_euros(args.voucher, "--voucher"), args.voucher_days)
+               if args.voucher else None)
+    followup = (FollowUpOption(args.followup_subject, args.followup_days,
+                               args.followup_assignee)
+                if args.followup_days is not None else None)
     result = services.mailings.run(
-        template.id, mailing_source(args), out=Path(args.out),
+        template.id, mailing_source(args, services), out=Path(args.out),
         per_customer_dir=Path(args.per_customer) if args.per_customer else None,
-        control_share=args.control_share, seed=args.seed, by=args.by, form=args.form)
+        control_share=args.control_share, seed=args.seed, by=args.by, form=args.form,
+        voucher=voucher, followup=followup)
     plan = result.plan
 
     def people(rows: tuple[PlannedCustomer, ...]) -> list[dict[str, str]]:
@@ -541,6 +577,8 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
                          for e in plan.excluded],
             "control_group": people(plan.control), "control_share": plan.control_share,
             "seed": plan.seed,
+            "vouchers": [{"number": number, "code": code} for number, code in result.vouchers],
+            "followups_created": result.followups,
         })
         return 0
     print(result.summary())
@@ -605,13 +643,13 @@ def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> i
 
 
 def cmd_labels(services: Services, args: argparse.Namespace) -> int:
-    result = services.labels.print_labels(mailing_source(args), sheet_key=args.sheet,
+    result = services.labels.print_labels(mailing_source(args, services), sheet_key=args.sheet,
                                           out=Path(args.out), start=args.start)
     return _print_result(result, args, "Etiketten")
 
 
 def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
-    result = services.labels.print_envelopes(mailing_source(args), size=args.size,
+    result = services.labels.print_envelopes(mailing_source(args, services), size=args.size,
                                              out=Path(args.out))
     return _print_result(result, args, "Umschläge")
 
@@ -643,6 +681,7 @@ def add_import_export_commands(subparsers: argparse._SubParsersAction) -> None: 
                                 help="Kunden als CSV, Excel (.xlsx) oder vCard (.vcf) exportieren")
     exp.add_argument("file", help="Zieldatei; das Format folgt der Endung .csv, .xlsx, .vcf")
     exp.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
+    exp.add_argument("--segment", help="nur die Kunden dieses gespeicherten Segments")
     exp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     exp.set_defaults(handler=cmd_export_customers)
 
@@ -673,8 +712,10 @@ def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
     exporter = services.customer_export
-    # The customers to export; a saved segment (--segment NAME) narrows this list.
-    ids = exporter.ids(include_archived=args.archived)
+    if args.segment and args.archived:
+        raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
+    ids = (services.segments.customer_ids(args.segment) if args.segment
+           else exporter.ids(include_archived=args.archived))
     result = exporter.export(Path(args.file), ids=ids, by=getpass.getuser())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
@@ -720,7 +761,8 @@ def _print_rule(rule: RuleDTO) -> None:
     params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
     state = "an " if rule.enabled else "aus"
     actions = (["Wiedervorlage"] if rule.create_followup else []) + (
-        [f"Brief „{rule.letter_template}“"] if rule.letter_template else [])
+        [f"Brief „{rule.letter_template}“"] if rule.letter_template else []) + (
+        [f"Gutschein {format_cents(rule.voucher_cents)}"] if rule.voucher_cents else [])
     print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
           f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
 
@@ -752,7 +794,10 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         create_followup=False if args.no_followup else current.create_followup,
         subject_template=current.subject_template if args.subject is None else args.subject,
         assignee=current.assignee if args.assignee is None else args.assignee,
-        letter_template=current.letter_template if args.letter is None else args.letter))
+        letter_template=current.letter_template if args.letter is None else args.letter,
+        voucher_cents=(current.voucher_cents if args.voucher is None
+                       else _euros(args.voucher, "--voucher")),
+        voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
     _print_rule(changed)
     return 0
 

@@ -17,6 +17,7 @@ from app.services.dashboard import DashboardService
 from app.services.feedback import FeedbackService
 from app.services.followups import FollowUpService
 from app.services.labels import LabelService
+from app.services.letter_placeholders import register_all as register_placeholders
 from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService
 from app.services.mailings import MailingService
@@ -71,6 +72,7 @@ class Services:
         vouchers = VoucherService(db, clock)
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
+        register_placeholders(letters)
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
         loyalty = LoyaltyService(db, clock, vouchers, settings)
@@ -94,7 +96,7 @@ class Services:
             sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
-            rules=RuleService(db, clock),
+            rules=RuleService(db, clock, vouchers),
             today=TodayService(db, clock),
             vouchers=vouchers,
             loyalty=loyalty,

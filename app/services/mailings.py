@@ -10,6 +10,12 @@ stored and `Cancelled` propagates.
 Control group (Kontrollgruppe): after the exclusions, `round(share · n)` customers are drawn
 with `random.Random(seed).sample` from the eligible customers in id order; the seed is
 recorded, so the same seed on the same data gives the same split.
+
+Per-recipient extras: a personal promotional voucher and/or a follow-up. The voucher codes
+are drawn before printing (so each letter can print its code) and the vouchers, the
+follow-ups and the done marks of a letter list are written with the mailing record in one
+transaction, for exactly the letters printed — a cancelled run issues nothing for the
+letters it did not print.
 """
 
 from __future__ import annotations
@@ -18,19 +24,31 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Customer, Mailing, MailingRecipient, Sale, Tag, customer_tags
-from app.services import audit, timeline
+from app.models import (
+    Customer,
+    LetterQueueEntry,
+    Mailing,
+    MailingRecipient,
+    Sale,
+    Tag,
+    Voucher,
+    VoucherEntry,
+    customer_tags,
+)
+from app.services import audit, timeline, voucher_codes
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.followups import add_followup
+from app.services.formatting import format_cents, format_date
 from app.services.letter_layout import FORMS
 from app.services.letter_pdf import LetterContent, LetterWriter
 from app.services.letters import (
@@ -41,9 +59,15 @@ from app.services.letters import (
     load_recipients,
 )
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
+from app.services.segments import conditions, load_spec
+from app.services.vouchers import MAX_VALUE_CENTS, default_valid_until
 
 RESULT_WINDOWS = (30, 60, 90)
-FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe"})
+FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe",
+                     "voucher": "Gutschein je Empfänger",
+                     "followup": "Wiedervorlage je Empfänger", "source": "Empfänger"})
+_CHUNK = 500
+SAMPLE_CODE = "XXXX-XXXX-XXXX"  # shown in the preview; the real codes are drawn at printing
 Z_95 = 1.959963984540054
 
 
@@ -128,6 +152,86 @@ class IdSource:
         return list(dict.fromkeys(self.ids))
 
 
+@dataclass(frozen=True)
+class SegmentSource:
+    """The active customers of a saved segment; `now` anchors its "letzter Kontakt"."""
+
+    name: str
+    now: datetime
+
+    def describe(self) -> str:
+        return f"Segment „{self.name}“"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        spec = load_spec(session, self.name)
+        return list(session.scalars(select(Customer.id).where(
+            Customer.archived_at.is_(None), Customer.anonymized_at.is_(None),
+            *conditions(spec, now=self.now)).order_by(Customer.id)))
+
+
+@dataclass(frozen=True)
+class LetterListSource:
+    """The customers on the letter list (Briefliste) for a template key and not printed
+    yet; printing a mailing from it marks their entries done."""
+
+    template_key: str
+
+    def describe(self) -> str:
+        return f"Briefliste „{self.template_key}“"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        ids = session.scalars(select(LetterQueueEntry.customer_id).where(
+            LetterQueueEntry.template_key == self.template_key.strip(),
+            LetterQueueEntry.done_at.is_(None)).order_by(LetterQueueEntry.id))
+        return list(dict.fromkeys(ids))
+
+    def mark_done(self, session: Session, customer_ids: list[int], *, at: datetime) -> None:
+        for start in range(0, len(customer_ids), _CHUNK):
+            session.execute(update(LetterQueueEntry).where(
+                LetterQueueEntry.template_key == self.template_key.strip(),
+                LetterQueueEntry.done_at.is_(None),
+                LetterQueueEntry.customer_id.in_(customer_ids[start:start + _CHUNK]))
+                .values(done_at=at))
+
+
+# --- per-recipient extras ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoucherOption:
+    """A personal promotional value voucher for every printed recipient."""
+
+    value_cents: int
+    valid_days: int = 0  # from the mailing day; 0 = the statutory validity
+
+    def check(self) -> None:
+        if not 0 < self.value_cents <= MAX_VALUE_CENTS:
+            raise ValidationError({"voucher": "Wert zwischen 0,01 € und 100.000,00 € angeben"})
+        if not 0 <= self.valid_days <= 3660:
+            raise ValidationError({"voucher": "Gültigkeit zwischen 0 und 3660 Tagen"})
+
+    def valid_until(self, on: date) -> date:
+        return on + timedelta(days=self.valid_days) if self.valid_days else (
+            default_valid_until(on))
+
+
+@dataclass(frozen=True)
+class FollowUpOption:
+    """A follow-up for every printed recipient, e.g. "nachfassen, falls keine Antwort"."""
+
+    subject: str = "Nachfassen, falls keine Antwort"
+    due_days: int = 14
+    assignee: str = ""  # "" = the customer's Betreuer
+
+    def check(self) -> None:
+        if not self.subject.strip() or len(self.subject.strip()) > 200:
+            raise ValidationError({"followup": "Betreff mit 1 bis 200 Zeichen angeben"})
+        if not 0 <= self.due_days <= 3660:
+            raise ValidationError({"followup": "fällig in 0 bis 3660 Tagen"})
+        if len(self.assignee) > 128:
+            raise ValidationError({"followup": "Zuständig: höchstens 128 Zeichen"})
+
+
 def parse_numbers(text: str) -> tuple[str, ...]:
     return tuple(n for n in re.split(r"[\s,;]+", text) if n)
 
@@ -194,14 +298,21 @@ class MailingResult:
     plan: MailingPlan
     cancelled: bool
     files: tuple[str, ...]
+    vouchers: tuple[tuple[str, str], ...] = ()  # (customer number, voucher code) per letter
+    followups: int = 0
 
     def summary(self) -> str:
         m = self.mailing
         if self.cancelled:
             return (f"{m.label} abgebrochen nach {m.letters_printed} von {m.recipients} Briefen; "
                     f"die fertigen Briefe sind in {m.output_path} gespeichert.")
+        extras = ""
+        if self.vouchers:
+            extras += f" {len(self.vouchers)} Gutscheine ausgegeben."
+        if self.followups:
+            extras += f" {self.followups} Wiedervorlagen angelegt."
         return (f"{m.label}: {m.letters_printed} Briefe in {m.output_path}; "
-                f"{m.control} in der Kontrollgruppe, {m.excluded} ausgeschlossen.")
+                f"{m.control} in der Kontrollgruppe, {m.excluded} ausgeschlossen.{extras}")
 
 
 @dataclass(frozen=True)
@@ -287,14 +398,24 @@ class MailingService:
     # --- planning -----------------------------------------------------------------------
 
     def plan(self, template_id: int, source: RecipientSource, *, control_share: float = 0.0,
-             seed: int | None = None, preview: int = 3, by: str = "") -> MailingPlan:
+             seed: int | None = None, preview: int = 3, by: str = "",
+             voucher: VoucherOption | None = None) -> MailingPlan:
         """Check the template against the first recipient and split the candidates."""
         plan, _data = self._plan(template_id, source, control_share=control_share, seed=seed,
-                                 preview=preview, by=by)
+                                 preview=preview, by=by, voucher=voucher)
         return plan
 
+    def letter_lists(self) -> list[tuple[str, int]]:
+        """Template keys of the letter list with their number of customers not printed yet."""
+        with self.db.read() as session:
+            return [(str(key), int(n)) for key, n in session.execute(
+                select(LetterQueueEntry.template_key,
+                       func.count(func.distinct(LetterQueueEntry.customer_id)))
+                .where(LetterQueueEntry.done_at.is_(None))
+                .group_by(LetterQueueEntry.template_key).order_by(LetterQueueEntry.template_key))]
+
     def _plan(self, template_id: int, source: RecipientSource, *, control_share: float,
-              seed: int | None, preview: int, by: str
+              seed: int | None, preview: int, by: str, voucher: VoucherOption | None = None
               ) -> tuple[MailingPlan, dict[int, RecipientData]]:
         if not 0 <= control_share < 1:
             raise ValidationError({"control_share": "Anteil der Kontrollgruppe zwischen 0 und "
@@ -329,6 +450,10 @@ class MailingService:
                              key=RecipientData.sort_key)
             first = recipients[:max(preview, 1)]
             extra = compiled.extra_values(session, [r.customer_id for r in first], on=on)
+        if voucher is not None:
+            sample = {"code": SAMPLE_CODE, "wert": format_cents(voucher.value_cents)}
+            for values in extra.values():
+                values["gutschein"] = sample
         letters = tuple(
             compiled.render(r, on=on, sender=profile.name, extra=extra[r.customer_id],
                             info=info_block(r.number, on=on, by=by, profile=profile))
@@ -357,8 +482,14 @@ class MailingService:
     def run(self, template_id: int, source: RecipientSource, *, out: Path,
             per_customer_dir: Path | None = None, control_share: float = 0.0,
             seed: int | None = None, by: str = "", form: str | None = None,
+            voucher: VoucherOption | None = None, followup: FollowUpOption | None = None,
             progress: Progress = NO_PROGRESS) -> MailingResult:
-        """Print the mailing into `out` (and one PDF per customer if asked), then record it."""
+        """Print the mailing into `out` (and one PDF per customer if asked), then record it
+        — with a personal voucher and/or a follow-up per printed recipient if asked."""
+        if voucher is not None:
+            voucher.check()
+        if followup is not None:
+            followup.check()
         plan, data = self._plan(template_id, source, control_share=control_share, seed=seed,
                                 preview=1, by=by)
         if not plan.recipients:
@@ -379,14 +510,21 @@ class MailingService:
         cancelled = False
         total = len(plan.recipients)
         ids = [p.customer_id for p in plan.recipients]
+        codes: dict[int, str] = {}
         try:
             with self.db.read() as session:
+                if voucher is not None:
+                    codes = dict(zip(ids, self._fresh_codes(session, len(ids)), strict=True))
                 for start in range(0, total, 500):
                     chunk = ids[start:start + 500]
                     extra = compiled.extra_values(session, chunk, on=on)
                     for cid in chunk:
                         progress.checkpoint()
                         r = data[cid]
+                        if voucher is not None:
+                            extra[cid]["gutschein"] = {
+                                "code": voucher_codes.grouped(codes[cid]),
+                                "wert": format_cents(voucher.value_cents)}
                         letter = compiled.render(
                             r, on=on, sender=profile.name, extra=extra[cid],
                             info=info_block(r.number, on=on, by=by, profile=profile))
@@ -414,13 +552,34 @@ class MailingService:
             partial.unlink(missing_ok=True)
             raise ValidationError({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
                                   ) from exc
-        mailing = self._record(plan, printed=printed, on=on, out=out, by=by,
-                               cancelled=cancelled)
+        mailing = self._record(plan, source, printed=printed, on=on, out=out, by=by,
+                               cancelled=cancelled, voucher=voucher, codes=codes,
+                               followup=followup)
         partial.replace(out)
-        return MailingResult(mailing, plan, cancelled, tuple(files))
+        numbers = {p.customer_id: p.number for p in plan.recipients}
+        return MailingResult(
+            mailing, plan, cancelled, tuple(files),
+            vouchers=tuple((numbers[cid], voucher_codes.grouped(codes[cid]))
+                           for cid in printed if cid in codes),
+            followups=len(printed) if followup is not None else 0)
 
-    def _record(self, plan: MailingPlan, *, printed: list[int], on: date, out: Path, by: str,
-                cancelled: bool) -> MailingDTO:
+    @staticmethod
+    def _fresh_codes(session: Session, count: int) -> list[str]:
+        """`count` voucher codes not in use yet (checked in bulk, as `issue_batch` does)."""
+        codes: set[str] = set()
+        while len(codes) < count:
+            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
+            taken: set[str] = set()
+            for start in range(0, len(fresh), _CHUNK):
+                taken.update(session.scalars(select(Voucher.code).where(
+                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
+            codes.update(code for code in fresh if code not in taken)
+        return sorted(codes)[:count]
+
+    def _record(self, plan: MailingPlan, source: RecipientSource, *, printed: list[int],
+                on: date, out: Path, by: str, cancelled: bool,
+                voucher: VoucherOption | None = None, codes: dict[int, str] | None = None,
+                followup: FollowUpOption | None = None) -> MailingDTO:
         now = self.clock.now()
         template = plan.template
         done = set(printed)
@@ -446,9 +605,17 @@ class MailingService:
                       "reason": e.reason, "printed": False, "position": 0}
                      for e in plan.excluded]
             session.execute(insert(MailingRecipient), rows)
+            notes: dict[int, list[str]] = {cid: [template.subject] for cid in printed}
+            if voucher is not None and codes:
+                self._issue_vouchers(session, voucher, {cid: codes[cid] for cid in printed},
+                                     campaign=f"Mailing #{row.id}", on=on, by=by, notes=notes)
+            if followup is not None:
+                self._add_followups(session, followup, printed, on=on, by=by, notes=notes)
+            if isinstance(source, LetterListSource):
+                source.mark_done(session, printed, at=now)
             for cid in printed:
                 timeline.record(session, customer_id=cid, channel="letter", subject=label,
-                                text=template.subject, at=now, author=by)
+                                text="; ".join(notes[cid]), at=now, author=by)
             audit.record(session, at=now, actor=by, action="mailing", entity="mailing",
                          entity_id=row.id,
                          details={"template": template.name, "file": out.name,
@@ -460,6 +627,49 @@ class MailingService:
                                         "excluded": len(plan.excluded)})
             session.commit()
         return result
+
+    def _issue_vouchers(self, session: Session, voucher: VoucherOption, codes: dict[int, str],
+                        *, campaign: str, on: date, by: str, notes: dict[int, list[str]]
+                        ) -> None:
+        """Promotional value vouchers with the codes printed in the letters, in bulk."""
+        now = self.clock.now()
+        valid_until = voucher.valid_until(on)
+        rows = [Voucher(code=code, kind="value", purpose="multi", vat_rate_bp=None,
+                        value_cents=voucher.value_cents, percent=None, service_text="",
+                        customer_id=cid, campaign=campaign, promo=True, issued_on=on,
+                        valid_until=valid_until, created_at=now, created_by=by)
+                 for cid, code in codes.items()]
+        session.add_all(rows)
+        session.flush()
+        session.execute(insert(VoucherEntry), [
+            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
+             "entry_date": on, "reason": "Ausgabe", "author": by, "created_at": now,
+             "idempotency_key": None, "reverses_id": None} for v in rows])
+        for v in rows:
+            assert v.customer_id is not None
+            notes[v.customer_id].append(
+                f"Gutschein {voucher_codes.grouped(v.code)} über "
+                f"{format_cents(v.value_cents)} ausgegeben (gültig bis "
+                f"{format_date(valid_until)})")
+
+    def _add_followups(self, session: Session, followup: FollowUpOption, printed: list[int],
+                       *, on: date, by: str, notes: dict[int, list[str]]) -> None:
+        """One follow-up per printed recipient; without an assignee, the customer's
+        Betreuer (as the rules do)."""
+        now = self.clock.now()
+        owners: dict[int, str] = {}
+        for start in range(0, len(printed), _CHUNK):
+            owners.update((cid, owner) for cid, owner in session.execute(
+                select(Customer.id, Customer.owner).where(
+                    Customer.id.in_(printed[start:start + _CHUNK]))))
+        subject = followup.subject.strip()
+        due = on + timedelta(days=followup.due_days)
+        for cid in printed:
+            add_followup(session, customer_id=cid, at=now, by=by, values={
+                "subject": subject, "due_date": due, "due_time": None, "notes": "",
+                "assignee": followup.assignee.strip() or owners.get(cid, ""),
+                "priority": 2, "contact_id": None, "rrule": "", "recur_from": "completion"})
+            notes[cid].append(f"Wiedervorlage „{subject}“ am {format_date(due)}")
 
     # --- reading back -------------------------------------------------------------------
 

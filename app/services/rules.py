@@ -5,8 +5,9 @@ processes each following day up to `as_of` once, one transaction per day. A firi
 with UNIQUE(rule, customer, occasion key), so a second run — or a second PC, or the OS task
 scheduler running `run-due` while the app is open — creates nothing new.
 
-A rule kind is one function `(session, params, day) -> occasions` in `KINDS`; the loyalty
-feature adds "voucher expiring" and "card reached a reward" the same way.
+A rule kind is one function `(session, params, day) -> occasions` in `KINDS`. Its actions:
+a follow-up, the letter list, and a promotional voucher (issued through the voucher service
+in the same transaction, so a firing and its voucher exist together or not at all).
 """
 
 from __future__ import annotations
@@ -22,26 +23,40 @@ from sqlalchemy.orm import Session, aliased, load_only
 
 from app.db import Database
 from app.models import (
+    BonusCard,
     ClassAssignment,
     Customer,
     FollowUp,
     LetterQueueEntry,
+    LoyaltyAccount,
+    LoyaltyProgram,
+    LoyaltyReward,
+    PointsEntry,
     Rule,
     RuleFiring,
     Sale,
     Setting,
+    Voucher,
+    VoucherEntry,
 )
-from app.services import timeline
+from app.services import card_numbers, timeline, voucher_codes
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups import add_followup, display_name
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
+from app.services.vouchers import MAX_VALUE_CENTS, VoucherInput, VoucherService
 
 AUTHOR = "Regeln"
 # A PC off for longer than this catches up this many days only (a year of birthdays).
 MAX_CATCH_UP_DAYS = 366
 _SEEDED_KEY = "rules_seeded"
+# The kinds whose default rule a database already got; kinds added later are seeded once.
+_SEEDED_KINDS_KEY = "rules_seeded_kinds"
+_FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_a")
+# The voucher action lives in the rule's params JSON next to the kind's own settings
+# (no schema change): value in cents (0 = no voucher) and validity in days (0 = statutory).
+ACTION_PARAMS = ("voucher_cents", "voucher_days")
 _CHUNK = 500
 
 
@@ -147,6 +162,79 @@ def _class_a(session: Session, params: dict[str, Any], day: date) -> Iterable[Oc
         yield Occasion(cid, f"class-a-{assignment_id}", "neu A-Kunde")
 
 
+def _voucher_expiring(session: Session, params: dict[str, Any], day: date
+                      ) -> Iterable[Occasion]:
+    """Customers holding a voucher with remaining value that expires within N days.
+
+    Once per voucher (key `voucher-<id>`); the remaining value is the ledger up to `day`,
+    so a catch-up sees each day as it was."""
+    until = day + timedelta(days=int(params["days_before"]))
+    remaining = (select(func.coalesce(func.sum(VoucherEntry.amount_cents), 0))
+                 .where(VoucherEntry.voucher_id == Voucher.id, VoucherEntry.entry_date <= day)
+                 .correlate(Voucher).scalar_subquery())
+    rows = session.execute(_active(
+        select(Customer.id, Voucher.id, Voucher.code, Voucher.valid_until, remaining)
+        .join(Voucher, Voucher.customer_id == Customer.id)
+        .where(Voucher.valid_until >= day, Voucher.valid_until <= until,
+               Voucher.issued_on <= day, remaining > 0)))
+    for cid, voucher_id, code, valid_until, rest in rows:
+        yield Occasion(cid, f"voucher-{voucher_id}",
+                       f"Gutschein {voucher_codes.grouped(code)} ({format_cents(rest)} Restwert) "
+                       f"läuft am {format_date(valid_until)} ab")
+
+
+def _card_reward(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Cards whose balance reached the cheapest active reward of their program.
+
+    Once per reaching: the key names the account, the reward and the ledger entry with
+    which the balance last rose from below the reward's cost to at least it. Spending
+    below the cost and collecting again is a new reaching; earning more above it is not."""
+    cheapest: dict[int, tuple[int, int, str]] = {}
+    for program_id, reward_id, cost, name in session.execute(
+            select(LoyaltyReward.program_id, LoyaltyReward.id, LoyaltyReward.cost,
+                   LoyaltyReward.name)
+            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyReward.program_id)
+            .where(LoyaltyReward.active.is_(True), LoyaltyProgram.active.is_(True))
+            .order_by(LoyaltyReward.cost.desc(), LoyaltyReward.id.desc())):
+        cheapest[program_id] = (reward_id, cost, name)
+    if not cheapest:
+        return
+    running = func.sum(PointsEntry.points).over(
+        partition_by=PointsEntry.account_id, order_by=(PointsEntry.entry_date, PointsEntry.id))
+    ledger = (select(PointsEntry.account_id, PointsEntry.entry_date,
+                     PointsEntry.id.label("entry_id"), PointsEntry.points,
+                     running.label("balance"))
+              .where(PointsEntry.entry_date <= day).subquery())
+    reached: dict[int, tuple[int, int]] = {}  # account → (last crossing entry, balance)
+    accounts = {a: (cid, p) for a, cid, p in session.execute(_active(
+        select(LoyaltyAccount.id, Customer.id, LoyaltyAccount.program_id)
+        .join(Customer, Customer.id == LoyaltyAccount.customer_id)
+        .where(LoyaltyAccount.program_id.in_(list(cheapest)))))}
+    for account_id, entry_id, points, balance in session.execute(
+            select(ledger.c.account_id, ledger.c.entry_id, ledger.c.points, ledger.c.balance)
+            .order_by(ledger.c.account_id, ledger.c.entry_date, ledger.c.entry_id)):
+        if account_id not in accounts:
+            continue
+        cost = cheapest[accounts[account_id][1]][1]
+        if balance >= cost and balance - points < cost:
+            reached[account_id] = (entry_id, balance)
+        elif account_id in reached:
+            reached[account_id] = (reached[account_id][0], balance)
+    cards = dict(session.execute(select(BonusCard.account_id, BonusCard.number)
+                                 .where(BonusCard.status == "active")).all())
+    units = dict(session.execute(select(LoyaltyProgram.id, LoyaltyProgram.kind)).all())
+    for account_id, (entry_id, balance) in reached.items():
+        cid, program_id = accounts[account_id]
+        reward_id, cost, name = cheapest[program_id]
+        if balance < cost:
+            continue
+        unit = "Stempel" if units.get(program_id) == "stamps" else "Punkte"
+        card = cards.get(account_id)
+        shown = f"Bonuskarte {card_numbers.grouped(card)}" if card else "Bonuskonto"
+        yield Occasion(cid, f"reward-{account_id}-{reward_id}-{entry_id}",
+                       f"{shown}: {balance} {unit} reichen für „{name}“ ({cost} {unit})")
+
+
 KINDS: dict[str, RuleKind] = {
     "birthday": RuleKind("Geburtstag", {"days_before": 7},
                          {"days_before": "Tage vorher"}, _birthday),
@@ -159,6 +247,9 @@ KINDS: dict[str, RuleKind] = {
                         {"days": "Tage ohne Einkauf",
                          "include_at_risk": "auch abwanderungsgefährdete (1/0)"}, _dormant),
     "class_a": RuleKind("Neu A-Kunde", {}, {}, _class_a),
+    "voucher_expiring": RuleKind("Gutschein läuft ab", {"days_before": 30},
+                                 {"days_before": "Tage vor Ablauf"}, _voucher_expiring),
+    "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
@@ -173,6 +264,10 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
      "subject_template": "Dankeschön: {reason}", "letter_template": ""},
     {"kind": "class_a", "name": "Neu A-Kunde", "enabled": False,
      "subject_template": "Persönlich melden: {reason}", "letter_template": ""},
+    {"kind": "voucher_expiring", "name": "Gutschein läuft ab", "enabled": False,
+     "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
+    {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
+     "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
 )
 
 
@@ -185,6 +280,8 @@ class RuleInput:
     subject_template: str = "{reason}"
     assignee: str = ""
     letter_template: str = ""
+    voucher_cents: int = 0  # issue a promotional value voucher of this amount; 0 = none
+    voucher_days: int = 0  # its validity from the issue day; 0 = the statutory default
 
 
 @dataclass(frozen=True)
@@ -200,6 +297,8 @@ class RuleDTO:
     assignee: str
     letter_template: str
     last_processed: date | None
+    voucher_cents: int = 0
+    voucher_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -216,6 +315,7 @@ class RuleCount:
     firings: int = 0
     followups: int = 0
     letters: int = 0
+    vouchers: int = 0
 
 
 @dataclass(frozen=True)
@@ -232,9 +332,16 @@ class RunResult:
 
 
 def _params(rule: Rule) -> dict[str, int]:
+    """The kind's own settings (defaults filled in), without the action settings."""
+    stored = json.loads(rule.params or "{}")
     values = dict(KINDS[rule.kind].defaults)
-    values.update(json.loads(rule.params or "{}"))
+    values.update({k: v for k, v in stored.items() if k not in ACTION_PARAMS})
     return values
+
+
+def _actions(rule: Rule) -> dict[str, int]:
+    stored = json.loads(rule.params or "{}")
+    return {key: int(stored.get(key, 0)) for key in ACTION_PARAMS}
 
 
 def _dto(rule: Rule) -> RuleDTO:
@@ -242,7 +349,8 @@ def _dto(rule: Rule) -> RuleDTO:
                    name=rule.name, enabled=rule.enabled, params=_params(rule),
                    create_followup=rule.create_followup,
                    subject_template=rule.subject_template, assignee=rule.assignee,
-                   letter_template=rule.letter_template, last_processed=rule.last_processed)
+                   letter_template=rule.letter_template, last_processed=rule.last_processed,
+                   **_actions(rule))
 
 
 class _Template(dict[str, str]):
@@ -251,9 +359,11 @@ class _Template(dict[str, str]):
 
 
 class RuleService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock,
+                 vouchers: VoucherService | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.vouchers = vouchers or VoucherService(db, clock)
 
     def ensure_defaults(self) -> None:
         """Seed the default rules once per database, starting today (nothing backdated).
@@ -262,7 +372,7 @@ class RuleService:
         injected clock; a marker setting keeps deleted defaults from coming back.
         """
         with self.db.read() as session:
-            if session.get(Setting, _SEEDED_KEY) is not None:
+            if not self._missing_kinds(session):
                 return  # the usual case, without taking the write lock
         with self.db.write() as session:
             if self._seed(session):
@@ -411,18 +521,47 @@ class RuleService:
                                          created_at=now))
             count.letters += 1
             acts.append(f"für Brief „{rule.letter_template}“ vorgemerkt")
+        actions = _actions(rule)
+        if actions["voucher_cents"]:
+            days = actions["voucher_days"]
+            voucher = self.vouchers.issue_in(session, VoucherInput(
+                kind="value", value_cents=actions["voucher_cents"], customer_id=customer.id,
+                campaign=rule.name[:128], promo=True,
+                valid_until=self.clock.today() + timedelta(days=days) if days else None),
+                by=AUTHOR)
+            count.vouchers += 1
+            acts.append(f"Gutschein {voucher_codes.grouped(voucher.code)} über "
+                        f"{format_cents(voucher.value_cents)} ausgegeben")
         timeline.record(session, customer_id=customer.id, channel="system",
                         subject=f"Regel „{rule.name}“: {occasion.reason}",
                         text=", ".join(acts), author=AUTHOR, at=now)
 
+    @staticmethod
+    def _missing_kinds(session: Session) -> list[str]:
+        """Default kinds this database has not been seeded with yet (all on a new one)."""
+        if session.get(Setting, _SEEDED_KEY) is None:
+            return [spec["kind"] for spec in DEFAULT_RULES]
+        marker = session.get(Setting, _SEEDED_KINDS_KEY)
+        seeded = json.loads(marker.value) if marker is not None else list(_FIRST_KINDS)
+        return [spec["kind"] for spec in DEFAULT_RULES if spec["kind"] not in seeded]
+
     def _seed(self, session: Session) -> bool:
-        if session.get(Setting, _SEEDED_KEY) is not None:
+        missing = self._missing_kinds(session)
+        if not missing:
             return False
         now = self.clock.now()
         for spec in DEFAULT_RULES:
-            session.add(Rule(params="{}", create_followup=True, assignee="", created_at=now,
-                             last_processed=now.date() - timedelta(days=1), **spec))
-        session.add(Setting(key=_SEEDED_KEY, value=json.dumps(now.date().isoformat())))
+            if spec["kind"] in missing:
+                session.add(Rule(params="{}", create_followup=True, assignee="", created_at=now,
+                                 last_processed=now.date() - timedelta(days=1), **spec))
+        if session.get(Setting, _SEEDED_KEY) is None:
+            session.add(Setting(key=_SEEDED_KEY, value=json.dumps(now.date().isoformat())))
+        kinds = json.dumps([spec["kind"] for spec in DEFAULT_RULES])
+        marker = session.get(Setting, _SEEDED_KINDS_KEY)
+        if marker is None:
+            session.add(Setting(key=_SEEDED_KINDS_KEY, value=kinds))
+        else:
+            marker.value = kinds
         session.flush()
         return True
 
@@ -439,10 +578,16 @@ class RuleService:
                 errors[key] = "bitte eine ganze Zahl ab 0"
             else:
                 params[key] = value
-        if not data.create_followup and not data.letter_template.strip():
-            errors["create_followup"] = "Wiedervorlage und/oder Brief wählen"
+        if not 0 <= data.voucher_cents <= MAX_VALUE_CENTS:
+            errors["voucher_cents"] = "Gutscheinwert zwischen 0 und 100.000,00 €"
+        if not 0 <= data.voucher_days <= 3660:
+            errors["voucher_days"] = "Gültigkeit zwischen 0 und 3660 Tagen"
+        if (not data.create_followup and not data.letter_template.strip()
+                and not data.voucher_cents):
+            errors["create_followup"] = "Wiedervorlage, Brief und/oder Gutschein wählen"
         if errors:
             raise ValidationError(errors)
+        params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days)
         return {"name": data.name.strip(), "enabled": data.enabled,
                 "params": json.dumps(params), "create_followup": data.create_followup,
                 "subject_template": data.subject_template.strip(),

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -59,6 +60,15 @@ class RulesDialog(QDialog):
         self.assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
         self.letter = QLineEdit()
         self.letter.setPlaceholderText(tr("leer: kein Brief"))
+        self.voucher = QDoubleSpinBox()
+        self.voucher.setRange(0, 100_000)
+        self.voucher.setDecimals(2)
+        self.voucher.setSuffix(" €")
+        self.voucher.setSpecialValueText(tr("kein Gutschein"))
+        self.voucher_days = QSpinBox()
+        self.voucher_days.setRange(0, 3660)
+        self.voucher_days.setSuffix(tr(" Tage"))
+        self.voucher_days.setSpecialValueText(tr("gesetzlich (3 Jahre zum Jahresende)"))
         self.processed = QLabel()
         self.apply_button = QPushButton(tr("Übernehmen"))
         self.status = QLabel()
@@ -71,6 +81,8 @@ class RulesDialog(QDialog):
         form.addRow(tr("Betreff-Vorlage"), self.subject)
         form.addRow(tr("Zuständig"), self.assignee)
         form.addRow(tr("Briefvorlage"), self.letter)
+        form.addRow(tr("Aktionsgutschein"), self.voucher)
+        form.addRow(tr("Gutschein gültig"), self.voucher_days)
         form.addRow(tr("Verarbeitet bis"), self.processed)
         form.addRow("", self.apply_button)
         form.addRow("", self.status)
@@ -119,6 +131,8 @@ class RulesDialog(QDialog):
         self.subject.setText(rule.subject_template)
         self.assignee.setEditText(rule.assignee)
         self.letter.setText(rule.letter_template)
+        self.voucher.setValue(rule.voucher_cents / 100)
+        self.voucher_days.setValue(rule.voucher_days)
         self.processed.setText(format_date(rule.last_processed))
         self.status.clear()
 
@@ -134,7 +148,9 @@ class RulesDialog(QDialog):
                 params={key: spin.value() for key, spin in self.param_spins.items()},
                 create_followup=self.create_followup.isChecked(),
                 subject_template=self.subject.text(), assignee=self.assignee.currentText(),
-                letter_template=self.letter.text()))
+                letter_template=self.letter.text(),
+                voucher_cents=round(self.voucher.value() * 100),
+                voucher_days=self.voucher_days.value()))
         except StammkundeError as error:
             show_error(self, error)
             return

@@ -33,13 +33,15 @@ def test_run_due_reports_counts_per_rule_and_a_second_run_creates_nothing(
 ) -> None:
     assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["rules"]["Geburtstag"] == {"firings": 1, "followups": 1, "letters": 0}
+    assert first["rules"]["Geburtstag"] == {"firings": 1, "followups": 1, "letters": 0,
+                                          "vouchers": 0}
     assert first["followups_created_count"] == 1
     assert first["followups_created"][0]["customer_name"] == "Jubilar"
     assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second["days"] == [] and second["followups_created_count"] == 0
-    assert second["rules"]["Geburtstag"] == {"firings": 0, "followups": 0, "letters": 0}
+    assert second["rules"]["Geburtstag"] == {"firings": 0, "followups": 0, "letters": 0,
+                                           "vouchers": 0}
 
 
 def test_run_due_prints_what_it_did_in_words(

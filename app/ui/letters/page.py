@@ -38,11 +38,15 @@ from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
 from app.services.letters import PLACEHOLDERS, TemplateDTO
 from app.services.mailings import (
     ClassSource,
+    FollowUpOption,
+    LetterListSource,
     MailingPlan,
     MailingResult,
     NumberSource,
     RecipientSource,
+    SegmentSource,
     TagSource,
+    VoucherOption,
     parse_numbers,
 )
 from app.services.progress import Progress
@@ -250,7 +254,8 @@ class TemplatesTab(QWidget):
 class MailingTab(QWidget):
     """Serial letters: choose template and recipients, preview, generate with progress."""
 
-    SOURCES = ("class", "tag", "numbers")
+    SOURCES = ("class", "tag", "numbers", "segment", "letter_list")
+    CHOSEN_FROM_LIST = ("segment", "letter_list")  # picked in a list instead of typed
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -264,7 +269,39 @@ class MailingTab(QWidget):
         self.source_kind.addItem(tr("Klasse (A, B oder C)"), "class")
         self.source_kind.addItem(tr("Schlagwort"), "tag")
         self.source_kind.addItem(tr("Kundennummern (mit Komma)"), "numbers")
+        self.source_kind.addItem(tr("gespeichertem Segment"), "segment")
+        self.source_kind.addItem(tr("Briefliste (von Regeln und „Heute“)"), "letter_list")
         self.source_value = QLineEdit("A")
+        self.source_choice = QComboBox()
+        self.source_choice.setVisible(False)
+        self.source_kind.currentIndexChanged.connect(self._source_kind_changed)
+        self.voucher = QDoubleSpinBox()
+        self.voucher.setRange(0, 100_000)
+        self.voucher.setDecimals(2)
+        self.voucher.setSuffix(" €")
+        self.voucher.setSpecialValueText(tr("kein Gutschein"))
+        self.voucher.setToolTip(tr("Jeder gedruckte Empfänger bekommt einen persönlichen "
+                                   "Aktionsgutschein; der Code steht über {{ gutschein.code }} "
+                                   "im Brief."))
+        self.voucher_days = QSpinBox()
+        self.voucher_days.setRange(0, 3660)
+        self.voucher_days.setPrefix(tr("gültig "))
+        self.voucher_days.setSuffix(tr(" Tage"))
+        self.voucher_days.setSpecialValueText(tr("gültig 3 Jahre (gesetzlich)"))
+        self.followup = QCheckBox(tr("je Empfänger"))
+        self.followup_subject = QLineEdit(tr("Nachfassen, falls keine Antwort"))
+        self.followup_days = QSpinBox()
+        self.followup_days.setRange(0, 3660)
+        self.followup_days.setValue(14)
+        self.followup_days.setPrefix(tr("in "))
+        self.followup_days.setSuffix(tr(" Tagen"))
+        self.followup_assignee = QComboBox()
+        self.followup_assignee.setEditable(True)
+        self.followup_assignee.addItems([""] + context.services.settings.staff())
+        self.followup_assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
+        line_edit = self.followup_assignee.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText(tr("Betreuer"))
         self.control_share = QDoubleSpinBox()
         self.control_share.setRange(0, 50)
         self.control_share.setSuffix(" %")
@@ -314,7 +351,20 @@ class MailingTab(QWidget):
         form = QFormLayout()
         form.addRow(tr("Vorlage"), self.template)
         form.addRow(tr("Empfänger nach"), self.source_kind)
-        form.addRow(tr("Auswahl"), self.source_value)
+        choice_row = QHBoxLayout()
+        choice_row.addWidget(self.source_value, 1)
+        choice_row.addWidget(self.source_choice, 1)
+        form.addRow(tr("Auswahl"), choice_row)
+        voucher_row = QHBoxLayout()
+        voucher_row.addWidget(self.voucher, 1)
+        voucher_row.addWidget(self.voucher_days, 1)
+        form.addRow(tr("Gutschein je Empfänger"), voucher_row)
+        followup_row = QHBoxLayout()
+        followup_row.addWidget(self.followup)
+        followup_row.addWidget(self.followup_subject, 3)
+        followup_row.addWidget(self.followup_days)
+        followup_row.addWidget(self.followup_assignee, 1)
+        form.addRow(tr("Wiedervorlage"), followup_row)
         form.addRow(tr("Kontrollgruppe"), self.control_share)
         form.addRow(tr("Startwert"), self.seed)
         form.addRow("", self.per_customer)
@@ -353,18 +403,59 @@ class MailingTab(QWidget):
             if template.id == chosen:
                 self.template.setCurrentIndex(self.template.count() - 1)
 
+    def _source_kind_changed(self) -> None:
+        """Segments and letter lists are picked from what exists; the rest is typed."""
+        kind = self.source_kind.currentData()
+        listed = kind in self.CHOSEN_FROM_LIST
+        self.source_value.setVisible(not listed)
+        self.source_choice.setVisible(listed)
+        self.source_choice.clear()
+        if kind == "segment":
+            for segment in self.context.services.segments.saved():
+                self.source_choice.addItem(f"{segment.name} – {segment.description}",
+                                           segment.name)
+        elif kind == "letter_list":
+            for key, count in self.context.services.mailings.letter_lists():
+                self.source_choice.addItem(tr("{key} ({n} Kunden)").format(key=key, n=count),
+                                           key)
+
     def source(self) -> RecipientSource:
         kind = self.source_kind.currentData()
         value = self.source_value.text().strip()
+        chosen = str(self.source_choice.currentData() or "")
+        if kind in self.CHOSEN_FROM_LIST and not chosen:
+            raise ValidationError({"source": tr("Keine Auswahl vorhanden: erst ein Segment "
+                                                "speichern bzw. Kunden für Briefe vormerken")})
+        if kind == "segment":
+            return SegmentSource(chosen, self.context.services.clock.now())
+        if kind == "letter_list":
+            return LetterListSource(chosen)
         if kind == "class":
             return ClassSource(value.upper())
         if kind == "tag":
             return TagSource(value)
         return NumberSource(parse_numbers(value))
 
+    def voucher_option(self) -> VoucherOption | None:
+        cents = round(self.voucher.value() * 100)
+        return VoucherOption(cents, self.voucher_days.value()) if cents else None
+
+    def followup_option(self) -> FollowUpOption | None:
+        if not self.followup.isChecked():
+            return None
+        return FollowUpOption(self.followup_subject.text(), self.followup_days.value(),
+                              self.followup_assignee.currentText())
+
     def _settings(self) -> tuple[int, RecipientSource, float, int | None]:
         return (int(self.template.currentData()), self.source(),
                 self.control_share.value() / 100, self.seed.value() or None)
+
+    def _checked_settings(self) -> tuple[int, RecipientSource, float, int | None] | None:
+        try:
+            return self._settings()
+        except StammkundeError as error:
+            self.summary.setText(error.message)
+            return None
 
     def _busy(self, busy: bool) -> None:
         self.preview_button.setEnabled(not busy)
@@ -373,13 +464,16 @@ class MailingTab(QWidget):
         self.cancel_button.setVisible(busy)
 
     def make_plan(self) -> None:
-        template_id, source, share, seed = self._settings()
-        mailings = self.context.services.mailings
+        settings = self._checked_settings()
+        if settings is None:
+            return
+        template_id, source, share, seed = settings
+        mailings, voucher = self.context.services.mailings, self.voucher_option()
         self._busy(True)
         self.progress.setRange(0, 0)
         self.task = self.context.tasks.start(
             lambda _progress: mailings.plan(template_id, source, control_share=share,
-                                            seed=seed, by=self.context.user),
+                                            seed=seed, by=self.context.user, voucher=voucher),
             on_done=self._planned, on_error=self._failed)
 
     def _planned(self, plan: MailingPlan) -> None:
@@ -414,13 +508,18 @@ class MailingTab(QWidget):
             self.generate(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
 
     def generate(self, out: Path) -> None:
-        template_id, source, share, seed = self._settings()
+        settings = self._checked_settings()
+        if settings is None:
+            return
+        template_id, source, share, seed = settings
         per_customer = out.with_suffix("") if self.per_customer.isChecked() else None
         mailings, user = self.context.services.mailings, self.context.user
+        voucher, followup = self.voucher_option(), self.followup_option()
 
         def work(progress: Progress) -> MailingResult:
             return mailings.run(template_id, source, out=out, per_customer_dir=per_customer,
-                                control_share=share, seed=seed, by=user, progress=progress)
+                                control_share=share, seed=seed, by=user, voucher=voucher,
+                                followup=followup, progress=progress)
 
         self._busy(True)
         self.progress.setRange(0, 0)
@@ -446,7 +545,10 @@ class MailingTab(QWidget):
         """Labels or envelopes for the chosen recipients (no exclusions for advertising:
         labels carry no advertising themselves)."""
         kind, _, key = str(self.label_kind.currentData()).partition(":")
-        source, start = self.source(), self.label_start.value()
+        settings = self._checked_settings()
+        if settings is None:
+            return
+        source, start = settings[1], self.label_start.value()
         labels = self.context.services.labels
 
         def work(_progress: Progress) -> PrintResult:
@@ -487,7 +589,9 @@ class MailingTab(QWidget):
         self.result = result
         self._finished(Path(result.mailing.output_path))
         self.summary.setText(result.summary())
-        self.context.bus.publish(Changes.of("letters", "timeline"))
+        if self.source_kind.currentData() == "letter_list":
+            self._source_kind_changed()  # the printed entries are done now
+        self.context.bus.publish(Changes.of("letters", "timeline", "followups", "loyalty"))
 
     def _cancelled(self) -> None:
         self._busy(False)
