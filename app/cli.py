@@ -915,8 +915,9 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
     print(f"Stichtag {format_date(result.as_of)}, Umsatz {since} bis "
           f"{format_date(result.as_of)}: {format_cents(result.total_revenue_cents)}")
     for c in result.classes:
+        share = f"{c.share_pct:5.1f}".replace(".", ",")
         print(f"  Klasse {c.abc_class}: {c.customers:>7} Kunden  "
-              f"{format_cents(c.revenue_cents):>18}  {c.share_pct:5.1f} %")
+              f"{format_cents(c.revenue_cents):>18}  {share} %")
     print(f"{result.changed} Kunden mit neuer Klasse.")
     return 0
 
