@@ -1,6 +1,6 @@
 """A/B/C classes, RFM segments and churn risk: who carries the business, who drifts away.
 
-The A/B/C rule is the contract of issue 3 (see docs/readme-sales.md):
+The A/B/C rule is the contract of issue 3 (see docs/sales.md):
 revenue of each active customer in the window (default: the 12 months ending on the as-of date,
 inclusive); sorted by revenue descending, ties by customer number ascending; a customer is A
 while the cumulative share *before* adding it is below the A threshold (80 %), B while below
