@@ -87,6 +87,33 @@ def cold_start(db_path: Path) -> dict[str, float]:
     return {**best, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
 
 
+# The targets the issues name for this 2-core machine: figure → (comparison, value).
+TARGETS: dict[str, tuple[str, float]] = {
+    "search_p95_ms": ("≤", 30), "first_page_ms": ("≤", 150), "cold_start_s": ("≤", 2.5),
+    "peak_rss_mb": ("≤", 300), "sales_import_rows_per_s": ("≥", 50_000),
+    "classify_s": ("≤", 3), "dashboard_s": ("≤", 3), "letters_5000_s": ("≤", 20),
+    "letters_peak_rss_mb": ("≤", 400), "customer_import_rows_per_s": ("≥", 10_000),
+    "backup_s": ("≤", 5),
+}
+
+
+def markdown(figures: dict[str, object]) -> str:
+    """The figures as the table BENCHMARKS.md keeps."""
+    lines = ["| figure | measured | target |", "|---|---|---|"]
+    for key, value in figures.items():
+        if key in ("machine", "customers"):
+            continue
+        target = TARGETS.get(key)
+        shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
+        if target is None:
+            lines.append(f"| `{key}` | {shown} | |")
+            continue
+        op, limit = target
+        met = value <= limit if op == "≤" else value >= limit  # type: ignore[operator]
+        lines.append(f"| `{key}` | {shown} | {op} {limit:,} {'✓' if met else '✗'} |")
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, object]:
     return {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
             "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
@@ -97,6 +124,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="a table for BENCHMARKS.md")
     parser.add_argument("--workdir", type=Path, default=BENCH / "out")
     parser.add_argument("--only", nargs="*", help="scenario module names to run (default all)")
     args = parser.parse_args()
@@ -127,6 +155,8 @@ def main() -> int:
 
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
+    elif args.markdown:
+        print(markdown(figures))
     else:
         for key, value in figures.items():
             print(f"{key:32} {value}")
