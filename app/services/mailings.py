@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -32,7 +32,6 @@ from app.services import timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.letter_layout import FORMS
-from app.services.letter_pdf import LetterContent, LetterWriter
 from app.services.letters import (
     LetterService,
     RecipientData,
@@ -41,6 +40,9 @@ from app.services.letters import (
     load_recipients,
 )
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
+
+if TYPE_CHECKING:
+    from app.services.letter_pdf import LetterContent
 
 RESULT_WINDOWS = (30, 60, 90)
 FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe"})
@@ -359,6 +361,8 @@ class MailingService:
             seed: int | None = None, by: str = "", form: str | None = None,
             progress: Progress = NO_PROGRESS) -> MailingResult:
         """Print the mailing into `out` (and one PDF per customer if asked), then record it."""
+        from app.services.letter_pdf import LetterWriter
+
         plan, data = self._plan(template_id, source, control_share=control_share, seed=seed,
                                 preview=1, by=by)
         if not plan.recipients:
