@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.services import loyalty_pdf
 from app.services.audit import AuditFilter
 from app.services.backups import format_size
 from app.services.container import Services
@@ -363,6 +362,8 @@ def _voucher_json(voucher: VoucherDTO) -> dict[str, Any]:
 
 
 def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
+    from app.services import loyalty_pdf
+
     customer_id = (services.customers.get_by_number(args.customer).id
                    if args.customer else None)
     vat = None
@@ -744,6 +745,8 @@ def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
+    from app.services import loyalty_pdf
+
     program_id = None
     if args.program:
         programs = {p.name: p.id for p in services.loyalty.programs()}

@@ -24,7 +24,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -399,6 +398,8 @@ class InstanceLock:
 
     @staticmethod
     def _is_stale(owner: LockOwner) -> bool:
+        import psutil
+
         if owner.host != socket.gethostname():
             return False  # cannot see the other machine's processes
         return owner.pid == os.getpid() or not psutil.pid_exists(owner.pid)

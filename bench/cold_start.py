@@ -27,8 +27,23 @@ from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.tasks import TaskRunner  # noqa: E402
 
 
+def process_created() -> float:
+    """When this process started, as a `time.time()` value.
+
+    psutil's `create_time()` adds the start tick to /proc/stat's `btime`, which Linux rounds
+    down to whole seconds, so it is up to a second early and start-up looked up to a second
+    slower. /proc/uptime has centiseconds: now minus the time elapsed since the start tick.
+    """
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return psutil.Process().create_time()
+    return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+
+
 def measure(db_path: str) -> dict[str, float]:
-    created = psutil.Process().create_time()
+    created = process_created()
     paths, url = resolve(data_dir=None, db=db_path)
     app = create_application()
     with main.opened(url, paths, lock=False) as services:

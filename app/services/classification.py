@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import (
     Executable,
     String,
@@ -40,6 +39,10 @@ from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales import window_start
 from app.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 SETTINGS_KEY = "classification"
 CLASSES = ("A", "B", "C")
@@ -82,8 +85,13 @@ def segment_of(r: int, f: int) -> str:
     return "at_risk" if f >= 3 else "hibernating"
 
 
-_SEGMENT_GRID = np.array([[segment_of(r, f) for f in range(1, 6)] for r in range(1, 6)],
-                         dtype=object)
+@cache
+def _segment_grid() -> np.ndarray:
+    """The 5×5 table of segment_of, built on first use so start-up need not import numpy."""
+    import numpy as np
+
+    return np.array([[segment_of(r, f) for f in range(1, 6)] for r in range(1, 6)],
+                    dtype=object)
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,9 @@ def quintile_scores(values: pd.Series) -> pd.Series:
     p = (rank − 0.5) / n, and the score is ⌊5·p⌋ + 1. Five distinct values score 1…5;
     all-equal values (and a single customer) score 3.
     """
+    import numpy as np
+    import pandas as pd
+
     n = len(values)
     if n == 0:
         return pd.Series([], dtype="int64", index=values.index)
@@ -300,6 +311,9 @@ class ClassificationService:
 
     @staticmethod
     def _classify(frame: pd.DataFrame, settings: ClassificationSettings) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
         revenue = frame["revenue"].clip(lower=0)
         if settings.method == "amount":
             computed = np.where(revenue >= max(settings.a_min_cents, 1), "A",
@@ -321,6 +335,9 @@ class ClassificationService:
     @staticmethod
     def _rfm(frame: pd.DataFrame, as_of: date, settings: ClassificationSettings
              ) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
         buyers = frame["frequency"] > 0
         frame["r"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         frame["f"] = frame["r"].copy()
@@ -342,7 +359,7 @@ class ClassificationService:
             frame.loc[buyers, "r"] = r
             frame.loc[buyers, "f"] = f
             frame.loc[buyers, "m"] = m
-            frame.loc[buyers, "segment"] = _SEGMENT_GRID[r.to_numpy() - 1, f.to_numpy() - 1]
+            frame.loc[buyers, "segment"] = _segment_grid()[r.to_numpy() - 1, f.to_numpy() - 1]
             frame.loc[buyers, "recency"] = recency
             frame.loc[buyers, "interval"] = interval
             risk = np.where(interval.notna(), recency > settings.churn_factor * interval,
@@ -353,6 +370,9 @@ class ClassificationService:
 
     def _store(self, session: Session, frame: pd.DataFrame, settings: ClassificationSettings,
                as_of: date, now: datetime, by: str) -> tuple[int, int]:
+        import numpy as np
+        import pandas as pd
+
         until = pd.to_datetime(frame["manual_until"])
         in_force = frame["manual"].notna() & (until.isna() | (until >= pd.Timestamp(as_of)))
         frame["effective"] = np.where(in_force, frame["manual"], frame["computed"])
@@ -502,5 +522,7 @@ class ClassificationService:
 
 def _frame_of(session: Session, query: Executable, columns: list[str]) -> pd.DataFrame:
     """A query's rows as a DataFrame (plain tuples: pandas probes Row objects slowly)."""
+    import pandas as pd
+
     rows = session.connection().execute(query).fetchall()
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)

@@ -11,12 +11,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
-from stdnum.de import stnr
-from stdnum.eu import vat
-from stdnum.exceptions import ValidationError as StdnumError
-
 from app.services import validation
 from app.services.errors import FIELD_LABELS, ValidationError
 from app.services.settings import SettingsService
@@ -67,6 +61,12 @@ class CompanyProfile:
 
 def validated_profile(profile: CompanyProfile) -> CompanyProfile:
     """Check and normalise every field; raise ValidationError naming each bad field."""
+    from schwifty import BIC, IBAN
+    from schwifty.exceptions import SchwiftyException
+    from stdnum.de import stnr
+    from stdnum.eu import vat
+    from stdnum.exceptions import ValidationError as StdnumError
+
     errors: dict[str, str] = {}
     values = {k: v.strip() for k, v in asdict(profile).items()}
 

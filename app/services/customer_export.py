@@ -17,11 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import vobject
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from app.db import Database
@@ -163,6 +158,11 @@ def _write_csv(handle: IO[bytes], rows: Iterator[dict[str, str]]) -> None:
 
 
 def _write_xlsx(handle: IO[bytes], rows: Iterator[dict[str, str]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Kunden")
     sheet.freeze_panes = "A2"
@@ -187,6 +187,8 @@ def _write_vcards(handle: IO[bytes], rows: Iterator[dict[str, str]]) -> None:
 
 
 def _vcard(row: dict[str, str]) -> Any:
+    import vobject
+
     card = vobject.vCard()
     prefix = " ".join(p for p in (row["salutation"], row["title"]) if p)
     card.add("n").value = vobject.vcard.Name(family=row["last_name"], given=row["first_name"],

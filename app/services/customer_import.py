@@ -20,7 +20,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-import vobject
 from sqlalchemy import String, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -296,6 +295,8 @@ def _read_vcards(path: Path) -> Source:
 
 
 def _card_values(text: str) -> tuple[str, ...]:
+    import vobject
+
     card = vobject.readOne(text)
     values = dict.fromkeys(VCARD_HEADER, "")
 

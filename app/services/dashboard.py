@@ -16,10 +16,8 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
@@ -30,6 +28,10 @@ from app.services.feedback import FeedbackService, OpenComplaint, customer_label
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 CACHE_KEY = "dashboard_cache"
 CACHE_VERSION = 1
@@ -218,6 +220,8 @@ def pareto_points(revenues: np.ndarray, steps: int = 20) -> tuple[ParetoPoint, .
 
     `revenues` are the customers' positive revenues in any order.
     """
+    import numpy as np
+
     ordered = np.sort(revenues[revenues > 0])[::-1]
     if len(ordered) == 0:
         return ()
@@ -244,6 +248,8 @@ def _top(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def _customer_figures(frame: pd.DataFrame, column: str,
                       names: dict[int, tuple[str, str]]) -> tuple[CustomerFigure, ...]:
+    import pandas as pd
+
     return tuple(
         CustomerFigure(id=int(cid), number=names[int(cid)][0], name=names[int(cid)][1],
                        abc_class=str(abc), revenue_cents=int(revenue),
@@ -305,6 +311,8 @@ class DashboardService:
     def _rows(self, sql: str, dtype: np.dtype[Any], progress: Progress) -> np.ndarray:
         """A query's rows as a structured array, read in batches through the raw DBAPI
         cursor: SQLAlchemy's row objects cost seconds at a million rows."""
+        import numpy as np
+
         parts = []
         with self.db.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -319,6 +327,9 @@ class DashboardService:
 
     def _customers(self, progress: Progress) -> pd.DataFrame:
         """id → abc_class ("" = none), at_risk, current (not archived)."""
+        import numpy as np
+        import pandas as pd
+
         rows = self._rows(
             "SELECT id, COALESCE(abc_class, ''), "
             "CASE WHEN at_risk THEN 1 ELSE 0 END, "
@@ -331,6 +342,9 @@ class DashboardService:
 
     def _sales(self, day: date, progress: Progress) -> pd.DataFrame:
         """customer_id, day (days since 1970-01-01) and cents of every sale up to `day`."""
+        import numpy as np
+        import pandas as pd
+
         rows = self._rows(
             "SELECT customer_id, CAST(sale_date AS VARCHAR(10)), amount_cents FROM sales",
             np.dtype([("customer_id", "i8"), ("sale_date", "U10"), ("cents", "i8")]), progress)
@@ -355,6 +369,9 @@ class DashboardService:
 
     def _figures(self, day: date, window_start: date, previous_start: date,
                  customers: pd.DataFrame, sales: pd.DataFrame) -> dict[str, Any]:
+        import numpy as np
+        import pandas as pd
+
         days = sales["day"].to_numpy()
         in_current = days >= _day_number(window_start)
         in_previous = (days >= _day_number(previous_start)) & ~in_current
@@ -428,6 +445,8 @@ class DashboardService:
 
     @staticmethod
     def _months(day: date, sales: pd.DataFrame) -> tuple[MonthRevenue, ...]:
+        import numpy as np
+
         first = date(day.year, day.month, 1) - relativedelta(months=23)
         recent = sales[sales["day"].to_numpy() >= _day_number(first)]
         keys = recent["day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")

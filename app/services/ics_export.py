@@ -13,11 +13,13 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from app.services.errors import StorageError
 from app.services.followups import FollowUpDTO
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 UID_DOMAIN = "stammkunde"
 EVENT_MINUTES = 30
@@ -29,6 +31,8 @@ def uid(followup_id: int) -> str:
 
 
 def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", "-//Stammkunde//Wiedervorlagen//DE")
     cal.add("version", "2.0")
@@ -41,6 +45,8 @@ def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
 
 
 def _event(item: FollowUpDTO, *, now: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid(item.id))
     event.add("dtstamp", now.astimezone(UTC))

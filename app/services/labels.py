@@ -11,9 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-
 from app.db import Database
 from app.services import pdf_fonts
 from app.services.company import CompanyProfile, CompanyProfileService
@@ -25,7 +22,6 @@ from app.services.letter_layout import (
     RETURN_ZONE_HEIGHT,
     recipient_block,
 )
-from app.services.letter_pdf import fitted
 from app.services.letters import load_recipients
 from app.services.mailings import ExcludedCustomer, RecipientSource
 from app.services.settings import SettingsService
@@ -116,6 +112,11 @@ class PrintResult:
 def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, *,
                start: int = 1, offset: tuple[float, float] = (0.0, 0.0)) -> int:
     """Draw one address per label from label `start` (1-based); returns the sheet count."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.services.letter_pdf import fitted
+
     if not 1 <= start <= sheet.per_sheet:
         raise ValidationError({"start": f"Startposition 1 bis {sheet.per_sheet} angeben"})
     font = pdf_fonts.register()
@@ -147,6 +148,11 @@ def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, 
 def envelopes_pdf(out: Path, blocks: Sequence[tuple[str, ...]], envelope: Envelope,
                   sender: CompanyProfile) -> int:
     """One envelope per page: sender top left, recipient in the address field's lower zone."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.services.letter_pdf import fitted
+
     font = pdf_fonts.register()
     canvas = Canvas(str(out), pagesize=(envelope.width * mm, envelope.height * mm),
                     pageCompression=1)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -39,8 +39,10 @@ from app.services.letter_layout import (
     recipient_block,
     salutation_line,
 )
-from app.services.letter_pdf import LetterContent, LetterWriter, letters_pdf
 from app.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from app.services.letter_pdf import LetterContent
 
 FIELD_LABELS.update({"body": "Text", "template": "Vorlage", "form": "Briefform",
                      "out": "Ausgabedatei"})
@@ -203,6 +205,8 @@ class CompiledTemplate:
 
     def render(self, recipient: RecipientData, *, on: date, sender: str,
                extra: Mapping[str, Any], info: tuple[tuple[str, str], ...]) -> LetterContent:
+        from app.services.letter_pdf import LetterContent
+
         values = {**recipient.placeholders(), "datum": format_date(on), "absender": sender,
                   **extra}
         try:
@@ -293,6 +297,8 @@ class LetterService:
 
     def pdf(self, letters: Sequence[LetterContent]) -> bytes:
         """Letters (e.g. a mailing's first ones) as PDF bytes with the current letterhead."""
+        from app.services.letter_pdf import letters_pdf
+
         return letters_pdf(letters, self.company.get(), form=self.form())
 
     # --- templates --------------------------------------------------------------------
@@ -414,6 +420,8 @@ class LetterService:
 
     def preview(self, template: TemplateDTO, customer_id: int, *, by: str = "") -> bytes:
         """The letter to one customer as PDF bytes, unsaved (the editor's live preview)."""
+        from app.services.letter_pdf import letters_pdf
+
         compiled = self.compile(template)
         on = self.clock.today()
         profile = self.company.get()
@@ -433,6 +441,8 @@ class LetterService:
 
         Returns the number of pages.
         """
+        from app.services.letter_pdf import LetterWriter
+
         template = self.get(template_id)
         compiled = self.compile(template)
         on = self.clock.today()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -50,7 +50,6 @@ from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.followups import add_followup
 from app.services.formatting import format_cents, format_date
 from app.services.letter_layout import FORMS
-from app.services.letter_pdf import LetterContent, LetterWriter
 from app.services.letters import (
     LetterService,
     RecipientData,
@@ -61,6 +60,9 @@ from app.services.letters import (
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 from app.services.segments import conditions, load_spec
 from app.services.vouchers import MAX_VALUE_CENTS, default_valid_until
+
+if TYPE_CHECKING:
+    from app.services.letter_pdf import LetterContent
 
 RESULT_WINDOWS = (30, 60, 90)
 FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe",
@@ -486,6 +488,8 @@ class MailingService:
             progress: Progress = NO_PROGRESS) -> MailingResult:
         """Print the mailing into `out` (and one PDF per customer if asked), then record it
         — with a personal voucher and/or a follow-up per printed recipient if asked."""
+        from app.services.letter_pdf import LetterWriter
+
         if voucher is not None:
             voucher.check()
         if followup is not None:

@@ -20,13 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -49,6 +45,10 @@ from app.services.clock import Clock
 from app.services.errors import NotFoundError, StorageError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Flowable
 
 PURPOSES: dict[str, str] = {
     "letter": "Briefwerbung",
@@ -502,6 +502,9 @@ class PrivacyService:
 
     def _access_pdf(self, path: Path, *, number: str, data: dict[str, list[dict[str, Any]]],
                     tags: list[str], profile: dict[str, str], now: datetime) -> None:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
         styles = _styles()
         story: list[Flowable] = [
             Paragraph(escape(_company_line(profile)), styles["small"]),
@@ -775,6 +778,9 @@ class PrivacyService:
             session.commit()
 
     def processing_records_pdf(self, path: Path) -> Path:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
         styles = _styles()
         story: list[Flowable] = []
         for line in self.processing_records_text().splitlines():
@@ -841,6 +847,8 @@ ART30_TEMPLATE_FILE = Path(__file__).resolve().parents[2] / "resources" / "priva
 
 
 def _styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
     font = pdf_fonts.register()
     base = getSampleStyleSheet()
     return {
@@ -862,6 +870,10 @@ def _company_line(profile: dict[str, str]) -> str:
 
 
 def _build_pdf(path: Path, story: list[Flowable], *, title: str) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
     path.parent.mkdir(parents=True, exist_ok=True)
     document = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm,
                                  rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,

@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _POSTCODE_RULES = {"DE": (r"\d{5}", "5 Ziffern"), "AT": (r"\d{4}", "4 Ziffern"),
@@ -19,6 +18,8 @@ class FieldError(ValueError):
 
 
 def email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     value = value.strip()
     if not value:
         return ""
