@@ -154,10 +154,9 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "channel": rnd.choice(("phone", "phone", "visit", "email", "order")),
                         "subject": rnd.choice(CALL_SUBJECTS), "text": "",
                         "author": rnd.choice(STAFF), "created_at": when})
-                for _ in range(rnd.choice((0, 1, 2, 3, 5, 8, 12))):
+                for ago in _sale_ages(rnd, rnd.choice((0, 1, 2, 3, 5, 8, 12))):
                     sale_rows.append({
-                        "customer_id": cid,
-                        "sale_date": today - timedelta(days=rnd.randint(0, 1095)),
+                        "customer_id": cid, "sale_date": today - timedelta(days=ago),
                         "amount_cents": int(rnd.lognormvariate(11.0, 1.0)) // 10 * 10 + 990,
                         "description": rnd.choice(SERVICES),
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
@@ -176,6 +175,26 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
             progress.report(start + len(rows), customers, "Demodaten")
         session.commit()
     return DemoResult(customers=customers, **counts)
+
+
+def _sale_ages(rnd: random.Random, count: int) -> list[int]:
+    """Days since each of a customer's purchases, within three years.
+
+    Customers buy in a rhythm (a yearly maintenance, a quarterly order) and most bought
+    recently; about one in eight has stopped, so churn risk and the reactivation rule pick
+    out a believable few instead of everyone with an old purchase.
+    """
+    if count == 0:
+        return []
+    if count == 1:
+        return [rnd.randint(0, 420)]
+    rhythm = min(rnd.choice((91, 182, 365, 365, 540)), 1095 // count)
+    lapsed = rnd.random() < 0.12
+    last = int(rhythm * rnd.uniform(2.2, 3.0)) if lapsed else rnd.randint(0, rhythm)
+    ages = [last]
+    for _ in range(count - 1):
+        ages.append(ages[-1] + int(rhythm * rnd.uniform(0.8, 1.2)))
+    return [min(age, 1095) for age in ages]
 
 
 def _customer(rnd: random.Random, number: int, today: object) -> Customer:
