@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -118,7 +118,10 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                 next_id += 1
                 customer = _customer(rnd, counter.value, today)
                 customer.id = cid
-                created = now - timedelta(days=rnd.randint(30, 3000))
+                ages = _sale_ages(rnd, rnd.choice((0, 1, 2, 3, 5, 8, 12)))
+                # a customer exists before the first purchase
+                age = max(rnd.randint(30, 3000), max(ages, default=0) + rnd.randint(7, 60))
+                created = now - timedelta(days=age)
                 if customer.kind == "business":
                     for index in range(rnd.randint(1, 3)):
                         female = rnd.random() < 0.5
@@ -148,16 +151,20 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                     "subject": "Kunde angelegt", "text": "", "author": "Demo",
                     "created_at": created})
                 for _ in range(rnd.choice((0, 1, 1, 2, 3))):
-                    when = now - timedelta(days=rnd.randint(0, 700), minutes=rnd.randint(0, 600))
+                    when = min(now, _office_hours(rnd, now - timedelta(
+                        days=rnd.randint(0, min(700, age)))))
                     history_rows.append({
                         "customer_id": cid, "occurred_at": when,
                         "channel": rnd.choice(("phone", "phone", "visit", "email", "order")),
                         "subject": rnd.choice(CALL_SUBJECTS), "text": "",
                         "author": rnd.choice(STAFF), "created_at": when})
-                for ago in _sale_ages(rnd, rnd.choice((0, 1, 2, 3, 5, 8, 12))):
+                # a few customers carry the business (Pareto): a spending scale per customer
+                scale = rnd.lognormvariate(0.0, 0.9) * (2.5 if customer.kind == "business" else 1)
+                for ago in ages:
                     sale_rows.append({
                         "customer_id": cid, "sale_date": today - timedelta(days=ago),
-                        "amount_cents": int(rnd.lognormvariate(11.0, 1.0)) // 10 * 10 + 990,
+                        "amount_cents": int(rnd.lognormvariate(10.6, 0.8) * scale) // 10 * 10
+                        + 990,
                         "description": rnd.choice(SERVICES),
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
                     sale_no += 1
@@ -175,6 +182,11 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
             progress.report(start + len(rows), customers, "Demodaten")
         session.commit()
     return DemoResult(customers=customers, **counts)
+
+
+def _office_hours(rnd: random.Random, moment: datetime) -> datetime:
+    return moment.replace(hour=rnd.randint(7, 17), minute=rnd.choice((0, 10, 15, 30, 45)),
+                          second=0, microsecond=0)
 
 
 def _sale_ages(rnd: random.Random, count: int) -> list[int]:

@@ -29,6 +29,7 @@ from app.services.clock import FixedClock
 from app.services.company import CompanyProfile
 from app.services.demo import STAFF, DemoResult, fill
 from app.services.feedback import FeedbackService
+from app.services.followups import FollowUpInput, MaintenanceInput
 from app.services.followups_demo import fill_followups
 from app.services.letters import LetterService
 from app.services.loyalty import LoyaltyService, ProgramInput
@@ -69,6 +70,7 @@ class ShowcaseResult:
     complaints: int
     consents: int
     mailing: MailingDTO | None
+    featured: int | None  # the customer with a bit of everything, for screenshots and tours
 
     def lines(self) -> list[str]:
         """What was made, in German, for the command line."""
@@ -116,11 +118,18 @@ def populate(services: Services, *, customers: int, seed: int = 1,
             Customer.id > before, select(Sale.id).where(Sale.customer_id == Customer.id).exists())
             .order_by(Customer.id)))
         private = set(session.scalars(select(Customer.id).where(Customer.kind == "private")))
-    cards, entries = _loyalty(services, rnd, buyers, now)
+        featured = session.scalar(
+            select(Customer.id).join(Sale, Sale.customer_id == Customer.id)
+            .where(Customer.id > before, Customer.kind == "business", Customer.phone != "",
+                   Customer.abc_class == "A").group_by(Customer.id)
+            .order_by(func.count(Sale.id).desc(), Customer.id).limit(1))
+    if featured is not None:
+        _feature(services, rnd, featured, now)
+    cards, entries = _loyalty(services, rnd, buyers, now, featured)
     progress.checkpoint()
-    vouchers = _vouchers(services, rnd, buyers, now)
-    scores, complaints = _feedback(services, rnd, buyers, now)
-    consents = _privacy(services, rnd, [c for c in buyers if c in private], now)
+    vouchers = _vouchers(services, rnd, buyers, now, featured)
+    scores, complaints = _feedback(services, rnd, buyers, now, featured)
+    consents = _privacy(services, rnd, [c for c in buyers if c in private], now, featured)
     services.segments.save(SEGMENT_NAME, SegmentSpec(abc_classes=("A", "B"), at_risk=True))
     rules = services.rules.run_due()
     mailing = None
@@ -130,7 +139,7 @@ def populate(services: Services, *, customers: int, seed: int = 1,
         demo=demo, maintenance_objects=objects, followups=followups,
         rule_followups=len(rules.followups), cards=cards, points_entries=entries,
         vouchers=vouchers, scores=scores, complaints=complaints, consents=consents,
-        mailing=mailing)
+        mailing=mailing, featured=featured)
 
 
 def _at(now: datetime, days_ago: int, hour: int = 10) -> FixedClock:
@@ -139,12 +148,36 @@ def _at(now: datetime, days_ago: int, hour: int = 10) -> FixedClock:
     return FixedClock(datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo))
 
 
-def _sample(rnd: random.Random, ids: list[int], k: int) -> list[int]:
-    return rnd.sample(ids, min(k, len(ids)))
+def _sample(rnd: random.Random, ids: list[int], k: int, keep: int | None = None) -> list[int]:
+    """k of `ids` at random; `keep` (the featured customer) is always among them."""
+    chosen = rnd.sample(ids, min(k, len(ids)))
+    if keep is not None and chosen and keep not in chosen and keep in ids:
+        chosen[0] = keep
+    return chosen
 
 
-def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: datetime
-             ) -> tuple[int, int]:
+def _feature(services: Services, rnd: random.Random, cid: int, now: datetime) -> None:
+    """A history of calls and visits, a maintained boiler and a call-back for one customer."""
+    contacts = [(30, "phone", "Angebot Heizungstausch besprochen",
+                 "Kunde möchte Wärmepumpe prüfen lassen, Angebot bis Monatsende."),
+                (24, "visit", "Vor-Ort-Termin Heizungskeller",
+                 "Aufmaß genommen, Fotos in der Akte."),
+                (12, "email", "Angebot verschickt", "Angebot über Wärmepumpe mit Einbau."),
+                (3, "phone", "Rückfrage zur Förderung", "BAFA-Antrag erklärt.")]
+    for days, channel, subject, text in contacts:
+        services.timeline.add(cid, channel=channel, subject=subject, text=text,
+                              by=rnd.choice(STAFF),
+                              occurred_at=now - timedelta(days=days, hours=rnd.randint(1, 5)))
+    services.followups.add_maintenance(cid, MaintenanceInput(
+        name="Gasheizung", model="Vaillant ecoTEC plus", year_built=2014, rrule="FREQ=YEARLY",
+        first_due=(now + timedelta(days=9)).date(), assignee=STAFF[2]), by=BY)
+    services.followups.create(cid, FollowUpInput(
+        subject="Angebot Wärmepumpe nachfassen", due_date=now.date(), due_time=time(11, 0),
+        assignee=STAFF[0], priority=1), by=BY)
+
+
+def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: datetime,
+             featured: int | None) -> tuple[int, int]:
     """Points for up to 150 and stamps for up to 60 customers, enrolled over two years."""
     existing = {p.name: p for p in services.loyalty.programs()}
     points = existing.get("Treuepunkte")
@@ -163,7 +196,7 @@ def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: dat
             min_purchase_cents=5000))
         services.loyalty.save_reward(program_id=stamps.id, name="Heizungswartung gratis",
                                      cost=6, voucher_value_cents=14900)
-    held = {points.id: _sample(rnd, buyers, min(max(len(buyers) // 10, 1), 150)),
+    held = {points.id: _sample(rnd, buyers, min(max(len(buyers) // 10, 1), 150), featured),
             stamps.id: _sample(rnd, buyers, min(max(len(buyers) // 20, 1), 60))}
     numbers: list[str] = []
     for program_id, ids in held.items():
@@ -182,11 +215,12 @@ def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: dat
     return len(numbers), report.entries
 
 
-def _vouchers(services: Services, rnd: random.Random, buyers: list[int], now: datetime) -> int:
+def _vouchers(services: Services, rnd: random.Random, buyers: list[int], now: datetime,
+              featured: int | None) -> int:
     """Personal vouchers (some partly or fully redeemed), a service voucher, a campaign of
     percent vouchers and one that has expired."""
     issued = 0
-    for cid in sorted(_sample(rnd, buyers, 8)):
+    for cid in sorted(_sample(rnd, buyers, 8, featured)):
         days = rnd.randint(20, 400)
         value = rnd.choice((2500, 5000, 5000, 10000))
         voucher = VoucherService(services.db, _at(now, days)).issue(
@@ -217,12 +251,12 @@ def _vouchers(services: Services, rnd: random.Random, buyers: list[int], now: da
     return issued
 
 
-def _feedback(services: Services, rnd: random.Random, buyers: list[int], now: datetime
-              ) -> tuple[int, int]:
+def _feedback(services: Services, rnd: random.Random, buyers: list[int], now: datetime,
+              featured: int | None) -> tuple[int, int]:
     """NPS and CSAT answers spread over the last twelve months, three complaints (one done)."""
     feedback = services.feedback
     scores = 0
-    for cid in sorted(_sample(rnd, buyers, min(len(buyers) // 3, 150))):
+    for cid in sorted(_sample(rnd, buyers, min(len(buyers) // 3, 150), featured)):
         given = (now - timedelta(days=rnd.randint(0, 360))).date()
         nps = min(10, max(0, round(rnd.gauss(8.3, 1.8))))
         feedback.record_score(cid, kind="nps", score=nps, given_on=given,
@@ -234,7 +268,7 @@ def _feedback(services: Services, rnd: random.Random, buyers: list[int], now: da
                                   by=rnd.choice(STAFF))
             scores += 1
     complaints = 0
-    for cid, (subject, text) in zip(_sample(rnd, buyers, len(COMPLAINTS)), COMPLAINTS,
+    for cid, (subject, text) in zip(_sample(rnd, buyers, len(COMPLAINTS), featured), COMPLAINTS,
                                     strict=False):
         opened = FeedbackService(services.db, _at(now, rnd.randint(2, 20)))
         complaint = opened.open_complaint(cid, subject=subject, text=text,
@@ -246,10 +280,13 @@ def _feedback(services: Services, rnd: random.Random, buyers: list[int], now: da
     return scores, complaints
 
 
-def _privacy(services: Services, rnd: random.Random, private: list[int], now: datetime) -> int:
+def _privacy(services: Services, rnd: random.Random, private: list[int], now: datetime,
+             featured: int | None) -> int:
     """Letter and e-mail consents for some customers, one revoked, one Werbewiderspruch."""
     consents = 0
     chosen = sorted(_sample(rnd, private, min(max(len(private) // 10, 1), 100)))
+    if featured is not None:
+        chosen.append(featured)
     for cid in chosen:
         given = (now - timedelta(days=rnd.randint(30, 900))).date()
         for purpose in ("letter", "email") if rnd.random() < 0.5 else ("letter",):
@@ -263,8 +300,8 @@ def _privacy(services: Services, rnd: random.Random, private: list[int], now: da
         services.privacy.record_consent(chosen[0], ConsentInput(
             purpose="letter", granted=False, given_on=now.date(), method="email"), by=STAFF[1])
         consents += 1
-    if len(chosen) > 1:
-        services.privacy.object_to_advertising(chosen[-1], by=STAFF[1])
+    if len(chosen) > 2:
+        services.privacy.object_to_advertising(chosen[-2], by=STAFF[1])
     return consents
 
 
