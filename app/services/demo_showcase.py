@@ -237,7 +237,7 @@ def _vouchers(services: Services, rnd: random.Random, buyers: list[int], now: da
         issued += 1
     campaign = VoucherService(services.db, _at(now, 40))
     batch = campaign.issue_batch(VoucherInput(
-        kind="percent", percent=10, campaign="Frühjahrsaktion", promo=True,
+        kind="percent", percent=10, campaign="Treue-Rabatt", promo=True,
         valid_until=(now + timedelta(days=60)).date()), count=12, by=STAFF[1])
     issued += len(batch)
     for voucher in batch[:3]:
@@ -282,20 +282,22 @@ def _feedback(services: Services, rnd: random.Random, buyers: list[int], now: da
 
 def _privacy(services: Services, rnd: random.Random, private: list[int], now: datetime,
              featured: int | None) -> int:
-    """Letter and e-mail consents for some customers, one revoked, one Werbewiderspruch."""
-    consents = 0
+    """Letter and e-mail consents for some customers, one revoked, one Werbewiderspruch.
+
+    Booked in the order they were given, so the audit log reads forward in time."""
     chosen = sorted(_sample(rnd, private, min(max(len(private) // 10, 1), 100)))
     if featured is not None:
         chosen.append(featured)
-    for cid in chosen:
-        given = (now - timedelta(days=rnd.randint(30, 900))).date()
-        for purpose in ("letter", "email") if rnd.random() < 0.5 else ("letter",):
-            PrivacyService(services.db, _at(now, (now.date() - given).days),
-                           services.settings).record_consent(cid, ConsentInput(
-                               purpose=purpose, granted=True, given_on=given,
-                               method=rnd.choice(("form", "form", "oral")),
-                               wording_version="2024-01"), by=rnd.choice(STAFF))
-            consents += 1
+    plan = sorted(((now - timedelta(days=rnd.randint(30, 900))).date(), cid, purpose,
+                   rnd.choice(("form", "form", "oral")), rnd.choice(STAFF))
+                  for cid in chosen
+                  for purpose in (("letter", "email") if rnd.random() < 0.5 else ("letter",)))
+    for given, cid, purpose, method, by in plan:
+        PrivacyService(services.db, _at(now, (now.date() - given).days), services.settings
+                       ).record_consent(cid, ConsentInput(
+                           purpose=purpose, granted=True, given_on=given, method=method,
+                           wording_version="2024-01"), by=by)
+    consents = len(plan)
     if chosen:
         services.privacy.record_consent(chosen[0], ConsentInput(
             purpose="letter", granted=False, given_on=now.date(), method="email"), by=STAFF[1])
