@@ -168,6 +168,12 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "description": rnd.choice(SERVICES),
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
                     sale_no += 1
+                if ages:  # the latest job was also a contact: recent buyers are not "silent"
+                    when = min(now, _office_hours(rnd, now - timedelta(days=ages[0])))
+                    history_rows.append({
+                        "customer_id": cid, "occurred_at": when, "channel": "order",
+                        "subject": f"Auftrag: {sale_rows[-len(ages)]['description']}",
+                        "text": "", "author": rnd.choice(STAFF), "created_at": when})
             # Core executemany per table: an order of magnitude faster than ORM objects.
             session.execute(insert(Customer.__table__), rows)
             for model, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
