@@ -71,6 +71,12 @@ def _business_customer(window: MainWindow) -> CustomerView:
 
 
 def customer_view(window: MainWindow) -> QWidget:
+    view = _business_customer(window)
+    view.tabs.setCurrentIndex(0)
+    return view
+
+
+def customer_sales(window: MainWindow) -> QWidget:
     """The Umsätze tab: purchases, totals and why the customer is in class A."""
     view = _business_customer(window)
     view.tabs.setCurrentWidget(view.extra_tabs["sales"])
@@ -108,6 +114,7 @@ SHOTS: list[tuple[str, Callable[[MainWindow], QWidget]]] = [
     ("main-window.png", page("customers")),
     ("today.png", page("today")),
     ("customer-view.png", customer_view),
+    ("customer-sales.png", customer_sales),
     ("customer-timeline.png", customer_timeline),
     ("dashboard.png", page("dashboard")),
     ("vouchers.png", vouchers),
