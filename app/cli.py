@@ -17,8 +17,7 @@ from app.services.audit import AuditFilter
 from app.services.backups import format_size
 from app.services.container import Services
 from app.services.customer_import import FIELDS
-from app.services.demo import fill
-from app.services.followups_demo import fill_followups
+from app.services.demo_showcase import populate
 from app.services.formatting import (
     format_cents,
     format_date,
@@ -176,11 +175,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
     if args.customers < 1:
         raise_usage("--customers muss mindestens 1 sein")
-    result = fill(services.db, services.clock, customers=args.customers, seed=args.seed)
-    print(f"{result.customers} Kunden, {result.contacts} Ansprechpersonen, "
-          f"{result.interactions} Kontakteinträge, {result.sales} Umsätze angelegt.")
-    objects, followups = fill_followups(services.db, services.clock, seed=args.seed)
-    print(f"{objects} Wartungsobjekte und {followups} weitere Wiedervorlagen angelegt.")
+    folder = services.db.sqlite_path.parent if services.db.sqlite_path else None
+    result = populate(services, customers=args.customers, seed=args.seed,
+                      mailing_out=folder / f"Demo-Mailing-{args.seed}.pdf" if folder else None)
+    print("\n".join(result.lines()))
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select
@@ -119,7 +119,10 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                 next_id += 1
                 customer = _customer(rnd, counter.value, today)
                 customer.id = cid
-                created = now - timedelta(days=rnd.randint(30, 3000))
+                ages = _sale_ages(rnd, rnd.choice((0, 1, 2, 3, 5, 8, 12)))
+                # a customer exists before the first purchase
+                age = max(rnd.randint(30, 3000), max(ages, default=0) + rnd.randint(7, 60))
+                created = now - timedelta(days=age)
                 if customer.kind == "business":
                     for index in range(rnd.randint(1, 3)):
                         female = rnd.random() < 0.5
@@ -149,20 +152,29 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                     "subject": "Kunde angelegt", "text": "", "author": "Demo",
                     "created_at": created})
                 for _ in range(rnd.choice((0, 1, 1, 2, 3))):
-                    when = now - timedelta(days=rnd.randint(0, 700), minutes=rnd.randint(0, 600))
+                    when = min(now, _office_hours(rnd, now - timedelta(
+                        days=rnd.randint(0, min(700, age)))))
                     history_rows.append({
                         "customer_id": cid, "occurred_at": when,
                         "channel": rnd.choice(("phone", "phone", "visit", "email", "order")),
                         "subject": rnd.choice(CALL_SUBJECTS), "text": "",
                         "author": rnd.choice(STAFF), "created_at": when})
-                for _ in range(rnd.choice((0, 1, 2, 3, 5, 8, 12))):
+                # a few customers carry the business (Pareto): a spending scale per customer
+                scale = rnd.lognormvariate(0.0, 0.9) * (2.5 if customer.kind == "business" else 1)
+                for ago in ages:
                     sale_rows.append({
-                        "customer_id": cid,
-                        "sale_date": today - timedelta(days=rnd.randint(0, 1095)),
-                        "amount_cents": int(rnd.lognormvariate(11.0, 1.0)) // 10 * 10 + 990,
+                        "customer_id": cid, "sale_date": today - timedelta(days=ago),
+                        "amount_cents": int(rnd.lognormvariate(10.6, 0.8) * scale) // 10 * 10
+                        + 990,
                         "description": rnd.choice(SERVICES),
                         "document_no": f"RE-{sale_no:07d}", "created_at": now})
                     sale_no += 1
+                if ages:  # the latest job was also a contact: recent buyers are not "silent"
+                    when = min(now, _office_hours(rnd, now - timedelta(days=ages[0])))
+                    history_rows.append({
+                        "customer_id": cid, "occurred_at": when, "channel": "order",
+                        "subject": f"Auftrag: {sale_rows[-len(ages)]['description']}",
+                        "text": "", "author": rnd.choice(STAFF), "created_at": when})
             # Core executemany per table: an order of magnitude faster than ORM objects.
             session.execute(insert(cast(Table, Customer.__table__)), rows)
             for model, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
@@ -177,6 +189,31 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
             progress.report(start + len(rows), customers, "Demodaten")
         session.commit()
     return DemoResult(customers=customers, **counts)
+
+
+def _office_hours(rnd: random.Random, moment: datetime) -> datetime:
+    return moment.replace(hour=rnd.randint(7, 17), minute=rnd.choice((0, 10, 15, 30, 45)),
+                          second=0, microsecond=0)
+
+
+def _sale_ages(rnd: random.Random, count: int) -> list[int]:
+    """Days since each of a customer's purchases, within three years.
+
+    Customers buy in a rhythm (a yearly maintenance, a quarterly order) and most bought
+    recently; about one in eight has stopped, so churn risk and the reactivation rule pick
+    out a believable few instead of everyone with an old purchase.
+    """
+    if count == 0:
+        return []
+    if count == 1:
+        return [rnd.randint(0, 420)]
+    rhythm = min(rnd.choice((91, 182, 365, 365, 540)), 1095 // count)
+    lapsed = rnd.random() < 0.12
+    last = int(rhythm * rnd.uniform(2.2, 3.0)) if lapsed else rnd.randint(0, rhythm)
+    ages = [last]
+    for _ in range(count - 1):
+        ages.append(ages[-1] + int(rhythm * rnd.uniform(0.8, 1.2)))
+    return [min(age, 1095) for age in ages]
 
 
 def _customer(rnd: random.Random, number: int, today: object) -> Customer:

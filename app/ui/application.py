@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import logs
 from app.paths import AppPaths
 from app.services.container import Services
-from app.services.demo import fill
+from app.services.demo_showcase import populate
 from app.services.errors import StammkundeError
-from app.services.followups_demo import fill_followups
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
 from app.ui.privacy.backups_dialog import backup_on_close
@@ -51,8 +50,8 @@ def run(*, paths: AppPaths, demo: bool,
     try:
         with open_services() as services:
             if demo:
-                fill(services.db, services.clock, customers=DEMO_CUSTOMERS, seed=7)
-                fill_followups(services.db, services.clock, seed=7)
+                populate(services, customers=DEMO_CUSTOMERS, seed=7,
+                         mailing_out=paths.data_dir / "Demo-Mailing.pdf")
             context = AppContext(
                 services=services, tasks=TaskRunner(), bus=ChangeBus(),
                 user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)

@@ -26,9 +26,9 @@ def test_demo_fills_a_database_deterministically_for_a_seed(
     results = []
     for name in ("a", "b"):
         db = str(tmp_path / f"{name}.sqlite3")
-        code, out, _ = run(capsys, "--db", db, "demo", "--customers", "120", "--seed", "3")
+        code, out, _ = run(capsys, "--db", db, "demo", "--customers", "60", "--seed", "3")
         assert code == 0
-        assert out.startswith("120 Kunden")
+        assert out.startswith("60 Kunden")
         code, out, _ = run(capsys, "--db", db, "search", "a", "--json", "--limit", "500")
         results.append(json.loads(out))
     assert results[0] == results[1]

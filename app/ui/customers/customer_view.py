@@ -437,7 +437,7 @@ class CustomerView(QDialog):
         for spec in CUSTOMER_TABS:
             tab = spec.factory(self.context, customer_id, self)
             self.extra_tabs[spec.key] = tab
-            self.tabs.addTab(tab, spec.title())
+            self.tabs.addTab(tab, spec.title().replace("&", "&&"))  # "&" is no shortcut
         self._no_default_buttons()
 
     def _no_default_buttons(self) -> None:

@@ -242,7 +242,8 @@ class CustomerListPage(QWidget):
         header.setStretchLastSection(False)
         state = QSettings().value(_HEADER_KEY)
         if not (isinstance(state, QByteArray) and header.restoreState(state)):
-            for column, width in enumerate((90, 200, 180, 180, 60, 140, 120, 200, 140, 60)):
+            # all ten columns, the class badge last, fit the default 1280-pixel window
+            for column, width in enumerate((72, 165, 130, 140, 50, 115, 105, 140, 85, 52)):
                 header.resizeSection(column, width)
             header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)  # sorts the model by the restored indicator

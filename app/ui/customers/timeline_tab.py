@@ -97,9 +97,11 @@ class TimelineTab(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((120, 90, 240, 300)):
+        for column, width in enumerate((120, 95, 240, 300, 150)):
             header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        # Betreff and Text take the extra width; "Von" (a short name) stays as it is
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         call = QPushButton(tr("Anruf notieren (Strg+T)"))
         call.clicked.connect(lambda: self.note_requested.emit("phone"))
         other = QPushButton(tr("Kontakt notieren …"))

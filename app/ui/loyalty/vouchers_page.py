@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -40,6 +41,11 @@ from app.ui.loyalty.rows_model import RowsModel, table_view
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Gutscheine", text)
+
+
+def _remaining(voucher: VoucherDTO) -> str:
+    """A percent or service voucher has no money value left, only "used" or not."""
+    return format_cents(voucher.remaining_cents) if voucher.kind == "value" else "–"
 
 
 def _qdate(value: date) -> QDate:
@@ -182,6 +188,10 @@ class VouchersPage(QWidget):
                                      tr("Gültig bis"), tr("Kunde"), tr("Aktion")],
                                     right_aligned=(2,))
         self.list = table_view(self.list_model)
+        header = self.list.horizontalHeader()
+        header.resizeSection(0, 150)  # a whole code, XXXX-XXXX-XXXX, in any font
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # names, not campaigns
+        header.setStretchLastSection(False)
         self.list.doubleClicked.connect(self._open_from_list)
         layout.addWidget(self.list, 1)
         self.liability = QLabel()
@@ -258,7 +268,8 @@ class VouchersPage(QWidget):
             return
         self.amount.setEnabled(voucher.kind == "value")
         parts = [f"<b>{voucher.display_code}</b>", voucher.description,
-                 tr("Restwert") + f" <b>{format_cents(voucher.remaining_cents)}</b>",
+                 *([tr("Restwert") + f" <b>{format_cents(voucher.remaining_cents)}</b>"]
+                   if voucher.kind == "value" else []),
                  f"<b>{voucher.status_label}</b>",
                  tr("gültig bis") + " " + format_date(voucher.valid_until)]
         if voucher.customer_name:
@@ -298,7 +309,7 @@ class VouchersPage(QWidget):
         rows = self.services.vouchers.listing(status=self.status_filter.currentData() or None,
                                               campaign=campaign)
         self.list_model.set_rows(
-            [(v.display_code, v.description, format_cents(v.remaining_cents), v.status_label,
+            [(v.display_code, v.description, _remaining(v), v.status_label,
               format_date(v.valid_until), v.customer_name, v.campaign) for v in rows],
             [v.code for v in rows])
         self._refresh_campaigns()

@@ -3,7 +3,6 @@ records-of-processing template (Art. 30 DSGVO) to print."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
-from app.services.privacy import RETENTION_LABELS
+from app.services.privacy import METHODS, PURPOSES, RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 
@@ -49,6 +48,33 @@ def tr(text: str) -> str:
 
 
 _Index = QModelIndex | QPersistentModelIndex
+# the audit details' keys in words; unknown keys are shown as they are
+DETAIL_LABELS = {"purpose": "Zweck", "granted": "erteilt", "method": "Form",
+                 "version": "Fassung", "number": "Kunde", "fields": "Felder",
+                 "tables": "Daten", "key": "Einstellung", "value": "Wert", "file": "Datei",
+                 "deleted": "gelöscht", "as_of": "Stichtag", "source": "Quelle"}
+DETAIL_ORDER = ("number", "purpose", "granted", "method", "version")
+
+
+def details_text(details: dict[str, Any]) -> str:
+    """An audit entry's details as "Zweck: Briefwerbung · erteilt: ja", not as JSON."""
+    def value(key: str, raw: Any) -> str:
+        if isinstance(raw, bool):
+            return tr("ja") if raw else tr("nein")
+        if key == "purpose":
+            return PURPOSES.get(str(raw), str(raw))
+        if key == "method":
+            return METHODS.get(str(raw), str(raw))
+        if isinstance(raw, list | tuple):
+            return ", ".join(str(item) for item in raw)
+        if isinstance(raw, dict):
+            return ", ".join(f"{k} {v}" for k, v in raw.items())
+        return str(raw)
+
+    keys = sorted(details, key=lambda k: (DETAIL_ORDER.index(k) if k in DETAIL_ORDER
+                                          else len(DETAIL_ORDER), k))
+    return " · ".join(f"{DETAIL_LABELS.get(k, k)}: {value(k, details[k])}" for k in keys
+                      if details[k] not in ("", None))
 
 
 class AuditModel(QAbstractTableModel):
@@ -65,7 +91,7 @@ class AuditModel(QAbstractTableModel):
         self._rows = [
             (format_datetime(r.at), r.actor, r.action_label, r.customer_number,
              f"{r.entity_label} {r.entity_id}" if r.entity_id is not None else r.entity_label,
-             json.dumps(r.details, ensure_ascii=False) if r.details else "")
+             details_text(r.details))
             for r in rows
         ]
         self.endResetModel()
@@ -112,8 +138,9 @@ class AuditView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((120, 120, 190, 90, 140)):
+        for column, width in enumerate((115, 150, 160, 75, 110)):
             self.table.setColumnWidth(column, width)
+        self.table.setWordWrap(False)  # one line per entry; long details are elided
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.count = QLabel()
         filters = QHBoxLayout()
