@@ -388,8 +388,8 @@ class ClassificationService:
         method = METHODS[settings.method]
         history, entries = [], []
         for cid, old, new, revenue, was_expired in zip(
-                moved["id"], moved["current"], moved["effective"], moved["revenue"],
-                expired[class_changed], strict=True):
+                moved["id"].tolist(), moved["current"].tolist(), moved["effective"].tolist(),
+                moved["revenue"].tolist(), expired[class_changed].tolist(), strict=True):
             previous = old if isinstance(old, str) else None
             if was_expired:
                 reason = "manuelle Klasse abgelaufen"

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from app.services import sales_import
 from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.errors import ValidationError
@@ -167,6 +168,57 @@ def test_a_cancelled_import_changes_nothing(known: Services, tmp_path: Path) -> 
     with pytest.raises(Cancelled):
         known.sales_import.apply(path, progress=CancelWhileSaving())
     assert known.sales.count() == 0
+
+
+def _sales_schema(services: Services) -> list[tuple[str, str, str | None]]:
+    with services.db.read() as session:
+        return [tuple(row) for row in session.connection().exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'sales' ORDER BY name")]
+
+
+@pytest.fixture
+def rebuilding(known: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
+    """An import of three rows counts as large: the indexes are dropped and rebuilt."""
+    if not known.db.is_sqlite:
+        pytest.skip("the index rebuild is SQLite's")
+    monkeypatch.setattr(sales_import, "REBUILD_MIN_ROWS", 3)
+    return known
+
+
+@pytest.mark.parametrize("error", [Cancelled, RuntimeError], ids=["cancelled", "failed"])
+def test_a_large_import_stopped_before_its_indexes_are_rebuilt_leaves_the_schema_as_it_was(
+    rebuilding: Services, tmp_path: Path, error: type[BaseException]
+) -> None:
+    class StopWhileRebuilding:
+        def report(self, done: int, total: int, text: str = "") -> None:
+            if text == "Verzeichnisse neu aufbauen":
+                raise error()
+
+        def checkpoint(self) -> None:
+            return None
+
+    before = _sales_schema(rebuilding)
+    assert any(name == "ix_sales_customer_date" for _type, name, _sql in before)
+    path = write(tmp_path, HEADER + "".join(
+        f"\nK-000001;15.01.2026;10;RE-{n};" for n in range(3)) + "\n")
+    with pytest.raises(error):
+        rebuilding.sales_import.apply(path, progress=StopWhileRebuilding())
+    assert _sales_schema(rebuilding) == before
+    assert rebuilding.sales.count() == 0
+
+
+def test_a_large_import_rebuilds_the_sales_indexes_it_dropped(
+    rebuilding: Services, tmp_path: Path
+) -> None:
+    before = _sales_schema(rebuilding)
+    path = write(tmp_path, HEADER + "".join(
+        f"\nK-00000{1 + n % 2};15.01.2026;10;RE-{n};" for n in range(4)) + "\n")
+    rebuilding.sales_import.apply(path)
+    assert _sales_schema(rebuilding) == before
+    with rebuilding.db.read() as session:
+        assert session.connection().exec_driver_sql(
+            "PRAGMA integrity_check").scalar() == "ok"
+    assert rebuilding.sales.count() == 4
 
 
 @pytest.mark.parametrize(
