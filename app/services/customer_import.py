@@ -788,12 +788,12 @@ class _Writer:
             progress.report(start, len(rows), "Kunden anlegen")
             batch = rows[start:start + _BATCH]
             records = [self._record(c) for c in batch]
-            self.session.execute(insert(customers), records)
+            _insert_many(self.session, customers, records)
             ids = {number: cid for number, cid in self.session.execute(
                 select(Customer.number, Customer.id).where(
                     Customer.number.in_([r["number"] for r in records])))}
             new_ids = [ids[str(r["number"])] for r in records]
-            self.session.execute(insert(interactions), [
+            _insert_many(self.session, interactions, [
                 {"customer_id": cid, "occurred_at": self.now, "channel": "system",
                  "subject": subject, "text": "", "author": self.by, "created_at": self.now}
                 for cid in new_ids])
@@ -853,6 +853,30 @@ class _Writer:
                 subject=f"Beim Import ergänzt ({self.file_name}, Zeile {lines})",
                 author=self.by)
         self.session.flush()
+
+
+def _insert_many(session: Session, table: Table, records: list[dict[str, object]]) -> None:
+    """One executemany of plain tuples on SQLite, past the per-row parameter handling of a
+    Core insert; the column types' own bind processors still convert every value. Same
+    connection, so the same transaction. Other databases take the Core insert."""
+    if not records:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        session.execute(insert(table), records)
+        return
+    names = list(records[0])
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    rows: list[tuple[object, ...]] = []
+    for record in records:
+        row = [record[name] for name in names]
+        for i, processor in converted:
+            row[i] = processor(row[i])
+        rows.append(tuple(row))
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _name in names)
+    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', rows)
 
 
 _FTS_TRIGGER = "customers_fts_insert"
