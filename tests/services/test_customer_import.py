@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.models import Customer, Interaction
 from app.services.container import Services
@@ -319,6 +319,38 @@ def test_an_import_failing_halfway_writes_nothing(services: Services, tmp_path: 
     with services.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Customer)) == 0
         assert session.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
+def customers_schema(services: Services) -> list[tuple[str, str, str]]:
+    with services.db.read() as session:
+        return [tuple(r) for r in session.execute(text(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('customers', "
+            "'customer_fts') ORDER BY type, name"))]
+
+
+@pytest.mark.parametrize("at", [11, 13])
+def test_a_big_import_cancelled_while_writing_leaves_schema_and_indexes_as_they_were(
+    services: Services, tmp_path: Path, at: int
+) -> None:
+    before = customers_schema(services)
+    assert any(name == "ix_customers_email" for _t, name, _s in before)
+    source, mapping = read(services, big_file(tmp_path, 5000))
+    with pytest.raises(Cancelled):
+        services.customer_import.apply(source, mapping, progress=CancelAt(at))
+    assert customers_schema(services) == before
+
+
+def test_a_big_import_failing_or_succeeding_leaves_schema_and_indexes_as_they_were(
+    services: Services, tmp_path: Path
+) -> None:
+    before = customers_schema(services)
+    source, mapping = read(services, big_file(tmp_path, 5000))
+    with pytest.raises(OSError):
+        services.customer_import.apply(source, mapping, progress=FailWhileWriting())
+    assert customers_schema(services) == before
+    assert services.customer_import.apply(source, mapping).added == 5000
+    assert customers_schema(services) == before
+    assert len(services.customers.search("k4711@example.de")) == 1
 
 
 def test_the_mapping_is_remembered_for_the_next_file_with_the_same_headers(
