@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from app.ui.application import create_application  # noqa: E402
 from app.ui.context import AppContext, ChangeBus  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.tasks import TaskRunner  # noqa: E402
+from bench.memory import peak_rss_mb  # noqa: E402
 
 
 def process_created() -> float:
@@ -62,9 +62,8 @@ def measure(db_path: str) -> dict[str, float]:
         first_page_ms = (time.perf_counter() - started) * 1000
         window.close()
         context.tasks.wait()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"cold_start_s": round(cold_start, 3), "first_page_ms": round(first_page_ms, 1),
-            "peak_rss_mb": round(peak_kb / 1024, 1)}
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: 5,000 one-page serial letters into one PDF — time and peak memory.
 
-The mailing runs in a child process so that its peak RSS (`resource.getrusage`) is the
+The mailing runs in a child process so that its peak RSS (`bench.memory`) is the
 generation's own and not the parent's data set-up. Figures: `letters_5000_s`,
 `letters_peak_rss_mb` (targets ≤ 20 s and ≤ 400 MB), plus `letters_5000_cpu_s` (the
 process's CPU time, which a busy machine does not inflate) and the PDF's size.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import pathlib
-import resource
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ def _child(db_url: str, out: str, letters: int) -> None:
     from app.services.clock import SystemClock
     from app.services.container import Services
     from app.services.mailings import IdSource
+    from bench.memory import peak_rss_mb
 
     services = Services.build(Database(db_url), SystemClock())
     template = services.letters.by_name("Wartungserinnerung")
@@ -39,7 +39,7 @@ def _child(db_url: str, out: str, letters: int) -> None:
                                    by="Benchmark")
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb,
                       "letters": result.mailing.letters_printed}))
 
