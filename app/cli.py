@@ -199,12 +199,7 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = parse_date(args.as_of)
-        except ValueError as exc:
-            raise_usage(f"--as-of: {exc}")
+    as_of = _day(args.as_of, "--as-of")
     result = services.rules.run_due(as_of=as_of)
     nightly = services.nightly.run(result.as_of)
     if args.json:
@@ -343,7 +338,7 @@ def _euros(text: str, option: str) -> int:
 
 
 def _day(text: str | None, option: str) -> date | None:
-    if text is None:
+    if not text:
         return None
     try:
         return parse_date(text)
@@ -696,7 +691,7 @@ def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
         ok = args.skip_invalid or not preview.rejected
     else:
         result = importer.apply(source, mapping, on_duplicate=args.on_duplicate,
-                                skip_invalid=args.skip_invalid, by=getpass.getuser())
+                                skip_invalid=args.skip_invalid, by=_user())
         data, lines, ok = result.as_json(), result.summary_lines(), result.applied
     if args.json:
         print_json({**data, "mapping": {h: mapping.get(i, "") for i, h in
@@ -715,7 +710,7 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
         raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
     ids = (services.segments.customer_ids(args.segment) if args.segment
            else exporter.ids(include_archived=args.archived))
-    result = exporter.export(Path(args.file), ids=ids, by=getpass.getuser())
+    result = exporter.export(Path(args.file), ids=ids, by=_user())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
                     "customers": result.count})
@@ -976,15 +971,6 @@ def _user() -> str:
         return "Befehlszeile"
 
 
-def _as_of(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise UsageError(f"--as-of: {exc}") from exc
-
-
 def cmd_privacy_export(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.number)
     result = services.privacy.export_access(customer.id, Path(args.outdir), by=_user())
@@ -999,7 +985,7 @@ def cmd_privacy_export(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_privacy_erase(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.number)
-    plan = services.privacy.erase(customer.id, by=_user(), as_of=_as_of(args.as_of))
+    plan = services.privacy.erase(customer.id, by=_user(), as_of=_day(args.as_of, "--as-of"))
     if args.json:
         print_json({"number": plan.number, "deleted": plan.deleted, "kept": plan.kept,
                     "kept_until": plan.kept_until, "removed": plan.removes_customer})
@@ -1020,7 +1006,7 @@ def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
-    result = services.privacy.purge_expired(_as_of(args.as_of), by=_user())
+    result = services.privacy.purge_expired(_day(args.as_of, "--as-of"), by=_user())
     print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
           "Datensätze nach Ablauf der Frist gelöscht.")
     return 0
@@ -1091,12 +1077,7 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     from app.services import dashboard_pdf
     from app.services.dashboard import format_number
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = parse_date(args.as_of)
-        except ValueError as exc:
-            raise_usage(f"--as-of: {exc}")
+    as_of = _day(args.as_of, "--as-of")
     figures = services.dashboard.compute(as_of)
     if args.pdf:
         company = str(services.settings.get("company_profile", {}).get("name", ""))
