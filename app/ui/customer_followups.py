@@ -15,7 +15,7 @@ from app.services.recurrence import describe
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followup_dialogs import FollowUpDialog, MaintenanceDialog, complete_followup
-from app.ui.rows_model import Row, RowsModel
+from app.ui.rows_model import Row, RowsModel, selected_payload
 from app.ui.today_page import button_row, table
 
 
@@ -95,11 +95,10 @@ class CustomerFollowUpsTab(QWidget):
             self.refresh()
 
     def _selected(self, view: QTableView, model: RowsModel) -> object | None:
-        rows = view.selectionModel().selectedRows()
-        if not rows:
+        payload = selected_payload(view, model)
+        if payload is None:
             self.status.setText(tr("Bitte zuerst eine Zeile wählen."))
-            return None
-        return model.payload(rows[0].row())
+        return payload
 
     def _followup(self) -> FollowUpDTO | None:
         return self._selected(self.followups_view, self.followups)  # type: ignore[return-value]

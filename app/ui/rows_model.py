@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,9 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None
+
+
+def selected_payload(view: QTableView, model: RowsModel) -> Any | None:
+    """The payload of the selected row of `view`, or None when nothing is selected."""
+    rows = view.selectionModel().selectedRows()
+    return model.payload(rows[0].row()) if rows else None

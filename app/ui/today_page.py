@@ -29,7 +29,7 @@ from app.services.today import Suggestion
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followup_dialogs import complete_followup, to_date, to_qdate
-from app.ui.rows_model import Row, RowsModel
+from app.ui.rows_model import Row, RowsModel, selected_payload
 from app.ui.rules_dialog import RulesDialog
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -164,11 +164,10 @@ class TodayPage(QWidget):
     # --- selection helpers -----------------------------------------------------------
 
     def _selected(self, view: QTableView, model: RowsModel) -> object | None:
-        rows = view.selectionModel().selectedRows()
-        if not rows:
+        payload = selected_payload(view, model)
+        if payload is None:
             self.status.setText(tr("Bitte zuerst eine Zeile wählen."))
-            return None
-        return model.payload(rows[0].row())
+        return payload
 
     def selected_followup(self) -> FollowUpDTO | None:
         return self._selected(self.due_view, self.due_model)  # type: ignore[return-value]
