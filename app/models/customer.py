@@ -47,8 +47,9 @@ class Customer(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kept by the classification service (effective class, RFM segment, churn flag), read by
-    # letters, loyalty and reminders.
-    abc_class: Mapped[str | None] = mapped_column(String(1), index=True)
+    # letters, loyalty and reminders. The class has no index: three values narrow nothing,
+    # and 100,000 class changes would each update it (migration 0009).
+    abc_class: Mapped[str | None] = mapped_column(String(1))
     rfm_segment: Mapped[str | None] = mapped_column(String(32))
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     # Werbewiderspruch (Art. 21 DSGVO): set once, blocks all advertising from then on.

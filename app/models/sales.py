@@ -12,7 +12,9 @@ from app.models.base import Base, UTCDateTime
 
 class Sale(Base):
     __tablename__ = "sales"
-    __table_args__ = (Index("ix_sales_customer_date", "customer_id", "sale_date"),)
+    # Covers the classification's aggregate (customer, date, amount) besides per-customer lists.
+    __table_args__ = (Index("ix_sales_customer_date_amount", "customer_id", "sale_date",
+                            "amount_cents"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
