@@ -19,14 +19,20 @@ def test_bulk_rows_read_back_exactly_as_orm_rows(services: Services) -> None:
             {"customer_id": cid, "abc_class": "A", "previous_class": None,
              "as_of": date(2026, 3, 15), "method": "auto", "reason": "",
              "valid_until": date(2026, 12, 31), "created_at": now}])
-        bulk.update_rows(session, Customer, [{"id": cid, "abc_class": "A", "at_risk": True}])
+        bulk.insert_columns(session, ClassAssignment, {
+            "customer_id": [cid], "abc_class": ["B"], "previous_class": ["A"],
+            "as_of": [date(2026, 3, 16)], "method": ["auto"], "reason": ["x"],
+            "valid_until": [None], "created_at": [now]})
+        bulk.update_columns(session, Customer, [cid], {"abc_class": ["A"], "at_risk": [True]})
         session.commit()
     with services.db.read() as session:
-        row = session.scalars(select(ClassAssignment)).one()
+        row, second = session.scalars(select(ClassAssignment).order_by(ClassAssignment.id))
         customer = session.get(Customer, cid)
         assert customer is not None
         assert (row.as_of, row.valid_until, row.created_at) == (date(2026, 3, 15),
                                                                 date(2026, 12, 31), now)
+        assert (second.abc_class, second.previous_class, second.as_of, second.valid_until,
+                second.created_at) == ("B", "A", date(2026, 3, 16), None, now)
         assert (customer.abc_class, customer.at_risk) == ("A", True)
 
 

@@ -112,7 +112,7 @@ class ClassBox(QGroupBox):
         user = self.context.user
 
         def work(progress: Progress) -> int:
-            return service.recompute(by=user, progress=progress).changed
+            return service.recompute(by=user, with_scores=False, progress=progress).changed
 
         self.context.tasks.start(work, on_done=lambda _changed: self._changed(),
                                  on_error=lambda error: show_error(self, error))
