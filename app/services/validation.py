@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 
@@ -17,20 +18,76 @@ class FieldError(ValueError):
     pass
 
 
-def email(value: str) -> str:
-    from email_validator import EmailNotValidError, validate_email
+# The common shapes of imported files, checked without the libraries' general parsers: an
+# ASCII address (dot-atom before the @) and a national number ("030 1234567", "0170/1234567").
+# The libraries still decide everything that matters (the domain's rules, a number's
+# validity); anything else goes to their parsers. tests/services/test_validation.py compares
+# both ways on many generated values, and at 100,000 imported rows this saves a minute.
+_PLAIN_EMAIL = re.compile(r"([A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)@"
+                          r"([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_EMAIL_MAX_LENGTH = 254
+_NATIONAL_NUMBER = re.compile(r"0[1-9][0-9]*(?:[ /-][0-9]+)*")
+_NATIONAL_SEPARATORS = str.maketrans("", "", " /-")
+_TRUNK_ZERO_REGIONS = {"DE": 49, "AT": 43, "CH": 41}  # national prefix 0, international 00
 
+
+def email(value: str) -> str:
     value = value.strip()
     if not value:
         return ""
+    plain = _PLAIN_EMAIL.fullmatch(value)
+    if plain and len(value) <= _EMAIL_MAX_LENGTH:
+        domain = _email_domain(plain.group(2))
+        if domain:
+            return f"{_mailbox(plain.group(1))}@{domain}"
+    return validated_email(value)
+
+
+def validated_email(value: str) -> str:
+    """email-validator's verdict on any address (`email` takes a short cut for plain ones)."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise FieldError(f"„{value}“ ist keine gültige E-Mail-Adresse") from exc
 
 
+@lru_cache(maxsize=4096)
+def _email_domain(domain: str) -> str:
+    """email-validator's normalised form of a domain, "" if it refuses it. Cached: an import
+    has thousands of addresses at a handful of providers."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(f"x@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        return ""
+
+
+def _mailbox(local: str) -> str:
+    """A plain local part as email-validator normalises it: role mailboxes in lower case."""
+    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+
+    return local.lower() if local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES else local
+
+
 def phone(value: str, *, region: str = "DE") -> str:
     """Return E.164 ("+4930123456"); national input is read for `region`."""
+    value = value.strip()
+    if not value:
+        return ""
+    code = _TRUNK_ZERO_REGIONS.get(region)
+    if code and _NATIONAL_NUMBER.fullmatch(value):
+        national = value[1:].translate(_NATIONAL_SEPARATORS)
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        if phonenumbers.is_valid_number(number):
+            return f"+{code}{national}"
+    return parsed_phone(value, region=region)
+
+
+def parsed_phone(value: str, *, region: str = "DE") -> str:
+    """phonenumbers' verdict on any input (`phone` takes a short cut for national numbers)."""
     value = value.strip()
     if not value:
         return ""
