@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -17,6 +17,8 @@ _UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():  # most words; NFKD leaves ASCII as it is
+        return value
     decomposed = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -39,7 +41,7 @@ def word_variants(word: str) -> set[str]:
 def _word_variants(word: str) -> frozenset[str]:
     """Cached: names, streets and cities repeat a lot in an import of many customers."""
     lowered = word.casefold()
-    transliterated = "".join(_UMLAUTS.get(ch, ch) for ch in lowered)
+    transliterated = lowered.translate(_UMLAUTS)
     variants = {strip_accents(lowered), strip_accents(transliterated)}
     for spelled, plain in _UMLAUT_SPELLINGS:
         for variant in list(variants):
