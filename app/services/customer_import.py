@@ -20,20 +20,20 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import String, Table, func, insert, select, text
+from sqlalchemy import String, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import (
-    Base,
     Customer,
     CustomerImportLog,
+    Interaction,
     Setting,
     Tag,
     customer_tags,
 )
+from app.services import bulk, tabular, timeline
 from app.services import customers as customers_rules
-from app.services import tabular, timeline
 from app.services.clock import Clock
 from app.services.customers import (
     MERGE_FILL_FIELDS,
@@ -108,6 +108,7 @@ _COUNTRY_NAMES = {
 _SALUTATIONS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
                 "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau"}
 _TAG_SPLIT = re.compile(r"[,;|]")
+_FOUR_DIGITS = re.compile(r"\d{4}")  # a German postcode Excel stored as a number
 _BIRTHDAY_NO_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.?|--(\d{2})-?(\d{2})")
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -427,7 +428,7 @@ def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     kind = _kind(raw, errors)
     country = _COUNTRY_NAMES.get(raw["country"].casefold(), raw["country"].upper())
     postcode = raw["postcode"]
-    if (country or "DE") == "DE" and re.fullmatch(r"\d{4}", postcode):
+    if (country or "DE") == "DE" and _FOUR_DIGITS.fullmatch(postcode):
         postcode = "0" + postcode  # Excel stored 01067 as the number 1067
     birthday = None
     if raw["birthday"]:
@@ -775,29 +776,29 @@ class _Writer:
         tag_names = sorted({t for c in rows for t in c.data.tags})
         tag_ids = self._tag_ids(tag_names)
         subject = f"Kunde angelegt (Import aus {self.file_name})"[:200]
-        customers, interactions = (Base.metadata.tables["customers"],
-                                   Base.metadata.tables["interactions"])
         with _search_index_in_bulk(self.session), _indexes_in_bulk(self.session, len(rows)):
-            self._insert_batches(rows, tag_ids, subject, customers, interactions, progress)
+            self._insert_batches(rows, tag_ids, subject, progress)
         progress.report(len(rows), len(rows), "Kunden anlegen")
         return len(rows)
 
     def _insert_batches(self, rows: list[_Candidate], tag_ids: Mapping[str, int], subject: str,
-                        customers: Table, interactions: Table, progress: Progress) -> None:
+                        progress: Progress) -> None:
         for start in range(0, len(rows), _BATCH):
             progress.checkpoint()
             progress.report(start, len(rows), "Kunden anlegen")
             batch = rows[start:start + _BATCH]
             records = [self._record(c) for c in batch]
-            _insert_many(self.session, customers, records)
+            bulk.insert_rows(self.session, Customer, records)
             ids = {number: cid for number, cid in self.session.execute(
                 select(Customer.number, Customer.id).where(
                     Customer.number.in_([r["number"] for r in records])))}
             new_ids = [ids[str(r["number"])] for r in records]
-            _insert_many(self.session, interactions, [
-                {"customer_id": cid, "occurred_at": self.now, "channel": "system",
-                 "subject": subject, "text": "", "author": self.by, "created_at": self.now}
-                for cid in new_ids])
+            count = len(new_ids)
+            bulk.insert_columns(self.session, Interaction, {
+                "customer_id": new_ids, "occurred_at": [self.now] * count,
+                "channel": ["system"] * count, "subject": [subject] * count,
+                "text": [""] * count, "author": [self.by] * count,
+                "created_at": [self.now] * count})
             links = [{"customer_id": cid, "tag_id": tag_ids[name]}
                      for cid, c in zip(new_ids, batch, strict=True) for name in set(c.data.tags)]
             if links:
@@ -854,30 +855,6 @@ class _Writer:
                 subject=f"Beim Import ergänzt ({self.file_name}, Zeile {lines})",
                 author=self.by)
         self.session.flush()
-
-
-def _insert_many(session: Session, table: Table, records: list[dict[str, object]]) -> None:
-    """One executemany of plain tuples on SQLite, past the per-row parameter handling of a
-    Core insert; the column types' own bind processors still convert every value. Same
-    connection, so the same transaction. Other databases take the Core insert."""
-    if not records:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        session.execute(insert(table), records)
-        return
-    names = list(records[0])
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
-    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
-    rows: list[tuple[object, ...]] = []
-    for record in records:
-        row = [record[name] for name in names]
-        for i, processor in converted:
-            row[i] = processor(row[i])
-        rows.append(tuple(row))
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _name in names)
-    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', rows)
 
 
 _FTS_TRIGGER = "customers_fts_insert"

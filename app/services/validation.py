@@ -10,8 +10,9 @@ from functools import lru_cache
 import phonenumbers
 
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
-_POSTCODE_RULES = {"DE": (r"\d{5}", "5 Ziffern"), "AT": (r"\d{4}", "4 Ziffern"),
-                   "CH": (r"\d{4}", "4 Ziffern")}
+_POSTCODE_RULES = {"DE": (re.compile(r"\d{5}"), "5 Ziffern"),
+                   "AT": (re.compile(r"\d{4}"), "4 Ziffern"),
+                   "CH": (re.compile(r"\d{4}"), "4 Ziffern")}
 
 
 class FieldError(ValueError):
@@ -142,7 +143,7 @@ def postcode(value: str, *, country_code: str) -> str:
     if not value:
         return ""
     rule = _POSTCODE_RULES.get(country_code)
-    if rule and not re.fullmatch(rule[0], value):
+    if rule and not rule[0].fullmatch(value):
         raise FieldError(f"„{value}“ ist keine gültige PLZ für {country_code} ({rule[1]})")
     if len(value) > 10:
         raise FieldError(f"„{value}“ ist zu lang für eine PLZ")
