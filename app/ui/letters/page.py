@@ -297,7 +297,7 @@ class MailingTab(QWidget):
         self.followup_days.setSuffix(tr(" Tagen"))
         self.followup_assignee = QComboBox()
         self.followup_assignee.setEditable(True)
-        self.followup_assignee.addItems([""] + context.services.settings.staff())
+        self.reload_staff()
         self.followup_assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
         line_edit = self.followup_assignee.lineEdit()
         if line_edit is not None:
@@ -402,6 +402,13 @@ class MailingTab(QWidget):
             self.template.addItem(template.name, template.id)
             if template.id == chosen:
                 self.template.setCurrentIndex(self.template.count() - 1)
+
+    def reload_staff(self) -> None:
+        """Offer the current staff list; a typed or chosen assignee stays."""
+        typed = self.followup_assignee.currentText()
+        self.followup_assignee.clear()
+        self.followup_assignee.addItems(["", *self.context.services.settings.staff()])
+        self.followup_assignee.setEditText(typed)
 
     def _source_kind_changed(self) -> None:
         """Segments and letter lists are picked from what exists; the rest is typed."""
@@ -703,3 +710,4 @@ class LettersPage(QWidget):
             self.results.reload()
         if changes.touches("settings"):
             self.templates.update_preview()
+            self.mailing.reload_staff()
