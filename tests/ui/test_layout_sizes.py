@@ -1,0 +1,82 @@
+"""Every page fits a 1024×768 screen with demo data: nothing forces the window wider, and the
+letter previews shrink to their view instead of being cut off. Sizes, not pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
+from pytestqt.qtbot import QtBot
+
+from app.services.demo_showcase import populate
+from app.ui.context import AppContext
+from app.ui.letters.page import LettersPage
+from app.ui.letters.pdf_view import PdfPreview
+from app.ui.main_window import PAGES, MainWindow
+
+SMALL = QSize(1024, 768)
+
+
+@pytest.fixture
+def window(context: AppContext, qtbot: QtBot) -> Iterator[MainWindow]:
+    populate(context.services, customers=40)
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(SMALL)
+    yield win
+    context.tasks.wait()
+
+
+def settle(window: MainWindow) -> None:
+    """Let the layouts run, as the event loop would between two paints."""
+    for _ in range(3):
+        QApplication.processEvents()
+    window.resize(SMALL)
+    QApplication.processEvents()
+
+
+def assert_fits(window: MainWindow) -> None:
+    assert window.minimumSizeHint().boundedTo(SMALL) == window.minimumSizeHint()
+    assert window.size() == SMALL
+
+
+def shown_width(preview: PdfPreview) -> float:
+    label = preview.findChild(QLabel)
+    assert label is not None
+    pixmap = label.pixmap()
+    assert not pixmap.isNull()
+    return pixmap.width() / pixmap.devicePixelRatio()
+
+
+def test_every_page_fits_a_1024_by_768_window(window: MainWindow, qtbot: QtBot) -> None:
+    for spec in PAGES:
+        page = window.show_page(spec.key)
+        settle(window)
+        assert_fits(window)
+        assert page.width() >= page.minimumSizeHint().width(), spec.key
+
+
+def test_the_letter_previews_fit_their_view_at_1024_pixels(
+        window: MainWindow, qtbot: QtBot) -> None:
+    page = window.show_page("letters")
+    assert isinstance(page, LettersPage)
+    settle(window)
+    templates = page.templates
+    assert templates.preview.page_count == 1
+    view = templates.preview.findChild(QScrollArea)
+    assert view is not None
+    assert shown_width(templates.preview) <= view.viewport().width()
+    assert templates.preview.width() >= PdfPreview.MIN_WIDTH
+    mailing = page.mailing
+    page.tabs.setCurrentWidget(mailing)
+    with qtbot.waitSignal(mailing.preview_button.clicked):
+        mailing.preview_button.click()
+    qtbot.waitUntil(lambda: mailing.preview.page_count > 0)
+    settle(window)
+    view = mailing.preview.findChild(QScrollArea)
+    assert view is not None
+    assert shown_width(mailing.preview) <= view.viewport().width()
+    assert_fits(window)
