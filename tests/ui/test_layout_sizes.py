@@ -11,10 +11,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from app.services.demo_showcase import populate
+from app.services.segments import SegmentSpec
 from app.ui.context import AppContext
+from app.ui.dashboard_page import DashboardPage
 from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import PdfPreview
 from app.ui.main_window import PAGES, MainWindow
+from app.ui.sales.segments_page import SegmentsPage
 
 SMALL = QSize(1024, 768)
 
@@ -57,6 +60,23 @@ def test_every_page_fits_a_1024_by_768_window(window: MainWindow, qtbot: QtBot) 
         settle(window)
         assert_fits(window)
         assert page.width() >= page.minimumSizeHint().width(), spec.key
+
+
+def test_long_texts_wrap_instead_of_widening_the_window(window: MainWindow) -> None:
+    segments = window.show_page("segments")
+    assert isinstance(segments, SegmentsPage)
+    segments.show_spec("Lang", SegmentSpec(
+        abc_classes=("A", "B"), at_risk=True, city="Regensburg", last_contact_min_days=180,
+        tags=("Wartungsvertrag", "Vermieter", "Stammkunde"), birthday_months=(5, 12)))
+    segments.count()
+    settle(window)
+    assert_fits(window)
+    dashboard = window.show_page("dashboard")
+    assert isinstance(dashboard, DashboardPage)
+    dashboard.status.setText("Stand 23.11.2026, berechnet 23.11.2026 14:42 – wird "
+                             "aktualisiert: Kunden und Umsätze der letzten 24 Monate …")
+    settle(window)
+    assert_fits(window)
 
 
 def test_the_letter_previews_fit_their_view_at_1024_pixels(
