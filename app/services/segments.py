@@ -20,6 +20,7 @@ from app.models import Customer, Interaction, SavedSegment, Tag, customer_tags
 from app.services.classification import CLASSES, SEGMENT_LABELS
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.timeline import is_contact
 
 FIELD_LABELS.update({"segment": "Segment", "name": "Name", "birthday_months": "Geburtsmonat",
                      "postcode_from": "PLZ von", "last_contact_min_days": "Letzter Kontakt",
@@ -38,8 +39,8 @@ class SegmentSpec:
     postcode_from: str = ""  # inclusive range, compared as text ("01000" … "01999")
     postcode_to: str = ""
     city: str = ""  # exact city name
-    last_contact_min_days: int | None = None  # newest timeline entry at least N days old
-    last_contact_max_days: int | None = None  # newest timeline entry at most N days old
+    last_contact_min_days: int | None = None  # newest contact entry at least N days old
+    last_contact_max_days: int | None = None  # newest contact entry at most N days old
     birthday_months: tuple[int, ...] = ()  # 1–12
 
     def to_json(self) -> str:
@@ -123,11 +124,11 @@ def conditions(spec: SegmentSpec, *, now: datetime) -> list[ColumnElement[bool]]
         found.append(Customer.city == spec.city.strip())
     if spec.last_contact_min_days is not None:
         since = now - timedelta(days=spec.last_contact_min_days)
-        found.append(not_(exists().where(Interaction.customer_id == Customer.id,
+        found.append(not_(exists().where(Interaction.customer_id == Customer.id, is_contact(),
                                          Interaction.occurred_at > since)))
     if spec.last_contact_max_days is not None:
         since = now - timedelta(days=spec.last_contact_max_days)
-        found.append(exists().where(Interaction.customer_id == Customer.id,
+        found.append(exists().where(Interaction.customer_id == Customer.id, is_contact(),
                                     Interaction.occurred_at >= since))
     if spec.birthday_months:
         found.append(Customer.birth_month.in_(spec.birthday_months))

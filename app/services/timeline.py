@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -24,6 +24,13 @@ CHANNELS: dict[str, str] = {
     "note": "Notiz",
     "system": "System",
 }
+
+
+def is_contact() -> ColumnElement[bool]:
+    """The SQL condition for a contact: an exchange with the customer. System entries (class
+    changes, recorded sales, imports) are not one, so they never make a customer look recently
+    contacted ("letzter Kontakt" in segments, the call list of Heute)."""
+    return Interaction.channel != "system"
 
 
 def record(

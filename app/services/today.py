@@ -235,7 +235,7 @@ class TodayService:
 
     def _a_not_contacted(self, session: Session, today: date, days: int, add: Any) -> None:
         last = (select(Interaction.customer_id, func.max(Interaction.occurred_at).label("at"))
-                .where(Interaction.channel != "system").group_by(Interaction.customer_id)
+                .where(timeline.is_contact()).group_by(Interaction.customer_id)
                 .subquery())
         rows = session.execute(self._active(
             select(Customer.id, last.c.at, Customer.created_at)

@@ -201,6 +201,8 @@ class DashboardPage(QWidget):
         self._stale = True
 
         self.status = QLabel()
+        # wraps: a long progress step must not widen the page (and with it the window)
+        self.status.setWordWrap(True)
         self.refresh_button = QPushButton(tr("Aktualisieren"))
         self.refresh_button.clicked.connect(self.refresh)
         self.pdf_button = QPushButton(tr("Als PDF exportieren"))

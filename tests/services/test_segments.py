@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.services import timeline
 from app.services.container import Services
 from app.services.dto import Birthday, CustomerFilter, CustomerInput
 from app.services.errors import NotFoundError, ValidationError
@@ -72,6 +73,25 @@ def test_last_contact_age_counts_days_since_the_newest_timeline_entry(
     recent = services.segments.customer_ids(SegmentSpec(last_contact_max_days=30))
     assert people["dora"] not in quiet and len(quiet) == 3
     assert recent == [people["dora"]]
+
+
+def test_a_system_entry_is_no_contact_for_the_last_contact_filters(
+    services: Services, people: dict[str, int]
+) -> None:
+    later = services.clock.now() + timedelta(days=200)
+    services.clock.set(later)  # type: ignore[attr-defined]
+    with services.db.write() as session:
+        timeline.record(session, customer_id=people["dora"], channel="system",
+                        subject="Klasse C → B", at=later - timedelta(days=1))
+        session.commit()
+    quiet = SegmentSpec(last_contact_min_days=180)
+    recent = SegmentSpec(last_contact_max_days=30)
+    assert people["dora"] in services.segments.customer_ids(quiet)
+    assert services.segments.customer_ids(recent) == []
+    services.timeline.add(people["dora"], channel="phone", subject="Anruf",
+                          occurred_at=later - timedelta(days=179))
+    assert people["dora"] not in services.segments.customer_ids(quiet)
+    assert services.segments.customer_ids(recent) == []
 
 
 def test_the_customer_list_filters_by_a_saved_segment(

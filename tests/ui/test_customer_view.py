@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes
 from app.services.dto import CustomerInput
 from app.ui.context import AppContext
 from app.ui.customers.customer_view import CustomerView
 from app.ui.customers.list_page import CustomerListPage
 from app.ui.main_window import CUSTOMER_TABS
 from app.ui.preferences import set_staff_name
+from app.ui.settings_dialog import SettingsDialog, StaffPage
 
 MEIER = CustomerInput(last_name="Meier", first_name="Hans", postcode="80331", city="München")
 
@@ -222,3 +224,38 @@ def test_enter_in_a_field_neither_archives_nor_saves(
     assert customer.archived_at is None
     assert customer.city == ""
     view.form.city.setText("")
+
+
+def test_an_open_view_offers_a_changed_staff_list_and_keeps_unsaved_edits(
+        context: AppContext, qtbot: QtBot) -> None:
+    context.services.settings.set_staff(["Meister Krause", "Geselle Tim"])
+    cid = context.services.customers.create(CustomerInput(
+        last_name="Alt", owner="Geselle Tim")).id
+    view = open_view(context, qtbot, cid)
+    view.form.city.setText("Kiel")
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    staff = dialog.pages["staff"]
+    assert isinstance(staff, StaffPage)
+    staff.staff.setCurrentRow(1)
+    staff.remove()  # the customer's own Betreuer leaves the list
+    qtbot.keyClicks(staff.new_name, "Azubi Lea")
+    qtbot.keyClick(staff.new_name, Qt.Key.Key_Return)
+    dialog.accept()
+    owners = [view.form.owner.itemText(i) for i in range(view.form.owner.count())]
+    assert owners == ["(niemand)", "Meister Krause", "Azubi Lea", "Geselle Tim"]
+    assert view.form.owner.currentData() == "Geselle Tim"
+    assert view.form.city.text() == "Kiel" and view.is_dirty()
+    view.form.owner.setCurrentIndex(view.form.owner.findData("Azubi Lea"))
+    view.save()
+    assert context.services.customers.get(cid).owner == "Azubi Lea"
+    assert context.services.customers.get(cid).city == "Kiel"
+
+
+def test_a_new_customer_view_offers_a_changed_staff_list_too(
+        context: AppContext, qtbot: QtBot) -> None:
+    view = open_view(context, qtbot, None)
+    context.services.settings.set_staff(["Meisterin Roth"])
+    context.bus.publish(Changes.of("settings"))
+    assert view.form.owner.findData("Meisterin Roth") >= 0
+    assert view.form.owner.currentData() == "" and not view.is_dirty()

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes
 from app.services.container import Services
 from app.services.demo import fill
 from app.services.dto import CustomerInput
@@ -85,6 +86,19 @@ def test_a_serial_letter_is_previewed_and_generated_off_the_gui_thread(
     page.results.reload()
     page.results.mailings.selectRow(0)
     assert page.results.results.rowCount() == 3
+
+
+def test_the_follow_up_assignee_offers_a_changed_staff_list_and_keeps_what_was_typed(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    assignee = page.mailing.followup_assignee
+    qtbot.keyClicks(assignee, "Tim")
+    context.services.settings.set_staff(["Meister Krause"])
+    context.bus.publish(Changes.of("settings"))
+    assert [assignee.itemText(i) for i in range(assignee.count())] == ["", "Meister Krause"]
+    assert assignee.currentText() == "Tim"
 
 
 def test_the_company_dialog_names_a_wrong_iban_and_saves_a_right_one(

@@ -196,8 +196,7 @@ class CustomerForm(QWidget):
         birthday_row.addStretch(1)
         self.owner = QComboBox()
         self.owner.addItem(tr("(niemand)"), "")
-        for name in staff:
-            self.owner.addItem(name, name)
+        self.set_staff(staff)
         self.tags = TagsEdit(known_tags)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
@@ -242,6 +241,18 @@ class CustomerForm(QWidget):
         spin.setSpecialValueText("–")
         spin.setToolTip(tip)
         return spin
+
+    def set_staff(self, staff: Sequence[str]) -> None:
+        """Offer a changed staff list; the chosen Betreuer stays chosen, even one no longer
+        listed, so an open form neither loses an unsaved choice nor silently changes one."""
+        current = self.owner.currentData() or ""
+        self.owner.blockSignals(True)
+        while self.owner.count() > 1:
+            self.owner.removeItem(1)
+        for name in staff:
+            self.owner.addItem(name, name)
+        _set_combo(self.owner, current)
+        self.owner.blockSignals(False)
 
     def value(self) -> CustomerInput:
         day, month, year = (self.birth_day.value(), self.birth_month.value(),

@@ -448,6 +448,8 @@ class CustomerView(QDialog):
             button.setDefault(False)
 
     def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("settings"):
+            self.form.set_staff(self.context.services.settings.staff())
         if self.customer_id is None:
             return
         if changes.touches("customers", self.customer_id):

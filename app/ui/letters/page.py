@@ -68,7 +68,37 @@ def _percent(share: float) -> str:
 
 
 def _points(diff: float) -> str:
-    return f"{diff * 100:+.1f} Pp.".replace(".", ",", 1)
+    """Percentage points; the no-break space keeps the unit with its number when a narrow
+    column wraps."""
+    return f"{diff * 100:+.1f}\u00a0Pp.".replace(".", ",", 1)
+
+
+def _elided_list() -> QListWidget:
+    """A list whose long entries end in "…" (full text in the tooltip) instead of scrolling
+    sideways, so a narrow column stays readable."""
+    widget = QListWidget()
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setTextElideMode(Qt.TextElideMode.ElideRight)
+    widget.setUniformItemSizes(True)
+    return widget
+
+
+def _splitter(*panes: tuple[QWidget, int]) -> QSplitter:
+    """Side-by-side panes that share extra width by their stretch factor and never collapse
+    below what they need (a collapsed pane looks like a bug, not a choice)."""
+    splitter = QSplitter()
+    splitter.setChildrenCollapsible(False)
+    for index, (pane, stretch) in enumerate(panes):
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(index, stretch)
+    return splitter
+
+
+def _compact(combo: QComboBox, characters: int = 16) -> QComboBox:
+    """A combo box whose longest entry does not set the width of its whole column."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
 
 
 class TemplatesTab(QWidget):
@@ -78,17 +108,19 @@ class TemplatesTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.current: TemplateDTO | None = None
-        self.list = QListWidget()
+        self.list = _elided_list()
+        self.list.setMinimumWidth(140)
         self.list.currentItemChanged.connect(self._selected)
         self.name = QLineEdit()
         self.subject = QLineEdit()
         self.advertising = QCheckBox(tr("Werbebrief (Werbewiderspruch beachten)"))
         self.body = QPlainTextEdit()
-        self.placeholders = QListWidget()
+        self.placeholders = _elided_list()
         for name, (description, attrs) in PLACEHOLDERS.items():
             for shown in ([f"{name}.{a}" for a in attrs] or [name]):
                 item = QListWidgetItem(f"{{{{ {shown} }}}} – {description}")
                 item.setData(Qt.ItemDataRole.UserRole, shown)
+                item.setToolTip(item.text())
                 self.placeholders.addItem(item)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
         self.placeholders.setMaximumHeight(130)
@@ -96,15 +128,22 @@ class TemplatesTab(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020")
         self.customer = QLineEdit()
-        self.customer.setPlaceholderText(tr("Kundennummer für die Vorschau (leer: erster Kunde)"))
+        self.customer.setPlaceholderText(tr("Vorschau für Kundennr. …"))
+        self.customer.setToolTip(tr("Kundennummer für die Vorschau (leer: erster Kunde)"))
         self.preview = PdfPreview(self, width=480)
+        # "Neu" and "Löschen" act on the list and sit under it; the rest under the editor,
+        # so neither column needs the width of all five buttons.
+        list_buttons = QHBoxLayout()
         buttons = QHBoxLayout()
-        for label, slot in ((tr("Neu"), self.new), (tr("Speichern"), self.save),
-                            (tr("Als Kopie speichern"), self.save_copy),
-                            (tr("Zurücksetzen"), self.reset), (tr("Löschen"), self.delete)):
+        for row, label, slot in (
+                (list_buttons, tr("Neu"), self.new), (list_buttons, tr("Löschen"), self.delete),
+                (buttons, tr("Speichern"), self.save),
+                (buttons, tr("Als Kopie speichern"), self.save_copy),
+                (buttons, tr("Zurücksetzen"), self.reset)):
             button = QPushButton(label)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            row.addWidget(button)
+        buttons.addStretch(1)
         form = QFormLayout()
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Betreff"), self.subject)
@@ -117,17 +156,18 @@ class TemplatesTab(QWidget):
         editor_layout.addWidget(self.placeholders)
         editor_layout.addWidget(self.error)
         editor_layout.addLayout(buttons)
+        templates = QWidget()
+        templates_layout = QVBoxLayout(templates)
+        templates_layout.addWidget(self.list, 1)
+        templates_layout.addLayout(list_buttons)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.customer)
         right_layout.addWidget(self.preview, 1)
-        splitter = QSplitter()
-        splitter.addWidget(self.list)
-        splitter.addWidget(editor)
-        splitter.addWidget(right)
-        splitter.setSizes([280, 480, 500])
+        self.splitter = _splitter((templates, 1), (editor, 3), (right, 2))
+        self.splitter.setSizes([260, 560, 460])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -143,6 +183,7 @@ class TemplatesTab(QWidget):
         for template in self.context.services.letters.templates():
             label = template.name + (tr(" (mitgeliefert)") if template.builtin else "")
             item = QListWidgetItem(label)
+            item.setToolTip(label)
             item.setData(Qt.ItemDataRole.UserRole, template)
             self.list.addItem(item)
             if template.id == select_id:
@@ -264,15 +305,15 @@ class MailingTab(QWidget):
         self.result: MailingResult | None = None
         self.output: Path | None = None
         self.task: Task | None = None
-        self.template = QComboBox()
-        self.source_kind = QComboBox()
+        self.template = _compact(QComboBox())
+        self.source_kind = _compact(QComboBox())
         self.source_kind.addItem(tr("Klasse (A, B oder C)"), "class")
         self.source_kind.addItem(tr("Schlagwort"), "tag")
         self.source_kind.addItem(tr("Kundennummern (mit Komma)"), "numbers")
         self.source_kind.addItem(tr("gespeichertem Segment"), "segment")
         self.source_kind.addItem(tr("Briefliste (von Regeln und „Heute“)"), "letter_list")
         self.source_value = QLineEdit("A")
-        self.source_choice = QComboBox()
+        self.source_choice = _compact(QComboBox())
         self.source_choice.setVisible(False)
         self.source_kind.currentIndexChanged.connect(self._source_kind_changed)
         self.voucher = QDoubleSpinBox()
@@ -297,7 +338,7 @@ class MailingTab(QWidget):
         self.followup_days.setSuffix(tr(" Tagen"))
         self.followup_assignee = QComboBox()
         self.followup_assignee.setEditable(True)
-        self.followup_assignee.addItems([""] + context.services.settings.staff())
+        self.reload_staff()
         self.followup_assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
         line_edit = self.followup_assignee.lineEdit()
         if line_edit is not None:
@@ -332,7 +373,7 @@ class MailingTab(QWidget):
         for button in (self.open_button, self.print_button):
             button.setEnabled(False)
         self.preview = PdfPreview(self, width=440)
-        self.label_kind = QComboBox()
+        self.label_kind = _compact(QComboBox())
         for key, sheet in LABEL_SHEETS.items():
             self.label_kind.addItem(tr("Etiketten ") + sheet.name, f"sheet:{key}")
         for key, envelope in ENVELOPES.items():
@@ -345,8 +386,7 @@ class MailingTab(QWidget):
         self.labels_button = QPushButton(tr("Als PDF …"))
         self.labels_button.clicked.connect(self._ask_and_print_labels)
         labels_row = QHBoxLayout()
-        labels_row.addWidget(self.label_kind, 1)
-        labels_row.addWidget(self.label_start)
+        labels_row.addWidget(self.label_start, 1)
         labels_row.addWidget(self.labels_button)
         form = QFormLayout()
         form.addRow(tr("Vorlage"), self.template)
@@ -361,14 +401,17 @@ class MailingTab(QWidget):
         form.addRow(tr("Gutschein je Empfänger"), voucher_row)
         followup_row = QHBoxLayout()
         followup_row.addWidget(self.followup)
-        followup_row.addWidget(self.followup_subject, 3)
-        followup_row.addWidget(self.followup_days)
-        followup_row.addWidget(self.followup_assignee, 1)
+        followup_row.addWidget(self.followup_subject, 1)
         form.addRow(tr("Wiedervorlage"), followup_row)
+        followup_when = QHBoxLayout()
+        followup_when.addWidget(self.followup_days, 1)
+        followup_when.addWidget(self.followup_assignee, 1)
+        form.addRow("", followup_when)
         form.addRow(tr("Kontrollgruppe"), self.control_share)
         form.addRow(tr("Startwert"), self.seed)
         form.addRow("", self.per_customer)
-        form.addRow(tr("Etiketten/Umschläge"), labels_row)
+        form.addRow(tr("Etiketten/Umschläge"), self.label_kind)
+        form.addRow("", labels_row)
         actions = QHBoxLayout()
         actions.addWidget(self.preview_button)
         actions.addWidget(self.generate_button)
@@ -387,12 +430,10 @@ class MailingTab(QWidget):
         left_layout.addWidget(self.excluded, 1)
         left_layout.addLayout(running)
         left_layout.addLayout(done)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([700, 480])
+        self.splitter = _splitter((left, 3), (self.preview, 2))
+        self.splitter.setSizes([700, 480])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         self.reload_templates()
 
     def reload_templates(self) -> None:
@@ -402,6 +443,13 @@ class MailingTab(QWidget):
             self.template.addItem(template.name, template.id)
             if template.id == chosen:
                 self.template.setCurrentIndex(self.template.count() - 1)
+
+    def reload_staff(self) -> None:
+        """Offer the current staff list; a typed or chosen assignee stays."""
+        typed = self.followup_assignee.currentText()
+        self.followup_assignee.clear()
+        self.followup_assignee.addItems(["", *self.context.services.settings.staff()])
+        self.followup_assignee.setEditText(typed)
 
     def _source_kind_changed(self) -> None:
         """Segments and letter lists are picked from what exists; the rest is typed."""
@@ -622,12 +670,16 @@ class ResultsTab(QWidget):
         self.mailings.itemSelectionChanged.connect(self.show_results)
         self.results = QTableWidget(0, 7)
         self.results.setHorizontalHeaderLabels(
-            [tr("Zeitraum"), tr("Käufer Empfänger"), tr("Käufer Kontrollgruppe"),
-             tr("Differenz"), tr("95-%-Konfidenzintervall"), tr("Umsatz je Empfänger"),
-             tr("Umsatz je Kontrollkunde")])
+            # two-line headers: seven columns share the width of a 1024-pixel screen
+            [tr("Zeitraum"), tr("Käufer\nEmpfänger"), tr("Käufer\nKontrollgruppe"),
+             tr("Differenz"), tr("95-%-Konfidenz-\nintervall"), tr("Umsatz je\nEmpfänger"),
+             tr("Umsatz je\nKontrollkunde")])
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.results.setWordWrap(True)
+        # at most a few rows: rows grow to the wrapped text instead of cutting it off
+        self.results.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.note = QLabel(tr("Käufer: Anteil der Kunden mit einem Umsatz nach dem Versandtag "
                               "innerhalb des Zeitraums. Konfidenzintervall nach der "
                               "Normalapproximation für zwei Anteile."))
@@ -649,6 +701,7 @@ class ResultsTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.mailings.setItem(row, column, item)
+        self.mailings.resizeColumnsToContents()
 
     def show_results(self) -> None:
         selected = self.mailings.selectedItems()
@@ -703,3 +756,4 @@ class LettersPage(QWidget):
             self.results.reload()
         if changes.touches("settings"):
             self.templates.update_preview()
+            self.mailing.reload_staff()
