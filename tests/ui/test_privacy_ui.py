@@ -15,7 +15,7 @@ from app.services.privacy import ConsentInput
 from app.ui.context import AppContext, ChangeBus
 from app.ui.privacy.backups_dialog import BackupsDialog, backup_on_close
 from app.ui.privacy.customer_tab import ConsentDialog, PrivacyTab
-from app.ui.privacy.page import AuditModel, PrivacyPage
+from app.ui.privacy.page import PrivacyPage
 from app.ui.scheduler import AppScheduler, nightly_hooks
 from app.ui.tasks import TaskRunner
 
@@ -104,15 +104,6 @@ def test_access_export_and_erasure_run_from_the_tab(
     tab.erase_button.click()
     qtbot.waitUntil(lambda: "vollständig gelöscht" in tab.status.text())
     assert "Gelöscht werden: Einwilligungen (1)" in plans[0]
-
-
-def test_the_audit_model_passes_the_model_tester(
-    qtmodeltester: object, services: Services, anna: int,
-) -> None:
-    model = AuditModel()
-    model.set_rows(services.audit.entries())
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
-    assert model.rowCount() == 1
 
 
 def test_the_audit_page_filters_by_action(
