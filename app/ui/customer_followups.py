@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.services.changes import Changes
 from app.services.errors import StammkundeError
@@ -15,21 +16,21 @@ from app.services.recurrence import describe
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followup_dialogs import FollowUpDialog, MaintenanceDialog, complete_followup
-from app.ui.rows_model import Row, RowsModel, selected_payload
-from app.ui.today_page import button_row, table
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
+from app.ui.today_page import button_row
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Wiedervorlagen", text)
 
 
-def _followup_row(item: FollowUpDTO, today: date) -> Row:
+def _followup_row(item: FollowUpDTO, today: date) -> Row[FollowUpDTO]:
     return Row((item.due_text, item.subject, tr(item.status_label), item.assignee,
                 tr(describe(item.rrule)) if item.rrule else "", item.outcome), item,
                tooltip=item.notes, warn=item.status != "done" and item.due_date < today)
 
 
-def _maintenance_row(item: MaintenanceDTO) -> Row:
+def _maintenance_row(item: MaintenanceDTO) -> Row[MaintenanceDTO]:
     return Row((item.name, item.model, str(item.year_built or ""), tr(item.rrule_text),
                 item.address_text or tr("Hauptadresse"), format_date(item.last_service),
                 format_date(item.next_due) if item.active else tr("stillgelegt")), item,
@@ -42,13 +43,14 @@ class CustomerFollowUpsTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.customer_id = customer_id
-        self.followups = RowsModel([tr("Fällig"), tr("Betreff"), tr("Status"), tr("Zuständig"),
-                                    tr("Wiederholung"), tr("Ergebnis")], self)
-        self.followups_view = table(self.followups, stretch=1)
-        self.objects = RowsModel([tr("Bezeichnung"), tr("Modell"), tr("Baujahr"),
-                                  tr("Intervall"), tr("Standort"), tr("Letzte Wartung"),
-                                  tr("Nächste Wartung")], self)
-        self.objects_view = table(self.objects, stretch=0)
+        self.followups = RowsModel[FollowUpDTO](
+            [tr("Fällig"), tr("Betreff"), tr("Status"), tr("Zuständig"), tr("Wiederholung"),
+             tr("Ergebnis")], self)
+        self.followups_view = table_view(self.followups, stretch=(1,))
+        self.objects = RowsModel[MaintenanceDTO](
+            [tr("Bezeichnung"), tr("Modell"), tr("Baujahr"), tr("Intervall"), tr("Standort"),
+             tr("Letzte Wartung"), tr("Nächste Wartung")], self)
+        self.objects_view = table_view(self.objects, stretch=(0,))
         self.status = QLabel()
         buttons = {
             tr("Neu…"): self.new_followup, tr("Bearbeiten…"): self.edit_followup,
@@ -72,7 +74,7 @@ class CustomerFollowUpsTab(QWidget):
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
-    def _buttons(self, actions: dict[str, object]) -> list[QWidget]:
+    def _buttons(self, actions: Mapping[str, Callable[[], object]]) -> list[QWidget]:
         result: list[QWidget] = []
         for label, slot in actions.items():
             button = QPushButton(label)
@@ -94,17 +96,11 @@ class CustomerFollowUpsTab(QWidget):
         if changes.touches("followups", self.customer_id):
             self.refresh()
 
-    def _selected(self, view: QTableView, model: RowsModel) -> object | None:
-        payload = selected_payload(view, model)
-        if payload is None:
-            self.status.setText(tr("Bitte zuerst eine Zeile wählen."))
-        return payload
-
     def _followup(self) -> FollowUpDTO | None:
-        return self._selected(self.followups_view, self.followups)  # type: ignore[return-value]
+        return selected_payload(self.followups_view, self.followups, status=self.status)
 
     def _object(self) -> MaintenanceDTO | None:
-        return self._selected(self.objects_view, self.objects)  # type: ignore[return-value]
+        return selected_payload(self.objects_view, self.objects, status=self.status)
 
     def new_followup(self) -> None:
         FollowUpDialog(self.context, self.customer_id, parent=self).exec()

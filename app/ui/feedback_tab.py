@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,37 +17,42 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.changes import Changes
 from app.services.errors import StammkundeError
-from app.services.feedback import KINDS, ComplaintDTO
+from app.services.feedback import KINDS, ComplaintDTO, FeedbackDTO
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Zufriedenheit", text)
 
 
-def _table(headers: list[str], stretch: tuple[int, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.verticalHeader().setDefaultSectionSize(24)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    for column in stretch:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    return table
+def _table(model: RowsModel[Any], stretch: Collection[int]) -> QTableView:
+    """The texts are short: the other columns fit their contents."""
+    view = table_view(model, stretch=stretch)
+    for column in set(range(model.columnCount())) - set(stretch):
+        view.horizontalHeader().setSectionResizeMode(
+            column, QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+def _complaint_row(complaint: ComplaintDTO) -> Row[ComplaintDTO]:
+    return Row((format_date(complaint.opened_on), complaint.subject, complaint.status_label,
+                complaint.resolution, format_date(complaint.resolved_on)), complaint)
+
+
+def _score_row(score: FeedbackDTO) -> Row[FeedbackDTO]:
+    _low, high, label = KINDS[score.kind]
+    return Row((format_date(score.given_on), label, f"{score.score} / {high}", score.comment),
+               score)
 
 
 class FeedbackTab(QWidget):
@@ -53,7 +61,6 @@ class FeedbackTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.customer_id = customer_id
-        self._complaints: list[ComplaintDTO] = []
         today = QDate.fromString(context.services.clock.today().isoformat(), "yyyy-MM-dd")
 
         self.kind = QComboBox()
@@ -93,9 +100,10 @@ class FeedbackTab(QWidget):
         complaint_box = QGroupBox(tr("Reklamation erfassen"))
         complaint_box.setLayout(complaint_form)
 
-        self.complaints = _table([tr("Eingang"), tr("Betreff"), tr("Status"), tr("Lösung"),
-                                  tr("Erledigt am")], stretch=(1, 3))
-        self.complaints.itemSelectionChanged.connect(self._selection_changed)
+        self.complaints_model = RowsModel[ComplaintDTO](
+            [tr("Eingang"), tr("Betreff"), tr("Status"), tr("Lösung"), tr("Erledigt am")], self)
+        self.complaints = _table(self.complaints_model, stretch=(1, 3))
+        self.complaints.selectionModel().selectionChanged.connect(self._selection_changed)
         self.resolution = QLineEdit()
         self.resolution.setPlaceholderText(tr("Wie wurde die Reklamation gelöst?"))
         self.done_button = QPushButton(tr("Als erledigt markieren"))
@@ -103,8 +111,9 @@ class FeedbackTab(QWidget):
         resolve_row = QHBoxLayout()
         resolve_row.addWidget(self.resolution, 1)
         resolve_row.addWidget(self.done_button)
-        self.scores = _table([tr("Datum"), tr("Art"), tr("Wert"), tr("Kommentar")],
-                             stretch=(3,))
+        self.scores_model = RowsModel[FeedbackDTO](
+            [tr("Datum"), tr("Art"), tr("Wert"), tr("Kommentar")], self)
+        self.scores = _table(self.scores_model, stretch=(3,))
 
         forms = QHBoxLayout()
         forms.addWidget(score_box, 1)
@@ -131,26 +140,12 @@ class FeedbackTab(QWidget):
 
     def reload(self) -> None:
         services = self.context.services.feedback
-        self._complaints = services.complaints(self.customer_id)
-        self.complaints.setRowCount(len(self._complaints))
-        for row, complaint in enumerate(self._complaints):
-            for column, text in enumerate((
-                    format_date(complaint.opened_on), complaint.subject,
-                    complaint.status_label, complaint.resolution,
-                    format_date(complaint.resolved_on))):
-                self.complaints.setItem(row, column, QTableWidgetItem(text))
-        scores = services.scores(self.customer_id)
-        self.scores.setRowCount(len(scores))
-        for row, score in enumerate(scores):
-            low, high, label = KINDS[score.kind]
-            for column, text in enumerate((format_date(score.given_on), label,
-                                           f"{score.score} / {high}", score.comment)):
-                self.scores.setItem(row, column, QTableWidgetItem(text))
+        self.complaints_model.set_rows(map(_complaint_row, services.complaints(self.customer_id)))
+        self.scores_model.set_rows(map(_score_row, services.scores(self.customer_id)))
         self._selection_changed()
 
     def _selected(self) -> ComplaintDTO | None:
-        rows = self.complaints.selectionModel().selectedRows()
-        return self._complaints[rows[0].row()] if rows else None
+        return selected_payload(self.complaints, self.complaints_model)
 
     def _selection_changed(self) -> None:
         selected = self._selected()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time
 
 from PySide6.QtCore import QCoreApplication, QDate, QTime
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -75,19 +77,51 @@ def _staff_combo(context: AppContext, current: str) -> QComboBox:
     return combo
 
 
-class FollowUpDialog(QDialog):
-    """New or edit a follow-up; saves through the service and stays open on a known error."""
+class _SaveDialog(QDialog):
+    """A form for one customer that saves through a service when accepted and stays open
+    on a known error, so nothing typed is lost."""
+
+    def __init__(self, context: AppContext, customer_id: int, title: str,
+                 parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.setWindowTitle(title)
+
+    def _lay_out(self, rows: Sequence[tuple[str, QWidget | QLayout]]) -> None:
+        form = QFormLayout(self)
+        for label, field in rows:
+            form.addRow(label, field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> Changes:
+        """Store the form through the service; returns what to announce."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            changes = self.save()
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self.context.bus.publish(changes)
+        super().accept()
+
+
+class FollowUpDialog(_SaveDialog):
+    """New or edit a follow-up."""
 
     def __init__(self, context: AppContext, customer_id: int,
                  existing: FollowUpDTO | None = None, parent: QWidget | None = None,
                  *, subject: str = "", due: date | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.customer_id = customer_id
+        super().__init__(context, customer_id, tr("Wiedervorlage bearbeiten") if existing
+                         else tr("Neue Wiedervorlage"), parent)
         self.existing = existing
         self.saved: FollowUpDTO | None = None
-        self.setWindowTitle(tr("Wiedervorlage bearbeiten") if existing
-                            else tr("Neue Wiedervorlage"))
         today = context.services.clock.today()
         self.subject = QLineEdit(existing.subject if existing else subject)
         self.due = QDateEdit(to_qdate(existing.due_date if existing else due or today))
@@ -123,20 +157,11 @@ class FollowUpDialog(QDialog):
         if existing:
             self.recur_from.setCurrentIndex(self.recur_from.findData(existing.recur_from))
         self.notes = QPlainTextEdit(existing.notes if existing else "")
-        form = QFormLayout(self)
-        form.addRow(tr("Betreff"), self.subject)
-        form.addRow(tr("Fällig am"), when)
-        form.addRow(tr("Zuständig"), self.assignee)
-        form.addRow(tr("Priorität"), self.priority)
-        form.addRow(tr("Ansprechperson"), self.contact)
-        form.addRow(tr("Wiederholung"), self.rrule)
-        form.addRow(tr("Nächster Termin ab"), self.recur_from)
-        form.addRow(tr("Notizen"), self.notes)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self._lay_out([
+            (tr("Betreff"), self.subject), (tr("Fällig am"), when),
+            (tr("Zuständig"), self.assignee), (tr("Priorität"), self.priority),
+            (tr("Ansprechperson"), self.contact), (tr("Wiederholung"), self.rrule),
+            (tr("Nächster Termin ab"), self.recur_from), (tr("Notizen"), self.notes)])
 
     def value(self) -> FollowUpInput:
         qtime = self.time.time()
@@ -147,31 +172,22 @@ class FollowUpDialog(QDialog):
             priority=int(self.priority.currentData()), contact_id=self.contact.currentData(),
             rrule=_rrule_of(self.rrule), recur_from=str(self.recur_from.currentData()))
 
-    def accept(self) -> None:
+    def save(self) -> Changes:
         service = self.context.services.followups
-        try:
-            if self.existing:
-                self.saved = service.update(self.existing.id, self.value())
-            else:
-                self.saved = service.create(self.customer_id, self.value(),
-                                            by=self.context.user)
-        except StammkundeError as error:
-            show_error(self, error)
-            return
-        self.context.bus.publish(Changes.of("followups", customers=(self.customer_id,)))
-        super().accept()
+        if self.existing:
+            self.saved = service.update(self.existing.id, self.value())
+        else:
+            self.saved = service.create(self.customer_id, self.value(), by=self.context.user)
+        return Changes.of("followups", customers=(self.customer_id,))
 
 
-class MaintenanceDialog(QDialog):
+class MaintenanceDialog(_SaveDialog):
     """New or edit a maintenance object with its interval and next service date."""
 
     def __init__(self, context: AppContext, customer_id: int,
                  existing: MaintenanceDTO | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.customer_id = customer_id
+        super().__init__(context, customer_id, tr("Wartungsobjekt"), parent)
         self.existing = existing
-        self.setWindowTitle(tr("Wartungsobjekt"))
         self.name = QLineEdit(existing.name if existing else "")
         self.name.setPlaceholderText(tr("z. B. Gasheizung"))
         self.model = QLineEdit(existing.model if existing else "")
@@ -194,20 +210,11 @@ class MaintenanceDialog(QDialog):
         self.next_due.setDisplayFormat("dd.MM.yyyy")
         self.assignee = _staff_combo(context, "")
         self.notes = QPlainTextEdit(existing.notes if existing else "")
-        form = QFormLayout(self)
-        form.addRow(tr("Bezeichnung"), self.name)
-        form.addRow(tr("Hersteller/Modell"), self.model)
-        form.addRow(tr("Baujahr"), self.year)
-        form.addRow(tr("Wartungsintervall"), self.rrule)
-        form.addRow(tr("Standort"), self.address)
-        form.addRow(tr("Nächste Wartung"), self.next_due)
-        form.addRow(tr("Zuständig"), self.assignee)
-        form.addRow(tr("Notizen"), self.notes)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self._lay_out([
+            (tr("Bezeichnung"), self.name), (tr("Hersteller/Modell"), self.model),
+            (tr("Baujahr"), self.year), (tr("Wartungsintervall"), self.rrule),
+            (tr("Standort"), self.address), (tr("Nächste Wartung"), self.next_due),
+            (tr("Zuständig"), self.assignee), (tr("Notizen"), self.notes)])
 
     def value(self) -> MaintenanceInput:
         return MaintenanceInput(
@@ -216,19 +223,13 @@ class MaintenanceDialog(QDialog):
             year_built=self.year.value() or None, address_id=self.address.currentData(),
             notes=self.notes.toPlainText(), assignee=self.assignee.currentText())
 
-    def accept(self) -> None:
+    def save(self) -> Changes:
         service = self.context.services.followups
-        try:
-            if self.existing:
-                service.update_maintenance(self.existing.id, self.value())
-            else:
-                service.add_maintenance(self.customer_id, self.value(), by=self.context.user)
-        except StammkundeError as error:
-            show_error(self, error)
-            return
-        self.context.bus.publish(Changes.of("followups", "timeline",
-                                            customers=(self.customer_id,)))
-        super().accept()
+        if self.existing:
+            service.update_maintenance(self.existing.id, self.value())
+        else:
+            service.add_maintenance(self.customer_id, self.value(), by=self.context.user)
+        return Changes.of("followups", "timeline", customers=(self.customer_id,))
 
 
 def complete_followup(context: AppContext, item: FollowUpDTO,

@@ -6,17 +6,14 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCalendarWidget,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,7 @@ from app.services.today import Suggestion
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followup_dialogs import complete_followup, to_date, to_qdate
-from app.ui.rows_model import Row, RowsModel, selected_payload
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.rules_dialog import RulesDialog
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -37,18 +34,6 @@ WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Heute", text)
-
-
-def table(model: RowsModel, *, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 def button_row(*widgets: QWidget) -> QHBoxLayout:
@@ -59,7 +44,7 @@ def button_row(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-def followup_row(item: FollowUpDTO, now: datetime) -> Row:
+def followup_row(item: FollowUpDTO, now: datetime) -> Row[FollowUpDTO]:
     overdue = item.due_date < now.date() or (
         item.due_date == now.date() and item.due_time is not None
         and item.due_time < now.time().replace(tzinfo=None))
@@ -67,7 +52,7 @@ def followup_row(item: FollowUpDTO, now: datetime) -> Row:
                 tr(item.priority_label)), item, tooltip=item.notes, warn=overdue)
 
 
-def suggestion_row(item: Suggestion) -> Row:
+def suggestion_row(item: Suggestion) -> Row[Suggestion]:
     return Row((str(item.score), item.customer_name, item.reason_text, item.phone,
                 item.abc_class or ""), item, tooltip=tr("Punkte: ") + item.score_text)
 
@@ -82,12 +67,12 @@ class TodayPage(QWidget):
         self.context = context
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.due_model = RowsModel([tr("Fällig"), tr("Kunde"), tr("Betreff"), tr("Zuständig"),
-                                    tr("Priorität")], self)
-        self.due_view = table(self.due_model, stretch=2)
-        self.calls_model = RowsModel([tr("Punkte"), tr("Kunde"), tr("Grund"), tr("Telefon"),
-                                      tr("Klasse")], self)
-        self.calls_view = table(self.calls_model, stretch=2)
+        self.due_model = RowsModel[FollowUpDTO](
+            [tr("Fällig"), tr("Kunde"), tr("Betreff"), tr("Zuständig"), tr("Priorität")], self)
+        self.due_view = table_view(self.due_model, stretch=(2,))
+        self.calls_model = RowsModel[Suggestion](
+            [tr("Punkte"), tr("Kunde"), tr("Grund"), tr("Telefon"), tr("Klasse")], self)
+        self.calls_view = table_view(self.calls_model, stretch=(2,))
         self.status = QLabel()
         self.done_button = QPushButton(tr("Erledigt…"))
         self.day_button = QPushButton(tr("+1 Tag"))
@@ -158,24 +143,20 @@ class TodayPage(QWidget):
         show_error(self, error)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.domains & {"followups", "timeline", "customers", "sales", "classes"}:
+        if changes.domains & {"followups", "timeline", "customers", "sales",
+                               "classification"}:
             self.refresh()
 
     # --- selection helpers -----------------------------------------------------------
 
-    def _selected(self, view: QTableView, model: RowsModel) -> object | None:
-        payload = selected_payload(view, model)
-        if payload is None:
-            self.status.setText(tr("Bitte zuerst eine Zeile wählen."))
-        return payload
-
     def selected_followup(self) -> FollowUpDTO | None:
-        return self._selected(self.due_view, self.due_model)  # type: ignore[return-value]
+        return selected_payload(self.due_view, self.due_model, status=self.status)
 
     def selected_suggestion(self) -> Suggestion | None:
-        return self._selected(self.calls_view, self.calls_model)  # type: ignore[return-value]
+        return selected_payload(self.calls_view, self.calls_model, status=self.status)
 
-    def _open(self, model: RowsModel, index: QModelIndex) -> None:
+    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion],
+              index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
 
     def _act(self, work: object, message: str, customer_id: int, *domains: str) -> None:

@@ -33,7 +33,7 @@ def test_marking_a_complaint_done_stores_the_resolution(
     services.feedback.open_complaint(customer_id, subject="Heizung kalt")
     tab = FeedbackTab(context, customer_id)
     qtbot.addWidget(tab)
-    assert tab.complaints.item(0, 2).text() == "offen"
+    assert tab.complaints_model.index(0, 2).data() == "offen"
     assert not tab.done_button.isEnabled()
     tab.complaints.selectRow(0)
     assert tab.done_button.isEnabled()
@@ -41,8 +41,8 @@ def test_marking_a_complaint_done_stores_the_resolution(
     qtbot.mouseClick(tab.done_button, Qt.MouseButton.LeftButton)
     complaint = services.feedback.complaints(customer_id)[0]
     assert (complaint.status, complaint.resolution) == ("done", "Ventil getauscht")
-    assert tab.complaints.item(0, 2).text() == "erledigt"
-    assert tab.complaints.item(0, 3).text() == "Ventil getauscht"
+    assert tab.complaints_model.index(0, 2).data() == "erledigt"
+    assert tab.complaints_model.index(0, 3).data() == "Ventil getauscht"
 
 
 def test_recording_a_score_and_a_complaint_in_the_tab(
@@ -57,9 +57,9 @@ def test_recording_a_score_and_a_complaint_in_the_tab(
     qtbot.mouseClick(tab.save_score, Qt.MouseButton.LeftButton)
     assert [(s.kind, s.score, s.comment) for s in services.feedback.scores(customer_id)] == [
         ("csat", 4, "sauber gearbeitet")]
-    assert tab.scores.item(0, 2).text() == "4 / 5"
+    assert tab.scores_model.index(0, 2).data() == "4 / 5"
     qtbot.keyClicks(tab.subject, "Rechnung doppelt")
     qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
     assert services.feedback.complaints(customer_id)[0].subject == "Rechnung doppelt"
     assert services.timeline.entries(customer_id)[0].channel == "complaint"
-    assert tab.complaints.rowCount() == 1
+    assert tab.complaints_model.rowCount() == 1

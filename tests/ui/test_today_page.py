@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from app.db import Database
 from app.models import Customer
+from app.services.changes import Changes
 from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
 from app.services.dto import Birthday, CustomerInput
@@ -81,6 +82,16 @@ def test_the_heute_page_lists_due_follow_ups_then_the_ranked_call_list(
     assert "= 74" in page.calls_model.index(0, 0).data(3)  # ToolTipRole shows the parts
     qtmodeltester.check(page.due_model)  # type: ignore[attr-defined]
     qtmodeltester.check(page.calls_model)  # type: ignore[attr-defined]
+
+
+def test_a_new_classification_refreshes_the_call_list(
+    context: AppContext, services: Services, seeded: dict[str, int], qtbot: QtBot
+) -> None:
+    page = _page(context, qtbot)
+    services.today.dismiss(seeded["a"], days=5)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        context.bus.publish(Changes.of("classification", customers=(seeded["a"],)))
+    assert "Adler" not in _column(page, "calls_model", 1)
 
 
 def _answer_outcome(text: str) -> None:

@@ -3,18 +3,18 @@ addresses, contact history and the tabs features register in `CUSTOMER_TABS`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,39 +34,27 @@ from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import AddressDialog, ContactDialog, CustomerForm
 from app.ui.customers.duplicates_dialog import DuplicatesDialog
-from app.ui.customers.rows_model import RowsModel
 from app.ui.customers.table_model import CLASS_COLOURS, CLASS_TEXT
 from app.ui.customers.timeline_tab import NoteDialog, TimelineTab
 from app.ui.errors import show_error
+from app.ui.rows_model import Row, RowsModel, table_view
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Kundenansicht", text)
 
 
-def _table(model: RowsModel[object]) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
 class _ListTab(QWidget):
-    """A table with Hinzufügen / Bearbeiten / Entfernen; the subclass knows the dialogs."""
+    """A table with Hinzufügen / Bearbeiten / Entfernen; the subclass knows the cells of a
+    row and the dialogs."""
 
-    def __init__(self, context: AppContext, customer_id: int, model: RowsModel[object],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, customer_id: int, headers: Sequence[str],
+                 widths: Sequence[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.customer_id = customer_id
-        self.model = model
-        self.table = _table(model)
+        self.model = RowsModel[object](headers, self, cell_tooltips=True)
+        self.table = table_view(self.model, widths=widths)
         self.table.activated.connect(lambda _index: self.edit())
         self.add_button = QPushButton(tr("Hinzufügen …"))
         self.edit_button = QPushButton(tr("Bearbeiten …"))
@@ -83,9 +71,12 @@ class _ListTab(QWidget):
         layout.addWidget(self.table)
         self.dialog: QDialog | None = None
 
+    def set_items(self, items: Sequence[object]) -> None:
+        self.model.set_rows(Row(self.cells(item), item) for item in items)
+
     def selected(self) -> object | None:
         row = self.table.currentIndex().row()
-        return self.model.item(row) if row >= 0 else None
+        return self.model.payload(row) if row >= 0 else None
 
     def _open(self, dialog: QDialog) -> QDialog:
         """Window-modal, not blocking: the caller (and a test) can go on with the dialog."""
@@ -102,6 +93,9 @@ class _ListTab(QWidget):
         return QMessageBox.question(self, tr("Entfernen"), what) == \
             QMessageBox.StandardButton.Yes
 
+    def cells(self, item: Any) -> tuple[str, ...]:
+        raise NotImplementedError
+
     def add(self) -> QDialog:
         raise NotImplementedError
 
@@ -115,17 +109,13 @@ class _ListTab(QWidget):
 class ContactsTab(_ListTab):
     def __init__(self, context: AppContext, customer_id: int,
                  parent: QWidget | None = None) -> None:
-        model = RowsModel[ContactPersonDTO]([
-            (tr("Name"), lambda c: " ".join(p for p in (c.salutation, c.name) if p)),
-            (tr("Funktion"), lambda c: c.role),
-            (tr("Telefon"), lambda c: c.phone_display),
-            (tr("E-Mail"), lambda c: c.email),
-            (tr("Haupt"), lambda c: "✓" if c.is_primary else ""),
-        ])
-        super().__init__(context, customer_id, model, parent)  # type: ignore[arg-type]
-        model.setParent(self)
-        for column, width in enumerate((220, 160, 140, 220)):
-            self.table.horizontalHeader().resizeSection(column, width)
+        super().__init__(context, customer_id,
+                         [tr("Name"), tr("Funktion"), tr("Telefon"), tr("E-Mail"), tr("Haupt")],
+                         (220, 160, 140, 220), parent)
+
+    def cells(self, item: ContactPersonDTO) -> tuple[str, ...]:
+        return (" ".join(p for p in (item.salutation, item.name) if p), item.role,
+                item.phone_display, item.email, "✓" if item.is_primary else "")
 
     def add(self) -> QDialog:
         customers = self.context.services.customers
@@ -157,17 +147,12 @@ class ContactsTab(_ListTab):
 class AddressesTab(_ListTab):
     def __init__(self, context: AppContext, customer_id: int,
                  parent: QWidget | None = None) -> None:
-        model = RowsModel[AddressDTO]([
-            (tr("Bezeichnung"), lambda a: a.label),
-            (tr("Straße"), lambda a: a.street),
-            (tr("PLZ"), lambda a: a.postcode),
-            (tr("Ort"), lambda a: a.city),
-            (tr("Hinweis"), lambda a: a.notes),
-        ])
-        super().__init__(context, customer_id, model, parent)  # type: ignore[arg-type]
-        model.setParent(self)
-        for column, width in enumerate((180, 200, 70, 160)):
-            self.table.horizontalHeader().resizeSection(column, width)
+        super().__init__(context, customer_id,
+                         [tr("Bezeichnung"), tr("Straße"), tr("PLZ"), tr("Ort"), tr("Hinweis")],
+                         (180, 200, 70, 160), parent)
+
+    def cells(self, item: AddressDTO) -> tuple[str, ...]:
+        return (item.label, item.street, item.postcode, item.city, item.notes)
 
     def add(self) -> QDialog:
         customers = self.context.services.customers
@@ -389,10 +374,12 @@ class CustomerView(QDialog):
         self.form.set_value(detail)
         self._saved_input = self.form.value()
         self._show_header(detail)
-        if self.contacts is not None:
-            self.contacts.model.set_items(detail.contacts)
-        if self.addresses is not None:
-            self.addresses.model.set_items(detail.addresses)
+        self._show_lists(detail)
+
+    def _show_lists(self, detail: CustomerDetail) -> None:
+        if self.contacts is not None and self.addresses is not None:
+            self.contacts.set_items(detail.contacts)
+            self.addresses.set_items(detail.addresses)
 
     def _show_header(self, detail: CustomerDetail | None) -> None:
         if detail is None:
@@ -429,8 +416,7 @@ class CustomerView(QDialog):
         self.timeline = TimelineTab(self.context, customer_id)
         self.timeline.note_requested.connect(self.note)
         if self.detail is not None:
-            self.contacts.model.set_items(self.detail.contacts)
-            self.addresses.model.set_items(self.detail.addresses)
+            self._show_lists(self.detail)
         self.tabs.addTab(self.contacts, tr("Ansprechpersonen"))
         self.tabs.addTab(self.addresses, tr("Adressen"))
         self.tabs.addTab(self.timeline, tr("Kontakthistorie"))
@@ -462,9 +448,7 @@ class CustomerView(QDialog):
             if self.is_dirty():
                 self.detail = detail
                 self._show_header(detail)
-                if self.contacts is not None and self.addresses is not None:
-                    self.contacts.model.set_items(detail.contacts)
-                    self.addresses.model.set_items(detail.addresses)
+                self._show_lists(detail)
             else:
                 self._show(detail)
         if self.timeline is not None and (

@@ -6,14 +6,11 @@ from datetime import tzinfo
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,22 +22,18 @@ from app.services.timeline import CHANNELS
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import EditDialog
-from app.ui.customers.rows_model import RowsModel
+from app.ui.rows_model import Row, RowsModel, table_view
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Kontakthistorie", text)
 
 
-def timeline_model(zone: tzinfo, parent: QWidget) -> RowsModel[InteractionDTO]:
+def timeline_row(entry: InteractionDTO, zone: tzinfo) -> Row[InteractionDTO]:
     """Times are stored in UTC and shown in the shop's zone."""
-    return RowsModel[InteractionDTO]([
-        (tr("Datum"), lambda e: format_datetime(e.occurred_at.astimezone(zone))),
-        (tr("Kanal"), lambda e: CHANNELS.get(e.channel, e.channel)),
-        (tr("Betreff"), lambda e: e.subject),
-        (tr("Text"), lambda e: e.text.replace("\n", " ")),
-        (tr("Von"), lambda e: e.author),
-    ], parent)
+    return Row((format_datetime(entry.occurred_at.astimezone(zone)),
+                CHANNELS.get(entry.channel, entry.channel), entry.subject,
+                entry.text.replace("\n", " "), entry.author), entry)
 
 
 class NoteDialog(EditDialog):
@@ -87,21 +80,11 @@ class TimelineTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.customer_id = customer_id
-        self.model = timeline_model(context.services.clock.zone, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((120, 95, 240, 300, 150)):
-            header.resizeSection(column, width)
+        self.model = RowsModel[InteractionDTO](
+            [tr("Datum"), tr("Kanal"), tr("Betreff"), tr("Text"), tr("Von")], self,
+            cell_tooltips=True)
         # Betreff and Text take the extra width; "Von" (a short name) stays as it is
-        for column in (2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table = table_view(self.model, widths=(120, 95, 240, 300, 150), stretch=(2, 3))
         call = QPushButton(tr("Anruf notieren (Strg+T)"))
         call.clicked.connect(lambda: self.note_requested.emit("phone"))
         other = QPushButton(tr("Kontakt notieren …"))
@@ -116,4 +99,6 @@ class TimelineTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_items(self.context.services.timeline.entries(self.customer_id))
+        zone = self.context.services.clock.zone
+        self.model.set_rows(timeline_row(entry, zone)
+                            for entry in self.context.services.timeline.entries(self.customer_id))

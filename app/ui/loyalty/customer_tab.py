@@ -27,8 +27,8 @@ from app.services.loyalty import CardDTO
 from app.services.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
-from app.ui.loyalty.rows_model import RowsModel, table_view
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
 def tr(text: str) -> str:
@@ -59,9 +59,10 @@ class LoyaltyTab(QWidget):
         self.balance = QLabel()
         top.addWidget(self.balance)
         layout.addLayout(top)
-        self.ledger_model = RowsModel([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Punkte"),
-                                       tr("Grund"), tr("Karte"), tr("Von")], right_aligned=(3,))
-        self.ledger = table_view(self.ledger_model)
+        self.ledger_model = RowsModel[int]([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Punkte"),
+                                            tr("Grund"), tr("Karte"), tr("Von")],
+                                           self, right_aligned=(3,))
+        self.ledger = table_view(self.ledger_model, default_width=120)
         layout.addWidget(self.ledger, 2)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -81,9 +82,10 @@ class LoyaltyTab(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(tr("Gutscheine")))
-        self.voucher_model = RowsModel([tr("Code"), tr("Gutschein"), tr("Restwert"),
-                                        tr("Status"), tr("Gültig bis")], right_aligned=(2,))
-        self.vouchers = table_view(self.voucher_model)
+        self.voucher_model = RowsModel[str]([tr("Code"), tr("Gutschein"), tr("Restwert"),
+                                             tr("Status"), tr("Gültig bis")],
+                                            self, right_aligned=(2,))
+        self.vouchers = table_view(self.voucher_model, default_width=120)
         layout.addWidget(self.vouchers, 1)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
@@ -113,8 +115,8 @@ class LoyaltyTab(QWidget):
         self._show_card()
         vouchers = self.services.vouchers.of_customer(self.customer_id)
         self.voucher_model.set_rows(
-            [(v.display_code, v.description, format_cents(v.remaining_cents), v.status_label,
-              format_date(v.valid_until)) for v in vouchers], [v.code for v in vouchers])
+            Row((v.display_code, v.description, format_cents(v.remaining_cents), v.status_label,
+                 format_date(v.valid_until)), v.code) for v in vouchers)
 
     # --- actions (the dialogs below ask, these do) ---------------------------------------
 
@@ -180,15 +182,15 @@ class LoyaltyTab(QWidget):
             self.buttons[key].setEnabled(card is not None and card.status == "active")
         if card is None:
             self.balance.setText(tr("Noch keine Bonuskarte."))
-            self.ledger_model.set_rows([], [])
+            self.ledger_model.set_rows([])
             return
         self.balance.setText(tr("Stand: ") + f"<b>{card.balance} {card.unit}</b>")
         entries = self.services.loyalty.entries(card.number)
         self.ledger_model.set_rows(
-            [(str(e.id), format_date(e.entry_date),
-              e.label + (tr(" (storniert)") if e.reversed else ""), f"{e.points:+d}", e.reason,
-              card_numbers.grouped(e.card_number) if e.card_number else "", e.author)
-             for e in entries], [e.id for e in entries])
+            Row((str(e.id), format_date(e.entry_date),
+                 e.label + (tr(" (storniert)") if e.reversed else ""), f"{e.points:+d}", e.reason,
+                 card_numbers.grouped(e.card_number) if e.card_number else "", e.author), e.id)
+            for e in entries)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("loyalty", self.customer_id):
@@ -232,9 +234,9 @@ class LoyaltyTab(QWidget):
         reason, ok = QInputDialog.getText(self, tr("Korrigieren"), tr("Grund der Korrektur"))
         if not ok:
             return
-        rows = self.ledger.selectionModel().selectedRows()
-        if rows:
-            self.correct(reason=reason, entry_id=int(self.ledger_model.key(rows[0].row())))
+        entry_id = selected_payload(self.ledger, self.ledger_model)
+        if entry_id is not None:
+            self.correct(reason=reason, entry_id=entry_id)
             return
         points, ok = QInputDialog.getInt(self, tr("Korrigieren"),
                                          tr("Punkte (+/−), keine Buchung gewählt"),

@@ -28,7 +28,7 @@ from app.services.formatting import format_cents, parse_cents
 from app.services.loyalty import ProgramDTO, ProgramInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
-from app.ui.loyalty.rows_model import RowsModel, table_view
+from app.ui.rows_model import Row, RowsModel, table_view
 
 
 def tr(text: str) -> str:
@@ -90,9 +90,9 @@ class ProgramsDialog(QDialog):
 
         rewards = QGroupBox(tr("Prämien"))
         rewards_layout = QVBoxLayout(rewards)
-        self.reward_model = RowsModel([tr("Prämie"), tr("Preis"), tr("Gutschein")],
-                                      right_aligned=(1, 2))
-        table = table_view(self.reward_model)
+        self.reward_model = RowsModel[int]([tr("Prämie"), tr("Preis"), tr("Gutschein")], self,
+                                           right_aligned=(1, 2))
+        table = table_view(self.reward_model, default_width=120)
         rewards_layout.addWidget(table)
         add_row = QHBoxLayout()
         self.reward_name = QLineEdit()
@@ -174,8 +174,8 @@ class ProgramsDialog(QDialog):
         self.active.setChecked(program.active if program else True)
         rewards = self.loyalty.rewards(program.id) if program else []
         self.reward_model.set_rows(
-            [(r.name, str(r.cost), format_cents(r.voucher_value_cents)
-              if r.voucher_value_cents else "") for r in rewards], [r.id for r in rewards])
+            Row((r.name, str(r.cost), format_cents(r.voucher_value_cents)
+                 if r.voucher_value_cents else ""), r.id) for r in rewards)
 
     def _save_program(self) -> None:
         try:

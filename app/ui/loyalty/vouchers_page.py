@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -36,7 +35,7 @@ from app.services.formatting import format_cents, format_date, parse_cents
 from app.services.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
 from app.ui.context import AppContext
 from app.ui.errors import show_error
-from app.ui.loyalty.rows_model import RowsModel, table_view
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
 def tr(text: str) -> str:
@@ -140,9 +139,9 @@ class VouchersPage(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         lookup_layout.addWidget(self.message)
-        self.history_model = RowsModel([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Betrag"),
-                                        tr("Grund"), tr("Von")], right_aligned=(3,))
-        self.history = table_view(self.history_model)
+        self.history_model = RowsModel[int]([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Betrag"),
+                                             tr("Grund"), tr("Von")], self, right_aligned=(3,))
+        self.history = table_view(self.history_model, default_width=120)
         self.history.setMaximumHeight(150)
         lookup_layout.addWidget(self.history)
         redeem_row = QHBoxLayout()
@@ -184,14 +183,11 @@ class VouchersPage(QWidget):
         for widget in (issue, export, programs):
             filters.addWidget(widget)
         layout.addLayout(filters)
-        self.list_model = RowsModel([tr("Code"), tr("Gutschein"), tr("Restwert"), tr("Status"),
-                                     tr("Gültig bis"), tr("Kunde"), tr("Aktion")],
-                                    right_aligned=(2,))
-        self.list = table_view(self.list_model)
-        header = self.list.horizontalHeader()
-        header.resizeSection(0, 150)  # a whole code, XXXX-XXXX-XXXX, in any font
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # names, not campaigns
-        header.setStretchLastSection(False)
+        self.list_model = RowsModel[str]([tr("Code"), tr("Gutschein"), tr("Restwert"),
+                                          tr("Status"), tr("Gültig bis"), tr("Kunde"),
+                                          tr("Aktion")], self, right_aligned=(2,))
+        # a whole code, XXXX-XXXX-XXXX, fits in any font; names take the spare width
+        self.list = table_view(self.list_model, widths=(150,), default_width=120, stretch=(5,))
         self.list.doubleClicked.connect(self._open_from_list)
         layout.addWidget(self.list, 1)
         self.liability = QLabel()
@@ -264,7 +260,7 @@ class VouchersPage(QWidget):
             widget.setEnabled(voucher is not None)
         if voucher is None:
             self.summary.setText(tr("Noch kein Gutschein gewählt."))
-            self.history_model.set_rows([], [])
+            self.history_model.set_rows([])
             return
         self.amount.setEnabled(voucher.kind == "value")
         parts = [f"<b>{voucher.display_code}</b>", voucher.description,
@@ -278,18 +274,17 @@ class VouchersPage(QWidget):
             parts.append(tr("Einzweck, USt") + f" {Decimal(voucher.vat_rate_bp) / 100:g} %")
         self.summary.setText(" · ".join(parts))
         self.history_model.set_rows(
-            [(str(e.id), format_date(e.entry_date),
-              e.label + (tr(" (storniert)") if e.reversed else ""),
-              format_cents(e.amount_cents), e.reason, e.author) for e in voucher.entries],
-            [e.id for e in voucher.entries])
+            Row((str(e.id), format_date(e.entry_date),
+                 e.label + (tr(" (storniert)") if e.reversed else ""),
+                 format_cents(e.amount_cents), e.reason, e.author), e.id)
+            for e in voucher.entries)
 
     def _reverse_selected(self) -> None:
-        rows = self.history.selectionModel().selectedRows()
-        if not rows:
+        entry_id = selected_payload(self.history, self.history_model)
+        if entry_id is None:
             QMessageBox.information(self, tr("Storno"), tr("Bitte die Einlösung in der "
                                                           "Liste auswählen."))
             return
-        entry_id = int(self.history_model.key(rows[0].row()))
         self.reverse(entry_id, tr("Storno an der Kasse"))
 
     def _save_pdf_dialog(self) -> None:
@@ -309,9 +304,8 @@ class VouchersPage(QWidget):
         rows = self.services.vouchers.listing(status=self.status_filter.currentData() or None,
                                               campaign=campaign)
         self.list_model.set_rows(
-            [(v.display_code, v.description, _remaining(v), v.status_label,
-              format_date(v.valid_until), v.customer_name, v.campaign) for v in rows],
-            [v.code for v in rows])
+            Row((v.display_code, v.description, _remaining(v), v.status_label,
+                 format_date(v.valid_until), v.customer_name, v.campaign), v.code) for v in rows)
         self._refresh_campaigns()
         liability = self.services.vouchers.liability()
         self.liability.setText(
@@ -345,9 +339,9 @@ class VouchersPage(QWidget):
         self.campaign_filter.blockSignals(False)
 
     def _open_from_list(self) -> None:
-        rows = self.list.selectionModel().selectedRows()
-        if rows:
-            self.scan.setText(str(self.list_model.key(rows[0].row())))
+        code = selected_payload(self.list, self.list_model)
+        if code is not None:
+            self.scan.setText(code)
             self.lookup()
 
     def _issue_dialog(self) -> None:

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 log = logging.getLogger(__name__)
 ALL_DOMAINS = ("customers", "timeline", "sales", "loyalty", "followups", "letters",
@@ -36,6 +35,13 @@ ALL_DOMAINS = ("customers", "timeline", "sales", "loyalty", "followups", "letter
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Sicherungen", text)
+
+
+def backup_row(info: BackupInfo) -> Row[BackupInfo]:
+    return Row((format_datetime(info.taken_at) if info.taken_at else tr("(Kopie)"),
+                format_size(info.size),
+                str(info.customers) if info.customers is not None else tr("unlesbar"),
+                info.path.name), info)
 
 
 class BackupsDialog(QDialog):
@@ -48,14 +54,9 @@ class BackupsDialog(QDialog):
         self.folder.setWordWrap(True)
         self.folder_button = QPushButton(tr("Ordner ändern…"))
         self.folder_button.clicked.connect(self.change_folder)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([tr("Datum"), tr("Größe"), tr("Kunden"),
-                                              tr("Datei")])
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model = RowsModel[BackupInfo](
+            [tr("Datum"), tr("Größe"), tr("Kunden"), tr("Datei")], self)
+        self.table = table_view(self.model, widths=(120,))  # date and time on one line
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.backup_button = QPushButton(tr("Jetzt sichern"))
@@ -77,7 +78,6 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self._backups: list[BackupInfo] = []
         self.refresh()
 
     def refresh(self) -> None:
@@ -91,18 +91,10 @@ class BackupsDialog(QDialog):
                                  on_error=lambda error: show_error(self, error))
 
     def _show(self, found: list[BackupInfo]) -> None:
-        self._backups = found
-        self.table.setRowCount(len(self._backups))
-        for row, info in enumerate(self._backups):
-            values = (format_datetime(info.taken_at) if info.taken_at else tr("(Kopie)"),
-                      format_size(info.size),
-                      str(info.customers) if info.customers is not None else tr("unlesbar"),
-                      info.path.name)
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        if self._backups:
+        self.model.set_rows(map(backup_row, found))
+        if found:
             self.table.selectRow(0)
-        self.restore_button.setEnabled(bool(self._backups))
+        self.restore_button.setEnabled(bool(found))
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for button in (self.backup_button, self.restore_button, self.folder_button,
@@ -144,8 +136,7 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def selected(self) -> BackupInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._backups[rows[0].row()] if rows else None
+        return selected_payload(self.table, self.model)
 
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,9 +27,18 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_date, format_datetime
-from app.services.privacy import METHODS, PURPOSES, ConsentInput, ErasurePlan, PrivacyOverview
+from app.services.privacy import (
+    METHODS,
+    PURPOSES,
+    ConsentEvent,
+    ConsentInput,
+    ConsentState,
+    ErasurePlan,
+    PrivacyOverview,
+)
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.rows_model import Row, RowsModel, table_view
 
 
 def tr(text: str) -> str:
@@ -112,21 +119,13 @@ class PrivacyTab(QWidget):
         self.customer_id = customer_id
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.states = QTableWidget(0, 3)
-        self.states.setHorizontalHeaderLabels([tr("Zweck"), tr("Werbung erlaubt"),
-                                               tr("Grund")])
-        self.history = QTableWidget(0, 6)
-        self.history.setHorizontalHeaderLabels([
-            tr("Datum"), tr("Zweck"), tr("Status"), tr("Form"), tr("Text-Version"),
-            tr("Erfasst von")])
-        for column, width in enumerate((140, 120)):
-            self.states.setColumnWidth(column, width)
-        for column, width in enumerate((90, 140, 90, 90, 130)):
-            self.history.setColumnWidth(column, width)
-        for table in (self.states, self.history):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
-            table.horizontalHeader().setStretchLastSection(True)
+        self.states_model = RowsModel[ConsentState](
+            [tr("Zweck"), tr("Werbung erlaubt"), tr("Grund")], self)
+        self.states = table_view(self.states_model, widths=(140, 120))
+        self.history_model = RowsModel[ConsentEvent](
+            [tr("Datum"), tr("Zweck"), tr("Status"), tr("Form"), tr("Text-Version"),
+             tr("Erfasst von")], self)
+        self.history = table_view(self.history_model, widths=(90, 140, 90, 90, 130))
         self.consent_button = QPushButton(tr("Einwilligung erfassen…"))
         self.objection_button = QPushButton(tr("Werbewiderspruch eintragen"))
         self.export_button = QPushButton(tr("Auskunft (Art. 15) exportieren…"))
@@ -160,8 +159,8 @@ class PrivacyTab(QWidget):
             for button in (self.consent_button, self.objection_button, self.export_button,
                            self.erase_button):
                 button.setEnabled(False)
-            self.states.setRowCount(0)
-            self.history.setRowCount(0)
+            self.states_model.set_rows([])
+            self.history_model.set_rows([])
             return
         self._show(overview)
 
@@ -180,18 +179,14 @@ class PrivacyTab(QWidget):
         self.consent_button.setEnabled(not locked and overview.objection_at is None)
         self.objection_button.setEnabled(not locked and overview.objection_at is None)
         self.erase_button.setEnabled(not locked)
-        self.states.setRowCount(len(overview.states))
-        for row, state in enumerate(overview.states):
-            for column, value in enumerate((state.label, tr("ja") if state.allowed
-                                            else tr("nein"), state.reason)):
-                self.states.setItem(row, column, QTableWidgetItem(value))
-        self.history.setRowCount(len(overview.history))
-        for row, event in enumerate(overview.history):
-            values = (format_date(event.given_on), event.purpose_label,
-                      tr("erteilt") if event.granted else tr("widerrufen"), event.method_label,
-                      event.wording_version, event.recorded_by)
-            for column, value in enumerate(values):
-                self.history.setItem(row, column, QTableWidgetItem(value))
+        self.states_model.set_rows(
+            Row((state.label, tr("ja") if state.allowed else tr("nein"), state.reason), state)
+            for state in overview.states)
+        self.history_model.set_rows(
+            Row((format_date(event.given_on), event.purpose_label,
+                 tr("erteilt") if event.granted else tr("widerrufen"), event.method_label,
+                 event.wording_version, event.recorded_by), event)
+            for event in overview.history)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("privacy", self.customer_id) or changes.touches(

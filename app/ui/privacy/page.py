@@ -6,14 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,14 +14,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,13 +32,13 @@ from app.services.formatting import format_datetime
 from app.services.privacy import METHODS, PURPOSES, RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.rows_model import Row, RowsModel, table_view
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Datenschutz", text)
 
 
-_Index = QModelIndex | QPersistentModelIndex
 # the audit details' keys in words; unknown keys are shown as they are
 DETAIL_LABELS = {"purpose": "Zweck", "granted": "erteilt", "method": "Form",
                  "version": "Fassung", "number": "Kunde", "fields": "Felder",
@@ -77,41 +68,10 @@ def details_text(details: dict[str, Any]) -> str:
                       if details[k] not in ("", None))
 
 
-class AuditModel(QAbstractTableModel):
-    """The audit rows of one filter, formatted once when loaded (data() stays trivial)."""
-
-    HEADERS = ("Zeitpunkt", "Wer", "Aktion", "Kunde", "Objekt", "Details")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[tuple[str, ...]] = []
-
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = [
-            (format_datetime(r.at), r.actor, r.action_label, r.customer_number,
-             f"{r.entity_label} {r.entity_id}" if r.entity_id is not None else r.entity_label,
-             details_text(r.details))
-            for r in rows
-        ]
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.HEADERS[section])
-        return None
+def audit_row(row: AuditRow) -> Row[AuditRow]:
+    return Row((format_datetime(row.at), row.actor, row.action_label, row.customer_number,
+                f"{row.entity_label} {row.entity_id}" if row.entity_id is not None
+                else row.entity_label, details_text(row.details)), row)
 
 
 class AuditView(QWidget):
@@ -132,16 +92,11 @@ class AuditView(QWidget):
         self.since.setCalendarPopup(True)
         today = context.services.clock.today()
         self.since.setDate(QDate(today.year, today.month, 1))
-        self.model = AuditModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((115, 150, 160, 75, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.setWordWrap(False)  # one line per entry; long details are elided
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.model = RowsModel[AuditRow](
+            [tr("Zeitpunkt"), tr("Wer"), tr("Aktion"), tr("Kunde"), tr("Objekt"),
+             tr("Details")], self)
+        # one line per entry; long details are elided
+        self.table = table_view(self.model, widths=(115, 150, 160, 75, 110))
         self.count = QLabel()
         filters = QHBoxLayout()
         for widget in (QLabel(tr("Aktion")), self.action, self.customer, self.use_since,
@@ -167,7 +122,7 @@ class AuditView(QWidget):
 
     def refresh(self) -> None:
         rows = self.context.services.audit.entries(self.current_filter())
-        self.model.set_rows(rows)
+        self.model.set_rows(map(audit_row, rows))
         self.count.setText(tr("{n} Einträge").format(n=len(rows)))
 
 

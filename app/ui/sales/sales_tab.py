@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,49 +19,17 @@ from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, parse_cents, parse_date
 from app.services.sales import SaleDTO, SaleInput
 from app.ui.context import AppContext
+from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.sales.class_box import ClassBox
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("SalesTab", text)
 
 
-class SalesTableModel(QAbstractTableModel):
-    """A customer's sales, newest first; texts are formatted once when the rows arrive."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str]] = []
-        self._headers = (tr("Datum"), tr("Betrag"), tr("Belegnummer"), tr("Text"))
-
-    def set_sales(self, sales: list[SaleDTO]) -> None:
-        self.beginResetModel()
-        self._rows = [(format_date(s.sale_date), format_cents(s.amount_cents),
-                       s.document_no or "", s.description) for s in sales]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
+def sale_row(sale: SaleDTO) -> Row[SaleDTO]:
+    return Row((format_date(sale.sale_date), format_cents(sale.amount_cents),
+                sale.document_no or "", sale.description), sale)
 
 
 class SalesTab(QWidget):
@@ -82,12 +40,10 @@ class SalesTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.customer_id = customer_id
-        self.model = SalesTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # newest first, as the service lists them
+        self.model = RowsModel[SaleDTO](
+            [tr("Datum"), tr("Betrag"), tr("Belegnummer"), tr("Text")], self, right_aligned=(1,))
+        self.table = table_view(self.model, stretch=(3,))
         self.totals = QLabel()
 
         self.date_edit = QLineEdit()
@@ -125,7 +81,7 @@ class SalesTab(QWidget):
 
     def refresh(self) -> None:
         sales = self.context.services.sales
-        self.model.set_sales(sales.for_customer(self.customer_id))
+        self.model.set_rows(map(sale_row, sales.for_customer(self.customer_id)))
         totals = sales.totals(self.customer_id)
         if totals.count:
             self.totals.setText(tr("{count} Umsätze, gesamt {total}; letzte 12 Monate {recent}; "
