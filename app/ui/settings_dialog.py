@@ -33,6 +33,7 @@ from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.sales.classification_settings import ClassificationSettingsPage
 
 
 def tr(text: str) -> str:
@@ -130,6 +131,7 @@ class StaffPage(QWidget):
 
 SETTINGS_PAGES: list[SettingsPageSpec] = [
     SettingsPageSpec("staff", lambda: tr("Betreuer"), StaffPage),
+    SettingsPageSpec("classes", lambda: tr("Klassen"), ClassificationSettingsPage),
 ]
 
 
