@@ -153,7 +153,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(520, 440)
+        self.resize(640, 500)
 
     def accept(self) -> None:
         for key, page in self.pages.items():

@@ -47,7 +47,8 @@ def _customers(count: int) -> str:
 
 
 def summary(result: ClassificationResult) -> str:
-    """A run in words: customers, revenue and share per class, and how many changed class."""
+    """A run in words, one line each: customers, revenue and share per class, and how many
+    customers changed class."""
     parts = [tr("{cls}: {customers}, {revenue} ({share} % des Umsatzes)").format(
         cls=c.abc_class, customers=_customers(c.customers), revenue=format_cents(c.revenue_cents),
         share=format_number(c.share_pct, 1)) for c in result.classes]
@@ -56,7 +57,8 @@ def summary(result: ClassificationResult) -> str:
     else:
         parts.append(tr("{n} Kunden haben die Klasse gewechselt").format(
             n=format_number(result.changed, 0)))
-    return tr("Stand {date}: ").format(date=format_date(result.as_of)) + " · ".join(parts)
+    return "\n".join([tr("Neu berechnet, Stand {date}:").format(date=format_date(result.as_of)),
+                      *parts])
 
 
 class ClassificationSettingsPage(QWidget):
@@ -138,17 +140,16 @@ class ClassificationSettingsPage(QWidget):
         self._update()
 
     def _row(self, form: QFormLayout, title: str, field: str, *widgets: QWidget) -> None:
-        """A form row with the field's widgets and, beside them, its error in red."""
+        """A form row with the field's widgets and, beside them, room for its error in red
+        (always there, so a message does not shift the page)."""
         error = QLabel()
         error.setStyleSheet("color: #b00020")
         error.setWordWrap(True)
-        error.hide()
         self.errors[field] = error
         row = QHBoxLayout()
         for widget in widgets:
             row.addWidget(widget)
         row.addWidget(error, 1)
-        row.addStretch(1)
         form.addRow(title, row)
 
     # --- reading and saving -------------------------------------------------------------
@@ -187,13 +188,12 @@ class ClassificationSettingsPage(QWidget):
 
     def _store(self) -> bool:
         for label in self.errors.values():
-            label.hide()
+            label.clear()
         try:
             settings = self.settings()
         except ValidationError as error:
             for field, reason in error.fields.items():
                 self.errors[field].setText(reason)
-                self.errors[field].show()
             raise
         if settings == self.service.settings():
             return False
