@@ -37,6 +37,7 @@ from app.ui.context import AppContext, ChangeBus  # noqa: E402
 from app.ui.customers.customer_view import CustomerView  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.preferences import set_staff_name  # noqa: E402
+from app.ui.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.tasks import TaskRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -110,6 +111,15 @@ def vouchers(window: MainWindow) -> QWidget:
     return window
 
 
+def class_settings(window: MainWindow) -> QWidget:
+    """Einstellungen → Klassen after "Jetzt neu berechnen", with the summary in words."""
+    dialog = SettingsDialog(window.context, window)
+    page = dialog.pages["classes"]
+    dialog.tabs.setCurrentWidget(page)
+    page.recompute_now()  # type: ignore[attr-defined]
+    return dialog
+
+
 SHOTS: list[tuple[str, Callable[[MainWindow], QWidget]]] = [
     ("main-window.png", page("customers")),
     ("today.png", page("today")),
@@ -120,6 +130,7 @@ SHOTS: list[tuple[str, Callable[[MainWindow], QWidget]]] = [
     ("vouchers.png", vouchers),
     ("letters.png", letters),
     ("privacy.png", page("privacy")),
+    ("settings-classes.png", class_settings),
 ]
 
 

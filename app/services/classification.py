@@ -51,7 +51,8 @@ DAYS_PER_MONTH = 30.4375
 FIELD_LABELS.update({"abc_class": "Klasse", "reason": "Grund", "valid_until": "Gültig bis",
                      "a_share_pct": "A-Schwelle", "ab_share_pct": "A+B-Schwelle",
                      "a_min_cents": "A ab", "b_min_cents": "B ab",
-                     "window_months": "Zeitraum", "churn_factor": "Faktor"})
+                     "window_months": "Zeitraum", "churn_factor": "Faktor",
+                     "method": "Methode", "one_time_days": "Einmalkäufer gefährdet nach"})
 
 # RFM segment code → German name, decided on the R and F scores (the usual 5×5 grid).
 SEGMENT_LABELS: dict[str, str] = {

@@ -33,6 +33,7 @@ from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.sales.classification_settings import ClassificationSettingsPage
 
 
 def tr(text: str) -> str:
@@ -130,6 +131,7 @@ class StaffPage(QWidget):
 
 SETTINGS_PAGES: list[SettingsPageSpec] = [
     SettingsPageSpec("staff", lambda: tr("Betreuer"), StaffPage),
+    SettingsPageSpec("classes", lambda: tr("Klassen"), ClassificationSettingsPage),
 ]
 
 
@@ -151,7 +153,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(520, 440)
+        self.resize(640, 500)
 
     def accept(self) -> None:
         for key, page in self.pages.items():

@@ -96,6 +96,18 @@ def test_thresholds_must_be_ordered(services: Services) -> None:
                                                                      ab_share_pct=80))
 
 
+@pytest.mark.parametrize(("settings", "label"), [
+    (ClassificationSettings(method="ranking"), "Methode: "),
+    (ClassificationSettings(a_min_cents=100, b_min_cents=200), "B ab: "),
+    (ClassificationSettings(one_time_days=5), "Einmalkäufer gefährdet nach: "),
+])
+def test_a_refused_setting_is_named_in_german_in_the_message(
+        settings: ClassificationSettings, label: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        settings.validated()
+    assert refused.value.message.startswith(label)
+
+
 def test_a_class_change_is_stored_in_history_timeline_and_the_customer(
     services: Services,
 ) -> None:
