@@ -90,5 +90,14 @@ def _postgres_database(server_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def db_args(db: Database, tmp_path: Path) -> list[str]:
+    """The command-line options naming this test's database: the SQLite file (logs beside
+    it), or the PostgreSQL URL with the logs in this test's folder."""
+    if db.sqlite_path is not None:
+        return ["--db", str(db.sqlite_path)]
+    return ["--db", db.url, "--data-dir", str(tmp_path)]
+
+
+@pytest.fixture
 def services(db: Database, clock: FixedClock) -> Services:
     return Services.build(db, clock)
