@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "stammkunde_write"
+# The key of PostgreSQL's transaction-level advisory lock every writer takes ("Stammk").
+WRITER_LOCK_KEY = 0x5374616D6D6B
 
 
 def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_timeout_ms: int) -> None:
@@ -58,11 +60,27 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_timeout_ms
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
+def _install_postgres_hooks(engine: Engine, *, busy_timeout_ms: int) -> None:
+    """Writers queue up behind one advisory lock, like SQLite's single writer.
+
+    Without it two writers run side by side and the later one trips over the earlier one's
+    uncommitted rows (a unique violation) instead of seeing them. The lock is released with
+    the transaction; waiting longer than the busy timeout fails like a locked SQLite file.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(_WRITE_OPTION, False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
 # What the database driver says → what the user is told (StorageError, a known error).
+_LOCKED = ("Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
+           "Moment noch einmal versuchen; es wurde nichts gespeichert.")
 _STORAGE_MESSAGES = (
-    ("database is locked",
-     "Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
-     "Moment noch einmal versuchen; es wurde nichts gespeichert."),
+    ("database is locked", _LOCKED),
+    ("lock timeout", _LOCKED),  # PostgreSQL: waited longer than lock_timeout
     ("disk is full",
      "Der Datenträger ist voll. Es wurde nichts gespeichert; bitte Platz schaffen."),
     ("readonly database",
@@ -87,6 +105,8 @@ def make_engine(url: str, *, foreign_keys: bool = True,
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         _install_sqlite_hooks(engine, foreign_keys=foreign_keys, busy_timeout_ms=busy_timeout_ms)
+    elif engine.dialect.name == "postgresql":
+        _install_postgres_hooks(engine, busy_timeout_ms=busy_timeout_ms)
     _install_error_translation(engine)
     return engine
 
@@ -95,8 +115,10 @@ class Database:
     """The one handle on the store: `read()` and `write()` hand out sessions.
 
     `with db.write() as session: …; session.commit()` — leaving the block without commit
-    rolls back. On SQLite a writer takes the write lock up front (`BEGIN IMMEDIATE`), so two
-    writers never deadlock on a lock upgrade.
+    rolls back. Writers are serialised on both backends: on SQLite a writer takes the write
+    lock up front (`BEGIN IMMEDIATE`), so two writers never deadlock on a lock upgrade; on
+    PostgreSQL it first takes the advisory lock `WRITER_LOCK_KEY` for its transaction, so a
+    second writer waits and then sees the first one's committed rows. Readers never wait.
     """
 
     def __init__(self, url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:

@@ -19,11 +19,19 @@ from app.services.container import Services  # noqa: E402
 
 TESTS = Path(__file__).parent
 
+# `make test-postgres` sets this to a server URL: each test then gets its own fresh
+# PostgreSQL database instead of a SQLite file. Tests about SQLite itself (its file, PRAGMAs,
+# sqlite_master, the backup API) carry `@pytest.mark.sqlite_only("why")` and are skipped there.
+POSTGRES_URL = os.environ.get("STAMMKUNDE_TEST_POSTGRES")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if (TESTS / "ui") in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.gui)
+        only = item.get_closest_marker("sqlite_only")
+        if only is not None and POSTGRES_URL:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
 
 
 @pytest.fixture
@@ -48,11 +56,6 @@ def db_path(tmp_path: Path, migrated_template: Path) -> Path:
     path = tmp_path / "stammkunde.sqlite3"
     shutil.copyfile(migrated_template, path)
     return path
-
-
-# `make test-postgres` sets this to a server URL: each test then gets its own fresh
-# PostgreSQL database instead of a SQLite file.
-POSTGRES_URL = os.environ.get("STAMMKUNDE_TEST_POSTGRES")
 
 
 @pytest.fixture
@@ -84,6 +87,15 @@ def _postgres_database(server_url: str) -> Iterator[Database]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def db_args(db: Database, tmp_path: Path) -> list[str]:
+    """The command-line options naming this test's database: the SQLite file (logs beside
+    it), or the PostgreSQL URL with the logs in this test's folder."""
+    if db.sqlite_path is not None:
+        return ["--db", str(db.sqlite_path)]
+    return ["--db", db.url, "--data-dir", str(tmp_path)]
 
 
 @pytest.fixture

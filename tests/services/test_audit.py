@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError  # SQLite: IntegrityError; PostgreSQL: ProgrammingError
 
 from app.services.audit import AuditFilter
 from app.services.container import Services
@@ -46,7 +46,7 @@ def test_the_database_refuses_to_change_or_delete_audit_entries(
     services: Services, statement: str,
 ) -> None:
     services.customers.create(ANNA)
-    with services.db.write() as session, pytest.raises(IntegrityError) as err:
+    with services.db.write() as session, pytest.raises(DBAPIError) as err:
         session.execute(text(statement))
     assert "unveränderlich" in str(err.value)
     assert len(services.audit.entries()) == 1

@@ -14,6 +14,9 @@ from app.services.container import Services
 from app.services.dto import CustomerInput
 from app.services.errors import StorageError
 
+# Backups copy the SQLite file with its backup API; PostgreSQL is backed up with pg_dump.
+sqlite_file_backup = pytest.mark.sqlite_only("copies the SQLite file with the backup API")
+
 
 def evening(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, 18, 0)
@@ -51,6 +54,7 @@ def test_backup_names_carry_their_time_and_other_files_are_not_rotated() -> None
     assert parse_backup_name("vor-update-20260315-103005.sqlite3") is None
 
 
+@sqlite_file_backup
 def test_a_backup_is_checked_listed_with_its_customer_count_and_made_only_after_changes(
     services: Services, tmp_path: Path, clock: FixedClock,
 ) -> None:
@@ -70,6 +74,7 @@ def test_a_backup_is_checked_listed_with_its_customer_count_and_made_only_after_
     assert not list((tmp_path / "sicherungen").glob("*.partial"))
 
 
+@sqlite_file_backup
 def test_the_daily_backup_waits_for_the_next_day(
     services: Services, tmp_path: Path, clock: FixedClock,
 ) -> None:
@@ -82,6 +87,7 @@ def test_the_daily_backup_waits_for_the_next_day(
     assert services.backups.backup_if_due() is not None
 
 
+@sqlite_file_backup
 def test_restore_keeps_a_copy_and_applies_later_erasures_again(
     services: Services, tmp_path: Path, clock: FixedClock,
 ) -> None:
@@ -114,6 +120,7 @@ def test_a_damaged_backup_is_refused_and_the_database_stays(
     assert services.customers.count() == 1
 
 
+@sqlite_file_backup
 def test_check_reports_integrity_customers_size_and_last_backup(
     services: Services, tmp_path: Path,
 ) -> None:
@@ -126,6 +133,7 @@ def test_check_reports_integrity_customers_size_and_last_backup(
     assert "Letzte Sicherung: 15.03.2026 10:30" in "\n".join(report.lines())
 
 
+@sqlite_file_backup
 def test_restore_from_the_command_line_is_refused_while_the_app_has_the_database_open(
     services: Services, tmp_path: Path,
 ) -> None:

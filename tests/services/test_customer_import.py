@@ -322,10 +322,13 @@ def test_an_import_failing_halfway_writes_nothing(services: Services, tmp_path: 
 
 
 def customers_schema(services: Services) -> list[tuple[str, str, str]]:
+    """The customer tables with their indexes (and SQLite's FTS5 table) as the catalog has them."""
+    query = ("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('customers', "
+             "'customer_fts') ORDER BY type, name") if services.db.is_sqlite else (
+             "SELECT 'index', indexname, indexdef FROM pg_indexes "
+             "WHERE tablename = 'customers' ORDER BY indexname")
     with services.db.read() as session:
-        return [tuple(r) for r in session.execute(text(
-            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('customers', "
-            "'customer_fts') ORDER BY type, name"))]
+        return [tuple(r) for r in session.execute(text(query))]
 
 
 @pytest.mark.parametrize("at", [11, 13])

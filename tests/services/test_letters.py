@@ -108,7 +108,7 @@ def test_placeholders_of_other_features_are_unavailable_until_a_provider_declare
 
 
 def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(
-    services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    services: Services, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     services.company.save(CompanyProfile(name="Heizung Bauer GmbH", street="Ring 4",
                                          postcode="80331", city="München"))
@@ -119,7 +119,7 @@ def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(
                                                          first_name="Eva", last_name="Berg",
                                                          is_primary=True))
     out = tmp_path / "brief.pdf"
-    code = main.main(["--db", str(db_path), "letter", "--template", "willkommen",
+    code = main.main([*db_args, "letter", "--template", "willkommen",
                       "--customer", firm.number, "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     with pdfplumber.open(out) as pdf:
@@ -130,9 +130,9 @@ def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(
 
 
 def test_the_letter_command_refuses_an_unknown_template_with_exit_code_2(
-    services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    services: Services, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main.main(["--db", str(db_path), "letter", "--template", "Gibtsnicht",
+    code = main.main([*db_args, "letter", "--template", "Gibtsnicht",
                       "--customer", "K-000001", "--out", str(tmp_path / "x.pdf")])
     assert code == 2 and "Gibtsnicht" in capsys.readouterr().err
 

@@ -174,13 +174,13 @@ def test_hand_picked_numbers_must_exist(services: Services) -> None:
 
 
 def test_the_mailing_command_prints_json_with_recipients_excluded_and_control_group(
-    services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    services: Services, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     ids = make_customers(services, 10)
     set_columns(services, ids, abc_class="A")
     set_columns(services, [ids[0]], advertising_objection_at=datetime(2026, 1, 1, tzinfo=UTC))
     out = tmp_path / "dank.pdf"
-    code = main.main(["--db", str(db_path), "mailing", "--template", "Dankeschön an A-Kunden",
+    code = main.main([*db_args, "mailing", "--template", "Dankeschön an A-Kunden",
                       "--class", "A", "--out", str(out), "--control-share", "0.2",
                       "--seed", "5", "--json"])
     captured = capsys.readouterr()
@@ -190,7 +190,7 @@ def test_the_mailing_command_prints_json_with_recipients_excluded_and_control_gr
                                  "reason": "Werbewiderspruch"}]
     assert len(data["control_group"]) == 2 and len(data["recipients"]) == 7
     assert data["output_file"] == str(out) and out.exists() and data["seed"] == 5
-    assert main.main(["--db", str(db_path), "mailing-results", str(data["mailing_id"])]) == 0
+    assert main.main([*db_args, "mailing-results", str(data["mailing_id"])]) == 0
     assert "Kontrollgruppe 2" in capsys.readouterr().out
 
 

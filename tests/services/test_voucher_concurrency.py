@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +14,14 @@ ROUNDS = 20
 
 @pytest.mark.slow  # two fresh Python processes, ~3–5 s
 def test_two_processes_redeeming_the_full_value_at_once_succeed_exactly_once_per_voucher(
-    services: Services, db_path: Path,
+    services: Services,
 ) -> None:
     codes = [services.vouchers.issue(VoucherInput(value_cents=5000)).code
              for _ in range(ROUNDS)]
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     results = context.Queue()
-    workers = [context.Process(target=redeem_all, args=(f"sqlite:///{db_path}", codes, 5000,
+    workers = [context.Process(target=redeem_all, args=(services.db.url, codes, 5000,
                                                         barrier, results, name))
                for name in ("Kasse 1", "Kasse 2")]
     for worker in workers:
