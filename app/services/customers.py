@@ -17,6 +17,7 @@ from sqlalchemy import (
     and_,
     delete,
     func,
+    literal_column,
     or_,
     select,
     text,
@@ -46,6 +47,10 @@ from app.services.text import digits, fold, looks_like_phone_query, search_words
 
 NUMBER_PREFIX = "K-"
 _GENERATED_NUMBER = re.compile(r"K-(\d+)")
+# Up to this many search matches are fetched by id before the list is sorted (`_filtered`).
+_FEW_MATCHES = 500
+# What a customer number looks like when typed into the search: letters, maybe a dash, digits.
+_NUMBER_QUERY = re.compile(r"[^\W\d_]+-?\d+")
 _COUNTER = "customer_number"
 SALUTATIONS = ("", "Frau", "Herr", "Divers", "Familie")
 # Fields a merge fills on the surviving customer when they are empty there.
@@ -621,8 +626,15 @@ class CustomerService:
         customer.search_text = _search_text(customer)
 
     def _filtered(self, query: Select[Any], flt: CustomerFilter) -> Select[Any]:
+        terms = _query_terms(flt.text)
+        match = " AND ".join(f'"{term}"*' for term in terms)
+        few = self._few_matches(match) if terms and self.db.is_sqlite else None
+        if few is not None:
+            query = query.where(Customer.id.in_(few))
         if flt.status == "active":
-            query = query.where(Customer.archived_at.is_(None))
+            active = Customer.archived_at.is_(None)
+            # Without the hint SQLite walks the whole list order to find a few matches.
+            query = query.where(active if few is None else _mostly_true(active))
         elif flt.status == "archived":
             query = query.where(Customer.archived_at.is_not(None))
         if flt.owner:
@@ -636,17 +648,24 @@ class CustomerService:
         if flt.tag:
             query = query.where(Customer.id.in_(
                 select(customer_tags.c.customer_id).join(Tag).where(Tag.name == flt.tag)))
-        terms = _query_terms(flt.text)
-        if terms:
+        if terms and few is None:
             if self.db.is_sqlite:
-                match = " AND ".join(f'"{term}"*' for term in terms)
-                query = query.where(Customer.id.in_(
-                    select(text("rowid")).select_from(text("customer_fts"))
-                    .where(text("customer_fts MATCH :match")).params(match=match)))
+                query = query.where(Customer.id.in_(_search_matches(match)))
             else:
                 query = query.where(and_(*(
                     (" " + Customer.search_text).like(f"% {term}%") for term in terms)))
         return query
+
+    def _few_matches(self, match: str) -> list[int] | None:
+        """The ids of a search with few matches, None for many.
+
+        The list is sorted by name: for many matches ("m") SQLite walks the name order and
+        finds 50 at once; for a few ("K-035167") that walk would pass every customer, so the
+        few are fetched first and looked up by id.
+        """
+        with self.db.read() as session:
+            ids = list(session.scalars(_search_matches(match).limit(_FEW_MATCHES + 1)))
+        return ids if len(ids) <= _FEW_MATCHES else None
 
     @staticmethod
     def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
@@ -769,10 +788,26 @@ class DuplicateIndex(Generic[Ref]):
         return list(found.items())
 
 
+def _search_matches(match: str) -> Select[Any]:
+    """The rowids of the customers an FTS5 query matches (SQLite's search index)."""
+    return (select(text("rowid")).select_from(text("customer_fts"))
+            .where(text("customer_fts MATCH :match")).params(match=match))
+
+
+def _mostly_true(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQLite's planner hint that a condition holds for most rows (a no-op when run)."""
+    return func.likelihood(condition, literal_column("0.9375"))
+
+
 def _query_terms(query: str) -> list[str]:
-    """The FTS terms of what the user typed; a phone number becomes one run of digits."""
+    """The FTS terms of what the user typed; a phone number becomes one run of digits, a
+    customer number ("K-035167") the one word the search text holds for it ("k035167"), so
+    it finds that customer at once instead of every customer with "k" and every phone number
+    beginning 035167."""
     if not query.strip():
         return []
+    if _NUMBER_QUERY.fullmatch(query.strip()):
+        return [fold(query.strip().replace("-", ""))]
     if looks_like_phone_query(query):
         number = digits(query)
         if number.startswith("00"):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.services import customers as customers_service
 from app.services.container import Services
 from app.services.dto import (
     AddressInput,
@@ -114,6 +115,33 @@ def test_search_finds_a_company_by_its_contact_person(services: Services) -> Non
                                                          role="Einkauf", phone="089 123456"))
     assert [r.company for r in services.customers.search("weiss")] == ["Schäfer Bau GmbH"]
     assert [r.company for r in services.customers.search("089 123456")] == ["Schäfer Bau GmbH"]
+
+
+def test_a_customer_number_finds_that_customer_not_phone_numbers_with_its_digits(
+    services: Services,
+) -> None:
+    services.customers.create(CustomerInput(last_name="Kunde", number="K-0351"))
+    services.customers.create(CustomerInput(last_name="Dresdner", phone="0351 4567890"))
+    for query in ("K-0351", "k0351", "K-035"):
+        assert [row.name for row in services.customers.search(query)] == ["Kunde"]
+
+
+@pytest.mark.parametrize("few", [500, 1])
+def test_search_gives_the_same_sorted_matches_for_few_and_many_hits(
+    services: Services, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """Few matches are looked up by id, many through the name order: the same answer."""
+    monkeypatch.setattr(customers_service, "_FEW_MATCHES", few)
+    for last in ("Meyer", "Maier", "Berger", "Meister"):
+        services.customers.create(CustomerInput(last_name=last, city="Regensburg"))
+    archived = services.customers.create(CustomerInput(last_name="Meuser", city="Regensburg"))
+    services.customers.set_archived(archived.id, True)
+    assert [r.name for r in services.customers.search("me")] == ["Meister", "Meyer"]
+    assert [r.name for r in services.customers.search("regensb")] == [
+        "Berger", "Maier", "Meister", "Meyer"]
+    assert [r.name for r in services.customers.search("me", include_archived=True)] == [
+        "Meister", "Meuser", "Meyer"]
+    assert services.customers.count(CustomerFilter(text="regensb", status="archived")) == 1
 
 
 def test_one_contact_person_is_primary(services: Services) -> None:
