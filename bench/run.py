@@ -8,7 +8,6 @@ Figures are keyed with their unit (`search_p95_ms`, `cold_start_s`, …).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
@@ -120,6 +119,19 @@ def machine() -> dict[str, object]:
             "python": platform.python_version(), "system": platform.platform()}
 
 
+def scenario(name: str, url: str, workdir: Path, customers: int) -> dict[str, float]:
+    """Run `bench/<name>.py` in a child process; its figures come back as JSON."""
+    code = ("import json, pathlib, sys, importlib; "
+            f"module = importlib.import_module('bench.{name}'); "
+            f"print(json.dumps(module.run({url!r}, pathlib.Path({str(workdir)!r}), "
+            f"customers={customers})))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=BENCH.parent, check=True,
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -143,12 +155,12 @@ def main() -> int:
     for path in sorted(BENCH.glob("scenario_*.py")):
         if args.only and path.stem not in args.only:
             continue
-        module = importlib.import_module(f"bench.{path.stem}")
-        # Scenarios write (imports, mailings): each gets a private copy of the dataset.
+        # Scenarios write (imports, mailings): each gets a private copy of the dataset, and
+        # its own process, so one scenario's caches and heap cannot slow the next one down.
         copy = dataset.copy_of(db_path, args.workdir, f"{path.stem}.sqlite3")
         try:
-            figures.update(module.run(f"sqlite:///{copy}", args.workdir,
-                                      customers=args.customers))
+            figures.update(scenario(path.stem, f"sqlite:///{copy}", args.workdir,
+                                    args.customers))
         finally:
             for leftover in args.workdir.glob(f"{copy.name}*"):
                 leftover.unlink()
