@@ -22,6 +22,8 @@ from app.services.formatting import (
     format_cents,
     format_date,
     format_datetime,
+    format_number,
+    format_share,
     parse_cents,
     parse_date,
 )
@@ -583,10 +585,6 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %".replace(".", ",")
-
-
 def _points(difference: float) -> str:
     """A difference of two shares in percentage points, German style: "+12,5 Pp."."""
     return f"{difference * 100:+.1f} Pp.".replace(".", ",", 1)
@@ -616,8 +614,8 @@ def cmd_mailing_results(services: Services, args: argparse.Namespace) -> int:
         interval = (f"95-%-Konfidenzintervall {_points(ci[0])} bis {_points(ci[1])}" if ci
                     else "ohne Kontrollgruppe kein Vergleich")
         state = "" if w.complete else " (Zeitraum läuft noch)"
-        print(f"  {w.days} Tage{state}: Käufer {_percent(w.recipient_rate)} gegen "
-              f"{_percent(w.control_rate)}, Differenz {_points(w.difference)} ({interval}); "
+        print(f"  {w.days} Tage{state}: Käufer {format_share(w.recipient_rate)} gegen "
+              f"{format_share(w.control_rate)}, Differenz {_points(w.difference)} ({interval}); "
               f"Umsatz je Kunde {format_cents(w.revenue_per_recipient_cents)} gegen "
               f"{format_cents(w.revenue_per_control_cents)}")
     return 0
@@ -1075,7 +1073,6 @@ def cmd_check(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     from app.services import dashboard_pdf
-    from app.services.dashboard import format_number
 
     as_of = _day(args.as_of, "--as-of")
     figures = services.dashboard.compute(as_of)

@@ -25,7 +25,7 @@ from app.db import Database
 from app.models import ClassAssignment, Customer, Feedback
 from app.services.clock import Clock
 from app.services.feedback import FeedbackService, OpenComplaint, customer_label, nps
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_date, format_number
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
@@ -208,11 +208,6 @@ def _decode(kind: Any, value: Any) -> Any:
 
 def _pct(part: float, whole: float) -> float | None:
     return None if whole == 0 else round(100.0 * part / whole, 1)
-
-
-def format_number(value: float, digits: int = 1) -> str:
-    """German decimal comma and thousands dot: 1234.5 → "1.234,5"."""
-    return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def pareto_points(revenues: np.ndarray, steps: int = 20) -> tuple[ParetoPoint, ...]:

@@ -17,9 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.services import pdf_fonts
-from app.services.dashboard import DashboardFigures, format_number
+from app.services.dashboard import DashboardFigures
 from app.services.errors import StorageError
-from app.services.formatting import format_cents, format_date, format_datetime
+from app.services.formatting import format_cents, format_date, format_datetime, format_number
 
 CLASS_COLOURS = {"A": colors.HexColor("#2e7d32"), "B": colors.HexColor("#f9a825"),
                  "C": colors.HexColor("#9e9e9e"), "": colors.HexColor("#cfd8dc")}

@@ -20,6 +20,16 @@ def format_cents(cents: int, *, symbol: bool = True) -> str:
     return f"{text} €" if symbol else text
 
 
+def format_number(value: float, digits: int = 1) -> str:
+    """German decimal comma and thousands dot: 1234.5 → "1.234,5"."""
+    return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def format_share(share: float) -> str:
+    """A share of one as a German percentage: 0.123 → "12,3 %"."""
+    return f"{format_number(share * 100, 1)} %"
+
+
 def format_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 
 from app.services import dashboard_pdf
 from app.services.changes import Changes
-from app.services.dashboard import CustomerFigure, DashboardFigures, Mover, format_number
-from app.services.formatting import format_cents, format_date, format_datetime
+from app.services.dashboard import CustomerFigure, DashboardFigures, Mover
+from app.services.formatting import format_cents, format_date, format_datetime, format_number
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 

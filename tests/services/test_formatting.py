@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.formatting import format_cents, format_date, parse_cents, parse_date
+from app.services.formatting import (
+    format_cents,
+    format_date,
+    format_number,
+    format_share,
+    parse_cents,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +42,10 @@ def test_money_and_dates_are_shown_the_german_way() -> None:
     assert format_date(date(2026, 3, 5)) == "05.03.2026"
     assert parse_date("5.3.2026") == date(2026, 3, 5)
     assert parse_date("2026-03-05") == date(2026, 3, 5)
+
+
+def test_numbers_and_shares_are_written_the_german_way() -> None:
+    assert format_number(1234567.891, 2) == "1.234.567,89"
+    assert format_number(100000, 0) == "100.000"
+    assert format_share(0.123) == "12,3 %"
+    assert format_share(1) == "100,0 %"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services.changes import Changes
 from app.services.dto import CustomerFilter
+from app.services.formatting import format_number
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.table_model import CustomerTableModel
@@ -210,7 +211,7 @@ class CustomerListPage(QWidget):
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(self.tr("{0} Kunden").format(f"{count:,}".replace(",", "."))
+        self.count_label.setText(self.tr("{0} Kunden").format(format_number(count, 0))
                                  if count != 1 else self.tr("1 Kunde"))
 
     def _open_index(self, index: QModelIndex) -> None:

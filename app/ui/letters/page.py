@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_date, format_share
 from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
 from app.services.letters import PLACEHOLDERS, TemplateDTO
 from app.services.mailings import (
@@ -61,10 +61,6 @@ PREVIEW_DELAY_MS = 400
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Briefe", text)
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %".replace(".", ",")
 
 
 def _points(diff: float) -> str:
@@ -713,7 +709,7 @@ class ResultsTab(QWidget):
         for row, w in enumerate(results.windows):
             ci = w.confidence_interval
             period = tr("{d} Tage").format(d=w.days) + ("" if w.complete else tr(" (läuft)"))
-            texts = (period, _percent(w.recipient_rate), _percent(w.control_rate),
+            texts = (period, format_share(w.recipient_rate), format_share(w.control_rate),
                      _points(w.difference),
                      f"{_points(ci[0])} … {_points(ci[1])}" if ci else "–",
                      format_cents(w.revenue_per_recipient_cents),

@@ -24,9 +24,8 @@ from shiboken6 import isValid
 
 from app.services.changes import Changes
 from app.services.classification import ClassificationResult, ClassificationSettings
-from app.services.dashboard import format_number
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, format_date, parse_cents
+from app.services.formatting import format_cents, format_date, format_number, parse_cents
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
