@@ -52,16 +52,23 @@ def write_sales_csv(path: Path, numbers: list[str], rows: int, *, today: date,
                          f"{rnd.choice(SERVICES)}\r\n")
 
 
+def _measure(work: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run."""
+    started, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _summary(samples: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """Median wall and CPU seconds, and the fastest and slowest wall time: one sample on a
+    shared machine says as much about the neighbours as about the code."""
+    walls = [wall for wall, _cpu in samples]
+    return (statistics.median(walls), statistics.median(cpu for _wall, cpu in samples),
+            min(walls), max(walls))
+
+
 def timed(work: Callable[[], object], times: int) -> tuple[float, float, float, float]:
-    """Median wall and CPU seconds of `times` runs, and the fastest and slowest wall time:
-    one sample on a shared machine says as much about the neighbours as about the code."""
-    walls, cpus = [], []
-    for _ in range(times):
-        started, cpu = time.perf_counter(), time.process_time()
-        work()
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), min(walls), max(walls)
+    return _summary([_measure(work) for _ in range(times)])
 
 
 def first_classification(db: Database, clock: SystemClock, workdir: Path, times: int
@@ -79,15 +86,13 @@ def first_classification(db: Database, clock: SystemClock, workdir: Path, times:
         shutil.copyfile(source, copy)
         other = open_database(f"sqlite:///{copy}")
         try:
-            samples.append(timed(lambda other=other: Services.build(
-                other, clock).classification.recompute(with_scores=False), 1))
+            samples.append(_measure(lambda other=other: Services.build(
+                other, clock).classification.recompute(with_scores=False)))
         finally:
             other.dispose()
             for leftover in workdir.glob(f"{copy.name}*"):
                 leftover.unlink()
-    walls = [wall for wall, _cpu, _low, _high in samples]
-    return (statistics.median(walls), statistics.median(cpu for _w, cpu, _l, _h in samples),
-            min(walls), max(walls))
+    return _summary(samples)
 
 
 def run(db_url: str, workdir: Path, *, customers: int, sales: int = 1_000_000,
@@ -118,8 +123,7 @@ def run(db_url: str, workdir: Path, *, customers: int, sales: int = 1_000_000,
         # A/B/C + RFM + churn as the app runs it after an import (`classify --out` adds the
         # per-customer rows on top)
         classify = first_classification(db, clock, workdir, times)
-        services = Services.build(db, clock)  # reopens the pool if it was disposed
-        services.classification.recompute(with_scores=False)
+        services.classification.recompute(with_scores=False)  # the engine reconnects
         again = timed(lambda: services.classification.recompute(with_scores=False), times)
         dashboard = timed(services.dashboard.compute, times)
     finally:
