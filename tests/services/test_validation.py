@@ -4,6 +4,7 @@ normalised value, or the same refusal)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import phonenumbers
@@ -57,6 +58,22 @@ def test_every_kind_of_example_number_reads_the_same_both_ways(region: str) -> N
                     validation.parsed_phone, typed, region=region)
                 compared += 1
     assert compared >= 12
+
+
+@pytest.mark.parametrize(("region", "code"), [("DE", 49), ("AT", 43), ("CH", 41)])
+def test_validity_of_national_numbers_is_phonenumbers_verdict(region: str, code: int) -> None:
+    """Every leading 1 to 3 digits at every length from 2 to 17, with random digits after."""
+    rnd = random.Random(code)
+    valid = 0
+    for prefix in map(str, range(1, 1000)):
+        for length in range(max(2, len(prefix)), 18):
+            national = prefix + "".join(rnd.choices("0123456789", k=length - len(prefix)))
+            expected = phonenumbers.is_valid_number(
+                phonenumbers.PhoneNumber(country_code=code, national_number=int(national)))
+            assert validation.valid_national_number(national, region=region) == expected, (
+                national)
+            valid += expected
+    assert valid > 300  # the comparison covers valid numbers, not only refusals
 
 
 atext = st.text("abcxyzABCXYZ0189_%+-", min_size=1, max_size=12)
