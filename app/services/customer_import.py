@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -114,6 +115,9 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _LIMITS = {column.name: column.type.length for column in Customer.__table__.columns
            if isinstance(column.type, String) and column.type.length}
+# The longest value each field takes (the country is a name like "Deutschland" at first).
+_FIELD_LIMITS = {code: _LIMITS[code] if code in _LIMITS and code != "country" else sys.maxsize
+                 for code in FIELDS}
 _TAG_LIMIT = 64
 VCARD_HEADER = tuple(FIELDS[f] for f in (
     "number", "salutation", "title", "first_name", "last_name", "company", "street",
@@ -404,25 +408,29 @@ def mapping_by_header(source: Source, mapping: Mapping[int, str]) -> dict[str, s
 # --- turning a row into a customer --------------------------------------------------------
 
 
-def _cell(row: Row, index: int | None) -> str:
-    value = row.get(index)
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
-        return value[1:]  # our own export protects formulas this way
-    return value
+def _cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
+    """Field code → the stripped cell ("" for every field not mapped or beyond the row)."""
+    raw = dict.fromkeys(FIELDS, "")
+    values = row.values
+    for index, code in mapping.items():
+        if index < len(values):
+            value = values[index].strip()
+            if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+                value = value[1:]  # our own export protects formulas this way
+            raw[code] = value
+    return raw
 
 
 def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     """Read one mapped row; raises ValidationError naming the field for unreadable values."""
-    raw = dict.fromkeys(FIELDS, "")
-    for index, code in mapping.items():
-        raw[code] = _cell(row, index)
+    raw = _cells(row, mapping)
     errors: dict[str, str] = {}
     for code, value in raw.items():
-        if "\x00" in value:
-            errors[code] = "enthält ein Nullzeichen"
-        elif code in _LIMITS and code != "country" and len(value) > _LIMITS[code]:
-            errors[code] = f"zu lang ({len(value)} Zeichen, höchstens {_LIMITS[code]})"
-    tags = tuple(t.strip() for t in _TAG_SPLIT.split(raw["tags"]) if t.strip())
+        if len(value) > _FIELD_LIMITS[code] or "\x00" in value:
+            errors[code] = ("enthält ein Nullzeichen" if "\x00" in value else
+                            f"zu lang ({len(value)} Zeichen, höchstens {_LIMITS[code]})")
+    tags = tuple(t.strip() for t in _TAG_SPLIT.split(raw["tags"]) if t.strip()) if raw[
+        "tags"] else ()
     if any(len(t) > _TAG_LIMIT for t in tags):
         errors["tags"] = f"ein Tag ist länger als {_TAG_LIMIT} Zeichen"
     kind = _kind(raw, errors)
