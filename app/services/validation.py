@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -69,9 +69,15 @@ def _email_domain(domain: str) -> str:
 
 def _mailbox(local: str) -> str:
     """A plain local part as email-validator normalises it: role mailboxes in lower case."""
+    lowered = local.lower()
+    return lowered if lowered in _role_mailboxes() else local
+
+
+@cache
+def _role_mailboxes() -> frozenset[str]:
     from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
-    return local.lower() if local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES else local
+    return frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 def phone(value: str, *, region: str = "DE") -> str:
