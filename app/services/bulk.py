@@ -67,7 +67,7 @@ def _sqlite_tuples(columns: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return list(zip(*(_stored(list(values)) for values in columns), strict=True))
 
 
-def insert_columns(session: Session, model: type[Base],
+def insert_columns(session: Session, model: type[Base] | Table,
                    columns: Mapping[str, Sequence[Any]]) -> None:
     """INSERT one row per position of the equally long column lists, in the caller's unit of
     work. Column lists skip building a dict per row, which counts at 100,000 rows."""
@@ -75,7 +75,7 @@ def insert_columns(session: Session, model: type[Base],
     count = len(columns[keys[0]]) if keys else 0
     if not count:
         return
-    table: Table = model.__table__  # type: ignore[assignment]
+    table: Table = model if isinstance(model, Table) else model.__table__  # type: ignore[assignment]
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         sql = (f"INSERT INTO {table.name} ({', '.join(keys)}) "

@@ -63,14 +63,20 @@ def _person_name(title: str, first: str, last: str) -> str:
     return " ".join(p for p in (title, first, last) if p)
 
 
+def list_name(last_name: str, first_name: str, company: str) -> str:
+    """How the customer list names a customer: "Müller, Hans", else the company."""
+    if last_name:
+        return f"{last_name}, {first_name}".rstrip(", ")
+    return company or first_name
+
+
 def _list_name(customer: Customer) -> str:
-    if customer.last_name:
-        return f"{customer.last_name}, {customer.first_name}".rstrip(", ")
-    return customer.company or customer.first_name
+    return list_name(customer.last_name, customer.first_name, customer.company)
 
 
-def _sort_name(customer: Customer) -> str:
-    return fold(_list_name(customer) or customer.company)
+def sort_name(last_name: str, first_name: str, company: str) -> str:
+    """The list's sort key (the `sort_name` column)."""
+    return fold(list_name(last_name, first_name, company) or company)
 
 
 def _phone_words(e164: str) -> set[str]:
@@ -80,17 +86,25 @@ def _phone_words(e164: str) -> set[str]:
     return {digits(e164), national, national.lstrip("0")}
 
 
+def search_text(values: Iterable[str], *, number: str, phones: Iterable[str]) -> str:
+    """The words a customer is found by (the `search_text` column the search index reads):
+    every spelling of the words of `values`, the number with and without its prefix, and
+    each phone number as dialled from abroad, at home and without the leading zero."""
+    extra = {fold(number.replace("-", "")), digits(number).lstrip("0")}
+    for phone in phones:
+        extra |= _phone_words(phone)
+    extra.discard("")
+    return " ".join(sorted(search_words(*values, number) | extra))
+
+
 def _search_text(customer: Customer) -> str:
-    values = [
-        customer.first_name, customer.last_name, customer.company, customer.street,
-        customer.postcode, customer.city, customer.email, customer.number,
-    ]
-    extra = {fold(customer.number.replace("-", "")), digits(customer.number).lstrip("0")}
+    values = [customer.first_name, customer.last_name, customer.company, customer.street,
+              customer.postcode, customer.city, customer.email]
+    phones = [customer.phone, customer.mobile]
     for contact in customer.contacts:
         values += [contact.first_name, contact.last_name, contact.email, contact.role]
-        extra |= _phone_words(contact.phone)
-    extra |= _phone_words(customer.phone) | _phone_words(customer.mobile)
-    return " ".join(sorted(search_words(*values) | {w for w in extra if w}))
+        phones.append(contact.phone)
+    return search_text(values, number=customer.number, phones=phones)
 
 
 @lru_cache(maxsize=65536)
@@ -622,7 +636,8 @@ class CustomerService:
 
     @staticmethod
     def _refresh_derived(customer: Customer) -> None:
-        customer.sort_name = _sort_name(customer)
+        customer.sort_name = sort_name(customer.last_name, customer.first_name,
+                                       customer.company)
         customer.search_text = _search_text(customer)
 
     def _filtered(self, query: Select[Any], flt: CustomerFilter) -> Select[Any]:
