@@ -813,7 +813,7 @@ class _Writer:
             progress.report(start, len(rows), "Kunden anlegen")
             batch = rows[start:start + _BATCH]
             count = len(batch)
-            numbers = [self._number(c) for c in batch]
+            numbers = self.allocator.claim_all([c.data.number for c in batch])
             values = [row_values(c.values) for c in batch]
             columns: dict[str, Sequence[Any]] = dict(
                 zip(keys, zip(*values, strict=True), strict=True))
@@ -840,12 +840,6 @@ class _Writer:
             bulk.insert_columns(self.session, customer_tags, {
                 "customer_id": [cid for cid, _tag in links],
                 "tag_id": [tag for _cid, tag in links]})
-
-    def _number(self, candidate: _Candidate) -> str:
-        """The row's own number if it is free, else the next one."""
-        wanted = candidate.data.number
-        return self.allocator.claim(wanted if wanted and self.allocator.is_free(wanted)
-                                    else None)
 
     def _tag_ids(self, names: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}

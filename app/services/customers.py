@@ -174,50 +174,50 @@ def _detail(customer: Customer) -> CustomerDetail:
 def validated(data: CustomerInput, *, today: datetime) -> dict[str, object]:
     """Check every field; return the normalised column values or raise ValidationError."""
     errors: dict[str, str] = {}
-    values: dict[str, object] = {}
 
-    def check(field: str, func: object, *args: object, **kwargs: object) -> object:
+    def check(field: str, func: Callable[..., str], value: str, **kwargs: str) -> str:
+        if not value:
+            return ""  # every check passes an empty field as it is
         try:
-            return func(*args, **kwargs)  # type: ignore[operator]
+            return func(value, **kwargs)
         except validation.FieldError as exc:
             errors[field] = str(exc)
             return ""
 
     if data.kind not in ("private", "business"):
         errors["kind"] = "Privat- oder Firmenkunde wählen"
-    country = str(check("country", validation.country, data.country) or "DE")
-    values.update(
-        kind=data.kind,
-        salutation=data.salutation.strip(),
-        title=data.title.strip(),
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(),
-        company=data.company.strip(),
-        street=data.street.strip(),
-        city=data.city.strip(),
-        notes=data.notes.strip(),
-        owner=data.owner.strip(),
-        country=country,
-        postcode=check("postcode", validation.postcode, data.postcode, country_code=country),
-        email=check("email", validation.email, data.email),
-        phone=check("phone", validation.phone, data.phone, region=country),
-        mobile=check("mobile", validation.phone, data.mobile, region=country),
-    )
+    country = check("country", validation.country, data.country) or "DE"
+    bday = data.birthday
+    values: dict[str, object] = {
+        "kind": data.kind,
+        "salutation": data.salutation.strip(),
+        "title": data.title.strip(),
+        "first_name": data.first_name.strip(),
+        "last_name": data.last_name.strip(),
+        "company": data.company.strip(),
+        "street": data.street.strip(),
+        "city": data.city.strip(),
+        "notes": data.notes.strip(),
+        "owner": data.owner.strip(),
+        "country": country,
+        "postcode": check("postcode", validation.postcode, data.postcode,
+                          country_code=country),
+        "email": check("email", validation.email, data.email),
+        "phone": check("phone", validation.phone, data.phone, region=country),
+        "mobile": check("mobile", validation.phone, data.mobile, region=country),
+        "birth_day": bday.day if bday else None,
+        "birth_month": bday.month if bday else None,
+        "birth_year": bday.year if bday else None,
+    }
     if data.kind == "business" and not values["company"]:
         errors["company"] = "Firmenkunden brauchen einen Firmennamen"
     if data.kind == "private" and not values["last_name"] and not values["company"]:
         errors["last_name"] = "Nachname angeben"
-    bday = data.birthday
-    check(
-        "birthday", validation.birthday,
-        bday.day if bday else None, bday.month if bday else None, bday.year if bday else None,
-        today=today.date(),
-    )
-    values.update(
-        birth_day=bday.day if bday else None,
-        birth_month=bday.month if bday else None,
-        birth_year=bday.year if bday else None,
-    )
+    if bday:
+        try:
+            validation.birthday(bday.day, bday.month, bday.year, today=today.date())
+        except validation.FieldError as exc:
+            errors["birthday"] = str(exc)
     if errors:
         raise ValidationError(errors)
     return values
@@ -716,20 +716,31 @@ class NumberAllocator:
         return number not in self._claimed and not self._taken(number)
 
     def claim(self, wanted: str | None) -> str:
-        if wanted and wanted.strip():
-            number = wanted.strip()
-            if not self.is_free(number):
-                raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
-            if match := _GENERATED_NUMBER.fullmatch(number):
-                self._counter.value = max(self._counter.value, int(match.group(1)))
+        number = (wanted or "").strip()
+        if number and not self.is_free(number):
+            raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
+        return self.claim_all([number])[0]
+
+    def claim_all(self, wanted: Iterable[str | None]) -> list[str]:
+        """A number for each of many new customers: the wanted one if it is free, else the
+        next one from the counter (which is written once, not once per number)."""
+        value = self._counter.value
+        numbers: list[str] = []
+        for want in wanted:
+            number = (want or "").strip()
+            if number and self.is_free(number):
+                if match := _GENERATED_NUMBER.fullmatch(number):
+                    value = max(value, int(match.group(1)))
+            else:
+                value += 1
+                number = f"{NUMBER_PREFIX}{value:06d}"
+                while not self.is_free(number):
+                    value += 1
+                    number = f"{NUMBER_PREFIX}{value:06d}"
             self._claimed.add(number)
-            return number
-        while True:
-            self._counter.value += 1
-            number = f"{NUMBER_PREFIX}{self._counter.value:06d}"
-            if self.is_free(number):
-                self._claimed.add(number)
-                return number
+            numbers.append(number)
+        self._counter.value = value
+        return numbers
 
 
 Ref = TypeVar("Ref", bound=Hashable)

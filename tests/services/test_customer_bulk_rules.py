@@ -61,3 +61,13 @@ def test_the_number_allocator_keeps_brought_numbers_and_continues_the_counter(
     assert numbers == ["K-000002", "K-000005", "4711", "K-000006"]
     assert services.customers.create(CustomerInput(last_name="B")).number == "K-000007"
 
+
+
+def test_numbers_for_many_rows_fall_back_to_the_counter_when_taken(services: Services) -> None:
+    services.customers.create(CustomerInput(last_name="A"))  # K-000001
+    with services.db.write() as session:
+        allocator = NumberAllocator(session, taken={"K-000001", "K-000003"}.__contains__)
+        numbers = allocator.claim_all(["K-000003", None, "K-000009", "K-000009", " 4711 ", ""])
+        session.commit()
+    assert numbers == ["K-000002", "K-000004", "K-000009", "K-000010", "4711", "K-000011"]
+    assert services.customers.create(CustomerInput(last_name="B")).number == "K-000012"
