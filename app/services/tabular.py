@@ -88,7 +88,7 @@ def _read_csv(path: Path) -> Table:
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
-            if not any(value.strip() for value in record):
+            if not "".join(record).strip():
                 continue
             if header is None:
                 header = tuple(value.strip() for value in record)
