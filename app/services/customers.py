@@ -760,7 +760,7 @@ class DuplicateIndex(Generic[Ref]):
         self._phone: dict[str, list[Ref]] = {}
         self._last: dict[tuple[str, str], list[tuple[Ref, str | None]]] = {}
         self._company: dict[tuple[str, str], list[Ref]] = {}
-        self._labels: dict[Ref, str] = {}
+        self._labels: dict[Ref, tuple[str, str, str, str]] = {}
 
     def add_customers(self, session: Session, ref: Callable[[int], Ref]) -> None:
         """Add every customer that can still be a duplicate (anonymised ones cannot)."""
@@ -783,9 +783,7 @@ class DuplicateIndex(Generic[Ref]):
                 (ref, phonetic(first_name) if first_name else None))
         if postcode and company:
             self._company.setdefault((postcode, phonetic(company)), []).append(ref)
-        name = f"{last_name}, {first_name}".rstrip(", ") if last_name else (
-            company or first_name)
-        self._labels[ref] = f"{name}, {postcode}"
+        self._labels[ref] = (last_name, first_name, company, postcode)  # formatted on a match
 
     def matches(self, *, kind: str, email: str, phones: Iterable[str], last_name: str,
                 first_name: str, company: str, postcode: str) -> list[tuple[Ref, str]]:
@@ -810,8 +808,12 @@ class DuplicateIndex(Generic[Ref]):
             else:
                 refs = list(self._company.get((postcode, code), ()))
             for ref in refs:
-                found.setdefault(ref, f"ähnlicher Name an gleicher PLZ ({self._labels[ref]})")
+                found.setdefault(ref, f"ähnlicher Name an gleicher PLZ ({self._label(ref)})")
         return list(found.items())
+
+    def _label(self, ref: Ref) -> str:
+        last_name, first_name, company, postcode = self._labels[ref]
+        return f"{list_name(last_name, first_name, company)}, {postcode}"
 
 
 def _search_matches(match: str) -> Select[Any]:
