@@ -29,6 +29,11 @@ def paused_gc() -> Iterator[None]:
     Every collection walks all tracked objects, and a million fresh rows trigger hundreds of
     them: splitting a million CSV lines took 3.6 s with the collector and 0.6 s without.
     The rows are acyclic, so reference counting still frees them.
+
+    Afterwards, what the block leaves alive (the rows a read hands back) moves to the oldest
+    generation without being walked (freeze + unfreeze moves lists, not objects); otherwise
+    the first collection after the pause walks all of it at once, 0.3 s after an import of
+    100,000 customers. A full collection still looks at it, as at any old object.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -36,6 +41,8 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import weakref
 from datetime import date, datetime
 
 import pytest
@@ -51,3 +52,23 @@ def test_the_garbage_collector_is_paused_only_inside_the_block() -> None:
     with pytest.raises(RuntimeError), bulk.paused_gc():
         raise RuntimeError("boom")
     assert gc.isenabled()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_what_a_pause_leaves_alive_is_old_and_its_cycles_still_die() -> None:
+    import gc
+
+    with bulk.paused_gc():
+        kept = [_Node() for _ in range(1000)]
+        cycle = _Node()
+        cycle.other = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(node) in oldest for node in kept)
+    gc.collect()
+    assert gone() is None
