@@ -719,8 +719,7 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
         for cid, number, last, first, company in session.execute(select(
                 Customer.id, Customer.number, Customer.last_name, Customer.first_name,
                 Customer.company).where(Customer.id.in_(chunk))):
-            name = f"{last}, {first}".rstrip(", ") if last else company or first
-            labels[cid] = f"{number} {name}"
+            labels[cid] = f"{number} {customers_rules.list_name(last, first, company)}"
     return labels
 
 

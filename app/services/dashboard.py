@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.models import ClassAssignment, Customer, Feedback
 from app.services.clock import Clock
-from app.services.feedback import FeedbackService, OpenComplaint, customer_label, nps
+from app.services.customers import list_name
+from app.services.feedback import FeedbackService, OpenComplaint, nps
 from app.services.formatting import format_cents, format_date, format_number
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
@@ -369,7 +370,7 @@ class DashboardService:
                            Customer.last_name, Customer.company)
                     .where(Customer.id.in_(ordered[start:start + 500])))
                 for cid, number, first, last, company in rows:
-                    names[cid] = (number, customer_label(first, last, company))
+                    names[cid] = (number, list_name(last, first, company))
         return names
 
     def _figures(self, day: date, window_start: date, previous_start: date,

@@ -18,6 +18,7 @@ from app.db import Database
 from app.models import Complaint, Customer, Feedback
 from app.services import timeline
 from app.services.clock import Clock
+from app.services.customers import list_name
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
 
 # code name → (lowest, highest, German label)
@@ -120,13 +121,6 @@ def nps(scores: Iterable[int]) -> NpsResult:
 
 def average(scores: list[int]) -> float | None:
     return round(sum(scores) / len(scores), 2) if scores else None
-
-
-def customer_label(first_name: str, last_name: str, company: str) -> str:
-    """The name a list shows: "Müller, Anna" or the company."""
-    if last_name:
-        return f"{last_name}, {first_name}".rstrip(", ")
-    return company or first_name
 
 
 def validate_score(kind: str, score: int | None) -> int:
@@ -273,7 +267,7 @@ class FeedbackService:
             .order_by(Complaint.opened_on, Complaint.id))
         return tuple(
             OpenComplaint(id=cid, customer_id=cust, customer_number=number,
-                          customer_name=customer_label(first, last, company), subject=subject,
+                          customer_name=list_name(last, first, company), subject=subject,
                           opened_on=opened, age_days=(today - opened).days)
             for cid, cust, number, first, last, company, subject, opened in rows)
 
