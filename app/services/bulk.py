@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Select, Table, insert, update
 from sqlalchemy.orm import Session
 
 from app.models import Base
@@ -128,15 +128,18 @@ def update_columns(session: Session, model: type[Base], ids: Sequence[int],
                               *(columns[k][start:start + BATCH] for k in keys), strict=True)])
 
 
-def fetch_rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
-    """Plain tuples for a large plain SELECT (no parameters), straight from the driver.
+def fetch_rows(session: Session, query: str | Select[Any]) -> list[tuple[Any, ...]]:
+    """Plain tuples for a large SELECT, straight from the driver's cursor.
 
-    SQLAlchemy's result rows cost a few microseconds each; for the million document numbers
-    an import checks against, that is seconds.
+    SQLAlchemy still binds the parameters, but its result rows cost a few tenths of a
+    microsecond each: seconds for the million document numbers an import checks against,
+    20 of 57 ms for the 100,000 ids the customer list asks for on every filter and sort.
+    Only for values the driver already returns as Python wants them (ids, text).
     """
-    cursor = session.connection().connection.cursor()
+    connection = session.connection()
+    result = (connection.exec_driver_sql(query) if isinstance(query, str)
+              else connection.execute(query))
     try:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
+        return list(result.cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()
