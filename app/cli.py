@@ -23,6 +23,7 @@ from app.services.formatting import (
     format_date,
     format_datetime,
     format_number,
+    format_points,
     format_share,
     parse_cents,
     parse_date,
@@ -585,11 +586,6 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def _points(difference: float) -> str:
-    """A difference of two shares in percentage points, German style: "+12,5 Pp."."""
-    return f"{difference * 100:+.1f} Pp.".replace(".", ",", 1)
-
-
 def cmd_mailing_results(services: Services, args: argparse.Namespace) -> int:
     results = services.mailings.results(args.mailing_id)
     m = results.mailing
@@ -611,11 +607,12 @@ def cmd_mailing_results(services: Services, args: argparse.Namespace) -> int:
           f"{m.letters_printed} Briefe, Kontrollgruppe {m.control}")
     for w in results.windows:
         ci = w.confidence_interval
-        interval = (f"95-%-Konfidenzintervall {_points(ci[0])} bis {_points(ci[1])}" if ci
-                    else "ohne Kontrollgruppe kein Vergleich")
+        interval = (f"95-%-Konfidenzintervall {format_points(ci[0])} bis "
+                    f"{format_points(ci[1])}" if ci else "ohne Kontrollgruppe kein Vergleich")
         state = "" if w.complete else " (Zeitraum läuft noch)"
         print(f"  {w.days} Tage{state}: Käufer {format_share(w.recipient_rate)} gegen "
-              f"{format_share(w.control_rate)}, Differenz {_points(w.difference)} ({interval}); "
+              f"{format_share(w.control_rate)}, Differenz {format_points(w.difference)} "
+              f"({interval}); "
               f"Umsatz je Kunde {format_cents(w.revenue_per_recipient_cents)} gegen "
               f"{format_cents(w.revenue_per_control_cents)}")
     return 0

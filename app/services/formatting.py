@@ -30,6 +30,11 @@ def format_share(share: float) -> str:
     return f"{format_number(share * 100, 1)} %"
 
 
+def format_points(difference: float) -> str:
+    """A difference of two shares in percentage points: 0.125 → "+12,5 Pp."."""
+    return f"{'+' if difference >= 0 else '-'}{format_number(abs(difference) * 100, 1)} Pp."
+
+
 def format_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 

@@ -10,6 +10,7 @@ from app.services.formatting import (
     format_cents,
     format_date,
     format_number,
+    format_points,
     format_share,
     parse_cents,
     parse_date,
@@ -49,3 +50,6 @@ def test_numbers_and_shares_are_written_the_german_way() -> None:
     assert format_number(100000, 0) == "100.000"
     assert format_share(0.123) == "12,3 %"
     assert format_share(1) == "100,0 %"
+    assert format_points(0.125) == "+12,5 Pp."
+    assert format_points(-0.0314) == "-3,1 Pp."
+    assert format_points(0) == "+0,0 Pp."

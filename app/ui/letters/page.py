@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
-from app.services.formatting import format_cents, format_date, format_share
+from app.services.formatting import format_cents, format_date, format_points, format_share
 from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
 from app.services.letters import PLACEHOLDERS, TemplateDTO
 from app.services.mailings import (
@@ -66,7 +66,7 @@ def tr(text: str) -> str:
 def _points(diff: float) -> str:
     """Percentage points; the no-break space keeps the unit with its number when a narrow
     column wraps."""
-    return f"{diff * 100:+.1f}\u00a0Pp.".replace(".", ",", 1)
+    return format_points(diff).replace(" ", "\u00a0")
 
 
 def _elided_list() -> QListWidget:
