@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
+from importlib.resources import files
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
@@ -842,8 +843,7 @@ class PrivacyService:
         return done
 
 
-ART30_TEMPLATE_FILE = Path(__file__).resolve().parents[2] / "resources" / "privacy" / (
-    "verarbeitungsverzeichnis.md")
+ART30_TEMPLATE_FILE = files("resources") / "privacy" / "verarbeitungsverzeichnis.md"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
