@@ -46,6 +46,7 @@ from app.models import (
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
+from app.services.customers.segments import conditions, load_spec
 from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
 from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_date
@@ -60,7 +61,6 @@ from app.services.letters.service import (
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
-from app.services.sales.segments import conditions, load_spec
 
 if TYPE_CHECKING:
     from app.services.letters.pdf import LetterContent
