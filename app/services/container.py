@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.audit import AuditService
+from app.services.changes import ChangeTracker
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers.export import CustomerExportService
@@ -39,6 +40,7 @@ class Services:
 
     db: Database
     clock: Clock
+    changes: ChangeTracker
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
@@ -87,6 +89,7 @@ class Services:
         return cls(
             db=db,
             clock=clock,
+            changes=ChangeTracker(db.engine),
             customers=customers,
             timeline=TimelineService(db, clock),
             settings=settings,

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date, format_points, format_share
@@ -254,7 +254,6 @@ class TemplatesTab(QWidget):
         except ValidationError as error:
             self.error.setText(error.message)
             return
-        self.context.bus.publish(Changes.of("letters"))
         self.reload(select_id=saved.id)
 
     def save(self) -> None:
@@ -636,7 +635,6 @@ class MailingTab(QWidget):
         self.summary.setText(result.summary())
         if self.source_kind.currentData() == "letter_list":
             self._source_kind_changed()  # the printed entries are done now
-        self.context.bus.publish(Changes.of("letters", "timeline", "followups", "loyalty"))
 
     def _cancelled(self) -> None:
         self._busy(False)
@@ -744,13 +742,12 @@ class LettersPage(QWidget):
         context.bus.changed.connect(self._changed)
 
     def edit_company(self) -> None:
-        if CompanyDialog(self.context, self).exec():
-            self.context.bus.publish(Changes.of("settings"))
+        CompanyDialog(self.context, self).exec()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches("letters"):
+        if changes.touches(Domain.LETTERS):
             self.mailing.reload_templates()
             self.results.reload()
-        if changes.touches("settings"):
+        if changes.touches(Domain.SETTINGS):
             self.templates.update_preview()
             self.mailing.reload_staff()

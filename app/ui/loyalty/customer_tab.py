@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
@@ -173,8 +173,6 @@ class LoyaltyTab(QWidget):
         except StammkundeError as error:
             self.message.setText(error.message)
             return False
-        self.context.bus.publish(Changes.of("loyalty", "timeline",
-                                            customers=(self.customer_id,)))
         return True
 
     def _show_card(self) -> None:
@@ -194,7 +192,7 @@ class LoyaltyTab(QWidget):
             for e in entries)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("loyalty", self.customer_id):
+        if changes.touches(Domain.LOYALTY, self.customer_id):
             self.refresh()
 
     def _enrol_dialog(self) -> None:

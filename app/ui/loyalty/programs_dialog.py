@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, parse_cents
 from app.services.loyalty.programs import ProgramDTO, ProgramInput, invalid
@@ -186,7 +185,6 @@ class ProgramsDialog(QDialog):
             show_error(self, error)
             return
         self._reload(saved.id)
-        self.context.bus.publish(Changes.of("loyalty", "settings"))
 
     def _add_reward(self) -> None:
         program = self.program
@@ -216,4 +214,3 @@ class ProgramsDialog(QDialog):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(Changes.of("loyalty", "settings"))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date, parse_cents
 from app.services.loyalty import pdf as loyalty_pdf
@@ -236,7 +236,6 @@ class VouchersPage(QWidget):
         self.message.setText(tr("{amount} eingelöst.").format(
             amount=format_cents(result.amount_cents)) if not result.replayed
             else tr("Diese Einlösung ist bereits gebucht."))
-        self._publish(result.voucher)
 
     def reverse(self, entry_id: int, reason: str = "") -> None:
         self.message.clear()
@@ -247,7 +246,6 @@ class VouchersPage(QWidget):
             self.message.setText(error.message)
             return
         self._show(voucher)
-        self._publish(voucher)
 
     def save_pdf(self, path: Path) -> Path:
         assert self.current is not None
@@ -327,7 +325,6 @@ class VouchersPage(QWidget):
         else:
             issued = self.services.vouchers.issue_batch(data, count=count,
                                                         by=self.context.actor)
-        self._publish(issued[0])
         return issued
 
     def _refresh_campaigns(self) -> None:
@@ -384,12 +381,8 @@ class VouchersPage(QWidget):
 
         ProgramsDialog(self.context, self).exec()
 
-    def _publish(self, voucher: VoucherDTO) -> None:
-        customers = (voucher.customer_id,) if voucher.customer_id else ()
-        self.context.bus.publish(Changes.of("loyalty", customers=customers))
-
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("loyalty"):
+        if changes.touches(Domain.LOYALTY):
             self.refresh_list()
             if self.current is not None:
                 self._show(self.services.vouchers.get(self.current.code))

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.formatting import format_cents, format_date, format_datetime, format_number
 from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
@@ -47,7 +47,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
-REFRESH_DOMAINS = ("sales", "customers", "classification", "feedback")
+REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
 
 
 def tr(text: str) -> str:

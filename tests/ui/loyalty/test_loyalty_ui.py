@@ -109,20 +109,25 @@ def test_the_bonus_tab_enrols_credits_corrects_replaces_and_prints(
     tab = LoyaltyTab(context, customer_id)
     qtbot.addWidget(tab)
     assert "Noch keine Bonuskarte" in tab.balance.text()
-    tab.enrol(program.id)
-    tab.credit(80, "Willkommen")
+    with qtbot.waitSignal(context.bus.changed):
+        tab.enrol(program.id)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.credit(80, "Willkommen")
     assert "80 Punkte" in tab.balance.text()
-    tab.redeem_reward(reward.id)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.redeem_reward(reward.id)
     assert "30 Punkte" in tab.balance.text() and tab.voucher_model.rowCount() == 1
     tab.redeem_reward(reward.id)
     assert "Nicht genug Punkte" in tab.message.text()
     first_entry = tab.ledger_model.payload(tab.ledger_model.rowCount() - 1)
     tab.correct(reason="Irrtum", entry_id=first_entry)
     assert "Nicht genug Punkte" in tab.message.text()  # reversing the +80 would go below 0
-    tab.correct(reason="Kulanz", points=20)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.correct(reason="Kulanz", points=20)
     assert "50 Punkte" in tab.balance.text()
     old = tab.card
-    tab.replace_card("verloren")
+    with qtbot.waitSignal(context.bus.changed):
+        tab.replace_card("verloren")
     assert tab.card is not None and tab.card.number != (old.number if old else "")
     assert "50 Punkte" in tab.balance.text() and tab.card_picker.count() == 2
     pdf = tab.print_cards(tmp_path / "karte.pdf")
