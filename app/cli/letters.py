@@ -14,16 +14,14 @@ from app.services.formatting import (
     format_share,
 )
 from app.services.letters.labels import PrintResult
-from app.services.letters.mailings import (
+from app.services.letters.mailings import FollowUpOption, PlannedCustomer, VoucherOption
+from app.services.letters.recipients import (
     ClassSource,
-    FollowUpOption,
     LetterListSource,
     NumberSource,
-    PlannedCustomer,
     RecipientSource,
     SegmentSource,
     TagSource,
-    VoucherOption,
     parse_numbers,
 )
 

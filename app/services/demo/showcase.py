@@ -30,7 +30,8 @@ from app.services.customers.segments import SegmentSpec
 from app.services.demo.dataset import STAFF, DemoResult, fill
 from app.services.demo.followups import fill_followups
 from app.services.followups.service import FollowUpInput, MaintenanceInput
-from app.services.letters.mailings import IdSource, MailingDTO, MailingService
+from app.services.letters.mailings import MailingDTO, MailingService
+from app.services.letters.recipients import IdSource
 from app.services.letters.service import LetterService
 from app.services.loyalty.programs import LoyaltyService, ProgramInput
 from app.services.loyalty.vouchers import VoucherInput, VoucherService

@@ -21,7 +21,7 @@ from app.services.letters.layout import (
     RETURN_ZONE_HEIGHT,
     recipient_block,
 )
-from app.services.letters.mailings import ExcludedCustomer, RecipientSource
+from app.services.letters.recipients import ExcludedCustomer, RecipientSource
 from app.services.letters.service import load_recipients
 from app.services.pdf import fonts as pdf_fonts
 from app.services.settings import SettingsService

@@ -35,17 +35,14 @@ from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date, format_points, format_share
 from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, PrintResult
-from app.services.letters.mailings import (
+from app.services.letters.mailings import FollowUpOption, MailingPlan, MailingResult, VoucherOption
+from app.services.letters.recipients import (
     ClassSource,
-    FollowUpOption,
     LetterListSource,
-    MailingPlan,
-    MailingResult,
     NumberSource,
     RecipientSource,
     SegmentSource,
     TagSource,
-    VoucherOption,
     invalid,
     parse_numbers,
 )
