@@ -68,7 +68,7 @@ PAGES: list[PageSpec] = [
              _lazy("app.ui.sales.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
              _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
-    PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.mailing_tab", "LettersPage")),
+    PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
     PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage")),
 ]
 

@@ -10,7 +10,7 @@ from app.services.container import Services
 from app.services.customers.segments import SegmentSpec
 from app.ui.context import AppContext
 from app.ui.followups.rules_dialog import RulesDialog
-from app.ui.letters.mailing_tab import LettersPage
+from app.ui.letters.page import LettersPage
 from tests.services.letters.test_mailings import make_customers, set_columns
 
 

@@ -16,7 +16,7 @@ from app.services.letters.recipients import NumberSource
 from app.ui.context import AppContext, ChangeBus
 from app.ui.letters.company_dialog import CompanyDialog
 from app.ui.letters.customer_tab import CustomerLettersTab
-from app.ui.letters.mailing_tab import LettersPage
+from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import print_to
 from app.ui.tasks import TaskRunner
 
