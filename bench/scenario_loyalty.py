@@ -15,7 +15,7 @@ from app.models import Customer, LoyaltyAccount
 from app.services.clock import SystemClock
 from app.services.container import Services
 from app.services.loyalty import pdf as loyalty_pdf
-from app.services.loyalty.programs import ProgramInput
+from app.services.loyalty.cards import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput
 
 ENROL_MAX = 2000

@@ -13,7 +13,7 @@ from app.services.formatting import (
     format_cents,
     format_date,
 )
-from app.services.loyalty.programs import ProgramInput
+from app.services.loyalty.cards import ProgramInput
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput
 
 

@@ -19,7 +19,7 @@ from app.services.letters.labels import LabelService
 from app.services.letters.mailings import MailingService
 from app.services.letters.placeholders import register_all as register_placeholders
 from app.services.letters.service import LetterService
-from app.services.loyalty.programs import LoyaltyService
+from app.services.loyalty.cards import LoyaltyService
 from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
 from app.services.privacy.backups import BackupService

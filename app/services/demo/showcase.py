@@ -33,7 +33,7 @@ from app.services.followups.service import FollowUpInput, MaintenanceInput
 from app.services.letters.mailings import MailingDTO, MailingService
 from app.services.letters.recipients import IdSource
 from app.services.letters.service import LetterService
-from app.services.loyalty.programs import LoyaltyService, ProgramInput
+from app.services.loyalty.cards import LoyaltyService, ProgramInput
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.privacy.service import ConsentInput, PrivacyService
 from app.services.progress import NO_PROGRESS, Progress

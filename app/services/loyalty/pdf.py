@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.services.errors import StorageError
 from app.services.formatting import format_cents, format_date
-from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.cards import CardDTO
 from app.services.loyalty.vouchers import VoucherDTO
 from app.services.pdf import fonts as pdf_fonts
 from app.services.progress import NO_PROGRESS, Progress

@@ -24,7 +24,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty import pdf as loyalty_pdf
-from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.cards import CardDTO
 from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, parse_cents
-from app.services.loyalty.programs import ProgramDTO, ProgramInput, invalid
+from app.services.loyalty.cards import ProgramDTO, ProgramInput, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view

@@ -7,7 +7,7 @@ from datetime import date
 from app.models import Sale
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.loyalty.programs import CardDTO, ProgramInput
+from app.services.loyalty.cards import CardDTO, ProgramInput
 
 POINTS = ProgramInput(name="Punkte", kind="points", points_per_euro=1, rounding="down",
                       min_purchase_cents=1000, expiry_years=2)

@@ -8,7 +8,7 @@ from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.errors import ConflictError, ValidationError
 from app.services.loyalty import card_numbers
-from app.services.loyalty.programs import ProgramInput, points_for_sale
+from app.services.loyalty.cards import ProgramInput, points_for_sale
 from tests.services.loyalty.loyalty_helpers import STAMPS, card, customer, sale
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.loyalty.programs import ProgramInput
+from app.services.loyalty.cards import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext, ChangeBus
 from app.ui.loyalty.customer_tab import LoyaltyTab
