@@ -15,7 +15,7 @@ from app.models import Customer, LoyaltyAccount
 from app.services.clock import SystemClock
 from app.services.container import Services
 from app.services.loyalty import pdf as loyalty_pdf
-from app.services.loyalty.cards import ProgramInput
+from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput
 
 ENROL_MAX = 2000
@@ -38,7 +38,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
         with db.read() as session:
             ids = list(session.scalars(select(Customer.id).order_by(Customer.id)
                                        .limit(ENROL_MAX)))
-        program = services.loyalty.save_program(ProgramInput(name="Bench-Punkte", expiry_years=2))
+        program = services.programs.save_program(ProgramInput(name="Bench-Punkte", expiry_years=2))
         enrol_s = _timed(lambda: [services.loyalty.enrol(i, program_id=program.id)
                                   for i in ids])
         figures["enrol_per_card_ms"] = enrol_s / max(len(ids), 1) * 1000

@@ -13,7 +13,7 @@ from app.services.formatting import (
     format_cents,
     format_date,
 )
-from app.services.loyalty.cards import ProgramInput
+from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput
 
 
@@ -250,7 +250,7 @@ def cmd_loyalty_credit_sales(services: Services, args: argparse.Namespace) -> in
 
 
 def cmd_loyalty_program(services: Services, args: argparse.Namespace) -> int:
-    program = services.loyalty.save_program(ProgramInput(
+    program = services.programs.save_program(ProgramInput(
         name=args.name, kind=args.kind, points_per_euro=args.points_per_euro,
         rounding=args.rounding, min_purchase_cents=euros(args.min_purchase, "--min-purchase"),
         stamps_required=args.stamps, service_category=args.category,
@@ -261,7 +261,7 @@ def cmd_loyalty_program(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_loyalty_enrol(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.customer)
-    programs = {p.name: p.id for p in services.loyalty.programs(active_only=True)}
+    programs = {p.name: p.id for p in services.programs.programs(active_only=True)}
     if args.program not in programs:
         raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
     card = services.loyalty.enrol(customer.id, program_id=programs[args.program],
@@ -278,7 +278,7 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
 
     program_id = None
     if args.program:
-        programs = {p.name: p.id for p in services.loyalty.programs()}
+        programs = {p.name: p.id for p in services.programs.programs()}
         if args.program not in programs:
             raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
         program_id = programs[args.program]

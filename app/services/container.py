@@ -20,6 +20,8 @@ from app.services.letters.mailings import MailingService
 from app.services.letters.placeholders import register_all as register_placeholders
 from app.services.letters.service import LetterService
 from app.services.loyalty.cards import LoyaltyService
+from app.services.loyalty.discount import DiscountService
+from app.services.loyalty.programs import ProgramService
 from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
 from app.services.privacy.backups import BackupService
@@ -51,6 +53,8 @@ class Services:
     today: TodayService
     vouchers: VoucherService
     loyalty: LoyaltyService
+    programs: ProgramService
+    discounts: DiscountService
     company: CompanyProfileService
     letters: LetterService
     mailings: MailingService
@@ -75,7 +79,7 @@ class Services:
         register_placeholders(letters)
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
-        loyalty = LoyaltyService(db, clock, vouchers, settings)
+        loyalty = LoyaltyService(db, clock, vouchers)
         backups = BackupService(db, clock, settings, privacy)
 
         def after_sales_import() -> int:
@@ -100,6 +104,8 @@ class Services:
             today=TodayService(db, clock),
             vouchers=vouchers,
             loyalty=loyalty,
+            programs=ProgramService(db, clock),
+            discounts=DiscountService(db, clock, settings),
             company=company,
             letters=letters,
             mailings=MailingService(db, clock, letters),

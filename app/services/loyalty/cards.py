@@ -1,4 +1,4 @@
-"""Bonus programs (points, stamp cards), cards, the points ledger and the loyalty discount.
+"""Bonus cards and the points ledger: enrol, replace, credit sales, redeem, correct, expire.
 
 The balance of a card is the sum of its account's ledger, never a stored number. Every
 change is a new ledger entry: a correction reverses an entry instead of editing it, a
@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import (
     BonusCard,
     Customer,
-    CustomerDiscount,
     LoyaltyAccount,
     LoyaltyProgram,
     LoyaltyReward,
@@ -32,76 +30,15 @@ from app.services.clock import Clock
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
+from app.services.loyalty.programs import points_for_sale
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, VoucherService
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.settings import SettingsService
 
-PROGRAM_KINDS = {"points": "Punkteprogramm", "stamps": "Stempelkarte"}
-ROUNDING = {"down": "abrunden", "half_up": "kaufmännisch runden"}
 ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall",
                 "correction": "Korrektur"}
 AUDIT_ACTIONS = {"earn": "points_credit", "redeem": "points_redeem", "expire": "points_expire",
                  "correction": "points_correct"}
-DISCOUNT_KEY = "loyalty_discount_rates"  # {"A": 500, "B": 200, "C": 0} in basis points
-invalid = ValidationError.labelled({
-    "card": "Bonuskarte", "points": "Punkte", "reason": "Grund", "rounding": "Rundung",
-    "points_per_euro": "Punkte je Euro", "stamps_required": "Stempel",
-    "min_purchase": "Mindestumsatz", "expiry_years": "Verfall", "discount": "Stammkundenrabatt",
-    "cost": "Preis", "voucher_value": "Gutscheinwert",
-})
-
-
-@dataclass(frozen=True)
-class ProgramInput:
-    name: str
-    kind: str = "points"
-    points_per_euro: int = 1
-    rounding: str = "down"
-    min_purchase_cents: int = 0
-    stamps_required: int | None = None
-    service_category: str = ""
-    expiry_years: int | None = None
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class ProgramDTO:
-    id: int
-    name: str
-    kind: str
-    points_per_euro: int
-    rounding: str
-    min_purchase_cents: int
-    stamps_required: int | None
-    service_category: str
-    expiry_years: int | None
-    active: bool
-
-    @property
-    def unit(self) -> str:
-        return "Stempel" if self.kind == "stamps" else "Punkte"
-
-    @property
-    def summary(self) -> str:
-        if self.kind == "stamps":
-            what = f" ({self.service_category})" if self.service_category else ""
-            return f"{self.stamps_required} Stempel{what}"
-        rule = f"{self.points_per_euro} Punkt(e) je Euro, {ROUNDING[self.rounding]}"
-        if self.min_purchase_cents:
-            rule += f", ab {format_cents(self.min_purchase_cents)}"
-        if self.expiry_years:
-            rule += f", Verfall Ende des {self.expiry_years}. Jahres"
-        return rule
-
-
-@dataclass(frozen=True)
-class RewardDTO:
-    id: int
-    program_id: int
-    name: str
-    cost: int
-    voucher_value_cents: int | None
-    active: bool
+invalid = ValidationError.labelled({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund"})
 
 
 @dataclass(frozen=True)
@@ -162,29 +99,6 @@ class RunReport:
     customers: int
 
 
-@dataclass(frozen=True)
-class Discount:
-    rate_bp: int  # basis points: 500 = 5 %
-    source: str  # customer | class | none
-
-    @property
-    def percent_text(self) -> str:
-        return f"{Decimal(self.rate_bp) / 100:g} %".replace(".", ",")
-
-
-def points_for_sale(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_cents: int,
-                    description: str) -> int:
-    """Points or stamps one sale earns under a program's rules (0: none)."""
-    if amount_cents <= 0 or amount_cents < program.min_purchase_cents:
-        return 0
-    if program.kind == "stamps":
-        category = program.service_category.strip().casefold()
-        return 1 if not category or category in description.casefold() else 0
-    rounding = ROUND_HALF_UP if program.rounding == "half_up" else ROUND_DOWN
-    euros = (Decimal(amount_cents) / 100).quantize(Decimal(1), rounding=rounding)
-    return int(euros) * program.points_per_euro
-
-
 def expiring(ledger: list[tuple[int, date]], *, years: int, as_of: date) -> int:
     """Points due to expire on `as_of` (FIFO): earned in lots whose expiry date (end of the
     N-th year after earning) has passed, minus everything already spent in any way."""
@@ -201,118 +115,16 @@ def _customer_name(customer: Customer | None) -> str:
     return name or customer.company
 
 
-def _program_dto(p: LoyaltyProgram) -> ProgramDTO:
-    return ProgramDTO(p.id, p.name, p.kind, p.points_per_euro, p.rounding,
-                      p.min_purchase_cents, p.stamps_required, p.service_category,
-                      p.expiry_years, p.active)
-
-
-def _reward_dto(r: LoyaltyReward) -> RewardDTO:
-    return RewardDTO(r.id, r.program_id, r.name, r.cost, r.voucher_value_cents, r.active)
-
-
 def _balance(session: Session, account_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0))
                               .where(PointsEntry.account_id == account_id)) or 0)
 
 
 class LoyaltyService:
-    def __init__(self, db: Database, clock: Clock, vouchers: VoucherService,
-                 settings: SettingsService) -> None:
+    def __init__(self, db: Database, clock: Clock, vouchers: VoucherService) -> None:
         self.db = db
         self.clock = clock
         self.vouchers = vouchers
-        self.settings = settings
-
-    # --- programs and rewards ------------------------------------------------------------
-
-    def programs(self, *, active_only: bool = False) -> list[ProgramDTO]:
-        with self.db.read() as session:
-            query = select(LoyaltyProgram).order_by(LoyaltyProgram.name)
-            if active_only:
-                query = query.where(LoyaltyProgram.active.is_(True))
-            return [_program_dto(p) for p in session.scalars(query)]
-
-    def save_program(self, data: ProgramInput, *, program_id: int | None = None) -> ProgramDTO:
-        errors: dict[str, str] = {}
-        name = data.name.strip()
-        if not name:
-            errors["name"] = "bitte einen Namen angeben"
-        if data.kind not in PROGRAM_KINDS:
-            errors["kind"] = "Punkteprogramm oder Stempelkarte wählen"
-        if data.rounding not in ROUNDING:
-            errors["rounding"] = "abrunden oder kaufmännisch runden"
-        if data.kind == "points" and not 1 <= data.points_per_euro <= 1000:
-            errors["points_per_euro"] = "Punkte je Euro zwischen 1 und 1000"
-        if data.kind == "stamps" and not (data.stamps_required and
-                                          1 <= data.stamps_required <= 100):
-            errors["stamps_required"] = "Stempel bis zur Prämie zwischen 1 und 100"
-        if data.min_purchase_cents < 0:
-            errors["min_purchase"] = "Mindestumsatz darf nicht negativ sein"
-        if data.expiry_years is not None and not 1 <= data.expiry_years <= 10:
-            errors["expiry_years"] = "Verfall nach 1 bis 10 Jahren, oder nie"
-        with self.db.write() as session:
-            clash = session.scalar(select(LoyaltyProgram.id).where(
-                LoyaltyProgram.name == name, LoyaltyProgram.id != (program_id or 0)))
-            if clash is not None:
-                errors["name"] = f"„{name}“ gibt es schon"
-            if errors:
-                raise invalid(errors)
-            if program_id is None:
-                program = LoyaltyProgram(created_at=self.clock.now())
-                session.add(program)
-            else:
-                found = session.get(LoyaltyProgram, program_id)
-                if found is None:
-                    raise NotFoundError(f"Bonusprogramm {program_id} nicht gefunden.")
-                program = found
-            program.name = name
-            program.kind = data.kind
-            program.points_per_euro = data.points_per_euro
-            program.rounding = data.rounding
-            program.min_purchase_cents = data.min_purchase_cents
-            program.stamps_required = data.stamps_required if data.kind == "stamps" else None
-            program.service_category = data.service_category.strip()
-            program.expiry_years = data.expiry_years
-            program.active = data.active
-            session.flush()
-            result = _program_dto(program)
-            session.commit()
-        return result
-
-    def rewards(self, program_id: int) -> list[RewardDTO]:
-        with self.db.read() as session:
-            return [_reward_dto(r) for r in session.scalars(
-                select(LoyaltyReward).where(LoyaltyReward.program_id == program_id)
-                .order_by(LoyaltyReward.cost))]
-
-    def save_reward(self, *, program_id: int, name: str, cost: int,
-                    voucher_value_cents: int | None = None, active: bool = True,
-                    reward_id: int | None = None) -> RewardDTO:
-        errors: dict[str, str] = {}
-        if not name.strip():
-            errors["name"] = "bitte die Prämie benennen"
-        if cost <= 0:
-            errors["cost"] = "Preis in Punkten/Stempeln muss über 0 liegen"
-        if voucher_value_cents is not None and voucher_value_cents <= 0:
-            errors["voucher_value"] = "Gutscheinwert muss über 0 liegen"
-        if errors:
-            raise invalid(errors)
-        with self.db.write() as session:
-            if session.get(LoyaltyProgram, program_id) is None:
-                raise NotFoundError(f"Bonusprogramm {program_id} nicht gefunden.")
-            reward = session.get(LoyaltyReward, reward_id) if reward_id else None
-            if reward is None:
-                reward = LoyaltyReward(program_id=program_id)
-                session.add(reward)
-            reward.name = name.strip()
-            reward.cost = cost
-            reward.voucher_value_cents = voucher_value_cents
-            reward.active = active
-            session.flush()
-            result = _reward_dto(reward)
-            session.commit()
-        return result
 
     # --- cards -------------------------------------------------------------------------
 
@@ -593,55 +405,6 @@ class LoyaltyService:
                                       "as_of": as_of})
             session.commit()
         return RunReport(len(values), expired_total, len(customers))
-
-    # --- loyalty discount (Stammkundenrabatt) --------------------------------------------
-
-    def class_rates(self) -> dict[str, int]:
-        return {k: int(v) for k, v in dict(self.settings.get(DISCOUNT_KEY, {})).items()}
-
-    def set_class_rates(self, rates: dict[str, int]) -> dict[str, int]:
-        cleaned = {}
-        for klass, rate in rates.items():
-            if klass not in ("A", "B", "C") or not 0 <= rate <= 10_000:
-                raise invalid({"discount": f"Klasse {klass}: Rabatt 0 bis 100 %"})
-            cleaned[klass] = rate
-        self.settings.set(DISCOUNT_KEY, cleaned)
-        return cleaned
-
-    def set_customer_discount(self, customer_id: int, *, rate_bp: int | None,
-                              reason: str = "", by: str = "") -> Discount:
-        """A customer's own rate (None: back to the class rate)."""
-        if rate_bp is not None and not 0 <= rate_bp <= 10_000:
-            raise invalid({"discount": "Rabatt zwischen 0 und 100 %"})
-        now = self.clock.now()
-        with self.db.write() as session:
-            if session.get(Customer, customer_id) is None:
-                raise NotFoundError(f"Kunde {customer_id} nicht gefunden.")
-            session.execute(delete(CustomerDiscount)
-                            .where(CustomerDiscount.customer_id == customer_id))
-            if rate_bp is None:
-                subject = "Stammkundenrabatt: wieder nach Klasse"
-            else:
-                session.add(CustomerDiscount(customer_id=customer_id, rate_bp=rate_bp,
-                                             reason=reason.strip(), updated_at=now))
-                subject = f"Stammkundenrabatt auf {Discount(rate_bp, 'customer').percent_text}" \
-                          " gesetzt"
-            timeline.record(session, customer_id=customer_id, channel="system", at=now,
-                            author=by, subject=subject, text=reason.strip())
-            session.commit()
-        return self.discount_for(customer_id)
-
-    def discount_for(self, customer_id: int) -> Discount:
-        """The customer's own rate if set, else the rate of their A/B/C class, else none."""
-        with self.db.read() as session:
-            own = session.scalar(select(CustomerDiscount.rate_bp)
-                                 .where(CustomerDiscount.customer_id == customer_id)
-                                 .order_by(CustomerDiscount.id.desc()).limit(1))
-            if own is not None:
-                return Discount(own, "customer")
-            klass = session.scalar(select(Customer.abc_class).where(Customer.id == customer_id))
-        rate = self.class_rates().get(klass or "", 0)
-        return Discount(rate, "class") if rate else Discount(0, "none")
 
     # --- internals ---------------------------------------------------------------------
 

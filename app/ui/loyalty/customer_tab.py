@@ -99,7 +99,7 @@ class LoyaltyTab(QWidget):
     def refresh(self) -> None:
         keep = self._prefer or (self.card.number if self.card else None)
         self._prefer = None
-        discount = self.services.loyalty.discount_for(self.customer_id)
+        discount = self.services.discounts.discount_for(self.customer_id)
         source = {"customer": tr("persönlich"), "class": tr("nach Klasse"),
                   "none": ""}[discount.source]
         self.discount.setText(tr("Stammkundenrabatt: ") + discount.percent_text
@@ -198,7 +198,7 @@ class LoyaltyTab(QWidget):
             self.refresh()
 
     def _enrol_dialog(self) -> None:
-        programs = self.services.loyalty.programs(active_only=True)
+        programs = self.services.programs.programs(active_only=True)
         if not programs:
             show_error(self, StammkundeError(tr("Noch kein Bonusprogramm angelegt "
                                                 "(Gutscheine → Bonusprogramme).")))
@@ -220,7 +220,7 @@ class LoyaltyTab(QWidget):
         card = self.card
         if card is None:
             return
-        rewards = [r for r in self.services.loyalty.rewards(card.program_id) if r.active]
+        rewards = [r for r in self.services.programs.rewards(card.program_id) if r.active]
         if not rewards:
             show_error(self, StammkundeError(tr("Für dieses Programm ist keine Prämie "
                                                 "angelegt.")))
