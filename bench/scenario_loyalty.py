@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from app.db import open_database
 from app.models import Customer, LoyaltyAccount
 from app.services.clock import SystemClock
+from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.loyalty import pdf as loyalty_pdf
 from app.services.loyalty.programs import ProgramInput
@@ -63,7 +64,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
         figures["liability_s"] = _timed(services.vouchers.liability)
         figures["liability_csv_s"] = _timed(
             lambda: services.vouchers.export_liability_csv(workdir / "liability.csv"))
-        company = {"name": "Bench GmbH", "city": "Dresden"}
+        company = CompanyProfile(name="Bench GmbH", city="Dresden")
         figures["voucher_pdf_100_s"] = _timed(lambda: loyalty_pdf.voucher_pdf(
             batch[:100], workdir / "vouchers.pdf", company=company))
         cards = [services.loyalty.cards_of(i)[0] for i in ids[:100]]

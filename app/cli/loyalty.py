@@ -131,7 +131,7 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
         vouchers = [services.vouchers.issue(data, by="Kommandozeile")]
     if args.pdf:
         loyalty_pdf.voucher_pdf(vouchers, Path(args.pdf),
-                                company=services.settings.get("company_profile", {}))
+                                company=services.company.get())
     if args.json:
         rows = [_voucher_json(v) for v in vouchers]
         print_json(rows[0] if len(rows) == 1 else rows)
@@ -284,6 +284,6 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
         program_id = programs[args.program]
     cards = services.loyalty.active_cards(program_id=program_id)
     loyalty_pdf.cards_pdf(cards, Path(args.pdf),
-                          company=services.settings.get("company_profile", {}))
+                          company=services.company.get())
     print(f"{len(cards)} Bonuskarten in {args.pdf} gespeichert.")
     return 0

@@ -134,7 +134,7 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     figures = services.dashboard.compute(as_of)
     if args.pdf:
-        company = str(services.settings.get("company_profile", {}).get("name", ""))
+        company = services.company.get().name
         dashboard_pdf.build(figures, args.pdf, company=company)
     if args.json:
         print_json(asdict(figures))

@@ -159,7 +159,7 @@ class LoyaltyTab(QWidget):
     def print_cards(self, path: Path) -> Path:
         active = [c for c in self.cards if c.status == "active"]
         return loyalty_pdf.cards_pdf(active, path,
-                                     company=self.services.settings.get("company_profile", {}))
+                                     company=self.services.company.get())
 
     # --- internals ---------------------------------------------------------------------
 

@@ -255,7 +255,7 @@ class VouchersPage(QWidget):
     def save_pdf(self, path: Path) -> Path:
         assert self.current is not None
         return loyalty_pdf.voucher_pdf([self.current], path,
-                                       company=self.services.settings.get("company_profile", {}))
+                                       company=self.services.company.get())
 
     def _new_key(self) -> None:
         self._key = new_key()
@@ -365,7 +365,7 @@ class VouchersPage(QWidget):
             tr("PDF-Dateien (*.pdf)"))
         if name:
             path = loyalty_pdf.voucher_pdf(
-                issued, Path(name), company=self.services.settings.get("company_profile", {}))
+                issued, Path(name), company=self.services.company.get())
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.scan.setText(issued[0].code)
         self.lookup()

@@ -526,7 +526,7 @@ class DashboardPage(QWidget):
         figures = self.figures
         if figures is None:
             return
-        company = str(self.context.services.settings.get("company_profile", {}).get("name", ""))
+        company = self.context.services.company.get().name
         self.pdf_button.setEnabled(False)
 
         def done(result: Path) -> None:
