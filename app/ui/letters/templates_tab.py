@@ -159,7 +159,7 @@ class TemplatesTab(QWidget):
                 self.preview.clear(tr("Noch keine Kunden für eine Vorschau"))
                 return
             data = self.context.services.letters.preview(self.edited(), customer_id,
-                                                         by=self.context.user)
+                                                         by=self.context.actor)
         except StammkundeError as error:
             self.error.setText(error.message)
             return

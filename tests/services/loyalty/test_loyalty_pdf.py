@@ -29,7 +29,8 @@ def test_a_voucher_pdf_shows_value_code_validity_and_letterhead(
         assert (round(page.width / 72 * 25.4), round(page.height / 72 * 25.4)) == (148, 105)
         assert len(page.rects) > 50  # the QR code's modules
     for expected in ("25,00 €", voucher.display_code, "Gültig bis 31.12.2029",
-                     "Glaserei Müller GmbH", "Hauptstraße 5 · 01067 Dresden · Tel. 0351 123456", "Jürgen Größe",
+                     "Glaserei Müller GmbH", "Hauptstraße 5 · 01067 Dresden · Tel. 0351 123456",
+                     "Jürgen Größe",
                      "enthält 19 % USt."):
         assert expected in text
 
