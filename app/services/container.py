@@ -108,7 +108,7 @@ class Services:
             discounts=DiscountService(db, clock, settings),
             company=company,
             letters=letters,
-            mailings=MailingService(db, clock, letters),
+            mailings=MailingService(db, clock, letters, vouchers),
             labels=LabelService(db, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,

@@ -323,7 +323,7 @@ def _mailing(services: Services, rnd: random.Random, buyers: list[int], now: dat
     letters = LetterService(services.db, past, services.settings, services.company)
     for provider in services.letters.providers:
         letters.register_provider(provider)
-    mailer = MailingService(services.db, past, letters)
+    mailer = MailingService(services.db, past, letters, VoucherService(services.db, past))
     result = mailer.run(template.id, IdSource(tuple(chosen), label="A-Kunden (Auswahl)"),
                         out=out, control_share=0.2, seed=seed, by=STAFF[1])
     return result.mailing

@@ -31,8 +31,6 @@ from app.models import (
     LetterQueueEntry,
     Mailing,
     MailingRecipient,
-    Voucher,
-    VoucherEntry,
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
@@ -57,7 +55,12 @@ from app.services.letters.service import (
     load_recipients,
 )
 from app.services.loyalty import codes as voucher_codes
-from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
+from app.services.loyalty.vouchers import (
+    MAX_VALUE_CENTS,
+    VoucherInput,
+    VoucherService,
+    default_valid_until,
+)
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -89,6 +92,10 @@ class VoucherOption:
     def valid_until(self, on: date) -> date:
         return on + timedelta(days=self.valid_days) if self.valid_days else (
             default_valid_until(on))
+
+    def voucher_input(self, *, on: date, campaign: str) -> VoucherInput:
+        return VoucherInput(kind="value", value_cents=self.value_cents, campaign=campaign,
+                            promo=True, valid_until=self.valid_until(on))
 
 
 @dataclass(frozen=True)
@@ -205,10 +212,12 @@ def _file_name(recipient: RecipientData) -> str:
 
 
 class MailingService:
-    def __init__(self, db: Database, clock: Clock, letters: LetterService) -> None:
+    def __init__(self, db: Database, clock: Clock, letters: LetterService,
+                 vouchers: VoucherService) -> None:
         self.db = db
         self.clock = clock
         self.letters = letters
+        self.vouchers = vouchers
 
     # --- planning -----------------------------------------------------------------------
 
@@ -320,7 +329,8 @@ class MailingService:
         try:
             with self.db.read() as session:
                 if voucher is not None:
-                    codes = dict(zip(ids, self._fresh_codes(session, len(ids)), strict=True))
+                    drawn = self.vouchers.fresh_codes(session, len(ids))
+                    codes = dict(zip(ids, drawn, strict=True))
                 for start in range(0, total, 500):
                     chunk = ids[start:start + 500]
                     extra = compiled.extra_values(session, chunk, on=on)
@@ -368,19 +378,6 @@ class MailingService:
             vouchers=tuple((numbers[cid], voucher_codes.grouped(codes[cid]))
                            for cid in printed if cid in codes),
             followups=len(printed) if followup is not None else 0)
-
-    @staticmethod
-    def _fresh_codes(session: Session, count: int) -> list[str]:
-        """`count` voucher codes not in use yet (checked in bulk, as `issue_batch` does)."""
-        codes: set[str] = set()
-        while len(codes) < count:
-            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
-            taken: set[str] = set()
-            for start in range(0, len(fresh), _CHUNK):
-                taken.update(session.scalars(select(Voucher.code).where(
-                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
-            codes.update(code for code in fresh if code not in taken)
-        return sorted(codes)[:count]
 
     def _record(self, plan: MailingPlan, source: RecipientSource, *, printed: list[int],
                 on: date, out: Path, by: str, cancelled: bool,
@@ -437,26 +434,14 @@ class MailingService:
     def _issue_vouchers(self, session: Session, voucher: VoucherOption, codes: dict[int, str],
                         *, campaign: str, on: date, by: str, notes: dict[int, list[str]]
                         ) -> None:
-        """Promotional value vouchers with the codes printed in the letters, in bulk."""
-        now = self.clock.now()
-        valid_until = voucher.valid_until(on)
-        rows = [Voucher(code=code, kind="value", purpose="multi", vat_rate_bp=None,
-                        value_cents=voucher.value_cents, percent=None, service_text="",
-                        customer_id=cid, campaign=campaign, promo=True, issued_on=on,
-                        valid_until=valid_until, created_at=now, created_by=by)
-                 for cid, code in codes.items()]
-        session.add_all(rows)
-        session.flush()
-        session.execute(insert(VoucherEntry), [
-            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
-             "entry_date": on, "reason": "Ausgabe", "author": by, "created_at": now,
-             "idempotency_key": None, "reverses_id": None} for v in rows])
-        for v in rows:
+        """Promotional value vouchers with the codes printed in the letters."""
+        data = voucher.voucher_input(on=on, campaign=campaign)
+        for v in self.vouchers.issue_personal_in(session, data, codes, by=by):
             assert v.customer_id is not None
             notes[v.customer_id].append(
                 f"Gutschein {voucher_codes.grouped(v.code)} über "
                 f"{format_cents(v.value_cents)} ausgegeben (gültig bis "
-                f"{format_date(valid_until)})")
+                f"{format_date(v.valid_until)})")
 
     def _add_followups(self, session: Session, followup: FollowUpOption, printed: list[int],
                        *, on: date, by: str, notes: dict[int, list[str]]) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,7 @@ STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelauf
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",
                 "expire": "Verfallen"}
 MAX_VALUE_CENTS = 100_000_00
+_CHUNK = 500
 invalid = ValidationError.labelled({
     "code": "Gutscheincode", "amount": "Betrag", "value": "Wert", "percent": "Prozent",
     "service_text": "Leistung", "purpose": "Zweck", "vat_rate": "USt-Satz",
@@ -181,21 +183,10 @@ class VoucherService:
         now = self.clock.now()
         with self.db.write() as session:
             fields = self._validated(session, data, today)
-            codes: set[str] = set()
-            while len(codes) < count:
-                progress.checkpoint()
-                fresh = {voucher_codes.generate() for _ in range(count - len(codes))}
-                taken = set(session.scalars(select(Voucher.code).where(Voucher.code.in_(fresh))))
-                codes |= fresh - taken
-            vouchers = [Voucher(code=code, issued_on=today, created_at=now, created_by=by,
-                                **fields) for code in sorted(codes)[:count]]
-            session.add_all(vouchers)
-            session.flush()
+            codes = self.fresh_codes(session, count, progress=progress)
+            vouchers = self._insert(session, fields, [(data.customer_id, c) for c in codes],
+                                    by=by)
             progress.report(count // 2, count, "Gutscheine anlegen")
-            session.execute(insert(VoucherEntry), [
-                {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
-                 "entry_date": today, "reason": "Ausgabe", "author": by, "created_at": now,
-                 "idempotency_key": None, "reverses_id": None} for v in vouchers])
             customer = session.get(Customer, data.customer_id) if data.customer_id else None
             if customer is not None:
                 timeline.record(session, customer_id=customer.id, channel="system", at=now,
@@ -211,17 +202,10 @@ class VoucherService:
         return result
 
     def issue_in(self, session: Session, data: VoucherInput, *, by: str) -> Voucher:
-        """Issue inside the caller's unit of work (used for rewards of the bonus program)."""
-        today = self.clock.today()
-        fields = self._validated(session, data, today)
-        code = self._fresh_code(session)
-        voucher = Voucher(code=code, issued_on=today, created_at=self.clock.now(),
-                          created_by=by, **fields)
-        session.add(voucher)
-        session.flush()
-        session.add(VoucherEntry(voucher_id=voucher.id, kind="issue",
-                                 amount_cents=voucher.value_cents, entry_date=today,
-                                 reason="Ausgabe", author=by, created_at=self.clock.now()))
+        """Issue inside the caller's unit of work (rewards of the bonus program, rules)."""
+        fields = self._validated(session, data, self.clock.today())
+        [voucher] = self._insert(session, fields,
+                                 [(data.customer_id, self.fresh_codes(session, 1)[0])], by=by)
         audit.record(session, at=self.clock.now(), actor=by, action="voucher_issue",
                      entity="voucher", entity_id=voucher.id, customer_id=voucher.customer_id,
                      details={"code": voucher.code, "kind": voucher.kind,
@@ -235,6 +219,50 @@ class VoucherService:
                                     f"({dto.description}, gültig bis "
                                     f"{format_date(voucher.valid_until)})")
         return voucher
+
+    def issue_personal_in(self, session: Session, data: VoucherInput, codes: Mapping[int, str],
+                          *, by: str) -> list[Voucher]:
+        """One voucher like `data` per customer (`codes`: customer id → code drawn with
+        `fresh_codes`, e.g. already printed in a serial letter), in bulk inside the caller's
+        unit of work. The caller writes the customers' timeline entries (a mailing notes
+        the voucher in its letter entry)."""
+        fields = self._validated(session, replace(data, customer_id=None), self.clock.today())
+        vouchers = self._insert(session, fields, list(codes.items()), by=by)
+        audit.record(session, at=self.clock.now(), actor=by, action="voucher_issue",
+                     entity="voucher",
+                     details={"count": len(vouchers), "campaign": fields["campaign"],
+                              "kind": data.kind, "value_cents": data.value_cents})
+        return vouchers
+
+    def fresh_codes(self, session: Session, count: int, *, progress: Progress = NO_PROGRESS
+                    ) -> list[str]:
+        """`count` voucher codes not in use yet, checked against the database in bulk."""
+        codes: set[str] = set()
+        while len(codes) < count:
+            progress.checkpoint()
+            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
+            taken: set[str] = set()
+            for start in range(0, len(fresh), _CHUNK):
+                taken.update(session.scalars(select(Voucher.code).where(
+                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
+            codes.update(code for code in fresh if code not in taken)
+        return sorted(codes)[:count]
+
+    def _insert(self, session: Session, fields: dict[str, object],
+                owners_and_codes: Sequence[tuple[int | None, str]], *, by: str
+                ) -> list[Voucher]:
+        """The one place vouchers are written: the rows and their issue ledger entries."""
+        today, now = self.clock.today(), self.clock.now()
+        vouchers = [Voucher(code=code, issued_on=today, created_at=now, created_by=by,
+                            **{**fields, "customer_id": owner})
+                    for owner, code in owners_and_codes]
+        session.add_all(vouchers)
+        session.flush()
+        session.execute(insert(VoucherEntry), [
+            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
+             "entry_date": today, "reason": "Ausgabe", "author": by, "created_at": now,
+             "idempotency_key": None, "reverses_id": None} for v in vouchers])
+        return vouchers
 
     # --- look up -----------------------------------------------------------------------
 
@@ -530,13 +558,6 @@ class VoucherService:
             "campaign": data.campaign.strip(), "promo": data.promo,
             "valid_until": valid_until,
         }
-
-    @staticmethod
-    def _fresh_code(session: Session) -> str:
-        while True:
-            code = voucher_codes.generate()
-            if session.scalar(select(Voucher.id).where(Voucher.code == code)) is None:
-                return code
 
     @staticmethod
     def _balance(session: Session, voucher_id: int) -> tuple[int, bool]:
