@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -30,7 +30,7 @@ from app.services.clock import Clock
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
-from app.services.loyalty.programs import points_for_sale
+from app.services.loyalty.programs import points_for_credit_note, points_for_sale
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, VoucherService
 from app.services.progress import NO_PROGRESS, Progress
 
@@ -80,6 +80,8 @@ class PointsEntryDTO:
 
     @property
     def label(self) -> str:
+        if self.kind == "earn" and self.points < 0:
+            return "Rückbuchung"
         return ENTRY_LABELS[self.kind]
 
 
@@ -282,11 +284,19 @@ class LoyaltyService:
 
     def credit_sales(self, *, customer_ids: Collection[int] | None = None, by: str = "System",
                      progress: Progress = NO_PROGRESS) -> RunReport:
-        """Credit every not yet credited sale of a card holder, from the enrolment day on.
+        """Credit every not yet credited sale of a card holder, from the enrolment day on,
+        and take back the points of every credit note (a negative sale).
 
-        Idempotent: a sale once credited has an earn entry, and UNIQUE (account, sale)
-        stops a second one even if two runs overlap. Run it after every sale import or
-        entry (`customer_ids` narrows it to the customers just served), and nightly.
+        Idempotent: a sale once booked has its entry, and UNIQUE (account, sale) stops a
+        second one even if two runs overlap. Run it after every sale import or entry
+        (`customer_ids` narrows it to the customers just served), and nightly.
+
+        A credit note is a reversal entry of its own on the append-only ledger (an earn
+        entry with negative points that references the credit note), never a change of
+        the entry of the original sale. It takes back what its amount would have earned
+        (without the minimum purchase, which applies to a purchase, not to a return), but
+        never more than the card holds: a balance does not go negative, and what was
+        already spent is noted in the entry's reason.
         """
         now = self.clock.now()
         with self.db.write() as session:
@@ -308,35 +318,48 @@ class LoyaltyService:
                                       BonusCard.status == "active"))
                 .join(Sale, Sale.customer_id == LoyaltyAccount.customer_id)
                 .where(LoyaltyProgram.active.is_(True), ~credited,
-                       Sale.amount_cents > 0,
-                       Sale.amount_cents >= LoyaltyProgram.min_purchase_cents,
+                       or_(and_(Sale.amount_cents > 0,
+                                Sale.amount_cents >= LoyaltyProgram.min_purchase_cents),
+                           Sale.amount_cents < 0),
                        Sale.sale_date >= LoyaltyAccount.credit_from,
                        *([] if customer_ids is None
                          else [LoyaltyAccount.customer_id.in_(list(customer_ids))]))
                 .order_by(LoyaltyAccount.id, Sale.sale_date, Sale.id)).all()
             values: list[dict[str, object]] = []
             points_total = 0
-            per_customer: dict[tuple[int, str], tuple[int, int]] = {}
+            per_customer: dict[tuple[int, str, bool], tuple[int, int]] = {}
             seen: set[tuple[int, int]] = set()  # (program, sale)
+            balances: dict[int, int] = {}  # account → balance, read when first needed
             for done, (account_id, customer_id, card_id, program, sale_id, sale_date, amount,
                        description, document_no) in enumerate(rows):
                 if done % 500 == 0:
                     progress.checkpoint()
                     progress.report(done, len(rows), "Umsätze gutschreiben")
-                points = points_for_sale(program, amount, description)
-                if points <= 0 or (program.id, sale_id) in seen:
+                if (program.id, sale_id) in seen:
+                    continue
+                if account_id not in balances:
+                    balances[account_id] = _balance(session, account_id)
+                sale = (f"{format_date(sale_date)} {format_cents(amount)}"
+                        + (f" ({document_no})" if document_no else ""))
+                if amount > 0:
+                    points = points_for_sale(program, amount, description)
+                    reason = f"Umsatz {sale}"
+                else:
+                    points, reason = self._take_back(program, amount, description, sale,
+                                                     balance=balances[account_id])
+                if not points:
                     continue
                 seen.add((program.id, sale_id))
+                balances[account_id] += points
                 values.append({
                     "account_id": account_id, "card_id": card_id, "kind": "earn",
                     "points": points, "entry_date": sale_date, "sale_id": sale_id,
-                    "reason": f"Umsatz {format_date(sale_date)} {format_cents(amount)}"
-                              + (f" ({document_no})" if document_no else ""),
-                    "voucher_id": None, "reward_id": None, "reverses_id": None,
-                    "author": by, "created_at": now})
+                    "reason": reason, "voucher_id": None, "reward_id": None,
+                    "reverses_id": None, "author": by, "created_at": now})
                 points_total += points
                 assert customer_id is not None  # joined on the sale's customer
-                key = (customer_id, "Stempel" if program.kind == "stamps" else "Punkte")
+                key = (customer_id, "Stempel" if program.kind == "stamps" else "Punkte",
+                       points > 0)
                 count, total = per_customer.get(key, (0, 0))
                 per_customer[key] = (count + 1, total + points)
             if values:
@@ -344,15 +367,28 @@ class LoyaltyService:
                 audit.record(session, at=now, actor=by, action="points_credit",
                              entity="loyalty",
                              details={"sales": len(values), "points": points_total,
-                                      "customers": len({c for c, _u in per_customer})})
-            for (customer_id, unit), (count, total) in per_customer.items():
+                                      "customers": len({c for c, _u, _e in per_customer})})
+            for (customer_id, unit, earned), (count, total) in per_customer.items():
+                subject = (f"Bonus: {total} {unit} für {count} Umsatz/Umsätze gutgeschrieben"
+                           if earned else
+                           f"Bonus: {-total} {unit} für {count} Gutschrift(en) zurückgebucht")
                 timeline.record(session, customer_id=customer_id, channel="system", at=now,
-                                author=by, subject=f"Bonus: {total} {unit} für {count} "
-                                                   f"Umsatz/Umsätze gutgeschrieben")
+                                author=by, subject=subject)
             progress.report(len(rows), len(rows), "Umsätze gutschreiben")
             session.commit()
-        customers = {customer_id for customer_id, _unit in per_customer}
+        customers = {customer_id for customer_id, _unit, _earned in per_customer}
         return RunReport(len(values), points_total, len(customers))
+
+    @staticmethod
+    def _take_back(program: LoyaltyProgram, amount: int, description: str, sale: str, *,
+                   balance: int) -> tuple[int, str]:
+        """The (negative) points a credit note takes back and the entry's reason."""
+        due = points_for_credit_note(program, amount, description)
+        taken = min(due, max(balance, 0))
+        reason = f"Gutschrift {sale}"
+        if taken < due:
+            reason += f": {taken} von {due} zurückgebucht, der Rest war schon eingelöst"
+        return -taken, reason
 
     def expire(self, *, as_of: date | None = None, by: str = "System") -> RunReport:
         """Let points expire at the end of the N-th calendar year after earning.

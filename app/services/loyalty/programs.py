@@ -83,6 +83,21 @@ def points_for_sale(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_
     """Points or stamps one sale earns under a program's rules (0: none)."""
     if amount_cents <= 0 or amount_cents < program.min_purchase_cents:
         return 0
+    return _earned(program, amount_cents, description)
+
+
+def points_for_credit_note(program: LoyaltyProgram | ProgramDTO | ProgramInput,
+                           amount_cents: int, description: str) -> int:
+    """Points or stamps a credit note (negative amount) takes back: what its amount would
+    have earned, without the minimum purchase (that applies to a purchase, and the return
+    of part of a large purchase still takes its share back)."""
+    if amount_cents >= 0:
+        return 0
+    return _earned(program, -amount_cents, description)
+
+
+def _earned(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_cents: int,
+            description: str) -> int:
     if program.kind == "stamps":
         category = program.service_category.strip().casefold()
         return 1 if not category or category in description.casefold() else 0
