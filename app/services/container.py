@@ -76,7 +76,8 @@ class Services:
         vouchers = VoucherService(db, clock)
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
-        register_placeholders(letters)
+        discounts = DiscountService(db, clock, settings)
+        register_placeholders(letters, class_rates=discounts.class_rates)
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
         loyalty = LoyaltyService(db, clock, vouchers)
@@ -105,7 +106,7 @@ class Services:
             vouchers=vouchers,
             loyalty=loyalty,
             programs=ProgramService(db, clock),
-            discounts=DiscountService(db, clock, settings),
+            discounts=discounts,
             company=company,
             letters=letters,
             mailings=MailingService(db, clock, letters, vouchers),
