@@ -63,7 +63,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
         figures["voucher_list_1000_s"] = _timed(services.vouchers.listing)
         figures["liability_s"] = _timed(services.vouchers.liability)
         figures["liability_csv_s"] = _timed(
-            lambda: services.vouchers.export_liability_csv(workdir / "liability.csv"))
+            lambda: services.liability.export_liability_csv(workdir / "liability.csv"))
         company = CompanyProfile(name="Bench GmbH", city="Dresden")
         figures["voucher_pdf_100_s"] = _timed(lambda: loyalty_pdf.voucher_pdf(
             batch[:100], workdir / "vouchers.pdf", company=company))

@@ -194,9 +194,9 @@ def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
 def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     if args.csv:
-        result = services.vouchers.export_liability_csv(Path(args.csv), as_of=as_of)
+        result = services.liability.export_liability_csv(Path(args.csv), as_of=as_of)
     else:
-        result = services.vouchers.liability(as_of=as_of)
+        result = services.liability.liability(as_of=as_of)
     if args.json:
         print_json(asdict(result))
         return 0

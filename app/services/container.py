@@ -21,6 +21,7 @@ from app.services.letters.placeholders import register_all as register_placehold
 from app.services.letters.service import LetterService
 from app.services.loyalty.cards import LoyaltyService
 from app.services.loyalty.discount import DiscountService
+from app.services.loyalty.liability import LiabilityService
 from app.services.loyalty.programs import ProgramService
 from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
@@ -52,6 +53,7 @@ class Services:
     rules: RuleService
     today: TodayService
     vouchers: VoucherService
+    liability: LiabilityService
     loyalty: LoyaltyService
     programs: ProgramService
     discounts: DiscountService
@@ -104,6 +106,7 @@ class Services:
             rules=RuleService(db, clock, vouchers),
             today=TodayService(db, clock),
             vouchers=vouchers,
+            liability=LiabilityService(db, clock),
             loyalty=loyalty,
             programs=ProgramService(db, clock),
             discounts=discounts,

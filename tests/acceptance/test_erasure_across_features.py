@@ -90,12 +90,12 @@ def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers
 
     assert LAST.encode("utf-8") in file_bytes()  # the check below can fail
     before = ledgers(db_path)
-    liability = services.vouchers.liability()
+    liability = services.liability.liability()
     plan = services.privacy.erase(cid, by="chef")
     assert not plan.removes_customer and plan.kept == {"sales": 1, "interactions": 1}
 
     assert ledgers(db_path) == before
-    assert services.vouchers.liability() == liability
+    assert services.liability.liability() == liability
     assert services.vouchers.get(code).remaining_cents == 3500
     assert services.loyalty.balance(card_number) == 250
     assert services.privacy.is_suppressed(name=f"{FIRST} {LAST}", street=STREET,

@@ -1,4 +1,4 @@
-"""Vouchers (Gutscheine): issue, redeem in parts, reverse, expire, and the liability list.
+"""Vouchers (Gutscheine): issue, redeem in parts, reverse, expire.
 
 The remaining value of a voucher is the sum of its append-only ledger. A redemption checks
 that sum and books inside one write transaction (`BEGIN IMMEDIATE` on SQLite, a row lock
@@ -8,14 +8,12 @@ spend more than it holds; an idempotency key makes a double-click book once.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -123,15 +121,6 @@ class Redemption:
     entry_id: int
     amount_cents: int
     replayed: bool  # True: the key was booked before, nothing new was booked
-
-
-@dataclass(frozen=True)
-class Liability:
-    as_of: date
-    valid_cents: int
-    valid_count: int
-    expired_cents: int
-    expired_count: int
 
 
 def parse_code(text: str) -> str:
@@ -430,7 +419,7 @@ class VoucherService:
             session.commit()
         return result
 
-    # --- expiry and liability ------------------------------------------------------------
+    # --- expiry ----------------------------------------------------------------------
 
     def mark_expired(self, *, as_of: date | None = None, by: str = "System") -> int:
         """Write one expire entry (0 €, remaining value kept) per newly expired voucher.
@@ -464,61 +453,7 @@ class VoucherService:
             session.commit()
         return count
 
-    def liability(self, *, as_of: date | None = None) -> Liability:
-        """Remaining value of valid vouchers, and separately of expired ones."""
-        as_of = as_of or self.clock.today()
-        with self.db.read() as session:
-            rows = session.execute(self._remaining_query()).all()
-        valid = [r for r in rows if r.remaining > 0 and r.valid_until >= as_of]
-        expired = [r for r in rows if r.remaining > 0 and r.valid_until < as_of]
-        return Liability(as_of, sum(r.remaining for r in valid), len(valid),
-                         sum(r.remaining for r in expired), len(expired))
-
-    def export_liability_csv(self, path: Path, *, as_of: date | None = None) -> Liability:
-        """One row per voucher with remaining value, then the two totals; for the tax advisor.
-
-        UTF-8 with BOM and `;`, so Excel opens it with umlauts intact.
-        """
-        as_of = as_of or self.clock.today()
-        with self.db.read() as session:
-            rows = session.execute(self._remaining_query()).all()
-        liability = self.liability(as_of=as_of)
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["Code", "Art", "Zweck", "USt-Satz", "Ausgabe", "Gültig bis",
-                             "Aktion", "Ausgabewert", "Eingelöst", "Restwert", "Status"])
-            for r in rows:
-                if r.remaining <= 0:
-                    continue
-                status = "abgelaufen" if r.valid_until < as_of else "gültig"
-                vat = "" if r.vat_rate_bp is None else f"{r.vat_rate_bp / 100:g} %".replace(
-                    ".", ",")
-                writer.writerow([
-                    voucher_codes.grouped(r.code), KINDS[r.kind], PURPOSES[r.purpose], vat,
-                    format_date(r.issued_on), format_date(r.valid_until), r.campaign,
-                    format_cents(r.value_cents, symbol=False),
-                    format_cents(r.value_cents - r.remaining, symbol=False),
-                    format_cents(r.remaining, symbol=False), status])
-            writer.writerow([])
-            writer.writerow([f"Summe gültig ({liability.valid_count})", "", "", "", "", "",
-                             "", "", "", format_cents(liability.valid_cents, symbol=False),
-                             "gültig"])
-            writer.writerow([f"Summe abgelaufen ({liability.expired_count})", "", "", "", "",
-                             "", "", "", "", format_cents(liability.expired_cents,
-                                                          symbol=False), "abgelaufen"])
-            writer.writerow([f"Stichtag {format_date(as_of)}"])
-        return liability
-
     # --- internals ---------------------------------------------------------------------
-
-    @staticmethod
-    def _remaining_query() -> Select:
-        remaining = func.coalesce(func.sum(VoucherEntry.amount_cents), 0).label("remaining")
-        return (select(Voucher.id, Voucher.code, Voucher.kind, Voucher.purpose,
-                       Voucher.vat_rate_bp, Voucher.issued_on, Voucher.valid_until,
-                       Voucher.campaign, Voucher.value_cents, remaining)
-                .join(VoucherEntry, VoucherEntry.voucher_id == Voucher.id)
-                .group_by(Voucher.id).order_by(Voucher.issued_on, Voucher.id))
 
     def _validated(self, session: Session, data: VoucherInput, today: date) -> dict[str, object]:
         errors: dict[str, str] = {}

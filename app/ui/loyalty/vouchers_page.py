@@ -310,7 +310,7 @@ class VouchersPage(QWidget):
             Row((v.display_code, v.description, _remaining(v), v.status_label,
                  format_date(v.valid_until), v.customer_name, v.campaign), v.code) for v in rows)
         self._refresh_campaigns()
-        liability = self.services.vouchers.liability()
+        liability = self.services.liability.liability()
         self.liability.setText(
             tr("Offene Gutscheine: gültig {valid} ({nvalid}), abgelaufen {expired} "
                "({nexpired})").format(valid=format_cents(liability.valid_cents),
@@ -319,7 +319,7 @@ class VouchersPage(QWidget):
                                       nexpired=liability.expired_count))
 
     def export_liability(self, path: Path) -> None:
-        self.services.vouchers.export_liability_csv(path)
+        self.services.liability.export_liability_csv(path)
 
     def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
         if count == 1:
