@@ -88,11 +88,14 @@ def points_for_sale(program: LoyaltyProgram | ProgramDTO | ProgramInput, amount_
 
 def points_for_credit_note(program: LoyaltyProgram | ProgramDTO | ProgramInput,
                            amount_cents: int, description: str) -> int:
-    """Points or stamps a credit note (negative amount) takes back: what its amount would
-    have earned, without the minimum purchase (that applies to a purchase, and the return
-    of part of a large purchase still takes its share back)."""
+    """Points or stamps a credit note (negative amount) takes back. Points: what its amount
+    would have earned, without the minimum purchase (that applies to a purchase; returning
+    part of a large purchase still takes its share back). Stamps: the stamp, if the credit
+    note would have earned one as a sale (a small goodwill credit keeps the stamp)."""
     if amount_cents >= 0:
         return 0
+    if program.kind == "stamps":
+        return points_for_sale(program, -amount_cents, description)
     return _earned(program, -amount_cents, description)
 
 

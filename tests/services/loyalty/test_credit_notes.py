@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -43,10 +44,16 @@ def test_a_typed_credit_note_takes_the_points_back_at_once(services: Services) -
     assert services.loyalty.balance(held.number) == 40 - 15
 
 
-def test_the_minimum_purchase_does_not_shield_a_partial_return() -> None:
+def test_the_minimum_purchase_does_not_shield_a_partial_return_of_points() -> None:
     assert POINTS.min_purchase_cents == 1000
     assert points_for_credit_note(POINTS, -500, "") == 5
     assert points_for_credit_note(POINTS, 500, "") == 0
+
+
+def test_a_goodwill_credit_below_the_minimum_keeps_the_stamp() -> None:
+    card_rule = replace(STAMPS, min_purchase_cents=5_000)
+    assert points_for_credit_note(card_rule, -1_000, "Fensterreinigung Nachlass") == 0
+    assert points_for_credit_note(card_rule, -8_000, "Fensterreinigung storniert") == 1
 
 
 def test_a_stamp_comes_back_only_for_a_credit_note_of_the_stamped_service(
