@@ -250,7 +250,7 @@ class VouchersPage(QWidget):
     def save_pdf(self, path: Path) -> Path:
         assert self.current is not None
         return loyalty_pdf.voucher_pdf([self.current], path,
-                                       company=self.services.settings.get("company_profile", {}))
+                                       company=self.services.company.get())
 
     def _new_key(self) -> None:
         self._key = new_key()
@@ -308,7 +308,7 @@ class VouchersPage(QWidget):
             Row((v.display_code, v.description, _remaining(v), v.status_label,
                  format_date(v.valid_until), v.customer_name, v.campaign), v.code) for v in rows)
         self._refresh_campaigns()
-        liability = self.services.vouchers.liability()
+        liability = self.services.liability.liability()
         self.liability.setText(
             tr("Offene Gutscheine: gültig {valid} ({nvalid}), abgelaufen {expired} "
                "({nexpired})").format(valid=format_cents(liability.valid_cents),
@@ -317,7 +317,7 @@ class VouchersPage(QWidget):
                                       nexpired=liability.expired_count))
 
     def export_liability(self, path: Path) -> None:
-        self.services.vouchers.export_liability_csv(path)
+        self.services.liability.export_liability_csv(path)
 
     def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
         if count == 1:
@@ -359,7 +359,7 @@ class VouchersPage(QWidget):
             tr("PDF-Dateien (*.pdf)"))
         if name:
             path = loyalty_pdf.voucher_pdf(
-                issued, Path(name), company=self.services.settings.get("company_profile", {}))
+                issued, Path(name), company=self.services.company.get())
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.scan.setText(issued[0].code)
         self.lookup()

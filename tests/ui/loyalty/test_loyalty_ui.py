@@ -103,8 +103,8 @@ def test_the_bonus_tab_enrols_credits_corrects_replaces_and_prints(
     services = context.services
     customer_id = services.customers.create(CustomerInput(first_name="Jörg",
                                                           last_name="Weiß")).id
-    program = services.loyalty.save_program(ProgramInput(name="Treuepunkte"))
-    reward = services.loyalty.save_reward(program_id=program.id, name="Gutschein",
+    program = services.programs.save_program(ProgramInput(name="Treuepunkte"))
+    reward = services.programs.save_reward(program_id=program.id, name="Gutschein",
                                           cost=50, voucher_value_cents=500)
     tab = LoyaltyTab(context, customer_id)
     qtbot.addWidget(tab)
@@ -148,7 +148,7 @@ def test_the_programs_dialog_saves_a_stamp_card_and_a_reward(
     dialog.stamps.setValue(10)
     qtbot.keyClicks(dialog.category, "Fensterreinigung")
     dialog._save_program()
-    programs = context.services.loyalty.programs()
+    programs = context.services.programs.programs()
     assert [(p.name, p.kind, p.stamps_required) for p in programs] == [
         ("Fensterputz", "stamps", 10)]
     qtbot.keyClicks(dialog.reward_name, "Gratis-Reinigung")
@@ -157,7 +157,7 @@ def test_the_programs_dialog_saves_a_stamp_card_and_a_reward(
     assert dialog.reward_model.rowCount() == 1
     dialog.rates["A"].setValue(5)
     dialog._save_rates()
-    assert context.services.loyalty.class_rates()["A"] == 500
+    assert context.services.discounts.class_rates()["A"] == 500
 
 
 def test_the_issue_dialog_turns_its_fields_into_a_promo_voucher_input(qtbot) -> None:  # type: ignore[no-untyped-def]
