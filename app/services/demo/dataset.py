@@ -18,7 +18,7 @@ from app.db import Database
 from app.models import Address, ContactPerson, Counter, Customer, Interaction, Sale, Tag
 from app.models import customer_tags as customer_tags_table
 from app.services.clock import Clock
-from app.services.customers import service as customer_rules
+from app.services.customers.service import CustomerService
 from app.services.progress import NO_PROGRESS, Progress
 
 FIRST_FEMALE = ("Anna", "Maria", "Ursula", "Monika", "Petra", "Sabine", "Claudia", "Julia",
@@ -141,7 +141,7 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                             "customer_id": cid, "label": "Objekt " + rnd.choice(STREETS),
                             "street": f"{rnd.choice(STREETS)} {rnd.randint(1, 80)}",
                             "postcode": postcode, "city": city, "country": "DE", "notes": ""})
-                customer_rules.CustomerService._refresh_derived(customer)
+                CustomerService._refresh_derived(customer)
                 values = _columns(customer)
                 values.update(created_at=created, updated_at=created)
                 rows.append(values)

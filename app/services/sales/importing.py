@@ -22,8 +22,9 @@ from app.db import Database
 from app.models import Interaction, Sale
 from app.services import bulk
 from app.services.clock import Clock
-from app.services.customers import service as customer_rules
 from app.services.customers.dto import CustomerInput
+from app.services.customers.rules import validated
+from app.services.customers.service import insert_imported
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, parse_cents, parse_date
 from app.services.progress import NO_PROGRESS, Progress
@@ -251,7 +252,7 @@ class SalesImportService:
                     f"(erste: Zeile {first.line}: {first.reason})")})
             ids: dict[str, int] = dict(bulk.fetch_rows(session,
                                                        "SELECT number, id FROM customers"))
-            ids.update(customer_rules.insert_imported(
+            ids.update(insert_imported(
                 session, list(plan.new_customers.values()), now=now, by=by, source=path.name))
             per_customer = self._insert(session, plan.to_add, ids, now=now, progress=progress)
             progress.checkpoint()
@@ -433,7 +434,7 @@ class SalesImportService:
         if data is None:
             return [f"Kundennummer {number} unbekannt und kein Name zum Anlegen"]
         try:
-            customer_rules.validated(data, today=self.clock.now())
+            validated(data, today=self.clock.now())
         except ValidationError as error:
             return [f"Kunde {number} nicht anlegbar: {error.message}"]
         plan.new_customers[number] = data

@@ -24,7 +24,7 @@ from app.db import Database
 from app.models import Customer, CustomerImportLog, Setting
 from app.services import bulk, tabular
 from app.services.clock import Clock
-from app.services.customers import service as customers_rules
+from app.services.customers.duplicates import DuplicateIndex
 from app.services.customers.importing.mapping import (
     ALIASES,
     FIELDS,
@@ -37,7 +37,9 @@ from app.services.customers.importing.mapping import (
 from app.services.customers.importing.readers import RejectedRow, Source, read_source
 from app.services.customers.importing.rows import Candidate, row_input
 from app.services.customers.importing.writer import Writer
-from app.services.customers.service import CustomerService, DuplicateIndex, validated
+from app.services.customers.naming import list_name
+from app.services.customers.rules import validated
+from app.services.customers.service import CustomerService
 from app.services.errors import NotFoundError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
 
@@ -362,7 +364,7 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
         for cid, number, last, first, company in session.execute(select(
                 Customer.id, Customer.number, Customer.last_name, Customer.first_name,
                 Customer.company).where(Customer.id.in_(chunk))):
-            labels[cid] = f"{number} {customers_rules.list_name(last, first, company)}"
+            labels[cid] = f"{number} {list_name(last, first, company)}"
     return labels
 
 

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from app.models import Customer, Interaction, Tag, customer_tags
 from app.services import bulk, timeline
-from app.services.customers import service as customers_rules
 from app.services.customers.importing.readers import Source
 from app.services.customers.importing.rows import Candidate
-from app.services.customers.service import MERGE_FILL_FIELDS, CustomerService, NumberAllocator
+from app.services.customers.naming import sort_name
+from app.services.customers.numbers import NumberAllocator
+from app.services.customers.search_text import search_text
+from app.services.customers.service import MERGE_FILL_FIELDS, CustomerService
 from app.services.progress import Progress
 
 _BATCH = 2000
@@ -105,7 +107,7 @@ class Writer:
             columns.update(
                 number=numbers, created_at=[self.now] * count, updated_at=[self.now] * count,
                 at_risk=[False] * count,
-                sort_name=list(map(customers_rules.sort_name, columns["last_name"],
+                sort_name=list(map(sort_name, columns["last_name"],
                                    columns["first_name"], columns["company"])),
                 search_text=[_search_text(c.values, number) for c, number in zip(
                     batch, numbers, strict=True)])
@@ -216,7 +218,7 @@ def _indexes_in_bulk(session: Session, rows: int) -> Iterator[None]:
 
 
 def _search_text(values: Mapping[str, Any], number: str) -> str:
-    return customers_rules.search_text(
+    return search_text(
         (values["first_name"], values["last_name"], values["company"], values["street"],
          values["postcode"], values["city"], values["email"]),
         number=number, phones=(values["phone"], values["mobile"]))
