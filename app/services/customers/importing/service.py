@@ -316,7 +316,8 @@ class CustomerImportService:
             if len(matches) > 1:
                 matches.sort(key=lambda m: m[0][0] != "customer")
             index.add(("row", row.line), **keys)
-            labels[row.line] = _name(values)
+            labels[row.line] = list_name(str(values["last_name"]), str(values["first_name"]),
+                                         str(values["company"]))
             candidates.append(Candidate(row.line, data, values, matches))
         progress.report(total, total, "Zeilen prüfen")
         customer_labels = _customer_labels(session, {
@@ -346,14 +347,6 @@ def _keys(values: Mapping[str, object]) -> dict[str, Any]:
     return {"email": values["email"], "phones": (values["phone"], values["mobile"]),
             "last_name": values["last_name"], "first_name": values["first_name"],
             "company": values["company"], "postcode": values["postcode"]}
-
-
-def _name(values: Mapping[str, object]) -> str:
-    last, first, company = values["last_name"], values["first_name"], values["company"]
-    person = f"{last}, {first}".rstrip(", ") if last else str(first)
-    if person and company:
-        return f"{person} ({company})"
-    return person or str(company)
 
 
 def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
