@@ -38,11 +38,15 @@ class NumberAllocator:
     def is_free(self, number: str) -> bool:
         return number not in self._claimed and not self._taken(number)
 
-    def claim(self, wanted: str | None) -> str:
+    def require_free(self, wanted: str | None) -> None:
+        """Refuse a number typed in by hand that is in use (an import takes the next one)."""
         number = (wanted or "").strip()
         if number and not self.is_free(number):
             raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
-        return self.claim_all([number])[0]
+
+    def claim(self, wanted: str | None) -> str:
+        self.require_free(wanted)
+        return self.claim_all([wanted])[0]
 
     def claim_all(self, wanted: Iterable[str | None]) -> list[str]:
         """A number for each of many new customers: the wanted one if it is free, else the

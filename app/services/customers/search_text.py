@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from app.models import Customer
 from app.services import validation
@@ -39,6 +40,14 @@ def customer_search_text(customer: Customer) -> str:
         values += [contact.first_name, contact.last_name, contact.email, contact.role]
         phones.append(contact.phone)
     return search_text(values, number=customer.number, phones=phones)
+
+
+def values_search_text(values: Mapping[str, Any], number: str) -> str:
+    """The search text of a new customer (no contact persons yet) from its columns."""
+    return search_text(
+        (values["first_name"], values["last_name"], values["company"], values["street"],
+         values["postcode"], values["city"], values["email"]),
+        number=number, phones=(values["phone"], values["mobile"]))
 
 
 def query_terms(query: str) -> list[str]:

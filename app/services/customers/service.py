@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +26,7 @@ from app.models import Address, Base, ContactPerson, Customer, Tag, customer_tag
 from app.services import audit, bulk, timeline, validation
 from app.services.clock import Clock
 from app.services.customers import segments
+from app.services.customers.creating import create_customers, new_customer
 from app.services.customers.dto import (
     SORT_KEYS,
     AddressDTO,
@@ -46,7 +46,6 @@ from app.services.customers.numbers import NumberAllocator
 from app.services.customers.rules import validated, validated_address, validated_contact
 from app.services.customers.search_text import customer_search_text, query_terms
 from app.services.errors import ConflictError, NotFoundError
-from app.services.privacy import suppression
 
 # Up to this many search matches are fetched by id before the list is sorted (`_filtered`).
 _FEW_MATCHES = 500
@@ -112,32 +111,6 @@ def _detail(customer: Customer) -> CustomerDetail:
     )
 
 
-def insert_imported(session: Session, inputs: Sequence[CustomerInput], *, now: datetime,
-                    by: str = "", source: str = "") -> dict[str, int]:
-    """Create customers an import brings along, inside the caller's unit of work.
-
-    Each input goes through the same rules as a typed customer (`validated`, the number
-    claim); the first invalid one raises ValidationError. Returns number → new id.
-    """
-    created: list[Customer] = []
-    numbers = NumberAllocator(session)
-    for data in inputs:
-        values = validated(data, today=now)
-        customer = Customer(number=numbers.claim(data.number), created_at=now,
-                            updated_at=now, **values)
-        customer.contacts = []
-        customer.tags = []
-        CustomerService._refresh_derived(customer)
-        session.add(customer)
-        created.append(customer)
-    session.flush()
-    subject = f"Kunde angelegt (Import {source})" if source else "Kunde angelegt (Import)"
-    for customer in created:
-        timeline.record(session, customer_id=customer.id, channel="system", subject=subject,
-                        author=by, at=now)
-    return {customer.number: customer.id for customer in created}
-
-
 class CustomerService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -201,19 +174,11 @@ class CustomerService:
         now = self.clock.now()
         values = validated(data, today=now)
         with self.db.write() as session:
-            number = self._claim_number(session, data.number)
-            customer = Customer(number=number, created_at=now, updated_at=now, **values)
-            customer.tags = self._tags(session, data.tags)
-            session.add(customer)
-            self._refresh_derived(customer)
-            session.flush()
-            timeline.record(session, customer_id=customer.id, channel="system",
-                            subject="Kunde angelegt", author=by, at=now)
-            audit.record(session, at=now, actor=by, action="create", entity="customer",
-                         entity_id=customer.id, customer_id=customer.id,
-                         details={"number": number})
-            self._apply_suppression(session, customer, at=now, by=by)
-            result = _detail(customer)
+            numbers = NumberAllocator(session)
+            numbers.require_free(data.number)
+            [created] = create_customers(session, [new_customer(data, values)], now=now, by=by,
+                                         allocator=numbers)
+            result = _detail(self._load(session, created.id))
             session.commit()
         return result
 
@@ -447,9 +412,6 @@ class CustomerService:
             raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
         return customer
 
-    def _claim_number(self, session: Session, wanted: str | None) -> str:
-        return NumberAllocator(session).claim(wanted)
-
     def _tags(self, session: Session, names: Iterable[str]) -> list[Tag]:
         wanted = sorted({n.strip() for n in names if n.strip()})
         if not wanted:
@@ -460,21 +422,6 @@ class CustomerService:
                 existing[name] = Tag(name=name)
                 session.add(existing[name])
         return [existing[n] for n in wanted]
-
-    @staticmethod
-    def _apply_suppression(session: Session, customer: Customer, *, at: datetime,
-                           by: str) -> None:
-        """A new customer on the suppression list keeps the old advertising objection."""
-        name = suppression.person_name(kind=customer.kind, first_name=customer.first_name,
-                                       last_name=customer.last_name, company=customer.company)
-        if suppression.is_listed(session, name=name, street=customer.street,
-                                 postcode=customer.postcode):
-            customer.advertising_objection_at = at
-            timeline.record(session, customer_id=customer.id, channel="system", author=by,
-                            at=at, subject="Steht auf der Werbesperrliste: keine Werbung")
-            audit.record(session, at=at, actor=by, action="objection", entity="customer",
-                         entity_id=customer.id, customer_id=customer.id,
-                         details={"source": "suppression_list"})
 
     @staticmethod
     def _primary_only(customer: Customer, contact: ContactPerson) -> None:

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.models import Customer, Interaction, Tag, customer_tags
-from app.services import bulk, timeline
+from app.services import timeline
+from app.services.customers.creating import create_customers, new_customer
 from app.services.customers.importing.readers import Source
 from app.services.customers.importing.rows import Candidate
-from app.services.customers.naming import sort_name
 from app.services.customers.numbers import NumberAllocator
-from app.services.customers.search_text import search_text
 from app.services.customers.service import MERGE_FILL_FIELDS, CustomerService
 from app.services.progress import Progress
-
-_BATCH = 2000
 
 
 class Writer:
@@ -77,69 +69,12 @@ class Writer:
         return merged_into.get(ref)
 
     def _insert(self, rows: list[Candidate], progress: Progress) -> int:
-        """Core executemany inserts in batches; the new ids are read back by number (unique)
-        from the rows above the highest id before the batch, which works on SQLite and
-        PostgreSQL alike (writers take turns) and is far cheaper than RETURNING."""
-        tag_names = sorted({t for c in rows for t in c.data.tags})
-        tag_ids = self._tag_ids(tag_names)
-        subject = f"Kunde angelegt (Import aus {self.file_name})"[:200]
-        with _search_index_in_bulk(self.session), _indexes_in_bulk(self.session, len(rows)):
-            self._insert_batches(rows, tag_ids, subject, progress)
-        progress.report(len(rows), len(rows), "Kunden anlegen")
+        """The new rows, the one way every customer is created (`creating`)."""
+        create_customers(
+            self.session, [new_customer(c.data, c.values) for c in rows],
+            now=self.now, by=self.by, source=self.file_name, allocator=self.allocator,
+            progress=progress)
         return len(rows)
-
-    def _insert_batches(self, rows: list[Candidate], tag_ids: Mapping[str, int], subject: str,
-                        progress: Progress) -> None:
-        if not rows:
-            return
-        keys = tuple(rows[0].values)  # validated()'s columns, the same for every row
-        row_values = itemgetter(*keys)
-        for start in range(0, len(rows), _BATCH):
-            progress.checkpoint()
-            progress.report(start, len(rows), "Kunden anlegen")
-            batch = rows[start:start + _BATCH]
-            count = len(batch)
-            numbers = self.allocator.claim_all([c.data.number for c in batch])
-            values = [row_values(c.values) for c in batch]
-            columns: dict[str, Sequence[Any]] = dict(
-                zip(keys, zip(*values, strict=True), strict=True))
-            # The derived columns by the customer service's own rules.
-            columns.update(
-                number=numbers, created_at=[self.now] * count, updated_at=[self.now] * count,
-                at_risk=[False] * count,
-                sort_name=list(map(sort_name, columns["last_name"],
-                                   columns["first_name"], columns["company"])),
-                search_text=[_search_text(c.values, number) for c, number in zip(
-                    batch, numbers, strict=True)])
-            before = self.session.scalar(select(func.coalesce(func.max(Customer.id), 0)))
-            bulk.insert_columns(self.session, Customer, columns)
-            ids = {number: cid for number, cid in self.session.execute(
-                select(Customer.number, Customer.id).where(Customer.id > before))}
-            new_ids = [ids[number] for number in numbers]
-            bulk.insert_columns(self.session, Interaction, {
-                "customer_id": new_ids, "occurred_at": [self.now] * count,
-                "channel": ["system"] * count, "subject": [subject] * count,
-                "text": [""] * count, "author": [self.by] * count,
-                "created_at": [self.now] * count})
-            links = [(cid, tag_ids[name]) for cid, c in zip(new_ids, batch, strict=True)
-                     for name in set(c.data.tags)]
-            bulk.insert_columns(self.session, customer_tags, {
-                "customer_id": [cid for cid, _tag in links],
-                "tag_id": [tag for _cid, tag in links]})
-
-    def _tag_ids(self, names: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for start in range(0, len(names), 500):
-            chunk = names[start:start + 500]
-            found.update({name: tag_id for name, tag_id in self.session.execute(
-                select(Tag.name, Tag.id).where(Tag.name.in_(chunk)))})
-        for name in names:
-            if name not in found:
-                tag = Tag(name=name)
-                self.session.add(tag)
-                self.session.flush()
-                found[name] = tag.id
-        return found
 
     def _merge_existing(self, into: Mapping[int, list[Candidate]],
                         progress: Progress) -> None:
@@ -166,62 +101,6 @@ class Writer:
                 author=self.by)
         self.session.flush()
 
-
-_FTS_TRIGGER = "customers_fts_insert"
-
-
-@contextmanager
-def _search_index_in_bulk(session: Session) -> Iterator[None]:
-    """On SQLite, fill the search index (FTS5, revision 0001) once for all new rows instead
-    of through its per-row insert trigger: measured 7x cheaper (0.44 s instead of 3.2 s for
-    20,000 rows). The trigger is dropped and re-created inside the import's transaction,
-    so a cancelled, failed or killed import restores it with everything else."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    trigger = session.scalar(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                                  "AND name = :name"), {"name": _FTS_TRIGGER})
-    if trigger is None:
-        yield
-        return
-    before = session.scalar(select(func.coalesce(func.max(Customer.id), 0)))
-    session.execute(text(f"DROP TRIGGER {_FTS_TRIGGER}"))
-    yield
-    session.execute(text("INSERT INTO customer_fts(rowid, search_text) "
-                         "SELECT id, search_text FROM customers WHERE id > :before"),
-                    {"before": before})
-    session.execute(text(trigger))
-
-
-# From this many new rows, building the customers' secondary indexes once at the end is
-# cheaper than keeping them up to date row by row.
-BULK_INDEX_ROWS = 2000
-
-
-@contextmanager
-def _indexes_in_bulk(session: Session, rows: int) -> Iterator[None]:
-    """On SQLite, drop the non-unique indexes of `customers` for a big import and create them
-    again from their stored definitions afterwards (measured, rebuild included: 100,000 rows
-    23.4–27.0 s → 22.7–22.9 s CPU). Inside the import's transaction like the search trigger
-    above, so a cancelled, failed or killed import leaves schema and indexes as they were."""
-    if rows < BULK_INDEX_ROWS or session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    indexes = [(name, sql) for name, sql in session.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' "
-        "AND sql IS NOT NULL ORDER BY name")) if not sql.upper().startswith("CREATE UNIQUE")]
-    for name, _sql in indexes:
-        session.execute(text(f'DROP INDEX "{name}"'))
-    yield
-    for _name, sql in indexes:
-        session.execute(text(sql))
-
-
-def _search_text(values: Mapping[str, Any], number: str) -> str:
-    return search_text(
-        (values["first_name"], values["last_name"], values["company"], values["street"],
-         values["postcode"], values["city"], values["email"]),
-        number=number, phones=(values["phone"], values["mobile"]))
 
 
 def _fill(target: Candidate, other: Candidate) -> None:
