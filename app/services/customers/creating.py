@@ -50,11 +50,13 @@ _OBJECTION_DETAILS = json.dumps({"source": "suppression_list"})
 @dataclass(frozen=True)
 class NewCustomer:
     """One customer to create: the columns `rules.validated` returned, its tags and the
-    number it brings along from an old system (None: the next free one)."""
+    number it brings along from an old system (None: the next free one). `created_at`
+    dates a customer back (the demo's customers existed before their first sale)."""
 
     values: Mapping[str, object]
     tags: tuple[str, ...] = ()
     number: str | None = None
+    created_at: datetime | None = None
 
 
 def new_customer(data: CustomerInput, values: Mapping[str, object]) -> NewCustomer:
@@ -114,8 +116,9 @@ def _insert_batch(session: Session, batch: Sequence[NewCustomer], *, now: dateti
         keys, zip(*(row_values(row.values) for row in batch), strict=True), strict=True))
     suppressed = ([False] * count if not listed else
                   [_digest(row.values) in listed for row in batch])
+    stamps = [row.created_at or now for row in batch]
     columns.update(
-        number=numbers, created_at=[now] * count, updated_at=[now] * count,
+        number=numbers, created_at=stamps, updated_at=stamps,
         at_risk=[False] * count,
         advertising_objection_at=[now if hit else None for hit in suppressed],
         sort_name=list(map(sort_name, columns["last_name"], columns["first_name"],
@@ -130,10 +133,11 @@ def _insert_batch(session: Session, batch: Sequence[NewCustomer], *, now: dateti
     subject = created_subject(source)
     details = _created_details(numbers, source)
     objectors = [cid for cid, hit in zip(ids, suppressed, strict=True) if hit]
-    _history(session, [*ids, *objectors],
-             [subject] * count + [SUPPRESSED] * len(objectors), now=now, by=by)
+    _history(session, [*ids, *objectors], [subject] * count + [SUPPRESSED] * len(objectors),
+             [*stamps, *([now] * len(objectors))], by=by)
     _audit(session, [*ids, *objectors], ["create"] * count + ["objection"] * len(objectors),
-           [*details, *([_OBJECTION_DETAILS] * len(objectors))], now=now, by=by)
+           [*details, *([_OBJECTION_DETAILS] * len(objectors))],
+           [*stamps, *([now] * len(objectors))], by=by)
     links = [(cid, tag_ids[name]) for cid, row in zip(ids, batch, strict=True)
              for name in set(row.tags)]
     bulk.insert_columns(session, customer_tags, {
@@ -142,13 +146,13 @@ def _insert_batch(session: Session, batch: Sequence[NewCustomer], *, now: dateti
             for cid, number, hit in zip(ids, numbers, suppressed, strict=True)]
 
 
-def _history(session: Session, ids: Sequence[int], subjects: Sequence[str], *,
-             now: datetime, by: str) -> None:
+def _history(session: Session, ids: Sequence[int], subjects: Sequence[str],
+             stamps: Sequence[datetime], *, by: str) -> None:
     count = len(ids)
     bulk.insert_columns(session, Interaction, {
-        "customer_id": ids, "occurred_at": [now] * count, "channel": ["system"] * count,
+        "customer_id": ids, "occurred_at": stamps, "channel": ["system"] * count,
         "subject": subjects, "text": [""] * count, "author": [by[:128]] * count,
-        "created_at": [now] * count})
+        "created_at": stamps})
 
 
 def _created_details(numbers: Sequence[str], source: str) -> list[str]:
@@ -159,11 +163,11 @@ def _created_details(numbers: Sequence[str], source: str) -> list[str]:
 
 
 def _audit(session: Session, ids: Sequence[int], actions: Sequence[str],
-           details: Sequence[str], *, now: datetime, by: str) -> None:
+           details: Sequence[str], stamps: Sequence[datetime], *, by: str) -> None:
     """The audit entries `audit.record` would write, in one INSERT per batch."""
     count = len(ids)
     bulk.insert_columns(session, AuditEntry, {
-        "at": [now] * count, "actor": [by[:128]] * count, "action": actions,
+        "at": stamps, "actor": [by[:128]] * count, "action": actions,
         "entity": ["customer"] * count, "entity_id": ids, "customer_id": ids,
         "details": details})
 
