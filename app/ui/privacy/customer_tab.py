@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_date, format_datetime
-from app.services.privacy.service import (
+from app.services.privacy.consents import (
     METHODS,
     PURPOSES,
     ConsentEvent,
     ConsentInput,
     ConsentState,
-    ErasurePlan,
     PrivacyOverview,
 )
+from app.services.privacy.erasure import ErasurePlan
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view

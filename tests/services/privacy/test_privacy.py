@@ -15,7 +15,8 @@ from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import AddressInput, ContactInput, CustomerInput
 from app.services.errors import ValidationError
-from app.services.privacy.service import ConsentInput, period_end
+from app.services.privacy.consents import ConsentInput
+from app.services.privacy.retention import period_end
 
 ANNA = CustomerInput(salutation="Frau", first_name="Annabella", last_name="Quastenberg",
                      street="Zwiebelgasse 17", postcode="01067", city="Dresden",

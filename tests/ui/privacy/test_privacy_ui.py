@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
 from app.ui.context import AppContext, ChangeBus
 from app.ui.privacy.backups_dialog import BackupsDialog, backup_on_close
 from app.ui.privacy.customer_tab import ConsentDialog, PrivacyTab
