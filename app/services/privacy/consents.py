@@ -1,25 +1,25 @@
 """Consents and the advertising objection.
 
 Consents are events (granted/withdrawn), never edited; the newest event of a purpose is
-its state. No event means no consent. Postal advertising needs no consent (§ 7 UWG) but
-stops with a withdrawal or an objection; e-mail and phone advertising need a consent.
-The advertising objection (Art. 21 DSGVO) is one timestamp on the customer plus a hash
-on the suppression list, so it survives purchases and erasure.
+its state. No event means no consent. What a consent state allows is decided by the contact
+policy (`contact_policy`), which the overview shows per channel. The advertising objection
+(Art. 21 DSGVO) is one timestamp on the customer plus a hash on the suppression list, so it
+survives purchases and erasure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.models import Consent, Customer
+from app.models import Consent
 from app.services import audit, timeline
 from app.services.errors import ValidationError
-from app.services.privacy import suppression
+from app.services.privacy import contact_policy, suppression
 from app.services.privacy.base import PrivacyBase
+from app.services.privacy.contact_policy import Channel, Decision, Purpose
 
 invalid = ValidationError.labelled({
     "purpose": "Zweck", "method": "Form", "given_on": "Datum",
@@ -62,7 +62,7 @@ class ConsentState:
     purpose: str
     label: str
     allowed: bool
-    reason: str  # German, e.g. "Einwilligung vom 01.03.2026 (Formular)"
+    reason: str  # the contact policy's reason, e.g. "Einwilligung in Briefwerbung vom 01.03.2026"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,13 @@ class Consents(PrivacyBase):
             events = list(session.scalars(
                 select(Consent).where(Consent.customer_id == customer_id)
                 .order_by(Consent.given_on.desc(), Consent.id.desc())))
-            states = tuple(self._state(customer, purpose, events) for purpose in PURPOSES)
+            today = self.clock.today()
+            states = tuple(
+                ConsentState(purpose, label, answer.allowed, answer.reason)
+                for purpose, label in PURPOSES.items()
+                for answer in (contact_policy.decide(
+                    session, customer_id, channel=Channel(purpose),
+                    purpose=Purpose.ADVERTISING, today=today),))
             zone = self.clock.zone
             objection = customer.advertising_objection_at
             anonymized = customer.anonymized_at
@@ -147,42 +153,18 @@ class Consents(PrivacyBase):
             session.commit()
         return self.overview(customer_id)
 
-    def advertising_allowed(self, customer_id: int, channel: str) -> bool:
-        """May this customer get advertising by `channel` (letter, email, phone)?"""
-        if channel not in PURPOSES:
-            raise ValueError(f"unknown advertising channel {channel!r}")
+    def decision(self, customer_id: int, *, channel: Channel,
+                 purpose: Purpose = Purpose.ADVERTISING) -> Decision:
+        """The contact policy's answer for one customer, as of today."""
         with self.db.read() as session:
-            customer = self._customer(session, customer_id)
-            events = list(session.scalars(
-                select(Consent).where(Consent.customer_id == customer_id,
-                                      Consent.purpose == channel)
-                .order_by(Consent.given_on.desc(), Consent.id.desc()).limit(1)))
-            return self._state(customer, channel, events).allowed
+            self._customer(session, customer_id)
+            return contact_policy.decide(session, customer_id, channel=channel,
+                                         purpose=purpose, today=self.clock.today())
 
     def is_suppressed(self, *, name: str, street: str, postcode: str) -> bool:
         """Is this person on the suppression list? For imports and new customers."""
         with self.db.read() as session:
             return suppression.is_listed(session, name=name, street=street, postcode=postcode)
-
-    def _state(self, customer: Customer, purpose: str,
-               events: Sequence[Consent]) -> ConsentState:
-        label = PURPOSES[purpose]
-        if customer.anonymized_at is not None:
-            return ConsentState(purpose, label, False, "Kunde gelöscht (gesperrt)")
-        if customer.advertising_objection_at is not None:
-            when = customer.advertising_objection_at.astimezone(self.clock.zone)
-            return ConsentState(purpose, label, False, f"Werbewiderspruch vom {when:%d.%m.%Y}")
-        latest = next((e for e in events if e.purpose == purpose), None)
-        if latest is None:
-            if purpose == "letter":
-                return ConsentState(purpose, label, True, "ohne Widerspruch erlaubt (§ 7 UWG)")
-            return ConsentState(purpose, label, False, "keine Einwilligung")
-        how = METHODS.get(latest.method, latest.method)
-        if latest.granted:
-            return ConsentState(purpose, label, True,
-                                f"Einwilligung vom {latest.given_on:%d.%m.%Y} ({how})")
-        return ConsentState(purpose, label, False,
-                            f"widerrufen am {latest.given_on:%d.%m.%Y} ({how})")
 
     def _event(self, event: Consent) -> ConsentEvent:
         return ConsentEvent(
