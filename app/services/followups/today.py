@@ -12,6 +12,12 @@ Score of a customer = the sum of the points of each reason that applies, plus a 
 Every part is kept with its label, so the page can show how a score came about. A customer
 hidden with "für N Tage ausblenden" or with a call noted from the list stays off it until
 that day has passed.
+
+A call is a phone contact, so the contact policy decides who may be on the list: each reason
+has a purpose (a maintenance visit is service under the contract, everything else is
+advertising), and a reason stays only if the policy allows a call for its purpose. A
+candidate left without reasons is held back and listed with the policy's reason (a consumer
+without a phone-advertising consent, an objection, an erased customer, no phone number).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, display_name, phone_text
 from app.services.formatting import format_date
+from app.services.privacy.contact_policy import Channel, Decision, Purpose, decide, decide_many
 
 invalid = ValidationError.labelled({"days": "Tage", "template_key": "Briefvorlage"})
 
@@ -49,6 +56,10 @@ CLASS_BONUS = {"A": 20, "B": 10}
 # The letter template the list proposes for a reason (the letters feature defines them).
 LETTER_FOR = {"a_contact": "kundenpflege", "at_risk": "reaktivierung",
               "birthday": "geburtstag", "maintenance": "wartung"}
+# Why each reason would contact the customer: only the maintenance visit is owed under the
+# contract; caring for, reactivating and congratulating a customer is advertising.
+PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
+               "birthday": Purpose.ADVERTISING, "maintenance": Purpose.SERVICE}
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,35 @@ class Suggestion:
     def letter_template(self) -> str:
         return LETTER_FOR[self.kinds[0]]
 
+    @property
+    def purpose(self) -> Purpose:
+        return _purpose(self.kinds)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A candidate the contact policy keeps off the list, with why it would have been on it."""
+
+    customer_id: int
+    customer_name: str
+    customer_number: str
+    reasons: tuple[str, ...]
+    score: int
+    reason: str  # the contact policy's reason, German
+    code: str
+
+
+@dataclass(frozen=True)
+class CallList:
+    suggestions: tuple[Suggestion, ...]
+    held_back: tuple[HeldBack, ...]  # the highest-scored ones, as many as the list shows
+    held_back_count: int
+
+
+def _purpose(kinds: tuple[str, ...] | list[str]) -> Purpose:
+    return (Purpose.ADVERTISING if any(PURPOSE_FOR[k] is Purpose.ADVERTISING for k in kinds)
+            else Purpose.SERVICE)
+
 
 @dataclass
 class _Draft:
@@ -116,8 +156,9 @@ class TodayService:
         with self.db.read() as session:
             return self._settings(session)
 
-    def call_list(self) -> list[Suggestion]:
-        """The ranked suggestions, highest score first (ties by name)."""
+    def call_list(self) -> CallList:
+        """The ranked suggestions, highest score first (ties by name), and the candidates
+        the contact policy held back."""
         today = self.clock.today()
         with self.db.read() as session:
             cfg = self._settings(session)
@@ -138,22 +179,21 @@ class TodayService:
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
             ids = [cid for cid in drafts if cid not in hidden]
+            refused = self._ask_policy(session, today, ids, drafts)
+            ids = [cid for cid in ids if cid not in refused]
             classes = {cid: klass for cid, klass in session.execute(
                 select(Customer.id, Customer.abc_class)
                 .where(Customer.abc_class.in_(tuple(CLASS_BONUS))))}
-            scored = []
-            for cid in ids:
-                parts = list(drafts[cid].parts)
-                klass = classes.get(cid)
-                if CLASS_BONUS.get(klass or ""):
-                    parts.append(ScorePart(f"{klass}-Kunde", CLASS_BONUS[klass or ""]))
-                scored.append((cid, parts))
+            scored = [(cid, self._parts(drafts[cid], classes.get(cid))) for cid in ids]
+            held = sorted(((cid, self._parts(drafts[cid], classes.get(cid)))
+                           for cid in refused), key=lambda item: -sum(p.points for p in item[1]))
+            held = held[:cfg["limit"]]
             # Only the candidates that can still make the list need their names (ties).
             scored.sort(key=lambda item: -sum(p.points for p in item[1]))
             if len(scored) > cfg["limit"]:
                 cutoff = sum(p.points for p in scored[cfg["limit"] - 1][1])
                 scored = [item for item in scored if sum(p.points for p in item[1]) >= cutoff]
-            shown = [cid for cid, _parts in scored]
+            shown = [cid for cid, _parts in scored] + [cid for cid, _parts in held]
             customers = {c.id: c for c in session.scalars(
                 select(Customer).where(Customer.id.in_(shown)).options(load_only(
                     Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
@@ -169,7 +209,38 @@ class TodayService:
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),
                 reasons=tuple(draft.reasons), parts=tuple(parts)))
         result.sort(key=lambda s: (-s.score, s.customer_name.casefold(), s.customer_id))
-        return result[:cfg["limit"]]
+        held_back = tuple(HeldBack(
+            customer_id=cid, customer_name=display_name(customers[cid]),
+            customer_number=customers[cid].number, reasons=tuple(drafts[cid].reasons),
+            score=sum(p.points for p in parts), reason=refused[cid].reason,
+            code=refused[cid].code) for cid, parts in held)
+        return CallList(tuple(result[:cfg["limit"]]), held_back, len(refused))
+
+    @staticmethod
+    def _parts(draft: _Draft, klass: str | None) -> list[ScorePart]:
+        bonus = CLASS_BONUS.get(klass or "")
+        return list(draft.parts) + ([ScorePart(f"{klass}-Kunde", bonus)] if bonus else [])
+
+    @staticmethod
+    def _ask_policy(session: Session, today: date, ids: list[int],
+                    drafts: dict[int, _Draft]) -> dict[int, Decision]:
+        """Drop each reason the contact policy does not allow a call for; return the
+        candidates left without any, with the decision that held them back."""
+        answers = {purpose: decide_many(
+            session, [cid for cid in ids if purpose in map(PURPOSE_FOR.get, drafts[cid].kinds)],
+            channel=Channel.PHONE, purpose=purpose, today=today) for purpose in Purpose}
+        refused: dict[int, Decision] = {}
+        for cid in ids:
+            draft = drafts[cid]
+            keep = [i for i, kind in enumerate(draft.kinds)
+                    if answers[PURPOSE_FOR[kind]][cid].allowed]
+            if not keep:
+                refused[cid] = answers[_purpose(draft.kinds)][cid]
+            elif len(keep) < len(draft.kinds):
+                drafts[cid] = _Draft([draft.kinds[i] for i in keep],
+                                     [draft.reasons[i] for i in keep],
+                                     [draft.parts[i] for i in keep])
+        return refused
 
     # --- one-click actions ---------------------------------------------------------------
 
@@ -204,10 +275,14 @@ class TodayService:
             raise invalid({"template_key": "bitte eine Briefvorlage wählen"})
         now = self.clock.now()
         with self.db.write() as session:
-            customer = self._customer(session, customer_id)
-            if customer.advertising_objection_at is not None and key != "wartung":
-                raise invalid({"template_key": "der Kunde hat der Werbung "
-                                                       "widersprochen"})
+            self._customer(session, customer_id)
+            purpose = (Purpose.SERVICE if key == LETTER_FOR["maintenance"]
+                       else Purpose.ADVERTISING)
+            decision = decide(session, customer_id, channel=Channel.LETTER, purpose=purpose,
+                              today=now.date())
+            if not decision.allowed:
+                raise invalid({"template_key": f"kein Brief an diesen Kunden: "
+                                               f"{decision.reason}"})
             entry = LetterQueueEntry(customer_id=customer_id, template_key=key, rule_id=None,
                                      note=note[:200], created_by=by, created_at=now)
             session.add(entry)
