@@ -66,6 +66,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
             "followups_created": [asdict(item) for item in result.followups],
             "followups_created_count": len(result.followups),
             "due_followups": result.due_followups,
+            "held_back": [{"rule": item.rule, "number": item.customer_number,
+                           "action": item.action, "reason": item.reason, "code": item.code}
+                          for item in result.held_back],
         })
         return 0
     if result.days:
@@ -81,6 +84,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
         print("Keine neuen Wiedervorlagen.")
+    for held in result.held_back:
+        print(f"  zurückgehalten: {held.customer_number} {held.customer_name}, {held.action} "
+              f"(Regel „{held.rule}“): {held.reason}")
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
     for line in nightly.lines():
         print(line)
