@@ -63,7 +63,7 @@ PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
     PageSpec("segments", lambda: tr("Segmente"),
-             _lazy("app.ui.sales.segments_page", "SegmentsPage")),
+             _lazy("app.ui.customers.segments_page", "SegmentsPage")),
     PageSpec("dashboard", lambda: tr("Auswertungen"),
              _lazy("app.ui.sales.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
