@@ -156,10 +156,10 @@ class TodayService:
         with self.db.read() as session:
             return self._settings(session)
 
-    def call_list(self) -> CallList:
+    def call_list(self, *, as_of: date | None = None) -> CallList:
         """The ranked suggestions, highest score first (ties by name), and the candidates
-        the contact policy held back."""
-        today = self.clock.today()
+        the contact policy held back, on `as_of` (default today)."""
+        today = as_of or self.clock.today()
         with self.db.read() as session:
             cfg = self._settings(session)
             drafts: dict[int, _Draft] = {}
