@@ -17,6 +17,7 @@ from app.services.formatting import (
 from app.services.privacy.backups import format_size
 from app.services.privacy.consents import METHODS, PURPOSES, ConsentInput
 from app.services.privacy.contact_policy import CHANNEL_LABELS, PURPOSE_LABELS, Channel, Purpose
+from app.services.privacy.reachability import FACTS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,6 +58,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="advertising (Werbung, Standard) oder service")
     policy.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     policy.set_defaults(handler=cmd_privacy_policy)
+    mark = actions.add_parser(
+        "mark", help="Rückläufer, unzustellbare E-Mail oder Tod vermerken (oder zurücknehmen)")
+    mark.add_argument("number", help="Kundennummer")
+    mark.add_argument("fact", choices=list(FACTS),
+                      help="letter_returned (Brief kam zurück), email_bounced (E-Mail "
+                      "unzustellbar), deceased (verstorben)")
+    mark.add_argument("--undo", action="store_true", help="Vermerk zurücknehmen")
+    mark.set_defaults(handler=cmd_privacy_mark)
     objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
     objection.add_argument("number", help="Kundennummer")
     objection.set_defaults(handler=cmd_privacy_object)
@@ -157,6 +166,14 @@ def cmd_privacy_policy(services: Services, args: argparse.Namespace) -> int:
     for channel, decision in answers:
         print(f"  {CHANNEL_LABELS[channel]:<8} {'ja  ' if decision.allowed else 'nein'}  "
               f"{decision.reason}")
+    return 0
+
+
+def cmd_privacy_mark(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    services.privacy.set_fact(customer.id, args.fact, on=not args.undo, by=user())
+    fact = FACTS[args.fact]
+    print(f"{customer.number}: {fact.cleared if args.undo else fact.marked}.")
     return 0
 
 

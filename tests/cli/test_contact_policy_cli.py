@@ -127,3 +127,15 @@ def test_bad_input_exits_with_2_and_names_what_is_wrong(
     assert channel.returncode == 2 and "--channel" in channel.stderr
     day = cli(db_args, "today", "--as-of", "31.02.2026")
     assert day.returncode == 2 and "--as-of" in day.stderr
+
+
+def test_a_returned_letter_marked_on_the_command_line_stops_letters(
+    db_args: list[str], customers: dict[str, str],
+) -> None:
+    consumer = customers["consumer"]
+    marked = cli(db_args, "privacy", "mark", consumer, "letter_returned")
+    assert marked.returncode == 0, marked.stderr
+    assert marked.stdout == f"{consumer}: Brief kam zurück: Anschrift unzustellbar.\n"
+    answer = json.loads(cli(db_args, "privacy", "policy", consumer, "--channel", "letter",
+                            "--purpose", "service", "--json").stdout)
+    assert (answer["allowed"], answer["code"]) == (False, "address_invalid")

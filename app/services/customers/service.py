@@ -44,7 +44,7 @@ from app.services.customers.dto import (
     DuplicateHint,
 )
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.privacy import suppression
+from app.services.privacy import reachability, suppression
 from app.services.text import digits, fold, looks_like_phone_query, search_words, words
 
 NUMBER_PREFIX = "K-"
@@ -378,6 +378,7 @@ class CustomerService:
             before["tags"] = sorted(t.name for t in customer.tags)
             for key, value in values.items():
                 setattr(customer, key, value)
+            reachability.clear_on_change(customer, before)
             customer.tags = self._tags(session, data.tags)
             after = {**values, "tags": sorted(t.name for t in customer.tags)}
             audit.record(session, at=now, actor=by, action="update", entity="customer",

@@ -7,7 +7,8 @@ the CLI keep one entry point (`services.privacy`):
 - `access`: Auskunft (Art. 15 DSGVO);
 - `erasure` and `retention`: Löschung (Art. 17 DSGVO) and the periods records are kept;
 - `records`: Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO);
-- `restore`: what a restore from an older backup applies again.
+- `restore`: what a restore from an older backup applies again;
+- `reachability`: a returned letter, a bounced e-mail, a death.
 
 Whether a customer may be contacted is not decided here but in `contact_policy`.
 """
@@ -15,9 +16,10 @@ Whether a customer may be contacted is not decided here but in `contact_policy`.
 from __future__ import annotations
 
 from app.services.privacy.access import Access
+from app.services.privacy.reachability import Reachability
 from app.services.privacy.records import ProcessingRecords
 from app.services.privacy.restore import RestoreSupport
 
 
-class PrivacyService(RestoreSupport, Access, ProcessingRecords):
+class PrivacyService(RestoreSupport, Access, ProcessingRecords, Reachability):
     pass

@@ -309,3 +309,28 @@ def test_a_credit_note_alone_does_not_make_an_existing_customer_for_email(
             created_at=datetime(2026, 1, 5, tzinfo=LOCAL_ZONE)))
         session.commit()
     assert _ask(services.db, anna, Channel.EMAIL).code == "no_consent"
+
+
+def test_marking_a_returned_letter_holds_letters_back_until_the_address_changes(
+    services: Services, anna: int,
+) -> None:
+    services.privacy.set_fact(anna, "letter_returned", by="Büro")
+    assert _ask(services.db, anna, Channel.LETTER, Purpose.SERVICE).code == "address_invalid"
+    assert services.timeline.entries(anna)[0].subject == \
+        "Brief kam zurück: Anschrift unzustellbar"
+    services.customers.update(anna, services.customers.get(anna).as_input(
+        street="Neue Gasse 1"), by="Büro")
+    assert _ask(services.db, anna, Channel.LETTER, Purpose.SERVICE).allowed
+
+
+def test_a_bounced_email_is_forgotten_when_the_address_changes_and_death_can_be_undone(
+    services: Services, anna: int,
+) -> None:
+    services.privacy.set_fact(anna, "email_bounced", by="Büro")
+    services.privacy.set_fact(anna, "deceased", by="Büro")
+    assert _ask(services.db, anna, Channel.EMAIL, Purpose.SERVICE).code == "deceased"
+    services.privacy.set_fact(anna, "deceased", on=False, by="Büro")
+    assert _ask(services.db, anna, Channel.EMAIL, Purpose.SERVICE).code == "address_invalid"
+    services.customers.update(anna, services.customers.get(anna).as_input(
+        email="neu@matrix.example"), by="Büro")
+    assert _ask(services.db, anna, Channel.EMAIL, Purpose.SERVICE).allowed
