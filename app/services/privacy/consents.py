@@ -20,6 +20,7 @@ from app.services.errors import ValidationError
 from app.services.privacy import contact_policy, suppression
 from app.services.privacy.base import PrivacyBase
 from app.services.privacy.contact_policy import Channel, Decision, Purpose
+from app.services.privacy.reachability import FACTS
 
 invalid = ValidationError.labelled({
     "purpose": "Zweck", "method": "Form", "given_on": "Datum",
@@ -73,6 +74,7 @@ class PrivacyOverview:
     anonymized_at: datetime | None
     states: tuple[ConsentState, ...]
     history: tuple[ConsentEvent, ...]
+    marks: frozenset[str] = frozenset()  # keys of reachability.FACTS that are set
 
 
 class Consents(PrivacyBase):
@@ -99,7 +101,9 @@ class Consents(PrivacyBase):
                 objection_at=objection.astimezone(zone) if objection else None,
                 anonymized_at=anonymized.astimezone(zone) if anonymized else None,
                 states=states,
-                history=tuple(self._event(e) for e in events))
+                history=tuple(self._event(e) for e in events),
+                marks=frozenset(key for key, fact in FACTS.items()
+                                if getattr(customer, fact.column) is not None))
 
     def record_consent(self, customer_id: int, data: ConsentInput, *, by: str) -> ConsentEvent:
         errors = {}

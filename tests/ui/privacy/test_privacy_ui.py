@@ -194,3 +194,15 @@ def test_the_records_of_processing_are_saved_as_pdf_from_the_page(
         "# Verzeichnis [Firma]\nStand: 15.03.2026")
     records.reset_button.click()
     assert "Art. 30 DSGVO" in records.editor.toPlainText()
+
+
+def test_marking_a_returned_letter_on_the_tab_stops_letter_advertising(
+    qtbot: QtBot, context: AppContext, anna: int,
+) -> None:
+    tab = PrivacyTab(context, anna)
+    qtbot.addWidget(tab)
+    tab.marks["letter_returned"].click()
+    assert tab.marks["letter_returned"].isChecked()
+    assert tab.states_model.index(0, 2).data().startswith("Anschrift unzustellbar (Rückläufer")
+    tab.marks["letter_returned"].click()
+    assert context.services.privacy.decision(anna, channel=Channel.LETTER).allowed
