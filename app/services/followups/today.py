@@ -62,6 +62,11 @@ PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
                "birthday": Purpose.ADVERTISING, "maintenance": Purpose.SERVICE}
 
 
+def _reason_purpose(kind: str) -> Purpose:
+    """A reason not listed in PURPOSE_FOR counts as advertising, the stricter answer."""
+    return PURPOSE_FOR.get(kind, Purpose.ADVERTISING)
+
+
 @dataclass(frozen=True)
 class ScorePart:
     label: str
@@ -122,7 +127,7 @@ class CallList:
 
 
 def _purpose(kinds: tuple[str, ...] | list[str]) -> Purpose:
-    return (Purpose.ADVERTISING if any(PURPOSE_FOR[k] is Purpose.ADVERTISING for k in kinds)
+    return (Purpose.ADVERTISING if any(_reason_purpose(k) is Purpose.ADVERTISING for k in kinds)
             else Purpose.SERVICE)
 
 
@@ -227,13 +232,13 @@ class TodayService:
         """Drop each reason the contact policy does not allow a call for; return the
         candidates left without any, with the decision that held them back."""
         answers = {purpose: decide_many(
-            session, [cid for cid in ids if purpose in map(PURPOSE_FOR.get, drafts[cid].kinds)],
+            session, [cid for cid in ids if purpose in map(_reason_purpose, drafts[cid].kinds)],
             channel=Channel.PHONE, purpose=purpose, today=today) for purpose in Purpose}
         refused: dict[int, Decision] = {}
         for cid in ids:
             draft = drafts[cid]
             keep = [i for i, kind in enumerate(draft.kinds)
-                    if answers[PURPOSE_FOR[kind]][cid].allowed]
+                    if answers[_reason_purpose(kind)][cid].allowed]
             if not keep:
                 refused[cid] = answers[_purpose(draft.kinds)][cid]
             elif len(keep) < len(draft.kinds):
