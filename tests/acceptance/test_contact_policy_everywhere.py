@@ -9,13 +9,16 @@ each held-back person is listed with the reason.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from sqlalchemy import insert, select, update
 
+import main
 from app.models import ClassAssignment, Customer, LetterQueueEntry, Sale, Voucher
 from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
@@ -177,3 +180,76 @@ def test_a_campaign_export_leaves_out_everyone_who_may_not_get_letters(
     assert held[world.numbers["objector"]] == OBJECTION
     assert held[world.numbers["revoked"]] == REVOKED
     assert held[world.numbers["returning"]] in RETURNING
+
+
+def _command(db_args: list[str], capsys: pytest.CaptureFixture[str], *args: str
+             ) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main.main([*db_args, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _excluded(data: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    return {row["number"]: row["reason"] for row in data["excluded"]}
+
+
+def test_serial_letters_labels_and_envelopes_for_advertising_reach_only_who_may_get_it(
+    services: Services, world: World, db_args: list[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    everyone = ",".join(world.numbers.values())
+    services.db.dispose()
+    allowed = {world.numbers["no_phone"], world.numbers["business"]}
+    for command, extra in (("mailing", ("--template", "Reaktivierung")),
+                           ("labels", ()), ("envelopes", ())):
+        out = tmp_path / f"{command}.pdf"
+        code, text, err = _command(db_args, capsys, command, *extra, "--customers", everyone,
+                                   "--out", str(out), "--json")
+        assert code == 0, err
+        data = json.loads(text)
+        excluded = _excluded(data)
+        assert excluded[world.numbers["objector"]] == OBJECTION, command
+        assert excluded[world.numbers["revoked"]] == REVOKED, command
+        assert excluded[world.numbers["returning"]] in RETURNING, command
+        assert excluded[world.numbers["erased"]] == "Kunde gelöscht (Art. 17 DSGVO)", command
+        with pdfplumber.open(out) as pdf:
+            printed = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        for who in ("Widerspruch", "Widerruf", "Rückkehr"):
+            assert who not in printed, (command, who)
+        assert "Ohnetelefon" in printed and "Bau Berger GmbH" in printed
+        if command == "mailing":
+            assert {r["number"] for r in data["recipients"]} == allowed
+
+
+def test_a_service_letter_still_reaches_the_objector_and_the_revoked_consent(
+    services: Services, world: World, db_args: list[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    services.db.dispose()
+    code, text, err = _command(
+        db_args, capsys, "mailing", "--template", "Terminbestätigung", "--customers",
+        ",".join(world.numbers[k] for k in ("objector", "revoked", "erased")),
+        "--out", str(tmp_path / "termin.pdf"), "--json")
+    assert code == 0, err
+    data = json.loads(text)
+    assert {r["number"] for r in data["recipients"]} == {
+        world.numbers["objector"], world.numbers["revoked"]}
+    assert _excluded(data) == {world.numbers["erased"]: "Kunde gelöscht (Art. 17 DSGVO)"}
+
+
+def test_a_single_advertising_letter_is_refused_with_the_reason(
+    services: Services, world: World, db_args: list[str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    services.db.dispose()
+    for who, reason in (("objector", OBJECTION), ("revoked", REVOKED)):
+        code, _text, err = _command(db_args, capsys, "letter", "--template", "Reaktivierung",
+                                    "--customer", world.numbers[who],
+                                    "--out", str(tmp_path / f"{who}.pdf"))
+        assert code == 2 and reason in err, (who, err)
+        assert not (tmp_path / f"{who}.pdf").exists()
+    code, _text, err = _command(db_args, capsys, "letter", "--template", "Reaktivierung",
+                                "--customer", world.numbers["no_phone"],
+                                "--out", str(tmp_path / "ok.pdf"))
+    assert code == 0, err

@@ -45,7 +45,14 @@ from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, display_name, phone_text
 from app.services.formatting import format_date
-from app.services.privacy.contact_policy import Channel, Decision, Purpose, decide, decide_many
+from app.services.privacy.contact_policy import (
+    ADDRESS_CODES,
+    Channel,
+    Decision,
+    Purpose,
+    decide,
+    decide_many,
+)
 
 invalid = ValidationError.labelled({"days": "Tage", "template_key": "Briefvorlage"})
 
@@ -285,7 +292,9 @@ class TodayService:
                        else Purpose.ADVERTISING)
             decision = decide(session, customer_id, channel=Channel.LETTER, purpose=purpose,
                               today=now.date())
-            if not decision.allowed:
+            # An address can still be fixed before the letter list is printed (the mailing
+            # checks it again); what the law forbids cannot.
+            if not decision.allowed and decision.code not in ADDRESS_CODES:
                 raise invalid({"template_key": f"kein Brief an diesen Kunden: "
                                                f"{decision.reason}"})
             entry = LetterQueueEntry(customer_id=customer_id, template_key=key, rule_id=None,

@@ -55,11 +55,14 @@ from app.services.letters.service import (
     LetterService,
     RecipientData,
     TemplateDTO,
+    exclusion,
     info_block,
+    letter_purpose,
     load_recipients,
 )
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
+from app.services.privacy.contact_policy import Channel, decide_many
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -431,11 +434,13 @@ class MailingService:
         with self.db.read() as session:
             ids = source.customer_ids(session)
             data = load_recipients(session, ids)
+            decisions = decide_many(session, ids, channel=Channel.LETTER,
+                                    purpose=letter_purpose(template.advertising), today=on)
             excluded: list[ExcludedCustomer] = []
             eligible: list[RecipientData] = []
             for cid in ids:
                 r = data[cid]
-                reason = self._exclusion(r, advertising=template.advertising)
+                reason = exclusion(r, decisions[cid])
                 if reason:
                     excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
                 else:
@@ -469,17 +474,6 @@ class MailingService:
             control_share=control_share, seed=seed if control_share > 0 else None,
             first_letters=letters[:preview])
         return plan, data
-
-    @staticmethod
-    def _exclusion(r: RecipientData, *, advertising: bool) -> str | None:
-        if r.anonymized:
-            return "anonymisiert"
-        if r.archived:
-            return "archiviert"
-        if advertising and r.advertising_objection:
-            return "Werbewiderspruch"
-        problem = r.problem
-        return f"keine verwendbare Postanschrift: {problem}" if problem else None
 
     # --- generating ---------------------------------------------------------------------
 

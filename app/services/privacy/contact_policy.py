@@ -73,6 +73,8 @@ CHANNEL_LABELS: dict[Channel, str] = {
 PURPOSE_LABELS: dict[Purpose, str] = {
     Purpose.SERVICE: "Service", Purpose.ADVERTISING: "Werbung",
 }
+# The codes that say the channel cannot reach the customer (rule 9), not that it may not.
+ADDRESS_CODES = frozenset({"no_address", "address_invalid"})
 
 
 @dataclass(frozen=True)
