@@ -112,8 +112,8 @@ def world(services: Services, tmp_path: Path) -> World:
     ids["returning"] = services.customers.search("Rückkehr")[0].id
     for index, cid in enumerate(ids.values()):
         _occasions(services, cid, index)
-    services.loyalty.save_reward(program_id=services.loyalty.programs()[0].id,
-                                 name="Kaffeetasse", cost=100)
+    services.programs.save_reward(program_id=services.programs.programs()[0].id,
+                                  name="Kaffeetasse", cost=100)
     services.privacy.erase(ids["erased"], by="Büro")
     numbers = {key: services.customers.get(cid).number for key, cid in ids.items()}
     return World(ids, numbers)
