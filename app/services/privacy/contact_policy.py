@@ -263,7 +263,8 @@ def _facts(session: Session, ids: Sequence[int], *, channel: Channel, purpose: P
     if not rows:
         return {}
     advertising = purpose is Purpose.ADVERTISING
-    suppressed = _suppressed(session, rows) if advertising else set()
+    listing = advertising and session.scalar(select(Suppression.id).limit(1)) is not None
+    suppressed = _suppressed(session, rows) if listing else set()
     consents = _latest_consents(session, ids, channel, today) if advertising else {}
     buyers = (set(session.scalars(select(Sale.customer_id).distinct()
                                   .where(Sale.customer_id.in_(ids), Sale.amount_cents > 0)))
@@ -287,7 +288,8 @@ def _facts(session: Session, ids: Sequence[int], *, channel: Channel, purpose: P
 
 
 def _suppressed(session: Session, rows: Sequence[Any]) -> set[int]:
-    """Ids whose name and address hash stands on the suppression list."""
+    """Ids whose name and address hash stands on the suppression list (hashing every
+    candidate costs time, so it runs only when the list has entries)."""
     by_digest: dict[str, list[int]] = {}
     for r in rows:
         if r.advertising_objection_at is not None or r.anonymized_at is not None:
