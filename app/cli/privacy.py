@@ -65,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="letter_returned (Brief kam zurück), email_bounced (E-Mail "
                       "unzustellbar), deceased (verstorben)")
     mark.add_argument("--undo", action="store_true", help="Vermerk zurücknehmen")
+    mark.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     mark.set_defaults(handler=cmd_privacy_mark)
     objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
     objection.add_argument("number", help="Kundennummer")
@@ -179,6 +180,9 @@ def cmd_privacy_mark(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.number)
     services.privacy.set_fact(customer.id, args.fact, on=not args.undo, by=user())
     fact = FACTS[args.fact]
+    if args.json:
+        print_json({"number": customer.number, "fact": args.fact, "marked": not args.undo})
+        return 0
     print(f"{customer.number}: {fact.cleared if args.undo else fact.marked}.")
     return 0
 
