@@ -23,6 +23,7 @@ without a phone-advertising consent, an objection, an erased customer, no phone 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -47,6 +48,7 @@ from app.services.followups.service import PENDING, display_name, phone_text
 from app.services.formatting import format_date
 from app.services.privacy.contact_policy import (
     ADDRESS_CODES,
+    CHUNK,
     Channel,
     Decision,
     Purpose,
@@ -190,12 +192,16 @@ class TodayService:
             self._maintenance(session, today, cfg["maintenance_days"], add)
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
-            ids = [cid for cid in drafts if cid not in hidden]
-            refused = self._ask_policy(session, today, ids, drafts)
-            ids = [cid for cid in ids if cid not in refused]
             classes = {cid: klass for cid, klass in session.execute(
                 select(Customer.id, Customer.abc_class)
                 .where(Customer.abc_class.in_(tuple(CLASS_BONUS))))}
+
+            def score(cid: int) -> int:
+                return sum(p.points for p in self._parts(drafts[cid], classes.get(cid)))
+
+            ranked = sorted((cid for cid in drafts if cid not in hidden), key=lambda c: -score(c))
+            ids, refused = self._ask_policy(session, today, ranked, drafts, score,
+                                            limit=cfg["limit"])
             scored = [(cid, self._parts(drafts[cid], classes.get(cid))) for cid in ids]
             held = sorted(((cid, self._parts(drafts[cid], classes.get(cid)))
                            for cid in refused), key=lambda item: -sum(p.points for p in item[1]))
@@ -234,25 +240,41 @@ class TodayService:
         return list(draft.parts) + ([ScorePart(f"{klass}-Kunde", bonus)] if bonus else [])
 
     @staticmethod
-    def _ask_policy(session: Session, today: date, ids: list[int],
-                    drafts: dict[int, _Draft]) -> dict[int, Decision]:
+    def _ask_policy(session: Session, today: date, ranked: list[int],
+                    drafts: dict[int, _Draft], score: Callable[[int], int], *, limit: int
+                    ) -> tuple[list[int], dict[int, Decision]]:
         """Drop each reason the contact policy does not allow a call for; return the
-        candidates left without any, with the decision that held them back."""
-        answers = {purpose: decide_many(
-            session, [cid for cid in ids if purpose in map(_reason_purpose, drafts[cid].kinds)],
-            channel=Channel.PHONE, purpose=purpose, today=today) for purpose in Purpose}
+        candidates that keep one, and those left without any with the decision that held
+        them back.
+
+        Candidates are asked in score order, a chunk at a time, until the list is full and
+        no candidate not yet asked could still reach it (dropping reasons only lowers a
+        score): at 100,000 customers most candidates never need asking. So the held-back
+        candidates are those that ranked for the list, not every customer with a reason."""
+        kept: list[int] = []
         refused: dict[int, Decision] = {}
-        for cid in ids:
-            draft = drafts[cid]
-            keep = [i for i, kind in enumerate(draft.kinds)
-                    if answers[_reason_purpose(kind)][cid].allowed]
-            if not keep:
-                refused[cid] = answers[_purpose(draft.kinds)][cid]
-            elif len(keep) < len(draft.kinds):
-                drafts[cid] = _Draft([draft.kinds[i] for i in keep],
-                                     [draft.reasons[i] for i in keep],
-                                     [draft.parts[i] for i in keep])
-        return refused
+        for start in range(0, len(ranked), CHUNK):
+            chunk = ranked[start:start + CHUNK]
+            answers = {purpose: decide_many(
+                session, [c for c in chunk if purpose in map(_reason_purpose, drafts[c].kinds)],
+                channel=Channel.PHONE, purpose=purpose, today=today) for purpose in Purpose}
+            for cid in chunk:
+                draft = drafts[cid]
+                keep = [i for i, kind in enumerate(draft.kinds)
+                        if answers[_reason_purpose(kind)][cid].allowed]
+                if not keep:
+                    refused[cid] = answers[_purpose(draft.kinds)][cid]
+                    continue
+                if len(keep) < len(draft.kinds):
+                    drafts[cid] = _Draft([draft.kinds[i] for i in keep],
+                                         [draft.reasons[i] for i in keep],
+                                         [draft.parts[i] for i in keep])
+                kept.append(cid)
+            rest = ranked[start + CHUNK:start + CHUNK + 1]
+            if rest and len(kept) >= limit and (
+                    sorted(map(score, kept), reverse=True)[limit - 1] > score(rest[0])):
+                break
+        return kept, refused
 
     # --- one-click actions ---------------------------------------------------------------
 

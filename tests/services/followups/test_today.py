@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from app.db import Database
-from app.models import Customer
+from app.models import Consent, Customer
 from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.errors import ValidationError
 from app.services.followups.service import MaintenanceInput
 from app.services.privacy.consents import ConsentInput
+from app.services.privacy.contact_policy import Channel, Purpose, allowed_ids, decide_many
 
 
 def _customer(services: Services, db: Database, name: str, *, abc: str | None = None,
@@ -139,3 +140,30 @@ def test_a_letter_is_not_queued_for_an_objector_but_the_maintenance_letter_is(
         "kein Brief an diesen Kunden: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
     services.today.queue_letter(cid, template_key="wartung", by="Büro")
     assert [key for _e, _c, key in services.today.letter_queue()] == ["wartung"]
+
+
+def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the_list(
+    services: Services, db: Database,
+) -> None:
+    """1,200 A customers, every third with a phone consent: the list is the same as asking
+    the policy for all of them, but fewer than all are asked (and listed as held back)."""
+    now = datetime(2026, 3, 15, tzinfo=LOCAL_ZONE)
+    with db.write() as session:
+        session.execute(insert(Customer), [{
+            "number": f"K-{900000 + i}", "kind": "private", "last_name": f"Kunde{i:04d}",
+            "phone": "+49351123456", "abc_class": "A", "created_at":
+            now - timedelta(days=91 + i % 90), "updated_at": now} for i in range(1200)])
+        ids = list(session.scalars(select(Customer.id).order_by(Customer.id)))
+        session.execute(insert(Consent), [{
+            "customer_id": cid, "purpose": "phone", "granted": True,
+            "given_on": date(2026, 1, 1), "method": "form", "recorded_by": "t",
+            "recorded_at": now} for cid in ids[::3]])
+        session.commit()
+    calls = services.today.call_list()
+    with db.read() as session:
+        allowed = allowed_ids(decide_many(session, ids, channel=Channel.PHONE,
+                                          purpose=Purpose.ADVERTISING, today=date(2026, 3, 15)))
+    idle = {cid: 91 + i % 90 for i, cid in enumerate(ids)}
+    best = sorted(allowed, key=lambda c: (-(40 + (idle[c] - 90) // 3), f"Kunde{ids.index(c):04d}"))
+    assert [s.customer_id for s in calls.suggestions] == best[:50]
+    assert 0 < calls.held_back_count < len(ids) - len(allowed)
