@@ -43,8 +43,9 @@ from app.models import (
 )
 from app.services import timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups.service import PENDING, display_name, phone_text
+from app.services.followups.service import PENDING, phone_text
 from app.services.formatting import format_date
 from app.services.privacy.contact_policy import (
     ADDRESS_CODES,
@@ -214,21 +215,22 @@ class TodayService:
             shown = [cid for cid, _parts in scored] + [cid for cid, _parts in held]
             customers = {c.id: c for c in session.scalars(
                 select(Customer).where(Customer.id.in_(shown)).options(load_only(
-                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
-                    Customer.company, Customer.phone, Customer.mobile, Customer.abc_class)))
+                    Customer.number, Customer.kind, Customer.title, Customer.first_name,
+                    Customer.last_name, Customer.company, Customer.phone, Customer.mobile,
+                    Customer.abc_class)))
             } if shown else {}
         result = []
         for cid, parts in scored:
             customer, draft = customers[cid], drafts[cid]
             result.append(Suggestion(
-                customer_id=cid, customer_name=display_name(customer),
+                customer_id=cid, customer_name=customer_display_name(customer),
                 customer_number=customer.number,
                 phone=phone_text(customer.phone or customer.mobile),
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),
                 reasons=tuple(draft.reasons), parts=tuple(parts)))
         result.sort(key=lambda s: (-s.score, s.customer_name.casefold(), s.customer_id))
         held_back = tuple(HeldBack(
-            customer_id=cid, customer_name=display_name(customers[cid]),
+            customer_id=cid, customer_name=customer_display_name(customers[cid]),
             customer_number=customers[cid].number, reasons=tuple(drafts[cid].reasons),
             score=sum(p.points for p in parts), reason=refused[cid].reason,
             code=refused[cid].code) for cid, parts in held)
