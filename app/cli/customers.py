@@ -12,6 +12,7 @@ from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
     format_datetime,
 )
+from app.services.privacy.contact_policy import CHANNEL_LABELS, Channel
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("file", help="Zieldatei; das Format folgt der Endung .csv, .xlsx, .vcf")
     exp.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     exp.add_argument("--segment", help="nur die Kunden dieses gespeicherten Segments")
+    exp.add_argument("--campaign", choices=[c.value for c in Channel],
+                     help="für eine Werbeaktion auf diesem Kanal: nur wer nach den "
+                     "Kontaktregeln Werbung so bekommen darf; die übrigen mit Grund")
     exp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     exp.set_defaults(handler=cmd_export_customers)
 
@@ -93,12 +97,19 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
         raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
     ids = (services.segments.customer_ids(args.segment) if args.segment
            else exporter.ids(include_archived=args.archived))
-    result = exporter.export(Path(args.file), ids=ids, by=user())
+    campaign = Channel(args.campaign) if args.campaign else None
+    result = exporter.export(Path(args.file), ids=ids, campaign=campaign, by=user())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
-                    "customers": result.count})
-    else:
-        print(f"{result.count} Kunden nach {result.path} exportiert.")
+                    "customers": result.count,
+                    "held_back": [asdict(item) for item in result.held_back]})
+        return 0
+    print(f"{result.count} Kunden nach {result.path} exportiert.")
+    if campaign is not None:
+        print(f"Zurückgehalten (Kontaktregeln, Werbung per {CHANNEL_LABELS[campaign]}): "
+              f"{len(result.held_back)}")
+        for item in result.held_back:
+            print(f"  {item.number}: {item.reason}")
     return 0
 
 

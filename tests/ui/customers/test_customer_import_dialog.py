@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.customers.dto import CustomerFilter, CustomerInput
+from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext, ChangeBus
 from app.ui.customers.export_dialog import start_export
 from app.ui.customers.import_dialog import CustomerImportDialog
@@ -110,3 +111,27 @@ def test_export_runs_in_the_background_and_reports_the_file(
     assert box.text() == f"1 Kunden nach {target} exportiert."
     box.close()
     assert target.stat().st_size > 0
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_an_export_for_a_letter_campaign_says_whom_the_contact_rules_held_back(
+    context: AppContext, services: Services, qtbot: QtBot, tmp_path: Path
+) -> None:
+    for name in ("Müller", "Widerspruch"):
+        services.customers.create(CustomerInput(last_name=name, street="Am Markt 1",
+                                                postcode="01067", city="Dresden"))
+    objector = services.customers.search("Widerspruch")[0]
+    services.privacy.object_to_advertising(objector.id, by="Büro")
+    window = QWidget()
+    qtbot.addWidget(window)
+    target = tmp_path / "aktion.csv"
+    task = start_export(context, target, window, campaign=Channel.LETTER)
+    with qtbot.waitSignal(task.finished):
+        pass
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)))
+    box = window.findChildren(QMessageBox)[0]
+    assert box.text() == f"1 Kunden nach {target} exportiert."
+    assert box.informativeText() == "1 Kunden nach den Kontaktregeln zurückgehalten."
+    assert box.detailedText() == (
+        f"{objector.number}: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
+    box.close()
