@@ -3,8 +3,8 @@
 An address book holds what people typed years ago: a phone number "0123456789", a birthday
 "irgendwann im Mai", a country "Atlantis". Such a field is left empty, the contact is
 imported, and the problem is listed in the preview and the dry run ("Telefon „0123456789“
-nicht übernommen"). Fields that identify the customer (number, name, company, kind) are
-never dropped: a row with a bad one is still rejected as a whole.
+nicht übernommen"). Fields that identify or reach the customer (number, name, company,
+kind, postcode, e-mail) are never dropped: a row with a bad one is rejected as a whole.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import TypeVar
 
 from app.services.errors import FIELD_LABELS, ValidationError
 
-# What may be left empty when it cannot be read. The postcode follows the country: a
-# foreign postcode checked as German once the country was dropped goes too.
-LENIENT_FIELDS = frozenset({"phone", "mobile", "email", "birthday", "country", "postcode"})
+# What may be left empty when it cannot be read. The customer's postcode and e-mail address
+# stay strict (a letter or a mail to a wrong address is worse than a row to correct); the
+# extra address is secondary and gives way.
+LENIENT_FIELDS = frozenset({"phone", "mobile", "birthday", "country", "address2_postcode",
+                            "address2_country"})
 
 T = TypeVar("T")
 

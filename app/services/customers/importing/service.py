@@ -37,6 +37,12 @@ from app.services import bulk, tabular, timeline
 from app.services.clock import Clock
 from app.services.customers import service as customers_rules
 from app.services.customers.dto import Birthday, CustomerInput
+from app.services.customers.importing import extra_address, readers
+from app.services.customers.importing.contact_fields import CONTACT_FIELDS
+from app.services.customers.importing.countries import country_code
+from app.services.customers.importing.extra_address import ExtraAddress
+from app.services.customers.importing.lenient import FieldProblem, leniently
+from app.services.customers.importing.readers import RejectedRow, Source
 from app.services.customers.service import (
     MERGE_FILL_FIELDS,
     CustomerService,
@@ -55,6 +61,7 @@ FIELDS: dict[str, str] = {
     "street": "Straße", "postcode": "PLZ", "city": "Ort", "country": "Land",
     "email": "E-Mail", "phone": "Telefon", "mobile": "Mobil", "birthday": "Geburtstag",
     "notes": "Notiz", "owner": "Betreuer", "tags": "Tags",
+    **extra_address.FIELDS,
 }
 # Header spellings recognised without asking (compared without case, spaces and punctuation).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,12 +92,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
               "Account manager"),
     "tags": ("Tags", "Schlagworte", "Stichworte", "Kategorien", "Gruppen", "Categories",
              "Labels", "Groups"),
+    **{code: () for code in extra_address.FIELDS},  # matched by their labels only
 }
 MAPPING_KEY = "customer_import_mapping"
 DUPLICATE_CHOICES: dict[str, str] = {
     "skip": "Überspringen", "merge": "Zusammenführen", "add": "Trotzdem anlegen"}
-FORMATS = {"csv": "CSV", "xlsx": "Excel", "vcard": "vCard"}
-VCARD_SUFFIXES = (".vcf", ".vcard")
 
 _FORMULA_START = "=+-@\t\r"
 _BATCH = 2000
@@ -99,12 +105,6 @@ _KINDS = {
     "person": "private", "business": "business", "firma": "business",
     "firmenkunde": "business", "gewerbe": "business", "gewerblich": "business",
     "company": "business", "f": "business", "g": "business",
-}
-_COUNTRY_NAMES = {
-    "deutschland": "DE", "germany": "DE", "d": "DE", "brd": "DE", "österreich": "AT",
-    "oesterreich": "AT", "austria": "AT", "a": "AT", "schweiz": "CH", "switzerland": "CH",
-    "niederlande": "NL", "netherlands": "NL", "belgien": "BE", "frankreich": "FR",
-    "italien": "IT", "polen": "PL", "luxemburg": "LU", "dänemark": "DK", "tschechien": "CZ",
 }
 _SALUTATIONS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
                 "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau"}
@@ -119,44 +119,13 @@ _LIMITS = {column.name: column.type.length for column in Customer.__table__.colu
 _FIELD_LIMITS = {code: _LIMITS[code] if code in _LIMITS and code != "country" else sys.maxsize
                  for code in FIELDS}
 _TAG_LIMIT = 64
-VCARD_HEADER = tuple(FIELDS[f] for f in (
-    "number", "salutation", "title", "first_name", "last_name", "company", "street",
-    "postcode", "city", "country", "email", "phone", "mobile", "birthday", "notes", "tags"))
+# Header names that mark the header row of a file (the fields' labels and known spellings).
+_KNOWN_HEADERS = frozenset(tabular.normalize_header(name) for code, names in ALIASES.items()
+                           for name in (FIELDS[code], *names))
+assert set(CONTACT_FIELDS) <= set(FIELDS)  # what recognised files are turned into
 
 
 # --- what the preview and the result hand out ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """A file read and split into rows, not yet mapped; `rejected` are unreadable vCards."""
-
-    path: Path
-    file_format: str  # csv | xlsx | vcard
-    header: tuple[str, ...]
-    rows: tuple[Row, ...]
-    encoding: str | None = None
-    delimiter: str | None = None
-    rejected: tuple[RejectedRow, ...] = ()
-
-    def describe(self) -> str:
-        """"CSV, Zeichenkodierung UTF-8 mit BOM, Trennzeichen Semikolon"."""
-        parts = [FORMATS[self.file_format]]
-        if self.encoding:
-            parts.append("Zeichenkodierung " + {
-                "utf-8-sig": "UTF-8 mit BOM", "utf-8": "UTF-8",
-                "cp1252": "Windows-1252 (Excel)"}.get(self.encoding, self.encoding))
-        if self.delimiter:
-            parts.append("Trennzeichen " + {";": "Semikolon", ",": "Komma",
-                                            "\t": "Tabulator"}.get(self.delimiter,
-                                                                   self.delimiter))
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -171,9 +140,12 @@ class DuplicateMatch:
 
 @dataclass(frozen=True)
 class ImportRow:
+    """A row that will be imported; `problems` name the values it leaves out or moves."""
+
     line: int
     name: str
     duplicates: tuple[DuplicateMatch, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,7 +172,21 @@ class ImportPreview:
             lines.append(f"  Zeile {rejected.line}: abgelehnt – {rejected.reason}")
         if len(self.rejected) > limit:
             lines.append(f"  … und {len(self.rejected) - limit} weitere abgelehnte Zeilen")
+        noted = self.with_problems
+        if noted:
+            lines.append(f"Übernommen mit Hinweisen: {len(noted)}")
+        for row in noted[:limit]:
+            lines.extend(f"  Zeile {row.line}: {row.name} – {problem}"
+                         for problem in row.problems)
+        if len(noted) > limit:
+            lines.append(f"  … und {len(noted) - limit} weitere Zeilen mit Hinweisen")
         return lines
+
+    @property
+    def with_problems(self) -> tuple[ImportRow, ...]:
+        """Rows that are imported with a field left out or moved, in the file's order."""
+        return tuple(sorted((r for r in (*self.new, *self.duplicates) if r.problems),
+                            key=lambda r: r.line))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -210,6 +196,8 @@ class ImportPreview:
                 {"customer_id": m.customer_id, "line": m.line, "label": m.label,
                  "reason": m.reason} for m in r.duplicates]} for r in self.duplicates],
             "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejected],
+            "problems": [{"line": r.line, "name": r.name, "problems": list(r.problems)}
+                         for r in self.with_problems],
         }
 
 
@@ -250,112 +238,16 @@ class ImportLogEntry:
     rejected_count: int
     rejected: tuple[RejectedRow, ...] = field(default=())
     mapping: Mapping[str, str] = field(default_factory=dict)
+    # Per imported line, the fields left empty (names only, never the values: issue #16).
+    fields_left_out: tuple[tuple[int, tuple[str, ...]], ...] = field(default=())
 
 
 # --- reading files ------------------------------------------------------------------------
 
 
-def read_source(path: Path) -> Source:
-    """Read a CSV, Excel or vCard file; a file that cannot be read raises ValidationError."""
-    if path.suffix.lower() in VCARD_SUFFIXES:
-        return _read_vcards(path)
-    table = tabular.read_table(path)
-    return Source(path=path, file_format="csv" if table.encoding else "xlsx",
-                  header=table.header, rows=table.rows, encoding=table.encoding,
-                  delimiter=table.delimiter)
-
-
-def _read_vcards(path: Path) -> Source:
-    """Card by card, so one broken card becomes one rejected row and the rest is read."""
-    if not path.is_file():
-        raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
-    text, encoding = tabular.decode(path.read_bytes(), path)
-    rows: list[Row] = []
-    rejected: list[RejectedRow] = []
-    card: list[str] | None = None
-    start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        marker = line.strip().upper()
-        if marker == "BEGIN:VCARD":
-            if card is not None:
-                rejected.append(RejectedRow(start, "vCard ohne END:VCARD"))
-            card, start = [line], number
-        elif card is not None:
-            card.append(line)
-            if marker == "END:VCARD":
-                try:
-                    rows.append(Row(start, _card_values("\r\n".join(card) + "\r\n")))
-                except Exception as exc:  # vobject raises many kinds for a broken card
-                    rejected.append(RejectedRow(start, f"vCard nicht lesbar ({exc})"))
-                card = None
-        elif line.strip():
-            rejected.append(RejectedRow(number, "Text außerhalb einer vCard"))
-    if card is not None:
-        rejected.append(RejectedRow(start, "vCard ohne END:VCARD"))
-    if not rows and not rejected:
-        raise ValidationError({"file": f"„{path.name}“ enthält keine vCard"})
-    return Source(path=path, file_format="vcard", header=VCARD_HEADER, rows=tuple(rows),
-                  encoding=encoding, rejected=tuple(rejected))
-
-
-def _card_values(text: str) -> tuple[str, ...]:
-    import vobject
-
-    card = vobject.readOne(text)
-    values = dict.fromkeys(VCARD_HEADER, "")
-
-    def first(name: str) -> Any:
-        found = card.contents.get(name)
-        return found[0].value if found else None
-
-    name = first("n")
-    prefix = ""
-    if name is not None:
-        values["Nachname"] = _joined(name.family)
-        values["Vorname"] = _joined(name.given)
-        prefix = _joined(name.prefix)
-    elif (full := first("fn")) and not first("org"):
-        given, _sep, family = str(full).strip().rpartition(" ")
-        values["Vorname"], values["Nachname"] = given, family
-    salutation, title = _split_prefix(prefix)
-    values["Anrede"], values["Titel"] = salutation, title
-    if (org := first("org")) is not None:
-        values["Firma"] = _joined(org[:1] if isinstance(org, list) else org)
-    if (adr := first("adr")) is not None:
-        values["Straße"] = _joined(adr.street)
-        values["PLZ"] = _joined(adr.code)
-        values["Ort"] = _joined(adr.city)
-        values["Land"] = _joined(adr.country)
-    values["E-Mail"] = str(first("email") or "")
-    for tel in card.contents.get("tel", []):
-        types = ",".join(tel.params.get("TYPE", [])).lower()
-        number = str(tel.value).removeprefix("tel:")
-        column = "Mobil" if "cell" in types else "Telefon"
-        if not values[column]:
-            values[column] = number
-    values["Geburtstag"] = str(first("bday") or "")
-    values["Notiz"] = str(first("note") or "")
-    categories = first("categories")
-    values["Tags"] = ",".join(categories) if isinstance(categories, list) else str(
-        categories or "")
-    values["Kundennummer"] = str(first("x-kundennummer") or "")
-    return tuple(values[h].strip() for h in VCARD_HEADER)
-
-
-def _joined(value: Any) -> str:
-    return " ".join(value) if isinstance(value, list) else str(value or "")
-
-
-def _split_prefix(prefix: str) -> tuple[str, str]:
-    """vCard's name prefix "Frau Dr." → salutation "Frau", title "Dr."."""
-    salutation, title = "", []
-    for word in prefix.split():
-        known = _SALUTATIONS.get(word.rstrip(".").casefold())
-        if known and not salutation:
-            salutation = known
-        else:
-            title.append(word)
-    return salutation, " ".join(title)
+def read_source(path: Path, *, header_line: int | None = None) -> Source:
+    """Read a CSV, Excel or vCard file (see `readers`); raises ValidationError."""
+    return readers.read_source(path, known_headers=_KNOWN_HEADERS, header_line=header_line)
 
 
 # --- mapping ------------------------------------------------------------------------------
@@ -422,7 +314,12 @@ def _cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
 
 def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     """Read one mapped row; raises ValidationError naming the field for unreadable values."""
-    raw = _cells(row, mapping)
+    return input_from_cells(_cells(row, mapping))
+
+
+def input_from_cells(raw: Mapping[str, str]) -> CustomerInput:
+    """The customer of one row's cells (field code → text); raises ValidationError naming
+    the field for unreadable values."""
     errors: dict[str, str] = {}
     for code, value in raw.items():
         if len(value) > _FIELD_LIMITS[code] or "\x00" in value:
@@ -433,7 +330,8 @@ def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     if any(len(t) > _TAG_LIMIT for t in tags):
         errors["tags"] = f"ein Tag ist länger als {_TAG_LIMIT} Zeichen"
     kind = _kind(raw, errors)
-    country = _COUNTRY_NAMES.get(raw["country"].casefold(), raw["country"].upper())
+    written = raw["country"]
+    country = (country_code(written) or written.upper()) if written else ""
     postcode = raw["postcode"]
     if (country or "DE") == "DE" and _FOUR_DIGITS.fullmatch(postcode):
         postcode = "0" + postcode  # Excel stored 01067 as the number 1067
@@ -498,6 +396,8 @@ class _Candidate:
     data: CustomerInput
     values: dict[str, object]
     matches: list[tuple[tuple[str, int], str]]
+    extra: ExtraAddress | None = None
+    problems: tuple[FieldProblem, ...] = ()
 
 
 @dataclass
@@ -513,9 +413,10 @@ class CustomerImportService:
         self.clock = clock
         self.customers = customers
 
-    def read(self, path: Path) -> Source:
+    def read(self, path: Path, *, header_line: int | None = None) -> Source:
+        """Read the file; `header_line` (1-based) overrides the detected header row."""
         with bulk.paused_gc():  # 100,000 rows of small objects, see bulk.paused_gc
-            return read_source(path)
+            return read_source(path, header_line=header_line)
 
     def suggested_mapping(self, source: Source) -> dict[int, str]:
         """The mapping saved last time for these headers, then the known header spellings."""
@@ -621,8 +522,11 @@ class CustomerImportService:
             imported_at=now, imported_by=by, rows_total=preview.total,
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
-            rejected=json.dumps([{"line": r.line, "reason": r.reason}
-                                 for r in preview.rejected], ensure_ascii=False),
+            rejected=json.dumps([
+                *({"line": r.line, "reason": r.reason} for r in preview.rejected),
+                *({"line": c.line, "fields": [p.label for p in c.problems]}
+                  for c in analysis.candidates
+                  if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
             mapping=json.dumps(mapping_by_header(source, mapping), ensure_ascii=False))
         session.add(log)
         if source.file_format != "vcard":
@@ -636,6 +540,12 @@ class CustomerImportService:
     def _analyse(self, session: Session, source: Source, mapping: Mapping[int, str],
                  progress: Progress) -> _Analysis:
         today = self.clock.now()
+
+        def checked(cells: Mapping[str, str]
+                    ) -> tuple[CustomerInput, dict[str, object], ExtraAddress | None]:
+            data = input_from_cells(cells)
+            return data, validated(data, today=today), extra_address.extra_address(cells)
+
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
         taken: set[str] = set()  # every number ever given, anonymised customers' too
@@ -655,8 +565,7 @@ class CustomerImportService:
                 progress.checkpoint()
                 progress.report(position, total, "Zeilen prüfen")
             try:
-                data = row_input(row, mapping)
-                values = validated(data, today=today)
+                (data, values, extra), problems = leniently(checked, _cells(row, mapping))
             except ValidationError as exc:
                 rejected.append(RejectedRow(row.line, exc.message))
                 continue
@@ -672,17 +581,20 @@ class CustomerImportService:
                 matches.sort(key=lambda m: m[0][0] != "customer")
             index.add(("row", row.line), **keys)
             labels[row.line] = _name(values)
-            candidates.append(_Candidate(row.line, data, values, matches))
+            candidates.append(_Candidate(row.line, data, values, matches, extra, problems))
         progress.report(total, total, "Zeilen prüfen")
         customer_labels = _customer_labels(session, {
             ref[1] for c in candidates for ref, _reason in c.matches if ref[0] == "customer"})
         new: list[ImportRow] = []
         duplicates: list[ImportRow] = []
         for candidate in candidates:
+            messages = (*source.notes.get(candidate.line, ()),
+                        *(p.message() for p in candidate.problems))
             if not candidate.matches:
-                new.append(ImportRow(candidate.line, labels[candidate.line]))
+                new.append(ImportRow(candidate.line, labels[candidate.line], problems=messages))
                 continue
-            duplicates.append(ImportRow(candidate.line, labels[candidate.line], tuple(
+            duplicates.append(ImportRow(candidate.line, labels[candidate.line], problems=messages,
+                                        duplicates=tuple(
                 DuplicateMatch(
                     customer_id=ref[1] if ref[0] == "customer" else None,
                     line=ref[1] if ref[0] == "row" else None,
@@ -724,18 +636,24 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:
+    """`rejected` holds the refused rows ({line, reason}) and, for imported rows, the fields
+    left empty ({line, fields}: names only)."""
     rejected: tuple[RejectedRow, ...] = ()
+    left_out: tuple[tuple[int, tuple[str, ...]], ...] = ()
     mapping: dict[str, str] = {}
     if full:
+        entries = json.loads(entry.rejected)
         rejected = tuple(RejectedRow(int(r["line"]), str(r["reason"]))
-                         for r in json.loads(entry.rejected))
+                         for r in entries if "reason" in r)
+        left_out = tuple((int(r["line"]), tuple(map(str, r["fields"])))
+                         for r in entries if "fields" in r)
         mapping = json.loads(entry.mapping)
     return ImportLogEntry(
         id=entry.id, file_name=entry.file_name, file_format=entry.file_format,
         imported_at=entry.imported_at, imported_by=entry.imported_by,
         rows_total=entry.rows_total, added=entry.added, merged=entry.merged,
         skipped=entry.skipped, rejected_count=entry.rejected_count, rejected=rejected,
-        mapping=mapping)
+        mapping=mapping, fields_left_out=left_out)
 
 
 class _Writer:
@@ -749,6 +667,7 @@ class _Writer:
         self.by = by
         self.allocator = NumberAllocator(session, taken=numbers.__contains__)
         self.file_name = source.path.name
+        self.skipped_lines: set[int] = set()
 
     def write(self, candidates: list[_Candidate], choices: Mapping[int, str], default: str,
               progress: Progress) -> dict[str, int]:
@@ -764,6 +683,7 @@ class _Writer:
             target = self._target(candidate, pending, merged_into) if choice == "merge" else None
             if target is None:
                 counts["skipped"] += 1
+                self.skipped_lines.add(candidate.line)
             elif isinstance(target, int):
                 into_customers.setdefault(target, []).append(candidate)
                 merged_into[candidate.line] = target
@@ -834,6 +754,8 @@ class _Writer:
                 "channel": ["system"] * count, "subject": [subject] * count,
                 "text": [""] * count, "author": [self.by] * count,
                 "created_at": [self.now] * count})
+            extra_address.insert(self.session, [
+                (cid, c.extra) for cid, c in zip(new_ids, batch, strict=True) if c.extra])
             links = [(cid, tag_ids[name]) for cid, c in zip(new_ids, batch, strict=True)
                      for name in set(c.data.tags)]
             bulk.insert_columns(self.session, customer_tags, {
@@ -948,3 +870,4 @@ def _fill(target: _Candidate, other: _Candidate) -> None:
         values["notes"] = "\n".join(n for n in (str(values["notes"]), notes) if n)
     target.data = replace(target.data, tags=tuple(sorted({*target.data.tags,
                                                           *other.data.tags})))
+    target.extra = target.extra or other.extra

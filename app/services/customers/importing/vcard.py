@@ -135,10 +135,9 @@ def contact(card: RawCard) -> Contact:
     org = ""
     for prop in _named(props, "ORG")[:1]:
         org = components(prop.text())[0].strip()
-    if not family and not given:
+    if not family and not given and not org:  # FN names the company where ORG is given
         full = next((unescape(p.text()).strip() for p in _named(props, "FN")), "")
-        if full and full != org:
-            given, _space, family = full.rpartition(" ")
+        given, _space, family = full.rpartition(" ")
     values["last_name"], values["first_name"], values["company"] = family, given, org
     business = bool(org) and not family
     _address(_named(props, "ADR"), values, business=business)

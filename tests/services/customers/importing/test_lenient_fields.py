@@ -33,14 +33,21 @@ def test_a_bad_identifying_field_still_rejects_the_row() -> None:
 
 def test_a_field_that_fails_only_after_another_was_dropped_is_dropped_too() -> None:
     def country_then_postcode(cells: Mapping[str, str]) -> dict[str, str]:
-        if cells["country"]:
-            raise ValidationError({"country": "unbekannt"})
-        if cells["postcode"] == "67000x":
-            raise ValidationError({"postcode": "keine PLZ für DE"})
+        if cells["address2_country"]:
+            raise ValidationError({"address2_country": "unbekannt"})
+        if cells["address2_postcode"] == "67000x":
+            raise ValidationError({"address2_postcode": "keine PLZ für DE"})
         return dict(cells)
 
-    values, problems = leniently(country_then_postcode,
-                                 {"country": "Atlantis", "postcode": "67000x"})
-    assert values == {"country": "", "postcode": ""}
-    assert problems == (FieldProblem("country", "Atlantis", "unbekannt"),
-                        FieldProblem("postcode", "67000x", "keine PLZ für DE"))
+    values, problems = leniently(country_then_postcode, {
+        "address2_country": "Atlantis", "address2_postcode": "67000x"})
+    assert values == {"address2_country": "", "address2_postcode": ""}
+    assert problems == (FieldProblem("address2_country", "Atlantis", "unbekannt"),
+                        FieldProblem("address2_postcode", "67000x", "keine PLZ für DE"))
+
+
+def test_postcode_and_email_stay_strict() -> None:
+    with pytest.raises(ValidationError, match="PLZ"):
+        leniently(strict, {"postcode": "?1234x", "phone": "?1"})
+    with pytest.raises(ValidationError, match="E-Mail"):
+        leniently(strict, {"email": "?otto@@x"})

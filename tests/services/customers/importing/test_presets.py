@@ -62,7 +62,7 @@ def test_outlook_german_keeps_both_addresses_and_ignores_the_location_column() -
         "Bäckerei Groß GmbH", "Am Markt 1", "04109", "Privat", "Taucha")
     assert "birthday" not in baeckerei  # "0.0.00" is Outlook's empty date
     assert (oeller["postcode"], oeller["country"], oeller["phone"]) == (
-        "1010", "Österreich", "0123456789")
+        "1010", "Österreich", "0123")
 
 
 def test_outlook_english_reads_us_dates_and_the_title_as_salutation() -> None:
