@@ -17,10 +17,10 @@ from app.models import Address
 from app.services import bulk, validation
 from app.services.customers.importing.contact_fields import ADDRESS_LABELS, CONTACT_FIELDS
 from app.services.customers.importing.countries import country_code
-from app.services.errors import FIELD_LABELS, ValidationError
+from app.services.errors import ValidationError
 
 FIELDS = {code: label for code, label in CONTACT_FIELDS.items() if code.startswith("address2_")}
-FIELD_LABELS.update(FIELDS)
+invalid = ValidationError.labelled(FIELDS)
 _LIMITS = {"address2_label": 128, "address2_street": 200, "address2_postcode": 16,
            "address2_city": 128, "address2_country": 64}
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -58,7 +58,7 @@ def extra_address(cells: Mapping[str, str]) -> ExtraAddress | None:
     except validation.FieldError as exc:
         errors["address2_postcode"] = str(exc)
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     label = cells.get("address2_label", "") or ADDRESS_LABELS["other"]
     return ExtraAddress(label, street, postcode, city, country)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from app.services.customers.importing.contact_fields import CONTACT_FIELDS
 from app.services.errors import FIELD_LABELS, ValidationError
 
 # What may be left empty when it cannot be read. The customer's postcode and e-mail address
@@ -22,6 +23,7 @@ LENIENT_FIELDS = frozenset({"phone", "mobile", "birthday", "country", "address2_
                             "address2_country"})
 
 T = TypeVar("T")
+_LABELS = {**FIELD_LABELS, **CONTACT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class FieldProblem:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+        return _LABELS.get(self.field, self.field)
 
     def message(self) -> str:
         """"Telefon „0123456789“ nicht übernommen" — with the value, for the preview only

@@ -25,6 +25,7 @@ FORMATS = {"csv": "CSV", "xlsx": "Excel", "vcard": "vCard"}
 VCARD_SUFFIXES = (".vcf", ".vcard")
 # The columns a recognised file (vCard, preset) is turned into: Stammkunde's own headers.
 CONTACT_HEADER = tuple(CONTACT_FIELDS.values())
+invalid = ValidationError.labelled({"header_row": "Kopfzeile"})
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _header_index(records: tabular.Records, known: Collection[str],
     for index, row in enumerate(records.rows):
         if row.line == header_line:
             return index
-    raise ValidationError({"header_row": (
+    raise invalid({"header_row": (
         f"Zeile {header_line} von „{records.path.name}“ ist leer oder gibt es nicht – "
         "sie kann nicht die Kopfzeile sein")})
 

@@ -27,7 +27,7 @@ def test_a_utf8_file_with_one_windows_1252_line_is_stopped_naming_both_kinds_of_
     with pytest.raises(ValidationError) as raised:
         decode(data, name="k.csv")
     assert raised.value.message == (
-        "file: „k.csv“ mischt Zeichenkodierungen: Zeilen 2, 4 UTF-8, Zeile 3 Windows-1252. So "
+        "Datei: „k.csv“ mischt Zeichenkodierungen: Zeilen 2, 4 UTF-8, Zeile 3 Windows-1252. So "
         "würden Umlaute verstümmelt; bitte die Datei einheitlich speichern (z. B. in "
         "LibreOffice als CSV mit UTF-8).")
 
