@@ -38,8 +38,8 @@ class ExtraAddress:
 def extra_address(cells: Mapping[str, str]) -> ExtraAddress | None:
     """The extra address of one row's cells, None if it has none; raises ValidationError
     naming the field (`address2_postcode`, `address2_country`) for an unreadable value."""
-    street, postcode, city = (cells.get("address2_" + part, "") for part in (
-        "street", "postcode", "city"))
+    street, postcode, city = (cells.get("address2_street", ""),
+                              cells.get("address2_postcode", ""), cells.get("address2_city", ""))
     if not (street or postcode or city):
         return None
     errors: dict[str, str] = {}

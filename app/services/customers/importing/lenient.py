@@ -50,7 +50,7 @@ def leniently(read: Callable[[Mapping[str, str]], T], cells: Mapping[str, str]
 
     Raises the ValidationError of `read` when a field outside LENIENT_FIELDS is refused.
     """
-    current = dict(cells)
+    current: Mapping[str, str] = cells  # copied only when a field is left out (rare)
     problems: list[FieldProblem] = []
     for _attempt in range(len(LENIENT_FIELDS)):
         try:
@@ -60,8 +60,10 @@ def leniently(read: Callable[[Mapping[str, str]], T], cells: Mapping[str, str]
             if not refused or not refused <= LENIENT_FIELDS or not any(
                     current.get(code) for code in refused):
                 raise
+            emptied = dict(current)
             for code in sorted(refused):
-                if current.get(code):
-                    problems.append(FieldProblem(code, current[code], exc.fields[code]))
-                    current[code] = ""
+                if emptied.get(code):
+                    problems.append(FieldProblem(code, emptied[code], exc.fields[code]))
+                    emptied[code] = ""
+            current = emptied
     return read(current), tuple(problems)
