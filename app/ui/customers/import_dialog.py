@@ -67,7 +67,7 @@ class CustomerImportDialog(QDialog):
         self.resize(960, 640)
         self.source: Source | None = None
         self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
+        self.outcome: ImportResult | None = None
         self.choices: dict[int, str] = {}
         self.task: Task | None = None
 
@@ -394,20 +394,20 @@ class CustomerImportDialog(QDialog):
         self.choices = {}
         for index in range(self.duplicate_group.childCount()):
             item = self.duplicate_group.child(index)
-            if item.data(0, _LINE) is not None:
+            if item is not None and item.data(0, _LINE) is not None:
                 item.setText(3, tr(DUPLICATE_CHOICES[choice]))
 
     def _apply(self) -> None:
         source, mapping = self.source, self.mapping()
         assert source is not None
         choices, default = dict(self.choices), str(self.all_choice.currentData())
-        user = self.context.user
+        user = self.context.actor
         self._run(lambda progress: self.importer.apply(
             source, mapping, choices=choices, on_duplicate=default, skip_invalid=True,
             by=user, progress=progress), self._show_result, tr("Kunden werden importiert …"))
 
     def _show_result(self, result: ImportResult) -> None:
-        self.result = result
+        self.outcome = result
         self.done_label.setText("\n\n".join([
             tr("Import abgeschlossen: {added} angelegt, {merged} zusammengeführt, "
                "{skipped} übersprungen, {rejected} abgelehnt.").format(

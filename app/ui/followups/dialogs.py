@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time
 
-from PySide6.QtCore import QCoreApplication, QDate, QTime
+from PySide6.QtCore import QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,19 +35,12 @@ from app.services.followups.service import (
     MaintenanceInput,
 )
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Wiedervorlagen", text)
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _rrule_combo(current: str) -> QComboBox:
@@ -177,7 +170,7 @@ class FollowUpDialog(_SaveDialog):
         if self.existing:
             self.saved = service.update(self.existing.id, self.value())
         else:
-            self.saved = service.create(self.customer_id, self.value(), by=self.context.user)
+            self.saved = service.create(self.customer_id, self.value(), by=self.context.actor)
         return Changes.of("followups", customers=(self.customer_id,))
 
 
@@ -228,7 +221,7 @@ class MaintenanceDialog(_SaveDialog):
         if self.existing:
             service.update_maintenance(self.existing.id, self.value())
         else:
-            service.add_maintenance(self.customer_id, self.value(), by=self.context.user)
+            service.add_maintenance(self.customer_id, self.value(), by=self.context.actor)
         return Changes.of("followups", "timeline", customers=(self.customer_id,))
 
 
@@ -243,7 +236,7 @@ def complete_followup(context: AppContext, item: FollowUpDTO,
         return None
     try:
         result = context.services.followups.complete(item.id, outcome=outcome,
-                                                     by=context.user)
+                                                     by=context.actor)
     except StammkundeError as error:
         show_error(parent, error)
         return None

@@ -24,8 +24,9 @@ from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import Suggestion
 from app.services.formatting import format_date
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
-from app.ui.followups.dialogs import complete_followup, to_date, to_qdate
+from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -220,7 +221,7 @@ class TodayPage(QWidget):
                                             name=item.customer_name))
         if ok:
             self._act(lambda: self.context.services.today.note_call(
-                item.customer_id, text=text, by=self.context.user),
+                item.customer_id, text=text, by=self.context.actor),
                 tr("Anruf bei {name} notiert.").format(name=item.customer_name),
                 item.customer_id, "timeline", "followups")
 
@@ -233,7 +234,7 @@ class TodayPage(QWidget):
 
         def work() -> None:
             services.followups.create(item.customer_id, FollowUpInput(
-                subject=item.reason_text[:200], due_date=due), by=self.context.user)
+                subject=item.reason_text[:200], due_date=due), by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("Wiedervorlage für {name} am {date} angelegt.").format(
@@ -247,7 +248,7 @@ class TodayPage(QWidget):
 
         def work() -> None:
             services.today.queue_letter(item.customer_id, template_key=item.letter_template,
-                                        note=item.reason_text, by=self.context.user)
+                                        note=item.reason_text, by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(

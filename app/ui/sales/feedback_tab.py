@@ -27,6 +27,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_date
 from app.services.sales.feedback import KINDS, ComplaintDTO, FeedbackDTO
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -161,8 +162,8 @@ class FeedbackTab(QWidget):
         try:
             self.context.services.feedback.record_score(
                 self.customer_id, kind=self.kind.currentData(), score=self.score.value(),
-                comment=self.comment.text(), given_on=self.score_date.date().toPython(),
-                by=self.context.user)
+                comment=self.comment.text(), given_on=to_date(self.score_date.date()),
+                by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -173,7 +174,7 @@ class FeedbackTab(QWidget):
         try:
             self.context.services.feedback.open_complaint(
                 self.customer_id, subject=self.subject.text(),
-                text=self.complaint_text.text(), by=self.context.user)
+                text=self.complaint_text.text(), by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -187,7 +188,7 @@ class FeedbackTab(QWidget):
             return
         try:
             self.context.services.feedback.resolve_complaint(
-                selected.id, resolution=self.resolution.text(), by=self.context.user)
+                selected.id, resolution=self.resolution.text(), by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
