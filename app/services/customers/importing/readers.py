@@ -53,6 +53,11 @@ class Source:
     header_line: int | None = None
     notes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
+    @property
+    def recognised(self) -> bool:
+        """Whether the rows are already in Stammkunde's own columns (CONTACT_HEADER)."""
+        return self.file_format == "vcard" or self.preset is not None
+
     def describe(self) -> str:
         """"CSV, Zeichenkodierung UTF-8 mit BOM, Trennzeichen Semikolon, Kopfzeile in
         Zeile 2, Erkannt: DATEV Debitoren/Kreditoren (EXTF)"."""

@@ -421,7 +421,10 @@ class CustomerImportService:
             return read_source(path, header_line=header_line)
 
     def suggested_mapping(self, source: Source) -> dict[int, str]:
-        """The mapping saved last time for these headers, then the known header spellings."""
+        """The mapping saved last time for these headers, then the known header spellings;
+        a recognised file (vCard, known program) was already turned into our own columns."""
+        if source.recognised:
+            return dict(enumerate(CONTACT_FIELDS))
         with self.db.read() as session:
             raw = session.scalar(select(Setting.value).where(Setting.key == MAPPING_KEY))
         saved: dict[str, str] = json.loads(raw) if raw else {}
@@ -531,7 +534,7 @@ class CustomerImportService:
                   if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
             mapping=json.dumps(mapping_by_header(source, mapping), ensure_ascii=False))
         session.add(log)
-        if source.file_format != "vcard":
+        if not source.recognised:
             self._remember(session, source, mapping)
         progress.checkpoint()
         session.flush()

@@ -221,3 +221,15 @@ def test_a_csv_mixing_utf8_and_windows_1252_is_stopped_before_anything_is_read(
                      + "Weiß;Köln\r\n".encode("cp1252"))
     with pytest.raises(ValidationError, match="Zeile 2 UTF-8, Zeile 3 Windows-1252"):
         services.customer_import.read(path)
+
+
+def test_a_recognised_file_ignores_a_mapping_saved_for_a_sheet_with_the_same_headers(
+    services: Services, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "eigene.csv"
+    sheet.write_text("Nachname;Ort\nMüller;Büro Nord\n", encoding="utf-8")
+    source = services.customer_import.read(sheet)
+    services.customer_import.apply(source, {0: "last_name"})  # "Ort" left out on purpose
+    result = imported(services, fixture(tmp_path, "thunderbird_de.csv"))
+    assert address(customer(services, "Krüger"))[2] == "Chemnitz"
+    assert result.applied
