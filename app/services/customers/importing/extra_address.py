@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.models import Address
+from app.models import Address, Customer
 from app.services import bulk, validation
 from app.services.customers.importing.contact_fields import ADDRESS_LABELS, CONTACT_FIELDS
 from app.services.customers.importing.countries import country_code
@@ -75,3 +75,16 @@ def insert(session: Session, addresses: Sequence[tuple[int, ExtraAddress]]) -> N
         "city": [a.city for _cid, a in addresses],
         "country": [a.country for _cid, a in addresses],
         "notes": [""] * len(addresses)})
+
+
+def add_to(customer: Customer, address: ExtraAddress | None) -> None:
+    """Merging into an existing customer: add the address unless the customer has it."""
+    if address is None:
+        return
+    known = {(customer.street, customer.postcode), *(
+        (a.street, a.postcode) for a in customer.addresses)}
+    if (address.street, address.postcode) in known:
+        return
+    customer.addresses.append(Address(
+        label=address.label, street=address.street, postcode=address.postcode,
+        city=address.city, country=address.country, notes=""))

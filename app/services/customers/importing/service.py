@@ -797,6 +797,7 @@ class _Writer:
                     customer.notes = "\n".join(n for n in (customer.notes, notes) if n)
                 wanted = sorted({*(t.name for t in customer.tags), *candidate.data.tags})
                 customer.tags = self.customers._tags(self.session, wanted)
+                extra_address.add_to(customer, candidate.extra)
             customer.updated_at = self.now
             CustomerService._refresh_derived(customer)
             lines = ", ".join(str(c.line) for c in rows)

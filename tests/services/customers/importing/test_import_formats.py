@@ -233,3 +233,20 @@ def test_a_recognised_file_ignores_a_mapping_saved_for_a_sheet_with_the_same_hea
     result = imported(services, fixture(tmp_path, "thunderbird_de.csv"))
     assert address(customer(services, "Krüger"))[2] == "Chemnitz"
     assert result.applied
+
+
+def test_merging_into_an_existing_customer_adds_the_extra_address_once(
+    services: Services, tmp_path: Path
+) -> None:
+    imported(services, fixture(tmp_path, "outlook_de.csv"))
+    again = imported(services, fixture(tmp_path, "outlook_de.csv"), on_duplicate="merge")
+    assert (again.added, again.merged) == (0, 3)
+    assert extra(customer(services, "Weiß")) == [
+        ("Geschäftlich", "Gewerbering 12", "01705", "Freital", "DE")]
+    (tmp_path / "neu.vcf").write_bytes(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Weiß;Jürgen\r\nEMAIL:j.weiss@example.de\r\n"
+        "ADR;TYPE=HOME;TYPE=pref:;;Lindenstraße 3;Dresden;;01067;Deutschland\r\n"
+        "ADR;TYPE=OTHER:;;Waldweg 1;Tharandt;;01737;Deutschland\r\nEND:VCARD\r\n".encode())
+    imported(services, tmp_path / "neu.vcf", on_duplicate="merge")
+    assert extra(customer(services, "Weiß"))[1] == (
+        "Weitere Adresse", "Waldweg 1", "01737", "Tharandt", "DE")
