@@ -324,7 +324,7 @@ def input_from_cells(raw: Mapping[str, str]) -> CustomerInput:
     the field for unreadable values."""
     errors: dict[str, str] = {}
     for code, value in raw.items():
-        if len(value) > _FIELD_LIMITS[code] or "\x00" in value:
+        if value and (len(value) > _FIELD_LIMITS[code] or "\x00" in value):
             errors[code] = ("enthält ein Nullzeichen" if "\x00" in value else
                             f"zu lang ({len(value)} Zeichen, höchstens {_LIMITS[code]})")
     tags = tuple(t.strip() for t in _TAG_SPLIT.split(raw["tags"]) if t.strip()) if raw[
@@ -546,10 +546,13 @@ class CustomerImportService:
                  progress: Progress) -> _Analysis:
         today = self.clock.now()
 
+        with_extra = any(code in extra_address.FIELDS for code in mapping.values())
+
         def checked(cells: Mapping[str, str]
                     ) -> tuple[CustomerInput, dict[str, object], ExtraAddress | None]:
             data = input_from_cells(cells)
-            return data, validated(data, today=today), extra_address.extra_address(cells)
+            extra = extra_address.extra_address(cells) if with_extra else None
+            return data, validated(data, today=today), extra
 
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
@@ -569,11 +572,16 @@ class CustomerImportService:
             if position % 500 == 0:
                 progress.checkpoint()
                 progress.report(position, total, "Zeilen prüfen")
+            cells = _cells(row, mapping)
+            problems: tuple[FieldProblem, ...] = ()
             try:
-                (data, values, extra), problems = leniently(checked, _cells(row, mapping))
-            except ValidationError as exc:
-                rejected.append(RejectedRow(row.line, exc.message))
-                continue
+                data, values, extra = checked(cells)
+            except ValidationError:  # again, leaving out what may be left out
+                try:
+                    (data, values, extra), problems = leniently(checked, cells)
+                except ValidationError as exc:
+                    rejected.append(RejectedRow(row.line, exc.message))
+                    continue
             keys = _keys(values)
             matches = index.matches(kind=str(values["kind"]), **keys)
             if data.number:
