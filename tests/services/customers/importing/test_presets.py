@@ -119,3 +119,22 @@ def test_datev_takes_person_or_company_names_by_addressee_type() -> None:
         "business", "Elektro Schulze GmbH & Co. KG", None,
         "Fax: 0371 5556660\nKurzbezeichnung (DATEV): Schulze")
     assert (dubois["country"], dubois["postcode"]) == ("FR", "67000")
+
+
+def test_thunderbird_english_headers_are_recognised_and_read() -> None:
+    header = ["First Name", "Last Name", "Display Name", "Nickname", "Primary Email",
+              "Secondary Email", "Screen Name", "Work Phone", "Home Phone", "Fax Number",
+              "Pager Number", "Mobile Number", "Home Address", "Home Address 2", "Home City",
+              "Home State", "Home ZipCode", "Home Country", "Work Address", "Work Address 2",
+              "Work City", "Work State", "Work ZipCode", "Work Country", "Job Title",
+              "Department", "Organization", "Web Page 1", "Web Page 2", "Birth Year",
+              "Birth Month", "Birth Day", "Custom 1", "Custom 2", "Custom 3", "Custom 4",
+              "Notes", ""]
+    preset = detect(header)
+    assert preset is not None and preset.label == "Thunderbird-Adressbuch (englisch)"
+    row = dict.fromkeys(header, "") | {"First Name": "Eve", "Last Name": "Ng",
+                                       "Home City": "Leeds", "Birth Year": "1990",
+                                       "Birth Month": "12", "Birth Day": "1"}
+    values = converter(preset, header)([row[h] for h in header])
+    assert (values["first_name"], values["city"], values["birthday"]) == (
+        "Eve", "Leeds", "01.12.1990")

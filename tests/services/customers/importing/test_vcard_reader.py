@@ -136,3 +136,12 @@ def test_text_outside_a_card_is_named_and_a_file_without_cards_is_refused() -> N
     assert [(r.line, r.reason) for r in read.rejected] == [(1, "Text außerhalb einer vCard")]
     with pytest.raises(ValidationError, match="enthält keine vCard"):
         read_vcards(b"\r\n\r\n", name="leer.vcf")
+
+
+def test_a_21_photo_block_ended_by_an_empty_line_does_not_swallow_the_next_lines() -> None:
+    data = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Bild;Berta\r\nPHOTO;TYPE=JPEG;ENCODING=BASE64:\r\n"
+            b" /9j/4AAQSkZJRgABAQEAYABgAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRof\r\n"
+            b" Hh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/==\r\n\r\n"
+            b"TEL;CELL:0170 1234567\r\nEND:VCARD\r\n")
+    (berta,) = read_vcards(data, name="k.vcf").contacts
+    assert (berta.values["last_name"], berta.values["mobile"]) == ("Bild", "0170 1234567")
