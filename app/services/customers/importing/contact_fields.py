@@ -21,7 +21,7 @@ CONTACT_FIELDS: dict[str, str] = {
     "address2_country": "Weitere Adresse: Land",
 }
 ADDRESS_LABELS = {"home": "Privat", "work": "Geschäftlich", "other": "Weitere Adresse"}
-_SALUTATIONS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
+SALUTATIONS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
                 "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau", "fr": "Frau",
                 "hr": "Herr"}
 
@@ -34,7 +34,7 @@ def split_prefix(prefix: str) -> tuple[str, str]:
     """A name prefix "Frau Dr." / "Mr." / "Prof. Dr." → (salutation, academic title)."""
     salutation, title = "", []
     for word in prefix.replace(",", " ").split():
-        known = _SALUTATIONS.get(word.rstrip(".").casefold())
+        known = SALUTATIONS.get(word.rstrip(".").casefold())
         if known and not salutation:
             salutation = known
         else:

@@ -38,7 +38,7 @@ from app.services.clock import Clock
 from app.services.customers import service as customers_rules
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.customers.importing import extra_address, readers
-from app.services.customers.importing.contact_fields import CONTACT_FIELDS
+from app.services.customers.importing.contact_fields import CONTACT_FIELDS, SALUTATIONS
 from app.services.customers.importing.countries import country_code
 from app.services.customers.importing.extra_address import ExtraAddress
 from app.services.customers.importing.lenient import FieldProblem, leniently
@@ -108,8 +108,6 @@ _KINDS = {
     "firmenkunde": "business", "gewerbe": "business", "gewerblich": "business",
     "company": "business", "f": "business", "g": "business",
 }
-_SALUTATIONS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
-                "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau"}
 _TAG_SPLIT = re.compile(r"[,;|]")
 _FOUR_DIGITS = re.compile(r"\d{4}")  # a German postcode Excel stored as a number
 _BIRTHDAY_NO_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.?|--(\d{2})-?(\d{2})")
@@ -343,7 +341,7 @@ def input_from_cells(raw: Mapping[str, str]) -> CustomerInput:
             birthday = parse_birthday(raw["birthday"])
         except ValueError as exc:
             errors["birthday"] = str(exc)
-    salutation = _SALUTATIONS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
+    salutation = SALUTATIONS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
     if errors:
         raise invalid(errors)
     return CustomerInput(
