@@ -10,13 +10,14 @@ The result is a `Source`: a header and rows, mapped to customer fields in the ne
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services import tabular
 from app.services.customers.importing import encoding, header_row, presets
 from app.services.customers.importing.contact_fields import CONTACT_FIELDS
+from app.services.customers.importing.mapping import KNOWN_HEADERS
 from app.services.customers.importing.vcard import read_vcards
 from app.services.errors import ValidationError
 from app.services.tabular import Row
@@ -76,12 +77,10 @@ class Source:
         return ", ".join(parts)
 
 
-def read_source(path: Path, *, known_headers: Collection[str],
-                header_line: int | None = None) -> Source:
+def read_source(path: Path, *, header_line: int | None = None) -> Source:
     """Read a CSV, Excel or vCard file; a file that cannot be read raises ValidationError.
 
-    `known_headers` are normalised header names (`tabular.normalize_header`) that mark the
-    header row; `header_line` (the line of the file, 1-based) overrides the detection."""
+    `header_line` (the line of the file, 1-based) overrides the detected header row."""
     if path.suffix.lower() in VCARD_SUFFIXES:
         if not path.is_file():
             raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
@@ -89,7 +88,7 @@ def read_source(path: Path, *, known_headers: Collection[str],
     records = tabular.read_records(path, decoder=_strict)
     if not records.rows:
         raise ValidationError({"file": f"„{path.name}“ ist leer"})
-    table = records.table(_header_index(records, known_headers, header_line))
+    table = records.table(_header_index(records, header_line))
     file_format = "csv" if table.encoding else "xlsx"
     preset = presets.detect(table.header)
     if preset is None:
@@ -108,11 +107,10 @@ def _strict(data: bytes, path: Path) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
-def _header_index(records: tabular.Records, known: Collection[str],
-                  header_line: int | None) -> int:
+def _header_index(records: tabular.Records, header_line: int | None) -> int:
     if header_line is None:
-        wanted = set(known) | {tabular.normalize_header(h) for p in presets.PRESETS
-                               for h in p.required}
+        wanted = KNOWN_HEADERS | {tabular.normalize_header(h) for p in presets.PRESETS
+                                  for h in p.required}
         return header_row.find_header_row([r.values for r in records.rows], wanted)
     for index, row in enumerate(records.rows):
         if row.line == header_line:
