@@ -111,7 +111,8 @@ def _header_index(records: tabular.Records, header_line: int | None) -> int:
     if header_line is None:
         wanted = KNOWN_HEADERS | {tabular.normalize_header(h) for p in presets.PRESETS
                                   for h in p.required}
-        return header_row.find_header_row([r.values for r in records.rows], wanted)
+        first = records.rows[:header_row.SEARCHED_ROWS]
+        return header_row.find_header_row([r.values for r in first], wanted)
     for index, row in enumerate(records.rows):
         if row.line == header_line:
             return index

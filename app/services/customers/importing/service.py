@@ -343,7 +343,9 @@ class CustomerImportService:
             row_cells = cells(row, mapping)
             problems: tuple[FieldProblem, ...] = ()
             try:
-                data, values, extra = checked(row_cells)
+                data = input_from_cells(row_cells)
+                values = validated(data, today=today)
+                extra = extra_address.extra_address(row_cells) if with_extra else None
             except ValidationError:  # again, leaving out what may be left out
                 try:
                     (data, values, extra), problems = leniently(checked, row_cells)
@@ -371,7 +373,8 @@ class CustomerImportService:
         duplicates: list[ImportRow] = []
         for candidate in candidates:
             messages = (*source.notes.get(candidate.line, ()),
-                        *(p.message() for p in candidate.problems))
+                        *(p.message() for p in candidate.problems)) if (
+                candidate.problems or source.notes) else ()
             if not candidate.matches:
                 new.append(ImportRow(candidate.line, labels[candidate.line], problems=messages))
                 continue
