@@ -39,6 +39,7 @@ from app.services.customers.importing.service import (
     ImportResult,
     ImportRow,
 )
+from app.services.errors import StammkundeError
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -66,6 +67,7 @@ class CustomerImportDialog(QDialog):
         self.resize(960, 640)
         self.source: Source | None = None
         self.preview: ImportPreview | None = None
+        self.checked_mapping: dict[int, str] = {}  # the mapping the preview was made with
         self.outcome: ImportResult | None = None
         self.choices: dict[int, str] = {}
         self.task: Task | None = None
@@ -169,6 +171,10 @@ class CustomerImportDialog(QDialog):
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(1, 220)
         self.tree.setColumnWidth(3, 140)
+        self.tree.currentItemChanged.connect(self._show_stored)
+        self.stored_label = QLabel()
+        self.stored_label.setWordWrap(True)
+        self.stored_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         actions = QHBoxLayout()
         actions.addWidget(QLabel(tr("Markierte Dubletten:")))
         self.choice_buttons: dict[str, QPushButton] = {}
@@ -188,6 +194,7 @@ class CustomerImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.stored_label)
         layout.addLayout(actions)
         return page
 
@@ -333,6 +340,7 @@ class CustomerImportDialog(QDialog):
     def _check(self) -> None:
         source, mapping = self.source, self.mapping()
         assert source is not None
+        self.checked_mapping = mapping
         self._run(lambda progress: self.importer.preview(source, mapping, progress=progress),
                   self._show_preview, tr("Zeilen werden geprüft …"))
 
@@ -380,6 +388,22 @@ class CustomerImportDialog(QDialog):
         if count > SHOWN_PER_GROUP:
             QTreeWidgetItem(group, ["", tr("… und {n} weitere").format(
                 n=count - SHOWN_PER_GROUP)])
+
+    def _show_stored(self, item: QTreeWidgetItem | None) -> None:
+        """What the current row will store, by the import's own checks."""
+        line = item.data(0, _LINE) if item is not None else None
+        if line is None or self.source is None:
+            self.stored_label.clear()
+            return
+        try:
+            stored = self.importer.stored(self.source, self.checked_mapping, int(line))
+        except StammkundeError as error:
+            self.stored_label.setText(error.message)
+            return
+        self.stored_label.setText(tr("Zeile {line} wird gespeichert als: {fields}").format(
+            line=stored.line, fields=" · ".join(
+                f"{tr(label)}: {value}" for label, value in stored.fields)) + "".join(
+            "\n" + problem for problem in stored.problems))
 
     def _choose_selected(self, choice: str) -> None:
         for item in self.tree.selectedItems():

@@ -92,7 +92,12 @@ def test_the_header_row_is_detected_below_a_title_can_be_changed_and_problems_ar
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.PREVIEW)
     assert "1 mit Hinweisen" in dialog.summary.text()
-    assert dialog.new_group.child(0).text(2) == "Telefon „0123“ nicht übernommen"
+    row = dialog.new_group.child(0)
+    assert row.text(2) == "Telefon „0123“ nicht übernommen"
+    dialog.tree.setCurrentItem(row)
+    assert dialog.stored_label.text() == (
+        "Zeile 4 wird gespeichert als: Kundenart: Privatkunde · Nachname: Müller · "
+        "PLZ: 01067 · Land: DE\nTelefon „0123“ nicht übernommen")
 
 
 def test_cancel_during_the_import_writes_nothing(

@@ -250,3 +250,20 @@ def test_merging_into_an_existing_customer_adds_the_extra_address_once(
     imported(services, tmp_path / "neu.vcf", on_duplicate="merge")
     assert extra(customer(services, "Weiß"))[1] == (
         "Weitere Adresse", "Waldweg 1", "01737", "Tharandt", "DE")
+
+
+def test_the_preview_says_field_by_field_what_a_row_will_store(
+    services: Services, tmp_path: Path
+) -> None:
+    source = services.customer_import.read(fixture(tmp_path, "outlook_de.csv"))
+    mapping = services.customer_import.suggested_mapping(source)
+    weiss = services.customer_import.stored(source, mapping, 2)
+    assert weiss.fields[:6] == (("Kundenart", "Privatkunde"), ("Anrede", "Herr"),
+                                ("Titel", "Dr."), ("Vorname", "Jürgen"), ("Nachname", "Weiß"),
+                                ("Firma", "Weiß Heizung, Sanitär GmbH"))
+    assert ("Telefon", "0351 2223334") in weiss.fields
+    assert ("Geburtstag", "12.08.1965") in weiss.fields
+    assert weiss.fields[-1] == ("Weitere Adresse",
+                                "Geschäftlich: Gewerbering 12, 01705 Freital (DE)")
+    assert services.customer_import.stored(source, mapping, 5).problems == (
+        "Telefon „0123“ nicht übernommen",)
