@@ -25,7 +25,6 @@ from app.models import Customer, CustomerImportLog, Setting
 from app.services import bulk, tabular
 from app.services.clock import Clock
 from app.services.customers.duplicates import DuplicateIndex
-from app.services.customers.importing import extra_address
 from app.services.customers.importing.contact_fields import CONTACT_FIELDS
 from app.services.customers.importing.lenient import FieldProblem, leniently
 from app.services.customers.importing.mapping import (
@@ -38,11 +37,10 @@ from app.services.customers.importing.mapping import (
     parse_mapping,
 )
 from app.services.customers.importing.readers import RejectedRow, Source, read_source
-from app.services.customers.importing.rows import Candidate, cells, input_from_cells
+from app.services.customers.importing.rows import Candidate, cells
 from app.services.customers.importing.stored import StoredRow, checker, stored_row
 from app.services.customers.importing.writer import Writer
 from app.services.customers.naming import list_name
-from app.services.customers.rules import validated
 from app.services.customers.service import CustomerService
 from app.services.errors import NotFoundError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
@@ -322,7 +320,6 @@ class CustomerImportService:
                  progress: Progress) -> _Analysis:
         today = self.clock.now()
         checked = checker(mapping, today=today)
-        with_extra = any(code in extra_address.FIELDS for code in mapping.values())
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
         taken: set[str] = set()  # every number ever given, anonymised customers' too
@@ -343,10 +340,8 @@ class CustomerImportService:
                 progress.report(position, total, "Zeilen prüfen")
             row_cells = cells(row, mapping)
             problems: tuple[FieldProblem, ...] = ()
-            try:  # the check of `checker`, inline: it runs 100,000 times
-                data = input_from_cells(row_cells)
-                values = validated(data, today=today)
-                extra = extra_address.extra_address(row_cells) if with_extra else None
+            try:
+                data, values, extra = checked(row_cells)
             except ValidationError:  # again, leaving out what may be left out
                 try:
                     (data, values, extra), problems = leniently(checked, row_cells)
