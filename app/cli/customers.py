@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("file", help="die Datei (.csv, .txt, .xlsx, .vcf)")
     imp.add_argument("--mapping", help="JSON-Datei {\"Spalte\": \"Feld\"}; ohne: bekannte "
                                        "Spaltenköpfe und die zuletzt gespeicherte Zuordnung")
+    imp.add_argument("--header-row", type=int, metavar="N",
+                     help="die Kopfzeile steht in Zeile N der Datei (ohne: wird erkannt, auch "
+                          "unter einem Titel oder der Kopfzeile von DATEV)")
     imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="abgelehnte Zeilen auslassen und den Rest importieren")
@@ -69,7 +72,9 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
     importer = services.customer_import
-    source = importer.read(Path(args.file))
+    if args.header_row is not None and args.header_row < 1:
+        raise_usage("--header-row: Zeilennummer ab 1 angeben")
+    source = importer.read(Path(args.file), header_line=args.header_row)
     mapping = (importer.mapping_from_file(Path(args.mapping), source) if args.mapping
                else importer.suggested_mapping(source))
     if args.dry_run:
@@ -126,6 +131,8 @@ def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
               f"{'  (' + entry.imported_by + ')' if entry.imported_by else ''}")
         for rejected in entry.rejected:
             print(f"      Zeile {rejected.line}: {rejected.reason}")
+        for line, fields in entry.fields_left_out:
+            print(f"      Zeile {line}: nicht übernommen – {', '.join(fields)}")
     if not entries:
         print("Noch kein Import.")
     return 0

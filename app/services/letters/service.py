@@ -36,6 +36,7 @@ from app.services.letters.layout import (
     FORMS,
     LetterForm,
     PostalAddress,
+    addressee,
     postal_problem,
     recipient_block,
     salutation_line,
@@ -116,11 +117,11 @@ class RecipientData:
 
     def placeholders(self) -> dict[str, Any]:
         a = self.address
-        business = a.kind == "business" and bool(a.company)
+        who = addressee(a)
         return {
             "briefanrede": salutation_line(a),
-            "vorname": a.contact_first_name if business else a.first_name,
-            "nachname": a.contact_last_name if business else a.last_name,
+            "vorname": who.first_name,
+            "nachname": who.last_name,
             "firma": a.company,
             "kundennummer": self.number,
         }

@@ -75,6 +75,32 @@ def test_the_dialog_goes_from_file_over_mapping_and_preview_to_the_summary(
     assert dialog.history.topLevelItem(0).child(0).text(2).startswith("PLZ:")
 
 
+def test_the_header_row_is_detected_below_a_title_can_be_changed_and_problems_are_shown(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "Liste.csv"
+    path.write_text("Kundenliste Stand 03/2024\n\nNachname;PLZ;Telefon\nMüller;01067;0123\n",
+                    encoding="utf-8")
+    dialog = open_dialog(context, qtbot, path)
+    assert "Kopfzeile in Zeile 3" in dialog.source_label.text()
+    assert dialog.header_spin.value() == 3
+    dialog.header_spin.setValue(4)
+    qtbot.mouseClick(dialog.reread_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.mapping_table.item(0, 0).text() == "Müller")
+    dialog.header_spin.setValue(3)
+    qtbot.mouseClick(dialog.reread_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.mapping_table.item(0, 0).text() == "Nachname")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.PREVIEW)
+    assert "1 mit Hinweisen" in dialog.summary.text()
+    row = dialog.new_group.child(0)
+    assert row.text(2) == "Telefon „0123“ nicht übernommen"
+    dialog.tree.setCurrentItem(row)
+    assert dialog.stored_label.text() == (
+        "Zeile 4 wird gespeichert als: Kundenart: Privatkunde · Nachname: Müller · "
+        "PLZ: 01067 · Land: DE\nTelefon „0123“ nicht übernommen")
+
+
 def test_cancel_during_the_import_writes_nothing(
     context: AppContext, services: Services, qtbot: QtBot, tmp_path: Path
 ) -> None:
