@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import UsageError, day, euros, print_json, raise_usage
+from app.cli.common import UsageError, add_json, day, euros, print_json, raise_usage
 from app.services.container import Services
 from app.services.followups.calendar import write_ics
 from app.services.followups.rules import RuleDTO, RuleInput
@@ -17,6 +17,13 @@ from app.services.formatting import (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    today = subparsers.add_parser(
+        "today", help="Heute: fällige Wiedervorlagen, Anrufliste mit Gründen und wer nach "
+        "den Kontaktregeln zurückgehalten wurde")
+    today.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (Standard: heute)")
+    today.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    today.set_defaults(handler=cmd_today)
+
     run_due = subparsers.add_parser(
         "run-due", help="Regeln, Wiedervorlagen und Nachtlauf bis heute nachholen "
         "(Klassen, Bonuspunkte, Aufbewahrung; für die Aufgabenplanung)")
@@ -28,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export-ics", help="offene Wiedervorlagen als Kalenderdatei (.ics) exportieren")
     export_ics.add_argument("file", help="Zieldatei, z. B. wiedervorlagen.ics")
     export_ics.add_argument("--assignee", help="nur Wiedervorlagen dieser Person")
+    add_json(export_ics)
     export_ics.set_defaults(handler=cmd_export_ics)
 
     rules = subparsers.add_parser("rules", help="automatische Regeln auflisten")
@@ -50,7 +58,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
+    add_json(rule_set)
     rule_set.set_defaults(handler=cmd_rule_set)
+
+
+def cmd_today(services: Services, args: argparse.Namespace) -> int:
+    as_of = day(args.as_of, "--as-of") or services.clock.today()
+    due = services.followups.due(until=as_of)
+    calls = services.today.call_list(as_of=as_of)
+    if args.json:
+        print_json({
+            "as_of": as_of.isoformat(),
+            "followups": [asdict(item) for item in due],
+            "call_list": [{"number": item.customer_number, "name": item.customer_name,
+                           "purpose": item.purpose.value, "reasons": list(item.reasons),
+                           "score": item.score, "phone": item.phone} for item in calls.suggestions],
+            "held_back": [{"number": item.customer_number, "reason": item.reason,
+                           "code": item.code} for item in calls.held_back],
+            "held_back_count": calls.held_back_count,
+        })
+        return 0
+    print(f"Heute, {format_date(as_of)}")
+    print(f"Wiedervorlagen, fällig bis {format_date(as_of)}: {len(due)}")
+    for followup in due:
+        print(f"  {followup.due_text}  {followup.customer_number} {followup.customer_name}: "
+              f"{followup.subject}")
+    print(f"Anrufliste: {len(calls.suggestions)}")
+    for item in calls.suggestions:
+        kind = "Service" if item.purpose == "service" else "Werbung"
+        print(f"  {item.score:>4}  {item.customer_number} {item.customer_name} ({kind}, "
+              f"{item.phone or 'ohne Telefon'}): {item.reason_text}")
+    print(f"Zurückgehalten (Kontaktregeln): {calls.held_back_count}"
+          + (f", die {len(calls.held_back)} mit den meisten Punkten:"
+             if calls.held_back_count > len(calls.held_back) else ""))
+    for held in calls.held_back:
+        print(f"  {held.customer_number} {held.customer_name}: {held.reason}")
+    return 0
 
 
 def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
@@ -66,6 +109,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
             "followups_created": [asdict(item) for item in result.followups],
             "followups_created_count": len(result.followups),
             "due_followups": result.due_followups,
+            "held_back": [{"rule": item.rule, "number": item.customer_number,
+                           "action": item.action, "reason": item.reason, "code": item.code}
+                          for item in result.held_back],
         })
         return 0
     if result.days:
@@ -81,6 +127,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
         print("Keine neuen Wiedervorlagen.")
+    for held in result.held_back:
+        print(f"  zurückgehalten: {held.customer_number} {held.customer_name}, {held.action} "
+              f"(Regel „{held.rule}“): {held.reason}")
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
     for line in nightly.lines():
         print(line)
@@ -91,6 +140,9 @@ def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
     target = Path(args.file)
     count = write_ics(target, services.followups.pending(assignee=args.assignee),
                       now=services.clock.now())
+    if args.json:
+        print_json({"file": str(target), "followups": count})
+        return 0
     print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
     return 0
 
@@ -136,5 +188,8 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         voucher_cents=(current.voucher_cents if args.voucher is None
                        else euros(args.voucher, "--voucher")),
         voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
+    if args.json:
+        print_json(asdict(changed))
+        return 0
     _print_rule(changed)
     return 0

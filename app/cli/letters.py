@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import euros, print_json, raise_usage
+from app.cli.common import add_json, euros, print_json, raise_usage
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -14,18 +14,17 @@ from app.services.formatting import (
     format_share,
 )
 from app.services.letters.labels import PrintResult
-from app.services.letters.mailings import (
+from app.services.letters.mailings import FollowUpOption, PlannedCustomer, VoucherOption
+from app.services.letters.recipients import (
     ClassSource,
-    FollowUpOption,
     LetterListSource,
     NumberSource,
-    PlannedCustomer,
     RecipientSource,
     SegmentSource,
     TagSource,
-    VoucherOption,
     parse_numbers,
 )
+from app.services.privacy.contact_policy import Purpose
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     letter.add_argument("--out", required=True, help="PDF-Datei")
     letter.add_argument("--form", choices=("A", "B"), help="DIN-5008-Form (Vorgabe: Einstellung)")
     letter.add_argument("--by", default="", help="Name für „Ihr Kontakt“ und die Kontakthistorie")
+    add_json(letter)
     letter.set_defaults(handler=cmd_letter)
 
     mailing = subparsers.add_parser("mailing", help="Serienbrief an viele Kunden als ein PDF")
@@ -86,6 +86,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         picked.add_argument("--segment", help="gespeichertes Segment")
         picked.add_argument("--letter-list", metavar="SCHLÜSSEL", help="Briefliste")
         sub.add_argument("--out", required=True, help="PDF-Datei")
+        sub.add_argument("--purpose", choices=[p.value for p in Purpose],
+                         default=Purpose.ADVERTISING.value,
+                         help="wofür: advertising (Werbung, Standard; Kontaktregeln für "
+                         "Briefwerbung) oder service (Termin, Rechnung, Wartung)")
         sub.add_argument("--json", action="store_true", help="Ausgabe als JSON")
         if name == "labels":
             sub.add_argument("--sheet", default="3474", help="Bogen: 3474, 3475 oder L7163")
@@ -102,6 +106,10 @@ def cmd_letter(services: Services, args: argparse.Namespace) -> int:
     out = Path(args.out)
     pages = services.letters.write_letter(template.id, customer_number=args.customer, out=out,
                                           by=args.by, form=args.form)
+    if args.json:
+        print_json({"template": template.name, "customer": args.customer, "file": str(out),
+                    "pages": pages})
+        return 0
     print(f"Brief „{template.name}“ an {args.customer} gespeichert: {out} "
           f"({pages} {'Seite' if pages == 1 else 'Seiten'}).")
     return 0
@@ -211,11 +219,12 @@ def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> i
 
 def cmd_labels(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_labels(mailing_source(args, services), sheet_key=args.sheet,
-                                          out=Path(args.out), start=args.start)
+                                          out=Path(args.out), start=args.start,
+                                          purpose=Purpose(args.purpose))
     return _print_result(result, args, "Etiketten")
 
 
 def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_envelopes(mailing_source(args, services), size=args.size,
-                                             out=Path(args.out))
+                                             out=Path(args.out), purpose=Purpose(args.purpose))
     return _print_result(result, args, "Umschläge")

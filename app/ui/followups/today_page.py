@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.service import FollowUpDTO, FollowUpInput
-from app.services.followups.today import Suggestion
+from app.services.followups.today import CallList, HeldBack, Suggestion
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
@@ -58,6 +58,11 @@ def suggestion_row(item: Suggestion) -> Row[Suggestion]:
                 item.abc_class or ""), item, tooltip=tr("Punkte: ") + item.score_text)
 
 
+def held_back_row(item: HeldBack) -> Row[HeldBack]:
+    return Row((item.customer_name, item.customer_number, "; ".join(item.reasons),
+                item.reason), item)
+
+
 class TodayPage(QWidget):
     """Signals: loaded() after the lists were (re)filled."""
 
@@ -74,6 +79,11 @@ class TodayPage(QWidget):
         self.calls_model = RowsModel[Suggestion](
             [tr("Punkte"), tr("Kunde"), tr("Grund"), tr("Telefon"), tr("Klasse")], self)
         self.calls_view = table_view(self.calls_model, stretch=(2,))
+        self.held_model = RowsModel[HeldBack](
+            [tr("Kunde"), tr("Nr."), tr("wäre auf der Liste wegen"), tr("Nicht anrufen, weil")],
+            self)
+        self.held_view = table_view(self.held_model, stretch=(3,))
+        self.held_label = QLabel()
         self.status = QLabel()
         self.done_button = QPushButton(tr("Erledigt…"))
         self.day_button = QPushButton(tr("+1 Tag"))
@@ -103,6 +113,8 @@ class TodayPage(QWidget):
         layout.addWidget(self.calls_view, 3)
         layout.addLayout(button_row(self.call_button, self.followup_button, self.letter_button,
                                    self.hide_button, self.hide_days))
+        layout.addWidget(self.held_label)
+        layout.addWidget(self.held_view, 1)
         layout.addWidget(self.status)
 
         self.done_button.clicked.connect(self.complete_selected)
@@ -116,24 +128,29 @@ class TodayPage(QWidget):
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))
+        self.held_view.doubleClicked.connect(lambda i: self._open(self.held_model, i))
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
     def refresh(self) -> None:
         services = self.context.services
 
-        def load(_progress: object) -> tuple[list[FollowUpDTO], list[Suggestion]]:
+        def load(_progress: object) -> tuple[list[FollowUpDTO], CallList]:
             return services.followups.due(), services.today.call_list()
 
         self.context.tasks.start(load, on_done=self._show, on_error=self._failed)
 
-    def _show(self, result: tuple[list[FollowUpDTO], list[Suggestion]]) -> None:
+    def _show(self, result: tuple[list[FollowUpDTO], CallList]) -> None:
         due, calls = result
         now = self.context.services.clock.now()
         self.header.setText(tr("Heute, {weekday}, {date}").format(
             weekday=tr(WEEKDAYS[now.weekday()]), date=format_date(now.date())))
         self.due_model.set_rows([followup_row(item, now) for item in due])
-        self.calls_model.set_rows([suggestion_row(item) for item in calls])
+        self.calls_model.set_rows([suggestion_row(item) for item in calls.suggestions])
+        self.held_model.set_rows([held_back_row(item) for item in calls.held_back])
+        self.held_label.setText(tr(
+            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {count} Kunden").format(
+            count=calls.held_back_count))
         self.due_view.resizeColumnsToContents()
         self.calls_view.resizeColumnsToContents()
         if not due:
@@ -144,8 +161,8 @@ class TodayPage(QWidget):
         show_error(self, error)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.domains & {"followups", "timeline", "customers", "sales",
-                               "classification"}:
+        if changes.domains & {Domain.FOLLOWUPS, Domain.TIMELINE, Domain.CUSTOMERS, Domain.SALES,
+                               Domain.CLASSES}:
             self.refresh()
 
     # --- selection helpers -----------------------------------------------------------
@@ -156,18 +173,17 @@ class TodayPage(QWidget):
     def selected_suggestion(self) -> Suggestion | None:
         return selected_payload(self.calls_view, self.calls_model, status=self.status)
 
-    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion],
+    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
 
-    def _act(self, work: object, message: str, customer_id: int, *domains: str) -> None:
+    def _act(self, work: object, message: str) -> None:
         try:
             work()  # type: ignore[operator]
         except StammkundeError as error:
             show_error(self, error)
             return
         self.status.setText(message)
-        self.context.bus.publish(Changes.of(*domains, customers=(customer_id,)))
 
     # --- follow-up actions -----------------------------------------------------------
 
@@ -186,8 +202,7 @@ class TodayPage(QWidget):
         item = self.selected_followup()
         if item is not None:
             self._act(lambda: self.context.services.followups.snooze(item.id, days=days),
-                      tr("Verschoben: {subject}.").format(subject=item.subject),
-                      item.customer_id, "followups")
+                      tr("Verschoben: {subject}.").format(subject=item.subject))
 
     def _move(self) -> None:
         item = self.selected_followup()
@@ -207,8 +222,7 @@ class TodayPage(QWidget):
         if dialog.exec():
             target = to_date(calendar.selectedDate())
             self._act(lambda: self.context.services.followups.snooze(item.id, until=target),
-                      tr("Verschoben auf {date}.").format(date=format_date(target)),
-                      item.customer_id, "followups")
+                      tr("Verschoben auf {date}.").format(date=format_date(target)))
 
     # --- call-list actions -------------------------------------------------------------
 
@@ -222,8 +236,7 @@ class TodayPage(QWidget):
         if ok:
             self._act(lambda: self.context.services.today.note_call(
                 item.customer_id, text=text, by=self.context.actor),
-                tr("Anruf bei {name} notiert.").format(name=item.customer_name),
-                item.customer_id, "timeline", "followups")
+                tr("Anruf bei {name} notiert.").format(name=item.customer_name))
 
     def _create_followup(self) -> None:
         item = self.selected_suggestion()
@@ -238,7 +251,7 @@ class TodayPage(QWidget):
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("Wiedervorlage für {name} am {date} angelegt.").format(
-            name=item.customer_name, date=format_date(due)), item.customer_id, "followups")
+            name=item.customer_name, date=format_date(due)))
 
     def _queue_letter(self) -> None:
         item = self.selected_suggestion()
@@ -252,8 +265,7 @@ class TodayPage(QWidget):
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(
-            name=item.customer_name, template=item.letter_template), item.customer_id,
-            "letters", "timeline", "followups")
+            name=item.customer_name, template=item.letter_template))
 
     def _dismiss(self) -> None:
         item = self.selected_suggestion()
@@ -261,4 +273,4 @@ class TodayPage(QWidget):
             days = self.hide_days.value()
             self._act(lambda: self.context.services.today.dismiss(item.customer_id, days=days),
                       tr("{name} für {days} Tage ausgeblendet.").format(
-                          name=item.customer_name, days=days), item.customer_id, "followups")
+                          name=item.customer_name, days=days))

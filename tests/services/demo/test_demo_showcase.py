@@ -27,13 +27,13 @@ def test_populate_gives_every_screen_something_to_show(
     assert len(figures.open_complaints) == 2
     assert figures.risen_to_a or figures.fallen_from_a
     assert services.followups.due(until=clock.today())
-    assert services.today.call_list()
+    assert services.today.call_list().suggestions
     assert result.rule_followups > 0
     statuses = {v.status for v in services.vouchers.listing()}
     assert statuses == {"valid", "spent", "expired"}
     assert any(v.remaining_cents < v.value_cents for v in services.vouchers.listing()
                if v.status == "valid" and v.kind == "value")
-    programs = services.loyalty.programs()
+    programs = services.programs.programs()
     assert {p.kind for p in programs} == {"points", "stamps"}
     for program in programs:
         assert any(card.balance > 0 for card in
@@ -63,7 +63,8 @@ def test_populate_is_deterministic_for_a_seed(
             services = Services.build(db, clock)
             result = populate(services, customers=80, seed=9)
             snapshots.append((_counts(result), _state(db),
-                              [(s.customer_name, s.score) for s in services.today.call_list()],
+                              [(s.customer_name, s.score)
+                               for s in services.today.call_list().suggestions],
                               [(f.customer_id, f.subject) for f in services.followups.pending()]))
         finally:
             db.dispose()
@@ -75,7 +76,7 @@ def test_a_second_demo_run_adds_to_the_first(services: Services) -> None:
     second = populate(services, customers=30, seed=2)
     assert second.cards > 0
     assert len(_ids(services.db)) == 70
-    assert len(services.loyalty.programs()) == 2
+    assert len(services.programs.programs()) == 2
 
 
 def _counts(result: ShowcaseResult) -> tuple[int, ...]:

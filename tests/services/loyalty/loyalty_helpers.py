@@ -7,7 +7,8 @@ from datetime import date
 from app.models import Sale
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.loyalty.programs import CardDTO, ProgramInput
+from app.services.loyalty.cards import CardDTO
+from app.services.loyalty.programs import ProgramInput
 
 POINTS = ProgramInput(name="Punkte", kind="points", points_per_euro=1, rounding="down",
                       min_purchase_cents=1000, expiry_years=2)
@@ -16,13 +17,15 @@ STAMPS = ProgramInput(name="Fensterputz-Karte", kind="stamps", stamps_required=1
 
 
 def customer(services: Services, last_name: str = "Müller") -> int:
-    return services.customers.create(CustomerInput(first_name="Anna", last_name=last_name)).id
+    return services.customers.create(CustomerInput(
+        first_name="Anna", last_name=last_name, street="Marktplatz 1", postcode="01067",
+        city="Dresden")).id
 
 
 def card(services: Services, program: ProgramInput = POINTS, *,
          customer_id: int | None = None) -> CardDTO:
-    existing = {p.name: p.id for p in services.loyalty.programs()}
-    program_id = existing.get(program.name) or services.loyalty.save_program(program).id
+    existing = {p.name: p.id for p in services.programs.programs()}
+    program_id = existing.get(program.name) or services.programs.save_program(program).id
     return services.loyalty.enrol(customer_id or customer(services), program_id=program_id,
                                   by="Test")
 
