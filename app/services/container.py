@@ -10,6 +10,7 @@ from app.services.backups import BackupService
 from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
+from app.services.contracts.service import ContractService
 from app.services.customer_export import CustomerExportService
 from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
@@ -63,6 +64,7 @@ class Services:
     customer_export: CustomerExportService
     segments: SegmentService
     nightly: NightlyService
+    contracts: ContractService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -113,4 +115,5 @@ class Services:
             segments=SegmentService(db, clock),
             nightly=NightlyService(clock, settings, classification, loyalty, vouchers, privacy,
                                    backups),
+            contracts=ContractService(db, clock),
         )
