@@ -24,6 +24,7 @@ from app.services.loyalty import LoyaltyService
 from app.services.mailings import MailingService
 from app.services.nightly import NightlyService
 from app.services.privacy import PrivacyService
+from app.services.referrals.service import ReferralService
 from app.services.rules import RuleService
 from app.services.sales import SalesService
 from app.services.sales_import import SalesImportService
@@ -65,6 +66,7 @@ class Services:
     segments: SegmentService
     nightly: NightlyService
     contracts: ContractService
+    referrals: ReferralService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -79,12 +81,19 @@ class Services:
         feedback = FeedbackService(db, clock)
         loyalty = LoyaltyService(db, clock, vouchers, settings)
         backups = BackupService(db, clock, settings, privacy)
+        referrals = ReferralService(db, clock, settings, vouchers)
 
         def after_sales_import() -> int:
             """New sales change classes and earn points; crediting is idempotent."""
             changed = classification.recompute(with_scores=False).changed
             loyalty.credit_sales()
+            referrals.reward_due()
             return changed
+
+        def after_sale(customer_id: int) -> None:
+            """A sale earns points and may be the first one of a referred customer."""
+            loyalty.credit_sales(customer_ids=(customer_id,))
+            referrals.reward_due(customer_ids=(customer_id,))
 
         return cls(
             db=db,
@@ -93,8 +102,7 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             customer_import=CustomerImportService(db, clock, customers),
-            sales=SalesService(db, clock, after_add=lambda customer_id: (
-                loyalty.credit_sales(customer_ids=(customer_id,)))),
+            sales=SalesService(db, clock, after_add=after_sale),
             sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
@@ -116,4 +124,5 @@ class Services:
             nightly=NightlyService(clock, settings, classification, loyalty, vouchers, privacy,
                                    backups),
             contracts=ContractService(db, clock),
+            referrals=referrals,
         )
