@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Contract, ContractObject, Counter, Customer, FollowUp, MaintenanceObject
-from app.services import recurrence, timeline
+from app.services import timeline
 from app.services.clock import Clock
 from app.services.contracts import terms
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
-from app.services.followups import PENDING, add_followup, display_name
+from app.services.followups import recurrence
+from app.services.followups.service import PENDING, add_followup, display_name
 from app.services.formatting import format_cents, format_date
 
 FIELD_LABELS.update({

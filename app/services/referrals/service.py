@@ -31,10 +31,10 @@ from app.models import (
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
-from app.services.followups import display_name
+from app.services.followups.service import display_name
 from app.services.formatting import format_cents
+from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.settings import SettingsService
-from app.services.vouchers import VoucherInput, VoucherService
 
 REWARD_KEY = "referral_reward"
 DEFAULT_REWARD: dict[str, Any] = {"kind": "voucher", "value_cents": 20_00, "points": 0,

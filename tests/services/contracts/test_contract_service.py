@@ -8,9 +8,9 @@ import pytest
 
 from app.services.container import Services
 from app.services.contracts.service import ContractInput
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.services.errors import ConflictError, ValidationError
-from app.services.followups import MaintenanceInput
+from app.services.followups.service import MaintenanceInput
 
 
 def customer(services: Services, *, kind: str = "private", name: str = "Krüger") -> int:

@@ -8,7 +8,7 @@ from typing import Any
 from app.db import Database
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.sales import SaleInput
+from app.services.sales.service import SaleInput
 
 
 def book_first_sales(url: str, customer_ids: list[int], barrier: Any, results: Any,

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from app.models import ReferralReward
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.services.errors import ConflictError, ValidationError
-from app.services.loyalty import ProgramInput
+from app.services.loyalty.programs import ProgramInput
 from app.services.referrals.service import RewardSetting, code_for, parse_code
-from app.services.sales import SaleInput
+from app.services.sales.service import SaleInput
 from tests.services.referrals.referral_sale_worker import book_first_sales
 
 
