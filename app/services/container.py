@@ -8,6 +8,7 @@ from app.db import Database
 from app.services.audit import AuditService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
+from app.services.contracts.letters import ContractProvider
 from app.services.contracts.service import ContractService
 from app.services.customers.export import CustomerExportService
 from app.services.customers.importing.service import CustomerImportService
@@ -77,6 +78,7 @@ class Services:
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
         register_placeholders(letters)
+        letters.register_provider(ContractProvider())
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
         loyalty = LoyaltyService(db, clock, vouchers, settings)

@@ -75,4 +75,51 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         + _CLOSING,
         advertising=False,
     ),
+    BuiltinTemplate(
+        "vertrag_bestaetigung", "Wartungsvertrag: Bestätigung",
+        "Ihr Wartungsvertrag {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "vielen Dank für Ihr Vertrauen. Hiermit bestätigen wir Ihren Wartungsvertrag "
+        "{{ vertrag.nummer }} ({{ vertrag.bezeichnung }}) für {{ vertrag.objekte }} ab "
+        "{{ vertrag.beginn }}.\n\n"
+        "Preis: {{ vertrag.preis }}. Enthalten: {{ vertrag.leistungen }}.\n"
+        "Laufzeit: {{ vertrag.laufzeit }}\n\n"
+        "Wir melden uns rechtzeitig vor jedem Wartungstermin bei Ihnen."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_verlaengerung", "Wartungsvertrag: Verlängerung",
+        "Ihr Wartungsvertrag {{ vertrag.nummer }} verlängert sich",
+        "{{ briefanrede }}\n\n"
+        "Ihr Wartungsvertrag {{ vertrag.nummer }} läuft weiter: er verlängert sich am "
+        "{{ vertrag.verlaengerung_am }} zu den bisherigen Bedingungen ({{ vertrag.preis }}).\n\n"
+        "{{ vertrag.laufzeit }}\n\n"
+        "Wir freuen uns, weiter für Sie da zu sein."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_preisanpassung", "Wartungsvertrag: Preisanpassung",
+        "Neuer Preis Ihres Wartungsvertrags {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "gestiegene Material- und Lohnkosten machen eine Anpassung nötig: ab dem "
+        "{{ vertrag.preis_ab }} beträgt der Preis Ihres Wartungsvertrags {{ vertrag.nummer }} "
+        "{{ vertrag.preis }} (bisher {{ vertrag.alter_preis }}).\n\n"
+        "Die Leistungen bleiben unverändert. Bei Fragen rufen Sie uns gern an."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_kuendigung", "Wartungsvertrag: Kündigungsbestätigung",
+        "Bestätigung Ihrer Kündigung – Vertrag {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "Ihre Kündigung des Wartungsvertrags {{ vertrag.nummer }} ist am "
+        "{{ vertrag.kuendigung_eingang }} bei uns eingegangen. Der Vertrag endet mit Ablauf "
+        "des {{ vertrag.letzter_tag }}.\n\n"
+        "Schade, dass Sie gehen. Wenn Sie später wieder eine Wartung brauchen, sind wir gern "
+        "für Sie da."
+        + _CLOSING,
+        advertising=False,
+    ),
 )

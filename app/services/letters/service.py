@@ -60,6 +60,11 @@ PLACEHOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bonuspunkte": ("Punktestand der Bonuskarte (Treueprogramm)", ()),
     "gutschein": ("Persönlicher Gutschein: gutschein.code, gutschein.wert", ("code", "wert")),
     "wartung": ("Fällige Wartung: wartung.objekt", ("objekt",)),
+    "vertrag": ("Wartungsvertrag: vertrag.nummer, .preis, .alter_preis, .preis_ab, "
+                ".letzter_tag, .kuendigung_eingang, .verlaengerung_am, .laufzeit, …",
+                ("nummer", "bezeichnung", "objekte", "beginn", "mindestlaufzeit_bis",
+                 "laufzeit", "preis", "alter_preis", "preis_ab", "verlaengerung_am",
+                 "kuendigung_eingang", "letzter_tag", "leistungen")),
 }
 BASE_PLACEHOLDERS = frozenset(
     {"briefanrede", "vorname", "nachname", "firma", "kundennummer", "datum", "absender"})
