@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.db import Database
 from app.services.audit import AuditService
 from app.services.clock import Clock
+from app.services.club.service import ClubService
 from app.services.company import CompanyProfileService
 from app.services.contracts.letters import ContractProvider
 from app.services.contracts.service import ContractService
@@ -68,6 +69,7 @@ class Services:
     nightly: NightlyService
     contracts: ContractService
     referrals: ReferralService
+    club: ClubService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -81,7 +83,8 @@ class Services:
         letters.register_provider(ContractProvider())
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
-        loyalty = LoyaltyService(db, clock, vouchers, settings)
+        club = ClubService(db, clock, vouchers)
+        loyalty = LoyaltyService(db, clock, vouchers, settings, member_discount=club.discount_bp)
         backups = BackupService(db, clock, settings, privacy)
         referrals = ReferralService(db, clock, settings, vouchers)
 
@@ -127,4 +130,5 @@ class Services:
                                    backups),
             contracts=ContractService(db, clock),
             referrals=referrals,
+            club=club,
         )

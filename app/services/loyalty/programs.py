@@ -8,7 +8,7 @@ A refused operation writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -164,7 +164,7 @@ class RunReport:
 @dataclass(frozen=True)
 class Discount:
     rate_bp: int  # basis points: 500 = 5 %
-    source: str  # customer | class | none
+    source: str  # customer | class | club | none
 
     @property
     def percent_text(self) -> str:
@@ -217,11 +217,14 @@ def _balance(session: Session, account_id: int) -> int:
 
 class LoyaltyService:
     def __init__(self, db: Database, clock: Clock, vouchers: VoucherService,
-                 settings: SettingsService) -> None:
+                 settings: SettingsService,
+                 member_discount: Callable[[Session, int], int] | None = None) -> None:
+        """`member_discount(session, customer_id)`: a club member's rate in basis points."""
         self.db = db
         self.clock = clock
         self.vouchers = vouchers
         self.settings = settings
+        self.member_discount = member_discount
 
     # --- programs and rewards ------------------------------------------------------------
 
@@ -631,16 +634,18 @@ class LoyaltyService:
         return self.discount_for(customer_id)
 
     def discount_for(self, customer_id: int) -> Discount:
-        """The customer's own rate if set, else the rate of their A/B/C class, else none."""
+        """The customer's own rate if set, else the rate of their A/B/C class, else none;
+        a club member's rate instead when it is higher."""
         with self.db.read() as session:
             own = session.scalar(select(CustomerDiscount.rate_bp)
                                  .where(CustomerDiscount.customer_id == customer_id)
                                  .order_by(CustomerDiscount.id.desc()).limit(1))
-            if own is not None:
-                return Discount(own, "customer")
             klass = session.scalar(select(Customer.abc_class).where(Customer.id == customer_id))
+            member = self.member_discount(session, customer_id) if self.member_discount else 0
         rate = self.class_rates().get(klass or "", 0)
-        return Discount(rate, "class") if rate else Discount(0, "none")
+        found = Discount(own, "customer") if own is not None else (
+            Discount(rate, "class") if rate else Discount(0, "none"))
+        return Discount(member, "club") if member > found.rate_bp else found
 
     # --- internals ---------------------------------------------------------------------
 

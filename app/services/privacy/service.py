@@ -88,6 +88,11 @@ TABLE_LABELS: dict[str, str] = {
     "mailing_recipients": "Serienbrief-Empfänger",
     "feedback": "Bewertungen",
     "complaints": "Reklamationen",
+    "contracts": "Wartungsverträge",
+    "contract_objects": "Vertragsobjekte",
+    "club_memberships": "Kundenclub",
+    "referrals": "Empfehlungen (Kunden werben Kunden)",
+    "referral_rewards": "Empfehlungsprämien",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
