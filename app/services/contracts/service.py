@@ -236,6 +236,15 @@ class ContractService:
         agreed, _rule = _validated(data, customer_kind)
         return terms.describe(agreed)
 
+    def ending_preview(self, number: str, *, received: date) -> terms.Ending:
+        """What a notice received on that day would result in, without recording it."""
+        with self.db.read() as session:
+            row = self._load(session, number)
+            try:
+                return terms.ending(terms_of(row), received)
+            except ValueError as error:
+                raise ConflictError(f"Vertrag {number}: {error}") from None
+
     # --- writing ---------------------------------------------------------------------
 
     def add(self, data: ContractInput, *, by: str = "") -> ContractDTO:

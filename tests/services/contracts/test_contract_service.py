@@ -187,3 +187,12 @@ def test_the_figures_count_states_revenue_cancellations_and_objects_without_cont
     assert figures.ending_within_90_days == 1
     assert figures.cancellation_rate == pytest.approx(1 / 3)
     assert figures.objects_without_contract == 1
+
+
+def test_the_preview_of_a_notice_changes_nothing(services: Services) -> None:
+    kid = customer(services)
+    number = services.contracts.add(contract(kid, visit_rrule="FREQ=YEARLY",
+                                             start=date(2024, 1, 1))).number
+    preview = services.contracts.ending_preview(number, received=date(2026, 6, 10))
+    assert preview.last_day == date(2026, 7, 10)
+    assert services.contracts.get(number).last_day is None
