@@ -22,7 +22,7 @@ from app.services import timeline
 from app.services.clock import Clock
 from app.services.contracts.terms import months_from_day
 from app.services.customers.segments import SegmentSpec
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups.service import display_name
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
@@ -31,8 +31,9 @@ from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.sales.service import window_start
 
 SEGMENT_NAME = "Clubmitglieder"
-FIELD_LABELS.update({"level": "Clubstufe", "fee": "Jahresbeitrag", "discount_bp": "Rabatt",
-                     "join_voucher": "Begrüßungsgutschein"})
+invalid = ValidationError.labelled({"level": "Clubstufe", "fee": "Jahresbeitrag",
+                                    "discount_bp": "Rabatt",
+                                    "join_voucher": "Begrüßungsgutschein"})
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,12 @@ class ClubService:
         if not 0 <= data.join_voucher_cents <= 1_000_00:
             errors["join_voucher"] = "zwischen 0 und 1.000 €"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         now = self.clock.now()
         with self.db.write() as session:
             clash = session.scalar(select(ClubLevel.id).where(ClubLevel.name == name))
             if clash is not None and clash != level_id:
-                raise ValidationError({"level": f"„{name}“ gibt es schon"})
+                raise invalid({"level": f"„{name}“ gibt es schon"})
             row = session.get(ClubLevel, level_id) if level_id is not None else None
             if level_id is not None and row is None:
                 raise NotFoundError(f"Clubstufe {level_id} nicht gefunden.")
@@ -183,7 +184,7 @@ class ClubService:
             if customer is None:
                 raise NotFoundError(f"Kunde {customer_id} nicht gefunden.")
             if level is None or not level.active:
-                raise ValidationError({"level": "diese Clubstufe gibt es nicht (mehr)"})
+                raise invalid({"level": "diese Clubstufe gibt es nicht (mehr)"})
             if self._current(session, customer_id) is not None:
                 raise ConflictError(f"{display_name(customer)} ist schon Clubmitglied.")
             row = ClubMembership(customer_id=customer_id, level_id=level_id,

@@ -19,12 +19,12 @@ from app.models import Contract, ContractObject, Counter, Customer, FollowUp, Ma
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.contracts import terms
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups import recurrence
 from app.services.followups.service import PENDING, add_followup, display_name
 from app.services.formatting import format_cents, format_date
 
-FIELD_LABELS.update({
+invalid = ValidationError.labelled({
     "start": "Beginn", "concluded_on": "Vertragsschluss", "min_months": "Mindestlaufzeit",
     "renewal": "Verlängerung", "renewal_months": "Verlängerung um", "notice_months":
     "Kündigungsfrist", "price": "Preis", "price_per": "Preis je", "objects": "Wartungsobjekte",
@@ -170,7 +170,7 @@ def _validated(data: ContractInput, customer_kind: str) -> tuple[terms.Terms, st
     if not data.object_ids and not rule:
         errors["objects"] = "Wartungsobjekt wählen oder ein Besuchsintervall angeben"
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     return agreed, rule
 
 
@@ -292,7 +292,7 @@ class ContractService:
         """Record a notice: who ended it, when it was received, the last day and why.
         Visits after the last day go back to plain maintenance reminders."""
         if ended_by not in ENDED_BY:
-            raise ValidationError({"ended_by": "Kunde (customer) oder Betrieb (company)"})
+            raise invalid({"ended_by": "Kunde (customer) oder Betrieb (company)"})
         now = self.clock.now()
         with self.db.write() as session:
             row = self._load(session, number)
@@ -300,7 +300,7 @@ class ContractService:
                 raise ConflictError(f"Vertrag {number} ist bereits gekündigt, letzter Tag "
                                     f"{format_date(row.last_day)}.")
             if received < row.concluded_on:
-                raise ValidationError({"received": "liegt vor dem Vertragsschluss"})
+                raise invalid({"received": "liegt vor dem Vertragsschluss"})
             try:
                 ending = terms.ending(terms_of(row), received)
             except ValueError as error:
@@ -327,7 +327,7 @@ class ContractService:
                      by: str = "") -> ContractDTO:
         """A new price from a day on; the old one stays for the price-adjustment letter."""
         if not 0 <= price_cents <= 100_000_00:
-            raise ValidationError({"price": "zwischen 0 und 100.000 €"})
+            raise invalid({"price": "zwischen 0 und 100.000 €"})
         now = self.clock.now()
         with self.db.write() as session:
             row = self._load(session, number)
@@ -362,10 +362,10 @@ class ContractService:
         for object_id in dict.fromkeys(ids):
             thing = session.get(MaintenanceObject, object_id)
             if thing is None or thing.customer_id != customer_id:
-                raise ValidationError({"objects": f"Wartungsobjekt {object_id} gehört nicht "
+                raise invalid({"objects": f"Wartungsobjekt {object_id} gehört nicht "
                                                   "zu diesem Kunden"})
             if not thing.active:
-                raise ValidationError({"objects": f"Wartungsobjekt „{thing.name}“ ist "
+                raise invalid({"objects": f"Wartungsobjekt „{thing.name}“ ist "
                                                   "stillgelegt"})
             things.append(thing)
         return things

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.services import timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups.service import display_name
 from app.services.formatting import format_cents
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
@@ -40,8 +40,9 @@ REWARD_KEY = "referral_reward"
 DEFAULT_REWARD: dict[str, Any] = {"kind": "voucher", "value_cents": 20_00, "points": 0,
                                   "program_id": None}
 CAMPAIGN = "Kunden werben Kunden"
-FIELD_LABELS.update({"referrer": "Werber", "referred": "Geworbener",
-                     "referral_code": "Empfehlungscode", "reward": "Prämie"})
+invalid = ValidationError.labelled({"referrer": "Werber", "referred": "Geworbener",
+                                    "referral_code": "Empfehlungscode", "reward": "Prämie",
+                                    "value": "Gutscheinwert"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def parse_code(text: str) -> int:
     bare = "".join(ch for ch in text.upper() if ch.isalnum())
     if not bare.startswith("W") or not bare[1:].isdigit() or len(bare) < 3 \
             or not luhn.is_valid(bare[1:]):
-        raise ValidationError({"referral_code": f"„{text.strip()}“ ist kein gültiger "
+        raise invalid({"referral_code": f"„{text.strip()}“ ist kein gültiger "
                                                 "Empfehlungscode (Tippfehler?)"})
     return int(bare[1:-1])
 
@@ -135,7 +136,7 @@ class ReferralService:
         if setting.kind == "points" and (setting.points <= 0 or setting.program_id is None):
             errors["reward"] = "Punkte größer 0 und ein Bonusprogramm angeben"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         self.settings.set(REWARD_KEY, setting.__dict__)
         return setting
 
@@ -145,7 +146,7 @@ class ReferralService:
             by: str = "") -> ReferralDTO:
         """Record that `referrer_id` recommended the new customer `referred_id`."""
         if referrer_id == referred_id:
-            raise ValidationError({"referred": "niemand kann sich selbst werben"})
+            raise invalid({"referred": "niemand kann sich selbst werben"})
         now = self.clock.now()
         with self.db.write() as session:
             referrer = session.get(Customer, referrer_id)
@@ -159,7 +160,7 @@ class ReferralService:
                                     f"{display_name(first) if first else '–'} geworben.")
             if session.scalar(select(Sale.id).where(Sale.customer_id == referred_id)
                               .limit(1)) is not None:
-                raise ValidationError({"referred": f"{display_name(referred)} hat schon "
+                raise invalid({"referred": f"{display_name(referred)} hat schon "
                                                    "gekauft und ist kein Neukunde"})
             row = Referral(referrer_id=referrer_id, referred_id=referred_id, via_code=via_code,
                            referred_on=self.clock.today(), created_by=by, created_at=now)
