@@ -34,6 +34,7 @@ class Contract(Base):
     concluded_on: Mapped[date] = mapped_column(Date)
     start: Mapped[date] = mapped_column(Date)
     min_months: Mapped[int] = mapped_column(Integer)  # 0: indefinite from the start
+    min_term_end: Mapped[date | None] = mapped_column(Date)  # derived, for queries
     renewal: Mapped[str] = mapped_column(String(8))  # tacit | none
     renewal_months: Mapped[int] = mapped_column(Integer, default=12)
     notice_months: Mapped[int] = mapped_column(Integer)

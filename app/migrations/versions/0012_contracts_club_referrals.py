@@ -61,6 +61,7 @@ def upgrade() -> None:
     sa.Column('concluded_on', sa.Date(), nullable=False),
     sa.Column('start', sa.Date(), nullable=False),
     sa.Column('min_months', sa.Integer(), nullable=False),
+    sa.Column('min_term_end', sa.Date(), nullable=True),
     sa.Column('renewal', sa.String(length=8), nullable=False),
     sa.Column('renewal_months', sa.Integer(), nullable=False),
     sa.Column('notice_months', sa.Integer(), nullable=False),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -133,6 +133,15 @@ def visits_per_year(rule: str) -> int:
         count, day = count + 1, found
 
 
+def running_on(day: date) -> ColumnElement[bool]:
+    """SQL: the contract runs on `day` (no notice or its last day not passed, and a fixed
+    term not run out)."""
+    return or_(Contract.last_day >= day,
+               and_(Contract.last_day.is_(None),
+                    or_(Contract.renewal == "tacit", Contract.min_term_end.is_(None),
+                        Contract.min_term_end >= day)))
+
+
 def state_on(row: Contract, day: date) -> str:
     if row.last_day is None:
         if row.renewal == "none" and (end := terms.min_term_end(terms_of(row))) is not None:
@@ -216,8 +225,7 @@ class ContractService:
             ending_soon = sum(1 for r in running if (end := contract_end(r)) is not None
                               and end <= until)
             noticed = sum(1 for r in rows if r.notice_received is not None)
-            covered = select(Contract.customer_id).where(
-                Contract.id.in_([r.id for r in running]))
+            covered = select(Contract.customer_id).where(running_on(today))
             without = session.scalar(
                 select(func.count(func.distinct(MaintenanceObject.customer_id)))
                 .where(MaintenanceObject.active.is_(True),
@@ -260,7 +268,8 @@ class ContractService:
             row = Contract(
                 number=number, customer_id=customer.id, customer_kind=customer.kind,
                 title=data.title.strip(), concluded_on=agreed.concluded_on, start=agreed.start,
-                min_months=agreed.min_months, renewal=agreed.renewal,
+                min_months=agreed.min_months, min_term_end=terms.min_term_end(agreed),
+                renewal=agreed.renewal,
                 renewal_months=agreed.renewal_months, notice_months=agreed.notice_months,
                 price_cents=data.price_cents, price_per=data.price_per,
                 payment_interval=data.payment_interval, visit_rrule=rule,

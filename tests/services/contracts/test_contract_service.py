@@ -196,3 +196,13 @@ def test_the_preview_of_a_notice_changes_nothing(services: Services) -> None:
     preview = services.contracts.ending_preview(number, received=date(2026, 6, 10))
     assert preview.last_day == date(2026, 7, 10)
     assert services.contracts.get(number).last_day is None
+
+
+def test_the_call_list_offers_a_contract_until_one_runs(services: Services) -> None:
+    kid = customer(services)
+    thing = boiler(services, kid, first_due=date(2027, 1, 1))
+    [row] = services.today.call_list()
+    assert (row.reason_text, row.score) == (
+        "Gasheizung ohne Wartungsvertrag – Vertrag anbieten", 15)
+    services.contracts.add(contract(kid, object_ids=(thing,)))
+    assert services.today.call_list() == []
