@@ -1,15 +1,16 @@
-"""The headless commands of Kunden werben Kunden: referral add, list."""
+"""The headless commands of Kunden werben Kunden: referral add, list, card, reward."""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from app.cli.common import print_json, user
+from app.cli.common import UsageError, euros, print_json, user
 from app.services.container import Services
 from app.services.formatting import format_cents, format_date
-from app.services.referrals.service import ReferralDTO, code_for
+from app.services.referrals.service import ReferralDTO, RewardSetting, code_for
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,6 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing = commands.add_parser("list", help="Empfehlungen und Statistik")
     listing.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     listing.set_defaults(handler=cmd_referral_list)
+    card = commands.add_parser("card", help="Empfehlungskarte mit Code und QR-Code drucken")
+    card.add_argument("--customer", required=True, help="Kundennummer des Werbers")
+    card.add_argument("--out", required=True, help="Zieldatei (PDF)")
+    card.set_defaults(handler=cmd_referral_card)
+    reward = commands.add_parser("reward", help="die Prämie für Werber einstellen")
+    reward.add_argument("--voucher", metavar="EUR", help="Gutscheinwert, z. B. 20")
+    reward.add_argument("--points", type=int, help="stattdessen Punkte auf die Bonuskarte")
+    reward.add_argument("--program", help="Bonusprogramm der Punkte")
+    reward.set_defaults(handler=cmd_referral_reward)
 
 
 def _referral_json(referral: ReferralDTO) -> dict[str, Any]:
@@ -63,4 +73,27 @@ def cmd_referral_list(services: Services, args: argparse.Namespace) -> int:
     for s in stats.referrers[:10]:
         print(f"  {s.name:<28.28} {s.referred} geworben, {s.converted} gekauft, "
               f"{format_cents(s.revenue_cents)}")
+    return 0
+
+
+def cmd_referral_card(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.customer)
+    out = services.referrals.card_pdf(customer.id, Path(args.out),
+                                      company=services.settings.get("company_profile", {}))
+    print(f"Empfehlungskarte für {customer.display_name} ({code_for(customer.id)}): {out}")
+    return 0
+
+
+def cmd_referral_reward(services: Services, args: argparse.Namespace) -> int:
+    current = services.referrals.reward_setting()
+    value = euros(args.voucher, "--voucher") if args.voucher else current.value_cents
+    if args.points is None:
+        setting = RewardSetting(kind="voucher", value_cents=value)
+    else:
+        programs = {p.name: p.id for p in services.loyalty.programs()}
+        if args.program not in programs:
+            raise UsageError(f"--program: Bonusprogramm „{args.program or ''}“ gibt es nicht")
+        setting = RewardSetting(kind="points", value_cents=value, points=args.points,
+                                program_id=programs[args.program])
+    print(f"Prämie für Werber: {services.referrals.set_reward(setting).text}")
     return 0

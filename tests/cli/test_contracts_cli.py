@@ -102,3 +102,19 @@ def test_the_commands_run_as_their_own_process(db_args: list[str]) -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Keine Verträge."
+
+
+def test_referral_reward_and_card(services: Services, db_args: list[str], tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    referrer = services.customers.create(CustomerInput(first_name="Ina", last_name="Vogt"))
+    code, out, err = run(capsys, db_args, "referral", "reward", "--voucher", "25")
+    assert code == 0, err
+    assert "Gutschein 25,00 €" in out
+    code, _, err = run(capsys, db_args, "referral", "reward", "--points", "100", "--program",
+                       "Gibtsnicht")
+    assert code == 2 and "--program" in err
+    card = tmp_path / "empfehlung.pdf"
+    code, out, err = run(capsys, db_args, "referral", "card", "--customer", referrer.number,
+                         "--out", str(card))
+    assert code == 0, err
+    assert card.stat().st_size > 1000 and "W-" in out

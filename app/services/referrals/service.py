@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -210,6 +211,18 @@ class ReferralService:
                 raise
             return 0  # another process issued it first; its commit is the one that counts
         return issued
+
+    def card_pdf(self, customer_id: int, path: Path, *, company: dict[str, Any]) -> Path:
+        """The referrer's printable card with the referral code and its QR code."""
+        from app.services.referrals.card_pdf import referral_card_pdf
+
+        with self.db.read() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError(f"Kunde {customer_id} nicht gefunden.")
+            name = display_name(customer)
+        return referral_card_pdf(path, code=code_for(customer_id), referrer_name=name,
+                                 reward_text=self.reward_setting().text, company=company)
 
     # --- reading ---------------------------------------------------------------------
 

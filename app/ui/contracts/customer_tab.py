@@ -90,6 +90,8 @@ class ContractsTab(QWidget):
         referral_row = QHBoxLayout()
         referral_row.addWidget(self.referrer, 1)
         referral_row.addWidget(_button(tr("Geworben von"), self.add_referrer))
+        referral_row.addWidget(_button(tr("Empfehlungskarte drucken…"),
+                                       self.print_referral_card))
         referral = QGroupBox(tr("Kunden werben Kunden"))
         referral_layout = QVBoxLayout(referral)
         referral_layout.addWidget(self.referral_state)
@@ -200,21 +202,30 @@ class ContractsTab(QWidget):
                                                            by=self.context.user))
 
     def print_card(self, path: Path | None = None) -> Path | None:
+        return self._save_pdf(tr("Mitgliedskarte"), "Mitgliedskarte.pdf",
+                              self.context.services.club.card_pdf, path)
+
+    def print_referral_card(self, path: Path | None = None) -> Path | None:
+        return self._save_pdf(tr("Empfehlungskarte"), "Empfehlungskarte.pdf",
+                              self.context.services.referrals.card_pdf, path)
+
+    def _save_pdf(self, what: str, default: str, write: Callable[..., Path],
+                  path: Path | None) -> Path | None:
+        """Ask where (unless given), write the card, say where it went."""
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, tr("Mitgliedskarte speichern"),
-                                                  str(self.context.data_dir / "Karte.pdf"),
-                                                  tr("PDF (*.pdf)"))
+            name, _ = QFileDialog.getSaveFileName(
+                self, tr("{what} speichern").format(what=what),
+                str(self.context.data_dir / default), tr("PDF (*.pdf)"))
             if not name:
                 return None
             path = Path(name)
-        services = self.context.services
         try:
-            written = services.club.card_pdf(
-                self.customer_id, path, company=services.settings.get("company_profile", {}))
+            written = write(self.customer_id, path,
+                            company=self.context.services.settings.get("company_profile", {}))
         except StammkundeError as error:
             show_error(self, error)
             return None
-        self.status.setText(tr("Mitgliedskarte gespeichert: {path}").format(path=written))
+        self.status.setText(tr("{what} gespeichert: {path}").format(what=what, path=written))
         return written
 
     def add_referrer(self) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 from datetime import date
+from pathlib import Path
 
+import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
@@ -136,3 +138,16 @@ def test_two_processes_booking_the_first_sale_at_once_reward_the_referrer_once(
     assert all(r.reward == "Gutschein 20,00 €" for r in services.referrals.referrals())
     issued = services.vouchers.listing(campaign="Kunden werben Kunden")
     assert len(issued) == rounds
+
+
+def test_the_referral_card_prints_the_code_with_a_qr_code(services: Services,
+                                                          tmp_path: Path) -> None:
+    referrer = person(services, "Werber")
+    out = services.referrals.card_pdf(referrer, tmp_path / "karte.pdf",
+                                      company={"name": "Krause GmbH"})
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        assert code_for(referrer) in text
+        assert "Empfohlen von Eva Werber" in text and "Gutschein 20,00 €" in text
+        assert len(page.rects) > 100  # the QR code's modules

@@ -90,3 +90,15 @@ def test_a_referral_typed_as_code_is_rewarded_on_the_first_sale(
     services.sales.add(new, SaleInput(sale_date=date(2026, 3, 1), amount_cents=250_00))
     tab.refresh()
     assert "Prämie: Gutschein 20,00 € am 15.03.2026" in tab.referral_state.text()
+
+
+def test_the_referral_card_of_a_customer_is_printed_from_the_tab(
+        qtbot: QtBot, context: AppContext, services: Services, tmp_path: Path) -> None:
+    kid = customer(services, "Werber")
+    tab = ContractsTab(context, kid)
+    qtbot.addWidget(tab)
+    written = tab.print_referral_card(tmp_path / "empfehlung.pdf")
+    assert written is not None
+    with pdfplumber.open(written) as pdf:
+        assert code_for(kid) in pdf.pages[0].extract_text()
+    assert tab.status.text().startswith("Empfehlungskarte gespeichert")
