@@ -29,7 +29,7 @@ from app.models import (
     ReferralReward,
     Sale,
 )
-from app.services import timeline
+from app.services import actors, timeline
 from app.services.clock import Clock
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups.service import display_name
@@ -182,7 +182,7 @@ class ReferralService:
                         by=by)
 
     def reward_due(self, *, customer_ids: Collection[int] | None = None,
-                   by: str = "System") -> int:
+                   by: str = actors.SYSTEM) -> int:
         """Issue the reward of every referral whose new customer has bought; returns how
         many were issued now. Safe to call any number of times, from any process."""
         query = (select(Referral).outerjoin(

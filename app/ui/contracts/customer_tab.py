@@ -191,15 +191,15 @@ class ContractsTab(QWidget):
         level_id = self.level.currentData()
         if level_id is not None:
             self._act(lambda: self.context.services.club.join(
-                self.customer_id, level_id=int(level_id), by=self.context.user))
+                self.customer_id, level_id=int(level_id), by=self.context.actor))
 
     def renew(self) -> None:
         self._act(lambda: self.context.services.club.renew(self.customer_id,
-                                                           by=self.context.user))
+                                                           by=self.context.actor))
 
     def leave(self) -> None:
         self._act(lambda: self.context.services.club.leave(self.customer_id,
-                                                           by=self.context.user))
+                                                           by=self.context.actor))
 
     def print_card(self, path: Path | None = None) -> Path | None:
         return self._save_pdf(tr("Mitgliedskarte"), "Mitgliedskarte.pdf",
@@ -235,10 +235,10 @@ class ContractsTab(QWidget):
         def work() -> object:
             if text.upper().startswith("W"):
                 return services.referrals.add_by_code(text, referred_id=self.customer_id,
-                                                      by=self.context.user)
+                                                      by=self.context.actor)
             referrer = services.customers.get_by_number(text)
             return services.referrals.add(referrer_id=referrer.id,
-                                          referred_id=self.customer_id, by=self.context.user)
+                                          referred_id=self.customer_id, by=self.context.actor)
 
         if self._act(work, domains=("referrals", "timeline")):
             self.referrer.clear()

@@ -146,7 +146,7 @@ class ContractDialog(_SaveDialog):
         self.rule.setText(text)
 
     def save(self) -> Changes:
-        self.saved = self.context.services.contracts.add(self.value(), by=self.context.user)
+        self.saved = self.context.services.contracts.add(self.value(), by=self.context.actor)
         return Changes.of("contracts", "followups", "timeline", customers=(self.customer_id,))
 
 
@@ -184,6 +184,6 @@ class EndContractDialog(_SaveDialog):
     def save(self) -> Changes:
         self.saved = self.context.services.contracts.end(
             self.contract.number, received=to_date(self.received.date()),
-            ended_by=str(self.ended_by.currentData()), by=self.context.user)
+            ended_by=str(self.ended_by.currentData()), by=self.context.actor)
         return Changes.of("contracts", "followups", "timeline",
                           customers=(self.contract.customer_id,))
