@@ -25,6 +25,9 @@ from app.db import Database
 from app.models import (
     BonusCard,
     ClassAssignment,
+    ClubLevel,
+    ClubMembership,
+    Contract,
     Customer,
     FollowUp,
     LetterQueueEntry,
@@ -42,6 +45,8 @@ from app.models import (
 from app.services import timeline
 from app.services.actors import SYSTEM
 from app.services.clock import Clock
+from app.services.contracts import terms as contract_terms
+from app.services.contracts.service import terms_of
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup, display_name
 from app.services.formatting import format_cents, format_date
@@ -243,6 +248,34 @@ def _card_reward(session: Session, params: dict[str, Any], day: date) -> Iterabl
                        f"{shown}: {balance} {unit} reichen für „{name}“ ({cost} {unit})")
 
 
+def _club_renewal(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Club memberships whose paid year ends in N days (once per membership and year)."""
+    until = day + timedelta(days=int(params["days_before"]))
+    rows = session.execute(_active(
+        select(Customer.id, ClubMembership.id, ClubMembership.paid_until, ClubLevel.name)
+        .join(ClubMembership, ClubMembership.customer_id == Customer.id)
+        .join(ClubLevel, ClubLevel.id == ClubMembership.level_id)
+        .where(ClubMembership.left_on.is_(None), ClubMembership.paid_until == until)))
+    for cid, membership_id, paid_until, level in rows:
+        yield Occasion(cid, f"club-{membership_id}-{paid_until.isoformat()}",
+                       f"Clubmitgliedschaft „{level}“ bezahlt bis {format_date(paid_until)}",
+                       due=day)
+
+
+def _contract_renewal(session: Session, params: dict[str, Any], day: date
+                      ) -> Iterable[Occasion]:
+    """Uncancelled contracts that renew tacitly in N days (once per contract and renewal)."""
+    target = day + timedelta(days=int(params["days_before"]))
+    rows = session.execute(_active(
+        select(Customer.id, Contract).join(Contract, Contract.customer_id == Customer.id)
+        .where(Contract.renewal == "tacit", Contract.notice_received.is_(None))))
+    for cid, contract in rows:
+        if contract_terms.renews_on(terms_of(contract), target - timedelta(days=1)) == target:
+            yield Occasion(cid, f"contract-{contract.id}-{target.isoformat()}",
+                           f"Wartungsvertrag {contract.number} verlängert sich am "
+                           f"{format_date(target)}", due=day)
+
+
 KINDS: dict[str, RuleKind] = {
     "birthday": RuleKind("Geburtstag", {"days_before": 7},
                          {"days_before": "Tage vorher"}, _birthday),
@@ -258,6 +291,10 @@ KINDS: dict[str, RuleKind] = {
     "voucher_expiring": RuleKind("Gutschein läuft ab", {"days_before": 30},
                                  {"days_before": "Tage vor Ablauf"}, _voucher_expiring),
     "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward),
+    "club_renewal": RuleKind("Clubmitgliedschaft läuft ab", {"days_before": 30},
+                             {"days_before": "Tage vorher"}, _club_renewal),
+    "contract_renewal": RuleKind("Wartungsvertrag verlängert sich", {"days_before": 42},
+                                 {"days_before": "Tage vorher"}, _contract_renewal),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
@@ -276,6 +313,11 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
      "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
     {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
      "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
+    {"kind": "club_renewal", "name": "Clubmitgliedschaft verlängern", "enabled": False,
+     "subject_template": "Verlängerung anbieten: {reason}", "letter_template": ""},
+    {"kind": "contract_renewal", "name": "Vertrag verlängert sich", "enabled": False,
+     "subject_template": "Verlängerung ankündigen: {reason}",
+     "letter_template": "vertrag_verlaengerung"},
 )
 
 
