@@ -1,4 +1,4 @@
-"""The headless commands of maintenance contracts: contract add, end, list."""
+"""The headless commands of maintenance contracts: contract add, end, price, list."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     end.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     end.set_defaults(handler=cmd_contract_end)
 
+    price = commands.add_parser("price", help="den Preis eines Vertrags anpassen")
+    price.add_argument("number", help="Vertragsnummer")
+    price.add_argument("--price", required=True, help="neuer Preis in Euro")
+    price.add_argument("--from", dest="from_day", required=True, help="gilt ab TT.MM.JJJJ")
+    price.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    price.set_defaults(handler=cmd_contract_price)
+
     listing = commands.add_parser("list", help="Wartungsverträge auflisten")
     listing.add_argument("--ending-within", type=int, metavar="TAGE",
                          help="nur Verträge, die in den nächsten TAGE Tagen enden")
@@ -90,6 +97,19 @@ def cmd_contract_end(services: Services, args: argparse.Namespace) -> int:
         return 0
     print(f"Vertrag {contract.number} gekündigt, letzter Tag {format_date(contract.last_day)}.")
     print(contract.end_rule)
+    return 0
+
+
+def cmd_contract_price(services: Services, args: argparse.Namespace) -> int:
+    from_day = day(args.from_day, "--from")
+    assert from_day is not None
+    contract = services.contracts.adjust_price(args.number, price_cents=euros(args.price,
+                                                                              "--price"),
+                                               from_day=from_day, by=user())
+    if args.json:
+        print_json(_contract_json(contract))
+        return 0
+    print(f"Vertrag {contract.number}: ab {format_date(from_day)} {contract.price_text}.")
     return 0
 
 

@@ -118,3 +118,19 @@ def test_referral_reward_and_card(services: Services, db_args: list[str], tmp_pa
                          "--out", str(card))
     assert code == 0, err
     assert card.stat().st_size > 1000 and "W-" in out
+
+
+def test_contract_price_records_the_new_price_from_a_day(
+        services: Services, db_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    customer = services.customers.create(CustomerInput(first_name="Ina", last_name="Vogt"))
+    code, out, err = run(capsys, db_args, "contract", "add", "--customer", customer.number,
+                         "--start", "01.01.2026", "--min-months", "12", "--renewal", "tacit",
+                         "--notice-months", "1", "--price", "150", "--interval-months", "12",
+                         "--json")
+    assert code == 0, err
+    number = json.loads(out)["number"]
+    code, out, err = run(capsys, db_args, "contract", "price", number, "--price", "165,50",
+                         "--from", "01.01.2027", "--json")
+    assert code == 0, err
+    adjusted = json.loads(out)
+    assert (adjusted["previous_price_cents"], adjusted["price_cents"]) == (150_00, 165_50)

@@ -25,7 +25,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_date
 from app.services.referrals.service import code_for
 from app.ui.context import AppContext
-from app.ui.contracts.dialogs import ContractDialog, EndContractDialog
+from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -43,8 +43,9 @@ def _contract_row(item: ContractDTO) -> Row[ContractDTO]:
 
 
 def _button(label: str, slot: Callable[[], object]) -> QPushButton:
+    """A button calling `slot()` without clicked's `checked` (the slots take other options)."""
     button = QPushButton(label)
-    button.clicked.connect(slot)
+    button.clicked.connect(lambda: slot())
     return button
 
 
@@ -63,7 +64,8 @@ class ContractsTab(QWidget):
         self.status = QLabel()
         contract_buttons = QHBoxLayout()
         for label, slot in ((tr("Neuer Vertrag…"), self.new_contract),
-                            (tr("Kündigung erfassen…"), self.end_contract)):
+                            (tr("Kündigung erfassen…"), self.end_contract),
+                            (tr("Preis anpassen…"), self.adjust_price)):
             contract_buttons.addWidget(_button(label, slot))
         contract_buttons.addStretch(1)
 
@@ -184,6 +186,14 @@ class ContractsTab(QWidget):
         if item is None:
             return None
         dialog = EndContractDialog(self.context, item, parent=self)
+        dialog.open()
+        return dialog
+
+    def adjust_price(self) -> PriceDialog | None:
+        item = selected_payload(self.contracts_view, self.contracts, status=self.status)
+        if item is None:
+            return None
+        dialog = PriceDialog(self.context, item, parent=self)
         dialog.open()
         return dialog
 

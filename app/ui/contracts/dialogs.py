@@ -1,5 +1,5 @@
-"""Dialogs of the contracts: a new contract (with the law explained as it is typed) and the
-notice (with the resulting last day shown before it is recorded)."""
+"""Dialogs of the contracts: a new contract (with the law explained as it is typed), the
+notice (with the resulting last day shown before it is recorded), a price adjustment."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from app.services.contracts.service import (
 )
 from app.services.errors import StammkundeError
 from app.services.followups.recurrence import PRESETS
-from app.services.formatting import format_date, parse_cents
+from app.services.formatting import format_cents, format_date, parse_cents
 from app.ui.context import AppContext
 from app.ui.followups.dialogs import _SaveDialog, to_date, to_qdate
 
@@ -187,3 +187,29 @@ class EndContractDialog(_SaveDialog):
             ended_by=str(self.ended_by.currentData()), by=self.context.actor)
         return Changes.of("contracts", "followups", "timeline",
                           customers=(self.contract.customer_id,))
+
+
+class PriceDialog(_SaveDialog):
+    """A new price from a day on; the price-adjustment letter then shows old and new."""
+
+    def __init__(self, context: AppContext, contract: ContractDTO,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(context, contract.customer_id,
+                         tr("Preis von {number} anpassen").format(number=contract.number),
+                         parent)
+        self.contract = contract
+        self.saved: ContractDTO | None = None
+        self.price = QLineEdit(format_cents(contract.price_cents, symbol=False))
+        self.from_day = _date_edit(context)
+        self._lay_out([(tr("Bisher"), QLabel(contract.price_text)),
+                       (tr("Neuer Preis (€)"), self.price), (tr("Gilt ab"), self.from_day)])
+
+    def save(self) -> Changes:
+        try:
+            price = parse_cents(self.price.text())
+        except ValueError:
+            price = -1  # the service names the field
+        self.saved = self.context.services.contracts.adjust_price(
+            self.contract.number, price_cents=price, from_day=to_date(self.from_day.date()),
+            by=self.context.actor)
+        return Changes.of("contracts", "timeline", customers=(self.contract.customer_id,))

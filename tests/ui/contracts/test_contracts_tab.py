@@ -18,6 +18,8 @@ from app.services.referrals.service import code_for
 from app.services.sales.service import SaleInput
 from app.ui.context import AppContext
 from app.ui.contracts.customer_tab import ContractsTab
+from app.ui.contracts.dialogs import ContractDialog
+from app.ui.followups.customer_tab import CustomerFollowUpsTab
 from app.ui.main_window import CUSTOMER_TABS
 
 
@@ -102,3 +104,40 @@ def test_the_referral_card_of_a_customer_is_printed_from_the_tab(
     with pdfplumber.open(written) as pdf:
         assert code_for(kid) in pdf.pages[0].extract_text()
     assert tab.status.text().startswith("Empfehlungskarte gespeichert")
+
+
+def test_the_maintenance_objects_offer_a_contract_on_the_selected_object(
+        qtbot: QtBot, context: AppContext, services: Services) -> None:
+    kid = customer(services)
+    services.followups.add_maintenance(kid, MaintenanceInput(
+        name="Gastherme", rrule="FREQ=YEARLY", first_due=date(2026, 9, 1)))
+    tab = CustomerFollowUpsTab(context, kid)
+    qtbot.addWidget(tab)
+    tab.objects_view.selectRow(0)
+    dialog = tab.new_contract()
+    assert isinstance(dialog, ContractDialog)
+    dialog.price.setText("150,00")
+    dialog.accept()
+    assert dialog.saved is not None and dialog.saved.object_names == ("Gastherme",)
+    subjects = [tab.followups.index(r, 1).data() for r in range(tab.followups.rowCount())]
+    assert subjects == [f"Wartung lt. Vertrag {dialog.saved.number}: Gastherme"]
+
+
+def test_a_price_adjustment_is_typed_in_the_tab(
+        qtbot: QtBot, context: AppContext, services: Services) -> None:
+    kid = customer(services)
+    tab = ContractsTab(context, kid)
+    qtbot.addWidget(tab)
+    dialog = tab.new_contract()
+    dialog.price.setText("150,00")
+    dialog.interval.setCurrentIndex(dialog.interval.findData("FREQ=YEARLY"))
+    dialog.accept()
+    tab.contracts_view.selectRow(0)
+    price = tab.adjust_price()
+    assert price is not None
+    price.price.setText("165,00")
+    price.from_day.setDate(QDate(2027, 1, 1))
+    price.accept()
+    assert price.saved is not None
+    assert (price.saved.previous_price_cents, price.saved.price_cents) == (150_00, 165_00)
+    assert tab.contracts.index(0, 3).data() == "165,00 € pro Jahr"
