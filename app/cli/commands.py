@@ -19,7 +19,7 @@ from app.cli import (
 )
 
 
-def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
     for module in (demo, customers, followups, loyalty, letters, sales, privacy, contracts,
                    club, referrals):
         module.register(subparsers)
