@@ -13,7 +13,7 @@ from app.services.container import Services
 from app.services.formatting import format_cents, format_date
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     club = subparsers.add_parser("club", help="Kundenclub")
     commands = club.add_subparsers(dest="club_command", required=True)
     level = commands.add_parser("level", help="eine Clubstufe anlegen oder ändern")

@@ -12,7 +12,7 @@ from app.services.contracts.service import ContractDTO, ContractInput
 from app.services.formatting import format_date
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     contract = subparsers.add_parser("contract", help="Wartungsverträge")
     commands = contract.add_subparsers(dest="contract_command", required=True)
     add = commands.add_parser("add", help="einen Wartungsvertrag anlegen")
@@ -56,6 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing = commands.add_parser("list", help="Wartungsverträge auflisten")
     listing.add_argument("--ending-within", type=int, metavar="TAGE",
                          help="nur Verträge, die in den nächsten TAGE Tagen enden")
+    listing.add_argument("--renewing-within", type=int, metavar="TAGE",
+                         help="nur Verträge, die sich in den nächsten TAGE Tagen verlängern")
     listing.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     listing.set_defaults(handler=cmd_contract_list)
 
@@ -114,7 +116,8 @@ def cmd_contract_price(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_contract_list(services: Services, args: argparse.Namespace) -> int:
-    contracts = services.contracts.contracts(ending_within=args.ending_within)
+    contracts = services.contracts.contracts(ending_within=args.ending_within,
+                                             renewing_within=args.renewing_within)
     if args.json:
         print_json([_contract_json(c) for c in contracts])
         return 0

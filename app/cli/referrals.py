@@ -13,7 +13,7 @@ from app.services.formatting import format_cents, format_date
 from app.services.referrals.service import ReferralDTO, RewardSetting, code_for
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     referral = subparsers.add_parser("referral", help="Kunden werben Kunden")
     commands = referral.add_subparsers(dest="referral_command", required=True)
     add = commands.add_parser("add", help="eine Empfehlung erfassen")

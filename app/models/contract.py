@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    and_,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime
@@ -54,6 +64,15 @@ class Contract(Base):
     end_recorded_by: Mapped[str] = mapped_column(String(128), default="")
     created_by: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @classmethod
+    def running_on(cls, day: date) -> ColumnElement[bool]:
+        """SQL: the contract runs on `day` (no notice or its last day not passed, and a
+        fixed term not run out). The call list and the figures ask the same question."""
+        return or_(cls.last_day >= day,
+                   and_(cls.last_day.is_(None),
+                        or_(cls.renewal == "tacit", cls.min_term_end.is_(None),
+                            cls.min_term_end >= day)))
 
 
 class ContractObject(Base):

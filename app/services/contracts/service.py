@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -133,15 +133,6 @@ def visits_per_year(rule: str) -> int:
         count, day = count + 1, found
 
 
-def running_on(day: date) -> ColumnElement[bool]:
-    """SQL: the contract runs on `day` (no notice or its last day not passed, and a fixed
-    term not run out)."""
-    return or_(Contract.last_day >= day,
-               and_(Contract.last_day.is_(None),
-                    or_(Contract.renewal == "tacit", Contract.min_term_end.is_(None),
-                        Contract.min_term_end >= day)))
-
-
 def state_on(row: Contract, day: date) -> str:
     if row.last_day is None:
         if row.renewal == "none" and (end := terms.min_term_end(terms_of(row))) is not None:
@@ -200,10 +191,13 @@ class ContractService:
                                    .order_by(Contract.start.desc(), Contract.id.desc()))
             return [self._dto(session, row) for row in rows]
 
-    def contracts(self, *, ending_within: int | None = None, state: str | None = None
-             ) -> list[ContractDTO]:
+    def contracts(self, *, ending_within: int | None = None,
+                  renewing_within: int | None = None, state: str | None = None
+                  ) -> list[ContractDTO]:
         """All contracts by number; `ending_within` days: those whose end lies between today
-        and that many days ahead (notice given or a fixed term running out)."""
+        and that many days ahead (notice given or a fixed term running out);
+        `renewing_within` days: uncancelled ones renewing tacitly in that time (for the
+        letter „Ihr Vertrag verlängert sich“)."""
         today = self.clock.today()
         with self.db.read() as session:
             rows = list(session.scalars(select(Contract).order_by(Contract.number)))
@@ -211,6 +205,11 @@ class ContractService:
                 until = today + timedelta(days=ending_within)
                 rows = [r for r in rows if (end := contract_end(r)) is not None
                         and today <= end <= until]
+            if renewing_within is not None:
+                until = today + timedelta(days=renewing_within)
+                rows = [r for r in rows if r.last_day is None
+                        and (renews := terms.renews_on(terms_of(r), today)) is not None
+                        and renews <= until]
             if state is not None:
                 rows = [r for r in rows if state_on(r, today) == state]
             return [self._dto(session, row) for row in rows]
@@ -225,7 +224,7 @@ class ContractService:
             ending_soon = sum(1 for r in running if (end := contract_end(r)) is not None
                               and end <= until)
             noticed = sum(1 for r in rows if r.notice_received is not None)
-            covered = select(Contract.customer_id).where(running_on(today))
+            covered = select(Contract.customer_id).where(Contract.running_on(today))
             without = session.scalar(
                 select(func.count(func.distinct(MaintenanceObject.customer_id)))
                 .where(MaintenanceObject.active.is_(True),

@@ -27,7 +27,6 @@ from app.models import (
     ClassAssignment,
     ClubLevel,
     ClubMembership,
-    Contract,
     Customer,
     FollowUp,
     LetterQueueEntry,
@@ -45,8 +44,6 @@ from app.models import (
 from app.services import timeline
 from app.services.actors import SYSTEM
 from app.services.clock import Clock
-from app.services.contracts import terms as contract_terms
-from app.services.contracts.service import terms_of
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup, display_name
 from app.services.formatting import format_cents, format_date
@@ -262,20 +259,6 @@ def _club_renewal(session: Session, params: dict[str, Any], day: date) -> Iterab
                        due=day)
 
 
-def _contract_renewal(session: Session, params: dict[str, Any], day: date
-                      ) -> Iterable[Occasion]:
-    """Uncancelled contracts that renew tacitly in N days (once per contract and renewal)."""
-    target = day + timedelta(days=int(params["days_before"]))
-    rows = session.execute(_active(
-        select(Customer.id, Contract).join(Contract, Contract.customer_id == Customer.id)
-        .where(Contract.renewal == "tacit", Contract.notice_received.is_(None))))
-    for cid, contract in rows:
-        if contract_terms.renews_on(terms_of(contract), target - timedelta(days=1)) == target:
-            yield Occasion(cid, f"contract-{contract.id}-{target.isoformat()}",
-                           f"Wartungsvertrag {contract.number} verlängert sich am "
-                           f"{format_date(target)}", due=day)
-
-
 KINDS: dict[str, RuleKind] = {
     "birthday": RuleKind("Geburtstag", {"days_before": 7},
                          {"days_before": "Tage vorher"}, _birthday),
@@ -293,8 +276,6 @@ KINDS: dict[str, RuleKind] = {
     "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward),
     "club_renewal": RuleKind("Clubmitgliedschaft läuft ab", {"days_before": 30},
                              {"days_before": "Tage vorher"}, _club_renewal),
-    "contract_renewal": RuleKind("Wartungsvertrag verlängert sich", {"days_before": 42},
-                                 {"days_before": "Tage vorher"}, _contract_renewal),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
@@ -315,9 +296,6 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
      "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
     {"kind": "club_renewal", "name": "Clubmitgliedschaft verlängern", "enabled": False,
      "subject_template": "Verlängerung anbieten: {reason}", "letter_template": ""},
-    {"kind": "contract_renewal", "name": "Vertrag verlängert sich", "enabled": False,
-     "subject_template": "Verlängerung ankündigen: {reason}",
-     "letter_template": "vertrag_verlaengerung"},
 )
 
 

@@ -38,7 +38,6 @@ from app.models import (
 )
 from app.services import timeline
 from app.services.clock import Clock
-from app.services.contracts.service import running_on
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, display_name, phone_text
 from app.services.formatting import format_date
@@ -280,7 +279,7 @@ class TodayService:
                 20 + (days - until) // 2)
 
     def _no_contract(self, session: Session, today: date, add: Any) -> None:
-        covered = select(Contract.customer_id).where(running_on(today))
+        covered = select(Contract.customer_id).where(Contract.running_on(today))
         rows = session.execute(self._active(
             select(Customer.id, func.min(MaintenanceObject.name))
             .join(MaintenanceObject, MaintenanceObject.customer_id == Customer.id)

@@ -163,11 +163,11 @@ class EndContractDialog(_SaveDialog):
         self.ended_by = QComboBox()
         for key, label in ENDED_BY.items():
             self.ended_by.addItem(tr(label), key)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self._lay_out([(tr("Eingegangen am"), self.received), (tr("Gekündigt von"),
                                                                 self.ended_by),
-                       (tr("Ergebnis"), self.result)])
+                       (tr("Ergebnis"), self.outcome)])
         self.received.dateChanged.connect(self.preview)
         self.preview()
 
@@ -176,9 +176,9 @@ class EndContractDialog(_SaveDialog):
             ending = self.context.services.contracts.ending_preview(
                 self.contract.number, received=to_date(self.received.date()))
         except StammkundeError as error:
-            self.result.setText(error.message)
+            self.outcome.setText(error.message)
             return
-        self.result.setText(tr("Letzter Tag: {day}. {rule}").format(
+        self.outcome.setText(tr("Letzter Tag: {day}. {rule}").format(
             day=format_date(ending.last_day), rule=ending.rule))
 
     def save(self) -> Changes:

@@ -1,4 +1,4 @@
-"""Renewal reminders through the rules: a club membership running out, a contract renewing."""
+"""Renewal reminders: a club membership running out (a rule), contracts renewing soon."""
 
 from __future__ import annotations
 
@@ -23,10 +23,9 @@ def keys(services: Services, customer_id: int) -> list[tuple[str, date]]:
     return [(key, day) for _name, key, day in services.rules.firings(customer_id)]
 
 
-def test_both_reminders_are_seeded_switched_off(services: Services) -> None:
+def test_the_club_reminder_is_seeded_switched_off(services: Services) -> None:
     rules = {r.kind: r for r in services.rules.rules()}
-    assert not rules["club_renewal"].enabled and not rules["contract_renewal"].enabled
-    assert rules["contract_renewal"].letter_template == "vertrag_verlaengerung"
+    assert not rules["club_renewal"].enabled
 
 
 def test_a_membership_fires_once_thirty_days_before_its_paid_year_ends(
@@ -42,15 +41,16 @@ def test_a_membership_fires_once_thirty_days_before_its_paid_year_ends(
     assert services.rules.run_due().firings == 0
 
 
-def test_a_contract_fires_six_weeks_before_it_renews_with_the_renewal_letter(
+def test_the_contracts_renewing_soon_are_listed_for_the_renewal_letter(
         services: Services, clock: FixedClock) -> None:
-    switch_on(services, "contract_renewal")
     kid = services.customers.create(CustomerInput(first_name="Jan", last_name="Vertrag")).id
-    contract = services.contracts.add(ContractInput(
-        customer_id=kid, start=date(2026, 6, 1), min_months=12, renewal="tacit",
+    soon = services.contracts.add(ContractInput(
+        customer_id=kid, start=date(2025, 4, 1), min_months=12, renewal="tacit",
         notice_months=1, price_cents=150_00, visit_rrule="FREQ=YEARLY"))
-    clock.set(datetime(2027, 4, 25, 9, 0))
-    services.rules.run_due()
-    assert keys(services, kid) == [(f"contract-{contract.id}-2027-06-01", date(2027, 4, 20))]
-    assert [key for _id, cid, key in services.today.letter_queue() if cid == kid] == [
-        "vertrag_verlaengerung"]
+    services.contracts.add(ContractInput(
+        customer_id=kid, start=date(2025, 9, 1), min_months=12, renewal="tacit",
+        notice_months=1, price_cents=150_00, visit_rrule="FREQ=YEARLY"))
+    assert [c.number for c in services.contracts.contracts(renewing_within=42)] == [
+        soon.number]
+    clock.set(datetime(2026, 4, 2, 9, 0))  # renewed into an indefinite term: no more renewals
+    assert services.contracts.contracts(renewing_within=42) == []

@@ -53,7 +53,7 @@ def test_a_contract_is_made_from_a_maintenance_object_ended_and_its_last_day_sho
     ending = tab.end_contract()
     assert ending is not None
     ending.received.setDate(QDate(2026, 6, 10))
-    assert "Letzter Tag: 10.07.2026" in ending.result.text()
+    assert "Letzter Tag: 10.07.2026" in ending.outcome.text()
     ending.accept()
     assert ending.saved is not None and ending.saved.last_day == date(2026, 7, 10)
     index = tab.contracts.index(0, 7)
