@@ -105,6 +105,17 @@ def test_the_statistics_show_who_brings_customers_and_their_revenue(
         "Eva Stern", 2, 1, 150_00)
 
 
+def test_the_access_export_of_either_person_contains_the_link(services: Services,
+                                                               tmp_path: Path) -> None:
+    referrer, new = person(services, "Werber"), person(services, "Neu")
+    services.referrals.add(referrer_id=referrer, referred_id=new)
+    buy(services, new)
+    for who in (referrer, new):
+        export = services.privacy.export_access(who, tmp_path / str(who), by="Test")
+        assert export.tables["referrals"] == 1
+        assert export.tables["referral_rewards"] == 1
+
+
 def test_erasing_the_referrer_removes_the_link(services: Services) -> None:
     referrer, new = person(services, "Werber"), person(services, "Neu")
     services.referrals.add(referrer_id=referrer, referred_id=new)
