@@ -70,7 +70,10 @@ class ContractsTab(QWidget):
         contract_buttons.addStretch(1)
 
         self.club_state = QLabel()
-        self.level = QComboBox()
+        self.level = QComboBox()  # benefit texts are long: never widen the customer view
+        self.level.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.level.setMinimumContentsLength(24)
         self.join_button = _button(tr("Beitreten"), self.join)
         self.renew_button = _button(tr("Verlängern"), self.renew)
         self.leave_button = _button(tr("Austreten"), self.leave)

@@ -38,8 +38,8 @@ class BindingFigures(QWidget):
         )}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        for index, card in enumerate(self.cards.values()):
-            grid.addWidget(card, 0, index)
+        for index, card in enumerate(self.cards.values()):  # three a row: fits 1024 pixels
+            grid.addWidget(card, index // 3, index % 3)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
