@@ -270,36 +270,36 @@ class ClubService:
         return cards_pdf([self.card(customer_id)], path, company=company)
 
     def figures(self) -> ClubFigures:
+        """Two aggregate rows (members, others) from one pass over the sales."""
         today = self.clock.today()
         since = window_start(today, 12)
         with self.db.read() as session:
-            members = set(session.scalars(select(ClubMembership.customer_id)
-                                          .where(active_on(today))))
+            members = select(ClubMembership.customer_id).where(active_on(today))
+            count = int(session.scalar(select(func.count(func.distinct(
+                ClubMembership.customer_id))).where(active_on(today))) or 0)
             fees = session.scalar(select(func.coalesce(func.sum(ClubLevel.fee_cents), 0))
                                   .join(ClubMembership).where(active_on(today))) or 0
-            buyers = session.execute(
-                select(Sale.customer_id, func.count(Sale.id),
+            per_customer = (
+                select(Sale.customer_id, func.count(Sale.id).label("sales"),
                        func.coalesce(func.sum(Sale.amount_cents).filter(
-                           Sale.sale_date >= since, Sale.sale_date <= today), 0))
-                .group_by(Sale.customer_id)).all()
+                           Sale.sale_date >= since, Sale.sale_date <= today), 0).label("cents"))
+                .group_by(Sale.customer_id).subquery())
+            is_member = per_customer.c.customer_id.in_(members)
+            rows = {bool(member): (int(again or 0), int(cents or 0)) for member, again, cents in
+                    session.execute(
+                        select(is_member, func.count().filter(per_customer.c.sales >= 2),
+                               func.sum(per_customer.c.cents)).group_by(is_member))}
             customers = int(session.scalar(select(func.count(Customer.id)).where(
                 Customer.anonymized_at.is_(None))) or 0)
-        member_rows = [(n, c) for cid, n, c in buyers if cid in members]
-        other_rows = [(n, c) for cid, n, c in buyers if cid not in members]
-        others = max(customers - len(members), 0)
-
-        def rate(rows: list[tuple[int, int]], count: int) -> float:
-            return sum(1 for n, _c in rows if n >= 2) / count if count else 0.0
-
-        def average(rows: list[tuple[int, int]], count: int) -> int:
-            return round(sum(int(c) for _n, c in rows) / count) if count else 0
-
+        others = max(customers - count, 0)
+        member_again, member_cents = rows.get(True, (0, 0))
+        other_again, other_cents = rows.get(False, (0, 0))
         return ClubFigures(
-            members=len(members), fees_cents=int(fees),
-            member_repurchase_rate=rate(member_rows, len(members)),
-            other_repurchase_rate=rate(other_rows, others),
-            member_revenue_cents=average(member_rows, len(members)),
-            other_revenue_cents=average(other_rows, others))
+            members=count, fees_cents=int(fees),
+            member_repurchase_rate=member_again / count if count else 0.0,
+            other_repurchase_rate=other_again / others if others else 0.0,
+            member_revenue_cents=round(member_cents / count) if count else 0,
+            other_revenue_cents=round(other_cents / others) if others else 0)
 
     # --- internals -------------------------------------------------------------------
 

@@ -1,17 +1,23 @@
 """The dashboard's row "Kundenbindung": contracts, club and referrals in figures.
 
-Cheap queries on the contracts, club and referral tables, so the row reads them itself on the
-GUI thread whenever one of them changes, independent of the dashboard's long computation.
+The row reads its figures itself, on the task runner (the club's comparison reads every
+sale), whenever contracts, the club, referrals or sales change — independent of the
+dashboard's long computation.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from app.services.changes import Changes
+from app.services.club.service import ClubFigures
+from app.services.contracts.service import ContractFigures
 from app.services.formatting import format_cents, format_number
+from app.services.progress import Progress
+from app.services.referrals.service import ReferralStats
 from app.ui.context import AppContext
+from app.ui.errors import show_error
 from app.ui.sales.dashboard_page import FigureCard
 
 DOMAINS = ("contracts", "club", "referrals", "sales", "followups")
@@ -26,6 +32,10 @@ def _percent(share: float) -> str:
 
 
 class BindingFigures(QWidget):
+    """Signals: loaded() after new figures are shown."""
+
+    loaded = Signal()
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -49,9 +59,16 @@ class BindingFigures(QWidget):
 
     def refresh(self) -> None:
         services = self.context.services
-        contracts = services.contracts.figures()
-        club = services.club.figures()
-        referrals = services.referrals.statistics()
+
+        def work(_progress: Progress) -> tuple[ContractFigures, ClubFigures, ReferralStats]:
+            return (services.contracts.figures(), services.club.figures(),
+                    services.referrals.statistics())
+
+        self.context.tasks.start(work, on_done=self._show,
+                                 on_error=lambda error: show_error(self, error))
+
+    def _show(self, figures: tuple[ContractFigures, ClubFigures, ReferralStats]) -> None:
+        contracts, club, referrals = figures
         self.cards["contracts"].show_figure(
             str(contracts.active + contracts.ending),
             tr("Laufende Verträge, davon {ending} gekündigt; {ended} beendet. "
@@ -83,3 +100,4 @@ class BindingFigures(QWidget):
             .format(rewarded=referrals.rewarded, cents=format_cents(referrals.revenue_cents))
             + ("" if best is None else " " + tr("Bester Werber: {name} ({n}).").format(
                 name=best.name, n=best.referred)))
+        self.loaded.emit()

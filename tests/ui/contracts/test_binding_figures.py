@@ -24,12 +24,14 @@ def test_the_row_shows_contracts_revenue_members_and_referrals_and_follows_chang
                                          price_cents=189_00, visit_rrule="FREQ=YEARLY"))
     box = BindingFigures(context)
     qtbot.addWidget(box)
+    qtbot.waitUntil(lambda: box.cards["contracts"].value.text() != "–")
     assert box.cards["contracts"].value.text() == "1"
     assert box.cards["recurring"].value.text() == "189,00 €"
     assert box.cards["club"].value.text() == "0"
     level = services.club.save_level(LevelInput(name="Premium"))
     services.club.join(kid, level_id=level.id)
-    context.bus.publish(Changes.of("club", customers=(kid,)))
+    with qtbot.waitSignal(box.loaded, timeout=10_000):
+        context.bus.publish(Changes.of("club", customers=(kid,)))
     assert box.cards["club"].value.text() == "1"
 
 
@@ -37,4 +39,4 @@ def test_the_dashboard_page_carries_the_binding_row(
         qtbot: QtBot, context: AppContext) -> None:
     page = DashboardPage(context)
     qtbot.addWidget(page)
-    assert page.binding.cards["referrals"].value.text() == "0"
+    qtbot.waitUntil(lambda: page.binding.cards["referrals"].value.text() == "0")
