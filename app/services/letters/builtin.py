@@ -31,7 +31,9 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "wartungserinnerung", "Wartungserinnerung", "Ihre Wartung ist fällig",
         "{{ briefanrede }}\n\n"
         "die regelmäßige Wartung Ihrer Anlage sorgt für Sicherheit, einen sparsamen Betrieb und "
-        "eine lange Lebensdauer. Nach unseren Unterlagen ist die nächste Wartung jetzt fällig.\n\n"
+        "eine lange Lebensdauer. Nach unseren Unterlagen ist die nächste Wartung jetzt fällig."
+        "{% if vertrag.nummer %} Sie ist in Ihrem Wartungsvertrag {{ vertrag.nummer }} "
+        "enthalten ({{ vertrag.preis }}).{% endif %}\n\n"
         "Bitte rufen Sie uns an oder antworten Sie kurz auf diesen Brief, dann vereinbaren wir "
         "einen Termin, der Ihnen passt."
         + _CLOSING,

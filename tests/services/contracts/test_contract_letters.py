@@ -57,3 +57,14 @@ def test_the_confirmation_lists_the_services_and_the_term(
     assert "Brenner reinigen, Abgasmessung" in text
     assert "Mindestlaufzeit bis 31.12.2024" in text
     assert number in text
+
+
+def test_the_maintenance_reminder_names_the_contract_only_where_there_is_one(
+        services: Services, tmp_path: Path) -> None:
+    customer, number = customer_with_contract(services)
+    text = letter_text(services, "Wartungserinnerung", customer, tmp_path / "w.pdf")
+    assert f"in Ihrem Wartungsvertrag {number} enthalten (189,00 € pro Jahr)" in text
+    other = services.customers.create(CustomerInput(
+        first_name="Tom", last_name="Ohne", street="Ring 1", postcode="01067", city="Dresden"))
+    plain = letter_text(services, "Wartungserinnerung", other.number, tmp_path / "o.pdf")
+    assert "Wartungsvertrag" not in plain and "jetzt fällig." in plain
