@@ -25,6 +25,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_date
 from app.services.referrals.service import code_for
 from app.ui.context import AppContext
+from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
 from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
@@ -80,7 +81,7 @@ class ContractsTab(QWidget):
         self.card_button = _button(tr("Mitgliedskarte drucken…"), self.print_card)
         club_row = QHBoxLayout()
         for widget in (self.level, self.join_button, self.renew_button, self.leave_button,
-                       self.card_button):
+                       self.card_button, _button(tr("Clubstufen…"), self.edit_levels)):
             club_row.addWidget(widget)
         club_row.addStretch(1)
         club = QGroupBox(tr("Kundenclub"))
@@ -143,8 +144,7 @@ class ContractsTab(QWidget):
             self.level.addItem(f"{level.name} – {level.benefits_text}", level.id)
         if member is None:
             self.club_state.setText(tr("Kein Clubmitglied.") if self.level.count()
-                                    else tr("Noch keine Clubstufe angelegt (Befehl: club "
-                                            "level)."))
+                                    else tr("Noch keine Clubstufe angelegt (Clubstufen…)."))
         else:
             due = tr(" – Verlängerung fällig") if member.renewal_due else ""
             self.club_state.setText(tr("Mitglied „{level}“ seit {since}, Karte {card}, bezahlt "
@@ -205,6 +205,11 @@ class ContractsTab(QWidget):
         if level_id is not None:
             self._act(lambda: self.context.services.club.join(
                 self.customer_id, level_id=int(level_id), by=self.context.actor))
+
+    def edit_levels(self) -> ClubLevelsDialog:
+        dialog = ClubLevelsDialog(self.context, parent=self)
+        dialog.open()
+        return dialog
 
     def renew(self) -> None:
         self._act(lambda: self.context.services.club.renew(self.customer_id,

@@ -90,6 +90,8 @@ class ContractDialog(_SaveDialog):
         self.interval.addItem(tr("wie das Wartungsobjekt"), "")
         for label, rule in PRESETS[1:]:
             self.interval.addItem(tr(label), rule)
+        self.included = QLineEdit()
+        self.included.setPlaceholderText(tr("z. B. jährliche Wartung inkl. Anfahrt"))
         self.services_text = QPlainTextEdit()
         self.services_text.setPlaceholderText(tr("eine Leistung je Zeile"))
         self.services_text.setMaximumHeight(70)
@@ -102,7 +104,8 @@ class ContractDialog(_SaveDialog):
             (tr("Verlängerung um"), self.renewal_months),
             (tr("Kündigungsfrist"), self.notice_months), (tr("Preis (€)"), self.price),
             (tr("Preis je"), self.per), (tr("Zahlweise"), self.payment),
-            (tr("Besuchsintervall"), self.interval), (tr("Leistungen"), self.services_text),
+            (tr("Besuchsintervall"), self.interval), (tr("Umfang"), self.included),
+            (tr("Leistungen"), self.services_text),
             (tr("Rechtslage"), self.rule)])
         for spin in (self.min_months, self.notice_months, self.renewal_months):
             spin.valueChanged.connect(self.explain)
@@ -129,7 +132,7 @@ class ContractDialog(_SaveDialog):
             notice_months=self.notice_months.value(), price_cents=price,
             price_per=str(self.per.currentData()),
             payment_interval=str(self.payment.currentData()),
-            visit_rrule=str(self.interval.currentData()),
+            visit_rrule=str(self.interval.currentData()), included=self.included.text(),
             services=tuple(self.services_text.toPlainText().splitlines()))
 
     def explain(self) -> None:

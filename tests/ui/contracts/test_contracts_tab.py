@@ -141,3 +141,22 @@ def test_a_price_adjustment_is_typed_in_the_tab(
     assert price.saved is not None
     assert (price.saved.previous_price_cents, price.saved.price_cents) == (150_00, 165_00)
     assert tab.contracts.index(0, 3).data() == "165,00 € pro Jahr"
+
+
+def test_club_levels_are_defined_in_their_dialog_and_offered_for_joining(
+        qtbot: QtBot, context: AppContext, services: Services) -> None:
+    kid = customer(services)
+    tab = ContractsTab(context, kid)
+    qtbot.addWidget(tab)
+    assert "Noch keine Clubstufe" in tab.club_state.text()
+    dialog = tab.edit_levels()
+    dialog.name.setText("Premium")
+    dialog.fee.setText("49,00")
+    dialog.discount.setValue(7.5)
+    dialog.priority.setChecked(True)
+    saved = dialog.save()
+    assert saved is not None
+    assert (saved.fee_cents, saved.discount_bp, saved.priority) == (49_00, 750, True)
+    assert dialog.levels.count() == 1
+    assert tab.level.count() == 1 and "7,5 % Rabatt" in tab.level.itemText(0)
+    assert tab.club_state.text() == "Kein Clubmitglied."
