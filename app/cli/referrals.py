@@ -79,7 +79,7 @@ def cmd_referral_list(services: Services, args: argparse.Namespace) -> int:
 def cmd_referral_card(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.customer)
     out = services.referrals.card_pdf(customer.id, Path(args.out),
-                                      company=services.settings.get("company_profile", {}))
+                                      company=services.company.get())
     print(f"Empfehlungskarte für {customer.display_name} ({code_for(customer.id)}): {out}")
     return 0
 
@@ -90,7 +90,7 @@ def cmd_referral_reward(services: Services, args: argparse.Namespace) -> int:
     if args.points is None:
         setting = RewardSetting(kind="voucher", value_cents=value)
     else:
-        programs = {p.name: p.id for p in services.loyalty.programs()}
+        programs = {p.name: p.id for p in services.programs.programs()}
         if args.program not in programs:
             raise UsageError(f"--program: Bonusprogramm „{args.program or ''}“ gibt es nicht")
         setting = RewardSetting(kind="points", value_cents=value, points=args.points,

@@ -3,7 +3,8 @@
 A membership runs for a year from joining (the day counts, § 187 Abs. 2 BGB) and is renewed
 a year at a time; the member card is an in-store EAN-13 number like the bonus cards and is
 printed with the same card PDF. A member's discount is the level's rate; the loyalty
-discount (`LoyaltyService.discount_for`) applies the higher of it and the Stammkundenrabatt.
+discount (`loyalty.discount.discounts_in`) applies the higher of it and the
+Stammkundenrabatt.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from app.db import Database
 from app.models import BonusCard, ClubLevel, ClubMembership, Customer, Sale, SavedSegment
 from app.services import timeline
 from app.services.clock import Clock
+from app.services.company import CompanyProfile
 from app.services.contracts.terms import months_from_day
 from app.services.customers.segments import SegmentSpec
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups.service import display_name
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
-from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.cards import CardDTO
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.sales.service import window_start
 
@@ -244,13 +246,6 @@ class ClubService:
             found = [self._dto(session, row) for row in session.scalars(query)]
         return [m for m in found if m.renewal_due] if renewal_due else found
 
-    def discount_bp(self, session: Session, customer_id: int) -> int:
-        """The member's discount rate inside the caller's unit of work (0: no member)."""
-        rate = session.scalar(
-            select(ClubLevel.discount_bp).join(ClubMembership)
-            .where(ClubMembership.customer_id == customer_id, active_on(self.clock.today())))
-        return int(rate or 0)
-
     def card(self, customer_id: int) -> CardDTO:
         """The member card in the shape the card PDF prints."""
         with self.db.read() as session:
@@ -264,7 +259,7 @@ class ClubService:
                            customer_name=display_name(customer),
                            customer_number=customer.number, balance=0)
 
-    def card_pdf(self, customer_id: int, path: Path, *, company: dict[str, Any]) -> Path:
+    def card_pdf(self, customer_id: int, path: Path, *, company: CompanyProfile) -> Path:
         from app.services.loyalty.pdf import cards_pdf
 
         return cards_pdf([self.card(customer_id)], path, company=company)

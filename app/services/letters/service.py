@@ -61,6 +61,9 @@ PLACEHOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bonuspunkte": ("Punktestand der Bonuskarte (Treueprogramm)", ()),
     "gutschein": ("Persönlicher Gutschein: gutschein.code, gutschein.wert", ("code", "wert")),
     "wartung": ("Fällige Wartung: wartung.objekt", ("objekt",)),
+    "rabatt": ("Stammkundenrabatt des Kunden, z. B. „5 %“", ()),
+    "termin": ("Nächster vereinbarter Termin (Wiedervorlage mit Uhrzeit), "
+               "z. B. „Dienstag, 24.03.2026, 09:30 Uhr“", ()),
     "vertrag": ("Wartungsvertrag: vertrag.nummer, .preis, .alter_preis, .preis_ab, "
                 ".letzter_tag, .kuendigung_eingang, .verlaengerung_am, .laufzeit, …",
                 ("nummer", "bezeichnung", "objekte", "beginn", "mindestlaufzeit_bis",

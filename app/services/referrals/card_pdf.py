@@ -7,7 +7,6 @@ with it names the code, and the referral is recorded with `ReferralService.add_b
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -16,12 +15,13 @@ from reportlab.lib.pagesizes import A6, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from app.services.company import CompanyProfile
 from app.services.errors import StorageError
 from app.services.pdf import fonts as pdf_fonts
 
 
 def referral_card_pdf(path: Path, *, code: str, referrer_name: str, reward_text: str,
-                      company: dict[str, Any]) -> Path:
+                      company: CompanyProfile) -> Path:
     pdf_fonts.register()
     width, height = landscape(A6)
     margin = 8 * mm
@@ -31,7 +31,7 @@ def referral_card_pdf(path: Path, *, code: str, referrer_name: str, reward_text:
         canvas.setTitle("Empfehlungskarte")
         canvas.setCreator("Stammkunde")
         canvas.setFont(pdf_fonts.BOLD, 11)
-        canvas.drawString(margin, height - margin - 5 * mm, company.get("name", ""))
+        canvas.drawString(margin, height - margin - 5 * mm, company.name)
         canvas.setFont(pdf_fonts.BOLD, 18)
         canvas.drawString(margin, height - 26 * mm, "Kunden werben Kunden")
         canvas.setFont(pdf_fonts.REGULAR, 9)

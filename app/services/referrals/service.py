@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services import actors, timeline
 from app.services.clock import Clock
+from app.services.company import CompanyProfile
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups.service import display_name
 from app.services.formatting import format_cents
@@ -212,7 +213,7 @@ class ReferralService:
             return 0  # another process issued it first; its commit is the one that counts
         return issued
 
-    def card_pdf(self, customer_id: int, path: Path, *, company: dict[str, Any]) -> Path:
+    def card_pdf(self, customer_id: int, path: Path, *, company: CompanyProfile) -> Path:
         """The referrer's printable card with the referral code and its QR code."""
         from app.services.referrals.card_pdf import referral_card_pdf
 

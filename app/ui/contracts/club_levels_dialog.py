@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.club.service import LevelDTO, LevelInput
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, parse_cents
@@ -112,7 +111,6 @@ class ClubLevelsDialog(QDialog):
             show_error(self, error)
             return None
         self._fill(keep=saved.id)
-        self.context.bus.publish(Changes.of("club", "segments"))
         return saved
 
     @staticmethod

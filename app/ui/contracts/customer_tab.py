@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.contracts.service import ContractDTO
 from app.services.errors import StammkundeError
 from app.services.formatting import format_date
@@ -29,6 +29,9 @@ from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
 from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
+
+REFRESH_DOMAINS = (Domain.CONTRACTS, Domain.CLUB, Domain.REFERRALS, Domain.SALES,
+                   Domain.FOLLOWUPS)
 
 
 def tr(text: str) -> str:
@@ -172,8 +175,7 @@ class ContractsTab(QWidget):
         self.referral_state.setText("\n".join(lines))
 
     def _on_changed(self, changes: Changes) -> None:
-        if any(changes.touches(d, self.customer_id)
-               for d in ("contracts", "club", "referrals", "sales", "followups")):
+        if any(changes.touches(d, self.customer_id) for d in REFRESH_DOMAINS):
             self.refresh()
 
     # --- actions ---------------------------------------------------------------------
@@ -239,7 +241,7 @@ class ContractsTab(QWidget):
             path = Path(name)
         try:
             written = write(self.customer_id, path,
-                            company=self.context.services.settings.get("company_profile", {}))
+                            company=self.context.services.company.get())
         except StammkundeError as error:
             show_error(self, error)
             return None
@@ -258,15 +260,14 @@ class ContractsTab(QWidget):
             return services.referrals.add(referrer_id=referrer.id,
                                           referred_id=self.customer_id, by=self.context.actor)
 
-        if self._act(work, domains=("referrals", "timeline")):
+        if self._act(work):
             self.referrer.clear()
 
-    def _act(self, work: Callable[[], object],
-             domains: tuple[str, ...] = ("club", "timeline", "loyalty")) -> bool:
+    def _act(self, work: Callable[[], object]) -> bool:
+        """Run a service call; the change bus then refreshes the views it touched."""
         try:
             work()
         except StammkundeError as error:
             show_error(self, error)
             return False
-        self.context.bus.publish(Changes.of(*domains, customers=(self.customer_id,)))
         return True

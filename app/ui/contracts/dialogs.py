@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.contracts.service import (
     ENDED_BY,
     PAYMENT_INTERVALS,
@@ -28,7 +27,8 @@ from app.services.errors import StammkundeError
 from app.services.followups.recurrence import PRESETS
 from app.services.formatting import format_cents, format_date, parse_cents
 from app.ui.context import AppContext
-from app.ui.followups.dialogs import _SaveDialog, to_date, to_qdate
+from app.ui.dates import to_date, to_qdate
+from app.ui.followups.dialogs import _SaveDialog
 
 
 def tr(text: str) -> str:
@@ -148,9 +148,8 @@ class ContractDialog(_SaveDialog):
             text += " " + tr("Firmenkunde: Laufzeit und Frist wie vereinbart.")
         self.rule.setText(text)
 
-    def save(self) -> Changes:
+    def save(self) -> None:
         self.saved = self.context.services.contracts.add(self.value(), by=self.context.actor)
-        return Changes.of("contracts", "followups", "timeline", customers=(self.customer_id,))
 
 
 class EndContractDialog(_SaveDialog):
@@ -184,12 +183,10 @@ class EndContractDialog(_SaveDialog):
         self.outcome.setText(tr("Letzter Tag: {day}. {rule}").format(
             day=format_date(ending.last_day), rule=ending.rule))
 
-    def save(self) -> Changes:
+    def save(self) -> None:
         self.saved = self.context.services.contracts.end(
             self.contract.number, received=to_date(self.received.date()),
             ended_by=str(self.ended_by.currentData()), by=self.context.actor)
-        return Changes.of("contracts", "followups", "timeline",
-                          customers=(self.contract.customer_id,))
 
 
 class PriceDialog(_SaveDialog):
@@ -207,7 +204,7 @@ class PriceDialog(_SaveDialog):
         self._lay_out([(tr("Bisher"), QLabel(contract.price_text)),
                        (tr("Neuer Preis (€)"), self.price), (tr("Gilt ab"), self.from_day)])
 
-    def save(self) -> Changes:
+    def save(self) -> None:
         try:
             price = parse_cents(self.price.text())
         except ValueError:
@@ -215,4 +212,3 @@ class PriceDialog(_SaveDialog):
         self.saved = self.context.services.contracts.adjust_price(
             self.contract.number, price_cents=price, from_day=to_date(self.from_day.date()),
             by=self.context.actor)
-        return Changes.of("contracts", "timeline", customers=(self.contract.customer_id,))

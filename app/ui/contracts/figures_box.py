@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.club.service import ClubFigures
 from app.services.contracts.service import ContractFigures
 from app.services.formatting import format_cents, format_number
@@ -20,7 +20,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.sales.dashboard_page import FigureCard
 
-DOMAINS = ("contracts", "club", "referrals", "sales", "followups")
+DOMAINS = (Domain.CONTRACTS, Domain.CLUB, Domain.REFERRALS, Domain.SALES, Domain.FOLLOWUPS)
 
 
 def tr(text: str) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.recurrence import describe
 from app.services.followups.service import FollowUpDTO, MaintenanceDTO
@@ -100,7 +100,7 @@ class CustomerFollowUpsTab(QWidget):
         self.objects_view.resizeColumnsToContents()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("followups", self.customer_id):
+        if changes.touches(Domain.FOLLOWUPS, self.customer_id):
             self.refresh()
 
     def _followup(self) -> FollowUpDTO | None:
@@ -167,4 +167,3 @@ class CustomerFollowUpsTab(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(Changes.of("followups", customers=(self.customer_id,)))

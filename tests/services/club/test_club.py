@@ -10,6 +10,7 @@ import pytest
 
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.club.service import LevelInput
+from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ConflictError, NotFoundError, ValidationError
@@ -41,12 +42,12 @@ def test_joining_gives_a_card_number_a_year_and_the_welcome_voucher(
 def test_a_members_discount_replaces_a_lower_stammkundenrabatt(services: Services) -> None:
     level = services.club.save_level(PREMIUM)
     kid = person(services)
-    services.loyalty.set_customer_discount(kid, rate_bp=500)
+    services.discounts.set_customer_discount(kid, rate_bp=500)
     services.club.join(kid, level_id=level.id)
-    discount = services.loyalty.discount_for(kid)
+    discount = services.discounts.discount_for(kid)
     assert (discount.rate_bp, discount.source) == (800, "club")
-    services.loyalty.set_customer_discount(kid, rate_bp=1000)
-    assert services.loyalty.discount_for(kid).source == "customer"
+    services.discounts.set_customer_discount(kid, rate_bp=1000)
+    assert services.discounts.discount_for(kid).source == "customer"
 
 
 def test_leaving_ends_the_discount_and_the_membership(services: Services) -> None:
@@ -55,7 +56,7 @@ def test_leaving_ends_the_discount_and_the_membership(services: Services) -> Non
     services.club.join(kid, level_id=level.id)
     services.club.leave(kid)
     assert services.club.membership(kid) is None
-    assert services.loyalty.discount_for(kid).source == "none"
+    assert services.discounts.discount_for(kid).source == "none"
     with pytest.raises(NotFoundError):
         services.club.renew(kid)
 
@@ -88,7 +89,8 @@ def test_the_member_card_prints_with_the_bonus_card_layout(services: Services,
     level = services.club.save_level(PREMIUM)
     kid = person(services)
     member = services.club.join(kid, level_id=level.id)
-    out = services.club.card_pdf(kid, tmp_path / "karte.pdf", company={"name": "Krause GmbH"})
+    out = services.club.card_pdf(kid, tmp_path / "karte.pdf",
+                                 company=CompanyProfile(name="Krause GmbH"))
     with pdfplumber.open(out) as pdf:
         text = pdf.pages[0].extract_text()
     assert "Kundenclub · Premium" in text

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import ReferralReward
+from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ConflictError, ValidationError
@@ -63,7 +64,7 @@ def test_the_first_sale_of_a_referred_customer_issues_the_voucher_once(
 
 def test_a_points_reward_goes_onto_the_referrers_card_and_without_card_a_voucher(
         services: Services) -> None:
-    program = services.loyalty.save_program(ProgramInput(name="Treuepunkte"))
+    program = services.programs.save_program(ProgramInput(name="Treuepunkte"))
     services.referrals.set_reward(RewardSetting(kind="points", points=250,
                                                 program_id=program.id, value_cents=10_00))
     with_card, without = person(services, "Karte"), person(services, "Ohne")
@@ -155,7 +156,7 @@ def test_the_referral_card_prints_the_code_with_a_qr_code(services: Services,
                                                           tmp_path: Path) -> None:
     referrer = person(services, "Werber")
     out = services.referrals.card_pdf(referrer, tmp_path / "karte.pdf",
-                                      company={"name": "Krause GmbH"})
+                                      company=CompanyProfile(name="Krause GmbH"))
     with pdfplumber.open(out) as pdf:
         page = pdf.pages[0]
         text = page.extract_text()
