@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
@@ -110,12 +111,6 @@ def expiring(ledger: list[tuple[int, date]], *, years: int, as_of: date) -> int:
     return max(0, old - spent)
 
 
-def _customer_name(customer: Customer | None) -> str:
-    if customer is None:
-        return ""
-    name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    return name or customer.company
-
 
 def _balance(session: Session, account_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0))
@@ -144,7 +139,7 @@ class LoyaltyService:
                 LoyaltyAccount.customer_id == customer_id,
                 LoyaltyAccount.program_id == program_id, BonusCard.status == "active"))
             if taken is not None:
-                raise ConflictError(f"{_customer_name(customer)} hat schon die Karte "
+                raise ConflictError(f"{customer_display_name(customer)} hat schon die Karte "
                                     f"{card_numbers.grouped(taken)} in „{program.name}“.")
             account = LoyaltyAccount(program_id=program_id, customer_id=customer_id,
                                      credit_from=self.clock.today(), created_at=now)
@@ -542,5 +537,5 @@ class LoyaltyService:
         assert program is not None
         customer = session.get(Customer, account.customer_id) if account.customer_id else None
         return CardDTO(card.id, card.number, card.status, account.id, program.id, program.name,
-                       program.kind, account.customer_id, _customer_name(customer),
+                       program.kind, account.customer_id, customer_display_name(customer),
                        customer.number if customer else "", _balance(session, account.id))

@@ -21,6 +21,7 @@ from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
 from app.services import audit, timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import codes as voucher_codes
@@ -132,13 +133,6 @@ def parse_code(text: str) -> str:
         raise invalid({"code": f"„{text.strip()}“ ist kein gültiger Gutscheincode "
                                        "(Tippfehler? Bitte genau prüfen)"})
     return code
-
-
-def _customer_name(customer: Customer | None) -> str:
-    if customer is None:
-        return ""
-    name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    return name or customer.company
 
 
 def _status(voucher: Voucher, remaining: int, used: bool, today: date) -> str:
@@ -537,7 +531,7 @@ class VoucherService:
             id=voucher.id, code=voucher.code, kind=voucher.kind, purpose=voucher.purpose,
             vat_rate_bp=voucher.vat_rate_bp, value_cents=voucher.value_cents,
             percent=voucher.percent, service_text=voucher.service_text,
-            customer_id=voucher.customer_id, customer_name=_customer_name(customer),
+            customer_id=voucher.customer_id, customer_name=customer_display_name(customer),
             campaign=voucher.campaign, promo=voucher.promo, issued_on=voucher.issued_on,
             valid_until=voucher.valid_until, remaining_cents=remaining, used=used,
             status=_status(voucher, remaining, used, today), entries=entries)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.models import ClassAssignment, Customer, Feedback
 from app.services.clock import Clock
-from app.services.customers.service import list_name
+from app.services.customers.naming import list_name
 from app.services.formatting import format_cents, format_date, format_number
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.feedback import FeedbackService, OpenComplaint, nps

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.customers.importing.mapping import FIELDS
+from app.services.customers.importing.readers import Source
 from app.services.customers.importing.service import (
     DUPLICATE_CHOICES,
-    FIELDS,
     ImportPreview,
     ImportResult,
     ImportRow,
-    Source,
 )
 from app.services.progress import Progress
 from app.ui.context import AppContext
