@@ -23,9 +23,9 @@ from app.services import timeline
 from app.services.clock import Clock
 from app.services.company import CompanyProfile
 from app.services.contracts.terms import months_from_day
+from app.services.customers.naming import customer_display_name as display_name
 from app.services.customers.segments import SegmentSpec
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.followups.service import display_name
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty.cards import CardDTO

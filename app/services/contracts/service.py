@@ -19,9 +19,10 @@ from app.models import Contract, ContractObject, Counter, Customer, FollowUp, Ma
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.contracts import terms
+from app.services.customers.naming import customer_display_name as display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.followups import recurrence
-from app.services.followups.service import PENDING, add_followup, display_name
+from app.services.followups.service import PENDING, add_followup
 from app.services.formatting import format_cents, format_date
 
 invalid = ValidationError.labelled({

@@ -32,8 +32,8 @@ from app.models import (
 from app.services import actors, timeline
 from app.services.clock import Clock
 from app.services.company import CompanyProfile
+from app.services.customers.naming import customer_display_name as display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.followups.service import display_name
 from app.services.formatting import format_cents
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.settings import SettingsService
