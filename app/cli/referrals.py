@@ -29,11 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card = commands.add_parser("card", help="Empfehlungskarte mit Code und QR-Code drucken")
     card.add_argument("--customer", required=True, help="Kundennummer des Werbers")
     card.add_argument("--out", required=True, help="Zieldatei (PDF)")
+    card.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     card.set_defaults(handler=cmd_referral_card)
     reward = commands.add_parser("reward", help="die Prämie für Werber einstellen")
     reward.add_argument("--voucher", metavar="EUR", help="Gutscheinwert, z. B. 20")
     reward.add_argument("--points", type=int, help="stattdessen Punkte auf die Bonuskarte")
     reward.add_argument("--program", help="Bonusprogramm der Punkte")
+    reward.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     reward.set_defaults(handler=cmd_referral_reward)
 
 
@@ -80,6 +82,10 @@ def cmd_referral_card(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.customer)
     out = services.referrals.card_pdf(customer.id, Path(args.out),
                                       company=services.company.get())
+    if args.json:
+        print_json({"customer_number": customer.number, "code": code_for(customer.id),
+                    "path": str(out)})
+        return 0
     print(f"Empfehlungskarte für {customer.display_name} ({code_for(customer.id)}): {out}")
     return 0
 
@@ -95,5 +101,9 @@ def cmd_referral_reward(services: Services, args: argparse.Namespace) -> int:
             raise UsageError(f"--program: Bonusprogramm „{args.program or ''}“ gibt es nicht")
         setting = RewardSetting(kind="points", value_cents=value, points=args.points,
                                 program_id=programs[args.program])
-    print(f"Prämie für Werber: {services.referrals.set_reward(setting).text}")
+    saved = services.referrals.set_reward(setting)
+    if args.json:
+        print_json({**asdict(saved), "text": saved.text})
+        return 0
+    print(f"Prämie für Werber: {saved.text}")
     return 0

@@ -134,3 +134,16 @@ def test_contract_price_records_the_new_price_from_a_day(
     assert code == 0, err
     adjusted = json.loads(out)
     assert (adjusted["previous_price_cents"], adjusted["price_cents"]) == (150_00, 165_50)
+
+
+def test_referral_reward_and_card_speak_json(
+        services: Services, db_args: list[str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    referrer = services.customers.create(CustomerInput(first_name="Ina", last_name="Vogt"))
+    code, out, err = run(capsys, db_args, "referral", "reward", "--voucher", "30", "--json")
+    assert code == 0, err
+    assert json.loads(out)["value_cents"] == 30_00
+    code, out, err = run(capsys, db_args, "referral", "card", "--customer", referrer.number,
+                         "--out", str(tmp_path / "k.pdf"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["code"].startswith("W-")
