@@ -11,6 +11,7 @@ from app.services.contracts.service import ContractInput
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ConflictError, ValidationError
 from app.services.followups.service import MaintenanceInput
+from app.services.privacy.consents import ConsentInput
 
 
 def customer(services: Services, *, kind: str = "private", name: str = "Krüger") -> int:
@@ -199,10 +200,24 @@ def test_the_preview_of_a_notice_changes_nothing(services: Services) -> None:
 
 
 def test_the_call_list_offers_a_contract_until_one_runs(services: Services) -> None:
-    kid = customer(services)
+    kid = services.customers.create(CustomerInput(first_name="Anna", last_name="Krüger",
+                                                  phone="0351 1234567")).id
+    services.privacy.record_consent(kid, ConsentInput(
+        purpose="phone", granted=True, given_on=date(2026, 1, 5), method="form"), by="Büro")
     thing = boiler(services, kid, first_due=date(2027, 1, 1))
-    [row] = services.today.call_list()
+    [row] = services.today.call_list().suggestions
     assert (row.reason_text, row.score) == (
         "Gasheizung ohne Wartungsvertrag – Vertrag anbieten", 15)
+    assert row.letter_template == "wartung"
     services.contracts.add(contract(kid, object_ids=(thing,)))
-    assert services.today.call_list() == []
+    assert services.today.call_list().suggestions == ()
+
+
+def test_a_contract_offer_is_advertising_and_needs_the_phone_consent(
+        services: Services) -> None:
+    kid = services.customers.create(CustomerInput(first_name="Anna", last_name="Ohne",
+                                                  phone="0351 1234567")).id
+    boiler(services, kid, first_due=date(2027, 1, 1))
+    calls = services.today.call_list()
+    assert calls.suggestions == ()
+    assert calls.held_back_count == 1
