@@ -40,6 +40,11 @@ TABLE_LABELS: dict[str, str] = {
     "mailing_recipients": "Serienbrief-Empfänger",
     "feedback": "Bewertungen",
     "complaints": "Reklamationen",
+    "contracts": "Wartungsverträge",
+    "contract_objects": "Vertragsobjekte",
+    "club_memberships": "Kundenclub",
+    "referrals": "Empfehlungen (Kunden werben Kunden)",
+    "referral_rewards": "Empfehlungsprämien",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
@@ -61,6 +66,13 @@ COLUMN_LABELS: dict[str, str] = {
     "actor": "wer", "action": "Aktion", "entity": "Objekt", "entity_id": "Objekt-Nr.",
     "details": "Details", "tag_id": "Merkmal-Nr.", "as_of": "Stichtag",
     "previous_class": "vorherige Klasse", "valid_until": "gültig bis", "reason": "Grund",
+    "concluded_on": "Vertragsschluss", "start": "Beginn", "min_months": "Mindestlaufzeit (Monate)",
+    "min_term_end": "Ende der Mindestlaufzeit", "renewal": "Verlängerung",
+    "notice_months": "Kündigungsfrist (Monate)", "price_cents": "Preis (Cent)",
+    "notice_received": "Kündigung erhalten am", "last_day": "letzter Vertragstag",
+    "end_rule": "Regel", "ended_by": "gekündigt von", "card_number": "Kartennummer",
+    "joined_on": "beigetreten am", "paid_until": "bezahlt bis", "left_on": "ausgetreten am",
+    "referrer_id": "Werber", "referred_id": "Geworbener", "referred_on": "geworben am",
 }
 
 

@@ -55,14 +55,15 @@ def test_the_call_list_ranks_by_the_documented_score_with_each_reason_in_words(
     rows = services.today.call_list().suggestions
     assert [(r.customer_id, r.score) for r in rows] == [
         (seeded["a_silent"], 40 + (134 - 90) // 3 + 20),
+        (seeded["heating"], 20 + (31 - 17) // 2 + 15),
         (seeded["risk_b"], 30 + 10),
         (seeded["birthday"], 25 + 3 * (7 - 2)),
-        (seeded["heating"], 20 + (31 - 17) // 2),
     ]
     assert rows[0].reason_text == "A-Kunde, letzter Kontakt vor 134 Tagen"
     assert rows[0].score_text == "A-Kunde, letzter Kontakt vor 134 Tagen 54 + A-Kunde 20 = 74"
-    assert rows[2].reason_text == "Geburtstag am 17.03.2026"
-    assert rows[3].reason_text == "Wartung Gasheizung fällig am 01.04.2026"
+    assert rows[1].reason_text == ("Wartung Gasheizung fällig am 01.04.2026; Gasheizung ohne "
+                                   "Wartungsvertrag – Vertrag anbieten")
+    assert rows[3].reason_text == "Geburtstag am 17.03.2026"
 
 
 def test_a_noted_call_and_a_dismissal_take_customers_off_the_list(
