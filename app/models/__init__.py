@@ -4,6 +4,7 @@ from app.models.base import Base
 from app.models.classification import ClassAssignment
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
 from app.models.customer_import import CustomerImportLog
+from app.models.email import EmailMessage, EmailTemplate
 from app.models.feedback import Complaint, Feedback
 from app.models.followup import (
     CallListDismissal,
@@ -42,6 +43,8 @@ __all__ = [
     "Customer",
     "CustomerDiscount",
     "CustomerImportLog",
+    "EmailMessage",
+    "EmailTemplate",
     "Feedback",
     "FollowUp",
     "Interaction",

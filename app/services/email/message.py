@@ -1,0 +1,150 @@
+"""Building one e-mail: MIME with an HTML part and a plain-text alternative from one source,
+the company's mandatory details in the footer, and for advertising the notice of the right to
+object plus a `List-Unsubscribe` header.
+
+Everything here is the standard library's `email` package (policy SMTP: CRLF line ends,
+RFC 2047 for umlauts in subject and display names, RFC 2231 for attachment names).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+from app.services.company import CompanyProfile
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    address: str
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2] or "localhost"
+
+    def header(self) -> Address:
+        return Address(display_name=self.name, addr_spec=self.address)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class MailContent:
+    """What one recipient gets: the rendered subject and text of a template or free text."""
+
+    to: Mailbox
+    subject: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    advertising: bool = False
+
+
+def company_footer(profile: CompanyProfile) -> list[str]:
+    """The mandatory business details (§ 5 DDG; for a GmbH also § 35a GmbHG, for registered
+    merchants § 37a HGB): name with legal form, address (seat), register court and number,
+    managing director, VAT ID — each only where the profile has it."""
+    lines = [profile.name] if profile.name else []
+    place = " ".join(p for p in (profile.postcode, profile.city) if p)
+    address = ", ".join(p for p in (profile.street, place) if p)
+    if address:
+        lines.append(address)
+    contact = " · ".join(p for p in (
+        f"Telefon {profile.phone}" if profile.phone else "",
+        f"E-Mail {profile.email}" if profile.email else "",
+        profile.web) if p)
+    if contact:
+        lines.append(contact)
+    if profile.managing_director:
+        lines.append(f"Inhaber/Geschäftsführung: {profile.managing_director}")
+    if profile.register:
+        lines.append(profile.register)
+    if profile.vat_id:
+        lines.append(f"USt-IdNr.: {profile.vat_id}")
+    return lines
+
+
+def objection_notice(address: str) -> str:
+    """§ 7 Abs. 3 Nr. 4 UWG: every advertising mail says the customer may object at any time,
+    at no cost beyond the basic rates of transmission; Art. 21 Abs. 4 DSGVO: explicitly."""
+    return ("Sie erhalten diese E-Mail als unser Kunde. Sie können der Verwendung Ihrer "
+            "E-Mail-Adresse für Werbung jederzeit widersprechen, ohne dass Ihnen andere als die "
+            "Übermittlungskosten nach den Basistarifen entstehen: Eine kurze Antwort an "
+            f"{address} mit „Abmelden“ genügt.")
+
+
+def _paragraphs_html(text: str) -> str:
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    return "\n".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in block.splitlines()) + "</p>"
+        for block in blocks)
+
+
+def _html(body: str, footer: list[str], notice: str) -> str:
+    small = 'style="color:#555;font-size:12px"'
+    parts = ['<!DOCTYPE html>', '<html lang="de"><head><meta charset="utf-8"></head>',
+             '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px">',
+             _paragraphs_html(body)]
+    if notice:
+        parts.append(f"<p {small}>{html.escape(notice)}</p>")
+    if footer:
+        parts.append("<hr>")
+        parts.append(f"<p {small}>" + "<br>\n".join(html.escape(x) for x in footer) + "</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _plain(body: str, footer: list[str], notice: str) -> str:
+    parts = [body.strip()]
+    if notice:
+        parts.append(notice)
+    if footer:
+        parts.append("-- \n" + "\n".join(footer))
+    return "\n\n".join(parts) + "\n"
+
+
+def new_message_id(sender: Mailbox) -> str:
+    """A globally unique Message-ID on the sender's domain (no DNS look-up)."""
+    return make_msgid(domain=sender.domain)
+
+
+def build_message(content: MailContent, *, sender: Mailbox, profile: CompanyProfile,
+                  when: datetime, message_id: str, reply_to: str = "",
+                  draft: bool = False) -> bytes:
+    """The complete message as bytes, ready for the server (or, with `draft`, for a mail
+    program: `X-Unsent: 1` makes Outlook and Thunderbird open it as an unsent message)."""
+    objection_to = reply_to or sender.address
+    notice = objection_notice(objection_to) if content.advertising else ""
+    footer = company_footer(profile)
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender.header()
+    msg["To"] = content.to.header()
+    if reply_to and reply_to != sender.address:
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = content.subject
+    msg["Date"] = format_datetime(when)
+    msg["Message-ID"] = message_id
+    if content.advertising:
+        # RFC 2369: mail programs offer an "unsubscribe" button that writes this mail.
+        msg["List-Unsubscribe"] = f"<mailto:{objection_to}?subject=Abmelden>"
+    if draft:
+        msg["X-Unsent"] = "1"
+    msg.set_content(_plain(content.text, footer, notice), cte="quoted-printable")
+    msg.add_alternative(_html(content.text, footer, notice), subtype="html",
+                        cte="quoted-printable")
+    for attachment in content.attachments:
+        maintype, _, subtype = attachment.mime_type.partition("/")
+        msg.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                           filename=attachment.filename)
+    return msg.as_bytes()
