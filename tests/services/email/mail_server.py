@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -46,6 +46,9 @@ class Handler:
     drop_at_data: set[int] = field(default_factory=set)
     rcpts: int = 0
     datas: int = 0
+    # Called with ("rcpt", n) and ("data", n) before the server answers; the crash test
+    # kills the sending process from here.
+    hook: Callable[[str, int], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -53,6 +56,8 @@ class Handler:
         with self.lock:
             self.rcpts += 1
             drop = self.rcpts in self.drop_at_rcpt
+            if self.hook is not None:
+                self.hook("rcpt", self.rcpts)
         if drop:
             server.transport.close()
             return "421 closing"
@@ -69,6 +74,8 @@ class Handler:
             # client never hears so (the case that must end as "unklar").
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           bytes(envelope.original_content)))
+            if self.hook is not None:
+                self.hook("data", self.datas)
         if drop:
             server.transport.close()
         return "250 Message accepted for delivery"
