@@ -28,10 +28,11 @@ from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.db import open_database  # noqa: E402
-from app.services import demo, loyalty_pdf  # noqa: E402
 from app.services.clock import SystemClock  # noqa: E402
 from app.services.container import Services  # noqa: E402
-from app.services.demo_showcase import populate  # noqa: E402
+from app.services.demo import dataset as demo  # noqa: E402
+from app.services.demo.showcase import populate  # noqa: E402
+from app.services.loyalty import pdf as loyalty_pdf  # noqa: E402
 from app.ui.application import create_application  # noqa: E402
 from app.ui.context import AppContext, ChangeBus  # noqa: E402
 from app.ui.customers.customer_view import CustomerView  # noqa: E402

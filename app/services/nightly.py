@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.services.backups import BackupService
-from app.services.classification import ClassificationService
 from app.services.clock import Clock
-from app.services.loyalty import LoyaltyService, RunReport
-from app.services.privacy import PrivacyService, PurgeResult
+from app.services.loyalty.programs import LoyaltyService, RunReport
+from app.services.loyalty.vouchers import VoucherService
+from app.services.privacy.backups import BackupService
+from app.services.privacy.service import PrivacyService, PurgeResult
+from app.services.sales.classification import ClassificationService
 from app.services.settings import SettingsService
-from app.services.vouchers import VoucherService
 
 LAST_RUN_KEY = "nightly_last_run"
 BY = "System"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Customer, Interaction
 from app.services.clock import Clock
-from app.services.dto import InteractionDTO
+from app.services.customers.dto import InteractionDTO
 from app.services.errors import NotFoundError, ValidationError
 
 # code name → German label shown in the UI; the order is the order of the channel picker.

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import logs
 from app.paths import AppPaths
 from app.services.container import Services
-from app.services.demo_showcase import populate
+from app.services.demo.showcase import populate
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.ui.context import AppContext
 from app.ui.customers.customer_view import CustomerView
 from app.ui.customers.list_page import CustomerListPage

@@ -11,13 +11,13 @@ from pytestqt.qtbot import QtBot
 from app.services.changes import Changes
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
-from app.services.followups import FollowUpDTO, FollowUpInput
-from app.services.vouchers import VoucherInput
+from app.services.customers.dto import CustomerInput
+from app.services.followups.service import FollowUpDTO, FollowUpInput
+from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext, ChangeBus
 from app.ui.scheduler import AppScheduler, Notifier, nightly_hooks
 from app.ui.tasks import TaskRunner
-from tests.services.loyalty_helpers import card, sale
+from tests.services.loyalty.loyalty_helpers import card, sale
 
 
 def _due_followup(services: Services) -> int:

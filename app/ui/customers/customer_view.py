@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import (
+from app.services.customers.dto import (
     AddressDTO,
     AddressInput,
     ContactInput,

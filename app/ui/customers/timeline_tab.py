@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import InteractionDTO
+from app.services.customers.dto import InteractionDTO
 from app.services.formatting import format_datetime
 from app.services.timeline import CHANNELS
 from app.ui import preferences

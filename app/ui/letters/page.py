@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import CustomerFilter
+from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date, format_points, format_share
-from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
-from app.services.letters import PLACEHOLDERS, TemplateDTO
-from app.services.mailings import (
+from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, PrintResult
+from app.services.letters.mailings import (
     ClassSource,
     FollowUpOption,
     LetterListSource,
@@ -49,6 +48,7 @@ from app.services.mailings import (
     VoucherOption,
     parse_numbers,
 )
+from app.services.letters.service import PLACEHOLDERS, TemplateDTO
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import card_numbers, loyalty_pdf
 from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date
-from app.services.loyalty import CardDTO
-from app.services.vouchers import VoucherInput
+from app.services.loyalty import card_numbers
+from app.services.loyalty import pdf as loyalty_pdf
+from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog

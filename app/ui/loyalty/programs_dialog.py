@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, parse_cents
-from app.services.loyalty import ProgramDTO, ProgramInput
+from app.services.loyalty.programs import ProgramDTO, ProgramInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import loyalty_pdf
 from app.services.changes import Changes
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date, parse_cents
-from app.services.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
+from app.services.loyalty import pdf as loyalty_pdf
+from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.backups import BackupInfo, RestoreResult, format_size
 from app.services.changes import Changes
 from app.services.container import Services
 from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
+from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_date, format_datetime
-from app.services.privacy import (
+from app.services.privacy.service import (
     METHODS,
     PURPOSES,
     ConsentEvent,

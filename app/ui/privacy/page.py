@@ -29,7 +29,7 @@ from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
-from app.services.privacy import METHODS, PURPOSES, RETENTION_LABELS
+from app.services.privacy.service import METHODS, PURPOSES, RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view

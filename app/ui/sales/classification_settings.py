@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.services.changes import Changes
-from app.services.classification import ClassificationResult, ClassificationSettings
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, format_number, parse_cents
 from app.services.progress import Progress
+from app.services.sales.classification import ClassificationResult, ClassificationSettings
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.formatting import format_cents, format_date
 from app.services.progress import Progress
-from app.services.sales_import import SalesImportReport
+from app.services.sales.importing import SalesImportReport
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.tasks import Task

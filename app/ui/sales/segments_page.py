@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.classification import CLASSES, SEGMENT_LABELS
 from app.services.errors import ValidationError
-from app.services.segments import SegmentSpec
+from app.services.sales.classification import CLASSES, SEGMENT_LABELS
+from app.services.sales.segments import SegmentSpec
 from app.ui.context import AppContext
 
 
