@@ -10,7 +10,7 @@ import pytest
 from app.db import Database
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.services.email import outbox
 from app.services.email.account import EmailAccount, connector
 from app.services.email.message import Attachment
