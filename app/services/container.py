@@ -11,6 +11,7 @@ from app.services.company import CompanyProfileService
 from app.services.customers.export import CustomerExportService
 from app.services.customers.importing.service import CustomerImportService
 from app.services.customers.service import CustomerService
+from app.services.email.service import EmailService
 from app.services.followups.rules import RuleService
 from app.services.followups.service import FollowUpService
 from app.services.followups.today import TodayService
@@ -57,6 +58,7 @@ class Services:
     labels: LabelService
     audit: AuditService
     privacy: PrivacyService
+    email: EmailService
     backups: BackupService
     feedback: FeedbackService
     dashboard: DashboardService
@@ -106,6 +108,7 @@ class Services:
             labels=LabelService(db, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
+            email=EmailService(db, clock, settings, company, letters, privacy),
             backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),

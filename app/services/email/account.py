@@ -197,9 +197,11 @@ def connector(account: EmailAccount, password: str | None, *,
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
-    """smtplib encodes credentials as ASCII and fails on "Pässwort"; RFC 4616 (AUTH PLAIN)
-    carries UTF-8, so non-ASCII credentials go that way."""
-    if (user + password).isascii():
+    """AUTH PLAIN (RFC 4616) where offered, with UTF-8 credentials: smtplib's own `login`
+    encodes them as ASCII and fails on "Pässwort", and after a refusal it goes on trying
+    other mechanisms instead of saying so."""
+    mechanisms = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in mechanisms:
         smtp.login(user, password)
         return
     token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")

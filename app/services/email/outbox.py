@@ -71,6 +71,7 @@ class OutboxRow:
     sent_at: datetime | None
     next_attempt_at: datetime | None
     advertising: bool
+    template_name: str
 
     @property
     def state_label(self) -> str:
@@ -196,13 +197,14 @@ def backoff(attempts: int, *, base: timedelta = timedelta(minutes=1),
 def _row(m: EmailMessage) -> OutboxRow:
     return OutboxRow(m.id, m.customer_id, m.to_address, m.to_name, m.subject, m.kind, m.state,
                      m.attempts, m.last_error, m.created_at, m.sent_at, m.next_attempt_at,
-                     m.advertising)
+                     m.advertising, m.template_name)
 
 
 _COLUMNS = (EmailMessage.id, EmailMessage.customer_id, EmailMessage.to_address,
             EmailMessage.to_name, EmailMessage.subject, EmailMessage.kind, EmailMessage.state,
             EmailMessage.attempts, EmailMessage.last_error, EmailMessage.created_at,
-            EmailMessage.sent_at, EmailMessage.next_attempt_at, EmailMessage.advertising)
+            EmailMessage.sent_at, EmailMessage.next_attempt_at, EmailMessage.advertising,
+            EmailMessage.template_name)
 
 
 def rows(db: Database, *, states: Sequence[str] = (), customer_id: int | None = None,
@@ -221,8 +223,8 @@ def rows(db: Database, *, states: Sequence[str] = (), customer_id: int | None = 
 
 def counts(db: Database) -> dict[str, int]:
     with db.read() as session:
-        found = dict(session.execute(
-            select(EmailMessage.state, func.count()).group_by(EmailMessage.state)).tuples())
+        found: dict[str, int] = {state: count for state, count in session.execute(
+            select(EmailMessage.state, func.count()).group_by(EmailMessage.state))}
     return {state: int(found.get(state, 0)) for state in STATE_LABELS}
 
 

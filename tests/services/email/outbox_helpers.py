@@ -18,7 +18,7 @@ SENDER = Mailbox("werkstatt@mueller-sanitaer.de", "Müller Sanitär GmbH")
 PROFILE = CompanyProfile(
     name="Müller Sanitär GmbH", street="Hauptstraße 5", postcode="80331", city="München",
     phone="089 123456", email="werkstatt@mueller-sanitaer.de", managing_director="Jürgen Müller",
-    register="Amtsgericht München HRB 12345", vat_id="DE123456789")
+    register="Amtsgericht München HRB 12345", vat_id="DE136695976")
 
 
 def queue(db: Database, clock: Clock, recipients: list[tuple[str, str]], *,

@@ -72,7 +72,7 @@ def test_a_mail_over_starttls_with_login_arrives_whole_with_umlauts_parts_and_at
     for text in (plain_text, html_text):
         assert "Amtsgericht München HRB 12345" in text
         assert "Inhaber/Geschäftsführung: Jürgen Müller" in text
-        assert "USt-IdNr.: DE123456789" in text
+        assert "USt-IdNr.: DE136695976" in text
         assert "jederzeit widersprechen" in text
     [attachment] = list(mail.iter_attachments())
     assert attachment.get_filename() == "Gutschein Weiß.pdf"
