@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import customers, demo, followups, letters, loyalty, privacy, sales
+from app.cli import customers, demo, email, followups, letters, loyalty, privacy, sales
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for module in (demo, customers, followups, loyalty, letters, sales, privacy):
+    for module in (demo, customers, followups, loyalty, letters, email, sales, privacy):
         module.register(subparsers)

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from app.db import Database
 from app.services.clock import FixedClock
+from app.services.container import Services
 from app.services.email import outbox
+from app.services.email.account import EmailAccount
 from tests.services.email.mail_server import Handler, smtp_server
 from tests.services.email.outbox_helpers import addresses, queue
 
-WORKER = Path(__file__).with_name("flush_worker.py")
 ROOT = Path(__file__).parents[3]
+MAIN = ROOT / "main.py"
 RECIPIENTS = 500
 
 
@@ -40,11 +41,11 @@ class Killer:
                 self.process.kill()
                 self.process.wait()
 
-    def run(self, db_path: Path, port: int, *, kill_after: float | None = None) -> int:
+    def run(self, db_path: Path, *, kill_after: float | None = None) -> int:
         with self.lock:
             self.process = subprocess.Popen(
-                [sys.executable, str(WORKER), str(db_path), str(port)], cwd=ROOT,
-                env={"PYTHONPATH": str(ROOT), "PATH": ""}, stdout=subprocess.DEVNULL)
+                [sys.executable, str(MAIN), "--db", str(db_path), "mail", "flush"], cwd=ROOT,
+                stdout=subprocess.DEVNULL)
         timer = None
         if kill_after is not None:
             timer = threading.Timer(kill_after, self._kill_now)
@@ -62,10 +63,10 @@ class Killer:
 
 @pytest.mark.slow
 def test_a_campaign_killed_again_and_again_reaches_everybody_once_or_says_unclear(
-    db: Database, db_path: Path, clock: FixedClock,
+    services: Services, db_path: Path, clock: FixedClock,
 ) -> None:
+    db = services.db
     queue(db, clock, addresses(RECIPIENTS))
-    db.dispose()
     rng = random.Random(20261206)
     counts = sorted(rng.sample(range(20, RECIPIENTS - 20), 6))
     plan = {("rcpt" if i % 2 else "data", n) for i, n in enumerate(counts)}
@@ -73,11 +74,15 @@ def test_a_campaign_killed_again_and_again_reaches_everybody_once_or_says_unclea
     handler = Handler(hook=killer)
     exits = []
     with smtp_server(handler=handler) as server:
+        services.email.set_account(EmailAccount(
+            host="127.0.0.1", port=server.port, security="none",
+            from_address="werkstatt@mueller-sanitaer.de"), password=None, by="Test")
+        db.dispose()
         for _ in plan:
-            exits.append(killer.run(db_path, server.port))
-        exits.append(killer.run(db_path, server.port, kill_after=rng.uniform(0.8, 1.5)))
+            exits.append(killer.run(db_path))
+        exits.append(killer.run(db_path, kill_after=rng.uniform(1.0, 2.0)))
         for _ in range(5):
-            exits.append(killer.run(db_path, server.port))
+            exits.append(killer.run(db_path))
             if not outbox.due_ids(db, at=clock.now() + outbox.backoff(9)):
                 break
     assert exits.count(-9) >= len(plan)  # the kills happened
