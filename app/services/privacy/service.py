@@ -88,6 +88,7 @@ TABLE_LABELS: dict[str, str] = {
     "mailing_recipients": "Serienbrief-Empfänger",
     "feedback": "Bewertungen",
     "complaints": "Reklamationen",
+    "email_messages": "E-Mails",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
@@ -109,6 +110,11 @@ COLUMN_LABELS: dict[str, str] = {
     "actor": "wer", "action": "Aktion", "entity": "Objekt", "entity_id": "Objekt-Nr.",
     "details": "Details", "tag_id": "Merkmal-Nr.", "as_of": "Stichtag",
     "previous_class": "vorherige Klasse", "valid_until": "gültig bis", "reason": "Grund",
+    "to_address": "an", "to_name": "Empfängername", "message_id": "Message-ID",
+    "raw": "Nachricht", "state": "Zustand", "attempts": "Versuche",
+    "next_attempt_at": "nächster Versuch", "last_error": "Antwort des Servers",
+    "sent_at": "gesendet", "template_name": "Vorlage", "advertising": "Werbung",
+    "mailing_id": "Serienmail-Nr.", "created_by": "von",
 }
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
 _PERSONAL_COLUMNS: dict[str, object] = {
@@ -286,7 +292,8 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):
-        return value.hex()
+        # A stored e-mail is 7-bit MIME text: readable as it is; other bytes as hex.
+        return value.decode("ascii") if value.isascii() else value.hex()
     return value
 
 
@@ -301,6 +308,8 @@ def _display(value: object, zone: tzinfo) -> str:
         return f"{value:%H:%M}"
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if isinstance(value, bytes):
+        return f"{len(value):,} Bytes (vollständig in der JSON-Datei)".replace(",", ".")
     return str(value)
 
 
