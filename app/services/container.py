@@ -10,6 +10,7 @@ from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers.export import CustomerExportService
 from app.services.customers.importing.service import CustomerImportService
+from app.services.customers.segments import SegmentService
 from app.services.customers.service import CustomerService
 from app.services.email.service import EmailService
 from app.services.followups.rules import RuleService
@@ -28,7 +29,6 @@ from app.services.sales.classification import ClassificationService
 from app.services.sales.dashboard import DashboardService
 from app.services.sales.feedback import FeedbackService
 from app.services.sales.importing import SalesImportService
-from app.services.sales.segments import SegmentService
 from app.services.sales.service import SalesService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService

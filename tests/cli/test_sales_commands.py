@@ -98,7 +98,7 @@ def test_classify_json_with_a_window_and_bad_options(
 def test_segment_list_and_show_print_the_saved_segments(
     db_path: Path, services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.services.sales.segments import SegmentSpec
+    from app.services.customers.segments import SegmentSpec
 
     services.customers.create(CustomerInput(last_name="Berg", city="Berlin", number="K-1"))
     services.segments.save("Berliner", SegmentSpec(city="Berlin"))

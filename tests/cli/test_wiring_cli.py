@@ -10,7 +10,7 @@ import pytest
 
 import main
 from app.services.container import Services
-from app.services.sales.segments import SegmentSpec
+from app.services.customers.segments import SegmentSpec
 from tests.services.letters.test_mailings import make_customers, set_columns
 
 

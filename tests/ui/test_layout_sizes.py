@@ -10,8 +10,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
+from app.services.customers.segments import SegmentSpec
 from app.services.demo.showcase import populate
-from app.services.sales.segments import SegmentSpec
 from app.ui.context import AppContext
 from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import PdfPreview

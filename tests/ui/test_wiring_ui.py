@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
-from app.services.sales.segments import SegmentSpec
+from app.services.customers.segments import SegmentSpec
 from app.ui.context import AppContext
 from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.letters.page import LettersPage

@@ -157,17 +157,6 @@ class CustomerDetail:
 
 
 @dataclass(frozen=True)
-class InteractionDTO:
-    id: int
-    customer_id: int
-    occurred_at: datetime
-    channel: str
-    subject: str
-    text: str
-    author: str
-
-
-@dataclass(frozen=True)
 class DuplicateHint:
     customer: CustomerRow
     reason: str

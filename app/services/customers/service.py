@@ -29,6 +29,7 @@ from app.db import Database
 from app.models import Address, Base, ContactPerson, Counter, Customer, Tag, customer_tags
 from app.services import audit, bulk, timeline, validation
 from app.services.clock import Clock
+from app.services.customers import segments
 from app.services.customers.dto import (
     SORT_KEYS,
     AddressDTO,
@@ -44,7 +45,6 @@ from app.services.customers.dto import (
 )
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.privacy import suppression
-from app.services.sales import segments
 from app.services.text import digits, fold, looks_like_phone_query, search_words, words
 
 NUMBER_PREFIX = "K-"

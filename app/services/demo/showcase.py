@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from app.models import Customer, Sale
 from app.services.clock import FixedClock
 from app.services.company import CompanyProfile
+from app.services.customers.segments import SegmentSpec
 from app.services.demo.dataset import STAFF, DemoResult, fill
 from app.services.demo.followups import fill_followups
 from app.services.followups.service import FollowUpInput, MaintenanceInput
@@ -37,7 +38,6 @@ from app.services.privacy.service import ConsentInput, PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.classification import ClassificationService
 from app.services.sales.feedback import FeedbackService
-from app.services.sales.segments import SegmentSpec
 
 if TYPE_CHECKING:  # the container imports every service; this module only uses it
     from app.services.container import Services

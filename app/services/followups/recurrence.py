@@ -20,6 +20,8 @@ from dateutil.rrule import rrulestr
 
 from app.services.errors import ValidationError
 
+invalid = ValidationError.labelled({"rrule": "Wiederholung"})
+
 RECUR_FROM = ("completion", "plan")
 # (label, rule) offered in the dialogs; any other RFC 5545 rule can be typed.
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -57,13 +59,13 @@ def normalized(rule: str) -> str:
         if parts.get("FREQ") not in _FREQS:
             raise ValueError("FREQ")
         if "COUNT" in parts:
-            raise ValidationError({"rrule": "COUNT wird nicht unterstützt, bitte UNTIL angeben"})
+            raise invalid({"rrule": "COUNT wird nicht unterstützt, bitte UNTIL angeben"})
         canonical = ";".join(f"{k}={v}" for k, v in parts.items())
         rrulestr(canonical, dtstart=datetime(2026, 1, 1))
     except ValidationError:
         raise
     except (ValueError, TypeError):
-        raise ValidationError(
+        raise invalid(
             {"rrule": f"„{rule}“ ist keine gültige Wiederholung (RFC 5545, z. B. "
                       "FREQ=MONTHLY;INTERVAL=12)"}) from None
     return canonical

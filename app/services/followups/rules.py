@@ -49,6 +49,11 @@ from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import MAX_VALUE_CENTS, VoucherInput, VoucherService
 from app.services.progress import NO_PROGRESS, Progress
 
+invalid = ValidationError.labelled({
+    "kind": "Regelart", "as_of": "Stichtag", "create_followup": "Aktion",
+    "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit",
+})
+
 AUTHOR = "Regeln"
 # A PC off for longer than this catches up this many days only (a year of birthdays).
 MAX_CATCH_UP_DAYS = 366
@@ -388,7 +393,7 @@ class RuleService:
 
     def create(self, kind: str, data: RuleInput) -> RuleDTO:
         if kind not in KINDS:
-            raise ValidationError({"kind": f"unbekannte Regelart „{kind}“"})
+            raise invalid({"kind": f"unbekannte Regelart „{kind}“"})
         values = self._validated(kind, data)
         now = self.clock.now()
         with self.db.write() as session:
@@ -421,7 +426,7 @@ class RuleService:
         today = self.clock.today()
         as_of = as_of or today
         if as_of > today:
-            raise ValidationError({"as_of": f"{format_date(as_of)} liegt in der Zukunft"})
+            raise invalid({"as_of": f"{format_date(as_of)} liegt in der Zukunft"})
         self.ensure_defaults()
         with self.db.read() as session:
             enabled = [r for r in session.scalars(
@@ -588,7 +593,7 @@ class RuleService:
                 and not data.voucher_cents):
             errors["create_followup"] = "Wiedervorlage, Brief und/oder Gutschein wählen"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days)
         return {"name": data.name.strip(), "enabled": data.enabled,
                 "params": json.dumps(params), "create_followup": data.create_followup,

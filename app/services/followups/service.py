@@ -18,7 +18,7 @@ from app.db import Database
 from app.models import Address, ContactPerson, Customer, FollowUp, MaintenanceObject
 from app.services import timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.errors import NotFoundError, ValidationError
 from app.services.followups import recurrence
 from app.services.formatting import format_date
 from app.services.validation import display_phone
@@ -26,12 +26,13 @@ from app.services.validation import display_phone
 STATUS_LABELS = {"open": "offen", "done": "erledigt", "snoozed": "verschoben"}
 PENDING = ("open", "snoozed")
 PRIORITY_LABELS = {1: "hoch", 2: "normal", 3: "niedrig"}
-FIELD_LABELS.update({"due_date": "Fällig am", "rrule": "Wiederholung", "outcome": "Ergebnis",
-                     "priority": "Priorität", "recur_from": "Nächster Termin ab",
-                     "name": "Bezeichnung", "year_built": "Baujahr", "assignee": "Zuständig",
-                     "contact_id": "Ansprechperson", "address_id": "Standort",
-                     "as_of": "Stichtag", "days": "Tage", "template_key": "Briefvorlage",
-                     "create_followup": "Aktion", "kind": "Regelart"})
+invalid = ValidationError.labelled({
+    "due_date": "Fällig am", "rrule": "Wiederholung", "outcome": "Ergebnis",
+    "priority": "Priorität", "recur_from": "Nächster Termin ab", "name": "Bezeichnung",
+    "year_built": "Baujahr", "assignee": "Zuständig", "contact_id": "Ansprechperson",
+    "address_id": "Standort", "as_of": "Stichtag", "days": "Tage", "template_key": "Briefvorlage",
+    "create_followup": "Aktion", "kind": "Regelart",
+})
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _validated(data: FollowUpInput) -> dict[str, object]:
         errors.update(error.fields)
         rule = ""
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     return {"subject": subject, "due_date": data.due_date, "due_time": data.due_time,
             "notes": data.notes.strip(), "assignee": data.assignee.strip(),
             "priority": data.priority, "contact_id": data.contact_id, "rrule": rule,
@@ -274,15 +275,15 @@ class FollowUpService:
                  channel: str = "note") -> CompletionResult:
         """Mark done, write the outcome to the timeline, create the next occurrence."""
         if not outcome.strip():
-            raise ValidationError({"outcome": "bitte das Ergebnis eintragen"})
+            raise invalid({"outcome": "bitte das Ergebnis eintragen"})
         if channel not in timeline.CHANNELS:
-            raise ValidationError({"channel": "unbekannter Kanal"})
+            raise invalid({"channel": "unbekannter Kanal"})
         now = self.clock.now()
         today = now.date()
         with self.db.write() as session:
             row, customer = self._load(session, followup_id)
             if row.status == "done":
-                raise ValidationError({"outcome": "diese Wiedervorlage ist schon erledigt"})
+                raise invalid({"outcome": "diese Wiedervorlage ist schon erledigt"})
             row.status = "done"
             row.outcome = outcome.strip()
             row.completed_at = now
@@ -309,11 +310,11 @@ class FollowUpService:
         today = self.clock.today()
         target = until if until is not None else today + timedelta(days=days or 1)
         if target <= today and until is not None:
-            raise ValidationError({"due_date": "bitte ein Datum nach heute wählen"})
+            raise invalid({"due_date": "bitte ein Datum nach heute wählen"})
         with self.db.write() as session:
             row, customer = self._load(session, followup_id)
             if row.status == "done":
-                raise ValidationError({"due_date": "eine erledigte Wiedervorlage ruht"})
+                raise invalid({"due_date": "eine erledigte Wiedervorlage ruht"})
             row.due_date = target
             row.status = "snoozed"
             row.notified_at = None
@@ -474,7 +475,7 @@ class FollowUpService:
             return
         contact = session.get(ContactPerson, contact_id)
         if contact is None or contact.customer_id != customer_id:
-            raise ValidationError({"contact_id": "Ansprechperson gehört nicht zu diesem Kunden"})
+            raise invalid({"contact_id": "Ansprechperson gehört nicht zu diesem Kunden"})
 
     @staticmethod
     def _check_address(session: Session, customer_id: int, address_id: int | None) -> None:
@@ -482,7 +483,7 @@ class FollowUpService:
             return
         address = session.get(Address, address_id)
         if address is None or address.customer_id != customer_id:
-            raise ValidationError({"address_id": "Adresse gehört nicht zu diesem Kunden"})
+            raise invalid({"address_id": "Adresse gehört nicht zu diesem Kunden"})
 
     @staticmethod
     def _validated_maintenance(data: MaintenanceInput) -> str:
@@ -499,7 +500,7 @@ class FollowUpService:
         except ValidationError as error:
             errors.update(error.fields)
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         return rule
 
     @staticmethod

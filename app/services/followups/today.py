@@ -40,6 +40,8 @@ from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, display_name, phone_text
 from app.services.formatting import format_date
 
+invalid = ValidationError.labelled({"days": "Tage", "template_key": "Briefvorlage"})
+
 SETTINGS_KEY = "today"
 DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
             "dismiss_days": 14, "limit": 50}
@@ -186,7 +188,7 @@ class TodayService:
     def dismiss(self, customer_id: int, *, days: int) -> date:
         """Hide a customer from the list for `days` days; returns the last hidden day."""
         if not 1 <= days <= 365:
-            raise ValidationError({"days": "1 bis 365 Tage"})
+            raise invalid({"days": "1 bis 365 Tage"})
         until = self.clock.today() + timedelta(days=days)
         with self.db.write() as session:
             self._customer(session, customer_id)
@@ -199,12 +201,12 @@ class TodayService:
         """Put a customer on the letter list for a template (the letters feature prints it)."""
         key = template_key.strip()
         if not key:
-            raise ValidationError({"template_key": "bitte eine Briefvorlage wählen"})
+            raise invalid({"template_key": "bitte eine Briefvorlage wählen"})
         now = self.clock.now()
         with self.db.write() as session:
             customer = self._customer(session, customer_id)
             if customer.advertising_objection_at is not None and key != "wartung":
-                raise ValidationError({"template_key": "der Kunde hat der Werbung "
+                raise invalid({"template_key": "der Kunde hat der Werbung "
                                                        "widersprochen"})
             entry = LetterQueueEntry(customer_id=customer_id, template_key=key, rule_id=None,
                                      note=note[:200], created_by=by, created_at=now)

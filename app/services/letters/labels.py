@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.db import Database
 from app.services.company import CompanyProfile, CompanyProfileService
-from app.services.errors import FIELD_LABELS, ValidationError
+from app.services.errors import ValidationError
 from app.services.letters.layout import (
     ADDRESS_FIELD_HEIGHT,
     ADDRESS_FIELD_WIDTH,
@@ -27,8 +27,9 @@ from app.services.pdf import fonts as pdf_fonts
 from app.services.settings import SettingsService
 
 OFFSETS_KEY = "label_offsets"
-FIELD_LABELS.update({"sheet": "Etikettenbogen", "start": "Startposition",
-                     "envelope": "Umschlag"})
+invalid = ValidationError.labelled({
+    "sheet": "Etikettenbogen", "start": "Startposition", "envelope": "Umschlag",
+})
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, 
     from app.services.letters.pdf import fitted
 
     if not 1 <= start <= sheet.per_sheet:
-        raise ValidationError({"start": f"Startposition 1 bis {sheet.per_sheet} angeben"})
+        raise invalid({"start": f"Startposition 1 bis {sheet.per_sheet} angeben"})
     font = pdf_fonts.register()
     canvas = Canvas(str(out), pagesize=(210 * mm, 297 * mm), pageCompression=1)
     canvas.setTitle(f"Etiketten {sheet.name}")
@@ -198,9 +199,9 @@ class LabelService:
 
     def set_offsets(self, sheet_key: str, *, x: float, y: float) -> None:
         if sheet_key not in LABEL_SHEETS:
-            raise ValidationError({"sheet": f"unbekannter Etikettenbogen „{sheet_key}“"})
+            raise invalid({"sheet": f"unbekannter Etikettenbogen „{sheet_key}“"})
         if abs(x) > 10 or abs(y) > 10:
-            raise ValidationError({"sheet": "Versatz höchstens ±10 mm"})
+            raise invalid({"sheet": "Versatz höchstens ±10 mm"})
         offsets = dict(self.settings.get(OFFSETS_KEY, {}))
         offsets[sheet_key] = [x, y]
         self.settings.set(OFFSETS_KEY, offsets)
@@ -228,11 +229,11 @@ class LabelService:
                      start: int = 1) -> PrintResult:
         sheet = LABEL_SHEETS.get(sheet_key)
         if sheet is None:
-            raise ValidationError({"sheet": f"unbekannter Etikettenbogen „{sheet_key}“ "
+            raise invalid({"sheet": f"unbekannter Etikettenbogen „{sheet_key}“ "
                                             f"(bekannt: {', '.join(LABEL_SHEETS)})"})
         blocks, excluded = self._blocks(source)
         if not blocks:
-            raise ValidationError({"sheet": "keine Anschriften zu drucken"})
+            raise invalid({"sheet": "keine Anschriften zu drucken"})
         pages = labels_pdf(out, blocks, sheet, start=start, offset=self.offsets(sheet_key))
         return PrintResult(str(out), len(blocks), pages, excluded)
 
@@ -240,9 +241,9 @@ class LabelService:
                         ) -> PrintResult:
         envelope = ENVELOPES.get(size.upper())
         if envelope is None:
-            raise ValidationError({"envelope": f"unbekannter Umschlag „{size}“ (DL, C6, C5)"})
+            raise invalid({"envelope": f"unbekannter Umschlag „{size}“ (DL, C6, C5)"})
         blocks, excluded = self._blocks(source)
         if not blocks:
-            raise ValidationError({"envelope": "keine Anschriften zu drucken"})
+            raise invalid({"envelope": "keine Anschriften zu drucken"})
         pages = envelopes_pdf(out, blocks, envelope, self.company.get())
         return PrintResult(str(out), len(blocks), pages, excluded)

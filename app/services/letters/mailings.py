@@ -46,7 +46,8 @@ from app.models import (
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.customers.segments import conditions, load_spec
+from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_date
 from app.services.letters.layout import FORMS
@@ -60,15 +61,15 @@ from app.services.letters.service import (
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
-from app.services.sales.segments import conditions, load_spec
 
 if TYPE_CHECKING:
     from app.services.letters.pdf import LetterContent
 
 RESULT_WINDOWS = (30, 60, 90)
-FIELD_LABELS.update({"abc_class": "Klasse", "control_share": "Kontrollgruppe",
-                     "voucher": "Gutschein je Empfänger",
-                     "followup": "Wiedervorlage je Empfänger", "source": "Empfänger"})
+invalid = ValidationError.labelled({
+    "abc_class": "Klasse", "control_share": "Kontrollgruppe", "voucher": "Gutschein je Empfänger",
+    "followup": "Wiedervorlage je Empfänger", "source": "Empfänger",
+})
 _CHUNK = 500
 SAMPLE_CODE = "XXXX-XXXX-XXXX"  # shown in the preview; the real codes are drawn at printing
 Z_95 = 1.959963984540054
@@ -94,7 +95,7 @@ class ClassSource:
 
     def customer_ids(self, session: Session) -> list[int]:
         if self.abc_class not in ("A", "B", "C"):
-            raise ValidationError({"abc_class": "Klasse A, B oder C wählen"})
+            raise invalid({"abc_class": "Klasse A, B oder C wählen"})
         return list(session.scalars(select(Customer.id).where(
             Customer.abc_class == self.abc_class, Customer.archived_at.is_(None))
             .order_by(Customer.id)))
@@ -209,9 +210,9 @@ class VoucherOption:
 
     def check(self) -> None:
         if not 0 < self.value_cents <= MAX_VALUE_CENTS:
-            raise ValidationError({"voucher": "Wert zwischen 0,01 € und 100.000,00 € angeben"})
+            raise invalid({"voucher": "Wert zwischen 0,01 € und 100.000,00 € angeben"})
         if not 0 <= self.valid_days <= 3660:
-            raise ValidationError({"voucher": "Gültigkeit zwischen 0 und 3660 Tagen"})
+            raise invalid({"voucher": "Gültigkeit zwischen 0 und 3660 Tagen"})
 
     def valid_until(self, on: date) -> date:
         return on + timedelta(days=self.valid_days) if self.valid_days else (
@@ -228,11 +229,11 @@ class FollowUpOption:
 
     def check(self) -> None:
         if not self.subject.strip() or len(self.subject.strip()) > 200:
-            raise ValidationError({"followup": "Betreff mit 1 bis 200 Zeichen angeben"})
+            raise invalid({"followup": "Betreff mit 1 bis 200 Zeichen angeben"})
         if not 0 <= self.due_days <= 3660:
-            raise ValidationError({"followup": "fällig in 0 bis 3660 Tagen"})
+            raise invalid({"followup": "fällig in 0 bis 3660 Tagen"})
         if len(self.assignee) > 128:
-            raise ValidationError({"followup": "Zuständig: höchstens 128 Zeichen"})
+            raise invalid({"followup": "Zuständig: höchstens 128 Zeichen"})
 
 
 def parse_numbers(text: str) -> tuple[str, ...]:
@@ -421,7 +422,7 @@ class MailingService:
               seed: int | None, preview: int, by: str, voucher: VoucherOption | None = None
               ) -> tuple[MailingPlan, dict[int, RecipientData]]:
         if not 0 <= control_share < 1:
-            raise ValidationError({"control_share": "Anteil der Kontrollgruppe zwischen 0 und "
+            raise invalid({"control_share": "Anteil der Kontrollgruppe zwischen 0 und "
                                                     "0,9 angeben (z. B. 0,1 für 10 %)"})
         template = self.letters.get(template_id)
         compiled = self.letters.compile(template)  # placeholder errors before anything else
@@ -498,7 +499,7 @@ class MailingService:
         plan, data = self._plan(template_id, source, control_share=control_share, seed=seed,
                                 preview=1, by=by)
         if not plan.recipients:
-            raise ValidationError({"template": "Keine Empfänger: alle ausgeschlossen oder "
+            raise invalid({"template": "Keine Empfänger: alle ausgeschlossen oder "
                                                "keine Kunden in der Auswahl"})
         template = plan.template
         compiled = self.letters.compile(template)
@@ -555,7 +556,7 @@ class MailingService:
             writer.close()
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise ValidationError({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
+            raise invalid({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
                                   ) from exc
         mailing = self._record(plan, source, printed=printed, on=on, out=out, by=by,
                                cancelled=cancelled, voucher=voucher, codes=codes,

@@ -28,7 +28,7 @@ from app.models import Customer, LetterTemplate
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.company import CompanyProfile, CompanyProfileService
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_date
 from app.services.letters.builtin import BUILTIN_TEMPLATES
 from app.services.letters.layout import (
@@ -44,8 +44,9 @@ from app.services.settings import SettingsService
 if TYPE_CHECKING:
     from app.services.letters.pdf import LetterContent
 
-FIELD_LABELS.update({"body": "Text", "template": "Vorlage", "form": "Briefform",
-                     "out": "Ausgabedatei"})
+invalid = ValidationError.labelled({
+    "body": "Text", "template": "Vorlage", "form": "Briefform", "out": "Ausgabedatei",
+})
 FORM_KEY = "letter_form"
 
 # name → (description, attributes for dotted placeholders). Order = the documented table.
@@ -142,12 +143,12 @@ def _first_line(ast: nodes.Template, name: str) -> int:
 
 def check_template_text(env: SandboxedEnvironment, text: str, *, field: str,
                         available: frozenset[str]) -> None:
-    """Raise ValidationError({field: …}) for a syntax error or an unknown/unavailable
+    """Raise invalid({field: …}) for a syntax error or an unknown/unavailable
     placeholder, naming it and its line."""
     try:
         ast = env.parse(text)
     except TemplateSyntaxError as exc:
-        raise ValidationError({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
+        raise invalid({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
     problems = []
     for name in sorted(meta.find_undeclared_variables(ast), key=lambda n: _first_line(ast, n)):
         line = _first_line(ast, name)
@@ -170,11 +171,11 @@ def check_template_text(env: SandboxedEnvironment, text: str, *, field: str,
             problems.append(f"„{name_node.name}“ in Zeile {name_node.lineno} braucht ein "
                             f"Feld: {choices}")
     if problems:
-        raise ValidationError({field: "; ".join(problems)})
+        raise invalid({field: "; ".join(problems)})
     try:
         env.compile(ast)
     except TemplateSyntaxError as exc:  # unknown filter or test
-        raise ValidationError({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
+        raise invalid({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
 
 
 class CompiledTemplate:
@@ -213,7 +214,7 @@ class CompiledTemplate:
             subject = self._subject.render(values)
             body = self._body.render(values)
         except TemplateError as exc:
-            raise ValidationError({"body": f"Vorlage „{self.template.name}“ für "
+            raise invalid({"body": f"Vorlage „{self.template.name}“ für "
                                            f"{recipient.number}: {exc}"}) from None
         return LetterContent(recipient_block(recipient.address), subject.strip(), body, info)
 
@@ -292,7 +293,7 @@ class LetterService:
 
     def set_form(self, name: str) -> None:
         if name not in FORMS:
-            raise ValidationError({"form": "Form A oder B wählen"})
+            raise invalid({"form": "Form A oder B wählen"})
         self.settings.set(FORM_KEY, name)
 
     def pdf(self, letters: Sequence[LetterContent]) -> bytes:
@@ -331,7 +332,7 @@ class LetterService:
         """Create or change a template; a change raises its version."""
         name = name.strip()
         if not name:
-            raise ValidationError({"name": "Namen der Vorlage angeben"})
+            raise invalid({"name": "Namen der Vorlage angeben"})
         env = make_environment()
         available = self.available_placeholders()
         check_template_text(env, subject, field="subject", available=available)
@@ -341,7 +342,7 @@ class LetterService:
             clash = session.scalar(select(LetterTemplate.id).where(
                 func.lower(LetterTemplate.name) == name.lower()))
             if clash is not None and clash != template_id:
-                raise ValidationError({"name": f"Eine Vorlage „{name}“ gibt es schon"})
+                raise invalid({"name": f"Eine Vorlage „{name}“ gibt es schon"})
             if template_id is None:
                 row = LetterTemplate(name=name, subject=subject, body=body, version=1,
                                      advertising=advertising, created_at=now, updated_at=now)
@@ -455,7 +456,7 @@ class LetterService:
                 raise NotFoundError(f"Kunde „{customer_number}“ nicht gefunden")
             recipient = load_recipients(session, [customer_id])[customer_id]
             if recipient.problem:
-                raise ValidationError({"street": f"{recipient.number}: {recipient.problem}"})
+                raise invalid({"street": f"{recipient.number}: {recipient.problem}"})
             if template.advertising and recipient.advertising_objection:
                 raise ConflictError(f"{recipient.number} hat der Werbung widersprochen; "
                                     f"„{template.name}“ ist ein Werbebrief.")
@@ -475,6 +476,6 @@ class LetterService:
                 partial.replace(out)
             except OSError as exc:
                 partial.unlink(missing_ok=True)
-                raise ValidationError({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
+                raise invalid({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
                                       ) from exc
         return pages

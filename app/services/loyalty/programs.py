@@ -29,7 +29,7 @@ from app.models import (
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, VoucherService
@@ -43,11 +43,12 @@ ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall
 AUDIT_ACTIONS = {"earn": "points_credit", "redeem": "points_redeem", "expire": "points_expire",
                  "correction": "points_correct"}
 DISCOUNT_KEY = "loyalty_discount_rates"  # {"A": 500, "B": 200, "C": 0} in basis points
-FIELD_LABELS.update({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund",
-                     "rounding": "Rundung", "points_per_euro": "Punkte je Euro",
-                     "stamps_required": "Stempel", "min_purchase": "Mindestumsatz",
-                     "expiry_years": "Verfall", "discount": "Stammkundenrabatt",
-                     "cost": "Preis", "voucher_value": "Gutscheinwert"})
+invalid = ValidationError.labelled({
+    "card": "Bonuskarte", "points": "Punkte", "reason": "Grund", "rounding": "Rundung",
+    "points_per_euro": "Punkte je Euro", "stamps_required": "Stempel",
+    "min_purchase": "Mindestumsatz", "expiry_years": "Verfall", "discount": "Stammkundenrabatt",
+    "cost": "Preis", "voucher_value": "Gutscheinwert",
+})
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class LoyaltyService:
             if clash is not None:
                 errors["name"] = f"„{name}“ gibt es schon"
             if errors:
-                raise ValidationError(errors)
+                raise invalid(errors)
             if program_id is None:
                 program = LoyaltyProgram(created_at=self.clock.now())
                 session.add(program)
@@ -296,7 +297,7 @@ class LoyaltyService:
         if voucher_value_cents is not None and voucher_value_cents <= 0:
             errors["voucher_value"] = "Gutscheinwert muss über 0 liegen"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         with self.db.write() as session:
             if session.get(LoyaltyProgram, program_id) is None:
                 raise NotFoundError(f"Bonusprogramm {program_id} nicht gefunden.")
@@ -407,14 +408,14 @@ class LoyaltyService:
     def credit(self, number: str, *, points: int, reason: str = "", by: str = "") -> CardDTO:
         """Credit points or stamps by hand (a stamp at the counter, a goodwill bonus)."""
         if points <= 0:
-            raise ValidationError({"points": "bitte eine Anzahl über 0 angeben"})
+            raise invalid({"points": "bitte eine Anzahl über 0 angeben"})
         return self._book(number, kind="earn", points=points,
                           reason=reason.strip() or "Gutschrift", by=by)
 
     def redeem(self, number: str, *, points: int, reason: str = "", by: str = "") -> CardDTO:
         """Take points off (a reward given outside the catalogue)."""
         if points <= 0:
-            raise ValidationError({"points": "bitte eine Anzahl über 0 angeben"})
+            raise invalid({"points": "bitte eine Anzahl über 0 angeben"})
         return self._book(number, kind="redeem", points=-points,
                           reason=reason.strip() or "Einlösung", by=by)
 
@@ -422,11 +423,11 @@ class LoyaltyService:
                 reason: str = "", by: str = "") -> CardDTO:
         """A correction entry: the exact reversal of `entry_id`, or `points` (±) by hand."""
         if (points is None) == (entry_id is None):
-            raise ValidationError({"points": "Punkte oder zu stornierende Buchung angeben"})
+            raise invalid({"points": "Punkte oder zu stornierende Buchung angeben"})
         if not reason.strip():
-            raise ValidationError({"reason": "eine Korrektur braucht einen Grund"})
+            raise invalid({"reason": "eine Korrektur braucht einen Grund"})
         if points == 0:
-            raise ValidationError({"points": "eine Korrektur um 0 ändert nichts"})
+            raise invalid({"points": "eine Korrektur um 0 ändert nichts"})
         return self._book(number, kind="correction", points=points, reverses=entry_id,
                           reason=reason.strip(), by=by)
 
@@ -602,7 +603,7 @@ class LoyaltyService:
         cleaned = {}
         for klass, rate in rates.items():
             if klass not in ("A", "B", "C") or not 0 <= rate <= 10_000:
-                raise ValidationError({"discount": f"Klasse {klass}: Rabatt 0 bis 100 %"})
+                raise invalid({"discount": f"Klasse {klass}: Rabatt 0 bis 100 %"})
             cleaned[klass] = rate
         self.settings.set(DISCOUNT_KEY, cleaned)
         return cleaned
@@ -611,7 +612,7 @@ class LoyaltyService:
                               reason: str = "", by: str = "") -> Discount:
         """A customer's own rate (None: back to the class rate)."""
         if rate_bp is not None and not 0 <= rate_bp <= 10_000:
-            raise ValidationError({"discount": "Rabatt zwischen 0 und 100 %"})
+            raise invalid({"discount": "Rabatt zwischen 0 und 100 %"})
         now = self.clock.now()
         with self.db.write() as session:
             if session.get(Customer, customer_id) is None:
@@ -711,7 +712,7 @@ class LoyaltyService:
     def _card(session: Session, number: str, *, allow_blocked: bool) -> BonusCard:
         bare = card_numbers.normalize(number)
         if not card_numbers.is_valid(bare):
-            raise ValidationError({"card": f"„{number.strip()}“ ist keine gültige "
+            raise invalid({"card": f"„{number.strip()}“ ist keine gültige "
                                            "Bonuskartennummer (Prüfziffer falsch?)"})
         card = session.scalar(select(BonusCard).where(BonusCard.number == bare))
         if card is None:

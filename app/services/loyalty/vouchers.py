@@ -22,7 +22,7 @@ from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
 from app.services import audit, timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import codes as voucher_codes
 from app.services.progress import NO_PROGRESS, Progress
@@ -33,10 +33,12 @@ STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelauf
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",
                 "expire": "Verfallen"}
 MAX_VALUE_CENTS = 100_000_00
-FIELD_LABELS.update({"code": "Gutscheincode", "amount": "Betrag", "value": "Wert",
-                     "percent": "Prozent", "service_text": "Leistung", "purpose": "Zweck",
-                     "vat_rate": "USt-Satz", "valid_until": "Gültig bis", "customer": "Kunde",
-                     "campaign": "Aktion", "count": "Anzahl", "key": "Buchungsschlüssel"})
+invalid = ValidationError.labelled({
+    "code": "Gutscheincode", "amount": "Betrag", "value": "Wert", "percent": "Prozent",
+    "service_text": "Leistung", "purpose": "Zweck", "vat_rate": "USt-Satz",
+    "valid_until": "Gültig bis", "customer": "Kunde", "campaign": "Aktion", "count": "Anzahl",
+    "key": "Buchungsschlüssel",
+})
 
 
 def default_valid_until(issued_on: date) -> date:
@@ -134,9 +136,9 @@ def parse_code(text: str) -> str:
     """Typed or scanned text → the bare code, or a ValidationError naming the problem."""
     code = voucher_codes.normalize(text)
     if not code:
-        raise ValidationError({"code": "bitte einen Gutscheincode eingeben"})
+        raise invalid({"code": "bitte einen Gutscheincode eingeben"})
     if len(code) != voucher_codes.LENGTH or not voucher_codes.is_valid(code):
-        raise ValidationError({"code": f"„{text.strip()}“ ist kein gültiger Gutscheincode "
+        raise invalid({"code": f"„{text.strip()}“ ist kein gültiger Gutscheincode "
                                        "(Tippfehler? Bitte genau prüfen)"})
     return code
 
@@ -172,9 +174,9 @@ class VoucherService:
                     progress: Progress = NO_PROGRESS) -> list[VoucherDTO]:
         """N vouchers for a campaign, all or nothing, written in bulk."""
         if not data.campaign.strip():
-            raise ValidationError({"campaign": "bitte einen Aktionsnamen angeben"})
+            raise invalid({"campaign": "bitte einen Aktionsnamen angeben"})
         if not 1 <= count <= 10_000:
-            raise ValidationError({"count": "Anzahl zwischen 1 und 10.000"})
+            raise invalid({"count": "Anzahl zwischen 1 und 10.000"})
         today = self.clock.today()
         now = self.clock.now()
         with self.db.write() as session:
@@ -310,7 +312,7 @@ class VoucherService:
         bare = parse_code(code)
         key = (key or "").strip() or None
         if key is not None and len(key) > 64:
-            raise ValidationError({"key": "Schlüssel höchstens 64 Zeichen"})
+            raise invalid({"key": "Schlüssel höchstens 64 Zeichen"})
         today = self.clock.today()
         with self.db.write() as session:
             voucher = session.scalar(select(Voucher).where(Voucher.code == bare)
@@ -327,7 +329,7 @@ class VoucherService:
             shown = voucher_codes.grouped(bare)
             if voucher.kind == "value":
                 if amount_cents is None or amount_cents <= 0:
-                    raise ValidationError({"amount": "bitte einen Betrag über 0 angeben"})
+                    raise invalid({"amount": "bitte einen Betrag über 0 angeben"})
                 if remaining <= 0:
                     raise ConflictError(f"Gutschein {shown} ist bereits vollständig eingelöst.")
             elif used:
@@ -518,7 +520,7 @@ class VoucherService:
         if data.customer_id is not None and session.get(Customer, data.customer_id) is None:
             errors["customer"] = f"Kunde {data.customer_id} nicht gefunden"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         return {
             "kind": data.kind, "purpose": data.purpose,
             "vat_rate_bp": data.vat_rate_bp if data.purpose == "single" else None,

@@ -44,6 +44,8 @@ from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
+invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
+
 FOLDER_KEY = "backup_folder"
 _NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})\.sqlite3$")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -193,14 +195,14 @@ class BackupService:
     def set_folder(self, folder: Path, *, by: str) -> Path:
         folder = folder.expanduser()
         if not folder.is_absolute():
-            raise ValidationError({"backup_folder": "bitte einen vollständigen Pfad angeben"})
+            raise invalid({"backup_folder": "bitte einen vollständigen Pfad angeben"})
         try:
             folder.mkdir(parents=True, exist_ok=True)
             probe = folder / ".stammkunde-schreibtest"
             probe.write_bytes(b"ok")
             probe.unlink()
         except OSError as exc:
-            raise ValidationError({"backup_folder": f"Ordner nicht beschreibbar: "
+            raise invalid({"backup_folder": f"Ordner nicht beschreibbar: "
                                    f"{exc.strerror or exc}"}) from exc
         self.settings.set(FOLDER_KEY, str(folder))
         with self.db.write() as session:

@@ -49,6 +49,11 @@ from app.services.privacy import suppression
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
+invalid = ValidationError.labelled({
+    "purpose": "Zweck", "method": "Form", "given_on": "Datum",
+    "wording_version": "Fassung der Einwilligung",
+})
+
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Flowable
@@ -357,12 +362,12 @@ class PrivacyService:
         if len(data.wording_version) > 64:
             errors["wording_version"] = "höchstens 64 Zeichen"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         now = self.clock.now()
         with self.db.write() as session:
             customer = self._customer(session, customer_id)
             if customer.anonymized_at is not None:
-                raise ValidationError({"purpose": "Der Kunde ist gelöscht (anonymisiert)"})
+                raise invalid({"purpose": "Der Kunde ist gelöscht (anonymisiert)"})
             event = Consent(
                 customer_id=customer_id, purpose=data.purpose, granted=data.granted,
                 given_on=data.given_on, method=data.method,
@@ -572,7 +577,7 @@ class PrivacyService:
             elif int(value) < DEFAULT_RETENTION[key] and key == "sales" and int(value) < 8:
                 errors[key] = "Belege mindestens 8 Jahre (Buchungsbelege, § 147 AO)"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         merged = {**self.retention(), **{k: int(v) for k, v in years.items()}}
         self.settings.set(RETENTION_KEY, merged)
         with self.db.write() as session:

@@ -34,7 +34,7 @@ from app.db import Database
 from app.models import ClassAssignment, Customer, Interaction, Sale
 from app.services import bulk, timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.service import window_start
@@ -48,11 +48,12 @@ SETTINGS_KEY = "classification"
 CLASSES = ("A", "B", "C")
 METHODS = {"share": "auto", "amount": "amount"}  # setting → ClassAssignment.method
 DAYS_PER_MONTH = 30.4375
-FIELD_LABELS.update({"abc_class": "Klasse", "reason": "Grund", "valid_until": "Gültig bis",
-                     "a_share_pct": "A-Schwelle", "ab_share_pct": "A+B-Schwelle",
-                     "a_min_cents": "A ab", "b_min_cents": "B ab",
-                     "window_months": "Zeitraum", "churn_factor": "Faktor",
-                     "method": "Methode", "one_time_days": "Einmalkäufer gefährdet nach"})
+invalid = ValidationError.labelled({
+    "abc_class": "Klasse", "reason": "Grund", "valid_until": "Gültig bis",
+    "a_share_pct": "A-Schwelle", "ab_share_pct": "A+B-Schwelle", "a_min_cents": "A ab",
+    "b_min_cents": "B ab", "window_months": "Zeitraum", "churn_factor": "Faktor",
+    "method": "Methode", "one_time_days": "Einmalkäufer gefährdet nach",
+})
 
 # RFM segment code → German name, decided on the R and F scores (the usual 5×5 grid).
 SEGMENT_LABELS: dict[str, str] = {
@@ -121,7 +122,7 @@ class ClassificationSettings:
         if not 30 <= self.one_time_days <= 3650:
             errors["one_time_days"] = "zwischen 30 und 3650 Tagen"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         return self
 
 
@@ -449,7 +450,7 @@ class ClassificationService:
         if valid_until is not None and valid_until < self.clock.today():
             errors["valid_until"] = "liegt in der Vergangenheit"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         now = self.clock.now()
         with self.db.write() as session:
             customer = session.get(Customer, customer_id)

@@ -19,7 +19,7 @@ from app.models import Complaint, Customer, Feedback
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.customers.service import list_name
-from app.services.errors import FIELD_LABELS, ConflictError, NotFoundError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, ValidationError
 
 # code name → (lowest, highest, German label)
 KINDS: dict[str, tuple[int, int, str]] = {
@@ -29,13 +29,9 @@ KINDS: dict[str, tuple[int, int, str]] = {
 }
 COMPLAINT_STATUS = {"open": "offen", "done": "erledigt"}
 
-FIELD_LABELS.update({
-    "feedback_kind": "Art der Bewertung",
-    "score": "Bewertung",
-    "given_on": "Datum",
-    "resolution": "Lösung",
-    "resolved_on": "Erledigt am",
-    "opened_on": "Eingegangen am",
+invalid = ValidationError.labelled({
+    "feedback_kind": "Art der Bewertung", "score": "Bewertung", "given_on": "Datum",
+    "resolution": "Lösung", "resolved_on": "Erledigt am", "opened_on": "Eingegangen am",
 })
 
 
@@ -126,10 +122,10 @@ def average(scores: list[int]) -> float | None:
 def validate_score(kind: str, score: int | None) -> int:
     """Raise ValidationError naming the allowed range of the kind's scale."""
     if kind not in KINDS:
-        raise ValidationError({"feedback_kind": "bitte NPS, CSAT oder CES wählen"})
+        raise invalid({"feedback_kind": "bitte NPS, CSAT oder CES wählen"})
     low, high, label = KINDS[kind]
     if not isinstance(score, int) or isinstance(score, bool) or not low <= score <= high:
-        raise ValidationError(
+        raise invalid(
             {"score": f"{label}: bitte eine ganze Zahl von {low} bis {high} angeben"})
     return score
 
@@ -154,7 +150,7 @@ class FeedbackService:
         score = validate_score(kind, score)
         day = given_on or self.clock.today()
         if day > self.clock.today():
-            raise ValidationError({"given_on": "liegt in der Zukunft"})
+            raise invalid({"given_on": "liegt in der Zukunft"})
         with self.db.write() as session:
             self._customer(session, customer_id)
             row = Feedback(customer_id=customer_id, kind=kind, score=score,
@@ -181,7 +177,7 @@ class FeedbackService:
         if day > self.clock.today():
             errors["opened_on"] = "liegt in der Zukunft"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         with self.db.write() as session:
             self._customer(session, customer_id)
             row = Complaint(customer_id=customer_id, subject=subject.strip(), text=text.strip(),
@@ -200,7 +196,7 @@ class FeedbackService:
                           resolved_on: date | None = None, by: str = "") -> ComplaintDTO:
         """Mark a complaint as done (erledigt); the resolution is required."""
         if not resolution.strip():
-            raise ValidationError({"resolution": "bitte beschreiben, wie sie gelöst wurde"})
+            raise invalid({"resolution": "bitte beschreiben, wie sie gelöst wurde"})
         with self.db.write() as session:
             row = session.get(Complaint, complaint_id)
             if row is None:
@@ -211,7 +207,7 @@ class FeedbackService:
                     f"({row.resolved_on:%d.%m.%Y}).")
             day = resolved_on or self.clock.today()
             if day < row.opened_on or day > self.clock.today():
-                raise ValidationError(
+                raise invalid(
                     {"resolved_on": "muss zwischen Eingang und heute liegen"})
             row.status = "done"
             row.resolution = resolution.strip()
@@ -242,7 +238,7 @@ class FeedbackService:
     def kpis(self, *, start: date, end: date) -> FeedbackKpis:
         """Scores given from `start` to `end` (both inclusive); open complaints as of today."""
         if start > end:
-            raise ValidationError({"given_on": "der Zeitraum endet vor seinem Beginn"})
+            raise invalid({"given_on": "der Zeitraum endet vor seinem Beginn"})
         with self.db.read() as session:
             rows = session.execute(select(Feedback.kind, Feedback.score)
                                    .where(Feedback.given_on >= start, Feedback.given_on <= end))

@@ -14,14 +14,11 @@ from app.db import Database
 from app.models import Customer, Sale
 from app.services import timeline
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_cents
 
-FIELD_LABELS.update({
-    "sale_date": "Datum",
-    "amount": "Betrag",
-    "description": "Text",
-    "document_no": "Belegnummer",
+invalid = ValidationError.labelled({
+    "sale_date": "Datum", "amount": "Betrag", "description": "Text", "document_no": "Belegnummer",
 })
 DOCUMENT_NO_MAX = 64
 
@@ -86,14 +83,14 @@ class SalesService:
         if len(document_no) > DOCUMENT_NO_MAX:
             errors["document_no"] = f"höchstens {DOCUMENT_NO_MAX} Zeichen"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         assert data.sale_date is not None and data.amount_cents is not None
         now = self.clock.now()
         with self.db.write() as session:
             if session.get(Customer, customer_id) is None:
                 raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
             if document_no and document_taken(session, document_no):
-                raise ValidationError(
+                raise invalid(
                     {"document_no": f"Belegnummer {document_no} ist schon erfasst"})
             sale = Sale(customer_id=customer_id, sale_date=data.sale_date,
                         amount_cents=data.amount_cents, description=data.description.strip(),

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.customers.dto import InteractionDTO
 from app.services.formatting import format_datetime
-from app.services.timeline import CHANNELS
+from app.services.timeline import CHANNELS, InteractionDTO
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import EditDialog

@@ -46,6 +46,7 @@ from app.services.letters.mailings import (
     SegmentSource,
     TagSource,
     VoucherOption,
+    invalid,
     parse_numbers,
 )
 from app.services.letters.service import PLACEHOLDERS, TemplateDTO
@@ -468,7 +469,7 @@ class MailingTab(QWidget):
         value = self.source_value.text().strip()
         chosen = str(self.source_choice.currentData() or "")
         if kind in self.CHOSEN_FROM_LIST and not chosen:
-            raise ValidationError({"source": tr("Keine Auswahl vorhanden: erst ein Segment "
+            raise invalid({"source": tr("Keine Auswahl vorhanden: erst ein Segment "
                                                 "speichern bzw. Kunden für Briefe vormerken")})
         if kind == "segment":
             return SegmentSource(chosen, self.context.services.clock.now())

@@ -29,10 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.errors import StammkundeError, ValidationError
+from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date, parse_cents
 from app.services.loyalty import pdf as loyalty_pdf
-from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
+from app.services.loyalty.vouchers import (
+    VoucherDTO,
+    VoucherInput,
+    default_valid_until,
+    invalid,
+    new_key,
+)
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
@@ -101,7 +107,7 @@ class VoucherIssueDialog(QDialog):
         try:
             value = parse_cents(self.value.text()) if self.value.text().strip() else 0
         except ValueError as exc:
-            raise ValidationError({"value": str(exc)}) from None
+            raise invalid({"value": str(exc)}) from None
         chosen = self.valid_until.date().toPython()
         assert isinstance(chosen, date)
         default = default_valid_until(self._today)
@@ -221,7 +227,7 @@ class VouchersPage(QWidget):
         try:
             amount = parse_cents(self.amount.text()) if self.current.kind == "value" else None
         except ValueError as exc:
-            self.message.setText(ValidationError({"amount": str(exc)}).message)
+            self.message.setText(invalid({"amount": str(exc)}).message)
             return
         try:
             result = self.services.vouchers.redeem(self.current.code, amount_cents=amount,
@@ -374,7 +380,7 @@ class VouchersPage(QWidget):
                 self.export_liability(Path(name))
             except (StammkundeError, OSError) as error:
                 show_error(self, error if isinstance(error, StammkundeError)
-                           else ValidationError({"file": str(error)}))
+                           else invalid({"file": str(error)}))
 
     def _programs_dialog(self) -> None:
         from app.ui.loyalty.programs_dialog import ProgramsDialog

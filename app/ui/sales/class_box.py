@@ -18,7 +18,7 @@ from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_date, parse_date
 from app.services.progress import Progress
-from app.services.sales.classification import CLASSES
+from app.services.sales.classification import CLASSES, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 
@@ -92,7 +92,7 @@ class ClassBox(QGroupBox):
             try:
                 until = parse_date(until_text) if until_text else None
             except ValueError as exc:
-                raise ValidationError({"valid_until": str(exc)}) from None
+                raise invalid({"valid_until": str(exc)}) from None
             self.context.services.classification.set_manual(
                 self.customer_id, abc_class=self.class_combo.currentText(),
                 reason=self.reason_edit.text(), valid_until=until, by=self.context.user)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
+from app.services.customers.segments import SegmentSpec, invalid
 from app.services.errors import ValidationError
 from app.services.sales.classification import CLASSES, SEGMENT_LABELS
-from app.services.sales.segments import SegmentSpec
 from app.ui.context import AppContext
 
 
@@ -128,7 +128,7 @@ class SegmentsPage(QWidget):
             months = tuple(int(m) for m in self.months_edit.text().replace(";", ",").split(",")
                            if m.strip())
         except ValueError:
-            raise ValidationError({"birthday_months": "Monate als Zahlen 1–12"}) from None
+            raise invalid({"birthday_months": "Monate als Zahlen 1–12"}) from None
         rfm = tuple(str(item.data(Qt.ItemDataRole.UserRole))
                     for item in (self.rfm_list.item(i) for i in range(self.rfm_list.count()))
                     if item.checkState() == Qt.CheckState.Checked)

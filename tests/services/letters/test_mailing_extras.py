@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.models import LetterQueueEntry
 from app.services.clock import FixedClock
 from app.services.container import Services
+from app.services.customers.segments import SegmentSpec
 from app.services.errors import NotFoundError, ValidationError
 from app.services.letters.mailings import (
     FollowUpOption,
@@ -23,7 +24,6 @@ from app.services.letters.mailings import (
 )
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import VoucherInput
-from app.services.sales.segments import SegmentSpec
 from tests.services.letters.test_mailings import CancelAfter, make_customers, set_columns
 
 

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.sales.segments import SegmentSpec
+from app.services.customers.segments import SegmentSpec
 from app.ui.context import AppContext, ChangeBus
 from app.ui.sales.segments_page import SegmentsPage
 from app.ui.tasks import TaskRunner

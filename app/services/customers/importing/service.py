@@ -48,6 +48,8 @@ from app.services.errors import NotFoundError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.tabular import Row
 
+invalid = ValidationError.labelled({"mapping": "Zuordnung", "duplicates": "Dubletten"})
+
 # Field code → German label, in the order the mapping offers them.
 FIELDS: dict[str, str] = {
     "number": "Kundennummer", "kind": "Kundenart", "salutation": "Anrede", "title": "Titel",
@@ -268,7 +270,7 @@ def read_source(path: Path) -> Source:
 def _read_vcards(path: Path) -> Source:
     """Card by card, so one broken card becomes one rejected row and the rest is read."""
     if not path.is_file():
-        raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
+        raise invalid({"file": f"Datei „{path}“ nicht gefunden"})
     text, encoding = tabular.decode(path.read_bytes(), path)
     rows: list[Row] = []
     rejected: list[RejectedRow] = []
@@ -293,7 +295,7 @@ def _read_vcards(path: Path) -> Source:
     if card is not None:
         rejected.append(RejectedRow(start, "vCard ohne END:VCARD"))
     if not rows and not rejected:
-        raise ValidationError({"file": f"„{path.name}“ enthält keine vCard"})
+        raise invalid({"file": f"„{path.name}“ enthält keine vCard"})
     return Source(path=path, file_format="vcard", header=VCARD_HEADER, rows=tuple(rows),
                   encoding=encoding, rejected=tuple(rejected))
 
@@ -367,7 +369,7 @@ def parse_mapping(data: object, header: Sequence[str]) -> dict[int, str]:
     Unknown headers or fields raise ValidationError; a field given "" skips the column.
     """
     if not isinstance(data, dict):
-        raise ValidationError({"mapping": "Zuordnung muss ein JSON-Objekt "
+        raise invalid({"mapping": "Zuordnung muss ein JSON-Objekt "
                                           "{\"Spalte\": \"Feld\"} sein"})
     by_label = {tabular.normalize_header(label): code for code, label in FIELDS.items()}
     by_label.update({tabular.normalize_header(code): code for code in FIELDS})
@@ -376,13 +378,13 @@ def parse_mapping(data: object, header: Sequence[str]) -> dict[int, str]:
     for column_name, wanted in data.items():
         index = columns.get(tabular.normalize_header(str(column_name)))
         if index is None:
-            raise ValidationError({"mapping": f"Spalte „{column_name}“ gibt es in der "
+            raise invalid({"mapping": f"Spalte „{column_name}“ gibt es in der "
                                               "Datei nicht"})
         if wanted in ("", None):
             continue
         code = by_label.get(tabular.normalize_header(str(wanted)))
         if code is None:
-            raise ValidationError({"mapping": f"Feld „{wanted}“ gibt es nicht (möglich: "
+            raise invalid({"mapping": f"Feld „{wanted}“ gibt es nicht (möglich: "
                                               f"{', '.join(FIELDS.values())})"})
         mapping[index] = code
     _check_unique(mapping)
@@ -393,7 +395,7 @@ def _check_unique(mapping: Mapping[int, str]) -> None:
     seen: set[str] = set()
     for code in mapping.values():
         if code in seen:
-            raise ValidationError({"mapping": f"Feld „{FIELDS[code]}“ ist zwei Spalten "
+            raise invalid({"mapping": f"Feld „{FIELDS[code]}“ ist zwei Spalten "
                                               "zugeordnet"})
         seen.add(code)
 
@@ -445,7 +447,7 @@ def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
             errors["birthday"] = str(exc)
     salutation = _SALUTATIONS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     return CustomerInput(
         kind=kind, salutation=salutation, title=raw["title"], first_name=raw["first_name"],
         last_name=raw["last_name"], company=raw["company"], street=raw["street"],
@@ -545,7 +547,7 @@ class CustomerImportService:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ValidationError({"mapping": f"„{path.name}“ ist keine lesbare "
+            raise invalid({"mapping": f"„{path.name}“ ist keine lesbare "
                                               f"JSON-Datei ({exc})"}) from exc
         return parse_mapping(data, source.header)
 
@@ -570,7 +572,7 @@ class CustomerImportService:
         _check_unique(mapping)
         for choice in [on_duplicate, *(choices or {}).values()]:
             if choice not in DUPLICATE_CHOICES:
-                raise ValidationError({"duplicates": f"„{choice}“: erlaubt sind "
+                raise invalid({"duplicates": f"„{choice}“: erlaubt sind "
                                                      "skip, merge, add"})
         with bulk.paused_gc(), self.db.write() as session:
             # The rows' working objects live in _import only: they are gone before the

@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Customer, Interaction, SavedSegment, Tag, customer_tags
 from app.services.clock import Clock
-from app.services.errors import FIELD_LABELS, NotFoundError, ValidationError
+from app.services.errors import NotFoundError, ValidationError
 from app.services.sales.classification import CLASSES, SEGMENT_LABELS
 from app.services.timeline import is_contact
 
-FIELD_LABELS.update({"segment": "Segment", "name": "Name", "birthday_months": "Geburtsmonat",
-                     "postcode_from": "PLZ von", "last_contact_min_days": "Letzter Kontakt",
-                     "rfm_segments": "RFM-Segment", "abc_classes": "Klasse"})
+invalid = ValidationError.labelled({
+    "segment": "Segment", "name": "Name", "birthday_months": "Geburtsmonat",
+    "postcode_from": "PLZ von", "last_contact_min_days": "Letzter Kontakt",
+    "rfm_segments": "RFM-Segment", "abc_classes": "Klasse",
+})
 NAME_MAX = 100
 
 
@@ -68,7 +70,7 @@ class SegmentSpec:
             if days is not None and days < 0:
                 errors["last_contact_min_days"] = "Tage dürfen nicht negativ sein"
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         return self
 
     def describe(self) -> str:
@@ -151,9 +153,9 @@ class SegmentService:
         """Save (or replace) a segment by name."""
         name = name.strip()
         if not name:
-            raise ValidationError({"name": "Namen angeben"})
+            raise invalid({"name": "Namen angeben"})
         if len(name) > NAME_MAX:
-            raise ValidationError({"name": f"höchstens {NAME_MAX} Zeichen"})
+            raise invalid({"name": f"höchstens {NAME_MAX} Zeichen"})
         spec = spec.validated()
         now = self.clock.now()
         with self.db.write() as session:

@@ -7,8 +7,8 @@ import pytest
 from app.services import timeline
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerFilter, CustomerInput
+from app.services.customers.segments import SegmentSpec
 from app.services.errors import NotFoundError, ValidationError
-from app.services.sales.segments import SegmentSpec
 from app.services.sales.service import SaleInput
 
 
