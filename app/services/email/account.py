@@ -24,7 +24,7 @@ from keyring.errors import KeyringError
 from app.services import validation
 from app.services.email.message import Mailbox
 from app.services.email.sender import Connect
-from app.services.errors import FIELD_LABELS, StorageError, ValidationError
+from app.services.errors import StorageError, ValidationError
 
 ACCOUNT_KEY = "email_account"
 KEYRING_SERVICE = "Stammkunde SMTP"
@@ -33,10 +33,11 @@ SECURITIES = ("starttls", "ssl", "none")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TIMEOUT_SECONDS = 30.0
 
-FIELD_LABELS.update({"host": "SMTP-Server", "port": "Port", "security": "Verschlüsselung",
-                     "user": "Benutzername", "from_address": "Absenderadresse",
-                     "from_name": "Absendername", "reply_to": "Antwortadresse",
-                     "per_minute": "Mails pro Minute", "password": "Passwort"})
+invalid = ValidationError.labelled({
+    "host": "SMTP-Server", "port": "Port", "security": "Verschlüsselung", "user": "Benutzername",
+    "from_address": "Absenderadresse", "from_name": "Absendername",
+    "reply_to": "Antwortadresse", "per_minute": "Mails pro Minute", "out": "Ausgabedatei",
+    "name": "Name der Vorlage", "body": "Text"})
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def preset(key: str) -> Preset:
         if p.key == key:
             return p
     choices = ", ".join(p.key for p in PRESETS)
-    raise ValidationError({"host": f"unbekannter Anbieter „{key}“ (bekannt: {choices})"})
+    raise invalid({"host": f"unbekannter Anbieter „{key}“ (bekannt: {choices})"})
 
 
 def validated_account(account: EmailAccount) -> EmailAccount:
@@ -131,7 +132,7 @@ def validated_account(account: EmailAccount) -> EmailAccount:
     if account.per_minute is not None and account.per_minute < 1:
         errors["per_minute"] = "mindestens 1 Mail pro Minute, oder leer für unbegrenzt"
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     return replace(account, host=host, from_address=sender, reply_to=reply_to,
                    user=account.user.strip(), from_name=account.from_name.strip())
 

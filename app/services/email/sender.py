@@ -150,34 +150,36 @@ class _Pace:
     """At most `per_minute` messages a minute; waits in short steps so Cancel is quick."""
 
     def __init__(self, per_minute: int | None, sleep: Callable[[float], None],
-                 progress: Progress) -> None:
+                 monotonic: Callable[[], float], progress: Progress) -> None:
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self.sleep = sleep
+        self.monotonic = monotonic
         self.progress = progress
         self.last: float | None = None
 
     def wait(self) -> None:
         if not self.interval or self.last is None:
-            self.last = time.monotonic()
+            self.last = self.monotonic()
             return
-        remaining = self.last + self.interval - time.monotonic()
+        remaining = self.last + self.interval - self.monotonic()
         while remaining > 0:
             self.progress.checkpoint()
             step = min(remaining, 0.2)
             self.sleep(step)
             remaining -= step
-        self.last = time.monotonic()
+        self.last = self.monotonic()
 
 
 def flush(db: Database, clock: Clock, connect: Connect, *, sender: str,
           progress: Progress = NO_PROGRESS, per_minute: int | None = None,
-          max_attempts: int = 6, sleep: Callable[[float], None] = time.sleep) -> FlushReport:
+          max_attempts: int = 6, sleep: Callable[[float], None] = time.sleep,
+          monotonic: Callable[[], float] = time.monotonic) -> FlushReport:
     """Send every message that is due. Interrupted ones from an earlier run become `unclear`
     first. `connect` opens and logs in a connection (see `account.connector`); if that fails
     the run stops and the messages keep waiting ("no internet → they wait in the outbox")."""
     recovered = outbox.recover_interrupted(db, at=clock.now())
     due = outbox.due_ids(db, at=clock.now())
-    pace = _Pace(per_minute, sleep, progress)
+    pace = _Pace(per_minute, sleep, monotonic, progress)
     states = dict.fromkeys((outbox.SENT, outbox.FAILED, outbox.WAITING, outbox.UNCLEAR), 0)
     smtp: smtplib.SMTP | None = None
     broken_in_a_row = 0

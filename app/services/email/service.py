@@ -19,7 +19,7 @@ from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.email import account as accounts
 from app.services.email import outbox
-from app.services.email.account import EmailAccount
+from app.services.email.account import EmailAccount, invalid
 from app.services.email.message import (
     Attachment,
     Mailbox,
@@ -35,7 +35,7 @@ from app.services.email.sender import (
     transmit,
 )
 from app.services.email.templates import MailTemplateService
-from app.services.errors import ConflictError, NotFoundError, StammkundeError, ValidationError
+from app.services.errors import ConflictError, NotFoundError, StammkundeError
 from app.services.letters.service import LetterService, load_recipients
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
@@ -150,7 +150,7 @@ class EmailService:
         if customer is None:
             raise NotFoundError(f"Kunde {request.customer_id} nicht gefunden")
         if not customer.email:
-            raise ValidationError({"email": f"{customer.number} hat keine E-Mail-Adresse"})
+            raise invalid({"email": f"{customer.number} hat keine E-Mail-Adresse"})
         if request.template_id is not None:
             template = self.templates.get(request.template_id)
             [mail] = self.templates.render(session, template, [customer.id],
@@ -159,7 +159,7 @@ class EmailService:
             advertising = template.advertising
         else:
             if not request.subject.strip():
-                raise ValidationError({"subject": "Betreff angeben"})
+                raise invalid({"subject": "Betreff angeben"})
             subject, text, name = request.subject.strip(), request.text, ""
             advertising = request.advertising
             to_name = load_recipients(session, [customer.id])[customer.id].name
@@ -196,7 +196,7 @@ class EmailService:
         profile = self.company.get()
         sender = account.sender if account else Mailbox(profile.email, profile.name)
         if not sender.address:
-            raise ValidationError({"from_address": "Absenderadresse fehlt: E-Mail-Konto oder "
+            raise invalid({"from_address": "Absenderadresse fehlt: E-Mail-Konto oder "
                                                    "E-Mail im Briefkopf eintragen"})
         with self.db.write() as session:
             content, _ = self._compose(session, request, sender=profile.name)
@@ -206,7 +206,7 @@ class EmailService:
             try:
                 out.write_bytes(raw)
             except OSError as exc:
-                raise ValidationError({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
+                raise invalid({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
                                       ) from exc
             timeline.record(session, customer_id=request.customer_id, channel="email",
                             subject=f"E-Mail-Entwurf: {content.subject}", at=self.clock.now(),

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import EmailTemplate
 from app.services.clock import Clock
-from app.services.errors import ConflictError, NotFoundError, ValidationError
+from app.services.email.account import invalid
+from app.services.errors import ConflictError, NotFoundError
 from app.services.letters.builtin import BUILTIN_TEMPLATES
 from app.services.letters.service import LetterService, TemplateDTO, load_recipients
 
@@ -74,9 +75,9 @@ class MailTemplateService:
         """Check (placeholders, syntax) and store; every change raises the version."""
         name = name.strip()
         if not name:
-            raise ValidationError({"name": "Namen der Vorlage angeben"})
+            raise invalid({"name": "Namen der Vorlage angeben"})
         if not subject.strip():
-            raise ValidationError({"subject": "Eine Mail braucht einen Betreff"})
+            raise invalid({"subject": "Eine Mail braucht einen Betreff"})
         self.letters.compile(TemplateDTO(template_id or 0, name, subject, body, 1, False,
                                          advertising))
         now = self.clock.now()
