@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -374,6 +375,23 @@ class MailingResults:
     windows: tuple[WindowResult, ...]
 
 
+def split_control(eligible: Sequence[int], *, share: float, seed: int | None
+                  ) -> tuple[set[int], int | None]:
+    """The control group: a seeded random `share` of the eligible customers (rounded half
+    up), drawn from their ids in order so the same seed draws the same group. Letters and
+    e-mail campaigns both split here. Returns the group and the seed (None without one)."""
+    if share <= 0:
+        return set(), None
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 2**31)
+    if not eligible:
+        return set(), seed
+    size = int((Decimal(str(share)) * len(eligible)).quantize(Decimal(1),
+                                                              rounding=ROUND_HALF_UP))
+    by_id = sorted(eligible)
+    return set(random.Random(seed).sample(by_id, min(size, len(by_id)))), seed
+
+
 def _planned(r: RecipientData) -> PlannedCustomer:
     return PlannedCustomer(r.customer_id, r.number, r.name, r.address.postcode, r.address.city)
 
@@ -440,14 +458,8 @@ class MailingService:
                     excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
                 else:
                     eligible.append(r)
-            if control_share > 0 and seed is None:
-                seed = random.SystemRandom().randrange(1, 2**31)
-            control_ids: set[int] = set()
-            if control_share > 0 and eligible:
-                size = int((Decimal(str(control_share)) * len(eligible))
-                           .quantize(Decimal(1), rounding=ROUND_HALF_UP))
-                by_id = sorted(r.customer_id for r in eligible)
-                control_ids = set(random.Random(seed).sample(by_id, min(size, len(by_id))))
+            control_ids, seed = split_control([r.customer_id for r in eligible],
+                                              share=control_share, seed=seed)
             recipients = sorted((r for r in eligible if r.customer_id not in control_ids),
                                 key=RecipientData.sort_key)
             control = sorted((r for r in eligible if r.customer_id in control_ids),
