@@ -1,5 +1,5 @@
-"""The headless commands of e-mail: `mail account set|test`, `mail send`, `mail outbox`,
-`mail flush` (for the operating system's task scheduler)."""
+"""The headless commands of e-mail: `mail account set|show|test`, `mail send`,
+`mail campaign`, `mail outbox`, `mail flush` (for the operating system's task scheduler)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.cli.common import UsageError, print_json, user
+from app.cli.letters import mailing_source
 from app.services.container import Services
 from app.services.email import account as accounts
 from app.services.email.account import EmailAccount
@@ -56,6 +57,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     send.add_argument("--draft", help="statt zu senden als Entwurf (.eml) hierhin schreiben")
     send.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     send.set_defaults(handler=cmd_send)
+
+    campaign = actions.add_parser(
+        "campaign", help="Mailvorlage an eine Klasse, ein Segment oder ein Schlagwort")
+    campaign.add_argument("--template", required=True, help="Name der Mailvorlage")
+    chosen = campaign.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--class", dest="abc_class", choices=("A", "B", "C"),
+                        help="alle aktiven Kunden der Klasse")
+    chosen.add_argument("--tag", help="alle aktiven Kunden mit diesem Schlagwort")
+    chosen.add_argument("--segment", help="alle Kunden eines gespeicherten Segments")
+    chosen.add_argument("--customers", help="Kundennummern, mit Komma getrennt")
+    campaign.add_argument("--control-share", type=float, default=0.0,
+                          help="Anteil Kontrollgruppe, z. B. 0.1 (bekommt keine Mail)")
+    campaign.add_argument("--seed", type=int, help="Zufallsstartwert für die Kontrollgruppe")
+    campaign.add_argument("--attach", action="append", default=[],
+                          help="PDF an jede Mail anhängen")
+    campaign.add_argument("--dry-run", action="store_true",
+                          help="nur planen: Empfänger, Kontrollgruppe, Ausschlüsse zeigen")
+    campaign.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    campaign.set_defaults(handler=cmd_campaign, letter_list=None)
 
     box = actions.add_parser("outbox", help="Postausgang und gesendete Mails anzeigen")
     box.add_argument("--state", choices=list(STATE_LABELS), action="append", default=[],
@@ -144,6 +164,35 @@ def cmd_send(services: Services, args: argparse.Namespace) -> int:
                     "subject": queued.subject, "state": "waiting"})
     else:
         print(f"Mail an {queued.to_address} liegt im Postausgang: {queued.subject}")
+    return 0
+
+
+def cmd_campaign(services: Services, args: argparse.Namespace) -> int:
+    template = services.email.templates.by_name(args.template)
+    source = mailing_source(args, services)
+    if args.dry_run:
+        plan = services.email.plan_campaign(template.id, source,
+                                            control_share=args.control_share, seed=args.seed)
+        excluded = [{"number": e.number, "name": e.name, "reason": e.reason}
+                    for e in plan.excluded]
+        if args.json:
+            print_json({"recipients": [r.number for r in plan.recipients],
+                        "control": [r.number for r in plan.control], "excluded": excluded,
+                        "seed": plan.seed})
+            return 0
+        print(f"{len(plan.recipients)} Empfänger, {len(plan.control)} Kontrollgruppe, "
+              f"{len(plan.excluded)} ausgeschlossen.")
+        for e in excluded:
+            print(f"  {e['number']}  {e['name']}: {e['reason']}")
+        return 0
+    result = services.email.run_campaign(
+        template.id, source, by=user(), control_share=args.control_share, seed=args.seed,
+        attachments=_attachments(args.attach))
+    if args.json:
+        print_json({"mailing": result.mailing_id, "queued": result.queued,
+                    "control": result.control, "excluded": result.excluded})
+    else:
+        print(result.summary() + " Senden mit „mail flush“ oder im Programm.")
     return 0
 
 

@@ -125,3 +125,25 @@ def test_a_missing_attachment_names_the_option(
                "/nicht/da.pdf") == 2
     assert "--attach /nicht/da.pdf" in capsys.readouterr().err
 
+
+
+def test_campaign_plans_and_queues_to_a_tag_with_a_control_group(
+    db_args: list[str], services: Services, memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for i in range(4):
+        services.customers.create(CustomerInput(last_name=f"Kunde{i}", tags=("Stamm",),
+                                                email=f"k{i}@example.org" if i else ""))
+    set_local_account(db_args, 2525)
+    capsys.readouterr()
+    assert run(db_args, "campaign", "--template", "Willkommen", "--tag", "Stamm",
+               "--control-share", "0.34", "--seed", "3", "--dry-run", "--json") == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert (len(plan["recipients"]), len(plan["control"])) == (2, 1)
+    assert [e["reason"] for e in plan["excluded"]] == ["keine E-Mail-Adresse"]
+    assert run(db_args, "campaign", "--template", "Willkommen", "--tag", "Stamm",
+               "--control-share", "0.34", "--seed", "3") == 0
+    out = capsys.readouterr().out
+    assert "2 Mails im Postausgang, 1 in der Kontrollgruppe, 1 ausgeschlossen" in out
+    assert run(db_args, "outbox", "--state", "waiting", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2

@@ -18,7 +18,7 @@ from app.services.changes import Changes
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.email import account as accounts
-from app.services.email import outbox
+from app.services.email import campaigns, outbox
 from app.services.email.account import EmailAccount, invalid
 from app.services.email.message import (
     Attachment,
@@ -36,6 +36,7 @@ from app.services.email.sender import (
 )
 from app.services.email.templates import MailTemplateService
 from app.services.errors import ConflictError, NotFoundError, StammkundeError
+from app.services.letters.mailings import RecipientSource
 from app.services.letters.service import LetterService, load_recipients
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
@@ -213,6 +214,40 @@ class EmailService:
                             text=f"An {content.to.address}", author=by)
             session.commit()
         return Changes.of("timeline", customers=(request.customer_id,))
+
+    # --- campaigns ------------------------------------------------------------------------
+
+    def _exclusion(self, session: Session, customer_id: int, advertising: bool) -> str | None:
+        """Why this customer may not get the mail, or None. Service mails need only the
+        address; advertising asks privacy (consent, objection, erasure)."""
+        # TODO(#13): ask contact_policy.decide_many (set-based, with the § 7 Abs. 3 UWG
+        # existing-customer case) once the contact policy is on main.
+        if not advertising:
+            return None
+        state = next(s for s in self.privacy.overview(customer_id).states
+                     if s.purpose == "email")
+        return None if state.allowed else f"E-Mail-Werbung: {state.reason}"
+
+    def plan_campaign(self, template_id: int, source: RecipientSource, *,
+                      control_share: float = 0.0, seed: int | None = None
+                      ) -> campaigns.CampaignPlan:
+        template = self.templates.get(template_id)
+        self.templates.letters.compile(template)  # placeholder errors before anything else
+        with self.db.read() as session:
+            return campaigns.plan(session, template, source, control_share=control_share,
+                                  seed=seed, exclusion=self._exclusion)
+
+    def run_campaign(self, template_id: int, source: RecipientSource, *, by: str,
+                     control_share: float = 0.0, seed: int | None = None,
+                     attachments: tuple[Attachment, ...] = (),
+                     progress: Progress = NO_PROGRESS) -> campaigns.CampaignResult:
+        """Plan and queue; the mails go out with the next flush (background or `mail flush`);
+        the results are the serial letters' (`mailings.results(mailing_id)`)."""
+        account = self._ready_account()
+        plan = self.plan_campaign(template_id, source, control_share=control_share, seed=seed)
+        return campaigns.queue(self.db, self.clock, self.templates, plan, account=account,
+                               profile=self.company.get(), by=by, attachments=attachments,
+                               progress=progress)
 
     # --- outbox ---------------------------------------------------------------------------
 
