@@ -172,7 +172,7 @@ def main() -> int:
         result = populate(services, customers=300, seed=7, mailing_out=workdir / "mailing.pdf")
         set_staff_name(demo.STAFF[0])
         context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
-                             user="demo", data_dir=workdir, log_file=workdir / "demo.log")
+                             data_dir=workdir, log_file=workdir / "demo.log")
         window = MainWindow(context)
         window.setProperty(FEATURED_KEY, result.featured)
         window.resize(*SIZE)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from app.services.actors import COMMAND_LINE
 from app.services.container import Services
 from app.services.formatting import parse_cents, parse_date
 
@@ -46,7 +46,5 @@ def day(text: str | None, option: str) -> date | None:
 
 
 def user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "Befehlszeile"
+    """Who a command acts as in the audit log and the Kontakthistorie."""
+    return COMMAND_LINE

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, day, euros, print_json
+from app.cli.common import UsageError, day, euros, print_json, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -126,9 +126,9 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
         vat_rate_bp=vat, customer_id=customer_id, campaign=args.campaign, promo=args.promo,
         valid_until=day(args.valid_until, "--valid-until"))
     if args.count != 1:
-        vouchers = services.vouchers.issue_batch(data, count=args.count, by="Kommandozeile")
+        vouchers = services.vouchers.issue_batch(data, count=args.count, by=user())
     else:
-        vouchers = [services.vouchers.issue(data, by="Kommandozeile")]
+        vouchers = [services.vouchers.issue(data, by=user())]
     if args.pdf:
         loyalty_pdf.voucher_pdf(vouchers, Path(args.pdf),
                                 company=services.settings.get("company_profile", {}))
@@ -144,7 +144,7 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
 def cmd_voucher_redeem(services: Services, args: argparse.Namespace) -> int:
     amount = euros(args.amount, "--amount") if args.amount is not None else None
     result = services.vouchers.redeem(args.code, amount_cents=amount, key=args.key,
-                                      by="Kommandozeile")
+                                      by=user())
     if args.json:
         print_json({"entry_id": result.entry_id, "amount_cents": result.amount_cents,
                     "replayed": result.replayed,
@@ -175,7 +175,7 @@ def cmd_voucher_show(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
-    v = services.vouchers.reverse(args.entry, reason=args.reason, by="Kommandozeile")
+    v = services.vouchers.reverse(args.entry, reason=args.reason, by=user())
     print(f"{v.display_code}: Einlösung #{args.entry} storniert, Restwert "
           f"{format_cents(v.remaining_cents)}.")
     return 0
@@ -198,7 +198,7 @@ def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_points_add(services: Services, args: argparse.Namespace) -> int:
     card = services.loyalty.credit(args.card, points=args.points, reason=args.reason,
-                                   by="Kommandozeile")
+                                   by=user())
     print(f"{card.display_number}: {args.points:+d} {card.unit}, Stand {card.balance}.")
     return 0
 
@@ -206,14 +206,14 @@ def cmd_points_add(services: Services, args: argparse.Namespace) -> int:
 def cmd_points_redeem(services: Services, args: argparse.Namespace) -> int:
     if args.reward is not None:
         result = services.loyalty.redeem_reward(args.card, reward_id=args.reward,
-                                                by="Kommandozeile")
+                                                by=user())
         card = result.card
         if result.voucher is not None:
             print(f"Gutschein {result.voucher.display_code} über "
                   f"{format_cents(result.voucher.value_cents)} ausgegeben.")
     else:
         card = services.loyalty.redeem(args.card, points=args.points, reason=args.reason,
-                                       by="Kommandozeile")
+                                       by=user())
     print(f"{card.display_number}: eingelöst, Stand {card.balance} {card.unit}.")
     return 0
 
@@ -265,7 +265,7 @@ def cmd_loyalty_enrol(services: Services, args: argparse.Namespace) -> int:
     if args.program not in programs:
         raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
     card = services.loyalty.enrol(customer.id, program_id=programs[args.program],
-                                  by="Kommandozeile")
+                                  by=user())
     if args.json:
         print_json(asdict(card))
         return 0

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import day, print_json, raise_usage
+from app.cli.common import day, print_json, raise_usage, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -64,7 +64,7 @@ def cmd_import_sales(services: Services, args: argparse.Namespace) -> int:
     report = importer.preview(args.file, create_missing=args.create_missing)
     if not args.dry_run and (args.skip_invalid or not report.rejected):
         report = importer.apply(args.file, create_missing=args.create_missing,
-                                skip_invalid=args.skip_invalid, by="Kommandozeile")
+                                skip_invalid=args.skip_invalid, by=user())
     if args.json:
         print_json({
             "file": report.file, "rows": report.rows, "applied": report.applied,
@@ -98,7 +98,7 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
     result = services.classification.recompute(
         as_of=args.as_of, all_time=args.all_time,
         window_months=args.window_months if args.window_months is not None else -1,
-        by="Kommandozeile", with_scores=args.out is not None)
+        by=user(), with_scores=args.out is not None)
     if args.out:
         with args.out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

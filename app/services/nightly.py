@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.loyalty.programs import LoyaltyService, RunReport
 from app.services.loyalty.vouchers import VoucherService
@@ -21,7 +22,7 @@ from app.services.sales.classification import ClassificationService
 from app.services.settings import SettingsService
 
 LAST_RUN_KEY = "nightly_last_run"
-BY = "System"
+BY = SYSTEM
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class NightlyService:
         """The daily backup (once a day, when the data changed); True if one was made."""
         if self.backups.db.sqlite_path is None:
             return False
-        return self.backups.backup_if_due(by="automatisch") is not None
+        return self.backups.backup_if_due(by=SYSTEM) is not None
 
     def run(self, as_of: date | None = None) -> NightlyReport:
         """Every step but the backup (its file name carries the real time, not `as_of`)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 import sys
 from collections.abc import Callable
@@ -54,14 +53,14 @@ def run(*, paths: AppPaths, demo: bool,
                          mailing_out=paths.data_dir / "Demo-Mailing.pdf")
             context = AppContext(
                 services=services, tasks=TaskRunner(), bus=ChangeBus(),
-                user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
+                data_dir=paths.data_dir, log_file=paths.log_file)
             window = MainWindow(context)
             window.show()
             scheduler = start_scheduler(context, window)
             code = app.exec()
             scheduler.shutdown()
             context.tasks.wait()
-            backup_on_close(services, context.user)
+            backup_on_close(services, context.actor)
             return code
     except StammkundeError as error:
         QMessageBox.critical(None, "Stammkunde", error.message)

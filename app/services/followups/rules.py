@@ -40,6 +40,7 @@ from app.models import (
     VoucherEntry,
 )
 from app.services import timeline
+from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup, display_name
@@ -54,7 +55,7 @@ invalid = ValidationError.labelled({
     "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit",
 })
 
-AUTHOR = "Regeln"
+AUTHOR = SYSTEM
 # A PC off for longer than this catches up this many days only (a year of birthdays).
 MAX_CATCH_UP_DAYS = 366
 _SEEDED_KEY = "rules_seeded"

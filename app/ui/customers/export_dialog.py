@@ -58,7 +58,7 @@ def start_export(context: AppContext, path: Path, parent: QWidget | None) -> Tas
         dialog.setValue(done_rows)
 
     task = context.tasks.start(
-        lambda p: exporter.export(path, by=context.user, progress=p), on_done=done, on_error=failed,
-        on_progress=progress, on_cancel=dialog.reset)
+        lambda p: exporter.export(path, by=context.actor, progress=p), on_done=done,
+        on_error=failed, on_progress=progress, on_cancel=dialog.reset)
     dialog.canceled.connect(task.cancel)
     return task

@@ -381,7 +381,7 @@ class CustomerImportDialog(QDialog):
         source, mapping = self.source, self.mapping()
         assert source is not None
         choices, default = dict(self.choices), str(self.all_choice.currentData())
-        user = self.context.user
+        user = self.context.actor
         self._run(lambda progress: self.importer.apply(
             source, mapping, choices=choices, on_duplicate=default, skip_invalid=True,
             by=user, progress=progress), self._show_result, tr("Kunden werden importiert …"))

@@ -177,7 +177,7 @@ class FollowUpDialog(_SaveDialog):
         if self.existing:
             self.saved = service.update(self.existing.id, self.value())
         else:
-            self.saved = service.create(self.customer_id, self.value(), by=self.context.user)
+            self.saved = service.create(self.customer_id, self.value(), by=self.context.actor)
         return Changes.of("followups", customers=(self.customer_id,))
 
 
@@ -228,7 +228,7 @@ class MaintenanceDialog(_SaveDialog):
         if self.existing:
             service.update_maintenance(self.existing.id, self.value())
         else:
-            service.add_maintenance(self.customer_id, self.value(), by=self.context.user)
+            service.add_maintenance(self.customer_id, self.value(), by=self.context.actor)
         return Changes.of("followups", "timeline", customers=(self.customer_id,))
 
 
@@ -243,7 +243,7 @@ def complete_followup(context: AppContext, item: FollowUpDTO,
         return None
     try:
         result = context.services.followups.complete(item.id, outcome=outcome,
-                                                     by=context.user)
+                                                     by=context.actor)
     except StammkundeError as error:
         show_error(parent, error)
         return None

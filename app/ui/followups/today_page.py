@@ -220,7 +220,7 @@ class TodayPage(QWidget):
                                             name=item.customer_name))
         if ok:
             self._act(lambda: self.context.services.today.note_call(
-                item.customer_id, text=text, by=self.context.user),
+                item.customer_id, text=text, by=self.context.actor),
                 tr("Anruf bei {name} notiert.").format(name=item.customer_name),
                 item.customer_id, "timeline", "followups")
 
@@ -233,7 +233,7 @@ class TodayPage(QWidget):
 
         def work() -> None:
             services.followups.create(item.customer_id, FollowUpInput(
-                subject=item.reason_text[:200], due_date=due), by=self.context.user)
+                subject=item.reason_text[:200], due_date=due), by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("Wiedervorlage für {name} am {date} angelegt.").format(
@@ -247,7 +247,7 @@ class TodayPage(QWidget):
 
         def work() -> None:
             services.today.queue_letter(item.customer_id, template_key=item.letter_template,
-                                        note=item.reason_text, by=self.context.user)
+                                        note=item.reason_text, by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(

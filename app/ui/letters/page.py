@@ -229,7 +229,7 @@ class TemplatesTab(QWidget):
                 self.preview.clear(tr("Noch keine Kunden für eine Vorschau"))
                 return
             data = self.context.services.letters.preview(self.edited(), customer_id,
-                                                         by=self.context.user)
+                                                         by=self.context.actor)
         except StammkundeError as error:
             self.error.setText(error.message)
             return
@@ -518,7 +518,7 @@ class MailingTab(QWidget):
         self.progress.setRange(0, 0)
         self.task = self.context.tasks.start(
             lambda _progress: mailings.plan(template_id, source, control_share=share,
-                                            seed=seed, by=self.context.user, voucher=voucher),
+                                            seed=seed, by=self.context.actor, voucher=voucher),
             on_done=self._planned, on_error=self._failed)
 
     def _planned(self, plan: MailingPlan) -> None:
@@ -558,7 +558,7 @@ class MailingTab(QWidget):
             return
         template_id, source, share, seed = settings
         per_customer = out.with_suffix("") if self.per_customer.isChecked() else None
-        mailings, user = self.context.services.mailings, self.context.user
+        mailings, user = self.context.services.mailings, self.context.actor
         voucher, followup = self.voucher_option(), self.followup_option()
 
         def work(progress: Progress) -> MailingResult:

@@ -231,7 +231,7 @@ class VouchersPage(QWidget):
             return
         try:
             result = self.services.vouchers.redeem(self.current.code, amount_cents=amount,
-                                                   key=self._key, by=self.context.user)
+                                                   key=self._key, by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             return
@@ -245,7 +245,7 @@ class VouchersPage(QWidget):
         self.message.clear()
         try:
             voucher = self.services.vouchers.reverse(entry_id, reason=reason,
-                                                     by=self.context.user)
+                                                     by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             return
@@ -326,10 +326,10 @@ class VouchersPage(QWidget):
 
     def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
         if count == 1:
-            issued = [self.services.vouchers.issue(data, by=self.context.user)]
+            issued = [self.services.vouchers.issue(data, by=self.context.actor)]
         else:
             issued = self.services.vouchers.issue_batch(data, count=count,
-                                                        by=self.context.user)
+                                                        by=self.context.actor)
         self._publish(issued[0])
         return issued
 

@@ -116,7 +116,7 @@ class BackupsDialog(QDialog):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda progress: backups.backup_now(by=self.context.user, progress=progress),
+            lambda progress: backups.backup_now(by=self.context.actor, progress=progress),
             on_done=done, on_error=failed)
 
     def choose_folder(self) -> Path | None:
@@ -129,7 +129,7 @@ class BackupsDialog(QDialog):
         if folder is None:
             return
         try:
-            self.context.services.backups.set_folder(folder, by=self.context.user)
+            self.context.services.backups.set_folder(folder, by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -168,7 +168,7 @@ class BackupsDialog(QDialog):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda progress: backups.restore(info.path, by=self.context.user,
+            lambda progress: backups.restore(info.path, by=self.context.actor,
                                              progress=progress),
             on_done=done, on_error=failed)
 

@@ -100,7 +100,7 @@ class ConsentDialog(QDialog):
             method=str(self.method.currentData()), wording_version=self.version.text())
         try:
             self.context.services.privacy.record_consent(self.customer_id, data,
-                                                         by=self.context.user)
+                                                         by=self.context.actor)
         except ValidationError as error:
             self.error.setText(error.message)
             return
@@ -211,7 +211,7 @@ class PrivacyTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
-                                                            by=self.context.user)
+                                                            by=self.context.actor)
         self._publish()
 
     def choose_folder(self) -> Path | None:
@@ -238,7 +238,7 @@ class PrivacyTab(QWidget):
 
         self.context.tasks.start(
             lambda progress: privacy.export_access(self.customer_id, folder,
-                                                   by=self.context.user, progress=progress),
+                                                   by=self.context.actor, progress=progress),
             on_done=done, on_error=failed)
 
     def confirm_erase(self, plan: ErasurePlan) -> bool:
@@ -269,5 +269,5 @@ class PrivacyTab(QWidget):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda _progress: privacy.erase(self.customer_id, by=self.context.user),
+            lambda _progress: privacy.erase(self.customer_id, by=self.context.actor),
             on_done=done, on_error=failed)

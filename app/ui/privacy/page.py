@@ -167,7 +167,7 @@ class RetentionView(QWidget):
     def save(self) -> None:
         try:
             self.context.services.privacy.set_retention(
-                {key: spin.value() for key, spin in self.spins.items()}, by=self.context.user)
+                {key: spin.value() for key, spin in self.spins.items()}, by=self.context.actor)
         except ValidationError as error:
             QMessageBox.warning(self, tr("Aufbewahrung"), error.message)
             self.load()
@@ -183,7 +183,7 @@ class RetentionView(QWidget):
                 "{n} Kunden nach Ablauf der Frist gelöscht.").format(
                     n=result.customers_deleted))  # type: ignore[attr-defined]
 
-        self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.user),
+        self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.actor),
                                  on_done=done, on_error=lambda e: show_error(self, e))
 
 
@@ -216,7 +216,7 @@ class ProcessingRecordsView(QWidget):
 
     def save(self) -> None:
         self.context.services.privacy.set_processing_records_template(
-            self.editor.toPlainText(), by=self.context.user)
+            self.editor.toPlainText(), by=self.context.actor)
 
     def reset(self) -> None:
         self.editor.setPlainText(self.context.services.privacy

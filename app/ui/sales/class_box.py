@@ -95,7 +95,7 @@ class ClassBox(QGroupBox):
                 raise invalid({"valid_until": str(exc)}) from None
             self.context.services.classification.set_manual(
                 self.customer_id, abc_class=self.class_combo.currentText(),
-                reason=self.reason_edit.text(), valid_until=until, by=self.context.user)
+                reason=self.reason_edit.text(), valid_until=until, by=self.context.actor)
         except ValidationError as error:
             self.error_label.setText(error.message)
             return
@@ -107,9 +107,9 @@ class ClassBox(QGroupBox):
     def clear_manual(self) -> None:
         """End the manual class and recompute in the background (it needs all customers)."""
         service = self.context.services.classification
-        service.clear_manual(self.customer_id, by=self.context.user)
+        service.clear_manual(self.customer_id, by=self.context.actor)
         self.clear_button.setEnabled(False)
-        user = self.context.user
+        user = self.context.actor
 
         def work(progress: Progress) -> int:
             return service.recompute(by=user, with_scores=False, progress=progress).changed

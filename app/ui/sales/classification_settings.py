@@ -204,7 +204,7 @@ class ClassificationSettingsPage(QWidget):
     def _recompute(self) -> None:
         """Recompute in the background. The dialog may close meanwhile (and delete this
         page), so the page is only touched while it still exists."""
-        context, service, user = self.context, self.service, self.context.user
+        context, service, user = self.context, self.service, self.context.actor
 
         def work(progress: Progress) -> ClassificationResult:
             return service.recompute(by=user, with_scores=False, progress=progress)

@@ -162,7 +162,7 @@ class FeedbackTab(QWidget):
             self.context.services.feedback.record_score(
                 self.customer_id, kind=self.kind.currentData(), score=self.score.value(),
                 comment=self.comment.text(), given_on=self.score_date.date().toPython(),
-                by=self.context.user)
+                by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -173,7 +173,7 @@ class FeedbackTab(QWidget):
         try:
             self.context.services.feedback.open_complaint(
                 self.customer_id, subject=self.subject.text(),
-                text=self.complaint_text.text(), by=self.context.user)
+                text=self.complaint_text.text(), by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -187,7 +187,7 @@ class FeedbackTab(QWidget):
             return
         try:
             self.context.services.feedback.resolve_complaint(
-                selected.id, resolution=self.resolution.text(), by=self.context.user)
+                selected.id, resolution=self.resolution.text(), by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return

@@ -95,7 +95,7 @@ class SalesImportDialog(QDialog):
     def apply(self) -> None:
         importer = self.context.services.sales_import
         create, skip, user = (self.create_missing.isChecked(), self.skip_invalid.isChecked(),
-                              self.context.user)
+                              self.context.actor)
 
         def work(progress: Progress) -> SalesImportReport:
             return importer.apply(self.path, create_missing=create, skip_invalid=skip, by=user,

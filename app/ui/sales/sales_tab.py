@@ -111,7 +111,7 @@ class SalesTab(QWidget):
                 SaleInput(sale_date=sale_date, amount_cents=amount,
                           description=self.description_edit.text(),
                           document_no=self.document_edit.text()),
-                by=self.context.user)
+                by=self.context.actor)
         except ValidationError as error:
             self.error_label.setText(error.message)
             return

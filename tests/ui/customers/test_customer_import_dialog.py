@@ -24,7 +24,7 @@ CSV = ("Kd.-Nr.;Vorname;Name;PLZ;Ort;E-Mail;Bemerkung\r\n"
 @pytest.fixture
 def context(services: Services, tmp_path: Path, qtbot: QtBot) -> AppContext:
     runner = TaskRunner()
-    yield AppContext(services=services, tasks=runner, bus=ChangeBus(), user="Büro",
+    yield AppContext(services=services, tasks=runner, bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "log.txt")
     runner.wait()
 

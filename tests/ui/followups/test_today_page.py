@@ -19,6 +19,7 @@ from app.ui.context import AppContext
 from app.ui.followups.customer_tab import CustomerFollowUpsTab
 from app.ui.followups.today_page import TodayPage
 from app.ui.main_window import CUSTOMER_TABS, PAGES
+from app.ui.preferences import set_staff_name
 
 
 def _customer(services: Services, db: Database, name: str, *, abc: str | None = None,
@@ -106,6 +107,7 @@ def _answer_outcome(text: str) -> None:
 def test_completing_a_follow_up_from_heute_writes_the_outcome_to_the_timeline(
     context: AppContext, services: Services, seeded: dict[str, int], qtbot: QtBot
 ) -> None:
+    set_staff_name("Geselle Tim")
     page = _page(context, qtbot)
     page.due_view.selectRow(0)
     QTimer.singleShot(0, lambda: _answer_outcome("Kunde sagt zu"))
@@ -113,7 +115,7 @@ def test_completing_a_follow_up_from_heute_writes_the_outcome_to_the_timeline(
         page.done_button.click()
     entry = services.timeline.entries(seeded["risk"])[0]
     assert (entry.subject, entry.text, entry.author) == (
-        "Wiedervorlage erledigt: Angebot nachfassen", "Kunde sagt zu", "Test")
+        "Wiedervorlage erledigt: Angebot nachfassen", "Kunde sagt zu", "Geselle Tim")
     assert _column(page, "due_model", 2) == ["Ganztags", "Rückruf 9 Uhr"]
 
 

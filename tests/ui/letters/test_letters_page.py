@@ -23,7 +23,7 @@ from app.ui.tasks import TaskRunner
 
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="Büro",
+    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "log.txt")
     yield ctx
     ctx.tasks.wait()

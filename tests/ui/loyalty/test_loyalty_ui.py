@@ -24,7 +24,7 @@ from app.ui.tasks import TaskRunner
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
     runner = TaskRunner()
-    yield AppContext(services=services, tasks=runner, bus=ChangeBus(), user="Test",
+    yield AppContext(services=services, tasks=runner, bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "log.txt")
     runner.wait()
 

@@ -24,7 +24,7 @@ SHOTS = Path("/tmp/privacy-shots")
 
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="büro",
+    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "log.txt")
     yield ctx
     ctx.tasks.wait()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="test",
+    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "log.txt")
     yield ctx
     ctx.tasks.wait()

@@ -16,7 +16,7 @@ from app.ui.tasks import TaskRunner
 
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> AppContext:
-    return AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="test",
+    return AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                       data_dir=tmp_path, log_file=tmp_path / "log.txt")
 
 

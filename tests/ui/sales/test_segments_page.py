@@ -18,7 +18,7 @@ from app.ui.tasks import TaskRunner
 def context(services: Services, tmp_path: Path) -> AppContext:
     for name, city in (("Alt", "Berlin"), ("Berg", "Berlin"), ("Cord", "Dresden")):
         services.customers.create(CustomerInput(last_name=name, city=city, postcode="10115"))
-    return AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="test",
+    return AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                       data_dir=tmp_path, log_file=tmp_path / "log.txt")
 
 
