@@ -9,13 +9,16 @@ RFC 2047 for umlauts in subject and display names, RFC 2231 for attachment names
 from __future__ import annotations
 
 import html
+import quopri
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
+from uuid import uuid4
 
 from app.services.company import CompanyProfile
 
@@ -119,32 +122,67 @@ def new_message_id(sender: Mailbox) -> str:
     return make_msgid(domain=sender.domain)
 
 
+def _text_part(text: str, subtype: str) -> bytes:
+    """One text part in quoted-printable (7-bit safe, readable, RFC 2045), CRLF line ends."""
+    encoded = quopri.encodestring(text.encode("utf-8")).replace(b"\n", b"\r\n")
+    return (f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n").encode() + encoded
+
+
+@lru_cache(maxsize=2)
+def _attachment_part(attachment: Attachment) -> bytes:
+    """An attachment as a MIME part (base64, RFC 2231 file name), built once per campaign:
+    a PDF sent to 5,000 customers is encoded once, not 5,000 times."""
+    part = MIMEPart(policy=SMTP)
+    maintype, _, subtype = attachment.mime_type.partition("/")
+    part.set_content(attachment.content, maintype=maintype, subtype=subtype,
+                     filename=attachment.filename)
+    return part.as_bytes()
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
+    """A multipart body; the boundary contains "=_", which neither quoted-printable nor
+    base64 can produce, so it never occurs inside a part."""
+    boundary = f"=_{uuid4().hex}"
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + part.rstrip(b"\r\n") + b"\r\n"
+                    for part in parts)
+    return f'multipart/{subtype}; boundary="{boundary}"', body + f"--{boundary}--\r\n".encode()
+
+
 def build_message(content: MailContent, *, sender: Mailbox, profile: CompanyProfile,
                   when: datetime, message_id: str, reply_to: str = "",
                   draft: bool = False) -> bytes:
     """The complete message as bytes, ready for the server (or, with `draft`, for a mail
-    program: `X-Unsent: 1` makes Outlook and Thunderbird open it as an unsent message)."""
+    program: `X-Unsent: 1` makes Outlook and Thunderbird open it as an unsent message).
+
+    The headers go through the standard library (RFC 2047 for umlauts); the body is put
+    together here from parts, because the library's generator costs ~15 ms per message and
+    a campaign builds thousands.
+    """
     objection_to = reply_to or sender.address
     notice = objection_notice(objection_to) if content.advertising else ""
     footer = company_footer(profile)
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = sender.header()
-    msg["To"] = content.to.header()
+    headers = EmailMessage(policy=SMTP)
+    headers["From"] = sender.header()
+    headers["To"] = content.to.header()
     if reply_to and reply_to != sender.address:
-        msg["Reply-To"] = reply_to
-    msg["Subject"] = content.subject
-    msg["Date"] = format_datetime(when)
-    msg["Message-ID"] = message_id
+        headers["Reply-To"] = reply_to
+    headers["Subject"] = content.subject
+    headers["Date"] = format_datetime(when)
+    headers["Message-ID"] = message_id
     if content.advertising:
         # RFC 2369: mail programs offer an "unsubscribe" button that writes this mail.
-        msg["List-Unsubscribe"] = f"<mailto:{objection_to}?subject=Abmelden>"
+        headers["List-Unsubscribe"] = f"<mailto:{objection_to}?subject=Abmelden>"
     if draft:
-        msg["X-Unsent"] = "1"
-    msg.set_content(_plain(content.text, footer, notice), cte="quoted-printable")
-    msg.add_alternative(_html(content.text, footer, notice), subtype="html",
-                        cte="quoted-printable")
-    for attachment in content.attachments:
-        maintype, _, subtype = attachment.mime_type.partition("/")
-        msg.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
-                           filename=attachment.filename)
-    return msg.as_bytes()
+        headers["X-Unsent"] = "1"
+    headers["MIME-Version"] = "1.0"
+    kind, body = _multipart("alternative", [
+        _text_part(_plain(content.text, footer, notice), "plain"),
+        _text_part(_html(content.text, footer, notice), "html")])
+    if content.attachments:
+        inner = f"Content-Type: {kind}\r\n\r\n".encode() + body
+        kind, body = _multipart("mixed", [inner, *(_attachment_part(a)
+                                                   for a in content.attachments)])
+    headers["Content-Type"] = kind
+    folded = b"".join(SMTP.fold_binary(name, value) for name, value in headers.items())
+    return folded + b"\r\n" + body
