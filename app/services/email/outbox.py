@@ -208,9 +208,12 @@ _COLUMNS = (EmailMessage.id, EmailMessage.customer_id, EmailMessage.to_address,
 
 
 def rows(db: Database, *, states: Sequence[str] = (), customer_id: int | None = None,
-         mailing_id: int | None = None, limit: int = 1000) -> list[OutboxRow]:
+         mailing_id: int | None = None, ids: Sequence[int] = (), limit: int = 1000
+         ) -> list[OutboxRow]:
     """Messages newest first, without their bytes."""
     query = select(*_COLUMNS).order_by(EmailMessage.id.desc()).limit(limit)
+    if ids:
+        query = query.where(EmailMessage.id.in_(ids))
     if states:
         query = query.where(EmailMessage.state.in_(states))
     if customer_id is not None:

@@ -267,6 +267,16 @@ class EmailService:
     def counts(self) -> dict[str, int]:
         return outbox.counts(self.db)
 
+    def object_from_mail(self, message_id: int, *, by: str) -> Changes:
+        """The customer answered a mail with "bitte keine Werbung mehr": record the objection
+        (Art. 21 Abs. 2, 3 DSGVO; § 7 Abs. 3 Nr. 4 UWG) for the customer the mail went to."""
+        found = outbox.rows(self.db, ids=(message_id,))
+        row = found[0] if found else None
+        if row is None or row.customer_id is None:
+            raise NotFoundError(f"Mail {message_id} gehört zu keinem Kunden (mehr).")
+        self.privacy.object_to_advertising(row.customer_id, by=by)
+        return Changes.of("privacy", "customers", customers=(row.customer_id,))
+
     def resolve(self, message_id: int, *, resend: bool) -> outbox.OutboxRow:
         return outbox.resolve_unclear(self.db, message_id, resend=resend, at=self.clock.now())
 

@@ -204,3 +204,15 @@ def test_a_mail_template_with_a_typo_in_a_placeholder_is_refused_naming_it(
     names = {t.name for t in services.email.templates.templates()}
     assert {"Willkommen", "Geburtstagsgruß mit Gutschein", "Dankeschön an A-Kunden",
             "Herbst"} <= names
+
+
+def test_a_reply_asking_for_no_more_advertising_is_recorded_from_the_sent_mail(
+    services: Services, memory_keyring: MemoryKeyring,
+) -> None:
+    customer = services.customers.create(CustomerInput(last_name="Kern", email="k@example.org"))
+    services.email.set_account(account(), password=None, by="Chef")
+    queued = services.email.queue(MailRequest(customer.id, subject="Termin", text="Hallo"),
+                                  by="Chef")
+    services.email.object_from_mail(queued.message_id, by="Chef")
+    assert services.privacy.overview(customer.id).objection_at is not None
+    assert not services.privacy.advertising_allowed(customer.id, "email")
