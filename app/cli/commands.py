@@ -8,6 +8,6 @@ import argparse
 from app.cli import customers, demo, email, followups, letters, loyalty, privacy, sales
 
 
-def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
     for module in (demo, customers, followups, loyalty, letters, email, sales, privacy):
         module.register(subparsers)

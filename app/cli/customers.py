@@ -14,7 +14,7 @@ from app.services.formatting import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser("search", help="Kunden suchen, wie die Liste sie zeigt")
     search.add_argument("text", help="Suchtext: Name, Firma, Ort, PLZ, Telefon, Nummer …")
     search.add_argument("--limit", type=int, default=50)

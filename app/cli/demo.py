@@ -9,7 +9,7 @@ from app.services.container import Services
 from app.services.demo.showcase import populate
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="Demodaten in die Datenbank schreiben")
     demo.add_argument("--customers", type=int, default=200, help="Anzahl Kunden (200)")
     demo.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (1)")

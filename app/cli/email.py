@@ -19,7 +19,7 @@ from app.services.email.service import MailRequest
 from app.services.formatting import format_datetime
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     mail = subparsers.add_parser("mail", help="E-Mail: Konto, einzelne Mails, Postausgang")
     actions = mail.add_subparsers(dest="mail_command", metavar="AKTION", required=True)
 

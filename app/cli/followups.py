@@ -16,7 +16,7 @@ from app.services.formatting import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     run_due = subparsers.add_parser(
         "run-due", help="Regeln, Wiedervorlagen und Nachtlauf bis heute nachholen "
         "(Klassen, Bonuspunkte, Aufbewahrung; für die Aufgabenplanung)")

@@ -28,7 +28,7 @@ from app.services.letters.mailings import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     letter = subparsers.add_parser("letter", help="Einen Brief an einen Kunden als PDF schreiben")
     letter.add_argument("--template", required=True, help="Name der Briefvorlage")
     letter.add_argument("--customer", required=True, help="Kundennummer, z. B. K-000123")

@@ -17,7 +17,7 @@ from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     voucher = subparsers.add_parser("voucher", help="Gutscheine ausgeben, einlösen, anzeigen")
     vsub = voucher.add_subparsers(dest="voucher_command", metavar="AKTION", required=True)
     issue = vsub.add_parser("issue", help="Gutschein ausgeben (druckt den Code)")

@@ -17,7 +17,7 @@ from app.services.formatting import (
 from app.services.privacy.backups import format_size
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     privacy = subparsers.add_parser(
         "privacy", help="Datenschutz: Auskunft, Löschung, Werbewiderspruch, Protokoll")
     actions = privacy.add_subparsers(dest="privacy_command", metavar="AKTION", required=True)

@@ -17,7 +17,7 @@ from app.services.formatting import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     sales = subparsers.add_parser(
         "import-sales", help="Umsätze aus CSV/XLSX importieren (erst prüfen, dann übernehmen)")
     sales.add_argument("file", type=Path, help="CSV- oder XLSX-Datei")

@@ -63,7 +63,7 @@ PAGES: list[PageSpec] = [
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
     PageSpec("segments", lambda: tr("Segmente"),
-             _lazy("app.ui.sales.segments_page", "SegmentsPage")),
+             _lazy("app.ui.customers.segments_page", "SegmentsPage")),
     PageSpec("dashboard", lambda: tr("Auswertungen"),
              _lazy("app.ui.sales.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
             index = [spec.key for spec in PAGES].index(key)
             page = PAGES[index].factory(self.context, self._stack)
             placeholder = self._stack.widget(index)
+            assert placeholder is not None  # every page has a placeholder until it is built
             self._stack.insertWidget(index, page)
             self._stack.removeWidget(placeholder)
             placeholder.deleteLater()
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.show_page("customers").focus_search()  # type: ignore[attr-defined]
 
     def new_customer(self) -> QWidget:
-        return self.show_page("customers").new_customer()  # type: ignore[attr-defined, no-any-return]
+        return self.show_page("customers").new_customer()  # type: ignore[attr-defined]
 
     def open_settings(self) -> QDialog:
         from app.ui.settings_dialog import SettingsDialog

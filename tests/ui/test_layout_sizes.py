@@ -13,11 +13,11 @@ from pytestqt.qtbot import QtBot
 from app.services.customers.segments import SegmentSpec
 from app.services.demo.showcase import populate
 from app.ui.context import AppContext
+from app.ui.customers.segments_page import SegmentsPage
 from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import PdfPreview
 from app.ui.main_window import PAGES, MainWindow
 from app.ui.sales.dashboard_page import DashboardPage
-from app.ui.sales.segments_page import SegmentsPage
 
 SMALL = QSize(1024, 768)
 

@@ -19,8 +19,24 @@ from app.db import Database
 from app.models import Customer, Interaction, SavedSegment, Tag, customer_tags
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
-from app.services.sales.classification import CLASSES, SEGMENT_LABELS
 from app.services.timeline import is_contact
+
+# What the classification stores on every customer, and segments filter on.
+CLASSES = ("A", "B", "C")
+# RFM segment code → German name; sales.classification decides them on the R and F scores.
+SEGMENT_LABELS: dict[str, str] = {
+    "champions": "Top-Kunden",
+    "loyal": "Treue Kunden",
+    "potential": "Potenzielle Stammkunden",
+    "new": "Neukunde",
+    "promising": "Vielversprechend",
+    "attention": "Aufmerksamkeit nötig",
+    "about_to_sleep": "Droht einzuschlafen",
+    "at_risk": "Gefährdet",
+    "cant_lose": "Nicht verlieren",
+    "hibernating": "Schlafend",
+}
+
 
 invalid = ValidationError.labelled({
     "segment": "Segment", "name": "Name", "birthday_months": "Geburtsmonat",

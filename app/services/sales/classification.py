@@ -34,6 +34,7 @@ from app.db import Database
 from app.models import ClassAssignment, Customer, Interaction, Sale
 from app.services import bulk, timeline
 from app.services.clock import Clock
+from app.services.customers.segments import CLASSES
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SETTINGS_KEY = "classification"
-CLASSES = ("A", "B", "C")
 METHODS = {"share": "auto", "amount": "amount"}  # setting → ClassAssignment.method
 DAYS_PER_MONTH = 30.4375
 invalid = ValidationError.labelled({
@@ -54,21 +54,6 @@ invalid = ValidationError.labelled({
     "b_min_cents": "B ab", "window_months": "Zeitraum", "churn_factor": "Faktor",
     "method": "Methode", "one_time_days": "Einmalkäufer gefährdet nach",
 })
-
-# RFM segment code → German name, decided on the R and F scores (the usual 5×5 grid).
-SEGMENT_LABELS: dict[str, str] = {
-    "champions": "Top-Kunden",
-    "loyal": "Treue Kunden",
-    "potential": "Potenzielle Stammkunden",
-    "new": "Neukunde",
-    "promising": "Vielversprechend",
-    "attention": "Aufmerksamkeit nötig",
-    "about_to_sleep": "Droht einzuschlafen",
-    "at_risk": "Gefährdet",
-    "cant_lose": "Nicht verlieren",
-    "hibernating": "Schlafend",
-}
-
 
 def segment_of(r: int, f: int) -> str:
     """The RFM segment code for a recency and a frequency score (1–5 each)."""

@@ -137,7 +137,9 @@ class TagsEdit(QLineEdit):
     def _complete(self, text: str) -> None:
         current = text.rsplit(",", 1)[-1].strip()
         if not current:
-            self._completer.popup().hide()
+            popup = self._completer.popup()
+            assert popup is not None  # a QCompleter always has its popup
+            popup.hide()
             return
         self._completer.setCompletionPrefix(current)
         self._completer.complete()

@@ -66,7 +66,7 @@ class CustomerImportDialog(QDialog):
         self.resize(960, 640)
         self.source: Source | None = None
         self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
+        self.outcome: ImportResult | None = None
         self.choices: dict[int, str] = {}
         self.task: Task | None = None
 
@@ -374,7 +374,7 @@ class CustomerImportDialog(QDialog):
         self.choices = {}
         for index in range(self.duplicate_group.childCount()):
             item = self.duplicate_group.child(index)
-            if item.data(0, _LINE) is not None:
+            if item is not None and item.data(0, _LINE) is not None:
                 item.setText(3, tr(DUPLICATE_CHOICES[choice]))
 
     def _apply(self) -> None:
@@ -387,7 +387,7 @@ class CustomerImportDialog(QDialog):
             by=user, progress=progress), self._show_result, tr("Kunden werden importiert …"))
 
     def _show_result(self, result: ImportResult) -> None:
-        self.result = result
+        self.outcome = result
         self.done_label.setText("\n\n".join([
             tr("Import abgeschlossen: {added} angelegt, {merged} zusammengeführt, "
                "{skipped} übersprungen, {rejected} abgelehnt.").format(

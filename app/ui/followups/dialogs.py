@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time
 
-from PySide6.QtCore import QCoreApplication, QDate, QTime
+from PySide6.QtCore import QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,19 +35,12 @@ from app.services.followups.service import (
     MaintenanceInput,
 )
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Wiedervorlagen", text)
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _rrule_combo(current: str) -> QComboBox:

@@ -24,8 +24,9 @@ from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import Suggestion
 from app.services.formatting import format_date
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
-from app.ui.followups.dialogs import complete_followup, to_date, to_qdate
+from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 

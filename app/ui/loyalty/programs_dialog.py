@@ -104,8 +104,8 @@ class ProgramsDialog(QDialog):
         self.reward_voucher.setPlaceholderText(tr("Gutscheinwert € (leer: Leistung)"))
         add = QPushButton(tr("Prämie hinzufügen"))
         add.clicked.connect(self._add_reward)
-        for widget in (self.reward_name, self.reward_cost, self.reward_voucher, add):
-            add_row.addWidget(widget)
+        for control in (self.reward_name, self.reward_cost, self.reward_voucher, add):
+            add_row.addWidget(control)
         rewards_layout.addLayout(add_row)
         right.addWidget(rewards)
 

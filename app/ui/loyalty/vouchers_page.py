@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from app.services.loyalty.vouchers import (
     new_key,
 )
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -51,10 +52,6 @@ def tr(text: str) -> str:
 def _remaining(voucher: VoucherDTO) -> str:
     """A percent or service voucher has no money value left, only "used" or not."""
     return format_cents(voucher.remaining_cents) if voucher.kind == "value" else "–"
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class VoucherIssueDialog(QDialog):
@@ -79,7 +76,7 @@ class VoucherIssueDialog(QDialog):
         self.vat = QComboBox()
         self.vat.addItems(["19", "7", "0"])
         self.promo = QCheckBox(tr("Aktionsgutschein (kostenlos, kürzere Gültigkeit erlaubt)"))
-        self.valid_until = QDateEdit(_qdate(default_valid_until(today)))
+        self.valid_until = QDateEdit(to_qdate(default_valid_until(today)))
         self.valid_until.setDisplayFormat("dd.MM.yyyy")
         self.valid_until.setCalendarPopup(True)
         self.campaign = QLineEdit()
@@ -108,7 +105,7 @@ class VoucherIssueDialog(QDialog):
             value = parse_cents(self.value.text()) if self.value.text().strip() else 0
         except ValueError as exc:
             raise invalid({"value": str(exc)}) from None
-        chosen = self.valid_until.date().toPython()
+        chosen = to_date(self.valid_until.date())
         assert isinstance(chosen, date)
         default = default_valid_until(self._today)
         return VoucherInput(
@@ -182,9 +179,9 @@ class VouchersPage(QWidget):
         export.clicked.connect(self._export_dialog)
         programs = QPushButton(tr("Bonusprogramme …"))
         programs.clicked.connect(self._programs_dialog)
-        for widget in (QLabel(tr("Status")), self.status_filter, QLabel(tr("Aktion")),
+        for control in (QLabel(tr("Status")), self.status_filter, QLabel(tr("Aktion")),
                        self.campaign_filter):
-            filters.addWidget(widget)
+            filters.addWidget(control)
         filters.addStretch(1)
         for widget in (issue, export, programs):
             filters.addWidget(widget)

@@ -37,6 +37,7 @@ from app.services.privacy.service import (
     PrivacyOverview,
 )
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -96,7 +97,7 @@ class ConsentDialog(QDialog):
     def save(self) -> None:
         data = ConsentInput(
             purpose=str(self.purpose.currentData()), granted=self.granted.isChecked(),
-            given_on=self.given_on.date().toPython(),  # type: ignore[arg-type]
+            given_on=to_date(self.given_on.date()),
             method=str(self.method.currentData()), wording_version=self.version.text())
         try:
             self.context.services.privacy.record_consent(self.customer_id, data,

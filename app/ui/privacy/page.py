@@ -31,6 +31,7 @@ from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
 from app.services.privacy.service import METHODS, PURPOSES, RETENTION_LABELS
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -117,7 +118,7 @@ class AuditView(QWidget):
     def current_filter(self) -> AuditFilter:
         return AuditFilter(
             action=self.action.currentData(), customer_number=self.customer.text(),
-            since=self.since.date().toPython() if self.use_since.isChecked()  # type: ignore[arg-type]
+            since=to_date(self.since.date()) if self.use_since.isChecked()
             else None)
 
     def refresh(self) -> None:

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
+from app.services.customers.segments import CLASSES
 from app.services.errors import ValidationError
 from app.services.formatting import format_date, parse_date
 from app.services.progress import Progress
-from app.services.sales.classification import CLASSES, invalid
+from app.services.sales.classification import invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 

@@ -27,6 +27,7 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_date
 from app.services.sales.feedback import KINDS, ComplaintDTO, FeedbackDTO
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -161,7 +162,7 @@ class FeedbackTab(QWidget):
         try:
             self.context.services.feedback.record_score(
                 self.customer_id, kind=self.kind.currentData(), score=self.score.value(),
-                comment=self.comment.text(), given_on=self.score_date.date().toPython(),
+                comment=self.comment.text(), given_on=to_date(self.score_date.date()),
                 by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)

@@ -136,16 +136,18 @@ class SalesImportDialog(QDialog):
             (tr("Abgelehnt ({n})"), report.rejected,
              lambda r: [str(r.line), "", "", "", "", r.reason]),
         )
+        items = []
         for title, rows, columns in groups:
             group = QTreeWidgetItem([title.format(n=len(rows))])
+            items.append(group)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
             group.addChildren([QTreeWidgetItem(columns(r)) for r in rows[:SHOWN_PER_GROUP]])
             if len(rows) > SHOWN_PER_GROUP:
                 group.addChild(QTreeWidgetItem(
                     ["…", tr("und {n} weitere").format(n=len(rows) - SHOWN_PER_GROUP)]))
-        self.tree.topLevelItem(2).setExpanded(bool(report.rejected))
-        self.tree.topLevelItem(0).setExpanded(not report.rejected)
+        items[2].setExpanded(bool(report.rejected))
+        items[0].setExpanded(not report.rejected)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -10,7 +10,7 @@ from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.customers.segments import SegmentSpec
 from app.ui.context import AppContext, ChangeBus
-from app.ui.sales.segments_page import SegmentsPage
+from app.ui.customers.segments_page import SegmentsPage
 from app.ui.tasks import TaskRunner
 
 

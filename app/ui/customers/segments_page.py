@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.customers.segments import SegmentSpec, invalid
+from app.services.customers.segments import CLASSES, SEGMENT_LABELS, SegmentSpec, invalid
 from app.services.errors import ValidationError
-from app.services.sales.classification import CLASSES, SEGMENT_LABELS
 from app.ui.context import AppContext
 
 
