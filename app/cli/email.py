@@ -77,6 +77,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     campaign.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     campaign.set_defaults(handler=cmd_campaign, letter_list=None)
 
+    letter_list = actions.add_parser(
+        "letter-list", help="Briefliste einer Regel per E-Mail abarbeiten; der Rest bleibt "
+                            "für den Brief stehen")
+    letter_list.add_argument("key", metavar="SCHLÜSSEL",
+                             help="Schlüssel der Briefliste, z. B. geburtstag_gutschein")
+    letter_list.add_argument("--template", help="Mailvorlage (sonst die zum Schlüssel)")
+    letter_list.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    letter_list.set_defaults(handler=cmd_letter_list)
+
     box = actions.add_parser("outbox", help="Postausgang und gesendete Mails anzeigen")
     box.add_argument("--state", choices=list(STATE_LABELS), action="append", default=[],
                      help="nur Mails in diesem Zustand")
@@ -193,6 +202,18 @@ def cmd_campaign(services: Services, args: argparse.Namespace) -> int:
                     "control": result.control, "excluded": result.excluded})
     else:
         print(result.summary() + " Senden mit „mail flush“ oder im Programm.")
+    return 0
+
+
+def cmd_letter_list(services: Services, args: argparse.Namespace) -> int:
+    template_id = services.email.templates.by_name(args.template).id if args.template else None
+    result = services.email.mail_letter_list(args.key, by=user(), template_id=template_id)
+    if args.json:
+        print_json({"mailing": result.mailing_id, "queued": result.queued,
+                    "left_for_letters": result.excluded})
+    else:
+        print(f"{result.queued} Mails im Postausgang; {result.excluded} bleiben auf der "
+              f"Briefliste „{args.key}“ für einen Brief.")
     return 0
 
 

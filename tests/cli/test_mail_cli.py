@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import main
+from app.models import LetterQueueEntry
 from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
@@ -147,3 +148,23 @@ def test_campaign_plans_and_queues_to_a_tag_with_a_control_group(
     assert "2 Mails im Postausgang, 1 in der Kontrollgruppe, 1 ausgeschlossen" in out
     assert run(db_args, "outbox", "--state", "waiting", "--json") == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_letter_list_mails_what_it_may_and_leaves_the_rest_for_the_letter(
+    db_args: list[str], services: Services, memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with_mail = services.customers.create(CustomerInput(last_name="A", email="a@example.org"))
+    without = services.customers.create(CustomerInput(last_name="B"))
+    with services.db.write() as session:
+        for customer in (with_mail, without):
+            session.add(LetterQueueEntry(customer_id=customer.id, template_key="willkommen",
+                                         note="Erstkauf", created_by="System",
+                                         created_at=services.clock.now()))
+        session.commit()
+    set_local_account(db_args, 2525)
+    capsys.readouterr()
+    assert run(db_args, "letter-list", "willkommen", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"mailing": 1, "queued": 1,
+                                                   "left_for_letters": 1}
+    assert services.mailings.letter_lists() == [("willkommen", 1)]

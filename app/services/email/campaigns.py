@@ -34,6 +34,7 @@ from app.services.email.message import (
 from app.services.email.templates import MailTemplateService
 from app.services.letters.mailings import (
     ExcludedCustomer,
+    LetterListSource,
     RecipientSource,
     split_control,
 )
@@ -120,11 +121,12 @@ def plan(session: Session, template: TemplateDTO, source: RecipientSource, *,
 
 def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: CampaignPlan,
           *, account: EmailAccount, profile: CompanyProfile, by: str,
-          attachments: tuple[Attachment, ...] = (), progress: Progress = NO_PROGRESS
-          ) -> CampaignResult:
+          source: RecipientSource | None = None, attachments: tuple[Attachment, ...] = (),
+          progress: Progress = NO_PROGRESS) -> CampaignResult:
     """Record the campaign and put one mail per recipient into the outbox, all in one unit of
     work: a cancelled campaign queues nothing. Rendered and written in batches, so memory
-    stays flat however many recipients there are."""
+    stays flat however many recipients there are. From a letter list (`LetterListSource`),
+    the mailed customers' entries are done; the excluded ones stay there for a letter."""
     template = campaign.template
     now, on = clock.now(), clock.today()
     total = len(campaign.recipients)
@@ -155,6 +157,8 @@ def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: 
             session.execute(insert(EmailMessage), rows)
             done += len(chunk)
             progress.report(done, total, f"{done} von {total} Mails vorbereitet")
+        if isinstance(source, LetterListSource):
+            source.mark_done(session, [r.customer_id for r in campaign.recipients], at=now)
         session.commit()
     return CampaignResult(mailing.id, total, len(campaign.control), len(campaign.excluded),
                           Changes.of("email", "letters"))

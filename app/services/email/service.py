@@ -36,7 +36,7 @@ from app.services.email.sender import (
 )
 from app.services.email.templates import MailTemplateService
 from app.services.errors import ConflictError, NotFoundError, StammkundeError
-from app.services.letters.mailings import RecipientSource
+from app.services.letters.mailings import LetterListSource, RecipientSource
 from app.services.letters.service import LetterService, load_recipients
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
@@ -246,8 +246,19 @@ class EmailService:
         account = self._ready_account()
         plan = self.plan_campaign(template_id, source, control_share=control_share, seed=seed)
         return campaigns.queue(self.db, self.clock, self.templates, plan, account=account,
-                               profile=self.company.get(), by=by, attachments=attachments,
-                               progress=progress)
+                               profile=self.company.get(), by=by, source=source,
+                               attachments=attachments, progress=progress)
+
+    def mail_letter_list(self, template_key: str, *, by: str, template_id: int | None = None,
+                         progress: Progress = NO_PROGRESS) -> campaigns.CampaignResult:
+        """The rules' e-mail action: customers a rule put on the letter list for
+        `template_key` get the mail template of the same key (or `template_id`) where e-mail
+        is allowed and an address is known; everybody else stays on the letter list and gets
+        the letter — the fallback needs no second rule."""
+        if template_id is None:
+            template_id = self.templates.for_letter(template_key).id
+        return self.run_campaign(template_id, LetterListSource(template_key), by=by,
+                                 progress=progress)
 
     # --- outbox ---------------------------------------------------------------------------
 

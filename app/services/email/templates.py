@@ -70,6 +70,14 @@ class MailTemplateService:
             raise NotFoundError(f"Mailvorlage „{name}“ nicht gefunden (vorhanden: {known})")
         return _dto(row)
 
+    def for_letter(self, template_key: str) -> TemplateDTO:
+        """The mail template standing for a letter template: same built-in key, else name."""
+        self._ensure_builtins()
+        key = template_key.strip()
+        with self.db.read() as session:
+            row = session.scalar(select(EmailTemplate).where(EmailTemplate.builtin_key == key))
+        return _dto(row) if row is not None else self.by_name(key)
+
     def save(self, template_id: int | None, *, name: str, subject: str, body: str,
              advertising: bool) -> TemplateDTO:
         """Check (placeholders, syntax) and store; every change raises the version."""
