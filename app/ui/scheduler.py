@@ -57,10 +57,11 @@ class AppScheduler(QObject):
 
     Signals (emitted on the worker thread, delivered queued on the GUI thread):
     rules_ran(RunResult), followups_due(list[FollowUpDTO]) — each follow-up once,
-    hook_ran(str), job_failed(str job, str message).
+    hook_ran(str), job_failed(str job, str message), mail_sent(FlushReport).
     """
 
     rules_ran = Signal(object)
+    mail_sent = Signal(object)
     followups_due = Signal(object)
     hook_ran = Signal(str)
     job_failed = Signal(str, str)
@@ -90,6 +91,8 @@ class AppScheduler(QObject):
             next_run_time=now)
         add(self.check_due_now, "interval", minutes=CHECK_MINUTES, id="check_due",
             next_run_time=now)
+        add(self.send_mail_now, "interval", minutes=CHECK_MINUTES, id="send_mail",
+            next_run_time=now)
         catch_up = {"next_run_time": now} if self.services.nightly.due() else {}
         add(self.run_nightly_now, "cron", hour=NIGHTLY_AT[0], minute=NIGHTLY_AT[1],
             id="nightly", **catch_up)
@@ -110,6 +113,15 @@ class AppScheduler(QObject):
                 self.followups_due.emit(due)
 
         self._guarded("check_due", check)
+
+    def send_mail_now(self) -> None:
+        """What waits in the outbox goes out in the background (no internet: it waits)."""
+        def send() -> None:
+            report = self.services.email.flush_due()
+            if report is not None:
+                self.mail_sent.emit(report)
+
+        self._guarded("send_mail", send)
 
     def run_nightly_now(self) -> None:
         """Every hook in its slot's order; one failing hook does not stop the others. The
@@ -170,6 +182,12 @@ class Notifier(QObject):
                 tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
         self.context.bus.publish(Changes.of("followups", "timeline", "letters"))
 
+    def mail_sent(self, report: object) -> None:
+        self.window.statusBar().showMessage(
+            tr("E-Mail: {summary}").format(summary=report.summary()),  # type: ignore[attr-defined]
+            10_000)
+        self.context.bus.publish(Changes.of("email", "timeline"))
+
     def hook_ran(self, name: str) -> None:
         if name != "backup":  # a backup changes nothing on screen
             self.context.bus.publish(Changes.of(*NIGHTLY_DOMAINS))
@@ -200,5 +218,6 @@ def start_scheduler(context: AppContext, window: QMainWindow) -> AppScheduler:
     scheduler.rules_ran.connect(notifier.rules_ran, queued)
     scheduler.job_failed.connect(notifier.job_failed, queued)
     scheduler.hook_ran.connect(notifier.hook_ran, queued)
+    scheduler.mail_sent.connect(notifier.mail_sent, queued)
     scheduler.start()
     return scheduler

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,9 @@ class EmailService:
         self.company = company
         self.privacy = privacy
         self.templates = MailTemplateService(db, clock, letters)
+        # One sender per process: the window's "Jetzt senden" and the scheduler's job would
+        # otherwise take each other's mails in flight for interrupted ones ("unklar").
+        self._sending = threading.Lock()
 
     # --- account ------------------------------------------------------------------------
 
@@ -268,8 +272,26 @@ class EmailService:
         account = self._ready_account()
         connect = accounts.connector(account, accounts.load_password(account),
                                      ssl_context=ssl_context)
-        return flush(self.db, self.clock, connect, sender=account.from_address,
-                     progress=progress, per_minute=account.per_minute)
+        if not self._sending.acquire(blocking=False):
+            raise ConflictError("Es wird gerade schon gesendet; bitte einen Moment warten.")
+        try:
+            return flush(self.db, self.clock, connect, sender=account.from_address,
+                         progress=progress, per_minute=account.per_minute)
+        finally:
+            self._sending.release()
+
+    def flush_due(self) -> FlushReport | None:
+        """The scheduler's job: send what is due; None (quietly) when there is no usable
+        account, nothing is due, or a send is already running."""
+        account = self.account()
+        if account is None or account.oauth_only:
+            return None
+        if not outbox.due_ids(self.db, at=self.clock.now()):
+            return None
+        try:
+            return self.flush()
+        except ConflictError:
+            return None
 
     def messages(self, *, states: Sequence[str] = (), customer_id: int | None = None,
                limit: int = 1000) -> list[outbox.OutboxRow]:

@@ -216,3 +216,12 @@ def test_a_reply_asking_for_no_more_advertising_is_recorded_from_the_sent_mail(
     services.email.object_from_mail(queued.message_id, by="Chef")
     assert services.privacy.overview(customer.id).objection_at is not None
     assert not services.privacy.advertising_allowed(customer.id, "email")
+
+
+def test_a_second_send_while_one_runs_is_refused_instead_of_racing_it(
+    services: Services, memory_keyring: MemoryKeyring,
+) -> None:
+    services.email.set_account(account(), password=None, by="Chef")
+    with services.email._sending:
+        with pytest.raises(ConflictError, match="schon gesendet"):
+            services.email.flush()

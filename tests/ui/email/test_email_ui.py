@@ -17,6 +17,7 @@ from app.ui.context import AppContext
 from app.ui.email.account_dialog import AccountDialog
 from app.ui.email.customer_tab import CustomerEmailTab, MailDialog
 from app.ui.email.page import EmailPage
+from app.ui.scheduler import AppScheduler
 from tests.services.email.mail_server import smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
 from tests.services.email.outbox_helpers import addresses, queue
@@ -128,3 +129,21 @@ def test_open_in_mail_program_writes_a_draft_and_hands_it_to_the_mail_program(
     [path] = opened
     assert path.parent == context.data_dir / "Entwürfe"
     assert b"X-Unsent: 1" in path.read_bytes()
+
+
+def test_the_scheduler_sends_what_waits_and_skips_quietly_without_an_account(
+    qtbot: QtBot, context: AppContext, clock: FixedClock,
+) -> None:
+    scheduler = AppScheduler(context.services)
+    failures: list[str] = []
+    scheduler.job_failed.connect(lambda job, message: failures.append(message))
+    queue(context.services.db, clock, addresses(2))
+    with qtbot.assertNotEmitted(scheduler.mail_sent):
+        scheduler.send_mail_now()
+    with smtp_server() as server:
+        local_account(context, server.port)
+        with qtbot.waitSignal(scheduler.mail_sent) as sent:
+            scheduler.send_mail_now()
+    assert sent.args is not None and sent.args[0].sent == 2
+    assert failures == []
+    assert len(server.handler.received) == 2
