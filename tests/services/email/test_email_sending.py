@@ -248,3 +248,13 @@ def test_an_unclear_mail_is_sent_again_only_when_the_user_says_so(
         assert row.state == "waiting"
         assert send(db, clock, server.port).sent == 1
     assert len(server.handler.received) == 1
+
+
+def test_lines_starting_with_a_dot_arrive_unchanged(db: Database, clock: FixedClock) -> None:
+    text = ".Punkt am Anfang\n.\n..zwei Punkte\nEnde"
+    queue(db, clock, addresses(1), text=text)
+    with smtp_server() as server:
+        assert send(db, clock, server.port).sent == 1
+    body = server.handler.received[0].parsed().get_body(preferencelist=("plain",))
+    assert body is not None
+    assert body.get_content().replace("\r\n", "\n").startswith(text)
