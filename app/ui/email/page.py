@@ -21,6 +21,8 @@ from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
 from app.ui.context import AppContext
 from app.ui.email.account_dialog import AccountDialog
+from app.ui.email.campaign_dialog import CampaignDialog
+from app.ui.email.templates_dialog import TemplatesDialog
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.tasks import Task
@@ -46,6 +48,10 @@ class EmailPage(QWidget):
         self.account.setWordWrap(True)
         setup = QPushButton(tr("Konto einrichten …"))
         setup.clicked.connect(self.edit_account)
+        templates = QPushButton(tr("Mailvorlagen …"))
+        templates.clicked.connect(lambda: TemplatesDialog(self.context, self).exec())
+        campaign = QPushButton(tr("Kampagne …"))
+        campaign.clicked.connect(lambda: CampaignDialog(self.context, self).exec())
         self.counts = QLabel()
         self.model: RowsModel[OutboxRow] = RowsModel(
             [tr("Zeit"), tr("Zustand"), tr("An"), tr("Betreff"), tr("Hinweis")],
@@ -70,7 +76,8 @@ class EmailPage(QWidget):
         self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.account, 1)
-        top.addWidget(setup)
+        for button in (campaign, templates, setup):
+            top.addWidget(button)
         actions = QHBoxLayout()
         for button in (self.send_button, self.cancel_button, self.resend_button,
                        self.confirm_button, self.object_button):

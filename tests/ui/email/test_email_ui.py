@@ -15,8 +15,10 @@ from app.services.email import outbox
 from app.services.email.account import EmailAccount
 from app.ui.context import AppContext
 from app.ui.email.account_dialog import AccountDialog
+from app.ui.email.campaign_dialog import CampaignDialog
 from app.ui.email.customer_tab import CustomerEmailTab, MailDialog
 from app.ui.email.page import EmailPage
+from app.ui.email.templates_dialog import TemplatesDialog
 from app.ui.scheduler import AppScheduler
 from tests.services.email.mail_server import smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
@@ -147,3 +149,44 @@ def test_the_scheduler_sends_what_waits_and_skips_quietly_without_an_account(
     assert sent.args is not None and sent.args[0].sent == 2
     assert failures == []
     assert len(server.handler.received) == 2
+
+
+def test_a_template_with_a_typo_is_refused_in_the_dialog_and_a_fixed_one_saved(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    dialog = TemplatesDialog(context)
+    qtbot.addWidget(dialog)
+    assert "Willkommen" in [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    dialog.new()
+    qtbot.keyClicks(dialog.name, "Herbst")
+    qtbot.keyClicks(dialog.subject, "Herbstaktion")
+    dialog.body.setPlainText("{{ briefanrede }}\n\n{{ vornme }}")
+    dialog.save()
+    assert "unbekannter Platzhalter" in dialog.status.text()
+    dialog.body.setPlainText("{{ briefanrede }}\n\nHerbstzeit ist Wartungszeit.")
+    dialog.save()
+    assert dialog.status.text() == "Gespeichert (Version 1)."
+    assert dialog.list.currentItem().text() == "Herbst"
+
+
+def test_a_campaign_is_planned_with_its_exclusions_then_queued_in_the_background(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    for i in range(3):
+        context.services.customers.create(CustomerInput(
+            last_name=f"Kunde{i}", tags=("Stamm",), email=f"k{i}@example.org" if i else ""))
+    local_account(context, 2525)
+    dialog = CampaignDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findText("Willkommen"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("tag"))
+    qtbot.keyClicks(dialog.value, "Stamm")
+    assert not dialog.queue_button.isEnabled()  # plan first
+    dialog.plan()
+    assert dialog.summary.text() == "2 Empfänger, 0 in der Kontrollgruppe, 1 ausgeschlossen."
+    assert dialog.excluded.payload(0).reason == "keine E-Mail-Adresse"
+    with qtbot.waitSignal(context.bus.changed):
+        qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text().endswith("2 Mails im Postausgang, 0 in der Kontrollgruppe, "
+                                          "1 ausgeschlossen.")
+    assert context.services.email.counts()["waiting"] == 2
