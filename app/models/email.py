@@ -27,7 +27,7 @@ class EmailMessage(Base):
         ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     mailing_id: Mapped[int | None] = mapped_column(
         ForeignKey("mailings.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # single | campaign | rule | test
+    kind: Mapped[str] = mapped_column(String(16))  # single | campaign
     template_name: Mapped[str] = mapped_column(String(128), default="")
     advertising: Mapped[bool] = mapped_column(Boolean, default=False)
     to_address: Mapped[str] = mapped_column(String(254))

@@ -246,10 +246,12 @@ def resolve_unclear(db: Database, message_id: int, *, resend: bool, at: datetime
         row = session.get(EmailMessage, message_id)
         if row is None:
             raise NotFoundError(f"Mail {message_id} gibt es nicht (mehr).")
-        if row.state not in (UNCLEAR, FAILED):
+        allowed = (UNCLEAR, FAILED) if resend else (UNCLEAR,)
+        if row.state not in allowed:
             raise ConflictError(
-                f"Mail {message_id} ist „{STATE_LABELS[row.state]}“; entscheiden lässt sich "
-                "nur über unklare oder fehlgeschlagene Mails.")
+                f"Mail {message_id} ist „{STATE_LABELS[row.state]}“; "
+                + ("erneut senden lassen sich nur unklare oder fehlgeschlagene Mails."
+                   if resend else "als gesendet bestätigen lassen sich nur unklare Mails."))
         if resend:
             row.state = WAITING
             row.next_attempt_at = None

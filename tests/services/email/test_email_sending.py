@@ -15,6 +15,7 @@ from app.services.email import outbox
 from app.services.email.account import EmailAccount, connector
 from app.services.email.message import Attachment
 from app.services.email.sender import FlushReport, flush
+from app.services.errors import ConflictError
 from app.services.progress import Cancelled
 from tests.services.email.mail_server import PASSWORD, USER, Handler, free_port, smtp_server
 from tests.services.email.outbox_helpers import PROFILE, SENDER, addresses, queue
@@ -258,3 +259,11 @@ def test_lines_starting_with_a_dot_arrive_unchanged(db: Database, clock: FixedCl
     body = server.handler.received[0].parsed().get_body(preferencelist=("plain",))
     assert body is not None
     assert body.get_content().replace("\r\n", "\n").startswith(text)
+
+
+def test_only_an_unclear_mail_can_be_confirmed_as_sent(db: Database, clock: FixedClock) -> None:
+    [message] = queue(db, clock, addresses(1))
+    with pytest.raises(ConflictError, match="nur unklare Mails"):
+        outbox.resolve_unclear(db, message, resend=False, at=clock.now())
+    with pytest.raises(ConflictError, match="erneut senden lassen sich nur"):
+        outbox.resolve_unclear(db, message, resend=True, at=clock.now())
