@@ -60,11 +60,19 @@ class MailDialog(QDialog):
         self.template.currentIndexChanged.connect(self._template_changed)
         self.subject = QLineEdit()
         self.text = QPlainTextEdit()
-        self.attachments: list[Path] = []
+        self.attachments: list[Attachment] = []
         self.attachment_list = QListWidget()
         self.attachment_list.setMaximumHeight(70)
         attach = QPushButton(tr("PDF anhängen …"))
         attach.clicked.connect(self._attach)
+        self.letter = QComboBox()
+        for letter in context.services.letters.templates():
+            self.letter.addItem(letter.name, letter)
+        attach_letter = QPushButton(tr("Brief als PDF anhängen"))
+        attach_letter.clicked.connect(self.attach_letter)
+        letters = QHBoxLayout()
+        letters.addWidget(self.letter, 1)
+        letters.addWidget(attach_letter)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #b00020")
@@ -81,6 +89,7 @@ class MailDialog(QDialog):
         form.addRow(tr("Text"), self.text)
         form.addRow(tr("Anhänge"), self.attachment_list)
         form.addRow("", attach)
+        form.addRow(tr("Brief"), letters)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (draft, queue, close):
@@ -102,20 +111,36 @@ class MailDialog(QDialog):
             self.add_attachment(Path(name))
 
     def add_attachment(self, path: Path) -> None:
-        self.attachments.append(path)
-        self.attachment_list.addItem(path.name)
+        try:
+            self._add(Attachment(path.name, path.read_bytes()))
+        except OSError as error:
+            self.status.setText(str(error))
+
+    def attach_letter(self) -> None:
+        """The chosen letter to this customer, as the PDF it would print."""
+        letter = self.letter.currentData()
+        try:
+            pdf = self.context.services.letters.preview(letter, self.customer_id,
+                                                        by=self.context.actor)
+        except StammkundeError as error:
+            self.status.setText(error.message)
+            return
+        self._add(Attachment(f"{letter.name}.pdf", pdf))
+
+    def _add(self, attachment: Attachment) -> None:
+        self.attachments.append(attachment)
+        self.attachment_list.addItem(attachment.filename)
 
     def request(self) -> MailRequest:
-        files = tuple(Attachment(p.name, p.read_bytes()) for p in self.attachments)
         return MailRequest(self.customer_id, template_id=self.template.currentData(),
                            subject=self.subject.text(), text=self.text.toPlainText(),
-                           attachments=files)
+                           attachments=tuple(self.attachments))
 
     def queue(self) -> None:
         try:
             queued = self.context.services.email.queue(self.request(), by=self.context.actor)
-        except (StammkundeError, OSError) as error:
-            self.status.setText(str(error))
+        except StammkundeError as error:
+            self.status.setText(error.message)
             return
         self.context.bus.publish(queued.changes)
         self.accept()

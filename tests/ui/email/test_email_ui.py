@@ -110,6 +110,11 @@ def test_a_free_mail_with_an_attachment_goes_to_the_outbox_and_shows_in_the_tab(
     qtbot.keyClicks(dialog.subject, "Ihr Angebot")
     qtbot.keyClicks(dialog.text, "Anbei das Angebot.")
     dialog.add_attachment(pdf)
+    dialog.letter.setCurrentIndex(dialog.letter.findText("Willkommen"))
+    dialog.attach_letter()
+    assert [dialog.attachment_list.item(i).text() for i in range(2)] == [
+        "Angebot.pdf", "Willkommen.pdf"]
+    assert dialog.attachments[1].content.startswith(b"%PDF")
     dialog.queue()
     assert dialog.result() == MailDialog.DialogCode.Accepted
     assert [(tab.model.payload(0).subject, tab.model.payload(0).state_label)] == [
