@@ -168,9 +168,9 @@ class EmailService:
             subject, text, name = request.subject.strip(), request.text, ""
             advertising = request.advertising
             to_name = load_recipients(session, [customer.id])[customer.id].name
-        if advertising and not self.privacy.advertising_allowed(customer.id, "email"):
-            raise ConflictError(f"{customer.number} darf keine Werbung per E-Mail bekommen "
-                                "(keine Einwilligung oder Widerspruch).")
+        refused = self._exclusion(session, customer.id, advertising)
+        if refused:
+            raise ConflictError(f"Keine Mail an {customer.number}: {refused}.")
         content = MailContent(Mailbox(customer.email, to_name), subject, text,
                               request.attachments, advertising)
         return content, name

@@ -144,13 +144,13 @@ def test_advertising_mail_needs_the_customers_consent(
     services.email.set_account(account(), password=None, by="Chef")
     thanks = services.email.templates.by_name("Dankeschön an A-Kunden")
     assert thanks.advertising
-    with pytest.raises(ConflictError, match="keine Werbung per E-Mail"):
+    with pytest.raises(ConflictError, match="E-Mail-Werbung: keine Einwilligung"):
         services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
     services.privacy.record_consent(customer.id, ConsentInput(
         purpose="email", granted=True, given_on=date(2026, 3, 1), method="form"), by="Chef")
     assert services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
     services.privacy.object_to_advertising(customer.id, by="Chef")
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="E-Mail-Werbung: Werbewiderspruch vom"):
         services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
 
 
