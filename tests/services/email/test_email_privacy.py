@@ -26,10 +26,10 @@ def test_the_access_export_lists_the_customers_mails_readably(
     assert mail["to_address"] == "w@example.org"
     assert "Subject: Ihr Termin am Montag" in mail["raw"]
     with pdfplumber.open(result.pdf_path) as pdf:
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        text = " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).split())
     assert "E-Mails (1)" in text
     assert "Ihr Termin am Montag" in text
-    assert "Bytes (vollständig in der" in text
+    assert "Bytes (vollständig in der JSON-Datei)" in text
     assert "Content-Transfer-Encoding" not in text  # the MIME text only in the JSON
 
 
