@@ -8,15 +8,15 @@ RFC 2047 for umlauts in subject and display names, RFC 2231 for attachment names
 
 from __future__ import annotations
 
+import base64
 import html
 import quopri
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
 from uuid import uuid4
 
@@ -32,8 +32,41 @@ class Mailbox:
     def domain(self) -> str:
         return self.address.rpartition("@")[2] or "localhost"
 
-    def header(self) -> Address:
-        return Address(display_name=self.name, addr_spec=self.address)
+    def header_line(self, field: str) -> bytes:
+        """`From:`/`To:`, the name RFC 2047-encoded here: the header registry of Python 3.11
+        inserts a space into long non-ASCII names when it folds them ("Müller-Lüdenscheidt
+        Sanitär- und Heizungsbau GmbH"). Runs of spaces in the name become one."""
+        name = " ".join(self.name.split())
+        if name.isascii():
+            value = formataddr((name, self.address))
+        else:
+            value = f"{_encoded_words(name)} <{self.address}>"
+        return f"{field}: {value}\r\n".encode()
+
+
+def _encoded_words(text: str) -> str:
+    """Base64 encoded-words of at most 75 characters (RFC 2047 2), folded. A long name is
+    cut after a space where it can be, and the space stays inside the encoded text, because
+    a reader joins adjacent encoded-words without anything between them (RFC 2047 6.2)."""
+    limit = 45  # bytes of UTF-8 → 60 base64 characters → 72 with the =?utf-8?b?…?= frame
+    chunks: list[str] = []
+    rest = text
+    while rest:
+        cut, size = 0, 0
+        for index, char in enumerate(rest):
+            size += len(char.encode())
+            if size > limit:
+                break
+            cut = index + 1
+        else:
+            cut = len(rest)
+        space = rest.rfind(" ", 0, cut)
+        if cut < len(rest) and space > 0:
+            cut = space + 1
+        chunks.append(rest[:cut])
+        rest = rest[cut:]
+    return "\r\n ".join(
+        f"=?utf-8?b?{base64.b64encode(c.encode()).decode('ascii')}?=" for c in chunks)
 
 
 @dataclass(frozen=True)
@@ -163,8 +196,6 @@ def build_message(content: MailContent, *, sender: Mailbox, profile: CompanyProf
     notice = objection_notice(objection_to) if content.advertising else ""
     footer = company_footer(profile)
     headers = EmailMessage(policy=SMTP)
-    headers["From"] = sender.header()
-    headers["To"] = content.to.header()
     if reply_to and reply_to != sender.address:
         headers["Reply-To"] = reply_to
     headers["Subject"] = content.subject
@@ -185,4 +216,5 @@ def build_message(content: MailContent, *, sender: Mailbox, profile: CompanyProf
                                                    for a in content.attachments)])
     headers["Content-Type"] = kind
     folded = b"".join(SMTP.fold_binary(name, value) for name, value in headers.items())
-    return folded + b"\r\n" + body
+    return (sender.header_line("From") + content.to.header_line("To") + folded + b"\r\n"
+            + body)
