@@ -29,7 +29,7 @@ def _child_queue(db_url: str, mails: int) -> None:
     from app.services.clock import SystemClock
     from app.services.container import Services
     from app.services.email.message import Attachment
-    from app.services.letters.mailings import IdSource
+    from app.services.letters.recipients import IdSource
     from bench.memory import peak_rss_mb
 
     services = Services.build(Database(db_url), SystemClock())

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import UsageError, day, euros, print_json, raise_usage
+from app.cli.common import UsageError, add_json, day, euros, print_json, raise_usage
 from app.services.container import Services
 from app.services.followups.calendar import write_ics
 from app.services.followups.rules import RuleDTO, RuleInput
@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export-ics", help="offene Wiedervorlagen als Kalenderdatei (.ics) exportieren")
     export_ics.add_argument("file", help="Zieldatei, z. B. wiedervorlagen.ics")
     export_ics.add_argument("--assignee", help="nur Wiedervorlagen dieser Person")
+    add_json(export_ics)
     export_ics.set_defaults(handler=cmd_export_ics)
 
     rules = subparsers.add_parser("rules", help="automatische Regeln auflisten")
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
+    add_json(rule_set)
     rule_set.set_defaults(handler=cmd_rule_set)
 
 
@@ -91,6 +93,9 @@ def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
     target = Path(args.file)
     count = write_ics(target, services.followups.pending(assignee=args.assignee),
                       now=services.clock.now())
+    if args.json:
+        print_json({"file": str(target), "followups": count})
+        return 0
     print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
     return 0
 
@@ -136,5 +141,8 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         voucher_cents=(current.voucher_cents if args.voucher is None
                        else euros(args.voucher, "--voucher")),
         voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
+    if args.json:
+        print_json(asdict(changed))
+        return 0
     _print_rule(changed)
     return 0

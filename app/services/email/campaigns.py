@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Customer, EmailMessage, Mailing, MailingRecipient
 from app.services import audit
-from app.services.changes import Changes
 from app.services.clock import Clock
 from app.services.company import CompanyProfile
 from app.services.email import outbox
-from app.services.email.account import EmailAccount, invalid
+from app.services.email.account import EmailAccount
 from app.services.email.message import (
     Attachment,
     Mailbox,
@@ -32,11 +31,13 @@ from app.services.email.message import (
     new_message_id,
 )
 from app.services.email.templates import MailTemplateService
-from app.services.letters.mailings import (
+from app.services.letters.recipients import (
     ExcludedCustomer,
     LetterListSource,
     RecipientSource,
-    split_control,
+    check_control_share,
+    draw_control_group,
+    standing_exclusion,
 )
 from app.services.letters.service import TemplateDTO
 from app.services.progress import NO_PROGRESS, Progress
@@ -53,6 +54,9 @@ class CampaignRecipient:
     number: str
     name: str
     email: str
+    archived: bool = False
+    anonymized: bool = False
+    advertising_objection: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,6 @@ class CampaignResult:
     queued: int
     control: int
     excluded: int
-    changes: Changes
 
     def summary(self) -> str:
         return (f"Kampagne #{self.mailing_id}: {self.queued} Mails im Postausgang, "
@@ -87,31 +90,35 @@ def _chunks(items: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
 def plan(session: Session, template: TemplateDTO, source: RecipientSource, *,
          control_share: float, seed: int | None, exclusion: Exclusion) -> CampaignPlan:
     """Candidates from the source, split into recipients, control group and excluded."""
-    if not 0 <= control_share < 1:
-        raise invalid({"control_share": "Anteil der Kontrollgruppe zwischen 0 und 0,9 "
-                                        "angeben (z. B. 0,1 für 10 %)"})
+    check_control_share(control_share)
     ids = source.customer_ids(session)
     people: dict[int, CampaignRecipient] = {}
     for chunk in _chunks(ids, 500):
         for c in session.execute(select(Customer.id, Customer.number, Customer.kind,
                                         Customer.company, Customer.first_name,
-                                        Customer.last_name, Customer.email)
+                                        Customer.last_name, Customer.email,
+                                        Customer.archived_at, Customer.anonymized_at,
+                                        Customer.advertising_objection_at)
                                  .where(Customer.id.in_(chunk))):
             full = " ".join(p for p in (c.first_name, c.last_name) if p)
             name = c.company if c.kind == "business" and c.company else (full or c.company)
-            people[c.id] = CampaignRecipient(c.id, c.number, name, c.email)
+            people[c.id] = CampaignRecipient(
+                c.id, c.number, name, c.email, archived=c.archived_at is not None,
+                anonymized=c.anonymized_at is not None,
+                advertising_objection=c.advertising_objection_at is not None)
     excluded: list[ExcludedCustomer] = []
     eligible: list[CampaignRecipient] = []
     for cid in ids:
         person = people[cid]
-        reason = ("keine E-Mail-Adresse" if not person.email
-                  else exclusion(session, cid, template.advertising))
+        reason = (standing_exclusion(person, advertising=template.advertising)
+                  or ("keine E-Mail-Adresse" if not person.email
+                      else exclusion(session, cid, template.advertising)))
         if reason:
             excluded.append(ExcludedCustomer(cid, person.number, person.name, reason))
         else:
             eligible.append(person)
-    control_ids, used_seed = split_control([p.customer_id for p in eligible],
-                                           share=control_share, seed=seed)
+    control_ids, used_seed = draw_control_group([p.customer_id for p in eligible],
+                                                share=control_share, seed=seed)
     return CampaignPlan(
         template=template, source=source.describe(),
         recipients=tuple(p for p in eligible if p.customer_id not in control_ids),
@@ -160,8 +167,7 @@ def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: 
         if isinstance(source, LetterListSource):
             source.mark_done(session, [r.customer_id for r in campaign.recipients], at=now)
         session.commit()
-    return CampaignResult(mailing.id, total, len(campaign.control), len(campaign.excluded),
-                          Changes.of("email", "letters"))
+    return CampaignResult(mailing.id, total, len(campaign.control), len(campaign.excluded))
 
 
 def _record(session: Session, campaign: CampaignPlan, *, on: date, by: str, at: datetime

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Customer, Setting
 from app.services import audit, timeline
-from app.services.changes import Changes
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.email import account as accounts
@@ -37,9 +36,9 @@ from app.services.email.sender import (
 )
 from app.services.email.templates import MailTemplateService
 from app.services.errors import ConflictError, NotFoundError, StammkundeError
-from app.services.letters.mailings import LetterListSource, RecipientSource
+from app.services.letters.recipients import LetterListSource, RecipientSource
 from app.services.letters.service import LetterService, load_recipients
-from app.services.privacy.service import PrivacyService
+from app.services.privacy.service import PrivacyOverview, PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
@@ -64,7 +63,6 @@ class QueuedMail:
     message_id: int
     to_address: str
     subject: str
-    changes: Changes
 
 
 class EmailService:
@@ -87,7 +85,8 @@ class EmailService:
         data = self.settings.get(accounts.ACCOUNT_KEY)
         return EmailAccount.from_mapping(data) if isinstance(data, dict) else None
 
-    def set_account(self, account: EmailAccount, *, password: str | None, by: str) -> Changes:
+    def set_account(self, account: EmailAccount, *, password: str | None, by: str
+                    ) -> EmailAccount:
         """Check and store the account; the password (if given) goes to the credential store,
         the audit log records which fields changed (never the password itself)."""
         checked = accounts.validated_account(account)
@@ -108,7 +107,7 @@ class EmailService:
                              "fields": audit.changed_fields(old, new),
                              "password_changed": password is not None})
             session.commit()
-        return Changes.of("settings")
+        return checked
 
     def _ready_account(self) -> EmailAccount:
         account = self.account()
@@ -191,10 +190,9 @@ class EmailService:
                 customer_id=request.customer_id, template_name=template_name,
                 advertising=content.advertising)], at=self.clock.now(), by=by)
             session.commit()
-        return QueuedMail(row_id, content.to.address, content.subject,
-                          Changes.of("email", customers=(request.customer_id,)))
+        return QueuedMail(row_id, content.to.address, content.subject)
 
-    def write_draft(self, request: MailRequest, *, out: Path, by: str) -> Changes:
+    def write_draft(self, request: MailRequest, *, out: Path, by: str) -> Path:
         """The mail as `.eml` that Outlook and Thunderbird open as an unsent message
         (attachments included); for OAuth-only providers or before an account exists."""
         account = self.account()
@@ -217,7 +215,7 @@ class EmailService:
                             subject=f"E-Mail-Entwurf: {content.subject}", at=self.clock.now(),
                             text=f"An {content.to.address}", author=by)
             session.commit()
-        return Changes.of("timeline", customers=(request.customer_id,))
+        return out
 
     # --- campaigns ------------------------------------------------------------------------
 
@@ -300,15 +298,14 @@ class EmailService:
     def counts(self) -> dict[str, int]:
         return outbox.counts(self.db)
 
-    def object_from_mail(self, message_id: int, *, by: str) -> Changes:
+    def object_from_mail(self, message_id: int, *, by: str) -> PrivacyOverview:
         """The customer answered a mail with "bitte keine Werbung mehr": record the objection
         (Art. 21 Abs. 2, 3 DSGVO; § 7 Abs. 3 Nr. 4 UWG) for the customer the mail went to."""
         found = outbox.rows(self.db, ids=(message_id,))
         row = found[0] if found else None
         if row is None or row.customer_id is None:
             raise NotFoundError(f"Mail {message_id} gehört zu keinem Kunden (mehr).")
-        self.privacy.object_to_advertising(row.customer_id, by=by)
-        return Changes.of("privacy", "customers", customers=(row.customer_id,))
+        return self.privacy.object_to_advertising(row.customer_id, by=by)
 
     def resolve(self, message_id: int, *, resend: bool) -> outbox.OutboxRow:
         return outbox.resolve_unclear(self.db, message_id, resend=resend, at=self.clock.now())

@@ -125,13 +125,12 @@ class AccountDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            changes = self.context.services.email.set_account(
+            self.context.services.email.set_account(
                 self.account(), password=self.password.text() or None, by=self.context.actor)
         except StammkundeError as error:
             self.status.setText(error.message)
             return False
         self.password.clear()
-        self.context.bus.publish(changes)
         self.status.setText(tr("Gespeichert."))
         return True
 

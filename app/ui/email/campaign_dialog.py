@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services.email.campaigns import CampaignPlan, CampaignResult
 from app.services.errors import StammkundeError
-from app.services.letters.mailings import (
+from app.services.letters.recipients import (
     ClassSource,
     ExcludedCustomer,
     RecipientSource,
@@ -124,7 +124,6 @@ class CampaignDialog(QDialog):
 
     def _queued(self, result: CampaignResult) -> None:
         self.summary.setText(result.summary())
-        self.context.bus.publish(result.changes)
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, StammkundeError):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.email.message import Attachment
 from app.services.email.outbox import OutboxRow
 from app.services.email.service import MailRequest
@@ -138,11 +138,10 @@ class MailDialog(QDialog):
 
     def queue(self) -> None:
         try:
-            queued = self.context.services.email.queue(self.request(), by=self.context.actor)
+            self.context.services.email.queue(self.request(), by=self.context.actor)
         except StammkundeError as error:
             self.status.setText(error.message)
             return
-        self.context.bus.publish(queued.changes)
         self.accept()
 
     def draft(self) -> None:
@@ -151,12 +150,11 @@ class MailDialog(QDialog):
         out = folder / f"Mail-{self.customer_id}-{stamp}.eml"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            changes = self.context.services.email.write_draft(self.request(), out=out,
+            self.context.services.email.write_draft(self.request(), out=out,
                                                               by=self.context.actor)
         except (StammkundeError, OSError) as error:
             self.status.setText(str(error))
             return
-        self.context.bus.publish(changes)
         self.open_draft(out)
         self.accept()
 
@@ -183,7 +181,7 @@ class CustomerEmailTab(QWidget):
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches("email", self.customer_id):
+        if changes.touches(Domain.EMAIL, self.customer_id):
             self.refresh()
 
     def refresh(self) -> None:

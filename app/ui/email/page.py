@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.email.outbox import FAILED, STATE_LABELS, UNCLEAR, OutboxRow
 from app.services.email.sender import FlushReport
 from app.services.errors import StammkundeError
@@ -94,7 +94,7 @@ class EmailPage(QWidget):
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches("email") or changes.touches("settings"):
+        if changes.touches(Domain.EMAIL) or changes.touches(Domain.SETTINGS):
             self.refresh()
 
     def refresh(self) -> None:
@@ -138,7 +138,6 @@ class EmailPage(QWidget):
         self.send_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        self.context.bus.publish(Changes.of("email", "timeline"))
 
     def _sent(self, report: FlushReport) -> None:
         self._idle()
@@ -165,7 +164,6 @@ class EmailPage(QWidget):
         except StammkundeError as error:
             self.status.setText(error.message)
             return
-        self.context.bus.publish(Changes.of("email"))
 
     def record_objection(self) -> None:
         row = self.selected()
@@ -179,10 +177,8 @@ class EmailPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = self.context.services.email.object_from_mail(row.id,
-                                                                   by=self.context.actor)
+            self.context.services.email.object_from_mail(row.id, by=self.context.actor)
         except StammkundeError as error:
             self.status.setText(error.message)
             return
-        self.context.bus.publish(changes)
         self.status.setText(tr("Widerspruch eingetragen."))

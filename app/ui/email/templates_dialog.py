@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.letters.service import TemplateDTO
 from app.ui.context import AppContext
@@ -101,6 +100,5 @@ class TemplatesDialog(QDialog):
         except StammkundeError as error:
             self.status.setText(error.message)
             return
-        self.context.bus.publish(Changes.of("email"))
         self.reload(saved.id)
         self.status.setText(tr("Gespeichert (Version {v}).").format(v=saved.version))

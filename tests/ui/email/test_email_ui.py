@@ -92,7 +92,7 @@ def test_an_unclear_mail_is_sent_again_only_by_the_users_click(
     assert page.model.payload(0).state_label == "unklar"
     page.view.selectRow(0)
     qtbot.mouseClick(page.resend_button, Qt.MouseButton.LeftButton)
-    assert page.model.payload(0).state_label == "wartet"
+    qtbot.waitUntil(lambda: page.model.payload(0).state_label == "wartet")
 
 
 def test_a_free_mail_with_an_attachment_goes_to_the_outbox_and_shows_in_the_tab(
@@ -117,6 +117,7 @@ def test_a_free_mail_with_an_attachment_goes_to_the_outbox_and_shows_in_the_tab(
     assert dialog.attachments[1].content.startswith(b"%PDF")
     dialog.queue()
     assert dialog.result() == MailDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert [(tab.model.payload(0).subject, tab.model.payload(0).state_label)] == [
         ("Ihr Angebot", "wartet")]
 
@@ -190,8 +191,8 @@ def test_a_campaign_is_planned_with_its_exclusions_then_queued_in_the_background
     dialog.plan()
     assert dialog.summary.text() == "2 Empfänger, 0 in der Kontrollgruppe, 1 ausgeschlossen."
     assert dialog.excluded.payload(0).reason == "keine E-Mail-Adresse"
-    with qtbot.waitSignal(context.bus.changed):
-        qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Postausgang" in dialog.summary.text(), timeout=10_000)
     assert dialog.summary.text().endswith("2 Mails im Postausgang, 0 in der Kontrollgruppe, "
                                           "1 ausgeschlossen.")
     assert context.services.email.counts()["waiting"] == 2
