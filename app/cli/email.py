@@ -40,9 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     setter.add_argument("--per-minute", type=int, help="höchstens so viele Mails pro Minute")
     setter.add_argument("--password-stdin", action="store_true",
                         help="Passwort von der Standardeingabe lesen (in den Passwortspeicher)")
+    setter.add_argument("--json", action="store_true", help="Ausgabe als JSON (ohne Passwort)")
     setter.set_defaults(handler=cmd_account_set)
     tester = account_actions.add_parser("test", help="Testmail senden")
     tester.add_argument("--to", default="", help="Empfänger (sonst die Absenderadresse)")
+    tester.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     tester.set_defaults(handler=cmd_account_test)
     shower = account_actions.add_parser("show", help="Einstellungen anzeigen (ohne Passwort)")
     shower.add_argument("--json", action="store_true", help="Ausgabe als JSON")
@@ -114,9 +116,10 @@ def cmd_account_set(services: Services, args: argparse.Namespace) -> int:
                            from_address=args.from_address, from_name=args.name,
                            reply_to=args.reply_to, per_minute=args.per_minute,
                            oauth_only=oauth_only)
-    services.email.set_account(account, password=password, by=user())
-    saved = services.email.account()
-    assert saved is not None
+    saved = services.email.set_account(account, password=password, by=user())
+    if args.json:
+        print_json({**asdict(saved), "password_stored": password is not None})
+        return 0
     print(f"E-Mail-Konto gespeichert: {saved.from_address} über {saved.host}:{saved.port} "
           f"({saved.security}).")
     if password is not None:
@@ -125,7 +128,11 @@ def cmd_account_set(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_account_test(services: Services, args: argparse.Namespace) -> int:
-    print(services.email.send_test(to=args.to))
+    answer = services.email.send_test(to=args.to)
+    if args.json:
+        print_json({"sent": True, "answer": answer})
+    else:
+        print(answer)
     return 0
 
 
