@@ -38,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     setter.add_argument("--name", default="", help="Absendername, z. B. die Firma")
     setter.add_argument("--reply-to", default="", help="Antwortadresse, falls anders")
     setter.add_argument("--per-minute", type=int, help="höchstens so viele Mails pro Minute")
+    setter.add_argument("--per-day", type=int, help="höchstens so viele Mails pro Tag")
     setter.add_argument("--password-stdin", action="store_true",
                         help="Passwort von der Standardeingabe lesen (in den Passwortspeicher)")
     setter.add_argument("--json", action="store_true", help="Ausgabe als JSON (ohne Passwort)")
@@ -114,7 +115,7 @@ def cmd_account_set(services: Services, args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
     account = EmailAccount(host=host, port=port, security=security, user=args.user,
                            from_address=args.from_address, from_name=args.name,
-                           reply_to=args.reply_to, per_minute=args.per_minute,
+                           reply_to=args.reply_to, per_minute=args.per_minute, per_day=args.per_day,
                            oauth_only=oauth_only)
     saved = services.email.set_account(account, password=password, by=user())
     if args.json:

@@ -36,7 +36,8 @@ TIMEOUT_SECONDS = 30.0
 invalid = ValidationError.labelled({
     "host": "SMTP-Server", "port": "Port", "security": "Verschlüsselung", "user": "Benutzername",
     "from_address": "Absenderadresse", "from_name": "Absendername",
-    "reply_to": "Antwortadresse", "per_minute": "Mails pro Minute", "out": "Ausgabedatei",
+    "reply_to": "Antwortadresse", "per_minute": "Mails pro Minute", "per_day": "Mails pro Tag",
+    "out": "Ausgabedatei",
     "name": "Name der Vorlage", "body": "Text"})
 
 
@@ -80,6 +81,7 @@ class EmailAccount:
     from_name: str = ""
     reply_to: str = ""
     per_minute: int | None = None
+    per_day: int | None = None
     oauth_only: bool = False
 
     @property
@@ -131,6 +133,8 @@ def validated_account(account: EmailAccount) -> EmailAccount:
         errors["reply_to"] = str(exc)
     if account.per_minute is not None and account.per_minute < 1:
         errors["per_minute"] = "mindestens 1 Mail pro Minute, oder leer für unbegrenzt"
+    if account.per_day is not None and account.per_day < 1:
+        errors["per_day"] = "mindestens 1 Mail pro Tag, oder leer für unbegrenzt"
     if errors:
         raise invalid(errors)
     return replace(account, host=host, from_address=sender, reply_to=reply_to,

@@ -224,6 +224,12 @@ def rows(db: Database, *, states: Sequence[str] = (), customer_id: int | None = 
         return [OutboxRow(**r._asdict()) for r in session.execute(query)]
 
 
+def sent_since(db: Database, *, since: datetime) -> int:
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).where(
+            EmailMessage.state == SENT, EmailMessage.sent_at >= since)) or 0)
+
+
 def counts(db: Database) -> dict[str, int]:
     with db.read() as session:
         found: dict[str, int] = {state: count for state, count in session.execute(

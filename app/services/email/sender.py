@@ -16,6 +16,8 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as dt_time
 
 from app.db import Database
 from app.services.clock import Clock
@@ -172,13 +174,28 @@ class _Pace:
 
 def flush(db: Database, clock: Clock, connect: Connect, *, sender: str,
           progress: Progress = NO_PROGRESS, per_minute: int | None = None,
-          max_attempts: int = 6, sleep: Callable[[float], None] = time.sleep,
+          per_day: int | None = None, max_attempts: int = 6,
+          sleep: Callable[[float], None] = time.sleep,
           monotonic: Callable[[], float] = time.monotonic) -> FlushReport:
     """Send every message that is due. Interrupted ones from an earlier run become `unclear`
     first. `connect` opens and logs in a connection (see `account.connector`); if that fails
-    the run stops and the messages keep waiting ("no internet → they wait in the outbox")."""
+    the run stops and the messages keep waiting ("no internet → they wait in the outbox").
+    `per_day` caps the mails sent per calendar day (the provider's daily limit): the rest
+    waits for tomorrow."""
     recovered = outbox.recover_interrupted(db, at=clock.now())
     due = outbox.due_ids(db, at=clock.now())
+    if per_day is not None:
+        today = outbox.sent_since(db, since=datetime.combine(clock.today(), dt_time(),
+                                                             tzinfo=clock.zone))
+        allowed = max(per_day - today, 0)
+        if allowed < len(due):
+            due = due[:allowed]
+            capped = (f"Tageslimit von {per_day} Mails erreicht; der Rest wartet bis "
+                      "morgen.")
+        else:
+            capped = ""
+    else:
+        capped = ""
     pace = _Pace(per_minute, sleep, monotonic, progress)
     states = dict.fromkeys((outbox.SENT, outbox.FAILED, outbox.WAITING, outbox.UNCLEAR), 0)
     smtp: smtplib.SMTP | None = None
@@ -217,7 +234,7 @@ def flush(db: Database, clock: Clock, connect: Connect, *, sender: str,
     return FlushReport(sent=states[outbox.SENT], failed=states[outbox.FAILED],
                        retry=states[outbox.WAITING], unclear=states[outbox.UNCLEAR],
                        recovered=recovered, left=len(outbox.due_ids(db, at=clock.now())),
-                       stopped=stopped)
+                       stopped=stopped or capped)
 
 
 def _record(db: Database, clock: Clock, pending: outbox.Pending, outcome: Outcome, *,

@@ -274,7 +274,8 @@ class EmailService:
             raise ConflictError("Es wird gerade schon gesendet; bitte einen Moment warten.")
         try:
             return flush(self.db, self.clock, connect, sender=account.from_address,
-                         progress=progress, per_minute=account.per_minute)
+                         progress=progress, per_minute=account.per_minute,
+                         per_day=account.per_day)
         finally:
             self._sending.release()
 

@@ -60,6 +60,9 @@ class AccountDialog(QDialog):
         self.per_minute = QSpinBox()
         self.per_minute.setRange(0, 10_000)
         self.per_minute.setSpecialValueText(tr("unbegrenzt"))
+        self.per_day = QSpinBox()
+        self.per_day.setRange(0, 1_000_000)
+        self.per_day.setSpecialValueText(tr("unbegrenzt"))
         form = QFormLayout()
         form.addRow(tr("Anbieter"), self.preset)
         form.addRow("", self.note)
@@ -72,6 +75,7 @@ class AccountDialog(QDialog):
         form.addRow(tr("Absendername"), self.from_name)
         form.addRow(tr("Antwortadresse"), self.reply_to)
         form.addRow(tr("Mails pro Minute"), self.per_minute)
+        form.addRow(tr("Mails pro Tag"), self.per_day)
         self.oauth_only = False
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -100,6 +104,7 @@ class AccountDialog(QDialog):
         self.from_name.setText(account.from_name)
         self.reply_to.setText(account.reply_to)
         self.per_minute.setValue(account.per_minute or 0)
+        self.per_day.setValue(account.per_day or 0)
         self.oauth_only = account.oauth_only
 
     def _apply_preset(self) -> None:
@@ -121,6 +126,7 @@ class AccountDialog(QDialog):
             security=str(self.security.currentData()), user=self.user.text(),
             from_address=self.from_address.text(), from_name=self.from_name.text(),
             reply_to=self.reply_to.text(), per_minute=self.per_minute.value() or None,
+            per_day=self.per_day.value() or None,
             oauth_only=self.oauth_only)
 
     def save(self) -> bool:

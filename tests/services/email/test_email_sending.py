@@ -267,3 +267,17 @@ def test_only_an_unclear_mail_can_be_confirmed_as_sent(db: Database, clock: Fixe
         outbox.resolve_unclear(db, message, resend=False, at=clock.now())
     with pytest.raises(ConflictError, match="erneut senden lassen sich nur"):
         outbox.resolve_unclear(db, message, resend=True, at=clock.now())
+
+
+def test_the_daily_limit_leaves_the_rest_waiting_until_tomorrow(
+    db: Database, clock: FixedClock,
+) -> None:
+    queue(db, clock, addresses(5))
+    with smtp_server() as server:
+        first = send(db, clock, server.port, per_day=3)
+        assert (first.sent, first.left) == (3, 2)
+        assert first.stopped == "Tageslimit von 3 Mails erreicht; der Rest wartet bis morgen."
+        assert send(db, clock, server.port, per_day=3).sent == 0
+        clock.set(clock.now() + timedelta(days=1))
+        assert send(db, clock, server.port, per_day=3).sent == 2
+    assert len(server.handler.received) == 5
