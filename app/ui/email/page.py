@@ -3,7 +3,7 @@ background with progress and Abbrechen, and the user's decisions on unclear mail
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -90,12 +90,18 @@ class EmailPage(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        # While mails go out, every one commits twice: refresh at most five times a second.
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(200)
+        self._refresh_soon.timeout.connect(self.refresh)
         context.bus.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(Domain.EMAIL) or changes.touches(Domain.SETTINGS):
-            self.refresh()
+        if (changes.touches(Domain.EMAIL) or changes.touches(Domain.SETTINGS)) and not (
+                self._refresh_soon.isActive()):
+            self._refresh_soon.start()
 
     def refresh(self) -> None:
         email = self.context.services.email

@@ -77,6 +77,7 @@ def test_sending_from_the_page_runs_in_the_background_and_shows_every_state(
         qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.task is None, timeout=10_000)
     assert page.status.text() == "3 gesendet."
+    qtbot.waitUntil(lambda: page.counts.text().startswith("0 wartet, 0 wird gesendet, 3 gesendet"))
     assert [page.model.payload(r).state_label for r in range(3)] == ["gesendet"] * 3
     assert len(server.handler.received) == 3
 
