@@ -1,5 +1,6 @@
 """The headless commands of e-mail: `mail account set|show|test`, `mail send`,
-`mail campaign`, `mail outbox`, `mail flush` (for the operating system's task scheduler)."""
+`mail campaign`, `mail letter-list`, `mail outbox`, `mail resolve`, `mail flush` (for the
+operating system's task scheduler)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     box.add_argument("--limit", type=int, default=100)
     box.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     box.set_defaults(handler=cmd_outbox)
+
+    resolve = actions.add_parser("resolve", help="über eine unklare Mail entscheiden")
+    resolve.add_argument("id", type=int, help="Nummer der Mail (aus „mail outbox“)")
+    decision = resolve.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--resend", action="store_true", help="erneut senden")
+    decision.add_argument("--sent", action="store_true",
+                          help="als gesendet bestätigen (im Ordner „Gesendet“ gefunden)")
+    resolve.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    resolve.set_defaults(handler=cmd_resolve)
 
     flusher = actions.add_parser("flush", help="wartende Mails jetzt senden")
     flusher.add_argument("--json", action="store_true", help="Ausgabe als JSON")
@@ -246,6 +256,15 @@ def cmd_outbox(services: Services, args: argparse.Namespace) -> int:
         note = f" – {row.last_error}" if row.state in ("failed", "unclear") else ""
         print(f"{row.id:>6}  {when}  {row.state_label:<14} {row.to_address}  "
               f"{row.subject}{note}")
+    return 0
+
+
+def cmd_resolve(services: Services, args: argparse.Namespace) -> int:
+    row = services.email.resolve(args.id, resend=args.resend)
+    if args.json:
+        print_json(_row_json(row))
+    else:
+        print(f"Mail {row.id} an {row.to_address}: {row.state_label}.")
     return 0
 
 

@@ -16,8 +16,10 @@ from app.models import LetterQueueEntry
 from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
+from app.services.email import outbox
 from tests.services.email.mail_server import smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
+from tests.services.email.outbox_helpers import addresses, queue
 
 
 @pytest.fixture
@@ -168,3 +170,15 @@ def test_letter_list_mails_what_it_may_and_leaves_the_rest_for_the_letter(
     assert json.loads(capsys.readouterr().out) == {"mailing": 1, "queued": 1,
                                                    "left_for_letters": 1}
     assert services.mailings.letter_lists() == [("willkommen", 1)]
+
+
+def test_resolve_sends_an_unclear_mail_again_only_when_asked(
+    db_args: list[str], services: Services, capsys: pytest.CaptureFixture[str],
+) -> None:
+    [message] = queue(services.db, services.clock, addresses(1))
+    outbox.claim(services.db, message)
+    outbox.recover_interrupted(services.db, at=services.clock.now())
+    assert run(db_args, "resolve", str(message), "--sent", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["state_label"] == "gesendet"
+    assert run(db_args, "resolve", str(message), "--resend") == 2
+    assert "erneut senden lassen sich nur" in capsys.readouterr().err
