@@ -106,6 +106,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     resolve.set_defaults(handler=cmd_resolve)
 
+    returned = actions.add_parser("returned", help="eine gesendete Mail kam unzustellbar "
+                                                   "zurück (Rückläufer)")
+    returned.add_argument("id", type=int, help="Nummer der Mail (aus „mail outbox“)")
+    returned.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    returned.set_defaults(handler=cmd_returned)
+
     flusher = actions.add_parser("flush", help="wartende Mails jetzt senden")
     flusher.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     flusher.set_defaults(handler=cmd_flush)
@@ -265,6 +271,15 @@ def cmd_resolve(services: Services, args: argparse.Namespace) -> int:
         print_json(_row_json(row))
     else:
         print(f"Mail {row.id} an {row.to_address}: {row.state_label}.")
+    return 0
+
+
+def cmd_returned(services: Services, args: argparse.Namespace) -> int:
+    row = services.email.mark_returned(args.id, by=user())
+    if args.json:
+        print_json(_row_json(row))
+    else:
+        print(f"{row.to_address} als unzustellbar vermerkt; dorthin geht keine Mail mehr.")
     return 0
 
 

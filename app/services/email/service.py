@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -36,6 +37,7 @@ from app.services.email.sender import (
 )
 from app.services.email.templates import MailTemplateService
 from app.services.errors import ConflictError, NotFoundError, StammkundeError
+from app.services.formatting import format_date
 from app.services.letters.recipients import LetterListSource, RecipientSource
 from app.services.letters.service import LetterService, load_recipients
 from app.services.privacy.service import PrivacyOverview, PrivacyService
@@ -220,10 +222,16 @@ class EmailService:
     # --- campaigns ------------------------------------------------------------------------
 
     def _exclusion(self, session: Session, customer_id: int, advertising: bool) -> str | None:
-        """Why this customer may not get the mail, or None. Service mails need only the
-        address; advertising asks privacy (consent, objection, erasure)."""
+        """Why this customer may not get the mail, or None. Any mail needs an address that
+        did not come back; advertising asks privacy (consent, objection, erasure)."""
+        email = (session.scalar(select(Customer.email).where(Customer.id == customer_id))
+                 or "").lower()
+        bounced = outbox.returned(session, [customer_id]).get(customer_id, {}).get(email)
+        if bounced is not None:
+            when = format_date(bounced.astimezone(self.clock.zone).date())
+            return f"E-Mail-Adresse unzustellbar (Rückläufer vom {when})"
         # TODO(#13): ask contact_policy.decide_many (set-based, with the § 7 Abs. 3 UWG
-        # existing-customer case) once the contact policy is on main.
+        # existing-customer case and "address_invalid") once the contact policy is on main.
         if not advertising:
             return None
         state = next(s for s in self.privacy.overview(customer_id).states
@@ -307,6 +315,19 @@ class EmailService:
         if row is None or row.customer_id is None:
             raise NotFoundError(f"Mail {message_id} gehört zu keinem Kunden (mehr).")
         return self.privacy.object_to_advertising(row.customer_id, by=by)
+
+    def mark_returned(self, message_id: int, *, by: str) -> outbox.OutboxRow:
+        """A sent mail came back undeliverable: no more mail to that address (the letter list
+        and letters take over) until the customer's address is corrected."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            row = outbox.mark_returned(session, message_id, at=now)
+            if row.customer_id is not None:
+                timeline.record(session, customer_id=row.customer_id, channel="email", at=now,
+                                subject=f"E-Mail unzustellbar: {row.to_address}",
+                                text=f"Rückläufer zu „{row.subject}“", author=by)
+            session.commit()
+        return outbox.rows(self.db, ids=(message_id,))[0]
 
     def resolve(self, message_id: int, *, resend: bool) -> outbox.OutboxRow:
         return outbox.resolve_unclear(self.db, message_id, resend=resend, at=self.clock.now())

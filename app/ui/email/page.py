@@ -70,6 +70,10 @@ class EmailPage(QWidget):
         self.object_button.setToolTip(tr("Der Kunde hat geantwortet, er wolle keine Werbung "
                                          "mehr (Art. 21 DSGVO)"))
         self.object_button.clicked.connect(self.record_objection)
+        self.returned_button = QPushButton(tr("Unzustellbar"))
+        self.returned_button.setToolTip(tr("Die Mail kam als unzustellbar zurück: an diese "
+                                           "Adresse geht keine Mail mehr, bis sie geändert ist"))
+        self.returned_button.clicked.connect(self.mark_returned)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.status = QLabel()
@@ -80,7 +84,7 @@ class EmailPage(QWidget):
             top.addWidget(button)
         actions = QHBoxLayout()
         for button in (self.send_button, self.cancel_button, self.resend_button,
-                       self.confirm_button, self.object_button):
+                       self.confirm_button, self.object_button, self.returned_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
@@ -188,3 +192,14 @@ class EmailPage(QWidget):
             self.status.setText(error.message)
             return
         self.status.setText(tr("Widerspruch eingetragen."))
+
+    def mark_returned(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            self.context.services.email.mark_returned(row.id, by=self.context.actor)
+        except StammkundeError as error:
+            self.status.setText(error.message)
+            return
+        self.status.setText(tr("{to} als unzustellbar vermerkt.").format(to=row.to_address))

@@ -225,3 +225,28 @@ def test_a_second_send_while_one_runs_is_refused_instead_of_racing_it(
     with services.email._sending:
         with pytest.raises(ConflictError, match="schon gesendet"):
             services.email.flush()
+
+
+def test_a_returned_mail_stops_mail_to_that_address_until_it_is_corrected(
+    services: Services, memory_keyring: MemoryKeyring,
+) -> None:
+    customer = services.customers.create(CustomerInput(last_name="Weg", email="alt@example.org"))
+    with smtp_server() as server:
+        services.email.set_account(account(port=server.port), password=None, by="Chef")
+        first = services.email.queue(MailRequest(customer.id, subject="Termin", text="Hallo"),
+                                     by="Chef")
+        with pytest.raises(ConflictError, match="nur gesendete Mails"):
+            services.email.mark_returned(first.message_id, by="Chef")
+        assert services.email.flush().sent == 1
+    row = services.email.mark_returned(first.message_id, by="Chef")
+    assert row.state_label == "gesendet"
+    with pytest.raises(ConflictError, match=r"E-Mail-Adresse unzustellbar \(Rückläufer vom "
+                                            r"15\.03\.2026\)"):
+        services.email.queue(MailRequest(customer.id, subject="Nochmal", text="Hallo"),
+                             by="Chef")
+    assert "E-Mail unzustellbar: alt@example.org" in [
+        h.subject for h in services.timeline.entries(customer.id)]
+    services.customers.update(customer.id, CustomerInput(last_name="Weg",
+                                                         email="neu@example.org"))
+    assert services.email.queue(MailRequest(customer.id, subject="Nochmal", text="Hallo"),
+                                by="Chef").to_address == "neu@example.org"
