@@ -164,13 +164,6 @@ def load_password(account: EmailAccount) -> str | None:
     return found if found is not None else os.environ.get(ENV_PASSWORD)
 
 
-def forget_password(account: EmailAccount) -> None:
-    try:
-        keyring.delete_password(KEYRING_SERVICE, account.credential_key)
-    except KeyringError:
-        return
-
-
 def connector(account: EmailAccount, password: str | None, *,
               ssl_context: ssl.SSLContext | None = None) -> Connect:
     """A function that opens, secures and logs in one connection to the account's server."""

@@ -167,16 +167,6 @@ def mark_retry(db: Database, pending: Pending, *, reason: str, due: datetime) ->
     _set(db, pending.id, state=WAITING, error=reason, due=due)
 
 
-def release(db: Database, pending: Pending) -> None:
-    """Give a claimed message back untouched (nothing was said to the server yet)."""
-    with db.write() as session:
-        row = session.get(EmailMessage, pending.id)
-        if row is not None and row.state == SENDING:
-            row.state = WAITING
-            row.attempts -= 1
-        session.commit()
-
-
 def _set(db: Database, message_id: int, *, state: str, error: str, due: datetime | None
          ) -> None:
     with db.write() as session:
@@ -262,14 +252,6 @@ def counts(db: Database) -> dict[str, int]:
         found: dict[str, int] = {state: count for state, count in session.execute(
             select(EmailMessage.state, func.count()).group_by(EmailMessage.state))}
     return {state: int(found.get(state, 0)) for state in STATE_LABELS}
-
-
-def raw_message(db: Database, message_id: int) -> bytes:
-    with db.read() as session:
-        raw = session.scalar(select(EmailMessage.raw).where(EmailMessage.id == message_id))
-    if raw is None:
-        raise NotFoundError(f"Mail {message_id} gibt es nicht (mehr).")
-    return bytes(raw)
 
 
 def resolve_unclear(db: Database, message_id: int, *, resend: bool, at: datetime) -> OutboxRow:
