@@ -42,9 +42,6 @@ class EmailMessage(Base):
     created_by: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Marked by hand when the mail came back as undeliverable: the address is bad until the
-    # customer's address changes.
-    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EmailTemplate(Base):

@@ -118,7 +118,7 @@ class Services:
             company=company,
             letters=letters,
             mailings=MailingService(db, clock, letters, vouchers),
-            labels=LabelService(db, settings, company),
+            labels=LabelService(db, clock, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
             email=EmailService(db, clock, settings, company, letters, privacy),

@@ -48,7 +48,6 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=128), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('returned_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_email_messages_customer_id_customers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['mailing_id'], ['mailings.id'], name=op.f('fk_email_messages_mailing_id_mailings'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_email_messages')),

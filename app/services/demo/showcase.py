@@ -36,7 +36,8 @@ from app.services.letters.service import LetterService
 from app.services.loyalty.cards import LoyaltyService
 from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
-from app.services.privacy.service import ConsentInput, PrivacyService
+from app.services.privacy.consents import ConsentInput
+from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.classification import ClassificationService
 from app.services.sales.feedback import FeedbackService

@@ -4,7 +4,7 @@ They share the serial letters' machinery: the recipient sources, the seeded cont
 (`split_control`) and the record (a `Mailing` with one `MailingRecipient` per customer:
 recipient, control or excluded with the reason), so the mailing results — repurchase rate
 against the control group, lift with its interval — are the same function for both.
-Who may be written to is asked of `privacy`, never decided here.
+Who may be written to is asked of the contact policy (`privacy`), never decided here.
 """
 
 from __future__ import annotations
@@ -37,15 +37,14 @@ from app.services.letters.recipients import (
     RecipientSource,
     check_control_share,
     draw_control_group,
-    standing_exclusion,
 )
 from app.services.letters.service import TemplateDTO
 from app.services.progress import NO_PROGRESS, Progress
 
 BATCH = 200
 
-# Asked per candidate: None if e-mail may go to them, else the reason in German.
-Exclusion = Callable[[Session, int, bool], str | None]
+# Asked for all candidates at once (advertising or not): the excluded ones with the reason.
+Exclusions = Callable[[Session, Sequence[int], bool], dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -54,9 +53,6 @@ class CampaignRecipient:
     number: str
     name: str
     email: str
-    archived: bool = False
-    anonymized: bool = False
-    advertising_objection: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,7 @@ def _chunks(items: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
 
 
 def plan(session: Session, template: TemplateDTO, source: RecipientSource, *,
-         control_share: float, seed: int | None, exclusion: Exclusion) -> CampaignPlan:
+         control_share: float, seed: int | None, exclusions: Exclusions) -> CampaignPlan:
     """Candidates from the source, split into recipients, control group and excluded."""
     check_control_share(control_share)
     ids = source.customer_ids(session)
@@ -96,23 +92,17 @@ def plan(session: Session, template: TemplateDTO, source: RecipientSource, *,
     for chunk in _chunks(ids, 500):
         for c in session.execute(select(Customer.id, Customer.number, Customer.kind,
                                         Customer.company, Customer.first_name,
-                                        Customer.last_name, Customer.email,
-                                        Customer.archived_at, Customer.anonymized_at,
-                                        Customer.advertising_objection_at)
+                                        Customer.last_name, Customer.email)
                                  .where(Customer.id.in_(chunk))):
             full = " ".join(p for p in (c.first_name, c.last_name) if p)
             name = c.company if c.kind == "business" and c.company else (full or c.company)
-            people[c.id] = CampaignRecipient(
-                c.id, c.number, name, c.email, archived=c.archived_at is not None,
-                anonymized=c.anonymized_at is not None,
-                advertising_objection=c.advertising_objection_at is not None)
+            people[c.id] = CampaignRecipient(c.id, c.number, name, c.email)
     excluded: list[ExcludedCustomer] = []
     eligible: list[CampaignRecipient] = []
+    refused = exclusions(session, ids, template.advertising)
     for cid in ids:
         person = people[cid]
-        reason = (standing_exclusion(person, advertising=template.advertising)
-                  or ("keine E-Mail-Adresse" if not person.email
-                      else exclusion(session, cid, template.advertising)))
+        reason = refused.get(cid)
         if reason:
             excluded.append(ExcludedCustomer(cid, person.number, person.name, reason))
         else:

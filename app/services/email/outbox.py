@@ -214,33 +214,6 @@ def rows(db: Database, *, states: Sequence[str] = (), customer_id: int | None = 
         return [OutboxRow(**r._asdict()) for r in session.execute(query)]
 
 
-def mark_returned(session: Session, message_id: int, *, at: datetime) -> EmailMessage:
-    """The mail came back undeliverable (marked by hand from the returned mail)."""
-    row = session.get(EmailMessage, message_id)
-    if row is None:
-        raise NotFoundError(f"Mail {message_id} gibt es nicht (mehr).")
-    if row.state != SENT:
-        raise ConflictError(f"Mail {message_id} ist „{STATE_LABELS[row.state]}“; als "
-                            "unzustellbar markieren lassen sich nur gesendete Mails.")
-    row.returned_at = row.returned_at or at
-    return row
-
-
-def returned(session: Session, customer_ids: Sequence[int]) -> dict[int, dict[str, datetime]]:
-    """Per customer, the addresses whose mail came back, with when it was marked."""
-    found: dict[int, dict[str, datetime]] = {}
-    for start in range(0, len(customer_ids), 500):
-        chunk = list(customer_ids[start:start + 500])
-        for cid, address, at in session.execute(
-                select(EmailMessage.customer_id, EmailMessage.to_address,
-                       EmailMessage.returned_at)
-                .where(EmailMessage.customer_id.in_(chunk),
-                       EmailMessage.returned_at.is_not(None))):
-            if cid is not None and at is not None:
-                found.setdefault(cid, {})[address.lower()] = at
-    return found
-
-
 def sent_since(db: Database, *, since: datetime) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count()).where(

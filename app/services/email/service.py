@@ -37,10 +37,12 @@ from app.services.email.sender import (
 )
 from app.services.email.templates import MailTemplateService
 from app.services.errors import ConflictError, NotFoundError, StammkundeError
-from app.services.formatting import format_date
 from app.services.letters.recipients import LetterListSource, RecipientSource
 from app.services.letters.service import LetterService, load_recipients
-from app.services.privacy.service import PrivacyOverview, PrivacyService
+from app.services.privacy import contact_policy
+from app.services.privacy.consents import PrivacyOverview
+from app.services.privacy.contact_policy import Channel, Purpose
+from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
@@ -169,7 +171,7 @@ class EmailService:
             subject, text, name = request.subject.strip(), request.text, ""
             advertising = request.advertising
             to_name = load_recipients(session, [customer.id])[customer.id].name
-        refused = self._exclusion(session, customer.id, advertising)
+        refused = self._exclusions(session, [customer.id], advertising).get(customer.id)
         if refused:
             raise ConflictError(f"Keine Mail an {customer.number}: {refused}.")
         content = MailContent(Mailbox(customer.email, to_name), subject, text,
@@ -221,22 +223,15 @@ class EmailService:
 
     # --- campaigns ------------------------------------------------------------------------
 
-    def _exclusion(self, session: Session, customer_id: int, advertising: bool) -> str | None:
-        """Why this customer may not get the mail, or None. Any mail needs an address that
-        did not come back; advertising asks privacy (consent, objection, erasure)."""
-        email = (session.scalar(select(Customer.email).where(Customer.id == customer_id))
-                 or "").lower()
-        bounced = outbox.returned(session, [customer_id]).get(customer_id, {}).get(email)
-        if bounced is not None:
-            when = format_date(bounced.astimezone(self.clock.zone).date())
-            return f"E-Mail-Adresse unzustellbar (Rückläufer vom {when})"
-        # TODO(#13): ask contact_policy.decide_many (set-based, with the § 7 Abs. 3 UWG
-        # existing-customer case and "address_invalid") once the contact policy is on main.
-        if not advertising:
-            return None
-        state = next(s for s in self.privacy.overview(customer_id).states
-                     if s.purpose == "email")
-        return None if state.allowed else f"E-Mail-Werbung: {state.reason}"
+    def _exclusions(self, session: Session, customer_ids: Sequence[int], advertising: bool
+                    ) -> dict[int, str]:
+        """Who may not get this mail and why, from the contact policy (channel e-mail;
+        advertising or service): consent or the § 7 Abs. 3 UWG case, objection, erasure,
+        no or a bounced address."""
+        purpose = Purpose.ADVERTISING if advertising else Purpose.SERVICE
+        decisions = contact_policy.decide_many(session, customer_ids, channel=Channel.EMAIL,
+                                               purpose=purpose, today=self.clock.today())
+        return {cid: d.reason for cid, d in decisions.items() if not d.allowed}
 
     def plan_campaign(self, template_id: int, source: RecipientSource, *,
                       control_share: float = 0.0, seed: int | None = None
@@ -245,7 +240,7 @@ class EmailService:
         self.templates.letters.compile(template)  # placeholder errors before anything else
         with self.db.read() as session:
             return campaigns.plan(session, template, source, control_share=control_share,
-                                  seed=seed, exclusion=self._exclusion)
+                                  seed=seed, exclusions=self._exclusions)
 
     def run_campaign(self, template_id: int, source: RecipientSource, *, by: str,
                      control_share: float = 0.0, seed: int | None = None,
@@ -317,17 +312,23 @@ class EmailService:
         return self.privacy.object_to_advertising(row.customer_id, by=by)
 
     def mark_returned(self, message_id: int, *, by: str) -> outbox.OutboxRow:
-        """A sent mail came back undeliverable: no more mail to that address (the letter list
-        and letters take over) until the customer's address is corrected."""
-        now = self.clock.now()
-        with self.db.write() as session:
-            row = outbox.mark_returned(session, message_id, at=now)
-            if row.customer_id is not None:
-                timeline.record(session, customer_id=row.customer_id, channel="email", at=now,
-                                subject=f"E-Mail unzustellbar: {row.to_address}",
-                                text=f"Rückläufer zu „{row.subject}“", author=by)
-            session.commit()
-        return outbox.rows(self.db, ids=(message_id,))[0]
+        """A sent mail came back undeliverable: the contact policy's "E-Mail unzustellbar"
+        for the customer (no more mail there, letters take over) until the address changes."""
+        found = outbox.rows(self.db, ids=(message_id,))
+        row = found[0] if found else None
+        if row is None or row.customer_id is None:
+            raise NotFoundError(f"Mail {message_id} gehört zu keinem Kunden (mehr).")
+        if row.state != outbox.SENT:
+            raise ConflictError(f"Mail {message_id} ist „{row.state_label}“; als unzustellbar "
+                                "markieren lassen sich nur gesendete Mails.")
+        with self.db.read() as session:
+            current = session.scalar(select(Customer.email).where(
+                Customer.id == row.customer_id)) or ""
+        if current.lower() != row.to_address.lower():
+            raise ConflictError(f"Die Mail ging an {row.to_address}; der Kunde hat inzwischen "
+                                f"„{current or 'keine Adresse'}“ — nichts vermerkt.")
+        self.privacy.set_fact(row.customer_id, "email_bounced", by=by)
+        return row
 
     def resolve(self, message_id: int, *, resend: bool) -> outbox.OutboxRow:
         return outbox.resolve_unclear(self.db, message_id, resend=resend, at=self.clock.now())

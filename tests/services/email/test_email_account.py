@@ -24,7 +24,8 @@ from app.services.errors import (
     StorageError,
     ValidationError,
 )
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
+from app.services.sales.service import SaleInput
 from tests.services.email.mail_server import PASSWORD, USER, smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
 from tests.services.email.outbox_helpers import PROFILE
@@ -144,13 +145,13 @@ def test_advertising_mail_needs_the_customers_consent(
     services.email.set_account(account(), password=None, by="Chef")
     thanks = services.email.templates.by_name("Dankeschön an A-Kunden")
     assert thanks.advertising
-    with pytest.raises(ConflictError, match="E-Mail-Werbung: keine Einwilligung"):
+    with pytest.raises(ConflictError, match="keine ausdrückliche Einwilligung in E-Mail-Werbung"):
         services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
     services.privacy.record_consent(customer.id, ConsentInput(
         purpose="email", granted=True, given_on=date(2026, 3, 1), method="form"), by="Chef")
     assert services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
     services.privacy.object_to_advertising(customer.id, by="Chef")
-    with pytest.raises(ConflictError, match="E-Mail-Werbung: Werbewiderspruch vom"):
+    with pytest.raises(ConflictError, match="Werbewiderspruch"):
         services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
 
 
@@ -215,7 +216,6 @@ def test_a_reply_asking_for_no_more_advertising_is_recorded_from_the_sent_mail(
                                   by="Chef")
     services.email.object_from_mail(queued.message_id, by="Chef")
     assert services.privacy.overview(customer.id).objection_at is not None
-    assert not services.privacy.advertising_allowed(customer.id, "email")
 
 
 def test_a_second_send_while_one_runs_is_refused_instead_of_racing_it(
@@ -240,13 +240,28 @@ def test_a_returned_mail_stops_mail_to_that_address_until_it_is_corrected(
         assert services.email.flush().sent == 1
     row = services.email.mark_returned(first.message_id, by="Chef")
     assert row.state_label == "gesendet"
-    with pytest.raises(ConflictError, match=r"E-Mail-Adresse unzustellbar \(Rückläufer vom "
-                                            r"15\.03\.2026\)"):
+    with pytest.raises(ConflictError, match=r"E-Mail-Adresse unzustellbar \(seit 15\.03\.2026\)"):
         services.email.queue(MailRequest(customer.id, subject="Nochmal", text="Hallo"),
                              by="Chef")
-    assert "E-Mail unzustellbar: alt@example.org" in [
+    assert "E-Mail unzustellbar" in [
         h.subject for h in services.timeline.entries(customer.id)]
     services.customers.update(customer.id, CustomerInput(last_name="Weg",
                                                          email="neu@example.org"))
     assert services.email.queue(MailRequest(customer.id, subject="Nochmal", text="Hallo"),
                                 by="Chef").to_address == "neu@example.org"
+
+
+def test_an_existing_customer_gets_advertising_without_consent_under_7_3_uwg_with_the_notice(
+    services: Services, memory_keyring: MemoryKeyring,
+) -> None:
+    customer = services.customers.create(CustomerInput(last_name="Kauf", email="k@example.org"))
+    services.sales.add(customer.id, SaleInput(sale_date=date(2026, 2, 1), amount_cents=12_000))
+    thanks = services.email.templates.by_name("Dankeschön an A-Kunden")
+    with smtp_server() as server:
+        services.email.set_account(account(port=server.port), password=None, by="Chef")
+        services.email.queue(MailRequest(customer.id, template_id=thanks.id), by="Chef")
+        assert services.email.flush().sent == 1
+    mail = server.handler.received[0].parsed()
+    body = mail.get_body(preferencelist=("plain",))
+    assert body is not None and "jederzeit widersprechen" in body.get_content()
+    assert mail["List-Unsubscribe"] == "<mailto:werkstatt@mueller-sanitaer.de?subject=Abmelden>"

@@ -12,7 +12,7 @@ from app.services.customers.dto import CustomerInput
 from app.services.email.account import EmailAccount
 from app.services.errors import ConflictError
 from app.services.letters.recipients import TagSource
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
 from app.services.progress import Cancelled
 from tests.services.email.mail_server import smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
@@ -56,6 +56,7 @@ def test_an_advertising_campaign_reaches_only_consenting_customers_and_lists_the
     consent(services, objected)
     services.privacy.object_to_advertising(objected[0], by="Chef")
     no_address = customers(services, 1, email=False)
+    consent(services, no_address)
     thanks = services.email.templates.by_name("Dankeschön an A-Kunden")
     with smtp_server() as server:
         set_account(services, server.port)
@@ -67,8 +68,9 @@ def test_an_advertising_campaign_reaches_only_consenting_customers_and_lists_the
                                         seed=7)
     reasons = {e.customer_id: e.reason for e in plan.excluded}
     assert reasons[no_address[0]] == "keine E-Mail-Adresse"
-    assert all(reasons[c] == "E-Mail-Werbung: keine Einwilligung" for c in unasked)
-    assert reasons[objected[0]] == "Werbewiderspruch"  # the reason serial letters give
+    assert all(reasons[c] == "keine ausdrückliche Einwilligung in E-Mail-Werbung "
+               "(§ 7 Abs. 2 Nr. 2 UWG)" for c in unasked)
+    assert reasons[objected[0]].startswith("Werbewiderspruch")
     got = {r.recipients[0] for r in server.handler.received}
     planned = {r.email for r in plan.recipients}
     assert got == planned and got <= {f"vera{i}@example.org" for i in range(6)}

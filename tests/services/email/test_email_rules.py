@@ -12,7 +12,7 @@ from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.email.account import EmailAccount
 from app.services.followups.rules import RuleInput
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
 from tests.services.email.mail_server import smtp_server
 from tests.services.email.memory_keyring import MemoryKeyring, using
 
@@ -25,7 +25,8 @@ def memory_keyring() -> Iterator[None]:
 
 def birthday_child(services: Services, name: str, email: str) -> int:
     return services.customers.create(CustomerInput(
-        salutation="Herr", last_name=name, email=email, birthday=Birthday(22, 3, 1970))).id
+        salutation="Herr", last_name=name, email=email, street="Hauptstraße 1",
+        postcode="80331", city="München", birthday=Birthday(22, 3, 1970))).id
 
 
 def test_birthday_mails_go_where_allowed_and_the_others_stay_on_the_letter_list(

@@ -146,7 +146,7 @@ def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
             advertising_objection_at=datetime(2026, 1, 1, tzinfo=UTC)))
         session.commit()
     template = services.letters.by_name("Reaktivierung")
-    with pytest.raises(ConflictError, match="widersprochen"):
+    with pytest.raises(ConflictError, match="Werbewiderspruch vom 01.01.2026"):
         services.letters.write_letter(template.id, customer_number=anna.number,
                                       out=tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
