@@ -42,6 +42,10 @@ def factories() -> dict[str, Factory]:
     from app.ui.customers.duplicates_dialog import DuplicatesDialog
     from app.ui.customers.import_dialog import CustomerImportDialog
     from app.ui.customers.timeline_tab import NoteDialog
+    from app.ui.email.account_dialog import AccountDialog
+    from app.ui.email.campaign_dialog import CampaignDialog
+    from app.ui.email.customer_tab import MailDialog
+    from app.ui.email.templates_dialog import TemplatesDialog
     from app.ui.followups.dialogs import FollowUpDialog, MaintenanceDialog
     from app.ui.followups.rules_dialog import RulesDialog
     from app.ui.letters.company_dialog import CompanyDialog
@@ -64,6 +68,10 @@ def factories() -> dict[str, Factory]:
             notice_months=1, price_cents=18_900, visit_rrule="FREQ=YEARLY"), by="Test")
 
     return {
+        "AccountDialog": lambda c, k, t: AccountDialog(c),
+        "CampaignDialog": lambda c, k, t: CampaignDialog(c),
+        "MailDialog": lambda c, k, t: MailDialog(c, k),
+        "TemplatesDialog": lambda c, k, t: TemplatesDialog(c),
         "ClubLevelsDialog": lambda c, k, t: ClubLevelsDialog(c),
         "ContractDialog": lambda c, k, t: ContractDialog(c, k),
         "EndContractDialog": lambda c, k, t: EndContractDialog(c, contract(c, k)),
