@@ -48,7 +48,7 @@ def measure(db_path: str) -> dict[str, float]:
     app = create_application()
     with main.opened(url, paths, lock=False) as services:
         context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
-                             user="bench", data_dir=paths.data_dir, log_file=paths.log_file)
+                             data_dir=paths.data_dir, log_file=paths.log_file)
         window = MainWindow(context)
         window.show()
         app.processEvents()
