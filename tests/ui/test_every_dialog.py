@@ -39,6 +39,10 @@ def factories() -> dict[str, Factory]:
     from app.ui.customers.duplicates_dialog import DuplicatesDialog
     from app.ui.customers.import_dialog import CustomerImportDialog
     from app.ui.customers.timeline_tab import NoteDialog
+    from app.ui.email.account_dialog import AccountDialog
+    from app.ui.email.campaign_dialog import CampaignDialog
+    from app.ui.email.customer_tab import MailDialog
+    from app.ui.email.templates_dialog import TemplatesDialog
     from app.ui.followups.dialogs import FollowUpDialog, MaintenanceDialog
     from app.ui.followups.rules_dialog import RulesDialog
     from app.ui.letters.company_dialog import CompanyDialog
@@ -74,6 +78,10 @@ def factories() -> dict[str, Factory]:
         "ConsentDialog": lambda c, k, t: ConsentDialog(c, k, None),
         "SalesImportDialog": lambda c, k, t: SalesImportDialog(c, sales_file(t)),
         "SettingsDialog": lambda c, k, t: SettingsDialog(c),
+        "AccountDialog": lambda c, k, t: AccountDialog(c),
+        "CampaignDialog": lambda c, k, t: CampaignDialog(c),
+        "MailDialog": lambda c, k, t: MailDialog(c, k, open_draft=lambda _path: None),
+        "TemplatesDialog": lambda c, k, t: TemplatesDialog(c),
     }
 
 
