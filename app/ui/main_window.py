@@ -81,6 +81,8 @@ CUSTOMER_TABS: list[TabSpec] = [
             _lazy("app.ui.loyalty.customer_tab", "LoyaltyTab")),
     TabSpec("followups", lambda: tr("Wiedervorlagen"),
             _lazy("app.ui.followups.customer_tab", "CustomerFollowUpsTab")),
+    TabSpec("contracts", lambda: tr("Verträge & Club"),
+            _lazy("app.ui.contracts.customer_tab", "ContractsTab")),
     TabSpec("letters", lambda: tr("Briefe"),
             _lazy("app.ui.letters.customer_tab", "CustomerLettersTab")),
     TabSpec("email", lambda: tr("E-Mail"),

@@ -33,6 +33,8 @@ from app.db import Database
 from app.models import (
     BonusCard,
     ClassAssignment,
+    ClubLevel,
+    ClubMembership,
     Customer,
     FollowUp,
     LetterQueueEntry,
@@ -262,6 +264,20 @@ def _card_reward(session: Session, params: dict[str, Any], day: date) -> Iterabl
                        f"{shown}: {balance} {unit} reichen für „{name}“ ({cost} {unit})")
 
 
+def _club_renewal(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Club memberships whose paid year ends in N days (once per membership and year)."""
+    until = day + timedelta(days=int(params["days_before"]))
+    rows = session.execute(_active(
+        select(Customer.id, ClubMembership.id, ClubMembership.paid_until, ClubLevel.name)
+        .join(ClubMembership, ClubMembership.customer_id == Customer.id)
+        .join(ClubLevel, ClubLevel.id == ClubMembership.level_id)
+        .where(ClubMembership.left_on.is_(None), ClubMembership.paid_until == until)))
+    for cid, membership_id, paid_until, level in rows:
+        yield Occasion(cid, f"club-{membership_id}-{paid_until.isoformat()}",
+                       f"Clubmitgliedschaft „{level}“ bezahlt bis {format_date(paid_until)}",
+                       due=day)
+
+
 KINDS: dict[str, RuleKind] = {
     "birthday": RuleKind("Geburtstag", {"days_before": 7},
                          {"days_before": "Tage vorher"}, _birthday),
@@ -279,6 +295,8 @@ KINDS: dict[str, RuleKind] = {
                                  Purpose.SERVICE),
     "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward,
                             Purpose.SERVICE),
+    "club_renewal": RuleKind("Clubmitgliedschaft läuft ab", {"days_before": 30},
+                             {"days_before": "Tage vorher"}, _club_renewal, Purpose.SERVICE),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
@@ -297,6 +315,8 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
      "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
     {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
      "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
+    {"kind": "club_renewal", "name": "Clubmitgliedschaft verlängern", "enabled": False,
+     "subject_template": "Verlängerung anbieten: {reason}", "letter_template": ""},
 )
 
 

@@ -7,6 +7,7 @@ Score of a customer = the sum of the points of each reason that applies, plus a 
 - at risk (set by the classification): 30
 - birthday within the next 7 days (today included): 25 + 3 × (7 − days until)
 - maintenance due within the next 31 days (not yet due): 20 + (31 − days until) // 2
+- an active maintenance object but no running maintenance contract (the best next offer): 15
 - class bonus once per customer: A +20, B +10
 
 Every part is kept with its label, so the page can show how a score came about. A customer
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session, load_only
 from app.db import Database
 from app.models import (
     CallListDismissal,
+    Contract,
     Customer,
     FollowUp,
     Interaction,
@@ -65,11 +67,12 @@ DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
 CLASS_BONUS = {"A": 20, "B": 10}
 # The letter template the list proposes for a reason (the letters feature defines them).
 LETTER_FOR = {"a_contact": "kundenpflege", "at_risk": "reaktivierung",
-              "birthday": "geburtstag", "maintenance": "wartung"}
+              "birthday": "geburtstag", "maintenance": "wartung", "no_contract": "wartung"}
 # Why each reason would contact the customer: only the maintenance visit is owed under the
 # contract; caring for, reactivating and congratulating a customer is advertising.
 PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
-               "birthday": Purpose.ADVERTISING, "maintenance": Purpose.SERVICE}
+               "birthday": Purpose.ADVERTISING, "maintenance": Purpose.SERVICE,
+               "no_contract": Purpose.ADVERTISING}  # offering a contract is an offer
 
 
 def _reason_purpose(kind: str) -> Purpose:
@@ -191,6 +194,7 @@ class TodayService:
                 add(cid, "at_risk", "abwanderungsgefährdet", 30)
             self._birthdays(session, today, cfg["birthday_days"], add)
             self._maintenance(session, today, cfg["maintenance_days"], add)
+            self._no_contract(session, today, add)
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
             classes = {cid: klass for cid, klass in session.execute(
@@ -387,6 +391,16 @@ class TodayService:
             until = (due - today).days
             add(cid, "maintenance", f"Wartung {name} fällig am {format_date(due)}",
                 20 + (days - until) // 2)
+
+    def _no_contract(self, session: Session, today: date, add: Any) -> None:
+        covered = select(Contract.customer_id).where(Contract.running_on(today))
+        rows = session.execute(self._active(
+            select(Customer.id, func.min(MaintenanceObject.name))
+            .join(MaintenanceObject, MaintenanceObject.customer_id == Customer.id)
+            .where(MaintenanceObject.active.is_(True), Customer.id.not_in(covered))
+            .group_by(Customer.id)))
+        for cid, name in rows:
+            add(cid, "no_contract", f"{name} ohne Wartungsvertrag – Vertrag anbieten", 15)
 
     # --- helpers ---------------------------------------------------------------------
 

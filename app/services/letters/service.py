@@ -67,6 +67,11 @@ PLACEHOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rabatt": ("Stammkundenrabatt des Kunden, z. B. „5 %“", ()),
     "termin": ("Nächster vereinbarter Termin (Wiedervorlage mit Uhrzeit), "
                "z. B. „Dienstag, 24.03.2026, 09:30 Uhr“", ()),
+    "vertrag": ("Wartungsvertrag: vertrag.nummer, .preis, .alter_preis, .preis_ab, "
+                ".letzter_tag, .kuendigung_eingang, .verlaengerung_am, .laufzeit, …",
+                ("nummer", "bezeichnung", "objekte", "beginn", "mindestlaufzeit_bis",
+                 "laufzeit", "preis", "alter_preis", "preis_ab", "verlaengerung_am",
+                 "kuendigung_eingang", "letzter_tag", "leistungen")),
 }
 BASE_PLACEHOLDERS = frozenset(
     {"briefanrede", "vorname", "nachname", "firma", "kundennummer", "datum", "absender"})

@@ -13,7 +13,7 @@ from app.services.customers.dto import Birthday, CustomerInput
 from app.services.errors import ValidationError
 from app.services.followups.service import MaintenanceInput
 from app.services.privacy.consents import ConsentInput
-from app.services.privacy.contact_policy import Channel, Purpose, allowed_ids, decide_many
+from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 
 
 def _customer(services: Services, db: Database, name: str, *, abc: str | None = None,
@@ -55,14 +55,15 @@ def test_the_call_list_ranks_by_the_documented_score_with_each_reason_in_words(
     rows = services.today.call_list().suggestions
     assert [(r.customer_id, r.score) for r in rows] == [
         (seeded["a_silent"], 40 + (134 - 90) // 3 + 20),
+        (seeded["heating"], 20 + (31 - 17) // 2 + 15),
         (seeded["risk_b"], 30 + 10),
         (seeded["birthday"], 25 + 3 * (7 - 2)),
-        (seeded["heating"], 20 + (31 - 17) // 2),
     ]
     assert rows[0].reason_text == "A-Kunde, letzter Kontakt vor 134 Tagen"
     assert rows[0].score_text == "A-Kunde, letzter Kontakt vor 134 Tagen 54 + A-Kunde 20 = 74"
-    assert rows[2].reason_text == "Geburtstag am 17.03.2026"
-    assert rows[3].reason_text == "Wartung Gasheizung fällig am 01.04.2026"
+    assert rows[1].reason_text == ("Wartung Gasheizung fällig am 01.04.2026; Gasheizung ohne "
+                                   "Wartungsvertrag – Vertrag anbieten")
+    assert rows[3].reason_text == "Geburtstag am 17.03.2026"
 
 
 def test_a_noted_call_and_a_dismissal_take_customers_off_the_list(
@@ -161,8 +162,9 @@ def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the
         session.commit()
     calls = services.today.call_list()
     with db.read() as session:
-        allowed = allowed_ids(decide_many(session, ids, channel=Channel.PHONE,
-                                          purpose=Purpose.ADVERTISING, today=date(2026, 3, 15)))
+        decisions = decide_many(session, ids, channel=Channel.PHONE,
+                                purpose=Purpose.ADVERTISING, today=date(2026, 3, 15))
+    allowed = [cid for cid, decision in decisions.items() if decision.allowed]
     idle = {cid: 91 + i % 90 for i, cid in enumerate(ids)}
     best = sorted(allowed, key=lambda c: (-(40 + (idle[c] - 90) // 3), f"Kunde{ids.index(c):04d}"))
     assert [s.customer_id for s in calls.suggestions] == best[:50]

@@ -23,10 +23,13 @@ ANNA = CustomerInput(salutation="Frau", title="Dr.", first_name="Anna", last_nam
                      street="Hauptstraße 5", postcode="01067", city="Dresden")
 
 
-def test_the_six_built_in_templates_exist_and_cannot_be_deleted(services: Services) -> None:
+def test_the_ten_built_in_templates_exist_and_cannot_be_deleted(services: Services) -> None:
     names = {t.name for t in services.letters.templates() if t.builtin}
     assert names == {"Willkommen", "Wartungserinnerung", "Geburtstagsgruß mit Gutschein",
-                     "Reaktivierung", "Dankeschön an A-Kunden", "Terminbestätigung"}
+                     "Reaktivierung", "Dankeschön an A-Kunden", "Terminbestätigung",
+                     "Wartungsvertrag: Bestätigung", "Wartungsvertrag: Verlängerung",
+                     "Wartungsvertrag: Preisanpassung",
+                     "Wartungsvertrag: Kündigungsbestätigung"}
     with pytest.raises(ConflictError):
         services.letters.delete(services.letters.by_name("Willkommen").id)
 

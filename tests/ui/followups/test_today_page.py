@@ -82,11 +82,12 @@ def test_the_heute_page_lists_due_follow_ups_then_the_ranked_call_list(
     page = _page(context, qtbot)
     assert _column(page, "due_model", 2) == ["Angebot nachfassen", "Ganztags", "Rückruf 9 Uhr"]
     assert _column(page, "due_model", 0) == ["10.03.2026", "15.03.2026", "15.03.2026 09:00"]
-    assert _column(page, "calls_model", 1) == ["Adler", "Bär", "Cäsar", "Dachs"]
+    assert _column(page, "calls_model", 1) == ["Adler", "Dachs", "Bär", "Cäsar"]
     assert _column(page, "calls_model", 2) == [
-        "A-Kunde, letzter Kontakt vor 134 Tagen", "abwanderungsgefährdet",
-        "Geburtstag am 17.03.2026", "Wartung Gasheizung fällig am 01.04.2026"]
-    assert _column(page, "calls_model", 0) == ["74", "40", "40", "27"]
+        "A-Kunde, letzter Kontakt vor 134 Tagen",
+        "Wartung Gasheizung fällig am 01.04.2026; Gasheizung ohne Wartungsvertrag – Vertrag "
+        "anbieten", "abwanderungsgefährdet", "Geburtstag am 17.03.2026"]
+    assert _column(page, "calls_model", 0) == ["74", "42", "40", "40"]
     assert "= 74" in page.calls_model.index(0, 0).data(3)  # ToolTipRole shows the parts
     qtmodeltester.check(page.due_model)  # type: ignore[attr-defined]
     qtmodeltester.check(page.calls_model)  # type: ignore[attr-defined]
@@ -144,11 +145,11 @@ def test_hiding_a_suggestion_takes_it_off_the_list(
     context: AppContext, seeded: dict[str, int], qtbot: QtBot
 ) -> None:
     page = _page(context, qtbot)
-    page.calls_view.selectRow(1)
+    page.calls_view.selectRow(2)
     page.hide_days.setValue(5)
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.hide_button.click()
-    assert _column(page, "calls_model", 1) == ["Adler", "Cäsar", "Dachs"]
+    assert _column(page, "calls_model", 1) == ["Adler", "Dachs", "Cäsar"]
     assert page.status.text() == "Bär für 5 Tage ausgeblendet."
 
 
@@ -156,7 +157,7 @@ def test_queueing_a_letter_from_the_call_list_puts_the_customer_on_the_letter_li
     context: AppContext, services: Services, seeded: dict[str, int], qtbot: QtBot
 ) -> None:
     page = _page(context, qtbot)
-    page.calls_view.selectRow(2)
+    page.calls_view.selectRow(3)
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.letter_button.click()
     assert [(cid, key) for _id, cid, key in services.today.letter_queue()] == [
