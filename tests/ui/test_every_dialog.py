@@ -94,6 +94,10 @@ def factories() -> dict[str, Factory]:
         "ConsentDialog": lambda c, k, t: ConsentDialog(c, k, None),
         "SalesImportDialog": lambda c, k, t: SalesImportDialog(c, sales_file(t)),
         "SettingsDialog": lambda c, k, t: SettingsDialog(c),
+        "AccountDialog": lambda c, k, t: AccountDialog(c),
+        "CampaignDialog": lambda c, k, t: CampaignDialog(c),
+        "MailDialog": lambda c, k, t: MailDialog(c, k, open_draft=lambda _path: None),
+        "TemplatesDialog": lambda c, k, t: TemplatesDialog(c),
     }
 
 
