@@ -19,8 +19,16 @@ import pytest
 from sqlalchemy import insert, select, update
 
 import main
-from app.models import ClassAssignment, Customer, LetterQueueEntry, Sale, Voucher
+from app.models import (
+    ClassAssignment,
+    ClubMembership,
+    Customer,
+    LetterQueueEntry,
+    Sale,
+    Voucher,
+)
 from app.services.clock import LOCAL_ZONE
+from app.services.club.service import LevelInput
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.followups.rules import KINDS, RuleInput
@@ -79,6 +87,12 @@ def _occasions(services: Services, cid: int, index: int) -> None:
                                          valid_until=date(2026, 4, 1)), by="Büro")
     member = card(services, POINTS, customer_id=cid)
     services.loyalty.credit(member.number, points=150, by="Theke")
+    level = (services.club.levels() or [services.club.save_level(LevelInput(name="Club"))])[0]
+    with services.db.write() as session:  # a club year that ends in 30 days
+        session.add(ClubMembership(customer_id=cid, level_id=level.id, card_number=f"CLUB{index}",
+                                   joined_on=date(2025, 4, 15), paid_until=date(2026, 4, 14),
+                                   created_at=at))
+        session.commit()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import app.ui
 from app.services.container import Services
+from app.services.contracts.service import ContractDTO
 from app.services.customers.dto import CustomerInput
 from app.ui.context import AppContext
 
@@ -34,6 +35,9 @@ def dialog_classes() -> Iterator[type[QDialog]]:
 
 
 def factories() -> dict[str, Factory]:
+    from app.services.contracts.service import ContractInput
+    from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
+    from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
     from app.ui.customers.customer_form import AddressDialog, ContactDialog, EditDialog
     from app.ui.customers.customer_view import CustomerView
     from app.ui.customers.duplicates_dialog import DuplicatesDialog
@@ -55,7 +59,16 @@ def factories() -> dict[str, Factory]:
                         "K-000001;01.03.2026;100,00;RE-1\n", encoding="utf-8")
         return path
 
+    def contract(c: AppContext, k: int) -> ContractDTO:
+        return c.services.contracts.add(ContractInput(
+            customer_id=k, start=date(2026, 1, 1), min_months=12, renewal="tacit",
+            notice_months=1, price_cents=150_00, visit_rrule="FREQ=YEARLY"))
+
     return {
+        "ClubLevelsDialog": lambda c, k, t: ClubLevelsDialog(c),
+        "ContractDialog": lambda c, k, t: ContractDialog(c, k),
+        "EndContractDialog": lambda c, k, t: EndContractDialog(c, contract(c, k)),
+        "PriceDialog": lambda c, k, t: PriceDialog(c, contract(c, k)),
         "EditDialog": lambda c, k, t: EditDialog("Test", lambda _data: None),
         "ContactDialog": lambda c, k, t: ContactDialog(lambda _data: None),
         "AddressDialog": lambda c, k, t: AddressDialog(lambda _data: None),
