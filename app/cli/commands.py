@@ -10,6 +10,7 @@ from app.cli import (
     contracts,
     customers,
     demo,
+    email,
     followups,
     letters,
     loyalty,
@@ -20,6 +21,6 @@ from app.cli import (
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    for module in (demo, customers, followups, loyalty, letters, sales, privacy, contracts,
-                   club, referrals):
+    for module in (demo, customers, followups, loyalty, letters, email, sales, privacy,
+                   contracts, club, referrals):
         module.register(subparsers)

@@ -6,6 +6,7 @@ from app.models.club import ClubLevel, ClubMembership
 from app.models.contract import Contract, ContractObject
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
 from app.models.customer_import import CustomerImportLog
+from app.models.email import EmailMessage, EmailTemplate
 from app.models.feedback import Complaint, Feedback
 from app.models.followup import (
     CallListDismissal,
@@ -49,6 +50,8 @@ __all__ = [
     "Customer",
     "CustomerDiscount",
     "CustomerImportLog",
+    "EmailMessage",
+    "EmailTemplate",
     "Feedback",
     "FollowUp",
     "Interaction",

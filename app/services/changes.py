@@ -34,6 +34,7 @@ class Domain(StrEnum):
     CONTRACTS = "contracts"
     CLUB = "club"
     REFERRALS = "referrals"
+    EMAIL = "email"
 
 
 # Every table → the domain whose views show it, or None for bookkeeping no view shows
@@ -64,6 +65,7 @@ TABLE_DOMAINS: Mapping[str, Domain | None] = {
     "contracts": Domain.CONTRACTS, "contract_objects": Domain.CONTRACTS,
     "club_levels": Domain.CLUB, "club_memberships": Domain.CLUB,
     "referrals": Domain.REFERRALS, "referral_rewards": Domain.REFERRALS,
+    "email_messages": Domain.EMAIL, "email_templates": Domain.EMAIL,
 }
 
 Scope = frozenset[int] | None  # the customers a domain's change touched; None: possibly all

@@ -16,6 +16,7 @@ from app.services.customers.export import CustomerExportService
 from app.services.customers.importing.service import CustomerImportService
 from app.services.customers.segments import SegmentService
 from app.services.customers.service import CustomerService
+from app.services.email.service import EmailService
 from app.services.followups.rules import RuleService
 from app.services.followups.service import FollowUpService
 from app.services.followups.today import TodayService
@@ -69,6 +70,7 @@ class Services:
     labels: LabelService
     audit: AuditService
     privacy: PrivacyService
+    email: EmailService
     backups: BackupService
     feedback: FeedbackService
     dashboard: DashboardService
@@ -134,6 +136,7 @@ class Services:
             labels=LabelService(db, clock, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
+            email=EmailService(db, clock, settings, company, letters, privacy),
             backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),

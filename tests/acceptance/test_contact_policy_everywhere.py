@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pdfplumber
@@ -87,11 +87,11 @@ def _occasions(services: Services, cid: int, index: int) -> None:
                                          valid_until=date(2026, 4, 1)), by="Büro")
     member = card(services, POINTS, customer_id=cid)
     services.loyalty.credit(member.number, points=150, by="Theke")
-    level = (services.club.levels() or [services.club.save_level(LevelInput(name="Club"))])[0]
-    with services.db.write() as session:  # a club year that ends in 30 days
-        session.add(ClubMembership(customer_id=cid, level_id=level.id, card_number=f"CLUB{index}",
-                                   joined_on=date(2025, 4, 15), paid_until=date(2026, 4, 14),
-                                   created_at=at))
+    levels = services.club.levels() or [services.club.save_level(LevelInput(name="Service-Club"))]
+    services.club.join(cid, level_id=levels[0].id, by="Büro")
+    with services.db.write() as session:  # the paid year ends in 30 days
+        session.execute(update(ClubMembership).where(ClubMembership.customer_id == cid)
+                        .values(paid_until=TODAY + timedelta(days=30)))
         session.commit()
 
 
@@ -179,7 +179,8 @@ def test_run_due_with_every_rule_kind_rewards_and_writes_to_nobody_against_their
         who for who, _service in letters}
     objector_followups = services.followups.for_customer(world.ids["objector"])
     assert {f.subject.split(":")[0] for f in objector_followups} == {
-        "Auf Gutschein hinweisen", "Prämie anbieten"}  # service: what he already holds
+        "Auf Gutschein hinweisen", "Prämie anbieten",
+        "Verlängerung anbieten"}  # service: what he already holds
 
 
 def test_a_campaign_export_leaves_out_everyone_who_may_not_get_letters(

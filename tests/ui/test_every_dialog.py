@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import app.ui
 from app.services.container import Services
-from app.services.contracts.service import ContractDTO
+from app.services.contracts.service import ContractDTO, ContractInput
 from app.services.customers.dto import CustomerInput
 from app.ui.context import AppContext
 
@@ -35,7 +35,6 @@ def dialog_classes() -> Iterator[type[QDialog]]:
 
 
 def factories() -> dict[str, Factory]:
-    from app.services.contracts.service import ContractInput
     from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
     from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
     from app.ui.customers.customer_form import AddressDialog, ContactDialog, EditDialog
@@ -43,6 +42,10 @@ def factories() -> dict[str, Factory]:
     from app.ui.customers.duplicates_dialog import DuplicatesDialog
     from app.ui.customers.import_dialog import CustomerImportDialog
     from app.ui.customers.timeline_tab import NoteDialog
+    from app.ui.email.account_dialog import AccountDialog
+    from app.ui.email.campaign_dialog import CampaignDialog
+    from app.ui.email.customer_tab import MailDialog
+    from app.ui.email.templates_dialog import TemplatesDialog
     from app.ui.followups.dialogs import FollowUpDialog, MaintenanceDialog
     from app.ui.followups.rules_dialog import RulesDialog
     from app.ui.letters.company_dialog import CompanyDialog
@@ -59,12 +62,16 @@ def factories() -> dict[str, Factory]:
                         "K-000001;01.03.2026;100,00;RE-1\n", encoding="utf-8")
         return path
 
-    def contract(c: AppContext, k: int) -> ContractDTO:
+    def contract(c: AppContext, customer: int) -> ContractDTO:
         return c.services.contracts.add(ContractInput(
-            customer_id=k, start=date(2026, 1, 1), min_months=12, renewal="tacit",
-            notice_months=1, price_cents=150_00, visit_rrule="FREQ=YEARLY"))
+            customer_id=customer, start=date(2026, 1, 1), min_months=24, renewal="tacit",
+            notice_months=1, price_cents=18_900, visit_rrule="FREQ=YEARLY"), by="Test")
 
     return {
+        "AccountDialog": lambda c, k, t: AccountDialog(c),
+        "CampaignDialog": lambda c, k, t: CampaignDialog(c),
+        "MailDialog": lambda c, k, t: MailDialog(c, k),
+        "TemplatesDialog": lambda c, k, t: TemplatesDialog(c),
         "ClubLevelsDialog": lambda c, k, t: ClubLevelsDialog(c),
         "ContractDialog": lambda c, k, t: ContractDialog(c, k),
         "EndContractDialog": lambda c, k, t: EndContractDialog(c, contract(c, k)),

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Customer, Interaction, Suppression, Tag, customer_tags
-from app.services import bulk
+from app.services import actors, bulk
 from app.services.customers.dto import CustomerInput
 from app.services.customers.naming import sort_name
 from app.services.customers.numbers import NumberAllocator
@@ -149,7 +149,7 @@ def _history(session: Session, ids: Sequence[int], subjects: Sequence[str],
     count = len(ids)
     bulk.insert_columns(session, Interaction, {
         "customer_id": ids, "occurred_at": stamps, "channel": ["system"] * count,
-        "subject": subjects, "text": [""] * count, "author": [by[:128]] * count,
+        "subject": subjects, "text": [""] * count, "author": [actors.recorded(by)] * count,
         "created_at": stamps})
 
 
@@ -165,7 +165,7 @@ def _audit(session: Session, ids: Sequence[int], actions: Sequence[str],
     """The audit entries `audit.record` would write, in one INSERT per batch."""
     count = len(ids)
     bulk.insert_columns(session, AuditEntry, {
-        "at": stamps, "actor": [by[:128]] * count, "action": actions,
+        "at": stamps, "actor": [actors.recorded(by)] * count, "action": actions,
         "entity": ["customer"] * count, "entity_id": ids, "customer_id": ids,
         "details": details})
 

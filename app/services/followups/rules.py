@@ -296,8 +296,7 @@ KINDS: dict[str, RuleKind] = {
     "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward,
                             Purpose.SERVICE),
     "club_renewal": RuleKind("Clubmitgliedschaft läuft ab", {"days_before": 30},
-                             {"days_before": "Tage vorher"}, _club_renewal,
-                             Purpose.ADVERTISING),  # another year is a new offer
+                             {"days_before": "Tage vorher"}, _club_renewal, Purpose.SERVICE),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).

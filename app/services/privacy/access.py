@@ -45,6 +45,7 @@ TABLE_LABELS: dict[str, str] = {
     "club_memberships": "Kundenclub",
     "referrals": "Empfehlungen (Kunden werben Kunden)",
     "referral_rewards": "Empfehlungsprämien",
+    "email_messages": "E-Mails",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
@@ -73,6 +74,11 @@ COLUMN_LABELS: dict[str, str] = {
     "end_rule": "Regel", "ended_by": "gekündigt von", "card_number": "Kartennummer",
     "joined_on": "beigetreten am", "paid_until": "bezahlt bis", "left_on": "ausgetreten am",
     "referrer_id": "Werber", "referred_id": "Geworbener", "referred_on": "geworben am",
+    "to_address": "an", "to_name": "Empfängername", "message_id": "Message-ID",
+    "raw": "Nachricht", "state": "Zustand", "attempts": "Versuche",
+    "next_attempt_at": "nächster Versuch", "last_error": "Antwort des Servers",
+    "sent_at": "gesendet", "template_name": "Vorlage", "advertising": "Werbung",
+    "mailing_id": "Serienmail-Nr.", "created_by": "von",
 }
 
 
@@ -91,7 +97,8 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):
-        return value.hex()
+        # A stored e-mail is 7-bit MIME text: readable as it is; other bytes as hex.
+        return value.decode("ascii") if value.isascii() else value.hex()
     return value
 
 
@@ -106,6 +113,8 @@ def _display(value: object, zone: tzinfo) -> str:
         return f"{value:%H:%M}"
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if isinstance(value, bytes):
+        return f"{len(value):,} Bytes (vollständig in der JSON-Datei)".replace(",", ".")
     return str(value)
 
 

@@ -136,14 +136,6 @@ def decide_many(session: Session, customer_ids: Iterable[int], *, channel: Chann
     return result
 
 
-def allowed_ids(decisions: dict[int, Decision]) -> list[int]:
-    return [cid for cid, decision in decisions.items() if decision.allowed]
-
-
-def held_back(decisions: dict[int, Decision]) -> dict[int, Decision]:
-    return {cid: decision for cid, decision in decisions.items() if not decision.allowed}
-
-
 _ERASED = Decision(False, "Kunde gelöscht (Art. 17 DSGVO)", "erased")
 
 

@@ -13,7 +13,7 @@ from app.services.customers.dto import Birthday, CustomerInput
 from app.services.errors import ValidationError
 from app.services.followups.service import MaintenanceInput
 from app.services.privacy.consents import ConsentInput
-from app.services.privacy.contact_policy import Channel, Purpose, allowed_ids, decide_many
+from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 
 
 def _customer(services: Services, db: Database, name: str, *, abc: str | None = None,
@@ -162,8 +162,9 @@ def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the
         session.commit()
     calls = services.today.call_list()
     with db.read() as session:
-        allowed = allowed_ids(decide_many(session, ids, channel=Channel.PHONE,
-                                          purpose=Purpose.ADVERTISING, today=date(2026, 3, 15)))
+        decisions = decide_many(session, ids, channel=Channel.PHONE,
+                                purpose=Purpose.ADVERTISING, today=date(2026, 3, 15))
+    allowed = [cid for cid, decision in decisions.items() if decision.allowed]
     idle = {cid: 91 + i % 90 for i, cid in enumerate(ids)}
     best = sorted(allowed, key=lambda c: (-(40 + (idle[c] - 90) // 3), f"Kunde{ids.index(c):04d}"))
     assert [s.customer_id for s in calls.suggestions] == best[:50]
