@@ -9,10 +9,9 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from app import cli, logs
-from app.db import locked, open_database
+from app.db import locked, open_database, sqlite_file
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
@@ -51,8 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 @contextmanager
 def opened(url: str, paths: AppPaths, *, lock: bool) -> Iterator[Services]:
     """Lock (the window only), check, back up, migrate, and hand out the services."""
-    db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    with locked(db_file if lock else None):
+    with locked(sqlite_file(url) if lock else None):
         db = open_database(url, backup_dir=paths.backup_dir)
         try:
             yield Services.build(db, SystemClock())

@@ -32,6 +32,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.paths import sqlite_uri
 from app.services.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
             "Sie wurde nicht verändert."
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
         try:
             check = "integrity_check" if full else "quick_check"
             result = conn.execute(f"PRAGMA {check}").fetchall()
@@ -334,7 +335,7 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
         raise ValueError(f"unknown check {verify!r}")
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(sqlite_uri(source), uri=True)
     try:
         dst = sqlite3.connect(partial)
         try:
@@ -444,7 +445,7 @@ def locked(path: Path | None) -> Iterator[None]:
 
 def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     """Check, back up if a migration is due, migrate, and return the ready database."""
-    sqlite_path = _sqlite_file(url)
+    sqlite_path = sqlite_file(url)
     if sqlite_path is not None:
         refuse_network_share(sqlite_path)
         check_sqlite_file(sqlite_path)
@@ -462,7 +463,8 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     return Database(url)
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The database file a SQLite URL names (None for PostgreSQL or an in-memory database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -470,7 +472,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _has_schema(path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
     finally:

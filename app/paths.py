@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import URL
 
 APP_NAME = "Stammkunde"
 DB_FILENAME = "stammkunde.sqlite3"
@@ -36,6 +37,22 @@ class AppPaths:
             directory.mkdir(parents=True, exist_ok=True)
 
 
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a database file, its path percent-quoted: a "#", "?" or "%" in a
+    folder name ("Büro #1") would otherwise cut the path short or name another file."""
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def sqlite_uri(path: Path, *, read_only: bool = True) -> str:
+    """The SQLite `file:` URI of `path` for `sqlite3.connect(…, uri=True)`, quoted.
+
+    `f"file:{path}?mode=ro"` reads "Büro #1/k.sqlite3" as the file "Büro " with a fragment
+    (and creates it); `Path.as_uri()` percent-quotes "#", "?", "%", spaces and umlauts.
+    """
+    uri = path.expanduser().resolve().as_uri()
+    return uri + "?mode=ro" if read_only else uri
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -51,6 +68,6 @@ def resolve(*, data_dir: str | None, db: str | None) -> tuple[AppPaths, str]:
     if db:
         db_path = Path(db).expanduser().resolve()
         base = Path(data_dir) if data_dir else db_path.parent
-        return AppPaths(base), f"sqlite:///{db_path}"
+        return AppPaths(base), sqlite_url(db_path)
     paths = AppPaths(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
-    return paths, f"sqlite:///{paths.database}"
+    return paths, sqlite_url(paths.database)

@@ -37,6 +37,7 @@ from app.db import (
     pending_migrations,
 )
 from app.models import Customer
+from app.paths import sqlite_uri
 from app.services import audit
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
@@ -143,7 +144,7 @@ def inspect(path: Path, *, verify: bool = True) -> tuple[int, int]:
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 raise StorageError(f"„{path}“ ist keine SQLite-Datei.")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if "customers" not in tables:
@@ -321,7 +322,7 @@ class BackupService:
         later = self.privacy.erasures_since(backup_audit_id)
         progress.report(1, 3, "Sicherung zurückspielen")
         self.db.dispose()
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        src = sqlite3.connect(sqlite_uri(backup), uri=True)
         try:
             dst = sqlite3.connect(live)
             try:
