@@ -154,10 +154,17 @@ class Database:
 # --- start-up checks -------------------------------------------------------------------
 
 
+# Tables only a Stammkunde database has: with them, an unknown schema revision means a newer
+# Stammkunde; without them, another program that happens to use Alembic too.
+OWN_TABLES = frozenset({"customers", "audit_entries"})
+
+
 def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) -> None:
     """Refuse a file that is not a healthy Stammkunde database, without writing to it.
 
     `full` runs `integrity_check` instead of the faster `quick_check` (before a restore).
+    Everything is read through a read-only connection: a refused file keeps every byte
+    (an ordinary connection would already switch its header to WAL).
     """
     if not path.exists():
         return
@@ -181,6 +188,8 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
             check = "integrity_check" if full else "quick_check"
             result = conn.execute(f"PRAGMA {check}").fetchall()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            versions = ({row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+                        if "alembic_version" in tables else set())
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -194,10 +203,20 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
             f"Die Datenbank „{path}“ ist beschädigt ({detail}). Sie wurde nicht verändert; "
             "bitte eine Sicherung zurückspielen."
         )
+    foreign = StorageError(
+        f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
+        "Stammkunde öffnet sie nicht und hat sie nicht verändert."
+    )
     if tables and "alembic_version" not in tables:
+        raise foreign
+    unknown = versions - known_revisions()
+    if unknown and not OWN_TABLES <= tables:
+        raise foreign  # another program that also uses Alembic
+    if unknown:
         raise StorageError(
-            f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
-            "Stammkunde öffnet sie nicht und hat sie nicht verändert."
+            f"Die Datenbank „{path}“ wurde mit einer neueren Stammkunde-Version bearbeitet "
+            f"(Schema {', '.join(sorted(unknown))}). Bitte Stammkunde aktualisieren; die "
+            "Datei wurde nicht verändert."
         )
     if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise StorageError(
@@ -281,12 +300,17 @@ def _alembic_config() -> Config:
     return config
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of Stammkunde knows."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def pending_migrations(engine: Engine) -> bool:
     script = ScriptDirectory.from_config(_alembic_config())
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = current - known
+    unknown = current - known_revisions()
     if unknown:
         raise StorageError(
             "Die Datenbank wurde mit einer neueren Stammkunde-Version bearbeitet "
