@@ -9,13 +9,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from app import cli, logs
-from app.db import locked, open_database, sqlite_file
+from app.db import locked, open_database, replace_unusable, sqlite_file
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.errors import StammkundeError
+from app.services.errors import StammkundeError, UnusableDatabaseError
 
 log = logging.getLogger("stammkunde")
 
@@ -64,6 +65,11 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         logs.setup(paths.log_file)
         with opened(url, paths, lock=False) as services:
             return int(args.handler(services, args))
+    except UnusableDatabaseError as exc:
+        if args.command != "restore":
+            print(f"Fehler: {exc}", file=sys.stderr)
+            return 2
+        return restore_unusable(exc, Path(args.file))
     except (StammkundeError, cli.UsageError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
@@ -71,6 +77,18 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         log.exception("command %s failed", args.command)
         print(f"Unerwarteter Fehler; Details im Protokoll: {paths.log_file}", file=sys.stderr)
         return 1
+
+
+def restore_unusable(error: UnusableDatabaseError, backup: Path) -> int:
+    """`restore` when the database cannot be opened at all (empty or damaged)."""
+    try:
+        aside = replace_unusable(error.path, backup)
+    except StammkundeError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    print(f"Sicherung {backup} zurückgespielt.")
+    print(f"Die unbrauchbare Datei liegt als {aside}.")
+    return 0
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
@@ -88,7 +106,8 @@ def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         return 1
     from app.ui.application import run
 
-    return run(paths=paths, demo=args.demo, open_services=lambda: opened(url, paths, lock=True))
+    return run(paths=paths, demo=args.demo, open_services=lambda: opened(url, paths, lock=True),
+               restore_unusable=replace_unusable)
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.paths import sqlite_uri
-from app.services.errors import StorageError
+from app.paths import sqlite_uri, sqlite_url
+from app.services.errors import StorageError, UnusableDatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,28 @@ class Database:
 OWN_TABLES = frozenset({"customers", "audit_entries"})
 
 
-def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) -> None:
+def newest_backup(folder: Path | None) -> Path | None:
+    """The most recently written backup file in `folder`, if any."""
+    if folder is None or not folder.is_dir():
+        return None
+    found = [p for p in folder.glob("*.sqlite3") if p.is_file() and p.stat().st_size > 0]
+    return max(found, key=lambda p: p.stat().st_mtime_ns, default=None)
+
+
+def _unusable(path: Path, reason: str, backup_dir: Path | None) -> UnusableDatabaseError:
+    newest = newest_backup(backup_dir)
+    if newest is not None:
+        hint = (f" Die neueste Sicherung ist „{newest}“; zurückspielen im Fenster beim Start "
+                f"oder mit: stammkunde --db \"{path}\" restore \"{newest}\"")
+    else:
+        hint = " Bitte eine Sicherung zurückspielen (stammkunde --db DATEI restore SICHERUNG)."
+    return UnusableDatabaseError(
+        f"Die Datenbank „{path}“ {reason}. Sie wurde nicht verändert.{hint}",
+        path=path, newest_backup=newest)
+
+
+def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False,
+                      backup_dir: Path | None = None) -> None:
     """Refuse a file that is not a healthy Stammkunde database, without writing to it.
 
     `full` runs `integrity_check` instead of the faster `quick_check` (before a restore).
@@ -171,7 +192,9 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
     if path.is_dir():
         raise StorageError(f"„{path}“ ist ein Ordner, keine Datenbankdatei.")
     if path.stat().st_size == 0:
-        return
+        # Stammkunde creates its file complete (see `open_database`): an empty one is a
+        # database lost by a copy or a disk fault, not a new one to fill.
+        raise _unusable(path, "ist leer (0 Byte)", backup_dir)
     try:
         with open(path, "rb") as handle:
             header = handle.read(16)
@@ -193,21 +216,18 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"Die Datenbank „{path}“ ist beschädigt ({exc}). Sie wurde nicht verändert; "
-            "bitte eine Sicherung zurückspielen."
-        ) from exc
+        raise _unusable(path, f"ist beschädigt ({exc})", backup_dir) from exc
     if result != [("ok",)]:
         detail = "; ".join(str(row[0]) for row in result[:3])
-        raise StorageError(
-            f"Die Datenbank „{path}“ ist beschädigt ({detail}). Sie wurde nicht verändert; "
-            "bitte eine Sicherung zurückspielen."
-        )
+        raise _unusable(path, f"ist beschädigt ({detail})", backup_dir)
+    if not tables:
+        raise _unusable(path, "enthält keine Tabellen (leer oder von einem anderen Programm)",
+                        backup_dir)
     foreign = StorageError(
         f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
         "Stammkunde öffnet sie nicht und hat sie nicht verändert."
     )
-    if tables and "alembic_version" not in tables:
+    if "alembic_version" not in tables:
         raise foreign
     unknown = versions - known_revisions()
     if unknown and not OWN_TABLES <= tables:
@@ -472,8 +492,9 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     sqlite_path = sqlite_file(url)
     if sqlite_path is not None:
         refuse_network_share(sqlite_path)
-        check_sqlite_file(sqlite_path)
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        check_sqlite_file(sqlite_path, backup_dir=backup_dir)
+        if not sqlite_path.exists():
+            _create_sqlite(sqlite_path)
     probe = make_engine(url)
     try:
         due = pending_migrations(probe)
@@ -485,6 +506,44 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
             backup_sqlite(sqlite_path, backup_dir / f"vor-update-{stamp}.sqlite3")
         migrate(url)
     return Database(url)
+
+
+def _create_sqlite(path: Path) -> None:
+    """Create a new database complete or not at all: migrated under a temporary name, then
+    renamed. So a file at `path` is always a whole database, and an empty one is refused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".neu")
+    for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    migrate(sqlite_url(partial))  # its engine is disposed: the WAL is folded in and removed
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def replace_unusable(path: Path, backup: Path) -> Path:
+    """Put a checked backup in place of an empty or damaged database file; the unusable
+    file (and its WAL) is kept beside it as `<name>.unbrauchbar-<Zeit>`, which is returned.
+
+    The normal restore (`BackupService.restore`) needs the live file open; this one is for
+    when it cannot be opened at all.
+    """
+    backup = backup.expanduser().resolve()
+    if not backup.is_file():
+        raise StorageError(f"Die Sicherung „{backup}“ gibt es nicht.")
+    check_sqlite_file(backup, writable=False, full=True)
+    other = InstanceLock(path.with_name(path.name + ".lock")).held_by_another()
+    if other is not None:
+        raise StorageError(f"Stammkunde ist mit dieser Datenbank geöffnet (Rechner "
+                           f"{other.host}, Prozess {other.pid}). Bitte dort erst schließen.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unbrauchbar-{stamp}")
+    for suffix in ("-wal", "-shm", ""):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, aside.with_name(aside.name + suffix))
+    backup_sqlite(backup, path)
+    return aside
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -232,3 +232,16 @@ def test_a_write_blocked_by_another_process_becomes_a_plain_message(
         blocker.close()
         impatient.dispose()
     assert services.customers.count() == 0
+
+
+def test_a_new_database_whose_creation_fails_leaves_no_file_behind(
+    tmp_path: Path, migrations_copy: Path
+) -> None:
+    add_revision(migrations_copy, "9997", "    raise RuntimeError('Strom weg')")
+    path = tmp_path / "neu.sqlite3"
+    with pytest.raises(RuntimeError, match="Strom weg"):
+        open_database(f"sqlite:///{path}")
+    assert not path.exists()
+    (migrations_copy / "versions" / "9997_test.py").unlink()
+    open_database(f"sqlite:///{path}").dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["migrations", "neu.sqlite3"]

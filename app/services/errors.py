@@ -5,6 +5,8 @@ Anything that is not a `StammkundeError` is a bug and goes to the log with its t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class StammkundeError(Exception):
     """An error the user can understand and act on."""
@@ -32,6 +34,18 @@ class ConflictError(StammkundeError):
 
 class StorageError(StammkundeError):
     """The database cannot be used: locked, read-only, damaged, foreign, disk full."""
+
+
+class UnusableDatabaseError(StorageError):
+    """The database file is empty or damaged: only a backup can bring the data back.
+
+    `newest_backup` is the newest backup found beside it, which the window offers to restore.
+    """
+
+    def __init__(self, message: str, *, path: Path, newest_backup: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.newest_backup = newest_backup
 
 
 # German labels for field names in messages; features add theirs where they validate.

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -15,7 +16,7 @@ from app import logs
 from app.paths import AppPaths
 from app.services.container import Services
 from app.services.demo_showcase import populate
-from app.services.errors import StammkundeError
+from app.services.errors import StammkundeError, UnusableDatabaseError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
 from app.ui.privacy.backups_dialog import backup_on_close
@@ -39,30 +40,61 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(*, paths: AppPaths, demo: bool,
-        open_services: Callable[[], AbstractContextManager[Services]]) -> int:
-    from app.ui.main_window import MainWindow
+def offer_restore(error: UnusableDatabaseError,
+                  restore: Callable[[Path, Path], Path]) -> bool:
+    """Ask to put the newest backup in place of an empty or damaged database; True if done."""
+    if error.newest_backup is None:
+        QMessageBox.critical(None, "Stammkunde", error.message)
+        return False
+    answer = QMessageBox.question(
+        None, "Stammkunde",
+        error.message + "\n\n" + QApplication.translate(
+            "Start", "Sicherung „{0}“ jetzt zurückspielen? Die unbrauchbare Datei bleibt "
+            "daneben erhalten.").format(error.newest_backup.name))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore(error.path, error.newest_backup)
+    except StammkundeError as failed:
+        QMessageBox.critical(None, "Stammkunde", failed.message)
+        return False
+    return True
 
+
+def run(*, paths: AppPaths, demo: bool,
+        open_services: Callable[[], AbstractContextManager[Services]],
+        restore_unusable: Callable[[Path, Path], Path]) -> int:
     paths.ensure()
     logs.setup(paths.log_file)
     app = create_application()
     install_excepthook(paths.log_file)
-    try:
-        with open_services() as services:
-            if demo:
-                populate(services, customers=DEMO_CUSTOMERS, seed=7,
-                         mailing_out=paths.data_dir / "Demo-Mailing.pdf")
-            context = AppContext(
-                services=services, tasks=TaskRunner(), bus=ChangeBus(),
-                user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
-            window = MainWindow(context)
-            window.show()
-            scheduler = start_scheduler(context, window)
-            code = app.exec()
-            scheduler.shutdown()
-            context.tasks.wait()
-            backup_on_close(services, context.user)
-            return code
-    except StammkundeError as error:
-        QMessageBox.critical(None, "Stammkunde", error.message)
-        return 2
+    while True:
+        try:
+            return _run_window(app, paths=paths, demo=demo, open_services=open_services)
+        except UnusableDatabaseError as error:
+            if not offer_restore(error, restore_unusable):
+                return 2
+        except StammkundeError as error:
+            QMessageBox.critical(None, "Stammkunde", error.message)
+            return 2
+
+
+def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
+                open_services: Callable[[], AbstractContextManager[Services]]) -> int:
+    from app.ui.main_window import MainWindow
+
+    with open_services() as services:
+        if demo:
+            populate(services, customers=DEMO_CUSTOMERS, seed=7,
+                     mailing_out=paths.data_dir / "Demo-Mailing.pdf")
+        context = AppContext(
+            services=services, tasks=TaskRunner(), bus=ChangeBus(),
+            user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
+        window = MainWindow(context)
+        window.show()
+        scheduler = start_scheduler(context, window)
+        code = app.exec()
+        scheduler.shutdown()
+        context.tasks.wait()
+        backup_on_close(services, context.user)
+        return code
