@@ -79,6 +79,8 @@ def _install_postgres_hooks(engine: Engine, *, busy_timeout_ms: int) -> None:
 # What the database driver says → what the user is told (StorageError, a known error).
 _LOCKED = ("Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
            "Moment noch einmal versuchen; es wurde nichts gespeichert.")
+_DAMAGED = ("Die Datenbank ist beschädigt. Es wurde nichts gespeichert; bitte die Datenbank "
+            "prüfen (stammkunde check) und eine Sicherung zurückspielen.")
 _STORAGE_MESSAGES = (
     ("database is locked", _LOCKED),
     ("lock timeout", _LOCKED),  # PostgreSQL: waited longer than lock_timeout
@@ -86,6 +88,12 @@ _STORAGE_MESSAGES = (
      "Der Datenträger ist voll. Es wurde nichts gespeichert; bitte Platz schaffen."),
     ("readonly database",
      "Die Datenbank ist schreibgeschützt. Es wurde nichts gespeichert."),
+    ("database disk image is malformed", _DAMAGED),
+    ("file is not a database", _DAMAGED),
+    ("could not decode to utf-8",
+     "Die Datenbank ist beschädigt: ein gespeicherter Text ist kein gültiges UTF-8 "
+     "(Datenträgerfehler oder ein fremdes Programm). Es wurde nichts gespeichert; bitte eine "
+     "Sicherung zurückspielen."),
     ("disk i/o error",
      "Lese-/Schreibfehler des Datenträgers. Es wurde nichts gespeichert; bitte den "
      "Datenträger prüfen und eine Sicherung bereithalten."),
