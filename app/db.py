@@ -32,7 +32,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.paths import sqlite_uri, sqlite_url
+from app.paths import not_writable, sqlite_uri, sqlite_url
 from app.services.errors import StorageError, UnusableDatabaseError
 
 log = logging.getLogger(__name__)
@@ -195,10 +195,18 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False,
     Everything is read through a read-only connection: a refused file keeps every byte
     (an ordinary connection would already switch its header to WAL).
     """
+    folder = path.parent
+    if writable and folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise not_writable(folder, None)  # SQLite writes its -wal and -shm beside the file
     if not path.exists():
         return
     if path.is_dir():
         raise StorageError(f"„{path}“ ist ein Ordner, keine Datenbankdatei.")
+    if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise StorageError(
+            f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
+            "oder eine andere Datei wählen."
+        )
     if path.stat().st_size == 0:
         # Stammkunde creates its file complete (see `open_database`): an empty one is a
         # database lost by a copy or a disk fault, not a new one to fill.
@@ -245,11 +253,6 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False,
             f"Die Datenbank „{path}“ wurde mit einer neueren Stammkunde-Version bearbeitet "
             f"(Schema {', '.join(sorted(unknown))}). Bitte Stammkunde aktualisieren; die "
             "Datei wurde nicht verändert."
-        )
-    if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
-        raise StorageError(
-            f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
-            "oder eine andere Datei wählen."
         )
 
 
@@ -519,7 +522,10 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
 def _create_sqlite(path: Path) -> None:
     """Create a new database complete or not at all: migrated under a temporary name, then
     renamed. So a file at `path` is always a whole database, and an empty one is refused."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise not_writable(path.parent, exc) from exc
     partial = path.with_name(path.name + ".neu")
     for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy.engine import URL
+
+from app.services.errors import StorageError
 
 APP_NAME = "Stammkunde"
 DB_FILENAME = "stammkunde.sqlite3"
@@ -33,8 +36,24 @@ class AppPaths:
         return self.data_dir / "backups"
 
     def ensure(self) -> None:
+        """Create the folders; one that cannot be created or written is a StorageError (a
+        read-only data folder, a write-protected stick), never a traceback."""
         for directory in (self.data_dir, self.log_dir, self.backup_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise not_writable(directory, exc) from exc
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise not_writable(directory, None)
+
+
+def not_writable(folder: Path, error: OSError | None) -> StorageError:
+    reason = f" ({error.strerror or error})" if error is not None else ""
+    return StorageError(
+        f"Der Ordner „{folder}“ ist schreibgeschützt oder kann nicht angelegt werden{reason}. "
+        "Stammkunde braucht dort Schreibrechte für Datenbank, Protokolle und Sicherungen: "
+        "bitte Schreibrechte geben oder mit --data-dir einen anderen Datenordner wählen."
+    )
 
 
 def sqlite_url(path: Path) -> str:

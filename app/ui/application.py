@@ -64,9 +64,14 @@ def offer_restore(error: UnusableDatabaseError,
 def run(*, paths: AppPaths, demo: bool,
         open_services: Callable[[], AbstractContextManager[Services]],
         restore_unusable: Callable[[Path, Path], Path]) -> int:
-    paths.ensure()
-    logs.setup(paths.log_file)
     app = create_application()
+    try:
+        paths.ensure()
+        logs.setup(paths.log_file)
+    except StammkundeError as error:
+        print(f"Fehler: {error.message}", file=sys.stderr)
+        QMessageBox.critical(None, "Stammkunde", error.message)
+        return 2
     install_excepthook(paths.log_file)
     while True:
         try:
