@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import cli, logs
-from app.db import locked, open_database, replace_unusable, sqlite_file
+from app.db import open_database, replace_unusable, sqlite_file
+from app.lock import locked
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
@@ -49,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextmanager
-def opened(url: str, paths: AppPaths, *, lock: bool) -> Iterator[Services]:
+def opened(url: str, paths: AppPaths, *, lock: bool,
+           take_over_foreign_lock: bool = False) -> Iterator[Services]:
     """Lock (the window only), check, back up, migrate, and hand out the services."""
-    with locked(sqlite_file(url) if lock else None):
+    with locked(sqlite_file(url) if lock else None, take_over_foreign=take_over_foreign_lock):
         db = open_database(url, backup_dir=paths.backup_dir)
         try:
             yield Services.build(db, SystemClock())
@@ -106,7 +108,9 @@ def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         return 1
     from app.ui.application import run
 
-    return run(paths=paths, demo=args.demo, open_services=lambda: opened(url, paths, lock=True),
+    return run(paths=paths, demo=args.demo,
+               open_services=lambda take_over: opened(url, paths, lock=True,
+                                                      take_over_foreign_lock=take_over),
                restore_unusable=replace_unusable)
 
 

@@ -9,17 +9,12 @@ Transactional DDL" for pysqlite).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.lock import InstanceLock
 from app.paths import not_writable, sqlite_uri, sqlite_url
 from app.services.errors import StorageError, UnusableDatabaseError
 
@@ -410,92 +406,7 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
     return destination
 
 
-# --- the instance lock -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LockOwner:
-    host: str
-    pid: int
-    since: str
-
-
-class InstanceLock:
-    """One running app per database file. A lock left by a crashed process is taken over."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._held = False
-
-    def acquire(self) -> None:
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                owner = self._read_owner()
-                if owner is not None and not self._is_stale(owner):
-                    raise StorageError(
-                        f"Stammkunde ist mit dieser Datenbank bereits geöffnet "
-                        f"(Rechner {owner.host}, Prozess {owner.pid}, seit {owner.since}). "
-                        "Bitte das andere Fenster verwenden."
-                    ) from None
-                log.warning("taking over stale lock %s (%s)", self.path, owner)
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(
-                    {
-                        "host": socket.gethostname(),
-                        "pid": os.getpid(),
-                        "since": datetime.now().strftime("%d.%m.%Y %H:%M"),
-                    },
-                    handle,
-                )
-            self._held = True
-            return
-        raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
-
-    def held_by_another(self) -> LockOwner | None:
-        """The other running app holding this lock, if any (without taking it)."""
-        if not self.path.exists():
-            return None
-        owner = self._read_owner()
-        return owner if owner is not None and not self._is_stale(owner) else None
-
-    def release(self) -> None:
-        if self._held:
-            self.path.unlink(missing_ok=True)
-            self._held = False
-
-    def _read_owner(self) -> LockOwner | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return LockOwner(str(data["host"]), int(data["pid"]), str(data["since"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # unreadable: a crash during writing it
-
-    @staticmethod
-    def _is_stale(owner: LockOwner) -> bool:
-        import psutil
-
-        if owner.host != socket.gethostname():
-            return False  # cannot see the other machine's processes
-        return owner.pid == os.getpid() or not psutil.pid_exists(owner.pid)
-
-
 # --- opening ---------------------------------------------------------------------------
-
-
-@contextmanager
-def locked(path: Path | None) -> Iterator[None]:
-    lock = InstanceLock(path.with_name(path.name + ".lock")) if path else None
-    if lock:
-        lock.acquire()
-    try:
-        yield
-    finally:
-        if lock:
-            lock.release()
 
 
 def open_database(url: str, *, backup_dir: Path | None = None) -> Database:

@@ -18,12 +18,12 @@ from sqlalchemy import text
 
 from app.db import (
     Database,
-    InstanceLock,
     backup_sqlite,
     check_sqlite_file,
     migrate,
     open_database,
 )
+from app.lock import InstanceLock
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.dto import CustomerInput
@@ -181,7 +181,7 @@ def test_a_second_instance_is_refused_naming_host_and_process(tmp_path: Path) ->
     first.acquire()
     child = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from app.db import InstanceLock\n"
+         "import sys; from pathlib import Path; from app.lock import InstanceLock\n"
          "from app.services.errors import StorageError\n"
          "try:\n    InstanceLock(Path(sys.argv[1])).acquire()\n"
          "except StorageError as e:\n    print(e.message)\n",

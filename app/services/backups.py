@@ -30,12 +30,12 @@ from sqlalchemy import func, select
 
 from app.db import (
     Database,
-    InstanceLock,
     backup_sqlite,
     check_sqlite_file,
     migrate,
     pending_migrations,
 )
+from app.lock import InstanceLock
 from app.models import Customer
 from app.paths import sqlite_uri
 from app.services import audit

@@ -48,6 +48,15 @@ class UnusableDatabaseError(StorageError):
         self.newest_backup = newest_backup
 
 
+class ForeignLockError(StorageError):
+    """The lock file names another PC: this PC cannot tell whether that app still runs, so
+    the window asks before taking the lock over ("Trotzdem öffnen")."""
+
+    def __init__(self, message: str, *, host: str) -> None:
+        super().__init__(message)
+        self.host = host
+
+
 # German labels for field names in messages; features add theirs where they validate.
 FIELD_LABELS: dict[str, str] = {
     "number": "Kundennummer",

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -16,12 +17,13 @@ from app import logs
 from app.paths import AppPaths
 from app.services.container import Services
 from app.services.demo_showcase import populate
-from app.services.errors import StammkundeError, UnusableDatabaseError
+from app.services.errors import ForeignLockError, StammkundeError, UnusableDatabaseError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
 from app.ui.privacy.backups_dialog import backup_on_close
 from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
+from app.ui.termination import QuitOnTermination
 
 log = logging.getLogger(__name__)
 DEMO_CUSTOMERS = 300
@@ -61,9 +63,23 @@ def offer_restore(error: UnusableDatabaseError,
     return True
 
 
+def open_anyway(error: ForeignLockError) -> bool:
+    """Ask before taking over a lock written on another PC ("Trotzdem öffnen")."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Stammkunde", error.message)
+    box.setInformativeText(QApplication.translate(
+        "Start", "Nur öffnen, wenn Stammkunde auf „{0}“ sicher geschlossen ist."
+    ).format(error.host))
+    anyway = box.addButton(QApplication.translate("Start", "Trotzdem öffnen"),
+                           QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is anyway
+
+
 def run(*, paths: AppPaths, demo: bool,
-        open_services: Callable[[], AbstractContextManager[Services]],
+        open_services: Callable[[bool], AbstractContextManager[Services]],
         restore_unusable: Callable[[Path, Path], Path]) -> int:
+    """Show the window; `open_services(take_over_foreign_lock)` opens the database."""
     app = create_application()
     try:
         paths.ensure()
@@ -73,9 +89,15 @@ def run(*, paths: AppPaths, demo: bool,
         QMessageBox.critical(None, "Stammkunde", error.message)
         return 2
     install_excepthook(paths.log_file)
+    take_over = False
     while True:
         try:
-            return _run_window(app, paths=paths, demo=demo, open_services=open_services)
+            return _run_window(app, paths=paths, demo=demo,
+                               open_services=partial(open_services, take_over))
+        except ForeignLockError as error:
+            if not open_anyway(error):
+                return 2
+            take_over = True
         except UnusableDatabaseError as error:
             if not offer_restore(error, restore_unusable):
                 return 2
@@ -98,7 +120,9 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
         window = MainWindow(context)
         window.show()
         scheduler = start_scheduler(context, window)
+        termination = QuitOnTermination(app)
         code = app.exec()
+        termination.uninstall()
         scheduler.shutdown()
         context.tasks.wait()
         backup_on_close(services, context.user)
