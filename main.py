@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import cli, logs
-from app.db import open_database, replace_unusable, sqlite_file
+from app.db import open_database, refuse_network_data_dir, replace_unusable, sqlite_file
 from app.lock import locked
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 def opened(url: str, paths: AppPaths, *, lock: bool,
            take_over_foreign_lock: bool = False) -> Iterator[Services]:
     """Lock (the window only), check, back up, migrate, and hand out the services."""
+    refuse_network_data_dir(paths.data_dir)
     with locked(sqlite_file(url) if lock else None, take_over_foreign=take_over_foreign_lock):
         db = open_database(url, backup_dir=paths.backup_dir)
         try:

@@ -10,6 +10,7 @@ Transactional DDL" for pysqlite).
 from __future__ import annotations
 
 import logging
+import ntpath
 import os
 import re
 import sqlite3
@@ -254,12 +255,27 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False,
 
 # --- network shares -------------------------------------------------------------------
 
-# Filesystem types of network mounts (Linux /proc/mounts, macOS `mount`).
+# Filesystem types of network mounts (Linux /proc/mounts, macOS `mount`): SMB, NFS, SSH,
+# WebDAV, GNOME's gvfs (every "Netzwerk" folder of the file manager), rclone (cloud drives),
+# 9p (VM shares), the cluster file systems and AFS.
 NETWORK_FILESYSTEMS = frozenset({
     "cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "sshfs", "afpfs", "webdav",
-    "davfs", "fuse.davfs2", "ncpfs",
+    "davfs", "fuse.davfs2", "ncpfs", "fuse.gvfsd-fuse", "fuse.rclone", "rclone", "9p",
+    "ceph", "fuse.ceph", "fuse.ceph-fuse", "glusterfs", "fuse.glusterfs", "afs", "openafs",
+    "fuse.smbnetfs", "fuse.s3fs", "lustre", "gpfs", "beegfs",
 })
 _DRIVE_REMOTE = 4  # GetDriveTypeW
+_UNC = "ein UNC-Pfad (\\\\Server\\Freigabe)"
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+
+
+def _is_windows() -> bool:
+    return sys.platform == "win32"
 
 
 def _mount_table() -> list[tuple[str, str]]:
@@ -285,14 +301,12 @@ def network_location(path: str | Path) -> str | None:
     """Why `path` is on a network share (German), or None for a local disk."""
     raw = str(path)
     if raw.startswith(("\\\\", "//")):
-        return "ein UNC-Pfad (\\\\Server\\Freigabe)"
-    if sys.platform == "win32":
-        import ctypes
-
-        drive = os.path.splitdrive(os.path.abspath(raw))[0]
-        if drive.startswith("\\\\"):
-            return "ein UNC-Pfad (\\\\Server\\Freigabe)"
-        if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE:
+        return _UNC
+    if _is_windows():
+        drive = ntpath.splitdrive(ntpath.abspath(raw))[0]
+        if drive.startswith(("\\\\", "//")):
+            return _UNC
+        if drive and _windows_drive_type(drive.rstrip("\\/") + "\\") == _DRIVE_REMOTE:
             return f"das Netzlaufwerk {drive}"
         return None
     resolved = os.path.realpath(raw)
@@ -307,6 +321,7 @@ def network_location(path: str | Path) -> str | None:
 
 
 def refuse_network_share(path: Path) -> None:
+    """Refuse a database file on a network share (the lock file lies beside it)."""
     where = network_location(path)
     if where is not None:
         raise StorageError(
@@ -314,6 +329,19 @@ def refuse_network_share(path: Path) -> None:
             "das Netzwerk geöffnet werden: Sperren funktionieren dort nicht zuverlässig, und "
             "die Datei kann zerstört werden. Bitte die Datenbank auf die lokale Festplatte "
             "legen; für mehrere Arbeitsplätze PostgreSQL verwenden "
+            "(--db postgresql+psycopg://…). Sicherungen dürfen auf einem Netzlaufwerk liegen."
+        )
+
+
+def refuse_network_data_dir(folder: Path) -> None:
+    """Refuse a data folder on a network share: the database, its lock and the log of each
+    PC would be shared there. Backups may go to a network folder (their own setting)."""
+    where = network_location(folder)
+    if where is not None:
+        raise StorageError(
+            f"Der Datenordner „{folder}“ liegt auf {where}. Datenbank, Sperrdatei und "
+            "Protokolle gehören auf die lokale Festplatte dieses PCs; bitte mit --data-dir "
+            "einen lokalen Ordner wählen. Für mehrere Arbeitsplätze PostgreSQL verwenden "
             "(--db postgresql+psycopg://…). Sicherungen dürfen auf einem Netzlaufwerk liegen."
         )
 
