@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app import cli, logs
+from app import logs
+from app.cli.commands import add_commands
+from app.cli.common import UsageError
 from app.db import open_database, refuse_network_data_dir, replace_unusable, sqlite_file
 from app.lock import locked
 from app.paths import AppPaths, resolve
@@ -33,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="mit einer Wegwerf-Datenbank voller Demodaten starten")
     subparsers = parser.add_subparsers(dest="command", metavar="BEFEHL")
-    cli.add_commands(subparsers)
+    add_commands(subparsers)
     return parser
 
 
@@ -73,7 +75,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
             print(f"Fehler: {exc}", file=sys.stderr)
             return 2
         return restore_unusable(exc, Path(args.file))
-    except (StammkundeError, cli.UsageError) as exc:
+    except (StammkundeError, UsageError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
     except Exception:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.db import open_database
 from app.services.clock import SystemClock
-from app.services.demo import fill
+from app.services.demo.dataset import fill
 
 SEED = 42
 

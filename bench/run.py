@@ -26,7 +26,7 @@ sys.path.insert(0, str(BENCH.parent))
 from app.db import open_database  # noqa: E402
 from app.services.clock import SystemClock  # noqa: E402
 from app.services.container import Services  # noqa: E402
-from app.services.demo import LAST_NAMES, PLACES, STREETS  # noqa: E402
+from app.services.demo.dataset import LAST_NAMES, PLACES, STREETS  # noqa: E402
 from bench import dataset  # noqa: E402
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from app.db import backup_sqlite, open_database
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
-from app.services.demo import fill
+from app.services.demo.dataset import fill
 
 
 def run(db_url: str, workdir: pathlib.Path, *, customers: int) -> dict[str, float]:

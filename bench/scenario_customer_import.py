@@ -10,7 +10,7 @@ import time
 from app.db import open_database
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.demo import FIRST_FEMALE, FIRST_MALE, LAST_NAMES, PLACES, STREETS
+from app.services.demo.dataset import FIRST_FEMALE, FIRST_MALE, LAST_NAMES, PLACES, STREETS
 
 HEADER = ("Kundennummer;Anrede;Vorname;Nachname;Firma;Straße;PLZ;Ort;E-Mail;Telefon;Mobil;"
           "Geburtstag;Notiz;Tags")

@@ -10,8 +10,8 @@ from pathlib import Path
 from app.db import open_database
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
-from app.services.followups_demo import fill_followups
-from app.services.ics_export import write_ics
+from app.services.demo.followups import fill_followups
+from app.services.followups.calendar import write_ics
 
 CATCH_UP_DAYS = 14
 

@@ -22,7 +22,7 @@ def _child(db_url: str, out: str, letters: int) -> None:
     from app.db import Database
     from app.services.clock import SystemClock
     from app.services.container import Services
-    from app.services.mailings import IdSource
+    from app.services.letters.mailings import IdSource
     from bench.memory import peak_rss_mb
 
     services = Services.build(Database(db_url), SystemClock())
@@ -49,7 +49,7 @@ def run(db_url: str, workdir: pathlib.Path, *, customers: int) -> dict[str, floa
     from app.services.clock import SystemClock
     from app.services.company import CompanyProfile
     from app.services.container import Services
-    from app.services.demo import fill
+    from app.services.demo.dataset import fill
 
     db = open_database(db_url)
     services = Services.build(db, SystemClock())

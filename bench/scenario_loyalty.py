@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 
 from app.db import open_database
 from app.models import Customer, LoyaltyAccount
-from app.services import loyalty_pdf
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.loyalty import ProgramInput
-from app.services.vouchers import VoucherInput
+from app.services.loyalty import pdf as loyalty_pdf
+from app.services.loyalty.programs import ProgramInput
+from app.services.loyalty.vouchers import VoucherInput
 
 ENROL_MAX = 2000
 VOUCHERS = 1000

@@ -31,9 +31,9 @@ from app.db import Database, open_database  # noqa: E402
 from app.models import Customer, Sale  # noqa: E402
 from app.services.clock import SystemClock  # noqa: E402
 from app.services.container import Services  # noqa: E402
-from app.services.demo import SERVICES, fill  # noqa: E402
+from app.services.demo.dataset import SERVICES, fill  # noqa: E402
 from app.services.formatting import format_cents  # noqa: E402
-from app.services.sales_import import SalesImportService  # noqa: E402
+from app.services.sales.importing import SalesImportService  # noqa: E402
 
 SEED = 42
 

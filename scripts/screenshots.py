@@ -28,10 +28,11 @@ from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.db import open_database  # noqa: E402
-from app.services import demo, loyalty_pdf  # noqa: E402
 from app.services.clock import SystemClock  # noqa: E402
 from app.services.container import Services  # noqa: E402
-from app.services.demo_showcase import populate  # noqa: E402
+from app.services.demo import dataset as demo  # noqa: E402
+from app.services.demo.showcase import populate  # noqa: E402
+from app.services.loyalty import pdf as loyalty_pdf  # noqa: E402
 from app.ui.application import create_application  # noqa: E402
 from app.ui.context import AppContext, ChangeBus  # noqa: E402
 from app.ui.customers.customer_view import CustomerView  # noqa: E402
@@ -171,7 +172,7 @@ def main() -> int:
         result = populate(services, customers=300, seed=7, mailing_out=workdir / "mailing.pdf")
         set_staff_name(demo.STAFF[0])
         context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
-                             user="demo", data_dir=workdir, log_file=workdir / "demo.log")
+                             data_dir=workdir, log_file=workdir / "demo.log")
         window = MainWindow(context)
         window.setProperty(FEATURED_KEY, result.featured)
         window.resize(*SIZE)

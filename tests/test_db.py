@@ -26,7 +26,7 @@ from app.db import (
 from app.lock import InstanceLock
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.services.errors import StorageError
 
 ROOT = Path(__file__).parent.parent

@@ -16,7 +16,7 @@ from app import db as db_module
 from app.db import network_location, open_database
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.demo import fill
+from app.services.demo.dataset import fill
 from app.services.errors import StorageError
 
 PAGE = 4096

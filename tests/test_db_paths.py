@@ -14,8 +14,8 @@ import pytest
 
 from app.db import open_database
 from app.paths import sqlite_uri, sqlite_url
-from app.services.backups import inspect
 from app.services.errors import StorageError
+from app.services.privacy.backups import inspect
 
 ROOT = Path(__file__).resolve().parent.parent
 AWKWARD = ["Büro #1", "Kasse ?2", "Ablage%20alt", "50 % Rabatt#"]

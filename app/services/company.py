@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from app.services import validation
-from app.services.errors import FIELD_LABELS, ValidationError
+from app.services.errors import ValidationError
 from app.services.settings import SettingsService
 
 PROFILE_KEY = "company_profile"
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
-FIELD_LABELS.update({
-    "name": "Firmenname", "web": "Internetseite", "iban": "IBAN", "bic": "BIC",
-    "bank": "Bank", "tax_number": "Steuernummer", "vat_id": "USt-IdNr.",
+invalid = ValidationError.labelled({
+    "name": "Firmenname", "web": "Internetseite", "iban": "IBAN", "bic": "BIC", "bank": "Bank",
+    "tax_number": "Steuernummer", "vat_id": "USt-IdNr.",
     "managing_director": "Inhaber/Geschäftsführer", "register": "Registereintrag",
     "logo_path": "Logo",
 })
@@ -116,7 +116,7 @@ def validated_profile(profile: CompanyProfile) -> CompanyProfile:
         elif not logo.is_file():
             errors["logo_path"] = f"Datei „{logo}“ nicht gefunden"
     if errors:
-        raise ValidationError(errors)
+        raise invalid(errors)
     return CompanyProfile(**values)
 
 

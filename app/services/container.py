@@ -6,31 +6,31 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.audit import AuditService
-from app.services.backups import BackupService
-from app.services.classification import ClassificationService
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
-from app.services.customer_export import CustomerExportService
-from app.services.customer_import import CustomerImportService
-from app.services.customers import CustomerService
-from app.services.dashboard import DashboardService
-from app.services.feedback import FeedbackService
-from app.services.followups import FollowUpService
-from app.services.labels import LabelService
-from app.services.letter_placeholders import register_all as register_placeholders
-from app.services.letters import LetterService
-from app.services.loyalty import LoyaltyService
-from app.services.mailings import MailingService
+from app.services.customers.export import CustomerExportService
+from app.services.customers.importing.service import CustomerImportService
+from app.services.customers.segments import SegmentService
+from app.services.customers.service import CustomerService
+from app.services.followups.rules import RuleService
+from app.services.followups.service import FollowUpService
+from app.services.followups.today import TodayService
+from app.services.letters.labels import LabelService
+from app.services.letters.mailings import MailingService
+from app.services.letters.placeholders import register_all as register_placeholders
+from app.services.letters.service import LetterService
+from app.services.loyalty.programs import LoyaltyService
+from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
-from app.services.privacy import PrivacyService
-from app.services.rules import RuleService
-from app.services.sales import SalesService
-from app.services.sales_import import SalesImportService
-from app.services.segments import SegmentService
+from app.services.privacy.backups import BackupService
+from app.services.privacy.service import PrivacyService
+from app.services.sales.classification import ClassificationService
+from app.services.sales.dashboard import DashboardService
+from app.services.sales.feedback import FeedbackService
+from app.services.sales.importing import SalesImportService
+from app.services.sales.service import SalesService
 from app.services.settings import SettingsService
 from app.services.timeline import TimelineService
-from app.services.today import TodayService
-from app.services.vouchers import VoucherService
 
 
 @dataclass

@@ -5,7 +5,10 @@ Anything that is not a `StammkundeError` is a bug and goes to the log with its t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 
 
 class StammkundeError(Exception):
@@ -19,9 +22,17 @@ class StammkundeError(Exception):
 class ValidationError(StammkundeError):
     """Input that cannot be saved; `fields` maps field name → German reason."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, str], *,
+                 labels: Mapping[str, str] | None = None) -> None:
         self.fields = dict(fields)
-        super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in fields.items()))
+        names = FIELD_LABELS if labels is None else labels
+        super().__init__("; ".join(f"{names.get(k, k)}: {v}" for k, v in fields.items()))
+
+    @classmethod
+    def labelled(cls, labels: Mapping[str, str]) -> Callable[[dict[str, str]], ValidationError]:
+        """The error of one capability, naming its fields with its own labels: two capabilities
+        may use the same key ("kind") for different things ("Kundenart", "Regelart")."""
+        return partial(cls, labels=MappingProxyType({**FIELD_LABELS, **labels}))
 
 
 class NotFoundError(StammkundeError):
@@ -57,8 +68,9 @@ class ForeignLockError(StorageError):
         self.host = host
 
 
-# German labels for field names in messages; features add theirs where they validate.
-FIELD_LABELS: dict[str, str] = {
+# German labels of the customer fields, which every capability shows; a capability names its own
+# fields through `ValidationError.labelled`, never by changing this table.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType({
     "number": "Kundennummer",
     "kind": "Kundenart",
     "salutation": "Anrede",
@@ -78,4 +90,5 @@ FIELD_LABELS: dict[str, str] = {
     "label": "Bezeichnung",
     "subject": "Betreff",
     "channel": "Kanal",
-}
+    "file": "Datei",
+})

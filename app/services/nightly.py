@@ -12,21 +12,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app.services.backups import BackupService
-from app.services.classification import ClassificationService
+from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.errors import StorageError
-from app.services.loyalty import LoyaltyService, RunReport
-from app.services.privacy import PrivacyService, PurgeResult
+from app.services.loyalty.programs import LoyaltyService, RunReport
+from app.services.loyalty.vouchers import VoucherService
+from app.services.privacy.backups import BackupService
+from app.services.privacy.service import PrivacyService, PurgeResult
+from app.services.sales.classification import ClassificationService
 from app.services.settings import SettingsService
-from app.services.vouchers import VoucherService
 
 LAST_RUN_KEY = "nightly_last_run"
 INTEGRITY_KEY = "integrity_checked"
 # `quick_check` at every start misses damage inside indexes that `integrity_check` finds;
 # the full check costs ~10 s at 100,000 customers, so it runs once a week before a backup.
 FULL_CHECK_EVERY = timedelta(days=7)
-BY = "System"
+BY = SYSTEM
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class NightlyService:
         if self.backups.db.sqlite_path is None:
             return False
         self.check_integrity()
-        return self.backups.backup_if_due(by="automatisch") is not None
+        return self.backups.backup_if_due(by=SYSTEM) is not None
 
     def check_integrity(self) -> bool:
         """The weekly full check; True if it ran. A damaged database is reported and not

@@ -11,6 +11,8 @@ from app.db import Database
 from app.models import Setting
 from app.services.errors import ValidationError
 
+invalid = ValidationError.labelled({"staff": "Mitarbeiter"})
+
 STAFF_KEY = "staff"
 
 
@@ -44,6 +46,6 @@ class SettingsService:
             if name and name not in cleaned:
                 cleaned.append(name)
         if any(len(n) > 128 for n in cleaned):
-            raise ValidationError({"staff": "Namen höchstens 128 Zeichen"})
+            raise invalid({"staff": "Namen höchstens 128 Zeichen"})
         self.set(STAFF_KEY, cleaned)
         return cleaned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
@@ -10,7 +11,6 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Customer, Interaction
 from app.services.clock import Clock
-from app.services.dto import InteractionDTO
 from app.services.errors import NotFoundError, ValidationError
 
 # code name → German label shown in the UI; the order is the order of the channel picker.
@@ -24,6 +24,17 @@ CHANNELS: dict[str, str] = {
     "note": "Notiz",
     "system": "System",
 }
+
+
+@dataclass(frozen=True)
+class InteractionDTO:
+    id: int
+    customer_id: int
+    occurred_at: datetime
+    channel: str
+    subject: str
+    text: str
+    author: str
 
 
 def is_contact() -> ColumnElement[bool]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 import sys
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import logs
 from app.paths import AppPaths
 from app.services.container import Services
-from app.services.demo_showcase import populate
+from app.services.demo.showcase import populate
 from app.services.errors import ForeignLockError, StammkundeError, UnusableDatabaseError
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
@@ -116,7 +115,7 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
                      mailing_out=paths.data_dir / "Demo-Mailing.pdf")
         context = AppContext(
             services=services, tasks=TaskRunner(), bus=ChangeBus(),
-            user=getpass.getuser(), data_dir=paths.data_dir, log_file=paths.log_file)
+            data_dir=paths.data_dir, log_file=paths.log_file)
         window = MainWindow(context)
         window.show()
         scheduler = start_scheduler(context, window)
@@ -125,5 +124,5 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
         termination.uninstall()
         scheduler.shutdown()
         context.tasks.wait()
-        backup_on_close(services, context.user)
+        backup_on_close(services, context.actor)
         return code

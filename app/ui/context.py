@@ -8,8 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.services import actors
 from app.services.changes import Changes
 from app.services.container import Services
+from app.ui import preferences
 from app.ui.tasks import TaskRunner
 
 
@@ -27,8 +29,12 @@ class AppContext:
     services: Services
     tasks: TaskRunner
     bus: ChangeBus
-    user: str
     data_dir: Path
     log_file: Path
     # Set by the main window: open a customer's view from anywhere (dashboard, Heute, …).
     open_customer: Callable[[int], None] = field(default=lambda _customer_id: None)
+
+    @property
+    def actor(self) -> str:
+        """Who acts in this window: the staff member chosen under "Ich bin" on this PC."""
+        return actors.person(preferences.staff_name(), otherwise=actors.UNNAMED)

@@ -59,13 +59,13 @@ def _lazy(module: str, name: str) -> Callable[..., QWidget]:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.today_page", "TodayPage")),
+    PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.followups.today_page", "TodayPage")),
     PageSpec("customers", lambda: tr("Kunden"),
              _lazy("app.ui.customers.list_page", "CustomerListPage")),
     PageSpec("segments", lambda: tr("Segmente"),
-             _lazy("app.ui.sales.segments_page", "SegmentsPage")),
+             _lazy("app.ui.customers.segments_page", "SegmentsPage")),
     PageSpec("dashboard", lambda: tr("Auswertungen"),
-             _lazy("app.ui.dashboard_page", "DashboardPage")),
+             _lazy("app.ui.sales.dashboard_page", "DashboardPage")),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
              _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
     PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
@@ -75,11 +75,11 @@ PAGES: list[PageSpec] = [
 CUSTOMER_TABS: list[TabSpec] = [
     TabSpec("sales", lambda: tr("Umsätze"), _lazy("app.ui.sales.sales_tab", "SalesTab")),
     TabSpec("feedback", lambda: tr("Zufriedenheit"),
-            _lazy("app.ui.feedback_tab", "FeedbackTab")),
+            _lazy("app.ui.sales.feedback_tab", "FeedbackTab")),
     TabSpec("loyalty", lambda: tr("Bonus & Gutscheine"),
             _lazy("app.ui.loyalty.customer_tab", "LoyaltyTab")),
     TabSpec("followups", lambda: tr("Wiedervorlagen"),
-            _lazy("app.ui.customer_followups", "CustomerFollowUpsTab")),
+            _lazy("app.ui.followups.customer_tab", "CustomerFollowUpsTab")),
     TabSpec("letters", lambda: tr("Briefe"),
             _lazy("app.ui.letters.customer_tab", "CustomerLettersTab")),
     TabSpec("privacy", lambda: tr("Datenschutz"),
@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
             index = [spec.key for spec in PAGES].index(key)
             page = PAGES[index].factory(self.context, self._stack)
             placeholder = self._stack.widget(index)
+            assert placeholder is not None  # every page has a placeholder until it is built
             self._stack.insertWidget(index, page)
             self._stack.removeWidget(placeholder)
             placeholder.deleteLater()
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         self.show_page("customers").focus_search()  # type: ignore[attr-defined]
 
     def new_customer(self) -> QWidget:
-        return self.show_page("customers").new_customer()  # type: ignore[attr-defined, no-any-return]
+        return self.show_page("customers").new_customer()  # type: ignore[attr-defined]
 
     def open_settings(self) -> QDialog:
         from app.ui.settings_dialog import SettingsDialog
@@ -199,12 +200,12 @@ class MainWindow(QMainWindow):
         BackupsDialog(self.context, self).exec()
 
     def _import_customers(self) -> None:
-        from app.ui.customer_import_dialog import CustomerImportDialog
+        from app.ui.customers.import_dialog import CustomerImportDialog
 
         CustomerImportDialog(self.context, self).exec()
 
     def _export_customers(self) -> None:
-        from app.ui.customer_export import export_customers
+        from app.ui.customers.export_dialog import export_customers
 
         export_customers(self.context, self)
 

@@ -15,8 +15,3 @@ def staff_name() -> str:
 
 def set_staff_name(name: str) -> None:
     QSettings().setValue(STAFF_NAME_KEY, name.strip())
-
-
-def author(fallback: str) -> str:
-    """Who is written as author of timeline entries: the chosen staff member, or the login."""
-    return staff_name() or fallback

@@ -14,13 +14,13 @@ from datetime import date, time
 from pathlib import Path
 
 from app.services.container import Services
-from app.services.dto import CustomerInput
-from app.services.followups import FollowUpInput, MaintenanceInput
-from app.services.mailings import IdSource
-from app.services.privacy import ConsentInput
-from app.services.sales import SaleInput
-from app.services.vouchers import VoucherInput
-from tests.services.loyalty_helpers import POINTS
+from app.services.customers.dto import CustomerInput
+from app.services.followups.service import FollowUpInput, MaintenanceInput
+from app.services.letters.mailings import IdSource
+from app.services.loyalty.vouchers import VoucherInput
+from app.services.privacy.service import ConsentInput
+from app.services.sales.service import SaleInput
+from tests.services.loyalty.loyalty_helpers import POINTS
 
 FIRST, LAST = "Hildegard", "Zwetschgenbaum"
 STREET, POSTCODE = "Quittenweg 7", "01067"

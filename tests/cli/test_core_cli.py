@@ -9,7 +9,7 @@ import pytest
 
 import main
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 
 ROOT = Path(__file__).parent.parent.parent
 

@@ -8,7 +8,7 @@ import pytest
 
 import main
 from app.services.container import Services
-from tests.services.dashboard_data import seed
+from tests.services.sales.dashboard_data import seed
 
 
 def test_dashboard_prints_figures_with_definitions_and_writes_the_pdf(

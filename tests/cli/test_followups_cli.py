@@ -11,8 +11,8 @@ import main
 from app.db import open_database
 from app.services.clock import FixedClock, SystemClock
 from app.services.container import Services
-from app.services.dto import Birthday, CustomerInput
-from tests.services.loyalty_helpers import card, sale
+from app.services.customers.dto import Birthday, CustomerInput
+from tests.services.loyalty.loyalty_helpers import card, sale
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import main
-from app.services import voucher_codes
-from app.services.vouchers import default_valid_until
+from app.services.loyalty import codes as voucher_codes
+from app.services.loyalty.vouchers import default_valid_until
 
 
 def run(db_path: Path, *args: str) -> int:
@@ -66,7 +66,7 @@ def test_an_expired_voucher_is_refused_with_exit_2_and_marked_by_the_expiry_run(
     from app.db import open_database
     from app.services.clock import LOCAL_ZONE, FixedClock
     from app.services.container import Services
-    from app.services.vouchers import VoucherInput
+    from app.services.loyalty.vouchers import VoucherInput
     db = open_database(f"sqlite:///{db_path}")
     past = Services.build(db, FixedClock(datetime(2020, 1, 10, 9, 0, tzinfo=LOCAL_ZONE)))
     code = past.vouchers.issue(VoucherInput(value_cents=1000, promo=True,
@@ -88,7 +88,7 @@ def test_points_commands_credit_redeem_refuse_and_show_a_card(
     from app.db import open_database
     from app.services.clock import SystemClock
     from app.services.container import Services
-    from app.services.dto import CustomerInput
+    from app.services.customers.dto import CustomerInput
     db = open_database(f"sqlite:///{db_path}")
     Services.build(db, SystemClock()).customers.create(CustomerInput(last_name="Weiß"))
     db.dispose()

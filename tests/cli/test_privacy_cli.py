@@ -75,3 +75,13 @@ def test_backup_list_shows_date_size_and_customers(
     assert run(filled, "backup", "--list") == 0
     out = capsys.readouterr().out
     assert "20 Kunden" in out and "stammkunde-" in out
+
+
+def test_the_audit_log_names_the_command_line_as_actor_never_the_login(
+    filled: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "privacy", "object", "K-000005") == 0
+    capsys.readouterr()
+    assert run(filled, "privacy", "audit", "--customer", "K-000005", "--json") == 0
+    newest = json.loads(capsys.readouterr().out)[0]
+    assert (newest["action"], newest["actor"]) == ("objection", "Befehlszeile")

@@ -7,7 +7,7 @@ import pytest
 
 import main
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 
 HEADER = "Kundennummer;Datum;Betrag;Belegnummer;Text"
 
@@ -65,7 +65,7 @@ def test_classify_prints_the_classes_and_writes_one_csv_row_per_customer(
 ) -> None:
     from datetime import date
 
-    from app.services.sales import SaleInput
+    from app.services.sales.service import SaleInput
 
     for number, cents in (("K-000001", 9_000), ("K-000002", 1_000)):
         cid = services.customers.create(CustomerInput(last_name="X", number=number)).id
@@ -98,7 +98,7 @@ def test_classify_json_with_a_window_and_bad_options(
 def test_segment_list_and_show_print_the_saved_segments(
     db_path: Path, services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.services.segments import SegmentSpec
+    from app.services.customers.segments import SegmentSpec
 
     services.customers.create(CustomerInput(last_name="Berg", city="Berlin", number="K-1"))
     services.segments.save("Berliner", SegmentSpec(city="Berlin"))

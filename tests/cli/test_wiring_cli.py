@@ -10,8 +10,8 @@ import pytest
 
 import main
 from app.services.container import Services
-from app.services.segments import SegmentSpec
-from tests.services.test_mailings import make_customers, set_columns
+from app.services.customers.segments import SegmentSpec
+from tests.services.letters.test_mailings import make_customers, set_columns
 
 
 def test_rule_set_gives_a_rule_a_voucher_action(

@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError  # SQLite: IntegrityError; PostgreSQL: Pro
 
 from app.services.audit import AuditFilter
 from app.services.container import Services
-from app.services.dto import AddressInput, ContactInput, CustomerInput
+from app.services.customers.dto import AddressInput, ContactInput, CustomerInput
 
 ANNA = CustomerInput(first_name="Anna", last_name="Müller", city="Dresden", postcode="01067")
 

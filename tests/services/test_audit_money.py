@@ -10,10 +10,10 @@ import pytest
 from app.services.audit import ACTIONS, AuditFilter
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
-from app.services.mailings import IdSource
-from app.services.vouchers import VoucherInput
-from tests.services.loyalty_helpers import card, customer, sale
+from app.services.customers.dto import CustomerInput
+from app.services.letters.mailings import IdSource
+from app.services.loyalty.vouchers import VoucherInput
+from tests.services.loyalty.loyalty_helpers import card, customer, sale
 
 
 def entries(services: Services, action: str) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.models import ClassAssignment, Customer
 from app.services import bulk
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 
 
 def test_bulk_rows_read_back_exactly_as_orm_rows(services: Services) -> None:

@@ -13,8 +13,8 @@ import pytest
 from app.db import open_database
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.demo import fill
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
+from app.services.demo.dataset import fill
 from app.services.errors import StorageError
 
 pytestmark = pytest.mark.sqlite_only("damages the SQLite file itself")

@@ -6,7 +6,7 @@ import pytest
 
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.services.errors import ValidationError
 
 

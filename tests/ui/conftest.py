@@ -39,7 +39,7 @@ def isolated_settings(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="Test",
+    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                      data_dir=tmp_path, log_file=tmp_path / "stammkunde.log")
     yield ctx
     ctx.tasks.wait()

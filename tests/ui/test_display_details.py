@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services.vouchers import VoucherDTO
+from app.services.loyalty.vouchers import VoucherDTO
 from app.ui.loyalty.vouchers_page import _remaining
 from app.ui.privacy.page import details_text
 

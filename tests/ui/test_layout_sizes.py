@@ -10,14 +10,14 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
-from app.services.demo_showcase import populate
-from app.services.segments import SegmentSpec
+from app.services.customers.segments import SegmentSpec
+from app.services.demo.showcase import populate
 from app.ui.context import AppContext
-from app.ui.dashboard_page import DashboardPage
+from app.ui.customers.segments_page import SegmentsPage
 from app.ui.letters.page import LettersPage
 from app.ui.letters.pdf_view import PdfPreview
 from app.ui.main_window import PAGES, MainWindow
-from app.ui.sales.segments_page import SegmentsPage
+from app.ui.sales.dashboard_page import DashboardPage
 
 SMALL = QSize(1024, 768)
 

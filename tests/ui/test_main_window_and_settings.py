@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.dto import CustomerInput
+from app.services.customers.dto import CustomerInput
 from app.ui.context import AppContext
 from app.ui.customers.customer_view import CustomerView
 from app.ui.customers.list_page import CustomerListPage
 from app.ui.main_window import MainWindow
-from app.ui.preferences import staff_name
+from app.ui.preferences import set_staff_name, staff_name
 from app.ui.settings_dialog import SETTINGS_PAGES, SettingsDialog, StaffPage
 
 
@@ -101,3 +101,12 @@ def test_removing_myself_from_the_staff_list_forgets_who_i_am(
     dialog.accept()
     assert context.services.settings.staff() == []
     assert staff_name() == ""
+
+
+def test_the_window_acts_as_unbekannt_until_someone_chooses_ich_bin_never_as_the_login(
+        context: AppContext) -> None:
+    assert context.actor == "Unbekannt"
+
+    set_staff_name("Meisterin Weber")
+
+    assert context.actor == "Meisterin Weber"

@@ -11,13 +11,13 @@ from pytestqt.qtbot import QtBot
 from app.services.changes import Changes
 from app.services.clock import FixedClock
 from app.services.container import Services
-from app.services.dto import CustomerInput
-from app.services.followups import FollowUpDTO, FollowUpInput
-from app.services.vouchers import VoucherInput
+from app.services.customers.dto import CustomerInput
+from app.services.followups.service import FollowUpDTO, FollowUpInput
+from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext, ChangeBus
 from app.ui.scheduler import AppScheduler, Notifier, nightly_hooks
 from app.ui.tasks import TaskRunner
-from tests.services.loyalty_helpers import card, sale
+from tests.services.loyalty.loyalty_helpers import card, sale
 
 
 def _due_followup(services: Services) -> int:
@@ -107,7 +107,7 @@ def test_the_nightly_job_classifies_credits_points_expires_vouchers_and_backs_up
                                                    valid_until=date(2026, 3, 31)))
     services.backups.set_folder(tmp_path / "usb", by="chef")
     clock.set(datetime(2026, 4, 2, 2, 30))
-    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="T",
+    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                          data_dir=tmp_path, log_file=tmp_path / "log.txt")
     scheduler = AppScheduler(services, nightly_hooks(context))
     ran: list[str] = []
@@ -147,7 +147,7 @@ def test_the_start_catches_up_the_nightly_job_only_when_no_run_finished_today(
 def test_views_refresh_after_a_nightly_step_but_not_after_the_backup(
     services: Services, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(), user="T",
+    context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                          data_dir=tmp_path, log_file=tmp_path / "log.txt")
     window = QMainWindow()
     qtbot.addWidget(window)

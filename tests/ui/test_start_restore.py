@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.db import backup_sqlite, open_database, replace_unusable
 from app.paths import sqlite_url
 from app.services.clock import FixedClock
-from app.services.demo import fill
+from app.services.demo.dataset import fill
 from app.services.errors import ForeignLockError, UnusableDatabaseError
 from app.ui.application import offer_restore, open_anyway
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
-from app.services.segments import SegmentSpec
+from app.services.customers.segments import SegmentSpec
 from app.ui.context import AppContext
+from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.letters.page import LettersPage
-from app.ui.rules_dialog import RulesDialog
-from tests.services.test_mailings import make_customers, set_columns
+from tests.services.letters.test_mailings import make_customers, set_columns
 
 
 def test_the_rules_dialog_offers_the_voucher_kinds_and_the_voucher_action(

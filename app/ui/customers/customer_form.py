@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.customers import SALUTATIONS
-from app.services.dto import (
+from app.services.customers.dto import (
     AddressDTO,
     AddressInput,
     Birthday,
@@ -38,6 +37,7 @@ from app.services.dto import (
     CustomerDetail,
     CustomerInput,
 )
+from app.services.customers.service import SALUTATIONS
 from app.services.errors import ValidationError
 from app.services.validation import display_phone
 
@@ -137,7 +137,9 @@ class TagsEdit(QLineEdit):
     def _complete(self, text: str) -> None:
         current = text.rsplit(",", 1)[-1].strip()
         if not current:
-            self._completer.popup().hide()
+            popup = self._completer.popup()
+            assert popup is not None  # a QCompleter always has its popup
+            popup.hide()
             return
         self._completer.setCompletionPrefix(current)
         self._completer.complete()

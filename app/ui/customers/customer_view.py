@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import (
+from app.services.customers.dto import (
     AddressDTO,
     AddressInput,
     ContactInput,
@@ -30,7 +30,6 @@ from app.services.dto import (
     CustomerInput,
 )
 from app.services.errors import NotFoundError, StammkundeError, ValidationError
-from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import AddressDialog, ContactDialog, CustomerForm
 from app.ui.customers.duplicates_dialog import DuplicatesDialog
@@ -292,7 +291,7 @@ class CustomerView(QDialog):
             return
         archived = self.detail.archived_at is None
         detail = self.context.services.customers.set_archived(
-            self.detail.id, archived, by=preferences.author(self.context.user))
+            self.detail.id, archived, by=self.context.actor)
         self._publish(detail.id)
 
     def note(self, channel: str) -> NoteDialog | None:
@@ -334,7 +333,7 @@ class CustomerView(QDialog):
 
     def _store(self, data: CustomerInput, *, merge_with: int | None) -> None:
         customers = self.context.services.customers
-        by = preferences.author(self.context.user)
+        by = self.context.actor
         try:
             if self.customer_id is None:
                 detail = customers.create(data, by=by)

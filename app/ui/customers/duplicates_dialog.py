@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.dto import DuplicateHint
+from app.services.customers.dto import DuplicateHint
 
 
 def tr(text: str) -> str:

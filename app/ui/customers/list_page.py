@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import CustomerFilter
+from app.services.customers.dto import CustomerFilter
 from app.services.formatting import format_number
 from app.ui import preferences
 from app.ui.context import AppContext

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.container import Services
-from app.services.dto import SORT_KEYS, CustomerFilter, CustomerRow
+from app.services.customers.dto import SORT_KEYS, CustomerFilter, CustomerRow
 
 PAGE_SIZE = 200
 MAX_PAGES = 50

@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import InteractionDTO
 from app.services.formatting import format_datetime
-from app.services.timeline import CHANNELS
-from app.ui import preferences
+from app.services.timeline import CHANNELS, InteractionDTO
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import EditDialog
 from app.ui.rows_model import Row, RowsModel, table_view
@@ -45,7 +43,7 @@ class NoteDialog(EditDialog):
             chosen, subject, text = values
             entry = context.services.timeline.add(
                 customer_id, channel=chosen, subject=subject, text=text,
-                by=preferences.author(context.user))
+                by=context.actor)
             context.bus.publish(Changes.of("timeline", customers=(customer_id,)))
             return entry
 

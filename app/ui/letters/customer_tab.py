@@ -65,7 +65,7 @@ class CustomerLettersTab(QWidget):
         letters = self.context.services.letters
         try:
             template = letters.get(int(self.template.currentData()))
-            data = letters.preview(template, self.customer_id, by=self.context.user)
+            data = letters.preview(template, self.customer_id, by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             self.preview.clear(tr("Keine Vorschau"))
@@ -85,7 +85,7 @@ class CustomerLettersTab(QWidget):
             number = services.customers.get(self.customer_id).number
             services.letters.write_letter(int(self.template.currentData()),
                                           customer_number=number, out=out,
-                                          by=self.context.user)
+                                          by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             return

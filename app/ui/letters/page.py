@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.dto import CustomerFilter
+from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.formatting import format_cents, format_date, format_points, format_share
-from app.services.labels import ENVELOPES, LABEL_SHEETS, PrintResult
-from app.services.letters import PLACEHOLDERS, TemplateDTO
-from app.services.mailings import (
+from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, PrintResult
+from app.services.letters.mailings import (
     ClassSource,
     FollowUpOption,
     LetterListSource,
@@ -47,8 +46,10 @@ from app.services.mailings import (
     SegmentSource,
     TagSource,
     VoucherOption,
+    invalid,
     parse_numbers,
 )
+from app.services.letters.service import PLACEHOLDERS, TemplateDTO
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -228,7 +229,7 @@ class TemplatesTab(QWidget):
                 self.preview.clear(tr("Noch keine Kunden für eine Vorschau"))
                 return
             data = self.context.services.letters.preview(self.edited(), customer_id,
-                                                         by=self.context.user)
+                                                         by=self.context.actor)
         except StammkundeError as error:
             self.error.setText(error.message)
             return
@@ -468,7 +469,7 @@ class MailingTab(QWidget):
         value = self.source_value.text().strip()
         chosen = str(self.source_choice.currentData() or "")
         if kind in self.CHOSEN_FROM_LIST and not chosen:
-            raise ValidationError({"source": tr("Keine Auswahl vorhanden: erst ein Segment "
+            raise invalid({"source": tr("Keine Auswahl vorhanden: erst ein Segment "
                                                 "speichern bzw. Kunden für Briefe vormerken")})
         if kind == "segment":
             return SegmentSource(chosen, self.context.services.clock.now())
@@ -517,7 +518,7 @@ class MailingTab(QWidget):
         self.progress.setRange(0, 0)
         self.task = self.context.tasks.start(
             lambda _progress: mailings.plan(template_id, source, control_share=share,
-                                            seed=seed, by=self.context.user, voucher=voucher),
+                                            seed=seed, by=self.context.actor, voucher=voucher),
             on_done=self._planned, on_error=self._failed)
 
     def _planned(self, plan: MailingPlan) -> None:
@@ -557,7 +558,7 @@ class MailingTab(QWidget):
             return
         template_id, source, share, seed = settings
         per_customer = out.with_suffix("") if self.per_customer.isChecked() else None
-        mailings, user = self.context.services.mailings, self.context.user
+        mailings, user = self.context.services.mailings, self.context.actor
         voucher, followup = self.voucher_option(), self.followup_option()
 
         def work(progress: Progress) -> MailingResult:

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import card_numbers, loyalty_pdf
 from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date
-from app.services.loyalty import CardDTO
-from app.services.vouchers import VoucherInput
+from app.services.loyalty import card_numbers
+from app.services.loyalty import pdf as loyalty_pdf
+from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
@@ -123,37 +124,37 @@ class LoyaltyTab(QWidget):
     def enrol(self, program_id: int) -> None:
         def enrol() -> None:
             self._prefer = self.services.loyalty.enrol(self.customer_id, program_id=program_id,
-                                                       by=self.context.user).number
+                                                       by=self.context.actor).number
 
         self._run(enrol)
 
     def credit(self, points: int, reason: str) -> None:
         card = self._active_card()
         self._run(lambda: self.services.loyalty.credit(card, points=points, reason=reason,
-                                                       by=self.context.user))
+                                                       by=self.context.actor))
 
     def redeem_reward(self, reward_id: int) -> None:
         card = self._active_card()
         self._run(lambda: self.services.loyalty.redeem_reward(card, reward_id=reward_id,
-                                                              by=self.context.user))
+                                                              by=self.context.actor))
 
     def correct(self, *, reason: str, points: int | None = None,
                 entry_id: int | None = None) -> None:
         card = self._active_card()
         self._run(lambda: self.services.loyalty.correct(card, points=points, entry_id=entry_id,
-                                                        reason=reason, by=self.context.user))
+                                                        reason=reason, by=self.context.actor))
 
     def replace_card(self, reason: str) -> None:
         card = self._active_card()
 
         def replace() -> None:
             self._prefer = self.services.loyalty.replace_card(card, reason=reason,
-                                                              by=self.context.user).number
+                                                              by=self.context.actor).number
 
         self._run(replace)
 
     def issue_voucher(self, data: VoucherInput) -> None:
-        self._run(lambda: self.services.vouchers.issue(data, by=self.context.user))
+        self._run(lambda: self.services.vouchers.issue(data, by=self.context.actor))
 
     def print_cards(self, path: Path) -> Path:
         active = [c for c in self.cards if c.status == "active"]

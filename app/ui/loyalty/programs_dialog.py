@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.errors import StammkundeError, ValidationError
+from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, parse_cents
-from app.services.loyalty import ProgramDTO, ProgramInput
+from app.services.loyalty.programs import ProgramDTO, ProgramInput, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
@@ -104,8 +104,8 @@ class ProgramsDialog(QDialog):
         self.reward_voucher.setPlaceholderText(tr("Gutscheinwert € (leer: Leistung)"))
         add = QPushButton(tr("Prämie hinzufügen"))
         add.clicked.connect(self._add_reward)
-        for widget in (self.reward_name, self.reward_cost, self.reward_voucher, add):
-            add_row.addWidget(widget)
+        for control in (self.reward_name, self.reward_cost, self.reward_voucher, add):
+            add_row.addWidget(control)
         rewards_layout.addLayout(add_row)
         right.addWidget(rewards)
 
@@ -140,7 +140,7 @@ class ProgramsDialog(QDialog):
         try:
             minimum = parse_cents(self.min_purchase.text() or "0")
         except ValueError as exc:
-            raise ValidationError({"min_purchase": str(exc)}) from None
+            raise invalid({"min_purchase": str(exc)}) from None
         return ProgramInput(
             name=self.name.text(), kind=str(self.kind.currentData()),
             points_per_euro=self.points_per_euro.value(),
@@ -197,7 +197,7 @@ class ProgramsDialog(QDialog):
             text = self.reward_voucher.text().strip()
             value = parse_cents(text) if text else None
         except ValueError as exc:
-            show_error(self, ValidationError({"voucher_value": str(exc)}))
+            show_error(self, invalid({"voucher_value": str(exc)}))
             return
         try:
             self.loyalty.save_reward(program_id=program.id, name=self.reward_name.text(),

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,12 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import loyalty_pdf
 from app.services.changes import Changes
-from app.services.errors import StammkundeError, ValidationError
+from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date, parse_cents
-from app.services.vouchers import VoucherDTO, VoucherInput, default_valid_until, new_key
+from app.services.loyalty import pdf as loyalty_pdf
+from app.services.loyalty.vouchers import (
+    VoucherDTO,
+    VoucherInput,
+    default_valid_until,
+    invalid,
+    new_key,
+)
 from app.ui.context import AppContext
+from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -45,10 +52,6 @@ def tr(text: str) -> str:
 def _remaining(voucher: VoucherDTO) -> str:
     """A percent or service voucher has no money value left, only "used" or not."""
     return format_cents(voucher.remaining_cents) if voucher.kind == "value" else "–"
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class VoucherIssueDialog(QDialog):
@@ -73,7 +76,7 @@ class VoucherIssueDialog(QDialog):
         self.vat = QComboBox()
         self.vat.addItems(["19", "7", "0"])
         self.promo = QCheckBox(tr("Aktionsgutschein (kostenlos, kürzere Gültigkeit erlaubt)"))
-        self.valid_until = QDateEdit(_qdate(default_valid_until(today)))
+        self.valid_until = QDateEdit(to_qdate(default_valid_until(today)))
         self.valid_until.setDisplayFormat("dd.MM.yyyy")
         self.valid_until.setCalendarPopup(True)
         self.campaign = QLineEdit()
@@ -101,8 +104,8 @@ class VoucherIssueDialog(QDialog):
         try:
             value = parse_cents(self.value.text()) if self.value.text().strip() else 0
         except ValueError as exc:
-            raise ValidationError({"value": str(exc)}) from None
-        chosen = self.valid_until.date().toPython()
+            raise invalid({"value": str(exc)}) from None
+        chosen = to_date(self.valid_until.date())
         assert isinstance(chosen, date)
         default = default_valid_until(self._today)
         return VoucherInput(
@@ -176,9 +179,9 @@ class VouchersPage(QWidget):
         export.clicked.connect(self._export_dialog)
         programs = QPushButton(tr("Bonusprogramme …"))
         programs.clicked.connect(self._programs_dialog)
-        for widget in (QLabel(tr("Status")), self.status_filter, QLabel(tr("Aktion")),
+        for control in (QLabel(tr("Status")), self.status_filter, QLabel(tr("Aktion")),
                        self.campaign_filter):
-            filters.addWidget(widget)
+            filters.addWidget(control)
         filters.addStretch(1)
         for widget in (issue, export, programs):
             filters.addWidget(widget)
@@ -221,11 +224,11 @@ class VouchersPage(QWidget):
         try:
             amount = parse_cents(self.amount.text()) if self.current.kind == "value" else None
         except ValueError as exc:
-            self.message.setText(ValidationError({"amount": str(exc)}).message)
+            self.message.setText(invalid({"amount": str(exc)}).message)
             return
         try:
             result = self.services.vouchers.redeem(self.current.code, amount_cents=amount,
-                                                   key=self._key, by=self.context.user)
+                                                   key=self._key, by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             return
@@ -239,7 +242,7 @@ class VouchersPage(QWidget):
         self.message.clear()
         try:
             voucher = self.services.vouchers.reverse(entry_id, reason=reason,
-                                                     by=self.context.user)
+                                                     by=self.context.actor)
         except StammkundeError as error:
             self.message.setText(error.message)
             return
@@ -320,10 +323,10 @@ class VouchersPage(QWidget):
 
     def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
         if count == 1:
-            issued = [self.services.vouchers.issue(data, by=self.context.user)]
+            issued = [self.services.vouchers.issue(data, by=self.context.actor)]
         else:
             issued = self.services.vouchers.issue_batch(data, count=count,
-                                                        by=self.context.user)
+                                                        by=self.context.actor)
         self._publish(issued[0])
         return issued
 
@@ -374,7 +377,7 @@ class VouchersPage(QWidget):
                 self.export_liability(Path(name))
             except (StammkundeError, OSError) as error:
                 show_error(self, error if isinstance(error, StammkundeError)
-                           else ValidationError({"file": str(error)}))
+                           else invalid({"file": str(error)}))
 
     def _programs_dialog(self) -> None:
         from app.ui.loyalty.programs_dialog import ProgramsDialog

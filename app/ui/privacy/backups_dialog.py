@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.backups import BackupInfo, RestoreResult, format_size
 from app.services.changes import Changes
 from app.services.container import Services
 from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
+from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
@@ -116,7 +116,7 @@ class BackupsDialog(QDialog):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda progress: backups.backup_now(by=self.context.user, progress=progress),
+            lambda progress: backups.backup_now(by=self.context.actor, progress=progress),
             on_done=done, on_error=failed)
 
     def choose_folder(self) -> Path | None:
@@ -129,7 +129,7 @@ class BackupsDialog(QDialog):
         if folder is None:
             return
         try:
-            self.context.services.backups.set_folder(folder, by=self.context.user)
+            self.context.services.backups.set_folder(folder, by=self.context.actor)
         except StammkundeError as error:
             show_error(self, error)
             return
@@ -168,7 +168,7 @@ class BackupsDialog(QDialog):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda progress: backups.restore(info.path, by=self.context.user,
+            lambda progress: backups.restore(info.path, by=self.context.actor,
                                              progress=progress),
             on_done=done, on_error=failed)
 

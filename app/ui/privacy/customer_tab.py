@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_date, format_datetime
-from app.services.privacy import (
+from app.services.privacy.service import (
     METHODS,
     PURPOSES,
     ConsentEvent,
@@ -37,6 +37,7 @@ from app.services.privacy import (
     PrivacyOverview,
 )
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -96,11 +97,11 @@ class ConsentDialog(QDialog):
     def save(self) -> None:
         data = ConsentInput(
             purpose=str(self.purpose.currentData()), granted=self.granted.isChecked(),
-            given_on=self.given_on.date().toPython(),  # type: ignore[arg-type]
+            given_on=to_date(self.given_on.date()),
             method=str(self.method.currentData()), wording_version=self.version.text())
         try:
             self.context.services.privacy.record_consent(self.customer_id, data,
-                                                         by=self.context.user)
+                                                         by=self.context.actor)
         except ValidationError as error:
             self.error.setText(error.message)
             return
@@ -211,7 +212,7 @@ class PrivacyTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
-                                                            by=self.context.user)
+                                                            by=self.context.actor)
         self._publish()
 
     def choose_folder(self) -> Path | None:
@@ -238,7 +239,7 @@ class PrivacyTab(QWidget):
 
         self.context.tasks.start(
             lambda progress: privacy.export_access(self.customer_id, folder,
-                                                   by=self.context.user, progress=progress),
+                                                   by=self.context.actor, progress=progress),
             on_done=done, on_error=failed)
 
     def confirm_erase(self, plan: ErasurePlan) -> bool:
@@ -269,5 +270,5 @@ class PrivacyTab(QWidget):
             show_error(self, error)
 
         self.context.tasks.start(
-            lambda _progress: privacy.erase(self.customer_id, by=self.context.user),
+            lambda _progress: privacy.erase(self.customer_id, by=self.context.actor),
             on_done=done, on_error=failed)

@@ -29,8 +29,9 @@ from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
-from app.services.privacy import METHODS, PURPOSES, RETENTION_LABELS
+from app.services.privacy.service import METHODS, PURPOSES, RETENTION_LABELS
 from app.ui.context import AppContext
+from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -117,7 +118,7 @@ class AuditView(QWidget):
     def current_filter(self) -> AuditFilter:
         return AuditFilter(
             action=self.action.currentData(), customer_number=self.customer.text(),
-            since=self.since.date().toPython() if self.use_since.isChecked()  # type: ignore[arg-type]
+            since=to_date(self.since.date()) if self.use_since.isChecked()
             else None)
 
     def refresh(self) -> None:
@@ -167,7 +168,7 @@ class RetentionView(QWidget):
     def save(self) -> None:
         try:
             self.context.services.privacy.set_retention(
-                {key: spin.value() for key, spin in self.spins.items()}, by=self.context.user)
+                {key: spin.value() for key, spin in self.spins.items()}, by=self.context.actor)
         except ValidationError as error:
             QMessageBox.warning(self, tr("Aufbewahrung"), error.message)
             self.load()
@@ -183,7 +184,7 @@ class RetentionView(QWidget):
                 "{n} Kunden nach Ablauf der Frist gelöscht.").format(
                     n=result.customers_deleted))  # type: ignore[attr-defined]
 
-        self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.user),
+        self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.actor),
                                  on_done=done, on_error=lambda e: show_error(self, e))
 
 
@@ -216,7 +217,7 @@ class ProcessingRecordsView(QWidget):
 
     def save(self) -> None:
         self.context.services.privacy.set_processing_records_template(
-            self.editor.toPlainText(), by=self.context.user)
+            self.editor.toPlainText(), by=self.context.actor)
 
     def reset(self) -> None:
         self.editor.setPlainText(self.context.services.privacy

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes
-from app.services.classification import CLASSES
+from app.services.customers.segments import CLASSES
 from app.services.errors import ValidationError
 from app.services.formatting import format_date, parse_date
 from app.services.progress import Progress
+from app.services.sales.classification import invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 
@@ -92,10 +93,10 @@ class ClassBox(QGroupBox):
             try:
                 until = parse_date(until_text) if until_text else None
             except ValueError as exc:
-                raise ValidationError({"valid_until": str(exc)}) from None
+                raise invalid({"valid_until": str(exc)}) from None
             self.context.services.classification.set_manual(
                 self.customer_id, abc_class=self.class_combo.currentText(),
-                reason=self.reason_edit.text(), valid_until=until, by=self.context.user)
+                reason=self.reason_edit.text(), valid_until=until, by=self.context.actor)
         except ValidationError as error:
             self.error_label.setText(error.message)
             return
@@ -107,9 +108,9 @@ class ClassBox(QGroupBox):
     def clear_manual(self) -> None:
         """End the manual class and recompute in the background (it needs all customers)."""
         service = self.context.services.classification
-        service.clear_manual(self.customer_id, by=self.context.user)
+        service.clear_manual(self.customer_id, by=self.context.actor)
         self.clear_button.setEnabled(False)
-        user = self.context.user
+        user = self.context.actor
 
         def work(progress: Progress) -> int:
             return service.recompute(by=user, with_scores=False, progress=progress).changed

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.services.changes import Changes
-from app.services.classification import ClassificationResult, ClassificationSettings
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, format_number, parse_cents
 from app.services.progress import Progress
+from app.services.sales.classification import ClassificationResult, ClassificationSettings, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 
@@ -163,7 +163,7 @@ class ClassificationSettingsPage(QWidget):
             except ValueError as exc:
                 errors[field] = str(exc)
         if errors:
-            raise ValidationError(errors)
+            raise invalid(errors)
         return ClassificationSettings(
             method="amount" if self.by_amount.isChecked() else "share",
             a_share_pct=self.a_share.value(), ab_share_pct=self.ab_share.value(),
@@ -204,7 +204,7 @@ class ClassificationSettingsPage(QWidget):
     def _recompute(self) -> None:
         """Recompute in the background. The dialog may close meanwhile (and delete this
         page), so the page is only touched while it still exists."""
-        context, service, user = self.context, self.service, self.context.user
+        context, service, user = self.context, self.service, self.context.actor
 
         def work(progress: Progress) -> ClassificationResult:
             return service.recompute(by=user, with_scores=False, progress=progress)

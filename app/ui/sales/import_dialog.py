@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.formatting import format_cents, format_date
 from app.services.progress import Progress
-from app.services.sales_import import SalesImportReport
+from app.services.sales.importing import SalesImportReport
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.tasks import Task
@@ -95,7 +95,7 @@ class SalesImportDialog(QDialog):
     def apply(self) -> None:
         importer = self.context.services.sales_import
         create, skip, user = (self.create_missing.isChecked(), self.skip_invalid.isChecked(),
-                              self.context.user)
+                              self.context.actor)
 
         def work(progress: Progress) -> SalesImportReport:
             return importer.apply(self.path, create_missing=create, skip_invalid=skip, by=user,
@@ -136,16 +136,18 @@ class SalesImportDialog(QDialog):
             (tr("Abgelehnt ({n})"), report.rejected,
              lambda r: [str(r.line), "", "", "", "", r.reason]),
         )
+        items = []
         for title, rows, columns in groups:
             group = QTreeWidgetItem([title.format(n=len(rows))])
+            items.append(group)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
             group.addChildren([QTreeWidgetItem(columns(r)) for r in rows[:SHOWN_PER_GROUP]])
             if len(rows) > SHOWN_PER_GROUP:
                 group.addChild(QTreeWidgetItem(
                     ["…", tr("und {n} weitere").format(n=len(rows) - SHOWN_PER_GROUP)]))
-        self.tree.topLevelItem(2).setExpanded(bool(report.rejected))
-        self.tree.topLevelItem(0).setExpanded(not report.rejected)
+        items[2].setExpanded(bool(report.rejected))
+        items[0].setExpanded(not report.rejected)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, parse_cents, parse_date
-from app.services.sales import SaleDTO, SaleInput
+from app.services.sales.service import SaleDTO, SaleInput, invalid
 from app.ui.context import AppContext
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.sales.class_box import ClassBox
@@ -105,13 +105,13 @@ class SalesTab(QWidget):
             errors["amount"] = str(exc)
         try:
             if errors:
-                raise ValidationError(errors)
+                raise invalid(errors)
             self.context.services.sales.add(
                 self.customer_id,
                 SaleInput(sale_date=sale_date, amount_cents=amount,
                           description=self.description_edit.text(),
                           document_no=self.document_edit.text()),
-                by=self.context.user)
+                by=self.context.actor)
         except ValidationError as error:
             self.error_label.setText(error.message)
             return

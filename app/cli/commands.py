@@ -1,0 +1,13 @@
+"""Every headless command, registered on main.py's parser (calibre's calibredb keeps one
+module per command; here one module per capability)."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import customers, demo, followups, letters, loyalty, privacy, sales
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    for module in (demo, customers, followups, loyalty, letters, sales, privacy):
+        module.register(subparsers)

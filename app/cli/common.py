@@ -1,0 +1,50 @@
+"""What every command module shares: usage errors, JSON output, parsing options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from app.services.actors import COMMAND_LINE
+from app.services.container import Services
+from app.services.formatting import parse_cents, parse_date
+
+Handler = Callable[[Services, argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad input on the command line (exit code 2)."""
+
+
+def raise_usage(message: str) -> None:
+    raise UsageError(message)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def euros(text: str, option: str) -> int:
+    try:
+        return parse_cents(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def day(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def user() -> str:
+    """Who a command acts as in the audit log and the Kontakthistorie."""
+    return COMMAND_LINE

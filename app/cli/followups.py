@@ -1,0 +1,140 @@
+"""The headless commands of follow-ups, rules and the nightly catch-up."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from pathlib import Path
+
+from app.cli.common import UsageError, day, euros, print_json, raise_usage
+from app.services.container import Services
+from app.services.followups.calendar import write_ics
+from app.services.followups.rules import RuleDTO, RuleInput
+from app.services.formatting import (
+    format_cents,
+    format_date,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run_due = subparsers.add_parser(
+        "run-due", help="Regeln, Wiedervorlagen und Nachtlauf bis heute nachholen "
+        "(Klassen, Bonuspunkte, Aufbewahrung; für die Aufgabenplanung)")
+    run_due.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (Standard: heute)")
+    run_due.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    run_due.set_defaults(handler=cmd_run_due)
+
+    export_ics = subparsers.add_parser(
+        "export-ics", help="offene Wiedervorlagen als Kalenderdatei (.ics) exportieren")
+    export_ics.add_argument("file", help="Zieldatei, z. B. wiedervorlagen.ics")
+    export_ics.add_argument("--assignee", help="nur Wiedervorlagen dieser Person")
+    export_ics.set_defaults(handler=cmd_export_ics)
+
+    rules = subparsers.add_parser("rules", help="automatische Regeln auflisten")
+    rules.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    rules.set_defaults(handler=cmd_rules)
+
+    rule_set = subparsers.add_parser("rule-set", help="eine Regel ein-/ausschalten, einstellen")
+    rule_set.add_argument("rule_id", type=int, help="Nummer der Regel (siehe: rules)")
+    switch = rule_set.add_mutually_exclusive_group()
+    switch.add_argument("--on", dest="enabled", action="store_true", default=None)
+    switch.add_argument("--off", dest="enabled", action="store_false")
+    rule_set.add_argument("--param", action="append", default=[], metavar="NAME=ZAHL",
+                          help="Einstellung, z. B. days_before=14 (mehrfach möglich)")
+    rule_set.add_argument("--subject", help="Betreff-Vorlage mit {reason}, {name}, {number}")
+    rule_set.add_argument("--assignee", help="zuständig (leer: Betreuer des Kunden)")
+    rule_set.add_argument("--letter", help="Briefvorlage für die Briefliste (leer: keine)")
+    rule_set.add_argument("--voucher", metavar="EUR",
+                          help="Aktionsgutschein je Auslösung, z. B. 10 (0: keiner)")
+    rule_set.add_argument("--voucher-days", type=int, metavar="N",
+                          help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
+    rule_set.add_argument("--no-followup", action="store_true",
+                          help="keine Wiedervorlage anlegen (nur Brief)")
+    rule_set.set_defaults(handler=cmd_rule_set)
+
+
+def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
+    as_of = day(args.as_of, "--as-of")
+    result = services.rules.run_due(as_of=as_of)
+    nightly = services.nightly.run(result.as_of)
+    if args.json:
+        print_json({
+            **nightly.as_dict(),
+            "as_of": result.as_of.isoformat(),
+            "days": [day.isoformat() for day in result.days],
+            "rules": {name: asdict(count) for name, count in result.per_rule.items()},
+            "followups_created": [asdict(item) for item in result.followups],
+            "followups_created_count": len(result.followups),
+            "due_followups": result.due_followups,
+        })
+        return 0
+    if result.days:
+        print(f"Verarbeitete Tage: {format_date(result.days[0])} bis "
+              f"{format_date(result.days[-1])} ({len(result.days)})")
+    else:
+        print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
+    for name, count in result.per_rule.items():
+        print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
+              f"{count.letters} Briefe vorgemerkt"
+              + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
+    for item in result.followups:
+        print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
+    if not result.followups:
+        print("Keine neuen Wiedervorlagen.")
+    print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
+    for line in nightly.lines():
+        print(line)
+    return 0
+
+
+def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    count = write_ics(target, services.followups.pending(assignee=args.assignee),
+                      now=services.clock.now())
+    print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
+    return 0
+
+
+def _print_rule(rule: RuleDTO) -> None:
+    params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+    state = "an " if rule.enabled else "aus"
+    actions = (["Wiedervorlage"] if rule.create_followup else []) + (
+        [f"Brief „{rule.letter_template}“"] if rule.letter_template else []) + (
+        [f"Gutschein {format_cents(rule.voucher_cents)}"] if rule.voucher_cents else [])
+    print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
+          f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
+
+
+def cmd_rules(services: Services, args: argparse.Namespace) -> int:
+    rules = services.rules.rules()
+    if args.json:
+        print_json([asdict(rule) for rule in rules])
+        return 0
+    for rule in rules:
+        _print_rule(rule)
+    return 0
+
+
+def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
+    current = next((r for r in services.rules.rules() if r.id == args.rule_id), None)
+    if current is None:
+        raise UsageError(f"Regel {args.rule_id} gibt es nicht (siehe: rules)")
+    params = dict(current.params)
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise_usage(f"--param {item}: bitte NAME=ZAHL, z. B. days_before=14")
+        params[name.strip()] = int(value)
+    changed = services.rules.update(current.id, RuleInput(
+        name=current.name,
+        enabled=current.enabled if args.enabled is None else args.enabled,
+        params=params,
+        create_followup=False if args.no_followup else current.create_followup,
+        subject_template=current.subject_template if args.subject is None else args.subject,
+        assignee=current.assignee if args.assignee is None else args.assignee,
+        letter_template=current.letter_template if args.letter is None else args.letter,
+        voucher_cents=(current.voucher_cents if args.voucher is None
+                       else euros(args.voucher, "--voucher")),
+        voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
+    _print_rule(changed)
+    return 0

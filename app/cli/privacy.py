@@ -1,0 +1,159 @@
+"""The headless commands of data protection (DSGVO) and backups."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from app.cli.common import day, print_json, user
+from app.services.audit import AuditFilter
+from app.services.container import Services
+from app.services.formatting import (
+    format_date,
+)
+from app.services.privacy.backups import format_size
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    privacy = subparsers.add_parser(
+        "privacy", help="Datenschutz: Auskunft, Löschung, Werbewiderspruch, Protokoll")
+    actions = privacy.add_subparsers(dest="privacy_command", metavar="AKTION", required=True)
+    export = actions.add_parser("export", help="Auskunft nach Art. 15 DSGVO (JSON + PDF)")
+    export.add_argument("number", help="Kundennummer, z. B. K-000123")
+    export.add_argument("outdir", help="Zielordner")
+    export.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    export.set_defaults(handler=cmd_privacy_export)
+    erase = actions.add_parser("erase", help="Löschen nach Art. 17 DSGVO (mit Aufbewahrung)")
+    erase.add_argument("number", help="Kundennummer")
+    erase.add_argument("--as-of", help="Stichtag der Aufbewahrungsfristen (TT.MM.JJJJ)")
+    erase.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    erase.set_defaults(handler=cmd_privacy_erase)
+    objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
+    objection.add_argument("number", help="Kundennummer")
+    objection.set_defaults(handler=cmd_privacy_object)
+    purge = actions.add_parser("purge", help="abgelaufene Aufbewahrung löschen (nächtlich)")
+    purge.add_argument("--as-of", help="Stichtag (TT.MM.JJJJ), sonst heute")
+    purge.set_defaults(handler=cmd_privacy_purge)
+    log = actions.add_parser("audit", help="Änderungsprotokoll anzeigen")
+    log.add_argument("--customer", default="", help="nur diese Kundennummer")
+    log.add_argument("--action", help="nur diese Aktion (create, update, erase, …)")
+    log.add_argument("--limit", type=int, default=100)
+    log.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    log.set_defaults(handler=cmd_privacy_audit)
+
+    backup = subparsers.add_parser("backup", help="Datenbank jetzt sichern (geprüft)")
+    backup.add_argument("dest", nargs="?", help="Zielordner oder -datei (sonst der "
+                        "Sicherungsordner, mit Rotation)")
+    backup.add_argument("--list", action="store_true",
+                        help="vorhandene Sicherungen auflisten statt zu sichern")
+    backup.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    backup.set_defaults(handler=cmd_backup)
+    restore = subparsers.add_parser(
+        "restore", help="Sicherung zurückspielen (der aktuelle Stand wird vorher gesichert)")
+    restore.add_argument("file", help="Sicherungsdatei")
+    restore.set_defaults(handler=cmd_restore)
+    check = subparsers.add_parser("check", help="Datenbank prüfen und kurz berichten")
+    check.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    check.set_defaults(handler=cmd_check)
+
+
+def cmd_privacy_export(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    result = services.privacy.export_access(customer.id, Path(args.outdir), by=user())
+    if args.json:
+        print_json({"json": str(result.json_path), "pdf": str(result.pdf_path),
+                    "tables": result.tables})
+        return 0
+    print(f"Auskunft für {customer.number}: {result.pdf_path}")
+    print(f"Maschinenlesbar: {result.json_path}")
+    return 0
+
+
+def cmd_privacy_erase(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    plan = services.privacy.erase(customer.id, by=user(), as_of=day(args.as_of, "--as-of"))
+    if args.json:
+        print_json({"number": plan.number, "deleted": plan.deleted, "kept": plan.kept,
+                    "kept_until": plan.kept_until, "removed": plan.removes_customer})
+        return 0
+    print(f"{plan.number} gelöscht (Art. 17 DSGVO).")
+    for line in plan.describe():
+        print(f"  {line}")
+    return 0
+
+
+def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    overview = services.privacy.object_to_advertising(customer.id, by=user())
+    assert overview.objection_at is not None
+    print(f"Werbewiderspruch für {customer.number} eingetragen "
+          f"(seit {format_date(overview.objection_at.date())}); keine Werbung mehr.")
+    return 0
+
+
+def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
+    result = services.privacy.purge_expired(day(args.as_of, "--as-of"), by=user())
+    print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
+          "Datensätze nach Ablauf der Frist gelöscht.")
+    return 0
+
+
+def cmd_privacy_audit(services: Services, args: argparse.Namespace) -> int:
+    rows = services.audit.entries(AuditFilter(action=args.action,
+                                              customer_number=args.customer),
+                                  limit=args.limit)
+    if args.json:
+        print_json([asdict(row) for row in rows])
+        return 0
+    for row in rows:
+        print(f"{row.at:%d.%m.%Y %H:%M}  {row.actor:<16.16}  {row.action_label:<28.28}  "
+              f"{row.customer_number:<10}  {json.dumps(row.details, ensure_ascii=False)}")
+    if not rows:
+        print("Keine Einträge.")
+    return 0
+
+
+def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    if args.list:
+        found = services.backups.backups()
+        if args.json:
+            print_json([asdict(info) for info in found])
+            return 0
+        for info in found:
+            when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "(Kopie)         "
+            customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
+            print(f"{when}  {format_size(info.size):>9}  {customers:>14}  {info.path}")
+        if not found:
+            print(f"Keine Sicherungen in {services.backups.folder()}.")
+        return 0
+    info = services.backups.backup_now(Path(args.dest) if args.dest else None, by=user())
+    if args.json:
+        print_json(asdict(info))
+        return 0
+    print(f"Sicherung geprüft und gespeichert: {info.path} ({info.customers} Kunden)")
+    return 0
+
+
+def cmd_restore(services: Services, args: argparse.Namespace) -> int:
+    result = services.backups.restore(Path(args.file), by=user())
+    print(f"Sicherung {result.restored} zurückgespielt.")
+    print(f"Der vorherige Stand liegt in {result.safety_copy}.")
+    for line in result.reapplied:
+        print(f"  erneut angewendet: {line}")
+    return 0
+
+
+def cmd_check(services: Services, args: argparse.Namespace) -> int:
+    report = services.backups.check()
+    if args.json:
+        print_json(asdict(report))
+    else:
+        print("\n".join(report.lines()))
+    if not report.ok:
+        print("Fehler: Die Datenbank ist beschädigt; bitte eine Sicherung zurückspielen.",
+              file=sys.stderr)
+        return 2
+    return 0

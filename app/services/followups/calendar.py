@@ -1,0 +1,88 @@
+"""Pending follow-ups as an iCalendar file for Outlook, Thunderbird and phones.
+
+VEVENT, not VTODO: Outlook and the phone calendars (Google, iOS) import only events from an
+.ics file and drop tasks silently; Thunderbird shows both. An all-day follow-up becomes an
+all-day event, one with a time a 30-minute event in Europe/Berlin (with its VTIMEZONE).
+The UID `followup-<id>@stammkunde` is stable and SEQUENCE counts the follow-up's changes,
+so importing a newer export updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.services.errors import StorageError
+from app.services.followups.service import FollowUpDTO
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
+UID_DOMAIN = "stammkunde"
+EVENT_MINUTES = 30
+_PRIORITY = {1: 1, 2: 5, 3: 9}  # RFC 5545: 1 highest, 5 medium, 9 lowest
+
+
+def uid(followup_id: int) -> str:
+    return f"followup-{followup_id}@{UID_DOMAIN}"
+
+
+def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", "-//Stammkunde//Wiedervorlagen//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Stammkunde – Wiedervorlagen")
+    for item in followups:
+        cal.add_component(_event(item, now=now))
+    cal.add_missing_timezones()
+    return cal
+
+
+def _event(item: FollowUpDTO, *, now: datetime) -> Event:
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", uid(item.id))
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("last-modified", item.updated_at.astimezone(UTC))
+    event.add("sequence", item.revision)
+    event.add("summary", f"{item.subject} – {item.customer_name}")
+    lines = [f"Kunde {item.customer_number}: {item.customer_name}"]
+    if item.phone:
+        lines.append(f"Telefon: {item.phone}")
+    if item.assignee:
+        lines.append(f"Zuständig: {item.assignee}")
+    if item.notes:
+        lines.append(item.notes)
+    event.add("description", "\n".join(lines))
+    event.add("categories", ["Stammkunde"])
+    event.add("priority", _PRIORITY.get(item.priority, 5))
+    if item.due_time is None:
+        event.add("dtstart", item.due_date)
+        event.add("dtend", item.due_date + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        start = datetime.combine(item.due_date, item.due_time or time(0), tzinfo=now.tzinfo)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))
+    return event
+
+
+def write_ics(path: Path, followups: Sequence[FollowUpDTO], *, now: datetime) -> int:
+    """Write the file atomically (temp file + rename); returns the number of events."""
+    data = calendar(followups, now=now).to_ical()
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"Die Kalenderdatei „{path}“ kann nicht geschrieben werden: "
+                           f"{exc.strerror or exc}") from exc
+    return len(followups)

@@ -1,0 +1,603 @@
+"""Automatic triggers (Regeln): each kind finds the customers whose occasion falls on a day.
+
+Idempotent and catching up: every rule remembers the last day it processed; `run_due(as_of)`
+processes each following day up to `as_of` once, one transaction per day. A firing is kept
+with UNIQUE(rule, customer, occasion key), so a second run — or a second PC, or the OS task
+scheduler running `run-due` while the app is open — creates nothing new.
+
+A rule kind is one function `(session, params, day) -> occasions` in `KINDS`. Its actions:
+a follow-up, the letter list, and a promotional voucher (issued through the voucher service
+in the same transaction, so a firing and its voucher exist together or not at all).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased, load_only
+
+from app.db import Database
+from app.models import (
+    BonusCard,
+    ClassAssignment,
+    Customer,
+    FollowUp,
+    LetterQueueEntry,
+    LoyaltyAccount,
+    LoyaltyProgram,
+    LoyaltyReward,
+    PointsEntry,
+    Rule,
+    RuleFiring,
+    Sale,
+    Setting,
+    Voucher,
+    VoucherEntry,
+)
+from app.services import timeline
+from app.services.actors import SYSTEM
+from app.services.clock import Clock
+from app.services.errors import NotFoundError, ValidationError
+from app.services.followups.service import add_followup, display_name
+from app.services.formatting import format_cents, format_date
+from app.services.loyalty import card_numbers
+from app.services.loyalty import codes as voucher_codes
+from app.services.loyalty.vouchers import MAX_VALUE_CENTS, VoucherInput, VoucherService
+from app.services.progress import NO_PROGRESS, Progress
+
+invalid = ValidationError.labelled({
+    "kind": "Regelart", "as_of": "Stichtag", "create_followup": "Aktion",
+    "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit",
+})
+
+AUTHOR = SYSTEM
+# A PC off for longer than this catches up this many days only (a year of birthdays).
+MAX_CATCH_UP_DAYS = 366
+_SEEDED_KEY = "rules_seeded"
+# The kinds whose default rule a database already got; kinds added later are seeded once.
+_SEEDED_KINDS_KEY = "rules_seeded_kinds"
+_FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_a")
+# The voucher action lives in the rule's params JSON next to the kind's own settings
+# (no schema change): value in cents (0 = no voucher) and validity in days (0 = statutory).
+ACTION_PARAMS = ("voucher_cents", "voucher_days")
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One customer's reason for a rule to fire, with a key unique per occasion."""
+
+    customer_id: int
+    key: str
+    reason: str  # German, for the timeline and the follow-up subject ({reason})
+    due: date | None = None  # the follow-up's due date; default: the processed day
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    label: str
+    defaults: dict[str, int]
+    param_labels: dict[str, str]
+    find: Callable[[Session, dict[str, Any], date], Iterable[Occasion]]
+
+
+def _active(query: Any) -> Any:
+    return query.where(Customer.archived_at.is_(None), Customer.anonymized_at.is_(None))
+
+
+def _birthday(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Birthdays N days ahead. 29 February in a non-leap year is celebrated on 28 February
+    (the day still in February, as German Fristenrecht and most people do)."""
+    target = day + timedelta(days=int(params["days_before"]))
+    dates = [(target.month, target.day)]
+    if (target.month, target.day) == (2, 28) and not _leap(target.year):
+        dates.append((2, 29))
+    for month, dom in dates:
+        rows = session.execute(_active(select(Customer.id).where(
+            Customer.birth_month == month, Customer.birth_day == dom)))
+        for (cid,) in rows:
+            yield Occasion(cid, f"birthday-{target.year}",
+                           f"Geburtstag am {format_date(target)}", due=day)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _first_purchase(session: Session, params: dict[str, Any], day: date
+                    ) -> Iterable[Occasion]:
+    first_day = day - timedelta(days=int(params["days_after"]))
+    earlier = aliased(Sale)
+    rows = session.execute(_active(
+        select(Customer.id).distinct().join(Sale, Sale.customer_id == Customer.id)
+        .where(Sale.sale_date == first_day,
+               ~exists().where(earlier.customer_id == Sale.customer_id,
+                               earlier.sale_date < first_day))))
+    for (cid,) in rows:
+        yield Occasion(cid, "first-purchase",
+                       f"Erstkauf am {format_date(first_day)}")
+
+
+def _big_purchase(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    sale_day = day - timedelta(days=int(params["days_after"]))
+    rows = session.execute(_active(
+        select(Customer.id, Sale.id, Sale.amount_cents).join(Sale, Sale.customer_id ==
+                                                             Customer.id)
+        .where(Sale.sale_date == sale_day, Sale.amount_cents >= int(params["min_cents"]))))
+    for cid, sale_id, cents in rows:
+        yield Occasion(cid, f"sale-{sale_id}",
+                       f"Einkauf über {format_cents(cents)} am {format_date(sale_day)}")
+
+
+def _dormant(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Fires on the day a customer's last purchase becomes N days old (once per dormancy),
+    and for customers flagged at risk by the classification (once per last purchase).
+
+    Both look up sales through the (customer, date) and date indexes instead of
+    aggregating all sales, so a catch-up day costs milliseconds at a million sales."""
+    crossing = day - timedelta(days=int(params["days"]))
+    later = aliased(Sale)
+    for (cid,) in session.execute(_active(
+            select(Customer.id).distinct().join(Sale, Sale.customer_id == Customer.id)
+            .where(Sale.sale_date == crossing,
+                   ~exists().where(later.customer_id == Sale.customer_id,
+                                   later.sale_date > crossing)))):
+        yield Occasion(cid, f"dormant-{crossing.isoformat()}",
+                       f"kein Einkauf seit {format_date(crossing)}")
+    if int(params.get("include_at_risk", 1)):
+        last = (select(func.max(Sale.sale_date)).where(Sale.customer_id == Customer.id)
+                .correlate(Customer).scalar_subquery())
+        for cid, last_day in session.execute(_active(
+                select(Customer.id, last).where(Customer.at_risk.is_(True)))):
+            key = last_day.isoformat() if last_day else "none"
+            yield Occasion(cid, f"at-risk-{key}", "abwanderungsgefährdet")
+
+
+def _class_a(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    rows = session.execute(_active(
+        select(Customer.id, ClassAssignment.id).join(ClassAssignment,
+                                                     ClassAssignment.customer_id ==
+                                                     Customer.id)
+        .where(ClassAssignment.as_of == day, ClassAssignment.abc_class == "A",
+               (ClassAssignment.previous_class.is_(None))
+               | (ClassAssignment.previous_class != "A"))))
+    for cid, assignment_id in rows:
+        yield Occasion(cid, f"class-a-{assignment_id}", "neu A-Kunde")
+
+
+def _voucher_expiring(session: Session, params: dict[str, Any], day: date
+                      ) -> Iterable[Occasion]:
+    """Customers holding a voucher with remaining value that expires within N days.
+
+    Once per voucher (key `voucher-<id>`); the remaining value is the ledger up to `day`,
+    so a catch-up sees each day as it was."""
+    until = day + timedelta(days=int(params["days_before"]))
+    remaining = (select(func.coalesce(func.sum(VoucherEntry.amount_cents), 0))
+                 .where(VoucherEntry.voucher_id == Voucher.id, VoucherEntry.entry_date <= day)
+                 .correlate(Voucher).scalar_subquery())
+    rows = session.execute(_active(
+        select(Customer.id, Voucher.id, Voucher.code, Voucher.valid_until, remaining)
+        .join(Voucher, Voucher.customer_id == Customer.id)
+        .where(Voucher.valid_until >= day, Voucher.valid_until <= until,
+               Voucher.issued_on <= day, remaining > 0)))
+    for cid, voucher_id, code, valid_until, rest in rows:
+        yield Occasion(cid, f"voucher-{voucher_id}",
+                       f"Gutschein {voucher_codes.grouped(code)} ({format_cents(rest)} Restwert) "
+                       f"läuft am {format_date(valid_until)} ab")
+
+
+def _card_reward(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Cards whose balance reached the cheapest active reward of their program.
+
+    Once per reaching: the key names the account, the reward and the ledger entry with
+    which the balance last rose from below the reward's cost to at least it. Spending
+    below the cost and collecting again is a new reaching; earning more above it is not."""
+    cheapest: dict[int, tuple[int, int, str]] = {}
+    for program_id, reward_id, cost, name in session.execute(
+            select(LoyaltyReward.program_id, LoyaltyReward.id, LoyaltyReward.cost,
+                   LoyaltyReward.name)
+            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyReward.program_id)
+            .where(LoyaltyReward.active.is_(True), LoyaltyProgram.active.is_(True))
+            .order_by(LoyaltyReward.cost.desc(), LoyaltyReward.id.desc())):
+        cheapest[program_id] = (reward_id, cost, name)
+    if not cheapest:
+        return
+    running = func.sum(PointsEntry.points).over(
+        partition_by=PointsEntry.account_id, order_by=(PointsEntry.entry_date, PointsEntry.id))
+    ledger = (select(PointsEntry.account_id, PointsEntry.entry_date,
+                     PointsEntry.id.label("entry_id"), PointsEntry.points,
+                     running.label("balance"))
+              .where(PointsEntry.entry_date <= day).subquery())
+    reached: dict[int, tuple[int, int]] = {}  # account → (last crossing entry, balance)
+    accounts = {a: (cid, p) for a, cid, p in session.execute(_active(
+        select(LoyaltyAccount.id, Customer.id, LoyaltyAccount.program_id)
+        .join(Customer, Customer.id == LoyaltyAccount.customer_id)
+        .where(LoyaltyAccount.program_id.in_(list(cheapest)))))}
+    for account_id, entry_id, points, balance in session.execute(
+            select(ledger.c.account_id, ledger.c.entry_id, ledger.c.points, ledger.c.balance)
+            .order_by(ledger.c.account_id, ledger.c.entry_date, ledger.c.entry_id)):
+        if account_id not in accounts:
+            continue
+        cost = cheapest[accounts[account_id][1]][1]
+        if balance >= cost and balance - points < cost:
+            reached[account_id] = (entry_id, balance)
+        elif account_id in reached:
+            reached[account_id] = (reached[account_id][0], balance)
+    cards = dict(session.execute(select(BonusCard.account_id, BonusCard.number)
+                                 .where(BonusCard.status == "active")).all())
+    units = dict(session.execute(select(LoyaltyProgram.id, LoyaltyProgram.kind)).all())
+    for account_id, (entry_id, balance) in reached.items():
+        cid, program_id = accounts[account_id]
+        reward_id, cost, name = cheapest[program_id]
+        if balance < cost:
+            continue
+        unit = "Stempel" if units.get(program_id) == "stamps" else "Punkte"
+        card = cards.get(account_id)
+        shown = f"Bonuskarte {card_numbers.grouped(card)}" if card else "Bonuskonto"
+        yield Occasion(cid, f"reward-{account_id}-{reward_id}-{entry_id}",
+                       f"{shown}: {balance} {unit} reichen für „{name}“ ({cost} {unit})")
+
+
+KINDS: dict[str, RuleKind] = {
+    "birthday": RuleKind("Geburtstag", {"days_before": 7},
+                         {"days_before": "Tage vorher"}, _birthday),
+    "first_purchase": RuleKind("Nach dem Erstkauf", {"days_after": 14},
+                               {"days_after": "Tage danach"}, _first_purchase),
+    "big_purchase": RuleKind("Einkauf über Betrag", {"min_cents": 500_000, "days_after": 3},
+                             {"min_cents": "ab Betrag (Cent)", "days_after": "Tage danach"},
+                             _big_purchase),
+    "dormant": RuleKind("Schlafender Kunde", {"days": 730, "include_at_risk": 1},
+                        {"days": "Tage ohne Einkauf",
+                         "include_at_risk": "auch abwanderungsgefährdete (1/0)"}, _dormant),
+    "class_a": RuleKind("Neu A-Kunde", {}, {}, _class_a),
+    "voucher_expiring": RuleKind("Gutschein läuft ab", {"days_before": 30},
+                                 {"days_before": "Tage vor Ablauf"}, _voucher_expiring),
+    "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward),
+}
+
+# The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
+DEFAULT_RULES: tuple[dict[str, Any], ...] = (
+    {"kind": "birthday", "name": "Geburtstag", "enabled": True,
+     "subject_template": "Geburtstagsgruß: {reason}", "letter_template": ""},
+    {"kind": "first_purchase", "name": "Nach dem Erstkauf", "enabled": True,
+     "subject_template": "Zufriedenheit nachfragen ({reason})", "letter_template": ""},
+    {"kind": "dormant", "name": "Schlafender Kunde", "enabled": True,
+     "subject_template": "Reaktivieren: {reason}", "letter_template": ""},
+    {"kind": "big_purchase", "name": "Großer Einkauf", "enabled": False,
+     "subject_template": "Dankeschön: {reason}", "letter_template": ""},
+    {"kind": "class_a", "name": "Neu A-Kunde", "enabled": False,
+     "subject_template": "Persönlich melden: {reason}", "letter_template": ""},
+    {"kind": "voucher_expiring", "name": "Gutschein läuft ab", "enabled": False,
+     "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
+    {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
+     "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
+)
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    name: str
+    enabled: bool
+    params: dict[str, int]
+    create_followup: bool = True
+    subject_template: str = "{reason}"
+    assignee: str = ""
+    letter_template: str = ""
+    voucher_cents: int = 0  # issue a promotional value voucher of this amount; 0 = none
+    voucher_days: int = 0  # its validity from the issue day; 0 = the statutory default
+
+
+@dataclass(frozen=True)
+class RuleDTO:
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    enabled: bool
+    params: dict[str, int]
+    create_followup: bool
+    subject_template: str
+    assignee: str
+    letter_template: str
+    last_processed: date | None
+    voucher_cents: int = 0
+    voucher_days: int = 0
+
+
+@dataclass(frozen=True)
+class CreatedFollowUp:
+    id: int
+    customer_id: int
+    customer_name: str
+    subject: str
+    due_date: date
+
+
+@dataclass
+class RuleCount:
+    firings: int = 0
+    followups: int = 0
+    letters: int = 0
+    vouchers: int = 0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    as_of: date
+    days: tuple[date, ...]
+    per_rule: dict[str, RuleCount]
+    followups: tuple[CreatedFollowUp, ...] = field(default=())
+    due_followups: int = 0
+
+    @property
+    def firings(self) -> int:
+        return sum(count.firings for count in self.per_rule.values())
+
+
+def _params(rule: Rule) -> dict[str, int]:
+    """The kind's own settings (defaults filled in), without the action settings."""
+    stored = json.loads(rule.params or "{}")
+    values = dict(KINDS[rule.kind].defaults)
+    values.update({k: v for k, v in stored.items() if k not in ACTION_PARAMS})
+    return values
+
+
+def _actions(rule: Rule) -> dict[str, int]:
+    stored = json.loads(rule.params or "{}")
+    return {key: int(stored.get(key, 0)) for key in ACTION_PARAMS}
+
+
+def _dto(rule: Rule) -> RuleDTO:
+    return RuleDTO(id=rule.id, kind=rule.kind, kind_label=KINDS[rule.kind].label,
+                   name=rule.name, enabled=rule.enabled, params=_params(rule),
+                   create_followup=rule.create_followup,
+                   subject_template=rule.subject_template, assignee=rule.assignee,
+                   letter_template=rule.letter_template, last_processed=rule.last_processed,
+                   **_actions(rule))
+
+
+class _Template(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class RuleService:
+    def __init__(self, db: Database, clock: Clock,
+                 vouchers: VoucherService | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.vouchers = vouchers or VoucherService(db, clock)
+
+    def ensure_defaults(self) -> None:
+        """Seed the default rules once per database, starting today (nothing backdated).
+
+        Seeded here, not in the migration, because the start day must come from the
+        injected clock; a marker setting keeps deleted defaults from coming back.
+        """
+        with self.db.read() as session:
+            if not self._missing_kinds(session):
+                return  # the usual case, without taking the write lock
+        with self.db.write() as session:
+            if self._seed(session):
+                session.commit()
+
+    def rules(self) -> list[RuleDTO]:
+        self.ensure_defaults()
+        with self.db.read() as session:
+            return [_dto(r) for r in session.scalars(select(Rule).order_by(Rule.id))
+                    if r.kind in KINDS]
+
+    def create(self, kind: str, data: RuleInput) -> RuleDTO:
+        if kind not in KINDS:
+            raise invalid({"kind": f"unbekannte Regelart „{kind}“"})
+        values = self._validated(kind, data)
+        now = self.clock.now()
+        with self.db.write() as session:
+            rule = Rule(kind=kind, created_at=now,
+                        last_processed=self.clock.today() - timedelta(days=1), **values)
+            session.add(rule)
+            session.flush()
+            result = _dto(rule)
+            session.commit()
+        return result
+
+    def update(self, rule_id: int, data: RuleInput) -> RuleDTO:
+        with self.db.write() as session:
+            rule = session.get(Rule, rule_id)
+            if rule is None:
+                raise NotFoundError(f"Regel {rule_id} nicht gefunden")
+            values = self._validated(rule.kind, data)
+            if values["enabled"] and not rule.enabled:
+                # switched back on: start today, do not backfill the days it was off
+                rule.last_processed = self.clock.today() - timedelta(days=1)
+            for key, value in values.items():
+                setattr(rule, key, value)
+            result = _dto(rule)
+            session.commit()
+        return result
+
+    def run_due(self, *, as_of: date | None = None, progress: Progress = NO_PROGRESS
+                ) -> RunResult:
+        """Process every day not processed yet up to `as_of` (default today), each once."""
+        today = self.clock.today()
+        as_of = as_of or today
+        if as_of > today:
+            raise invalid({"as_of": f"{format_date(as_of)} liegt in der Zukunft"})
+        self.ensure_defaults()
+        with self.db.read() as session:
+            enabled = [r for r in session.scalars(
+                select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id)) if r.kind in KINDS]
+        starts = [(r.last_processed or as_of - timedelta(days=1)) + timedelta(days=1)
+                  for r in enabled]
+        first = max(min(starts, default=as_of + timedelta(days=1)),
+                    as_of - timedelta(days=MAX_CATCH_UP_DAYS - 1))
+        days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
+        per_rule = {rule.name: RuleCount() for rule in enabled}
+        created: list[CreatedFollowUp] = []
+        for done, day in enumerate(days):
+            progress.checkpoint()
+            with self.db.write() as session:
+                self._process_day(session, day, per_rule, created)
+                session.commit()
+            progress.report(done + 1, len(days), format_date(day))
+        with self.db.read() as session:
+            due = session.scalar(select(func.count(FollowUp.id)).where(
+                FollowUp.status.in_(("open", "snoozed")), FollowUp.due_date <= as_of)) or 0
+        return RunResult(as_of=as_of, days=tuple(days), per_rule=per_rule,
+                         followups=tuple(created), due_followups=int(due))
+
+    def firings(self, customer_id: int) -> list[tuple[str, str, date]]:
+        """(rule name, occasion key, processed day) of a customer's firings, newest first."""
+        with self.db.read() as session:
+            return [tuple(row) for row in session.execute(  # type: ignore[misc]
+                select(Rule.name, RuleFiring.occasion_key, RuleFiring.fired_on)
+                .join(Rule, Rule.id == RuleFiring.rule_id)
+                .where(RuleFiring.customer_id == customer_id)
+                .order_by(RuleFiring.fired_on.desc(), RuleFiring.id.desc()))]
+
+    # --- the work of one day ---------------------------------------------------------
+
+    def _process_day(self, session: Session, day: date, per_rule: dict[str, RuleCount],
+                     created: list[CreatedFollowUp]) -> None:
+        now = self.clock.now()
+        rules = session.scalars(select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id))
+        for rule in rules:
+            if rule.kind not in KINDS or (rule.last_processed and rule.last_processed >= day):
+                continue
+            count = per_rule.setdefault(rule.name, RuleCount())
+            occasions = list(KINDS[rule.kind].find(session, _params(rule), day))
+            fired, customers = self._known(session, rule.id,
+                                           sorted({o.customer_id for o in occasions}))
+            for occasion in occasions:
+                if (occasion.customer_id, occasion.key) in fired:
+                    continue
+                fired.add((occasion.customer_id, occasion.key))
+                self._fire(session, rule, occasion, customers[occasion.customer_id], day, now,
+                           count, created)
+                count.firings += 1
+            rule.last_processed = day
+
+    @staticmethod
+    def _known(session: Session, rule_id: int, customer_ids: list[int]
+               ) -> tuple[set[tuple[int, str]], dict[int, Customer]]:
+        """The rule's earlier firings for these customers, and the customers, in chunks
+        (one query per 500 instead of two per occasion)."""
+        fired: set[tuple[int, str]] = set()
+        customers: dict[int, Customer] = {}
+        for start in range(0, len(customer_ids), _CHUNK):
+            chunk = customer_ids[start:start + _CHUNK]
+            fired.update((cid, key) for cid, key in session.execute(
+                select(RuleFiring.customer_id, RuleFiring.occasion_key)
+                .where(RuleFiring.rule_id == rule_id, RuleFiring.customer_id.in_(chunk))))
+            customers.update((c.id, c) for c in session.scalars(
+                select(Customer).where(Customer.id.in_(chunk)).options(load_only(
+                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
+                    Customer.company, Customer.owner, Customer.advertising_objection_at))))
+        return fired, customers
+
+    def _fire(self, session: Session, rule: Rule, occasion: Occasion, customer: Customer,
+              day: date, now: datetime, count: RuleCount,
+              created: list[CreatedFollowUp]) -> None:
+        firing = RuleFiring(rule_id=rule.id, customer_id=customer.id,
+                            occasion_key=occasion.key, fired_on=day, created_at=now)
+        session.add(firing)
+        acts = []
+        if rule.create_followup:
+            subject = rule.subject_template.format_map(_Template(
+                reason=occasion.reason, name=display_name(customer), number=customer.number))
+            row = add_followup(session, customer_id=customer.id, at=now, by=AUTHOR,
+                               rule_id=rule.id, values={
+                                   "subject": (subject or occasion.reason)[:200],
+                                   "due_date": occasion.due or day, "due_time": None,
+                                   "notes": "", "assignee": rule.assignee or customer.owner,
+                                   "priority": 2, "contact_id": None, "rrule": "",
+                                   "recur_from": "completion"})
+            firing.followup_id = row.id
+            count.followups += 1
+            created.append(CreatedFollowUp(row.id, customer.id, display_name(customer),
+                                            row.subject, row.due_date))
+            acts.append("Wiedervorlage angelegt")
+        if rule.letter_template and customer.advertising_objection_at is None:
+            session.add(LetterQueueEntry(customer_id=customer.id,
+                                         template_key=rule.letter_template, rule_id=rule.id,
+                                         note=occasion.reason[:200], created_by=AUTHOR,
+                                         created_at=now))
+            count.letters += 1
+            acts.append(f"für Brief „{rule.letter_template}“ vorgemerkt")
+        actions = _actions(rule)
+        if actions["voucher_cents"]:
+            days = actions["voucher_days"]
+            voucher = self.vouchers.issue_in(session, VoucherInput(
+                kind="value", value_cents=actions["voucher_cents"], customer_id=customer.id,
+                campaign=rule.name[:128], promo=True,
+                valid_until=self.clock.today() + timedelta(days=days) if days else None),
+                by=AUTHOR)
+            count.vouchers += 1
+            acts.append(f"Gutschein {voucher_codes.grouped(voucher.code)} über "
+                        f"{format_cents(voucher.value_cents)} ausgegeben")
+        timeline.record(session, customer_id=customer.id, channel="system",
+                        subject=f"Regel „{rule.name}“: {occasion.reason}",
+                        text=", ".join(acts), author=AUTHOR, at=now)
+
+    @staticmethod
+    def _missing_kinds(session: Session) -> list[str]:
+        """Default kinds this database has not been seeded with yet (all on a new one)."""
+        if session.get(Setting, _SEEDED_KEY) is None:
+            return [spec["kind"] for spec in DEFAULT_RULES]
+        marker = session.get(Setting, _SEEDED_KINDS_KEY)
+        seeded = json.loads(marker.value) if marker is not None else list(_FIRST_KINDS)
+        return [spec["kind"] for spec in DEFAULT_RULES if spec["kind"] not in seeded]
+
+    def _seed(self, session: Session) -> bool:
+        missing = self._missing_kinds(session)
+        if not missing:
+            return False
+        now = self.clock.now()
+        for spec in DEFAULT_RULES:
+            if spec["kind"] in missing:
+                session.add(Rule(params="{}", create_followup=True, assignee="", created_at=now,
+                                 last_processed=now.date() - timedelta(days=1), **spec))
+        if session.get(Setting, _SEEDED_KEY) is None:
+            session.add(Setting(key=_SEEDED_KEY, value=json.dumps(now.date().isoformat())))
+        kinds = json.dumps([spec["kind"] for spec in DEFAULT_RULES])
+        marker = session.get(Setting, _SEEDED_KINDS_KEY)
+        if marker is None:
+            session.add(Setting(key=_SEEDED_KINDS_KEY, value=kinds))
+        else:
+            marker.value = kinds
+        session.flush()
+        return True
+
+    @staticmethod
+    def _validated(kind: str, data: RuleInput) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if not data.name.strip():
+            errors["name"] = "bitte einen Namen angeben"
+        params = dict(KINDS[kind].defaults)
+        for key, value in data.params.items():
+            if key not in params:
+                errors[key] = "unbekannte Einstellung"
+            elif not isinstance(value, int) or value < 0:
+                errors[key] = "bitte eine ganze Zahl ab 0"
+            else:
+                params[key] = value
+        if not 0 <= data.voucher_cents <= MAX_VALUE_CENTS:
+            errors["voucher_cents"] = "Gutscheinwert zwischen 0 und 100.000,00 €"
+        if not 0 <= data.voucher_days <= 3660:
+            errors["voucher_days"] = "Gültigkeit zwischen 0 und 3660 Tagen"
+        if (not data.create_followup and not data.letter_template.strip()
+                and not data.voucher_cents):
+            errors["create_followup"] = "Wiedervorlage, Brief und/oder Gutschein wählen"
+        if errors:
+            raise invalid(errors)
+        params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days)
+        return {"name": data.name.strip(), "enabled": data.enabled,
+                "params": json.dumps(params), "create_followup": data.create_followup,
+                "subject_template": data.subject_template.strip(),
+                "assignee": data.assignee.strip(),
+                "letter_template": data.letter_template.strip()}

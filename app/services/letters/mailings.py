@@ -1,0 +1,742 @@
+"""Serial letters (Mailings): choose recipients, exclude with reasons, hold back a control
+group, print one PDF in postcode order, record everything, and later measure the result.
+
+Cancelling: a mailing is *not* all-or-nothing. Letters are finished one by one; when the
+user cancels, the letters printed so far are kept in the PDF, the mailing is stored with
+status "cancelled" and only those recipients get their timeline entry — the result says so
+("abgebrochen nach 1.234 von 5.000 Briefen"). Cancelled before the first letter, nothing is
+stored and `Cancelled` propagates.
+
+Control group (Kontrollgruppe): after the exclusions, `round(share · n)` customers are drawn
+with `random.Random(seed).sample` from the eligible customers in id order; the seed is
+recorded, so the same seed on the same data gives the same split.
+
+Per-recipient extras: a personal promotional voucher and/or a follow-up. The voucher codes
+are drawn before printing (so each letter can print its code) and the vouchers, the
+follow-ups and the done marks of a letter list are written with the mailing record in one
+transaction, for exactly the letters printed — a cancelled run issues nothing for the
+letters it did not print.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.models import (
+    Customer,
+    LetterQueueEntry,
+    Mailing,
+    MailingRecipient,
+    Sale,
+    Tag,
+    Voucher,
+    VoucherEntry,
+    customer_tags,
+)
+from app.services import audit, timeline
+from app.services.clock import Clock
+from app.services.customers.segments import conditions, load_spec
+from app.services.errors import NotFoundError, ValidationError
+from app.services.followups.service import add_followup
+from app.services.formatting import format_cents, format_date
+from app.services.letters.layout import FORMS
+from app.services.letters.service import (
+    LetterService,
+    RecipientData,
+    TemplateDTO,
+    info_block,
+    load_recipients,
+)
+from app.services.loyalty import codes as voucher_codes
+from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
+from app.services.progress import NO_PROGRESS, Cancelled, Progress
+
+if TYPE_CHECKING:
+    from app.services.letters.pdf import LetterContent
+
+RESULT_WINDOWS = (30, 60, 90)
+invalid = ValidationError.labelled({
+    "abc_class": "Klasse", "control_share": "Kontrollgruppe", "voucher": "Gutschein je Empfänger",
+    "followup": "Wiedervorlage je Empfänger", "source": "Empfänger",
+})
+_CHUNK = 500
+SAMPLE_CODE = "XXXX-XXXX-XXXX"  # shown in the preview; the real codes are drawn at printing
+Z_95 = 1.959963984540054
+
+
+# --- recipient sources ------------------------------------------------------------------
+
+
+class RecipientSource(Protocol):
+    """Where a mailing's candidates come from. Segments and rule lists plug in here."""
+
+    def describe(self) -> str: ...
+
+    def customer_ids(self, session: Session) -> list[int]: ...
+
+
+@dataclass(frozen=True)
+class ClassSource:
+    abc_class: str
+
+    def describe(self) -> str:
+        return f"Klasse {self.abc_class}"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        if self.abc_class not in ("A", "B", "C"):
+            raise invalid({"abc_class": "Klasse A, B oder C wählen"})
+        return list(session.scalars(select(Customer.id).where(
+            Customer.abc_class == self.abc_class, Customer.archived_at.is_(None))
+            .order_by(Customer.id)))
+
+
+@dataclass(frozen=True)
+class TagSource:
+    tag: str
+
+    def describe(self) -> str:
+        return f"Schlagwort „{self.tag}“"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        tag_id = session.scalar(select(Tag.id).where(func.lower(Tag.name) == self.tag.lower()))
+        if tag_id is None:
+            raise NotFoundError(f"Schlagwort „{self.tag}“ gibt es nicht")
+        return list(session.scalars(
+            select(Customer.id).join(customer_tags, customer_tags.c.customer_id == Customer.id)
+            .where(customer_tags.c.tag_id == tag_id, Customer.archived_at.is_(None))
+            .order_by(Customer.id)))
+
+
+@dataclass(frozen=True)
+class NumberSource:
+    """Hand-picked customers by number; unknown numbers are an error naming them."""
+
+    numbers: tuple[str, ...]
+
+    def describe(self) -> str:
+        shown = ", ".join(self.numbers[:5]) + (" …" if len(self.numbers) > 5 else "")
+        return f"ausgewählte Kunden ({shown})"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        wanted = [n.strip() for n in self.numbers if n.strip()]
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for number, cid in session.execute(select(Customer.number, Customer.id)
+                                               .where(Customer.number.in_(chunk))):
+                found[number] = cid
+        missing = [n for n in wanted if n not in found]
+        if missing:
+            raise NotFoundError("Kundennummer nicht gefunden: " + ", ".join(missing[:10]))
+        return [found[n] for n in wanted]
+
+
+@dataclass(frozen=True)
+class IdSource:
+    """An explicit list of customer ids (from a segment, a rule list or the customer list)."""
+
+    ids: tuple[int, ...]
+    label: str = "Auswahl"
+
+    def describe(self) -> str:
+        return f"{self.label} ({len(self.ids)} Kunden)"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        return list(dict.fromkeys(self.ids))
+
+
+@dataclass(frozen=True)
+class SegmentSource:
+    """The active customers of a saved segment; `now` anchors its "letzter Kontakt"."""
+
+    name: str
+    now: datetime
+
+    def describe(self) -> str:
+        return f"Segment „{self.name}“"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        spec = load_spec(session, self.name)
+        return list(session.scalars(select(Customer.id).where(
+            Customer.archived_at.is_(None), Customer.anonymized_at.is_(None),
+            *conditions(spec, now=self.now)).order_by(Customer.id)))
+
+
+@dataclass(frozen=True)
+class LetterListSource:
+    """The customers on the letter list (Briefliste) for a template key and not printed
+    yet; printing a mailing from it marks their entries done."""
+
+    template_key: str
+
+    def describe(self) -> str:
+        return f"Briefliste „{self.template_key}“"
+
+    def customer_ids(self, session: Session) -> list[int]:
+        ids = session.scalars(select(LetterQueueEntry.customer_id).where(
+            LetterQueueEntry.template_key == self.template_key.strip(),
+            LetterQueueEntry.done_at.is_(None)).order_by(LetterQueueEntry.id))
+        return list(dict.fromkeys(ids))
+
+    def mark_done(self, session: Session, customer_ids: list[int], *, at: datetime) -> None:
+        for start in range(0, len(customer_ids), _CHUNK):
+            session.execute(update(LetterQueueEntry).where(
+                LetterQueueEntry.template_key == self.template_key.strip(),
+                LetterQueueEntry.done_at.is_(None),
+                LetterQueueEntry.customer_id.in_(customer_ids[start:start + _CHUNK]))
+                .values(done_at=at))
+
+
+# --- per-recipient extras ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoucherOption:
+    """A personal promotional value voucher for every printed recipient."""
+
+    value_cents: int
+    valid_days: int = 0  # from the mailing day; 0 = the statutory validity
+
+    def check(self) -> None:
+        if not 0 < self.value_cents <= MAX_VALUE_CENTS:
+            raise invalid({"voucher": "Wert zwischen 0,01 € und 100.000,00 € angeben"})
+        if not 0 <= self.valid_days <= 3660:
+            raise invalid({"voucher": "Gültigkeit zwischen 0 und 3660 Tagen"})
+
+    def valid_until(self, on: date) -> date:
+        return on + timedelta(days=self.valid_days) if self.valid_days else (
+            default_valid_until(on))
+
+
+@dataclass(frozen=True)
+class FollowUpOption:
+    """A follow-up for every printed recipient, e.g. "nachfassen, falls keine Antwort"."""
+
+    subject: str = "Nachfassen, falls keine Antwort"
+    due_days: int = 14
+    assignee: str = ""  # "" = the customer's Betreuer
+
+    def check(self) -> None:
+        if not self.subject.strip() or len(self.subject.strip()) > 200:
+            raise invalid({"followup": "Betreff mit 1 bis 200 Zeichen angeben"})
+        if not 0 <= self.due_days <= 3660:
+            raise invalid({"followup": "fällig in 0 bis 3660 Tagen"})
+        if len(self.assignee) > 128:
+            raise invalid({"followup": "Zuständig: höchstens 128 Zeichen"})
+
+
+def parse_numbers(text: str) -> tuple[str, ...]:
+    return tuple(n for n in re.split(r"[\s,;]+", text) if n)
+
+
+# --- plan and result DTOs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedCustomer:
+    customer_id: int
+    number: str
+    name: str
+    postcode: str
+    city: str
+
+
+@dataclass(frozen=True)
+class ExcludedCustomer:
+    customer_id: int
+    number: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MailingPlan:
+    """Who gets a letter (postcode order), who is held back, who is excluded and why."""
+
+    template: TemplateDTO
+    source: str
+    recipients: tuple[PlannedCustomer, ...]
+    control: tuple[PlannedCustomer, ...]
+    excluded: tuple[ExcludedCustomer, ...]
+    control_share: float
+    seed: int | None
+    first_letters: tuple[LetterContent, ...]
+
+
+@dataclass(frozen=True)
+class MailingDTO:
+    id: int
+    template_name: str
+    template_version: int
+    source: str
+    mailing_date: date
+    status: str  # complete | cancelled
+    letters_printed: int
+    recipients: int
+    control: int
+    excluded: int
+    control_share: float
+    seed: int | None
+    output_path: str
+    advertising: bool
+
+    @property
+    def label(self) -> str:
+        return f"Mailing #{self.id}"
+
+
+@dataclass(frozen=True)
+class MailingResult:
+    mailing: MailingDTO
+    plan: MailingPlan
+    cancelled: bool
+    files: tuple[str, ...]
+    vouchers: tuple[tuple[str, str], ...] = ()  # (customer number, voucher code) per letter
+    followups: int = 0
+
+    def summary(self) -> str:
+        m = self.mailing
+        if self.cancelled:
+            return (f"{m.label} abgebrochen nach {m.letters_printed} von {m.recipients} Briefen; "
+                    f"die fertigen Briefe sind in {m.output_path} gespeichert.")
+        extras = ""
+        if self.vouchers:
+            extras += f" {len(self.vouchers)} Gutscheine ausgegeben."
+        if self.followups:
+            extras += f" {self.followups} Wiedervorlagen angelegt."
+        return (f"{m.label}: {m.letters_printed} Briefe in {m.output_path}; "
+                f"{m.control} in der Kontrollgruppe, {m.excluded} ausgeschlossen.{extras}")
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """Recipients against control group for purchases within `days` after the mailing."""
+
+    days: int
+    complete: bool  # False while the window has not passed yet
+    recipients: int
+    recipient_buyers: int
+    control: int
+    control_buyers: int
+    recipient_revenue_cents: int
+    control_revenue_cents: int
+
+    @property
+    def recipient_rate(self) -> float:
+        return self.recipient_buyers / self.recipients if self.recipients else 0.0
+
+    @property
+    def control_rate(self) -> float:
+        return self.control_buyers / self.control if self.control else 0.0
+
+    @property
+    def difference(self) -> float:
+        return self.recipient_rate - self.control_rate
+
+    @property
+    def confidence_interval(self) -> tuple[float, float] | None:
+        """95 % Wald interval of p₁ − p₂: d ± 1.96·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)."""
+        if not self.recipients or not self.control:
+            return None
+        p1, p2 = self.recipient_rate, self.control_rate
+        se = math.sqrt(p1 * (1 - p1) / self.recipients + p2 * (1 - p2) / self.control)
+        return (self.difference - Z_95 * se, self.difference + Z_95 * se)
+
+    @property
+    def revenue_per_recipient_cents(self) -> int:
+        return _per_head(self.recipient_revenue_cents, self.recipients)
+
+    @property
+    def revenue_per_control_cents(self) -> int:
+        return _per_head(self.control_revenue_cents, self.control)
+
+
+def _per_head(cents: int, people: int) -> int:
+    if not people:
+        return 0
+    return int((Decimal(cents) / people).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class MailingResults:
+    mailing: MailingDTO
+    windows: tuple[WindowResult, ...]
+
+
+def _planned(r: RecipientData) -> PlannedCustomer:
+    return PlannedCustomer(r.customer_id, r.number, r.name, r.address.postcode, r.address.city)
+
+
+def _mailing_dto(row: Mailing, counts: dict[str, int]) -> MailingDTO:
+    return MailingDTO(
+        id=row.id, template_name=row.template_name, template_version=row.template_version,
+        source=row.source, mailing_date=row.mailing_date, status=row.status,
+        letters_printed=row.letters_printed, recipients=counts.get("recipient", 0),
+        control=counts.get("control", 0), excluded=counts.get("excluded", 0),
+        control_share=row.control_share, seed=row.seed, output_path=row.output_path,
+        advertising=row.advertising)
+
+
+def _file_name(recipient: RecipientData) -> str:
+    safe = re.sub(r"[^\w\-]+", "_", recipient.name, flags=re.UNICODE).strip("_")[:40]
+    return f"{recipient.number}_{safe or 'Kunde'}.pdf"
+
+
+class MailingService:
+    def __init__(self, db: Database, clock: Clock, letters: LetterService) -> None:
+        self.db = db
+        self.clock = clock
+        self.letters = letters
+
+    # --- planning -----------------------------------------------------------------------
+
+    def plan(self, template_id: int, source: RecipientSource, *, control_share: float = 0.0,
+             seed: int | None = None, preview: int = 3, by: str = "",
+             voucher: VoucherOption | None = None) -> MailingPlan:
+        """Check the template against the first recipient and split the candidates."""
+        plan, _data = self._plan(template_id, source, control_share=control_share, seed=seed,
+                                 preview=preview, by=by, voucher=voucher)
+        return plan
+
+    def letter_lists(self) -> list[tuple[str, int]]:
+        """Template keys of the letter list with their number of customers not printed yet."""
+        with self.db.read() as session:
+            return [(str(key), int(n)) for key, n in session.execute(
+                select(LetterQueueEntry.template_key,
+                       func.count(func.distinct(LetterQueueEntry.customer_id)))
+                .where(LetterQueueEntry.done_at.is_(None))
+                .group_by(LetterQueueEntry.template_key).order_by(LetterQueueEntry.template_key))]
+
+    def _plan(self, template_id: int, source: RecipientSource, *, control_share: float,
+              seed: int | None, preview: int, by: str, voucher: VoucherOption | None = None
+              ) -> tuple[MailingPlan, dict[int, RecipientData]]:
+        if not 0 <= control_share < 1:
+            raise invalid({"control_share": "Anteil der Kontrollgruppe zwischen 0 und "
+                                                    "0,9 angeben (z. B. 0,1 für 10 %)"})
+        template = self.letters.get(template_id)
+        compiled = self.letters.compile(template)  # placeholder errors before anything else
+        profile = self.letters.company.get()
+        on = self.clock.today()
+        with self.db.read() as session:
+            ids = source.customer_ids(session)
+            data = load_recipients(session, ids)
+            excluded: list[ExcludedCustomer] = []
+            eligible: list[RecipientData] = []
+            for cid in ids:
+                r = data[cid]
+                reason = self._exclusion(r, advertising=template.advertising)
+                if reason:
+                    excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
+                else:
+                    eligible.append(r)
+            if control_share > 0 and seed is None:
+                seed = random.SystemRandom().randrange(1, 2**31)
+            control_ids: set[int] = set()
+            if control_share > 0 and eligible:
+                size = int((Decimal(str(control_share)) * len(eligible))
+                           .quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                by_id = sorted(r.customer_id for r in eligible)
+                control_ids = set(random.Random(seed).sample(by_id, min(size, len(by_id))))
+            recipients = sorted((r for r in eligible if r.customer_id not in control_ids),
+                                key=RecipientData.sort_key)
+            control = sorted((r for r in eligible if r.customer_id in control_ids),
+                             key=RecipientData.sort_key)
+            first = recipients[:max(preview, 1)]
+            extra = compiled.extra_values(session, [r.customer_id for r in first], on=on)
+        if voucher is not None:
+            sample = {"code": SAMPLE_CODE, "wert": format_cents(voucher.value_cents)}
+            for values in extra.values():
+                values["gutschein"] = sample
+        letters = tuple(
+            compiled.render(r, on=on, sender=profile.name, extra=extra[r.customer_id],
+                            info=info_block(r.number, on=on, by=by, profile=profile))
+            for r in first)
+        plan = MailingPlan(
+            template=template, source=source.describe(),
+            recipients=tuple(_planned(r) for r in recipients),
+            control=tuple(_planned(r) for r in control), excluded=tuple(excluded),
+            control_share=control_share, seed=seed if control_share > 0 else None,
+            first_letters=letters[:preview])
+        return plan, data
+
+    @staticmethod
+    def _exclusion(r: RecipientData, *, advertising: bool) -> str | None:
+        if r.anonymized:
+            return "anonymisiert"
+        if r.archived:
+            return "archiviert"
+        if advertising and r.advertising_objection:
+            return "Werbewiderspruch"
+        problem = r.problem
+        return f"keine verwendbare Postanschrift: {problem}" if problem else None
+
+    # --- generating ---------------------------------------------------------------------
+
+    def run(self, template_id: int, source: RecipientSource, *, out: Path,
+            per_customer_dir: Path | None = None, control_share: float = 0.0,
+            seed: int | None = None, by: str = "", form: str | None = None,
+            voucher: VoucherOption | None = None, followup: FollowUpOption | None = None,
+            progress: Progress = NO_PROGRESS) -> MailingResult:
+        """Print the mailing into `out` (and one PDF per customer if asked), then record it
+        — with a personal voucher and/or a follow-up per printed recipient if asked."""
+        from app.services.letters.pdf import LetterWriter
+
+        if voucher is not None:
+            voucher.check()
+        if followup is not None:
+            followup.check()
+        plan, data = self._plan(template_id, source, control_share=control_share, seed=seed,
+                                preview=1, by=by)
+        if not plan.recipients:
+            raise invalid({"template": "Keine Empfänger: alle ausgeschlossen oder "
+                                               "keine Kunden in der Auswahl"})
+        template = plan.template
+        compiled = self.letters.compile(template)
+        profile = self.letters.company.get()
+        letter_form = FORMS[form] if form in FORMS else self.letters.form()
+        on = self.clock.today()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if per_customer_dir is not None:
+            per_customer_dir.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".partial")
+        writer = LetterWriter(partial, profile, form=letter_form, title=template.subject)
+        printed: list[int] = []
+        files: list[str] = []
+        cancelled = False
+        total = len(plan.recipients)
+        ids = [p.customer_id for p in plan.recipients]
+        codes: dict[int, str] = {}
+        try:
+            with self.db.read() as session:
+                if voucher is not None:
+                    codes = dict(zip(ids, self._fresh_codes(session, len(ids)), strict=True))
+                for start in range(0, total, 500):
+                    chunk = ids[start:start + 500]
+                    extra = compiled.extra_values(session, chunk, on=on)
+                    for cid in chunk:
+                        progress.checkpoint()
+                        r = data[cid]
+                        if voucher is not None:
+                            extra[cid]["gutschein"] = {
+                                "code": voucher_codes.grouped(codes[cid]),
+                                "wert": format_cents(voucher.value_cents)}
+                        letter = compiled.render(
+                            r, on=on, sender=profile.name, extra=extra[cid],
+                            info=info_block(r.number, on=on, by=by, profile=profile))
+                        writer.add(letter)
+                        if per_customer_dir is not None:
+                            single = per_customer_dir / _file_name(r)
+                            one = LetterWriter(single, profile, form=letter_form,
+                                               title=letter.subject)
+                            one.add(letter)
+                            one.close()
+                            files.append(str(single))
+                        printed.append(cid)
+                        progress.report(len(printed), total, r.number)
+        except Cancelled:
+            if not printed:
+                partial.unlink(missing_ok=True)
+                raise
+            cancelled = True
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        try:
+            writer.close()
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise invalid({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
+                                  ) from exc
+        mailing = self._record(plan, source, printed=printed, on=on, out=out, by=by,
+                               cancelled=cancelled, voucher=voucher, codes=codes,
+                               followup=followup)
+        partial.replace(out)
+        numbers = {p.customer_id: p.number for p in plan.recipients}
+        return MailingResult(
+            mailing, plan, cancelled, tuple(files),
+            vouchers=tuple((numbers[cid], voucher_codes.grouped(codes[cid]))
+                           for cid in printed if cid in codes),
+            followups=len(printed) if followup is not None else 0)
+
+    @staticmethod
+    def _fresh_codes(session: Session, count: int) -> list[str]:
+        """`count` voucher codes not in use yet (checked in bulk, as `issue_batch` does)."""
+        codes: set[str] = set()
+        while len(codes) < count:
+            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
+            taken: set[str] = set()
+            for start in range(0, len(fresh), _CHUNK):
+                taken.update(session.scalars(select(Voucher.code).where(
+                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
+            codes.update(code for code in fresh if code not in taken)
+        return sorted(codes)[:count]
+
+    def _record(self, plan: MailingPlan, source: RecipientSource, *, printed: list[int],
+                on: date, out: Path, by: str, cancelled: bool,
+                voucher: VoucherOption | None = None, codes: dict[int, str] | None = None,
+                followup: FollowUpOption | None = None) -> MailingDTO:
+        now = self.clock.now()
+        template = plan.template
+        done = set(printed)
+        with self.db.write() as session:
+            row = Mailing(
+                template_id=template.id, template_name=template.name,
+                template_version=template.version, subject=template.subject, body=template.body,
+                advertising=template.advertising, source=plan.source, mailing_date=on,
+                control_share=plan.control_share, seed=plan.seed,
+                status="cancelled" if cancelled else "complete", letters_printed=len(printed),
+                output_path=str(out), created_by=by, created_at=now)
+            session.add(row)
+            session.flush()
+            label = f"Brief: {template.name}, Mailing #{row.id}"
+            rows: list[dict[str, object]] = []
+            for position, p in enumerate(plan.recipients):
+                rows.append({"mailing_id": row.id, "customer_id": p.customer_id,
+                             "role": "recipient", "reason": "",
+                             "printed": p.customer_id in done, "position": position})
+            rows += [{"mailing_id": row.id, "customer_id": p.customer_id, "role": "control",
+                      "reason": "", "printed": False, "position": 0} for p in plan.control]
+            rows += [{"mailing_id": row.id, "customer_id": e.customer_id, "role": "excluded",
+                      "reason": e.reason, "printed": False, "position": 0}
+                     for e in plan.excluded]
+            session.execute(insert(MailingRecipient), rows)
+            notes: dict[int, list[str]] = {cid: [template.subject] for cid in printed}
+            if voucher is not None and codes:
+                self._issue_vouchers(session, voucher, {cid: codes[cid] for cid in printed},
+                                     campaign=f"Mailing #{row.id}", on=on, by=by, notes=notes)
+            if followup is not None:
+                self._add_followups(session, followup, printed, on=on, by=by, notes=notes)
+            if isinstance(source, LetterListSource):
+                source.mark_done(session, printed, at=now)
+            for cid in printed:
+                timeline.record(session, customer_id=cid, channel="letter", subject=label,
+                                text="; ".join(notes[cid]), at=now, author=by)
+            audit.record(session, at=now, actor=by, action="mailing", entity="mailing",
+                         entity_id=row.id,
+                         details={"template": template.name, "file": out.name,
+                                  "printed": len(printed), "recipients": len(plan.recipients),
+                                  "control": len(plan.control), "excluded": len(plan.excluded),
+                                  "cancelled": cancelled})
+            result = _mailing_dto(row, {"recipient": len(plan.recipients),
+                                        "control": len(plan.control),
+                                        "excluded": len(plan.excluded)})
+            session.commit()
+        return result
+
+    def _issue_vouchers(self, session: Session, voucher: VoucherOption, codes: dict[int, str],
+                        *, campaign: str, on: date, by: str, notes: dict[int, list[str]]
+                        ) -> None:
+        """Promotional value vouchers with the codes printed in the letters, in bulk."""
+        now = self.clock.now()
+        valid_until = voucher.valid_until(on)
+        rows = [Voucher(code=code, kind="value", purpose="multi", vat_rate_bp=None,
+                        value_cents=voucher.value_cents, percent=None, service_text="",
+                        customer_id=cid, campaign=campaign, promo=True, issued_on=on,
+                        valid_until=valid_until, created_at=now, created_by=by)
+                 for cid, code in codes.items()]
+        session.add_all(rows)
+        session.flush()
+        session.execute(insert(VoucherEntry), [
+            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
+             "entry_date": on, "reason": "Ausgabe", "author": by, "created_at": now,
+             "idempotency_key": None, "reverses_id": None} for v in rows])
+        for v in rows:
+            assert v.customer_id is not None
+            notes[v.customer_id].append(
+                f"Gutschein {voucher_codes.grouped(v.code)} über "
+                f"{format_cents(v.value_cents)} ausgegeben (gültig bis "
+                f"{format_date(valid_until)})")
+
+    def _add_followups(self, session: Session, followup: FollowUpOption, printed: list[int],
+                       *, on: date, by: str, notes: dict[int, list[str]]) -> None:
+        """One follow-up per printed recipient; without an assignee, the customer's
+        Betreuer (as the rules do)."""
+        now = self.clock.now()
+        owners: dict[int, str] = {}
+        for start in range(0, len(printed), _CHUNK):
+            owners.update((cid, owner) for cid, owner in session.execute(
+                select(Customer.id, Customer.owner).where(
+                    Customer.id.in_(printed[start:start + _CHUNK]))))
+        subject = followup.subject.strip()
+        due = on + timedelta(days=followup.due_days)
+        for cid in printed:
+            add_followup(session, customer_id=cid, at=now, by=by, values={
+                "subject": subject, "due_date": due, "due_time": None, "notes": "",
+                "assignee": followup.assignee.strip() or owners.get(cid, ""),
+                "priority": 2, "contact_id": None, "rrule": "", "recur_from": "completion"})
+            notes[cid].append(f"Wiedervorlage „{subject}“ am {format_date(due)}")
+
+    # --- reading back -------------------------------------------------------------------
+
+    def mailings(self) -> list[MailingDTO]:
+        with self.db.read() as session:
+            counts: dict[int, dict[str, int]] = {}
+            for mailing_id, role, n in session.execute(
+                    select(MailingRecipient.mailing_id, MailingRecipient.role, func.count())
+                    .group_by(MailingRecipient.mailing_id, MailingRecipient.role)):
+                counts.setdefault(mailing_id, {})[role] = n
+            rows = session.scalars(select(Mailing).order_by(Mailing.id.desc()))
+            return [_mailing_dto(r, counts.get(r.id, {})) for r in rows]
+
+    def get(self, mailing_id: int) -> MailingDTO:
+        for mailing in self.mailings():
+            if mailing.id == mailing_id:
+                return mailing
+        raise NotFoundError(f"Mailing #{mailing_id} nicht gefunden")
+
+    def results(self, mailing_id: int) -> MailingResults:
+        """Share of buyers and revenue per head within 30/60/90 days after the mailing date,
+        printed recipients against the control group (sales strictly after the date)."""
+        mailing = self.get(mailing_id)
+        today = self.clock.today()
+        start = mailing.mailing_date
+        with self.db.read() as session:
+            groups: dict[str, list[int]] = {"recipient": [], "control": []}
+            for cid, role, printed in session.execute(
+                    select(MailingRecipient.customer_id, MailingRecipient.role,
+                           MailingRecipient.printed)
+                    .where(MailingRecipient.mailing_id == mailing_id,
+                           MailingRecipient.role.in_(("recipient", "control")))):
+                if role == "control" or printed:
+                    groups[role].append(cid)
+            sales: dict[int, list[tuple[date, int]]] = {}
+            everyone = groups["recipient"] + groups["control"]
+            last = start + timedelta(days=max(RESULT_WINDOWS))
+            for offset in range(0, len(everyone), 500):
+                chunk = everyone[offset:offset + 500]
+                for cid, day, cents in session.execute(
+                        select(Sale.customer_id, Sale.sale_date, Sale.amount_cents)
+                        .where(Sale.customer_id.in_(chunk), Sale.sale_date > start,
+                               Sale.sale_date <= last)):
+                    sales.setdefault(cid, []).append((day, cents))
+        windows = []
+        for days in RESULT_WINDOWS:
+            end = start + timedelta(days=days)
+
+            def bought(ids: list[int], end: date = end) -> tuple[int, int]:
+                buyers = revenue = 0
+                for cid in ids:
+                    amounts = [c for d, c in sales.get(cid, ()) if d <= end]
+                    buyers += bool(amounts)
+                    revenue += sum(amounts)
+                return buyers, revenue
+
+            r_buyers, r_revenue = bought(groups["recipient"])
+            c_buyers, c_revenue = bought(groups["control"])
+            windows.append(WindowResult(
+                days=days, complete=today >= end, recipients=len(groups["recipient"]),
+                recipient_buyers=r_buyers, control=len(groups["control"]),
+                control_buyers=c_buyers, recipient_revenue_cents=r_revenue,
+                control_revenue_cents=c_revenue))
+        return MailingResults(mailing, tuple(windows))

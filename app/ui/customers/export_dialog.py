@@ -1,0 +1,64 @@
+"""Datei → Kunden exportieren…: choose a file, the format follows its suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from app.services.customers.export import ExportResult
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+from app.ui.tasks import Task
+
+FILTERS = {"CSV für Excel (*.csv)": ".csv", "Excel-Arbeitsmappe (*.xlsx)": ".xlsx",
+           "vCard (*.vcf)": ".vcf"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CustomerExport", text)
+
+
+def export_customers(context: AppContext, parent: QWidget | None) -> Task | None:
+    """Ask for the file, then export every active customer to it."""
+    name, chosen = QFileDialog.getSaveFileName(
+        parent, tr("Kunden exportieren"), str(Path.home() / "Kunden.csv"),
+        ";;".join(tr(f) for f in FILTERS))
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() not in FILTERS.values():
+        suffix = next((s for f, s in FILTERS.items() if tr(f) == chosen), ".csv")
+        path = path.with_name(path.name + suffix)
+    return start_export(context, path, parent)
+
+
+def start_export(context: AppContext, path: Path, parent: QWidget | None) -> Task:
+    """Export in the background with a progress dialog that can cancel it."""
+    exporter = context.services.customer_export
+    dialog = QProgressDialog(tr("Kunden werden exportiert …"), tr("Abbrechen"), 0, 0, parent)
+    dialog.setWindowTitle(tr("Kunden exportieren"))
+    dialog.setMinimumDuration(300)
+
+    def done(result: ExportResult) -> None:
+        dialog.reset()
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Kunden exportieren"), tr(
+            "{count} Kunden nach {path} exportiert.").format(count=result.count,
+                                                             path=result.path), parent=parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the window stays usable
+
+    def failed(error: BaseException) -> None:
+        dialog.reset()
+        show_error(parent, error)
+
+    def progress(done_rows: int, total: int, _text: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done_rows)
+
+    task = context.tasks.start(
+        lambda p: exporter.export(path, by=context.actor, progress=p), on_done=done,
+        on_error=failed, on_progress=progress, on_cancel=dialog.reset)
+    dialog.canceled.connect(task.cancel)
+    return task

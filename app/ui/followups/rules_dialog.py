@@ -1,0 +1,159 @@
+"""The rules dialog ("Regeln"): switch each automatic rule on or off and set its parameters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.changes import Changes
+from app.services.errors import StammkundeError
+from app.services.followups.rules import KINDS, RuleDTO, RuleInput
+from app.services.formatting import format_date
+from app.ui.context import AppContext
+from app.ui.errors import show_error
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Regeln", text)
+
+
+class RulesDialog(QDialog):
+    """A list of the rules on the left, the selected rule's settings on the right;
+    *Übernehmen* saves the selected rule."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(tr("Automatische Regeln"))
+        self.rules: list[RuleDTO] = []
+        self.list = QListWidget()
+        self.list.setFixedWidth(220)
+        self.enabled = QCheckBox(tr("eingeschaltet"))
+        self.kind = QLabel()
+        self.params_box = QWidget()
+        self.params_form = QFormLayout(self.params_box)
+        self.params_form.setContentsMargins(0, 0, 0, 0)
+        self.param_spins: dict[str, QSpinBox] = {}
+        self.create_followup = QCheckBox(tr("Wiedervorlage anlegen"))
+        self.subject = QLineEdit()
+        self.subject.setToolTip(tr("Platzhalter: {reason} Grund, {name} Kunde, {number} "
+                                   "Kundennummer"))
+        self.assignee = QComboBox()
+        self.assignee.setEditable(True)
+        self.assignee.addItems([""] + context.services.settings.staff())
+        self.assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
+        self.letter = QLineEdit()
+        self.letter.setPlaceholderText(tr("leer: kein Brief"))
+        self.voucher = QDoubleSpinBox()
+        self.voucher.setRange(0, 100_000)
+        self.voucher.setDecimals(2)
+        self.voucher.setSuffix(" €")
+        self.voucher.setSpecialValueText(tr("kein Gutschein"))
+        self.voucher_days = QSpinBox()
+        self.voucher_days.setRange(0, 3660)
+        self.voucher_days.setSuffix(tr(" Tage"))
+        self.voucher_days.setSpecialValueText(tr("gesetzlich (3 Jahre zum Jahresende)"))
+        self.processed = QLabel()
+        self.apply_button = QPushButton(tr("Übernehmen"))
+        self.status = QLabel()
+
+        form = QFormLayout()
+        form.addRow(tr("Art"), self.kind)
+        form.addRow("", self.enabled)
+        form.addRow(tr("Einstellungen"), self.params_box)
+        form.addRow(tr("Aktion"), self.create_followup)
+        form.addRow(tr("Betreff-Vorlage"), self.subject)
+        form.addRow(tr("Zuständig"), self.assignee)
+        form.addRow(tr("Briefvorlage"), self.letter)
+        form.addRow(tr("Aktionsgutschein"), self.voucher)
+        form.addRow(tr("Gutschein gültig"), self.voucher_days)
+        form.addRow(tr("Verarbeitet bis"), self.processed)
+        form.addRow("", self.apply_button)
+        form.addRow("", self.status)
+        body = QHBoxLayout()
+        body.addWidget(self.list)
+        body.addLayout(form, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body)
+        layout.addWidget(close)
+        self.list.currentRowChanged.connect(self._show_rule)
+        self.apply_button.clicked.connect(self.apply)
+        self._load(select=0)
+
+    def _load(self, *, select: int) -> None:
+        self.rules = self.context.services.rules.rules()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for rule in self.rules:
+            item = QListWidgetItem(rule.name)
+            item.setCheckState(Qt.CheckState.Checked if rule.enabled
+                               else Qt.CheckState.Unchecked)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(select)
+        self._show_rule(select)
+
+    def _show_rule(self, row: int) -> None:
+        if not 0 <= row < len(self.rules):
+            return
+        rule = self.rules[row]
+        self.kind.setText(rule.kind_label)
+        self.enabled.setChecked(rule.enabled)
+        while self.params_form.rowCount():
+            self.params_form.removeRow(0)
+        self.param_spins = {}
+        for key, label in KINDS[rule.kind].param_labels.items():
+            spin = QSpinBox()
+            spin.setRange(0, 1_000_000_000)
+            spin.setValue(rule.params.get(key, 0))
+            self.param_spins[key] = spin
+            self.params_form.addRow(tr(label), spin)
+        self.create_followup.setChecked(rule.create_followup)
+        self.subject.setText(rule.subject_template)
+        self.assignee.setEditText(rule.assignee)
+        self.letter.setText(rule.letter_template)
+        self.voucher.setValue(rule.voucher_cents / 100)
+        self.voucher_days.setValue(rule.voucher_days)
+        self.processed.setText(format_date(rule.last_processed))
+        self.status.clear()
+
+    def current_rule(self) -> RuleDTO:
+        return self.rules[self.list.currentRow()]
+
+    def apply(self) -> None:
+        rule = self.current_rule()
+        row = self.list.currentRow()
+        try:
+            self.context.services.rules.update(rule.id, RuleInput(
+                name=rule.name, enabled=self.enabled.isChecked(),
+                params={key: spin.value() for key, spin in self.param_spins.items()},
+                create_followup=self.create_followup.isChecked(),
+                subject_template=self.subject.text(), assignee=self.assignee.currentText(),
+                letter_template=self.letter.text(),
+                voucher_cents=round(self.voucher.value() * 100),
+                voucher_days=self.voucher_days.value()))
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self.context.bus.publish(Changes.of("settings"))
+        self._load(select=row)
+        self.status.setText(tr("Gespeichert."))

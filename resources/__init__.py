@@ -1,0 +1,1 @@
+"""Files shipped with Stammkunde (fonts, privacy texts), found through importlib.resources."""

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from app.services.changes import Changes
+from app.services.container import Services
+from app.services.customers.dto import CustomerInput
+from app.services.demo.dataset import fill
+from app.services.letters.mailings import NumberSource
+from app.ui.context import AppContext, ChangeBus
+from app.ui.letters.company_dialog import CompanyDialog
+from app.ui.letters.customer_tab import CustomerLettersTab
+from app.ui.letters.page import LettersPage
+from app.ui.letters.pdf_view import print_to
+from app.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
+    ctx = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
+                     data_dir=tmp_path, log_file=tmp_path / "log.txt")
+    yield ctx
+    ctx.tasks.wait()
+
+
+def add_customers(services: Services, count: int) -> list[str]:
+    return [services.customers.create(CustomerInput(
+        salutation="Frau", last_name=f"Kundin{i}", street="Weg 1", postcode=f"0{1067 + i}",
+        city="Dresden")).number for i in range(count)]
+
+
+def test_the_template_editor_shows_a_typo_by_name_and_line_in_the_live_preview(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    add_customers(context.services, 1)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.templates
+    assert tab.list.count() == 6 and tab.preview.page_count == 1
+    tab.body.setPlainText("{{ briefanrede }}\n{{ vornam }}")
+    qtbot.waitUntil(lambda: "vornam" in tab.error.text())
+    assert "Zeile 2" in tab.error.text()
+    tab.body.setPlainText("{{ briefanrede }}\nHallo {{ vorname }}")
+    qtbot.waitUntil(lambda: tab.error.text() == "")
+
+
+def test_saving_an_edited_template_raises_its_version(qtbot: QtBot, context: AppContext
+                                                      ) -> None:
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.templates
+    before = tab.current
+    assert before is not None
+    qtbot.keyClicks(tab.subject, " neu")
+    tab.save()
+    assert tab.current is not None and tab.current.version == before.version + 1
+    assert tab.current.subject.endswith(" neu")
+
+
+def test_a_serial_letter_is_previewed_and_generated_off_the_gui_thread(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    numbers = add_customers(context.services, 4)
+    context.services.customers.create(CustomerInput(last_name="Ohne"))
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.mailing
+    tab.template.setCurrentIndex(tab.template.findText("Wartungserinnerung"))
+    tab.source_kind.setCurrentIndex(2)
+    tab.source_value.setText(",".join([*numbers, "K-000005"]))
+    tab.preview_button.click()
+    qtbot.waitUntil(lambda: tab.plan is not None)
+    assert "4 Empfänger, 1 ausgeschlossen" in tab.summary.text()
+    assert tab.excluded.item(0, 0).text() == "K-000005"
+    tab.generate(tmp_path / "serie.pdf")
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=10_000)
+    assert tab.print_button.isEnabled()
+    with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
+        assert len(pdf.pages) == 4
+    page.results.reload()
+    page.results.mailings.selectRow(0)
+    assert page.results.results.rowCount() == 3
+
+
+def test_the_follow_up_assignee_offers_a_changed_staff_list_and_keeps_what_was_typed(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    assignee = page.mailing.followup_assignee
+    qtbot.keyClicks(assignee, "Tim")
+    context.services.settings.set_staff(["Meister Krause"])
+    context.bus.publish(Changes.of("settings"))
+    assert [assignee.itemText(i) for i in range(assignee.count())] == ["", "Meister Krause"]
+    assert assignee.currentText() == "Tim"
+
+
+def test_the_company_dialog_names_a_wrong_iban_and_saves_a_right_one(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    dialog = CompanyDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.edits["name"], "Bauer GmbH")
+    qtbot.keyClicks(dialog.edits["iban"], "DE89370400440532013001")
+    dialog.save()
+    assert "IBAN" in dialog.errors.text() and dialog.result() == 0
+    dialog.edits["iban"].setText("DE89370400440532013000")
+    dialog.form_choice.setCurrentIndex(1)
+    dialog.save()
+    assert dialog.result() == 1
+    assert context.services.company.get().iban == "DE89 3704 0044 0532 0130 00"
+    assert context.services.letters.form().name == "A"
+
+
+def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    numbers = add_customers(context.services, 3)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.mailing
+    tab.source_kind.setCurrentIndex(2)
+    tab.source_value.setText(",".join(numbers))
+    tab.label_kind.setCurrentIndex(tab.label_kind.findData("sheet:L7163"))
+    assert tab.label_start.maximum() == 14
+    tab.label_start.setValue(14)
+    tab.print_labels(tmp_path / "etiketten.pdf")
+    qtbot.waitUntil(lambda: tab.output is not None)
+    assert "3 Anschriften auf 2 Seiten" in tab.summary.text()
+
+
+def test_printing_renders_every_page_of_the_pdf_into_the_printer(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    numbers = add_customers(context.services, 2)
+    template = context.services.letters.by_name("Terminbestätigung")
+    source = tmp_path / "serie.pdf"
+    context.services.mailings.run(template.id, NumberSource(tuple(numbers)), out=source)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "gedruckt.pdf"))
+    assert print_to(printer, source) == 2
+    with pdfplumber.open(tmp_path / "gedruckt.pdf") as pdf:
+        assert len(pdf.pages) == 2
+
+
+def test_the_customer_tab_saves_one_letter_and_records_it(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    add_customers(context.services, 1)
+    customer_id = context.services.customers.get_by_number("K-000001").id
+    tab = CustomerLettersTab(context, customer_id)
+    qtbot.addWidget(tab)
+    tab.template.setCurrentIndex(tab.template.findText("Terminbestätigung"))
+    assert tab.preview.page_count == 1
+    tab.save(tmp_path / "termin.pdf")
+    assert (tmp_path / "termin.pdf").exists() and tab.print_button.isEnabled()
+    entry = context.services.timeline.entries(customer_id)[0]
+    assert entry.subject == "Brief: Terminbestätigung"
+
+
+def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    fill(context.services.db, context.services.clock, customers=400, seed=2)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.mailing
+    tab.template.setCurrentIndex(tab.template.findText("Wartungserinnerung"))
+    tab.source_kind.setCurrentIndex(tab.source_kind.findData("numbers"))
+    tab.source_value.setText(",".join(f"K-{n:06d}" for n in range(1, 401)))
+    tab.generate(tmp_path / "serie.pdf")
+    assert not tab.cancel_button.isHidden() and not tab.generate_button.isEnabled()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=10_000)
+    tab.cancel_button.click()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=10_000)
+    assert tab.result is not None and tab.result.cancelled
+    assert "abgebrochen nach" in tab.summary.text() and tab.generate_button.isEnabled()
+    with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
+        assert len(pdf.pages) == tab.result.mailing.letters_printed
