@@ -11,7 +11,7 @@ from typing import Any
 
 from app.services.actors import COMMAND_LINE
 from app.services.container import Services
-from app.services.formatting import parse_cents, parse_date
+from app.services.formatting import parse_cents, parse_count, parse_date
 
 Handler = Callable[[Services, argparse.Namespace], int]
 
@@ -34,6 +34,14 @@ def euros(text: str, option: str) -> int:
         return parse_cents(text)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def count(text: str) -> int:
+    """argparse type of a whole number option (points, limits): 0 to a billion."""
+    try:
+        return parse_count(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def day(text: str | None, option: str) -> date | None:

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import print_json, raise_usage, user
+from app.cli.common import count, print_json, raise_usage, user
 from app.services.container import Services
 from app.services.customers.importing.service import FIELDS
 from app.services.formatting import (
@@ -17,7 +17,7 @@ from app.services.formatting import (
 def register(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser("search", help="Kunden suchen, wie die Liste sie zeigt")
     search.add_argument("text", help="Suchtext: Name, Firma, Ort, PLZ, Telefon, Nummer …")
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--limit", type=count, default=50)
     search.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     search.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     search.set_defaults(handler=cmd_search)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, day, euros, print_json, user
+from app.cli.common import UsageError, count, day, euros, print_json, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -61,13 +61,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     psub = points.add_subparsers(dest="points_command", metavar="AKTION", required=True)
     add = psub.add_parser("add", help="Punkte/Stempel gutschreiben")
     add.add_argument("card", help="Bonuskartennummer")
-    add.add_argument("--points", type=int, required=True)
+    add.add_argument("--points", type=count, required=True)
     add.add_argument("--reason", default="")
     add.set_defaults(handler=cmd_points_add)
     take = psub.add_parser("redeem", help="Punkte/Stempel einlösen (Prämie)")
     take.add_argument("card", help="Bonuskartennummer")
     which = take.add_mutually_exclusive_group(required=True)
-    which.add_argument("--points", type=int, help="Anzahl Punkte/Stempel")
+    which.add_argument("--points", type=count, help="Anzahl Punkte/Stempel")
     which.add_argument("--reward", type=int, help="Prämie aus dem Katalog (Nummer)")
     take.add_argument("--reason", default="")
     take.set_defaults(handler=cmd_points_redeem)

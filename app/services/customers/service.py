@@ -48,7 +48,9 @@ from app.services.privacy import suppression
 from app.services.text import digits, fold, looks_like_phone_query, search_words, words
 
 NUMBER_PREFIX = "K-"
-_GENERATED_NUMBER = re.compile(r"K-(\d+)")
+# A kept "K-…" number lifts the counter only up to this: a number brought along beyond it
+# stays as it is, and new numbers never run past what the database's integer holds.
+_GENERATED_NUMBER = re.compile(r"K-(\d{1,9})")
 # Up to this many search matches are fetched by id before the list is sorted (`_filtered`).
 _FEW_MATCHES = 500
 # What a customer number looks like when typed into the search: letters, maybe a dash, digits.
