@@ -32,15 +32,14 @@ from app.db import (
     Database,
     backup_sqlite,
     check_sqlite_file,
-    migrate,
-    pending_migrations,
 )
 from app.lock import InstanceLock
 from app.models import Customer
 from app.paths import sqlite_uri
-from app.services import audit
+from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
+from app.services.privacy import restore as restoring
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
@@ -299,8 +298,9 @@ class BackupService:
 
     def restore(self, backup: Path, *, by: str,
                 progress: Progress = NO_PROGRESS) -> RestoreResult:
-        """Replace the database by a backup; keep a copy of the current file first, then
-        apply again the erasures and objections recorded after the backup was taken."""
+        """Replace the database by a backup; keep a copy of the current file first. The
+        erasures and objections the backup lacks are applied to a prepared copy of it before
+        that copy replaces the live file (see `restore.py`)."""
         live = self.database
         backup = backup.expanduser().resolve()
         if not backup.is_file():
@@ -314,17 +314,21 @@ class BackupService:
                 f"Stammkunde ist mit dieser Datenbank geöffnet (Rechner {other.host}, "
                 f"Prozess {other.pid}). Bitte dort schließen oder dort über Datei → "
                 "Sicherungen… wiederherstellen.")
-        _customers, backup_audit_id = inspect(backup)
+        inspect(backup)
         progress.report(0, 3, "Aktuellen Stand sichern")
         moment = self.clock.now().replace(tzinfo=None)
         self._checkpoint()
         safety = backup_sqlite(live, self.folder() / f"vor-wiederherstellung-"
                                                      f"{moment:%Y%m%d-%H%M%S}.sqlite3",
                                verify=self.verify)
-        later = self.privacy.erasures_since(backup_audit_id)
-        progress.report(1, 3, "Sicherung zurückspielen")
+        progress.report(1, 3, "Spätere Löschungen auf die Sicherung anwenden")
+        prepared = live.with_name(live.name + ".wiederherstellung")
+        reapplied = restoring.prepare(backup, prepared, later=restoring.missing_in(backup, live),
+                                      clock=self.clock, by=by)
+        faults.point("restore:prepared")
+        progress.report(2, 3, "Sicherung zurückspielen")
         self.db.dispose()
-        src = sqlite3.connect(sqlite_uri(backup), uri=True)
+        src = sqlite3.connect(sqlite_uri(prepared), uri=True)
         try:
             dst = sqlite3.connect(live)
             try:
@@ -336,10 +340,7 @@ class BackupService:
                                f"liegt in „{safety}“.") from exc
         finally:
             src.close()
-        if pending_migrations(self.db.engine):
-            migrate(self.db.url)
-        progress.report(2, 3, "Spätere Löschungen erneut anwenden")
-        reapplied = self.privacy.reapply(later, by=by)
+        prepared.unlink()
         with self.db.write() as session:
             audit.record(session, at=self.clock.now(), actor=by, action="restore",
                          entity="database",

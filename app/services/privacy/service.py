@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import AuditEntry, Base, Consent, Customer, Suppression
+from app.models import Base, Consent, Customer, Suppression
 from app.services import audit, timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, StorageError, ValidationError
@@ -812,34 +812,16 @@ class PrivacyService:
 
     # --- restore support --------------------------------------------------------------------
 
-    def erasures_since(self, audit_id: int) -> list[tuple[str, str, date | None]]:
-        """(action, customer number, as-of) of erasures, purges and objections after an
-        audit id — what a restore from an older backup must apply again."""
-        with self.db.read() as session:
-            rows = session.scalars(
-                select(AuditEntry).where(AuditEntry.id > audit_id,
-                                         AuditEntry.action.in_(("erase", "purge", "objection")))
-                .order_by(AuditEntry.id))
-            result = []
-            for entry in rows:
-                details = json.loads(entry.details)
-                number = details.get("number")
-                if not number:
-                    continue
-                as_of = details.get("as_of")
-                result.append((entry.action, str(number),
-                               date.fromisoformat(as_of) if as_of else None))
-            return result
-
     def reapply(self, items: list[tuple[str, str, date | None]], *, by: str) -> list[str]:
         """Apply recorded erasures and objections again (after a restore)."""
         done = []
         for action, number, as_of in items:
             with self.db.read() as session:
-                customer_id = session.scalar(select(Customer.id)
-                                             .where(Customer.number == number))
-            if customer_id is None:
-                continue
+                customer_id, anonymized_at = session.execute(
+                    select(Customer.id, Customer.anonymized_at)
+                    .where(Customer.number == number)).first() or (None, None)
+            if customer_id is None or (action != "objection" and anonymized_at is not None):
+                continue  # gone or erased already
             if action == "objection":
                 self.object_to_advertising(customer_id, by=by)
             elif action == "erase":
