@@ -19,7 +19,7 @@ from app.lock import locked
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.errors import StammkundeError, UnusableDatabaseError
+from app.services.errors import StammkundeError, StorageError, UnusableDatabaseError
 
 log = logging.getLogger("stammkunde")
 
@@ -59,9 +59,20 @@ def opened(url: str, paths: AppPaths, *, lock: bool,
     with locked(sqlite_file(url) if lock else None, take_over_foreign=take_over_foreign_lock):
         db = open_database(url, backup_dir=paths.backup_dir)
         try:
-            yield Services.build(db, SystemClock())
+            services = Services.build(db, SystemClock())
+            finish_compaction(services)
+            yield services
         finally:
             db.dispose()
+
+
+def finish_compaction(services: Services) -> None:
+    """Finish the compaction an erasure left pending (a crash, a busy file); if the file is
+    still busy, the next start tries again — the command itself goes on."""
+    try:
+        services.privacy.finish_compaction()
+    except StorageError as exc:
+        log.warning("pending compaction not finished: %s", exc.message)
 
 
 def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:

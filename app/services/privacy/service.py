@@ -41,13 +41,14 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Base, Consent, Customer, Suppression
-from app.services import audit, timeline
+from app.services import audit, faults, timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, StorageError, ValidationError
 from app.services.pdf import fonts as pdf_fonts
 from app.services.privacy import suppression
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
+from app.services.settings import store as store_setting
 
 invalid = ValidationError.labelled({
     "purpose": "Zweck", "method": "Form", "given_on": "Datum",
@@ -613,7 +614,9 @@ class PrivacyService:
                                   "kept": plan.kept, "as_of": as_of,
                                   "kept_until": {k: v.isoformat()
                                                  for k, v in plan.kept_until.items()}})
+            store_setting(session, COMPACTION_PENDING, True)
             session.commit()
+        faults.point("erase:committed")
         self.compact()
         return plan
 
@@ -638,6 +641,8 @@ class PrivacyService:
                     audit.record(session, at=now, actor=by, action="purge", entity="customer",
                                  entity_id=customer.id, customer_id=customer.id,
                                  details={"number": customer.number, "as_of": as_of})
+            if rows or numbers:
+                store_setting(session, COMPACTION_PENDING, True)
             session.commit()
         if rows or numbers:
             self.compact()
@@ -645,7 +650,12 @@ class PrivacyService:
 
     def compact(self) -> None:
         """Make deleted data unreadable in the file: merge the search index, VACUUM, and
-        fold the WAL back into the database file."""
+        fold the WAL back into the database file.
+
+        An erasure records this step as pending in its own transaction; it is cleared only
+        when every part succeeded — a checkpoint that another reader blocked counts as
+        failed — so a crash or a busy file leaves it for `finish_compaction` at the next start.
+        """
         if not self.db.is_sqlite:
             return
         with self.db.engine.connect() as conn:
@@ -653,14 +663,21 @@ class PrivacyService:
             assert raw is not None
             try:
                 raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                blocked = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                blocked |= raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.OperationalError as exc:
-                raise StorageError(
-                    f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht "
-                    f"verdichtet werden ({exc}); Reste können noch in freien Seiten stehen. "
-                    "Bitte die Löschung nach einem Neustart erneut ausführen.") from exc
+                raise _not_compacted(str(exc)) from exc
+        if blocked:
+            raise _not_compacted("ein anderes Programm liest gerade in der Datenbank")
+        self.settings.set(COMPACTION_PENDING, False)
+
+    def finish_compaction(self) -> bool:
+        """At start: finish the compaction an erasure left pending; True if it ran."""
+        if not self.db.is_sqlite or not self.settings.get(COMPACTION_PENDING, False):
+            return False
+        self.compact()
+        return True
 
     def _plan(self, session: Session, customer_id: int, as_of: date) -> ErasurePlan:
         customer = self._customer(session, customer_id)
@@ -830,6 +847,16 @@ class PrivacyService:
                 self.erase(customer_id, by=by, as_of=date.max)
             done.append(f"{number}: {audit.ACTIONS[action]}")
         return done
+
+
+COMPACTION_PENDING = "compaction_pending"
+
+
+def _not_compacted(reason: str) -> StorageError:
+    return StorageError(
+        f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht verdichtet werden "
+        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim nächsten Start "
+        "von Stammkunde nachgeholt.")
 
 
 ART30_TEMPLATE_FILE = files("resources") / "privacy" / "verarbeitungsverzeichnis.md"
