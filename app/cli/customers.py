@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import count, print_json, raise_usage, user
+from app.cli.common import count, out_path, print_json, raise_usage, user
 from app.services.container import Services
 from app.services.customers.importing.service import FIELDS
 from app.services.formatting import (
@@ -93,7 +93,7 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
         raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
     ids = (services.segments.customer_ids(args.segment) if args.segment
            else exporter.ids(include_archived=args.archived))
-    result = exporter.export(Path(args.file), ids=ids, by=user())
+    result = exporter.export(out_path(services, args.file), ids=ids, by=user())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
                     "customers": result.count})

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, count, day, euros, print_json, user
+from app.cli.common import UsageError, count, day, euros, out_path, print_json, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -130,7 +129,7 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
     else:
         vouchers = [services.vouchers.issue(data, by=user())]
     if args.pdf:
-        loyalty_pdf.voucher_pdf(vouchers, Path(args.pdf),
+        loyalty_pdf.voucher_pdf(vouchers, out_path(services, args.pdf),
                                 company=services.settings.get("company_profile", {}))
     if args.json:
         rows = [_voucher_json(v) for v in vouchers]
@@ -184,7 +183,8 @@ def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
 def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     if args.csv:
-        result = services.vouchers.export_liability_csv(Path(args.csv), as_of=as_of)
+        result = services.vouchers.export_liability_csv(out_path(services, args.csv),
+                                                        as_of=as_of)
     else:
         result = services.vouchers.liability(as_of=as_of)
     if args.json:
@@ -283,7 +283,7 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
             raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
         program_id = programs[args.program]
     cards = services.loyalty.active_cards(program_id=program_id)
-    loyalty_pdf.cards_pdf(cards, Path(args.pdf),
+    loyalty_pdf.cards_pdf(cards, out_path(services, args.pdf),
                           company=services.settings.get("company_profile", {}))
     print(f"{len(cards)} Bonuskarten in {args.pdf} gespeichert.")
     return 0

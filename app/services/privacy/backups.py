@@ -39,6 +39,7 @@ from app.paths import sqlite_uri
 from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
+from app.services.outputs import check_target
 from app.services.privacy import restore as restoring
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
@@ -250,6 +251,7 @@ class BackupService:
             target = destination
         else:
             target = destination / backup_name(moment.replace(tzinfo=None))
+        target = check_target(target, database=source, backup=True)
         progress.report(0, 1, "Sicherung läuft")
         try:
             backup_sqlite(source, target, verify=self.verify)
