@@ -22,7 +22,7 @@ def _child(db_url: str, out: str, letters: int) -> None:
     from app.db import Database
     from app.services.clock import SystemClock
     from app.services.container import Services
-    from app.services.letters.mailings import IdSource
+    from app.services.letters.recipients import IdSource
     from bench.memory import peak_rss_mb
 
     services = Services.build(Database(db_url), SystemClock())

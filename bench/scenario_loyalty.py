@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from app.db import open_database
 from app.models import Customer, LoyaltyAccount
 from app.services.clock import SystemClock
+from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.loyalty import pdf as loyalty_pdf
 from app.services.loyalty.programs import ProgramInput
@@ -38,7 +39,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
         with db.read() as session:
             ids = list(session.scalars(select(Customer.id).order_by(Customer.id)
                                        .limit(ENROL_MAX)))
-        program = services.loyalty.save_program(ProgramInput(name="Bench-Punkte", expiry_years=2))
+        program = services.programs.save_program(ProgramInput(name="Bench-Punkte", expiry_years=2))
         enrol_s = _timed(lambda: [services.loyalty.enrol(i, program_id=program.id)
                                   for i in ids])
         figures["enrol_per_card_ms"] = enrol_s / max(len(ids), 1) * 1000
@@ -62,8 +63,8 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
         figures["voucher_list_1000_s"] = _timed(services.vouchers.listing)
         figures["liability_s"] = _timed(services.vouchers.liability)
         figures["liability_csv_s"] = _timed(
-            lambda: services.vouchers.export_liability_csv(workdir / "liability.csv"))
-        company = {"name": "Bench GmbH", "city": "Dresden"}
+            lambda: services.liability.export_liability_csv(workdir / "liability.csv"))
+        company = CompanyProfile(name="Bench GmbH", city="Dresden")
         figures["voucher_pdf_100_s"] = _timed(lambda: loyalty_pdf.voucher_pdf(
             batch[:100], workdir / "vouchers.pdf", company=company))
         cards = [services.loyalty.cards_of(i)[0] for i in ids[:100]]

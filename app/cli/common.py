@@ -26,6 +26,11 @@ def raise_usage(message: str) -> None:
     raise UsageError(message)
 
 
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """Every command that prints a result offers it as JSON (README, Headless commands)."""
+    parser.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.cli.common import count, out_path, print_json, raise_usage, user
 from app.services.container import Services
-from app.services.customers.importing.service import FIELDS
+from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
     format_datetime,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from app.cli.common import UsageError, day, euros, out_path, print_json, raise_usage
+from app.cli.common import UsageError, add_json, day, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.followups.calendar import write_ics
 from app.services.followups.rules import RuleDTO, RuleInput
@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export-ics", help="offene Wiedervorlagen als Kalenderdatei (.ics) exportieren")
     export_ics.add_argument("file", help="Zieldatei, z. B. wiedervorlagen.ics")
     export_ics.add_argument("--assignee", help="nur Wiedervorlagen dieser Person")
+    add_json(export_ics)
     export_ics.set_defaults(handler=cmd_export_ics)
 
     rules = subparsers.add_parser("rules", help="automatische Regeln auflisten")
@@ -49,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
+    add_json(rule_set)
     rule_set.set_defaults(handler=cmd_rule_set)
 
 
@@ -90,6 +92,9 @@ def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
     target = out_path(services, args.file)
     count = write_ics(target, services.followups.pending(assignee=args.assignee),
                       now=services.clock.now())
+    if args.json:
+        print_json({"file": str(target), "followups": count})
+        return 0
     print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
     return 0
 
@@ -135,5 +140,8 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         voucher_cents=(current.voucher_cents if args.voucher is None
                        else euros(args.voucher, "--voucher")),
         voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
+    if args.json:
+        print_json(asdict(changed))
+        return 0
     _print_rule(changed)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import euros, out_path, print_json, raise_usage
+from app.cli.common import add_json, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -14,16 +14,14 @@ from app.services.formatting import (
     format_share,
 )
 from app.services.letters.labels import PrintResult
-from app.services.letters.mailings import (
+from app.services.letters.mailings import FollowUpOption, PlannedCustomer, VoucherOption
+from app.services.letters.recipients import (
     ClassSource,
-    FollowUpOption,
     LetterListSource,
     NumberSource,
-    PlannedCustomer,
     RecipientSource,
     SegmentSource,
     TagSource,
-    VoucherOption,
     parse_numbers,
 )
 
@@ -35,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     letter.add_argument("--out", required=True, help="PDF-Datei")
     letter.add_argument("--form", choices=("A", "B"), help="DIN-5008-Form (Vorgabe: Einstellung)")
     letter.add_argument("--by", default="", help="Name für „Ihr Kontakt“ und die Kontakthistorie")
+    add_json(letter)
     letter.set_defaults(handler=cmd_letter)
 
     mailing = subparsers.add_parser("mailing", help="Serienbrief an viele Kunden als ein PDF")
@@ -102,6 +101,10 @@ def cmd_letter(services: Services, args: argparse.Namespace) -> int:
     out = out_path(services, args.out)
     pages = services.letters.write_letter(template.id, customer_number=args.customer, out=out,
                                           by=args.by, form=args.form)
+    if args.json:
+        print_json({"template": template.name, "customer": args.customer, "file": str(out),
+                    "pages": pages})
+        return 0
     print(f"Brief „{template.name}“ an {args.customer} gespeichert: {out} "
           f"({pages} {'Seite' if pages == 1 else 'Seiten'}).")
     return 0

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from app.cli.common import UsageError, count, day, euros, out_path, print_json, user
+from app.cli.common import UsageError, add_json, count, day, euros, out_path, print_json, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -49,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cancel = vsub.add_parser("cancel", help="Einlösung stornieren (Gegenbuchung)")
     cancel.add_argument("entry", type=int, help="Nummer der Einlösung (aus voucher show)")
     cancel.add_argument("--reason", default="", help="Grund")
+    add_json(cancel)
     cancel.set_defaults(handler=cmd_voucher_cancel)
     liability = vsub.add_parser("liability", help="Offene Gutscheinverbindlichkeiten")
     liability.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (heute)")
@@ -62,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("card", help="Bonuskartennummer")
     add.add_argument("--points", type=count, required=True)
     add.add_argument("--reason", default="")
+    add_json(add)
     add.set_defaults(handler=cmd_points_add)
     take = psub.add_parser("redeem", help="Punkte/Stempel einlösen (Prämie)")
     take.add_argument("card", help="Bonuskartennummer")
@@ -69,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--points", type=count, help="Anzahl Punkte/Stempel")
     which.add_argument("--reward", type=int, help="Prämie aus dem Katalog (Nummer)")
     take.add_argument("--reason", default="")
+    add_json(take)
     take.set_defaults(handler=cmd_points_redeem)
     pshow = psub.add_parser("show", help="Stand und Buchungen einer Karte")
     pshow.add_argument("card", help="Bonuskartennummer")
@@ -79,8 +82,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lsub = loyalty.add_subparsers(dest="loyalty_command", metavar="AKTION", required=True)
     expire = lsub.add_parser("expire", help="Punkte und Gutscheine verfallen lassen")
     expire.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (heute)")
+    add_json(expire)
     expire.set_defaults(handler=cmd_loyalty_expire)
     credit = lsub.add_parser("credit-sales", help="neue Umsätze von Karteninhabern gutschreiben")
+    add_json(credit)
     credit.set_defaults(handler=cmd_loyalty_credit_sales)
     program = lsub.add_parser("program", help="Bonusprogramm anlegen")
     program.add_argument("name")
@@ -91,6 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     program.add_argument("--stamps", type=int, help="Stempel bis zur Prämie")
     program.add_argument("--category", default="", help="nur Umsätze mit diesem Text")
     program.add_argument("--expiry-years", type=int, help="Verfall Ende des N-ten Jahres")
+    add_json(program)
     program.set_defaults(handler=cmd_loyalty_program)
     enrol = lsub.add_parser("enrol", help="Kunden aufnehmen, Karte ausgeben")
     enrol.add_argument("customer", help="Kundennummer")
@@ -100,6 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cards = lsub.add_parser("cards", help="aktive Bonuskarten als PDF (10 je A4-Bogen)")
     cards.add_argument("--pdf", required=True, help="PDF-Datei")
     cards.add_argument("--program", help="nur Karten dieses Bonusprogramms")
+    add_json(cards)
     cards.set_defaults(handler=cmd_loyalty_cards)
 
 
@@ -130,7 +137,7 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
         vouchers = [services.vouchers.issue(data, by=user())]
     if args.pdf:
         loyalty_pdf.voucher_pdf(vouchers, out_path(services, args.pdf),
-                                company=services.settings.get("company_profile", {}))
+                                company=services.company.get())
     if args.json:
         rows = [_voucher_json(v) for v in vouchers]
         print_json(rows[0] if len(rows) == 1 else rows)
@@ -175,6 +182,9 @@ def cmd_voucher_show(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
     v = services.vouchers.reverse(args.entry, reason=args.reason, by=user())
+    if args.json:
+        print_json(_voucher_json(v))
+        return 0
     print(f"{v.display_code}: Einlösung #{args.entry} storniert, Restwert "
           f"{format_cents(v.remaining_cents)}.")
     return 0
@@ -183,10 +193,9 @@ def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
 def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     if args.csv:
-        result = services.vouchers.export_liability_csv(out_path(services, args.csv),
-                                                        as_of=as_of)
+        result = services.liability.export_liability_csv(out_path(services, args.csv), as_of=as_of)
     else:
-        result = services.vouchers.liability(as_of=as_of)
+        result = services.liability.liability(as_of=as_of)
     if args.json:
         print_json(asdict(result))
         return 0
@@ -199,21 +208,29 @@ def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
 def cmd_points_add(services: Services, args: argparse.Namespace) -> int:
     card = services.loyalty.credit(args.card, points=args.points, reason=args.reason,
                                    by=user())
+    if args.json:
+        print_json({**asdict(card), "points": args.points})
+        return 0
     print(f"{card.display_number}: {args.points:+d} {card.unit}, Stand {card.balance}.")
     return 0
 
 
 def cmd_points_redeem(services: Services, args: argparse.Namespace) -> int:
+    voucher = None
     if args.reward is not None:
         result = services.loyalty.redeem_reward(args.card, reward_id=args.reward,
                                                 by=user())
-        card = result.card
-        if result.voucher is not None:
-            print(f"Gutschein {result.voucher.display_code} über "
-                  f"{format_cents(result.voucher.value_cents)} ausgegeben.")
+        card, voucher = result.card, result.voucher
     else:
         card = services.loyalty.redeem(args.card, points=args.points, reason=args.reason,
                                        by=user())
+    if args.json:
+        print_json({**asdict(card),
+                    "voucher": _voucher_json(voucher) if voucher is not None else None})
+        return 0
+    if voucher is not None:
+        print(f"Gutschein {voucher.display_code} über {format_cents(voucher.value_cents)} "
+              "ausgegeben.")
     print(f"{card.display_number}: eingelöst, Stand {card.balance} {card.unit}.")
     return 0
 
@@ -237,6 +254,9 @@ def cmd_loyalty_expire(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     report = services.loyalty.expire(as_of=as_of)
     vouchers = services.vouchers.mark_expired(as_of=as_of)
+    if args.json:
+        print_json({**asdict(report), "vouchers_expired": vouchers})
+        return 0
     print(f"{report.points} Punkte/Stempel auf {report.entries} Karten verfallen; "
           f"{vouchers} Gutscheine als abgelaufen vermerkt.")
     return 0
@@ -244,24 +264,30 @@ def cmd_loyalty_expire(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_loyalty_credit_sales(services: Services, args: argparse.Namespace) -> int:
     report = services.loyalty.credit_sales()
+    if args.json:
+        print_json(asdict(report))
+        return 0
     print(f"{report.entries} Umsätze von {report.customers} Kunden gutgeschrieben "
           f"({report.points} Punkte/Stempel).")
     return 0
 
 
 def cmd_loyalty_program(services: Services, args: argparse.Namespace) -> int:
-    program = services.loyalty.save_program(ProgramInput(
+    program = services.programs.save_program(ProgramInput(
         name=args.name, kind=args.kind, points_per_euro=args.points_per_euro,
         rounding=args.rounding, min_purchase_cents=euros(args.min_purchase, "--min-purchase"),
         stamps_required=args.stamps, service_category=args.category,
         expiry_years=args.expiry_years))
+    if args.json:
+        print_json({**asdict(program), "summary": program.summary})
+        return 0
     print(f"Bonusprogramm {program.id} „{program.name}“ angelegt: {program.summary}.")
     return 0
 
 
 def cmd_loyalty_enrol(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.customer)
-    programs = {p.name: p.id for p in services.loyalty.programs(active_only=True)}
+    programs = {p.name: p.id for p in services.programs.programs(active_only=True)}
     if args.program not in programs:
         raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
     card = services.loyalty.enrol(customer.id, program_id=programs[args.program],
@@ -278,12 +304,14 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
 
     program_id = None
     if args.program:
-        programs = {p.name: p.id for p in services.loyalty.programs()}
+        programs = {p.name: p.id for p in services.programs.programs()}
         if args.program not in programs:
             raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
         program_id = programs[args.program]
     cards = services.loyalty.active_cards(program_id=program_id)
-    loyalty_pdf.cards_pdf(cards, out_path(services, args.pdf),
-                          company=services.settings.get("company_profile", {}))
+    loyalty_pdf.cards_pdf(cards, out_path(services, args.pdf), company=services.company.get())
+    if args.json:
+        print_json({"file": args.pdf, "cards": [asdict(card) for card in cards]})
+        return 0
     print(f"{len(cards)} Bonuskarten in {args.pdf} gespeichert.")
     return 0

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import count, day, print_json, user
+from app.cli.common import add_json, count, day, print_json, user
 from app.services.audit import AuditFilter
 from app.services.container import Services
 from app.services.formatting import (
@@ -33,9 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.set_defaults(handler=cmd_privacy_erase)
     objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
     objection.add_argument("number", help="Kundennummer")
+    add_json(objection)
     objection.set_defaults(handler=cmd_privacy_object)
     purge = actions.add_parser("purge", help="abgelaufene Aufbewahrung löschen (nächtlich)")
     purge.add_argument("--as-of", help="Stichtag (TT.MM.JJJJ), sonst heute")
+    add_json(purge)
     purge.set_defaults(handler=cmd_privacy_purge)
     log = actions.add_parser("audit", help="Änderungsprotokoll anzeigen")
     log.add_argument("--customer", default="", help="nur diese Kundennummer")
@@ -54,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore = subparsers.add_parser(
         "restore", help="Sicherung zurückspielen (der aktuelle Stand wird vorher gesichert)")
     restore.add_argument("file", help="Sicherungsdatei")
+    add_json(restore)
     restore.set_defaults(handler=cmd_restore)
     check = subparsers.add_parser("check", help="Datenbank prüfen und kurz berichten")
     check.add_argument("--json", action="store_true", help="Ausgabe als JSON")
@@ -89,6 +92,9 @@ def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.number)
     overview = services.privacy.object_to_advertising(customer.id, by=user())
     assert overview.objection_at is not None
+    if args.json:
+        print_json({"number": customer.number, "objection_at": overview.objection_at})
+        return 0
     print(f"Werbewiderspruch für {customer.number} eingetragen "
           f"(seit {format_date(overview.objection_at.date())}); keine Werbung mehr.")
     return 0
@@ -96,6 +102,9 @@ def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
     result = services.privacy.purge_expired(day(args.as_of, "--as-of"), by=user())
+    if args.json:
+        print_json(asdict(result))
+        return 0
     print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
           "Datensätze nach Ablauf der Frist gelöscht.")
     return 0
@@ -139,6 +148,9 @@ def cmd_backup(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_restore(services: Services, args: argparse.Namespace) -> int:
     result = services.backups.restore(Path(args.file), by=user())
+    if args.json:
+        print_json(asdict(result))
+        return 0
     print(f"Sicherung {result.restored} zurückgespielt.")
     print(f"Der vorherige Stand liegt in {result.safety_copy}.")
     for line in result.reapplied:

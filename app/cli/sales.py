@@ -130,11 +130,12 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     from app.services.sales import dashboard_pdf
+    from app.services.sales.dashboard_pdf import value_or_dash
 
     as_of = day(args.as_of, "--as-of")
     figures = services.dashboard.compute(as_of)
     if args.pdf:
-        company = str(services.settings.get("company_profile", {}).get("name", ""))
+        company = services.company.get().name
         dashboard_pdf.build(figures, out_path(services, args.pdf), company=company)
     if args.json:
         print_json(asdict(figures))
@@ -153,6 +154,10 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     print(f"Kundenwert (CLV):        {clv}  ({d.clv})")
     nps = "–" if figures.nps_12m is None else format_number(figures.nps_12m, 0)
     print(f"NPS 12 Monate:           {nps} ({figures.nps_answers_12m} Antworten)")
+    print(f"Ø CSAT (1–5):            {value_or_dash(figures.csat_average_12m, '', 2)} "
+          f"({figures.csat_answers_12m} Antworten)")
+    print(f"Ø CES (1–7):             {value_or_dash(figures.ces_average_12m, '', 2)} "
+          f"({figures.ces_answers_12m} Antworten)")
     for row in figures.classes:
         print(f"Klasse {row.abc_class or '–'}: {row.customers} Kunden, "
               f"{format_cents(row.revenue_cents)} ({pct(row.revenue_share_pct)})")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.db import Database
 from app.services.audit import AuditService
+from app.services.changes import ChangeTracker
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.customers.export import CustomerExportService
@@ -19,7 +20,10 @@ from app.services.letters.labels import LabelService
 from app.services.letters.mailings import MailingService
 from app.services.letters.placeholders import register_all as register_placeholders
 from app.services.letters.service import LetterService
-from app.services.loyalty.programs import LoyaltyService
+from app.services.loyalty.cards import LoyaltyService
+from app.services.loyalty.discount import DiscountService
+from app.services.loyalty.liability import LiabilityService
+from app.services.loyalty.programs import ProgramService
 from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
 from app.services.privacy.backups import BackupService
@@ -39,6 +43,7 @@ class Services:
 
     db: Database
     clock: Clock
+    changes: ChangeTracker
     customers: CustomerService
     timeline: TimelineService
     settings: SettingsService
@@ -50,7 +55,10 @@ class Services:
     rules: RuleService
     today: TodayService
     vouchers: VoucherService
+    liability: LiabilityService
     loyalty: LoyaltyService
+    programs: ProgramService
+    discounts: DiscountService
     company: CompanyProfileService
     letters: LetterService
     mailings: MailingService
@@ -72,10 +80,11 @@ class Services:
         vouchers = VoucherService(db, clock)
         company = CompanyProfileService(settings)
         letters = LetterService(db, clock, settings, company)
-        register_placeholders(letters)
+        discounts = DiscountService(db, clock, settings)
+        register_placeholders(letters, class_rates=discounts.class_rates)
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
-        loyalty = LoyaltyService(db, clock, vouchers, settings)
+        loyalty = LoyaltyService(db, clock, vouchers)
         backups = BackupService(db, clock, settings, privacy)
 
         def after_sales_import() -> int:
@@ -87,6 +96,7 @@ class Services:
         return cls(
             db=db,
             clock=clock,
+            changes=ChangeTracker(db.engine),
             customers=customers,
             timeline=TimelineService(db, clock),
             settings=settings,
@@ -99,10 +109,13 @@ class Services:
             rules=RuleService(db, clock, vouchers),
             today=TodayService(db, clock),
             vouchers=vouchers,
+            liability=LiabilityService(db, clock),
             loyalty=loyalty,
+            programs=ProgramService(db, clock),
+            discounts=discounts,
             company=company,
             letters=letters,
-            mailings=MailingService(db, clock, letters),
+            mailings=MailingService(db, clock, letters, vouchers),
             labels=LabelService(db, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,

@@ -15,7 +15,7 @@ from typing import Any
 from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.errors import StorageError
-from app.services.loyalty.programs import LoyaltyService, RunReport
+from app.services.loyalty.cards import LoyaltyService, RunReport
 from app.services.loyalty.vouchers import VoucherService
 from app.services.privacy.backups import BackupService
 from app.services.privacy.service import PrivacyService, PurgeResult

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from app.services import actors
 from app.services.changes import Changes
@@ -16,9 +16,22 @@ from app.ui.tasks import TaskRunner
 
 
 class ChangeBus(QObject):
-    """One app-wide signal: changed(Changes). Every view decides itself whether to refresh."""
+    """One app-wide signal: changed(Changes). Every view decides itself whether to refresh.
+
+    Signals: changed(Changes) in the GUI thread; _arrived(Changes) carries a commit's changes
+    from the thread that committed, always queued: views refresh after the action that wrote,
+    never in the middle of it (the service call has returned, its result is in place)."""
 
     changed = Signal(object)
+    _arrived = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._arrived.connect(self.publish, Qt.ConnectionType.QueuedConnection)
+
+    def collect(self, changes: Changes) -> None:
+        """What a commit changed, from any thread (the services' change tracker calls this)."""
+        self._arrived.emit(changes)
 
     def publish(self, changes: Changes) -> None:
         self.changed.emit(changes)
@@ -33,6 +46,9 @@ class AppContext:
     log_file: Path
     # Set by the main window: open a customer's view from anywhere (dashboard, Heute, …).
     open_customer: Callable[[int], None] = field(default=lambda _customer_id: None)
+
+    def __post_init__(self) -> None:
+        self.services.changes.subscribe(self.bus.collect)
 
     @property
     def actor(self) -> str:

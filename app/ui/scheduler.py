@@ -22,7 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow, QStyle, QSystemTrayIcon
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
 from app.services.errors import StammkundeError
@@ -35,7 +35,6 @@ MISFIRE_GRACE_S = 6 * 3600
 RULES_AT = (0, 5)  # hour, minute: daily rules just after midnight
 NIGHTLY_AT = (2, 30)
 HOOK_NAMES = ("classification", "loyalty", "purge", "backup")
-NIGHTLY_DOMAINS = ("customers", "classification", "timeline", "loyalty", "privacy")
 
 
 def tr(text: str) -> str:
@@ -161,18 +160,13 @@ class Notifier(QObject):
                  else tr("{n} Wiedervorlagen fällig").format(n=len(lines)))
         text = "\n".join(lines[:5]) + ("\n…" if len(lines) > 5 else "")
         self._show(title, text, QSystemTrayIcon.MessageIcon.Information)
-        self.context.bus.publish(Changes.of("followups"))
+        self.context.bus.publish(Changes.of(Domain.FOLLOWUPS))  # due now: nothing was written
 
     def rules_ran(self, result: object) -> None:
         count = len(result.followups)  # type: ignore[attr-defined]
         if count:
             self.window.statusBar().showMessage(
                 tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
-        self.context.bus.publish(Changes.of("followups", "timeline", "letters"))
-
-    def hook_ran(self, name: str) -> None:
-        if name != "backup":  # a backup changes nothing on screen
-            self.context.bus.publish(Changes.of(*NIGHTLY_DOMAINS))
 
     def job_failed(self, job: str, message: str) -> None:
         self._show(tr("Hintergrundaufgabe fehlgeschlagen"),
@@ -199,6 +193,5 @@ def start_scheduler(context: AppContext, window: QMainWindow) -> AppScheduler:
     scheduler.followups_due.connect(notifier.show_due, queued)
     scheduler.rules_ran.connect(notifier.rules_ran, queued)
     scheduler.job_failed.connect(notifier.job_failed, queued)
-    scheduler.hook_ran.connect(notifier.hook_ran, queued)
     scheduler.start()
     return scheduler

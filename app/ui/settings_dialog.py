@@ -1,8 +1,9 @@
 """Datei → Einstellungen: one tab per entry of `SETTINGS_PAGES`, so features add their own.
 
 A page is a QWidget taking `(context, parent)` with a `save()` method; it raises a
-`ValidationError` to keep the dialog open. OK saves every page, then publishes
-`Changes.of("settings")`.
+`ValidationError` to keep the dialog open. OK saves every page; what a page wrote to the
+database is announced by the services' change tracker, and this PC's own preferences (QSettings,
+e.g. "Ich bin") are announced here as a settings change.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
@@ -163,5 +164,5 @@ class SettingsDialog(QDialog):
                 self.tabs.setCurrentWidget(self.pages[key])
                 show_error(self, error)
                 return
-        self.context.bus.publish(Changes.of("settings"))
+        self.context.bus.publish(Changes.of(Domain.SETTINGS))  # QSettings are not tracked
         super().accept()

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpInput, MaintenanceInput
-from app.services.letters.mailings import IdSource
+from app.services.letters.recipients import IdSource
 from app.services.loyalty.vouchers import VoucherInput
 from app.services.privacy.service import ConsentInput
 from app.services.sales.service import SaleInput
@@ -49,7 +49,7 @@ def build_customer(services: Services, tmp_path: Path) -> tuple[int, str, str]:
         first_name=FIRST, last_name=LAST, street=STREET, postcode=POSTCODE, city="Dresden",
         email="hildegard@zwetschgenbaum.example", phone="0351 123456",
         notes=f"{FIRST} {LAST} mag Pflaumen")).id
-    program = services.loyalty.save_program(POINTS)
+    program = services.programs.save_program(POINTS)
     card = services.loyalty.enrol(cid, program_id=program.id, by="theke")
     services.sales.add(cid, SaleInput(date(2026, 3, 15), 25_000, description="Heizung",
                                       document_no="RE-4711"), by="büro")
@@ -90,12 +90,12 @@ def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers
 
     assert LAST.encode("utf-8") in file_bytes()  # the check below can fail
     before = ledgers(db_path)
-    liability = services.vouchers.liability()
+    liability = services.liability.liability()
     plan = services.privacy.erase(cid, by="chef")
     assert not plan.removes_customer and plan.kept == {"sales": 1, "interactions": 1}
 
     assert ledgers(db_path) == before
-    assert services.vouchers.liability() == liability
+    assert services.liability.liability() == liability
     assert services.vouchers.get(code).remaining_cents == 3500
     assert services.loyalty.balance(card_number) == 250
     assert services.privacy.is_suppressed(name=f"{FIRST} {LAST}", street=STREET,

@@ -24,7 +24,7 @@ def booked(services: Services) -> dict[str, list[tuple[object, ...]]]:
     anna = services.customers.create(CustomerInput(last_name="Müller")).id
     voucher = services.vouchers.issue(VoucherInput(value_cents=5000, customer_id=anna))
     services.vouchers.redeem(voucher.code, amount_cents=2000, key="kasse-1")
-    program = services.loyalty.save_program(POINTS)
+    program = services.programs.save_program(POINTS)
     card = services.loyalty.enrol(anna, program_id=program.id)
     services.loyalty.credit(card.number, points=40, reason="Treue")
     return rows(services)

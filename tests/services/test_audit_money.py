@@ -11,7 +11,7 @@ from app.services.audit import ACTIONS, AuditFilter
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.letters.mailings import IdSource
+from app.services.letters.recipients import IdSource
 from app.services.loyalty.vouchers import VoucherInput
 from tests.services.loyalty.loyalty_helpers import card, customer, sale
 

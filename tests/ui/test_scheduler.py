@@ -5,17 +5,16 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from app.services.changes import Changes
+from app.services.changes import Domain
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext, ChangeBus
-from app.ui.scheduler import AppScheduler, Notifier, nightly_hooks
+from app.ui.scheduler import AppScheduler, nightly_hooks
 from app.ui.tasks import TaskRunner
 from tests.services.loyalty.loyalty_helpers import card, sale
 
@@ -144,17 +143,17 @@ def test_the_start_catches_up_the_nightly_job_only_when_no_run_finished_today(
     assert ran == ["backup"]
 
 
-def test_views_refresh_after_a_nightly_step_but_not_after_the_backup(
+def test_views_refresh_from_what_a_nightly_step_wrote_in_the_worker_thread(
     services: Services, tmp_path: Path, qtbot: QtBot
 ) -> None:
     context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                          data_dir=tmp_path, log_file=tmp_path / "log.txt")
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    notifier = Notifier(context, window)
-    published: list[Changes] = []
-    context.bus.changed.connect(published.append)
-    notifier.hook_ran("backup")
-    notifier.hook_ran("loyalty")
-    assert len(published) == 1
-    assert published[0].touches("loyalty") and published[0].touches("customers")
+    holder = card(services)
+    sale(services, holder.customer_id, 12_000, on=date(2026, 3, 15))
+    worker = threading.Thread(target=services.nightly.book_loyalty)
+    with qtbot.waitSignal(context.bus.changed, timeout=5000) as published:
+        worker.start()
+        worker.join()
+    changes = published.args[0]
+    assert changes.touches(Domain.LOYALTY, holder.customer_id)
+    assert not changes.touches(Domain.SALES)

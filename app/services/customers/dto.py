@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.services.customers import naming
+
 
 @dataclass(frozen=True)
 class Birthday:
@@ -47,7 +49,9 @@ class ContactPersonDTO:
 
     @property
     def name(self) -> str:
-        return " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
+        return naming.display_name(kind="private", title=self.title,
+                                   first_name=self.first_name, last_name=self.last_name,
+                                   company="")
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,9 @@ class CustomerDetail:
 
     @property
     def display_name(self) -> str:
-        person = " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
-        if self.kind == "business" and self.company:
-            return self.company
-        return person or self.company
+        return naming.display_name(kind=self.kind, title=self.title,
+                                   first_name=self.first_name, last_name=self.last_name,
+                                   company=self.company)
 
     def as_input(self, **changes: object) -> CustomerInput:
         """The editable fields, for a form or an update with a few fields changed."""

@@ -23,6 +23,7 @@ from app.db import Database
 from app.models import Customer, Tag, customer_tags
 from app.services import audit, validation
 from app.services.clock import Clock
+from app.services.customers.naming import display_name
 from app.services.errors import StorageError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
 
@@ -193,9 +194,10 @@ def _vcard(row: dict[str, str]) -> Any:
     prefix = " ".join(p for p in (row["salutation"], row["title"]) if p)
     card.add("n").value = vobject.vcard.Name(family=row["last_name"], given=row["first_name"],
                                              prefix=prefix)
-    person = " ".join(p for p in (row["title"], row["first_name"], row["last_name"]) if p)
-    card.add("fn").value = (row["company"] if row["kind"] == "Firma" and row["company"]
-                            else person or row["company"] or row["number"])
+    card.add("fn").value = display_name(
+        kind="business" if row["kind"] == "Firma" else "private", title=row["title"],
+        first_name=row["first_name"], last_name=row["last_name"],
+        company=row["company"]) or row["number"]
     if row["company"]:
         card.add("org").value = [row["company"]]
     if row["street"] or row["postcode"] or row["city"]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from datetime import datetime
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-import cologne_phonetics
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -26,10 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
-from app.models import Address, Base, ContactPerson, Counter, Customer, Tag, customer_tags
+from app.models import Address, Base, ContactPerson, Customer, Tag, customer_tags
 from app.services import audit, bulk, timeline, validation
 from app.services.clock import Clock
 from app.services.customers import segments
+from app.services.customers.creating import create_customers, new_customer
 from app.services.customers.dto import (
     SORT_KEYS,
     AddressDTO,
@@ -43,87 +40,26 @@ from app.services.customers.dto import (
     CustomerRow,
     DuplicateHint,
 )
-from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.privacy import suppression
-from app.services.text import digits, fold, looks_like_phone_query, search_words, words
+from app.services.customers.duplicates import phonetic
+from app.services.customers.naming import customer_list_name, sort_name
+from app.services.customers.numbers import NumberAllocator
+from app.services.customers.rules import validated, validated_address, validated_contact
+from app.services.customers.search_text import customer_search_text, query_terms
+from app.services.errors import ConflictError, NotFoundError
 
-NUMBER_PREFIX = "K-"
-# A kept "K-…" number lifts the counter only up to this: a number brought along beyond it
-# stays as it is, and new numbers never run past what the database's integer holds.
-_GENERATED_NUMBER = re.compile(r"K-(\d{1,9})")
 # Up to this many search matches are fetched by id before the list is sorted (`_filtered`).
 _FEW_MATCHES = 500
-# What a customer number looks like when typed into the search: letters, maybe a dash, digits.
-_NUMBER_QUERY = re.compile(r"[^\W\d_]+-?\d+")
-_COUNTER = "customer_number"
-SALUTATIONS = ("", "Frau", "Herr", "Divers", "Familie")
 # Fields a merge fills on the surviving customer when they are empty there.
 MERGE_FILL_FIELDS = ("salutation", "title", "first_name", "last_name", "company", "street",
                      "postcode", "city", "email", "phone", "mobile", "birth_day", "birth_month",
                      "birth_year", "owner")
 
 
-def _person_name(title: str, first: str, last: str) -> str:
-    return " ".join(p for p in (title, first, last) if p)
-
-
-def list_name(last_name: str, first_name: str, company: str) -> str:
-    """How the customer list names a customer: "Müller, Hans", else the company."""
-    if last_name:
-        return f"{last_name}, {first_name}".rstrip(", ")
-    return company or first_name
-
-
-def _list_name(customer: Customer) -> str:
-    return list_name(customer.last_name, customer.first_name, customer.company)
-
-
-def sort_name(last_name: str, first_name: str, company: str) -> str:
-    """The list's sort key (the `sort_name` column)."""
-    return fold(list_name(last_name, first_name, company) or company)
-
-
-def _phone_words(e164: str) -> set[str]:
-    if not e164:
-        return set()
-    national = validation.national_digits(e164)
-    return {digits(e164), national, national.lstrip("0")}
-
-
-def search_text(values: Iterable[str], *, number: str, phones: Iterable[str]) -> str:
-    """The words a customer is found by (the `search_text` column the search index reads):
-    every spelling of the words of `values`, the number with and without its prefix, and
-    each phone number as dialled from abroad, at home and without the leading zero."""
-    extra = {fold(number.replace("-", "")), digits(number).lstrip("0")}
-    for phone in phones:
-        extra |= _phone_words(phone)
-    extra.discard("")
-    return " ".join(sorted(search_words(*values, number) | extra))
-
-
-def _search_text(customer: Customer) -> str:
-    values = [customer.first_name, customer.last_name, customer.company, customer.street,
-              customer.postcode, customer.city, customer.email]
-    phones = [customer.phone, customer.mobile]
-    for contact in customer.contacts:
-        values += [contact.first_name, contact.last_name, contact.email, contact.role]
-        phones.append(contact.phone)
-    return search_text(values, number=customer.number, phones=phones)
-
-
-@lru_cache(maxsize=65536)
-def phonetic(name: str) -> str:
-    """Kölner Phonetik of a name: Meier, Mayer, Maier and Meyer share one code.
-
-    Cached: names repeat a lot, and an import compares every row."""
-    return " ".join(code for _word, code in cologne_phonetics.encode(name)) if name else ""
-
-
 def _row(customer: Customer) -> CustomerRow:
     return CustomerRow(
         id=customer.id,
         number=customer.number,
-        name=_list_name(customer),
+        name=customer_list_name(customer),
         company=customer.company,
         street=customer.street,
         postcode=customer.postcode,
@@ -173,123 +109,6 @@ def _detail(customer: Customer) -> CustomerDetail:
         contacts=tuple(_contact_dto(c) for c in customer.contacts),
         addresses=tuple(_address_dto(a) for a in customer.addresses),
     )
-
-
-def validated(data: CustomerInput, *, today: datetime) -> dict[str, object]:
-    """Check every field; return the normalised column values or raise ValidationError."""
-    errors: dict[str, str] = {}
-
-    def check(field: str, func: Callable[..., str], value: str, **kwargs: str) -> str:
-        if not value:
-            return ""  # every check passes an empty field as it is
-        try:
-            return func(value, **kwargs)
-        except validation.FieldError as exc:
-            errors[field] = str(exc)
-            return ""
-
-    if data.kind not in ("private", "business"):
-        errors["kind"] = "Privat- oder Firmenkunde wählen"
-    country = check("country", validation.country, data.country) or "DE"
-    bday = data.birthday
-    values: dict[str, object] = {
-        "kind": data.kind,
-        "salutation": data.salutation.strip(),
-        "title": data.title.strip(),
-        "first_name": data.first_name.strip(),
-        "last_name": data.last_name.strip(),
-        "company": data.company.strip(),
-        "street": data.street.strip(),
-        "city": data.city.strip(),
-        "notes": data.notes.strip(),
-        "owner": data.owner.strip(),
-        "country": country,
-        "postcode": check("postcode", validation.postcode, data.postcode,
-                          country_code=country),
-        "email": check("email", validation.email, data.email),
-        "phone": check("phone", validation.phone, data.phone, region=country),
-        "mobile": check("mobile", validation.phone, data.mobile, region=country),
-        "birth_day": bday.day if bday else None,
-        "birth_month": bday.month if bday else None,
-        "birth_year": bday.year if bday else None,
-    }
-    if data.kind == "business" and not values["company"]:
-        errors["company"] = "Firmenkunden brauchen einen Firmennamen"
-    if data.kind == "private" and not values["last_name"] and not values["company"]:
-        errors["last_name"] = "Nachname angeben"
-    if bday:
-        try:
-            validation.birthday(bday.day, bday.month, bday.year, today=today.date())
-        except validation.FieldError as exc:
-            errors["birthday"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
-    return values
-
-
-def _validated_contact(data: ContactInput, *, region: str) -> dict[str, object]:
-    errors: dict[str, str] = {}
-    values: dict[str, object] = {
-        "salutation": data.salutation.strip(), "title": data.title.strip(),
-        "first_name": data.first_name.strip(), "last_name": data.last_name.strip(),
-        "role": data.role.strip(), "is_primary": data.is_primary,
-    }
-    if not values["last_name"] and not values["first_name"]:
-        errors["last_name"] = "Name der Ansprechperson angeben"
-    try:
-        values["email"] = validation.email(data.email)
-    except validation.FieldError as exc:
-        errors["email"] = str(exc)
-    try:
-        values["phone"] = validation.phone(data.phone, region=region)
-    except validation.FieldError as exc:
-        errors["phone"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
-    return values
-
-
-def _validated_address(data: AddressInput) -> dict[str, object]:
-    errors: dict[str, str] = {}
-    if not data.label.strip():
-        errors["label"] = "Bezeichnung angeben (z. B. Baustelle, Objekt)"
-    try:
-        country = validation.country(data.country)
-        postcode = validation.postcode(data.postcode, country_code=country)
-    except validation.FieldError as exc:
-        errors["postcode"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "label": data.label.strip(), "street": data.street.strip(), "postcode": postcode,
-        "city": data.city.strip(), "country": country, "notes": data.notes.strip(),
-    }
-
-
-def insert_imported(session: Session, inputs: Sequence[CustomerInput], *, now: datetime,
-                    by: str = "", source: str = "") -> dict[str, int]:
-    """Create customers an import brings along, inside the caller's unit of work.
-
-    Each input goes through the same rules as a typed customer (`validated`, the number
-    claim); the first invalid one raises ValidationError. Returns number → new id.
-    """
-    created: list[Customer] = []
-    numbers = NumberAllocator(session)
-    for data in inputs:
-        values = validated(data, today=now)
-        customer = Customer(number=numbers.claim(data.number), created_at=now,
-                            updated_at=now, **values)
-        customer.contacts = []
-        customer.tags = []
-        CustomerService._refresh_derived(customer)
-        session.add(customer)
-        created.append(customer)
-    session.flush()
-    subject = f"Kunde angelegt (Import {source})" if source else "Kunde angelegt (Import)"
-    for customer in created:
-        timeline.record(session, customer_id=customer.id, channel="system", subject=subject,
-                        author=by, at=now)
-    return {customer.number: customer.id for customer in created}
 
 
 class CustomerService:
@@ -355,19 +174,11 @@ class CustomerService:
         now = self.clock.now()
         values = validated(data, today=now)
         with self.db.write() as session:
-            number = self._claim_number(session, data.number)
-            customer = Customer(number=number, created_at=now, updated_at=now, **values)
-            customer.tags = self._tags(session, data.tags)
-            session.add(customer)
-            self._refresh_derived(customer)
-            session.flush()
-            timeline.record(session, customer_id=customer.id, channel="system",
-                            subject="Kunde angelegt", author=by, at=now)
-            audit.record(session, at=now, actor=by, action="create", entity="customer",
-                         entity_id=customer.id, customer_id=customer.id,
-                         details={"number": number})
-            self._apply_suppression(session, customer, at=now, by=by)
-            result = _detail(customer)
+            numbers = NumberAllocator(session)
+            numbers.require_free(data.number)
+            [created] = create_customers(session, [new_customer(data, values)], now=now, by=by,
+                                         allocator=numbers)
+            result = _detail(self._load(session, created.id))
             session.commit()
         return result
 
@@ -413,7 +224,7 @@ class CustomerService:
                     ) -> ContactPersonDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
-            contact = ContactPerson(**_validated_contact(data, region=customer.country))
+            contact = ContactPerson(**validated_contact(data, region=customer.country))
             customer.contacts.append(contact)
             self._primary_only(customer, contact)
             self._refresh_derived(customer)
@@ -431,7 +242,7 @@ class CustomerService:
             if contact is None:
                 raise NotFoundError("Die Ansprechperson gibt es nicht mehr.")
             customer = contact.customer
-            values = _validated_contact(data, region=customer.country)
+            values = validated_contact(data, region=customer.country)
             before = {key: getattr(contact, key) for key in values}
             for key, value in values.items():
                 setattr(contact, key, value)
@@ -459,7 +270,7 @@ class CustomerService:
     def add_address(self, customer_id: int, data: AddressInput, *, by: str = "") -> AddressDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
-            address = Address(**_validated_address(data))
+            address = Address(**validated_address(data))
             customer.addresses.append(address)
             session.flush()
             audit.record(session, at=self.clock.now(), actor=by, action="address_add",
@@ -474,7 +285,7 @@ class CustomerService:
             address = session.get(Address, address_id)
             if address is None:
                 raise NotFoundError("Die Adresse gibt es nicht mehr.")
-            values = _validated_address(data)
+            values = validated_address(data)
             before = {key: getattr(address, key) for key in values}
             for key, value in values.items():
                 setattr(address, key, value)
@@ -544,7 +355,7 @@ class CustomerService:
                     if phonetic(other) == code and same_first:
                         hints.setdefault(customer.id, DuplicateHint(
                             _row(customer),
-                            f"ähnlicher Name an gleicher PLZ ({_list_name(customer)}, "
+                            f"ähnlicher Name an gleicher PLZ ({customer_list_name(customer)}, "
                             f"{customer.postcode})"))
         return list(hints.values())
 
@@ -574,7 +385,7 @@ class CustomerService:
                 session.execute(update(table).where(reference == duplicate_id)
                                 .values({reference.name: survivor_id}))
             duplicate_number = duplicate.number
-            label = f"{duplicate_number} ({_list_name(duplicate)})"
+            label = f"{duplicate_number} ({customer_list_name(duplicate)})"
             session.expunge(duplicate)
             session.execute(delete(Customer).where(Customer.id == duplicate_id))
             session.expire(survivor)
@@ -601,9 +412,6 @@ class CustomerService:
             raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
         return customer
 
-    def _claim_number(self, session: Session, wanted: str | None) -> str:
-        return NumberAllocator(session).claim(wanted)
-
     def _tags(self, session: Session, names: Iterable[str]) -> list[Tag]:
         wanted = sorted({n.strip() for n in names if n.strip()})
         if not wanted:
@@ -616,21 +424,6 @@ class CustomerService:
         return [existing[n] for n in wanted]
 
     @staticmethod
-    def _apply_suppression(session: Session, customer: Customer, *, at: datetime,
-                           by: str) -> None:
-        """A new customer on the suppression list keeps the old advertising objection."""
-        name = suppression.person_name(kind=customer.kind, first_name=customer.first_name,
-                                       last_name=customer.last_name, company=customer.company)
-        if suppression.is_listed(session, name=name, street=customer.street,
-                                 postcode=customer.postcode):
-            customer.advertising_objection_at = at
-            timeline.record(session, customer_id=customer.id, channel="system", author=by,
-                            at=at, subject="Steht auf der Werbesperrliste: keine Werbung")
-            audit.record(session, at=at, actor=by, action="objection", entity="customer",
-                         entity_id=customer.id, customer_id=customer.id,
-                         details={"source": "suppression_list"})
-
-    @staticmethod
     def _primary_only(customer: Customer, contact: ContactPerson) -> None:
         if contact.is_primary:
             for other in customer.contacts:
@@ -641,10 +434,10 @@ class CustomerService:
     def _refresh_derived(customer: Customer) -> None:
         customer.sort_name = sort_name(customer.last_name, customer.first_name,
                                        customer.company)
-        customer.search_text = _search_text(customer)
+        customer.search_text = customer_search_text(customer)
 
     def _filtered(self, query: Select[Any], flt: CustomerFilter) -> Select[Any]:
-        terms = _query_terms(flt.text)
+        terms = query_terms(flt.text)
         match = " AND ".join(f'"{term}"*' for term in terms)
         few = self._few_matches(match) if terms and self.db.is_sqlite else None
         if few is not None:
@@ -696,129 +489,6 @@ class CustomerService:
         return query.order_by(primary, Customer.number.asc())
 
 
-class NumberAllocator:
-    """Customer numbers inside one unit of work.
-
-    A number brought along from an old system is kept if it is free (a `K-…` number lifts
-    the counter past it, so new numbers never collide); a new number continues the counter
-    and skips taken ones. `taken` answers "is this number in use?"; an import passes a set
-    of all numbers instead of one query per row.
-    """
-
-    def __init__(self, session: Session, *, taken: Callable[[str], bool] | None = None) -> None:
-        counter = session.get(Counter, _COUNTER)
-        if counter is None:
-            counter = Counter(name=_COUNTER, value=0)
-            session.add(counter)
-        self._counter = counter
-        self._taken = taken or (lambda number: session.scalar(
-            select(Customer.id).where(Customer.number == number)) is not None)
-        self._claimed: set[str] = set()
-
-    def is_free(self, number: str) -> bool:
-        return number not in self._claimed and not self._taken(number)
-
-    def claim(self, wanted: str | None) -> str:
-        number = (wanted or "").strip()
-        if number and not self.is_free(number):
-            raise ValidationError({"number": f"Kundennummer {number} ist schon vergeben"})
-        return self.claim_all([number])[0]
-
-    def claim_all(self, wanted: Iterable[str | None]) -> list[str]:
-        """A number for each of many new customers: the wanted one if it is free, else the
-        next one from the counter (which is written once, not once per number)."""
-        value = self._counter.value
-        numbers: list[str] = []
-        for want in wanted:
-            number = (want or "").strip()
-            if number and self.is_free(number):
-                if match := _GENERATED_NUMBER.fullmatch(number):
-                    value = max(value, int(match.group(1)))
-            else:
-                value += 1
-                number = f"{NUMBER_PREFIX}{value:06d}"
-                while not self.is_free(number):
-                    value += 1
-                    number = f"{NUMBER_PREFIX}{value:06d}"
-            self._claimed.add(number)
-            numbers.append(number)
-        self._counter.value = value
-        return numbers
-
-
-Ref = TypeVar("Ref", bound=Hashable)
-
-
-class DuplicateIndex(Generic[Ref]):
-    """The rules of `CustomerService.duplicates` for many customers at once (imports).
-
-    Filled once (from the database and from rows already read), then every lookup is a few
-    dictionary hits instead of three queries. A reference (`Ref`) is a customer id or
-    whatever the caller uses for rows not yet stored. Values must be normalised as stored
-    (E.164 phone numbers, stripped text).
-    """
-
-    def __init__(self) -> None:
-        self._email: dict[str, list[Ref]] = {}
-        self._phone: dict[str, list[Ref]] = {}
-        self._last: dict[tuple[str, str], list[tuple[Ref, str | None]]] = {}
-        self._company: dict[tuple[str, str], list[Ref]] = {}
-        self._labels: dict[Ref, tuple[str, str, str, str]] = {}
-
-    def add_customers(self, session: Session, ref: Callable[[int], Ref]) -> None:
-        """Add every customer that can still be a duplicate (anonymised ones cannot)."""
-        rows = session.execute(select(
-            Customer.id, Customer.email, Customer.phone, Customer.mobile, Customer.last_name,
-            Customer.first_name, Customer.company, Customer.postcode,
-        ).where(Customer.anonymized_at.is_(None)))
-        for cid, email, phone, mobile, last, first, company, postcode in rows:
-            self.add(ref(cid), email=email, phones=(phone, mobile), last_name=last,
-                     first_name=first, company=company, postcode=postcode)
-
-    def add(self, ref: Ref, *, email: str, phones: Iterable[str], last_name: str,
-            first_name: str, company: str, postcode: str) -> None:
-        if email:
-            self._email.setdefault(email.lower(), []).append(ref)
-        for number in {p for p in phones if p}:
-            self._phone.setdefault(number, []).append(ref)
-        if postcode and last_name:
-            self._last.setdefault((postcode, phonetic(last_name)), []).append(
-                (ref, phonetic(first_name) if first_name else None))
-        if postcode and company:
-            self._company.setdefault((postcode, phonetic(company)), []).append(ref)
-        self._labels[ref] = (last_name, first_name, company, postcode)  # formatted on a match
-
-    def matches(self, *, kind: str, email: str, phones: Iterable[str], last_name: str,
-                first_name: str, company: str, postcode: str) -> list[tuple[Ref, str]]:
-        """(reference, German reason) of every entry that looks like these values."""
-        found: dict[Ref, str] = {}
-        email = email.strip().lower()
-        if email:
-            for ref in self._email.get(email, ()):
-                found.setdefault(ref, f"gleiche E-Mail ({email})")
-        for number in sorted({p for p in phones if p}):
-            for ref in self._phone.get(number, ()):
-                found.setdefault(ref, "gleiche Telefonnummer "
-                                      f"({validation.display_phone(number)})")
-        name = last_name.strip() if kind == "private" else company.strip()
-        postcode = postcode.strip()
-        if name and postcode:
-            code = phonetic(name)
-            if kind == "private":
-                first = phonetic(first_name) if first_name else None
-                refs = [ref for ref, other in self._last.get((postcode, code), ())
-                        if first is None or other is None or other == first]
-            else:
-                refs = list(self._company.get((postcode, code), ()))
-            for ref in refs:
-                found.setdefault(ref, f"ähnlicher Name an gleicher PLZ ({self._label(ref)})")
-        return list(found.items())
-
-    def _label(self, ref: Ref) -> str:
-        last_name, first_name, company, postcode = self._labels[ref]
-        return f"{list_name(last_name, first_name, company)}, {postcode}"
-
-
 def _search_matches(match: str) -> Select[Any]:
     """The rowids of the customers an FTS5 query matches (SQLite's search index)."""
     return (select(text("rowid")).select_from(text("customer_fts"))
@@ -828,23 +498,6 @@ def _search_matches(match: str) -> Select[Any]:
 def _mostly_true(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """SQLite's planner hint that a condition holds for most rows (a no-op when run)."""
     return func.likelihood(condition, literal_column("0.9375"))
-
-
-def _query_terms(query: str) -> list[str]:
-    """The FTS terms of what the user typed; a phone number becomes one run of digits, a
-    customer number ("K-035167") the one word the search text holds for it ("k035167"), so
-    it finds that customer at once instead of every customer with "k" and every phone number
-    beginning 035167."""
-    if not query.strip():
-        return []
-    if _NUMBER_QUERY.fullmatch(query.strip()):
-        return [fold(query.strip().replace("-", ""))]
-    if looks_like_phone_query(query):
-        number = digits(query)
-        if number.startswith("00"):
-            number = number[2:]
-        return [number]
-    return [fold(word) for word in words(query)]
 
 
 def _customer_references() -> list[tuple[Table, Column[Any]]]:

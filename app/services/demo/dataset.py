@@ -1,24 +1,29 @@
 """Realistic German demo data: deterministic for a seed, fast enough for 100,000 customers.
 
-Rows are written with bulk inserts in one transaction; the derived search columns come
-from the same functions the customer service uses, so demo customers are found exactly
-like typed ones.
+Rows are written with bulk inserts in one transaction. The customers are created the one way
+every customer is (`customers.creating`: the form's rules, numbers, search text, history and
+audit), so demo customers are found and treated exactly like typed ones.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Address, ContactPerson, Counter, Customer, Interaction, Sale, Tag
-from app.models import customer_tags as customer_tags_table
+from app.models import Address, ContactPerson, Customer, Interaction, Sale
+from app.services import bulk
 from app.services.clock import Clock
-from app.services.customers import service as customer_rules
+from app.services.customers.creating import Created, NewCustomer, create_customers, new_customer
+from app.services.customers.dto import Birthday, CustomerInput
+from app.services.customers.numbers import NumberAllocator
+from app.services.customers.rules import validated
+from app.services.customers.search_text import customer_search_text
 from app.services.progress import NO_PROGRESS, Progress
 
 FIRST_FEMALE = ("Anna", "Maria", "Ursula", "Monika", "Petra", "Sabine", "Claudia", "Julia",
@@ -72,6 +77,7 @@ SERVICES = ("Heizungswartung", "Badsanierung", "Fensterreinigung", "Dachrinne ge
 NOTES = ("Hund im Garten, bitte klingeln.", "Schlüssel beim Nachbarn.", "Zahlt immer pünktlich.",
          "Bevorzugt Termine am Vormittag.", "", "", "", "")
 TAGS = ("Wartungsvertrag", "Gewerbe", "Vermieter", "Neubau", "Empfehlung", "Notdienst")
+AUTHOR = "Demo"
 STAFF = ("Meister Krause", "Frau Lehmann (Büro)", "Geselle Tim")
 CALL_SUBJECTS = ("Terminabsprache", "Rückruf wegen Angebot", "Frage zur Rechnung",
                  "Wartungstermin vereinbart", "Reklamation Heizkörper", "Angebot nachgefasst")
@@ -93,37 +99,25 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
     today = clock.today()
     counts = {"contacts": 0, "interactions": 0, "sales": 0}
     with db.write() as session:
-        next_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
-        counter = session.get(Counter, "customer_number")
-        if counter is None:
-            counter = Counter(name="customer_number", value=0)
-            session.add(counter)
-        tag_ids = {}
-        for name in TAGS:
-            tag = session.scalar(select(Tag).where(Tag.name == name))
-            if tag is None:
-                tag = Tag(name=name)
-                session.add(tag)
-                session.flush()
-            tag_ids[name] = tag.id
+        numbers = NumberAllocator(session, taken=set(session.scalars(
+            select(Customer.number))).__contains__)
         next_contact = (session.scalar(select(func.max(ContactPerson.id))) or 0) + 1
         sale_no = (session.scalar(select(func.count(Sale.id))) or 0) + 1
         batch = 5000
         for start in range(0, customers, batch):
             progress.checkpoint()
-            rows, contact_rows, link_rows, history_rows, sale_rows, address_rows = (
-                [], [], [], [], [], [])
-            for _ in range(min(batch, customers - start)):
-                counter.value += 1
-                cid = next_id
-                next_id += 1
-                customer = _customer(rnd, counter.value, today)
-                customer.id = cid
+            # Rows of other tables name their customer by its place in the batch (`cid`)
+            # until the customers are created and have their ids.
+            new: list[NewCustomer] = []
+            contacts: dict[int, list[ContactPerson]] = {}
+            contact_rows, history_rows, sale_rows, address_rows = [], [], [], []
+            for cid in range(min(batch, customers - start)):
+                data = _customer(rnd, today)
                 ages = _sale_ages(rnd, rnd.choice((0, 1, 2, 3, 5, 8, 12)))
                 # a customer exists before the first purchase
                 age = max(rnd.randint(30, 3000), max(ages, default=0) + rnd.randint(7, 60))
                 created = now - timedelta(days=age)
-                if customer.kind == "business":
+                if data.kind == "business":
                     for index in range(rnd.randint(1, 3)):
                         female = rnd.random() < 0.5
                         contact = ContactPerson(
@@ -131,9 +125,9 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                             salutation="Frau" if female else "Herr", title="",
                             first_name=rnd.choice(FIRST_FEMALE if female else FIRST_MALE),
                             last_name=rnd.choice(LAST_NAMES), role=rnd.choice(ROLES),
-                            phone=customer.phone, email="", is_primary=index == 0)
+                            phone=data.phone, email="", is_primary=index == 0)
                         next_contact += 1
-                        customer.contacts.append(contact)
+                        contacts.setdefault(cid, []).append(contact)
                         contact_rows.append(_columns(contact))
                     if rnd.random() < 0.5:
                         postcode, city, _area = rnd.choice(PLACES)
@@ -141,16 +135,10 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                             "customer_id": cid, "label": "Objekt " + rnd.choice(STREETS),
                             "street": f"{rnd.choice(STREETS)} {rnd.randint(1, 80)}",
                             "postcode": postcode, "city": city, "country": "DE", "notes": ""})
-                customer_rules.CustomerService._refresh_derived(customer)
-                values = _columns(customer)
-                values.update(created_at=created, updated_at=created)
-                rows.append(values)
-                for tag_name in rnd.sample(TAGS, k=rnd.choice((0, 0, 0, 1, 1, 2))):
-                    link_rows.append({"customer_id": cid, "tag_id": tag_ids[tag_name]})
-                history_rows.append({
-                    "customer_id": cid, "occurred_at": created, "channel": "system",
-                    "subject": "Kunde angelegt", "text": "", "author": "Demo",
-                    "created_at": created})
+                tags = tuple(rnd.sample(TAGS, k=rnd.choice((0, 0, 0, 1, 1, 2))))
+                new.append(replace(new_customer(replace(data, tags=tags),
+                                                validated(data, today=now)),
+                                   created_at=created))
                 for _ in range(rnd.choice((0, 1, 1, 2, 3))):
                     when = min(now, _office_hours(rnd, now - timedelta(
                         days=rnd.randint(0, min(700, age)))))
@@ -160,7 +148,7 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "subject": rnd.choice(CALL_SUBJECTS), "text": "",
                         "author": rnd.choice(STAFF), "created_at": when})
                 # a few customers carry the business (Pareto): a spending scale per customer
-                scale = rnd.lognormvariate(0.0, 0.9) * (2.5 if customer.kind == "business" else 1)
+                scale = rnd.lognormvariate(0.0, 0.9) * (2.5 if data.kind == "business" else 1)
                 for ago in ages:
                     sale_rows.append({
                         "customer_id": cid, "sale_date": today - timedelta(days=ago),
@@ -175,20 +163,36 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                         "customer_id": cid, "occurred_at": when, "channel": "order",
                         "subject": f"Auftrag: {sale_rows[-len(ages)]['description']}",
                         "text": "", "author": rnd.choice(STAFF), "created_at": when})
+            # The one way customers are created (numbers, search text, history, audit).
+            made = create_customers(session, new, now=now, by=AUTHOR, allocator=numbers)
+            ids = [customer.id for customer in made]
+            for row in (*contact_rows, *address_rows, *history_rows, *sale_rows):
+                row["customer_id"] = ids[cast(int, row["customer_id"])]
             # Core executemany per table: an order of magnitude faster than ORM objects.
-            session.execute(insert(cast(Table, Customer.__table__)), rows)
             for model, table_rows in ((ContactPerson, contact_rows), (Address, address_rows),
                                       (Interaction, history_rows), (Sale, sale_rows)):
                 if table_rows:
                     session.execute(insert(cast(Table, model.__table__)), table_rows)
-            if link_rows:
-                session.execute(insert(customer_tags_table), link_rows)
+            _find_by_contacts(session, made, new, contacts)
             counts["contacts"] += len(contact_rows)
-            counts["interactions"] += len(history_rows)
+            counts["interactions"] += len(history_rows) + len(made)
             counts["sales"] += len(sale_rows)
-            progress.report(start + len(rows), customers, "Demodaten")
+            progress.report(start + len(new), customers, "Demodaten")
         session.commit()
     return DemoResult(customers=customers, **counts)
+
+
+def _find_by_contacts(session: Session, made: list[Created], new: list[NewCustomer],
+                      contacts: dict[int, list[ContactPerson]]) -> None:
+    """Add the contact persons' names and phones to their company's search text, as the
+    customer service does when a contact person is added."""
+    ids, texts = [], []
+    for index, people in contacts.items():
+        customer = Customer(number=made[index].number, **new[index].values)
+        customer.contacts = people
+        ids.append(made[index].id)
+        texts.append(customer_search_text(customer))
+    bulk.update_columns(session, Customer, ids, {"search_text": texts})
 
 
 def _office_hours(rnd: random.Random, moment: datetime) -> datetime:
@@ -216,7 +220,7 @@ def _sale_ages(rnd: random.Random, count: int) -> list[int]:
     return [min(age, 1095) for age in ages]
 
 
-def _customer(rnd: random.Random, number: int, today: object) -> Customer:
+def _customer(rnd: random.Random, today: object) -> CustomerInput:
     postcode, city, area = rnd.choice(PLACES)
     business = rnd.random() < 0.15
     female = rnd.random() < 0.5
@@ -227,8 +231,7 @@ def _customer(rnd: random.Random, number: int, today: object) -> Customer:
     mobile = f"+49{prefix}{rnd.randint(10000000, 99999999)}" if rnd.random() < 0.5 else ""
     has_birthday = not business and rnd.random() < 0.6
     year = rnd.randint(1940, 2004) if rnd.random() < 0.8 else None
-    customer = Customer(
-        number=f"K-{number:06d}",
+    return CustomerInput(
         kind="business" if business else "private",
         salutation="" if business else ("Frau" if female else "Herr"),
         title="Dr." if not business and rnd.random() < 0.05 else "",
@@ -241,14 +244,9 @@ def _customer(rnd: random.Random, number: int, today: object) -> Customer:
         email=(f"{_ascii(first)}.{_ascii(last)}{rnd.randint(1, 99)}@example.de".lower()
                if rnd.random() < 0.6 else ""),
         phone=phone, mobile=mobile,
-        birth_day=rnd.randint(1, 28) if has_birthday else None,
-        birth_month=rnd.randint(1, 12) if has_birthday else None,
-        birth_year=year if has_birthday else None,
+        birthday=Birthday(rnd.randint(1, 28), rnd.randint(1, 12), year) if has_birthday else None,
         notes=rnd.choice(NOTES), owner=rnd.choice(STAFF + ("",)),
-        archived_at=None, anonymized_at=None, at_risk=False,
     )
-    customer.contacts = []
-    return customer
 
 
 def _ascii(name: str) -> str:

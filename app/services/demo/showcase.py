@@ -30,9 +30,11 @@ from app.services.customers.segments import SegmentSpec
 from app.services.demo.dataset import STAFF, DemoResult, fill
 from app.services.demo.followups import fill_followups
 from app.services.followups.service import FollowUpInput, MaintenanceInput
-from app.services.letters.mailings import IdSource, MailingDTO, MailingService
+from app.services.letters.mailings import MailingDTO, MailingService
+from app.services.letters.recipients import IdSource
 from app.services.letters.service import LetterService
-from app.services.loyalty.programs import LoyaltyService, ProgramInput
+from app.services.loyalty.cards import LoyaltyService
+from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.privacy.service import ConsentInput, PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
@@ -179,22 +181,22 @@ def _feature(services: Services, rnd: random.Random, cid: int, now: datetime) ->
 def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: datetime,
              featured: int | None) -> tuple[int, int]:
     """Points for up to 150 and stamps for up to 60 customers, enrolled over two years."""
-    existing = {p.name: p for p in services.loyalty.programs()}
+    existing = {p.name: p for p in services.programs.programs()}
     points = existing.get("Treuepunkte")
     if points is None:
-        points = services.loyalty.save_program(ProgramInput(
+        points = services.programs.save_program(ProgramInput(
             name="Treuepunkte", kind="points", points_per_euro=1, rounding="down",
             min_purchase_cents=2000, expiry_years=3))
-        services.loyalty.save_reward(program_id=points.id, name="Gutschein 25 €", cost=500,
+        services.programs.save_reward(program_id=points.id, name="Gutschein 25 €", cost=500,
                                      voucher_value_cents=2500)
-        services.loyalty.save_reward(program_id=points.id, name="Gutschein 50 €", cost=900,
+        services.programs.save_reward(program_id=points.id, name="Gutschein 50 €", cost=900,
                                      voucher_value_cents=5000)
     stamps = existing.get("Service-Stempelkarte")
     if stamps is None:
-        stamps = services.loyalty.save_program(ProgramInput(
+        stamps = services.programs.save_program(ProgramInput(
             name="Service-Stempelkarte", kind="stamps", stamps_required=6,
             min_purchase_cents=5000))
-        services.loyalty.save_reward(program_id=stamps.id, name="Heizungswartung gratis",
+        services.programs.save_reward(program_id=stamps.id, name="Heizungswartung gratis",
                                      cost=6, voucher_value_cents=14900)
     held = {points.id: _sample(rnd, buyers, min(max(len(buyers) // 10, 1), 150), featured),
             stamps.id: _sample(rnd, buyers, min(max(len(buyers) // 20, 1), 60))}
@@ -202,13 +204,13 @@ def _loyalty(services: Services, rnd: random.Random, buyers: list[int], now: dat
     for program_id, ids in held.items():
         for cid in sorted(ids):
             past = LoyaltyService(services.db, _at(now, rnd.randint(20, 700)),
-                                  services.vouchers, services.settings)
+                                  services.vouchers)
             numbers.append(past.enrol(cid, program_id=program_id, by=BY).number)
     report = services.loyalty.credit_sales(by=BY)
     redeemed = 0
     for number in numbers:
         card = services.loyalty.card(number)
-        rewards = [r for r in services.loyalty.rewards(card.program_id) if r.cost <= card.balance]
+        rewards = [r for r in services.programs.rewards(card.program_id) if r.cost <= card.balance]
         if rewards and redeemed < 4:
             services.loyalty.redeem_reward(number, reward_id=rewards[0].id, by=rnd.choice(STAFF))
             redeemed += 1
@@ -321,7 +323,7 @@ def _mailing(services: Services, rnd: random.Random, buyers: list[int], now: dat
     letters = LetterService(services.db, past, services.settings, services.company)
     for provider in services.letters.providers:
         letters.register_provider(provider)
-    mailer = MailingService(services.db, past, letters)
+    mailer = MailingService(services.db, past, letters, VoucherService(services.db, past))
     result = mailer.run(template.id, IdSource(tuple(chosen), label="A-Kunden (Auswahl)"),
                         out=out, control_share=0.2, seed=seed, by=STAFF[1])
     return result.mailing

@@ -42,8 +42,9 @@ from app.models import (
 from app.services import timeline
 from app.services.actors import SYSTEM
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups.service import add_followup, display_name
+from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty import codes as voucher_codes
@@ -496,8 +497,9 @@ class RuleService:
                 .where(RuleFiring.rule_id == rule_id, RuleFiring.customer_id.in_(chunk))))
             customers.update((c.id, c) for c in session.scalars(
                 select(Customer).where(Customer.id.in_(chunk)).options(load_only(
-                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
-                    Customer.company, Customer.owner, Customer.advertising_objection_at))))
+                    Customer.number, Customer.kind, Customer.title, Customer.first_name,
+                    Customer.last_name, Customer.company, Customer.owner,
+                    Customer.advertising_objection_at))))
         return fired, customers
 
     def _fire(self, session: Session, rule: Rule, occasion: Occasion, customer: Customer,
@@ -509,7 +511,8 @@ class RuleService:
         acts = []
         if rule.create_followup:
             subject = rule.subject_template.format_map(_Template(
-                reason=occasion.reason, name=display_name(customer), number=customer.number))
+                reason=occasion.reason, name=customer_display_name(customer),
+                number=customer.number))
             row = add_followup(session, customer_id=customer.id, at=now, by=AUTHOR,
                                rule_id=rule.id, values={
                                    "subject": (subject or occasion.reason)[:200],
@@ -519,7 +522,7 @@ class RuleService:
                                    "recur_from": "completion"})
             firing.followup_id = row.id
             count.followups += 1
-            created.append(CreatedFollowUp(row.id, customer.id, display_name(customer),
+            created.append(CreatedFollowUp(row.id, customer.id, customer_display_name(customer),
                                             row.subject, row.due_date))
             acts.append("Wiedervorlage angelegt")
         if rule.letter_template and customer.advertising_objection_at is None:

@@ -18,6 +18,7 @@ from app.db import Database
 from app.models import Address, ContactPerson, Customer, FollowUp, MaintenanceObject
 from app.services import timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups import recurrence
 from app.services.formatting import format_date
@@ -130,13 +131,6 @@ class MaintenanceDTO:
 phone_text = lru_cache(maxsize=8192)(display_phone)
 
 
-def display_name(customer: Customer) -> str:
-    person = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    if customer.kind == "business" and customer.company:
-        return customer.company
-    return person or customer.company
-
-
 def local_due(dto: FollowUpDTO, zone: object) -> datetime:
     """The moment a follow-up becomes due (all-day ones at 00:00), in the shop's zone."""
     return datetime.combine(dto.due_date, dto.due_time or time(0), tzinfo=zone)  # type: ignore[arg-type]
@@ -144,7 +138,7 @@ def local_due(dto: FollowUpDTO, zone: object) -> datetime:
 
 def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
     return FollowUpDTO(
-        id=row.id, customer_id=row.customer_id, customer_name=display_name(customer),
+        id=row.id, customer_id=row.customer_id, customer_name=customer_display_name(customer),
         customer_number=customer.number,
         phone=phone_text(customer.phone or customer.mobile),
         contact_id=row.contact_id, due_date=row.due_date, due_time=row.due_time,
@@ -438,9 +432,9 @@ class FollowUpService:
     def _joined():  # type: ignore[no-untyped-def]
         """Follow-ups with the few customer columns a list shows (not the search text)."""
         return (select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
-                .options(load_only(Customer.number, Customer.kind, Customer.first_name,
-                                   Customer.last_name, Customer.company, Customer.phone,
-                                   Customer.mobile, Customer.archived_at)))
+                .options(load_only(Customer.number, Customer.kind, Customer.title,
+                                   Customer.first_name, Customer.last_name, Customer.company,
+                                   Customer.phone, Customer.mobile, Customer.archived_at)))
 
     @staticmethod
     def _load(session: Session, followup_id: int) -> tuple[FollowUp, Customer]:

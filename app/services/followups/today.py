@@ -36,8 +36,9 @@ from app.models import (
 )
 from app.services import timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups.service import PENDING, display_name, phone_text
+from app.services.followups.service import PENDING, phone_text
 from app.services.formatting import format_date
 
 invalid = ValidationError.labelled({"days": "Tage", "template_key": "Briefvorlage"})
@@ -156,14 +157,15 @@ class TodayService:
             shown = [cid for cid, _parts in scored]
             customers = {c.id: c for c in session.scalars(
                 select(Customer).where(Customer.id.in_(shown)).options(load_only(
-                    Customer.number, Customer.kind, Customer.first_name, Customer.last_name,
-                    Customer.company, Customer.phone, Customer.mobile, Customer.abc_class)))
+                    Customer.number, Customer.kind, Customer.title, Customer.first_name,
+                    Customer.last_name, Customer.company, Customer.phone, Customer.mobile,
+                    Customer.abc_class)))
             } if shown else {}
         result = []
         for cid, parts in scored:
             customer, draft = customers[cid], drafts[cid]
             result.append(Suggestion(
-                customer_id=cid, customer_name=display_name(customer),
+                customer_id=cid, customer_name=customer_display_name(customer),
                 customer_number=customer.number,
                 phone=phone_text(customer.phone or customer.mobile),
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),

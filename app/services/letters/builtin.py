@@ -69,8 +69,8 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
     BuiltinTemplate(
         "terminbestaetigung", "Terminbestätigung", "Bestätigung Ihres Termins",
         "{{ briefanrede }}\n\n"
-        "hiermit bestätigen wir Ihnen den vereinbarten Termin. Sollte er Ihnen doch nicht "
-        "passen, geben Sie uns bitte rechtzeitig Bescheid.\n\n"
+        "hiermit bestätigen wir Ihnen den vereinbarten Termin am {{ termin }}. Sollte er "
+        "Ihnen doch nicht passen, geben Sie uns bitte rechtzeitig Bescheid.\n\n"
         "Wir freuen uns auf Sie."
         + _CLOSING,
         advertising=False,

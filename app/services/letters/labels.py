@@ -21,7 +21,7 @@ from app.services.letters.layout import (
     RETURN_ZONE_HEIGHT,
     recipient_block,
 )
-from app.services.letters.mailings import ExcludedCustomer, RecipientSource
+from app.services.letters.recipients import ExcludedCustomer, RecipientSource
 from app.services.letters.service import load_recipients
 from app.services.pdf import fonts as pdf_fonts
 from app.services.settings import SettingsService
@@ -116,7 +116,7 @@ def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, 
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from app.services.letters.pdf import fitted
+    from app.services.pdf.letterhead import fitted
 
     if not 1 <= start <= sheet.per_sheet:
         raise invalid({"start": f"Startposition 1 bis {sheet.per_sheet} angeben"})
@@ -152,20 +152,18 @@ def envelopes_pdf(out: Path, blocks: Sequence[tuple[str, ...]], envelope: Envelo
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from app.services.letters.pdf import fitted
+    from app.services.pdf.letterhead import fitted, sender_lines
 
     font = pdf_fonts.register()
     canvas = Canvas(str(out), pagesize=(envelope.width * mm, envelope.height * mm),
                     pageCompression=1)
     canvas.setTitle(f"Umschläge {envelope.name}")
     height = envelope.height
-    sender_lines = [line for line in (
-        sender.name, sender.street, " ".join(p for p in (sender.postcode, sender.city) if p))
-        if line]
+    sender_block = sender_lines(sender)
     field_width = (ADDRESS_FIELD_WIDTH - 7) * mm
     for lines in blocks:
         y = (height - 10) * mm - 8
-        for number, line in enumerate(sender_lines):
+        for number, line in enumerate(sender_block):
             canvas.setFont(pdf_fonts.BOLD if number == 0 else font, 8)
             canvas.drawString(10 * mm, y, line)
             y -= 10

@@ -13,6 +13,8 @@ from functools import cache
 
 import pycountry
 
+from app.services.customers import naming
+
 PAGE_WIDTH = 210.0
 PAGE_HEIGHT = 297.0
 LEFT_MARGIN = 25.0
@@ -85,12 +87,6 @@ def _joined(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
-def _address_salutation(salutation: str) -> str:
-    """The address says "Herrn" (accusative), the salutation line says "Herr"."""
-    word = salutation.strip()
-    return "Herrn" if word in ("Herr", "Herrn") else word
-
-
 @cache
 def _german_countries() -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"],
@@ -115,25 +111,8 @@ def recipient_block(address: PostalAddress, *, home: str = "DE") -> tuple[str, .
     Business: Firma / z. Hd. Anrede Titel Vorname Nachname (primary contact) / Straße / …
     Both shapes have at most six lines by construction.
     """
-    lines: list[str] = []
-    if address.kind == "business" and address.company:
-        lines.append(address.company.strip())
-        contact = _joined(_address_salutation(address.contact_salutation),
-                          address.contact_title, address.contact_first_name,
-                          address.contact_last_name)
-        if contact:
-            lines.append(f"z. Hd. {contact}")
-    else:
-        salutation = _address_salutation(address.salutation)
-        name = _joined(address.title, address.first_name, address.last_name)
-        if salutation in ("Frau", "Herrn") and name:
-            lines.append(salutation)
-        elif salutation and name:
-            name = _joined(salutation, name)
-        if name:
-            lines.append(name)
-        if address.company:
-            lines.append(address.company.strip())
+    lines = list(naming.recipient_lines(kind=address.kind, company=address.company,
+                                        person=_person(address), contact=_contact(address)))
     if address.street.strip():
         lines.append(address.street.strip())
     place = _joined(address.postcode, address.city)
@@ -147,20 +126,18 @@ def recipient_block(address: PostalAddress, *, home: str = "DE") -> tuple[str, .
 
 def salutation_line(address: PostalAddress) -> str:
     """"Sehr geehrte Frau Dr. Müller," from the person (or the primary contact)."""
-    if address.kind == "business" and address.company:
-        salutation, title, first, last = (address.contact_salutation, address.contact_title,
-                                          address.contact_first_name, address.contact_last_name)
-    else:
-        salutation, title, first, last = (address.salutation, address.title,
-                                          address.first_name, address.last_name)
-    word = salutation.strip()
-    if last.strip() and word == "Frau":
-        return f"Sehr geehrte {_joined('Frau', title, last)},"
-    if last.strip() and word in ("Herr", "Herrn"):
-        return f"Sehr geehrter {_joined('Herr', title, last)},"
-    if last.strip():
-        return f"Guten Tag {_joined(title, first, last)},"
-    return "Sehr geehrte Damen und Herren,"
+    return naming.letter_salutation(kind=address.kind, company=address.company,
+                                    person=_person(address), contact=_contact(address))
+
+
+def _person(address: PostalAddress) -> naming.Person:
+    return naming.Person(address.salutation, address.title, address.first_name,
+                         address.last_name)
+
+
+def _contact(address: PostalAddress) -> naming.Person:
+    return naming.Person(address.contact_salutation, address.contact_title,
+                         address.contact_first_name, address.contact_last_name)
 
 
 def postal_problem(address: PostalAddress) -> str | None:

@@ -1,15 +1,11 @@
-"""Serial letters (Mailings): choose recipients, exclude with reasons, hold back a control
-group, print one PDF in postcode order, record everything, and later measure the result.
+"""Serial letters (Mailings): plan the letters for the recipients chosen in `recipients`,
+print one PDF in postcode order, record everything; `results` measures the outcome.
 
 Cancelling: a mailing is *not* all-or-nothing. Letters are finished one by one; when the
 user cancels, the letters printed so far are kept in the PDF, the mailing is stored with
 status "cancelled" and only those recipients get their timeline entry — the result says so
 ("abgebrochen nach 1.234 von 5.000 Briefen"). Cancelled before the first letter, nothing is
 stored and `Cancelled` propagates.
-
-Control group (Kontrollgruppe): after the exclusions, `round(share · n)` customers are drawn
-with `random.Random(seed).sample` from the eligible customers in id order; the seed is
-recorded, so the same seed on the same data gives the same split.
 
 Per-recipient extras: a personal promotional voucher and/or a follow-up. The voucher codes
 are drawn before printing (so each letter can print its code) and the vouchers, the
@@ -20,16 +16,13 @@ letters it did not print.
 
 from __future__ import annotations
 
-import math
-import random
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -38,19 +31,22 @@ from app.models import (
     LetterQueueEntry,
     Mailing,
     MailingRecipient,
-    Sale,
-    Tag,
-    Voucher,
-    VoucherEntry,
-    customer_tags,
 )
 from app.services import audit, timeline
 from app.services.clock import Clock
-from app.services.customers.segments import conditions, load_spec
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_date
 from app.services.letters.layout import FORMS
+from app.services.letters.recipients import (
+    ExcludedCustomer,
+    LetterListSource,
+    RecipientSource,
+    check_control_share,
+    draw_control_group,
+    standing_exclusion,
+)
+from app.services.letters.results import WindowResult, compare_groups
 from app.services.letters.service import (
     LetterService,
     RecipientData,
@@ -59,143 +55,22 @@ from app.services.letters.service import (
     load_recipients,
 )
 from app.services.loyalty import codes as voucher_codes
-from app.services.loyalty.vouchers import MAX_VALUE_CENTS, default_valid_until
+from app.services.loyalty.vouchers import (
+    MAX_VALUE_CENTS,
+    VoucherInput,
+    VoucherService,
+    default_valid_until,
+)
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 
 if TYPE_CHECKING:
     from app.services.letters.pdf import LetterContent
 
-RESULT_WINDOWS = (30, 60, 90)
 invalid = ValidationError.labelled({
-    "abc_class": "Klasse", "control_share": "Kontrollgruppe", "voucher": "Gutschein je Empfänger",
-    "followup": "Wiedervorlage je Empfänger", "source": "Empfänger",
+    "voucher": "Gutschein je Empfänger", "followup": "Wiedervorlage je Empfänger",
 })
 _CHUNK = 500
 SAMPLE_CODE = "XXXX-XXXX-XXXX"  # shown in the preview; the real codes are drawn at printing
-Z_95 = 1.959963984540054
-
-
-# --- recipient sources ------------------------------------------------------------------
-
-
-class RecipientSource(Protocol):
-    """Where a mailing's candidates come from. Segments and rule lists plug in here."""
-
-    def describe(self) -> str: ...
-
-    def customer_ids(self, session: Session) -> list[int]: ...
-
-
-@dataclass(frozen=True)
-class ClassSource:
-    abc_class: str
-
-    def describe(self) -> str:
-        return f"Klasse {self.abc_class}"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        if self.abc_class not in ("A", "B", "C"):
-            raise invalid({"abc_class": "Klasse A, B oder C wählen"})
-        return list(session.scalars(select(Customer.id).where(
-            Customer.abc_class == self.abc_class, Customer.archived_at.is_(None))
-            .order_by(Customer.id)))
-
-
-@dataclass(frozen=True)
-class TagSource:
-    tag: str
-
-    def describe(self) -> str:
-        return f"Schlagwort „{self.tag}“"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        tag_id = session.scalar(select(Tag.id).where(func.lower(Tag.name) == self.tag.lower()))
-        if tag_id is None:
-            raise NotFoundError(f"Schlagwort „{self.tag}“ gibt es nicht")
-        return list(session.scalars(
-            select(Customer.id).join(customer_tags, customer_tags.c.customer_id == Customer.id)
-            .where(customer_tags.c.tag_id == tag_id, Customer.archived_at.is_(None))
-            .order_by(Customer.id)))
-
-
-@dataclass(frozen=True)
-class NumberSource:
-    """Hand-picked customers by number; unknown numbers are an error naming them."""
-
-    numbers: tuple[str, ...]
-
-    def describe(self) -> str:
-        shown = ", ".join(self.numbers[:5]) + (" …" if len(self.numbers) > 5 else "")
-        return f"ausgewählte Kunden ({shown})"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        wanted = [n.strip() for n in self.numbers if n.strip()]
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            for number, cid in session.execute(select(Customer.number, Customer.id)
-                                               .where(Customer.number.in_(chunk))):
-                found[number] = cid
-        missing = [n for n in wanted if n not in found]
-        if missing:
-            raise NotFoundError("Kundennummer nicht gefunden: " + ", ".join(missing[:10]))
-        return [found[n] for n in wanted]
-
-
-@dataclass(frozen=True)
-class IdSource:
-    """An explicit list of customer ids (from a segment, a rule list or the customer list)."""
-
-    ids: tuple[int, ...]
-    label: str = "Auswahl"
-
-    def describe(self) -> str:
-        return f"{self.label} ({len(self.ids)} Kunden)"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        return list(dict.fromkeys(self.ids))
-
-
-@dataclass(frozen=True)
-class SegmentSource:
-    """The active customers of a saved segment; `now` anchors its "letzter Kontakt"."""
-
-    name: str
-    now: datetime
-
-    def describe(self) -> str:
-        return f"Segment „{self.name}“"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        spec = load_spec(session, self.name)
-        return list(session.scalars(select(Customer.id).where(
-            Customer.archived_at.is_(None), Customer.anonymized_at.is_(None),
-            *conditions(spec, now=self.now)).order_by(Customer.id)))
-
-
-@dataclass(frozen=True)
-class LetterListSource:
-    """The customers on the letter list (Briefliste) for a template key and not printed
-    yet; printing a mailing from it marks their entries done."""
-
-    template_key: str
-
-    def describe(self) -> str:
-        return f"Briefliste „{self.template_key}“"
-
-    def customer_ids(self, session: Session) -> list[int]:
-        ids = session.scalars(select(LetterQueueEntry.customer_id).where(
-            LetterQueueEntry.template_key == self.template_key.strip(),
-            LetterQueueEntry.done_at.is_(None)).order_by(LetterQueueEntry.id))
-        return list(dict.fromkeys(ids))
-
-    def mark_done(self, session: Session, customer_ids: list[int], *, at: datetime) -> None:
-        for start in range(0, len(customer_ids), _CHUNK):
-            session.execute(update(LetterQueueEntry).where(
-                LetterQueueEntry.template_key == self.template_key.strip(),
-                LetterQueueEntry.done_at.is_(None),
-                LetterQueueEntry.customer_id.in_(customer_ids[start:start + _CHUNK]))
-                .values(done_at=at))
 
 
 # --- per-recipient extras ---------------------------------------------------------------
@@ -218,6 +93,10 @@ class VoucherOption:
         return on + timedelta(days=self.valid_days) if self.valid_days else (
             default_valid_until(on))
 
+    def voucher_input(self, *, on: date, campaign: str) -> VoucherInput:
+        return VoucherInput(kind="value", value_cents=self.value_cents, campaign=campaign,
+                            promo=True, valid_until=self.valid_until(on))
+
 
 @dataclass(frozen=True)
 class FollowUpOption:
@@ -236,10 +115,6 @@ class FollowUpOption:
             raise invalid({"followup": "Zuständig: höchstens 128 Zeichen"})
 
 
-def parse_numbers(text: str) -> tuple[str, ...]:
-    return tuple(n for n in re.split(r"[\s,;]+", text) if n)
-
-
 # --- plan and result DTOs ---------------------------------------------------------------
 
 
@@ -250,14 +125,6 @@ class PlannedCustomer:
     name: str
     postcode: str
     city: str
-
-
-@dataclass(frozen=True)
-class ExcludedCustomer:
-    customer_id: int
-    number: str
-    name: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -320,55 +187,6 @@ class MailingResult:
 
 
 @dataclass(frozen=True)
-class WindowResult:
-    """Recipients against control group for purchases within `days` after the mailing."""
-
-    days: int
-    complete: bool  # False while the window has not passed yet
-    recipients: int
-    recipient_buyers: int
-    control: int
-    control_buyers: int
-    recipient_revenue_cents: int
-    control_revenue_cents: int
-
-    @property
-    def recipient_rate(self) -> float:
-        return self.recipient_buyers / self.recipients if self.recipients else 0.0
-
-    @property
-    def control_rate(self) -> float:
-        return self.control_buyers / self.control if self.control else 0.0
-
-    @property
-    def difference(self) -> float:
-        return self.recipient_rate - self.control_rate
-
-    @property
-    def confidence_interval(self) -> tuple[float, float] | None:
-        """95 % Wald interval of p₁ − p₂: d ± 1.96·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)."""
-        if not self.recipients or not self.control:
-            return None
-        p1, p2 = self.recipient_rate, self.control_rate
-        se = math.sqrt(p1 * (1 - p1) / self.recipients + p2 * (1 - p2) / self.control)
-        return (self.difference - Z_95 * se, self.difference + Z_95 * se)
-
-    @property
-    def revenue_per_recipient_cents(self) -> int:
-        return _per_head(self.recipient_revenue_cents, self.recipients)
-
-    @property
-    def revenue_per_control_cents(self) -> int:
-        return _per_head(self.control_revenue_cents, self.control)
-
-
-def _per_head(cents: int, people: int) -> int:
-    if not people:
-        return 0
-    return int((Decimal(cents) / people).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True)
 class MailingResults:
     mailing: MailingDTO
     windows: tuple[WindowResult, ...]
@@ -394,10 +212,12 @@ def _file_name(recipient: RecipientData) -> str:
 
 
 class MailingService:
-    def __init__(self, db: Database, clock: Clock, letters: LetterService) -> None:
+    def __init__(self, db: Database, clock: Clock, letters: LetterService,
+                 vouchers: VoucherService) -> None:
         self.db = db
         self.clock = clock
         self.letters = letters
+        self.vouchers = vouchers
 
     # --- planning -----------------------------------------------------------------------
 
@@ -421,9 +241,7 @@ class MailingService:
     def _plan(self, template_id: int, source: RecipientSource, *, control_share: float,
               seed: int | None, preview: int, by: str, voucher: VoucherOption | None = None
               ) -> tuple[MailingPlan, dict[int, RecipientData]]:
-        if not 0 <= control_share < 1:
-            raise invalid({"control_share": "Anteil der Kontrollgruppe zwischen 0 und "
-                                                    "0,9 angeben (z. B. 0,1 für 10 %)"})
+        check_control_share(control_share)
         template = self.letters.get(template_id)
         compiled = self.letters.compile(template)  # placeholder errors before anything else
         profile = self.letters.company.get()
@@ -440,14 +258,8 @@ class MailingService:
                     excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
                 else:
                     eligible.append(r)
-            if control_share > 0 and seed is None:
-                seed = random.SystemRandom().randrange(1, 2**31)
-            control_ids: set[int] = set()
-            if control_share > 0 and eligible:
-                size = int((Decimal(str(control_share)) * len(eligible))
-                           .quantize(Decimal(1), rounding=ROUND_HALF_UP))
-                by_id = sorted(r.customer_id for r in eligible)
-                control_ids = set(random.Random(seed).sample(by_id, min(size, len(by_id))))
+            control_ids, seed = draw_control_group([r.customer_id for r in eligible],
+                                                   share=control_share, seed=seed)
             recipients = sorted((r for r in eligible if r.customer_id not in control_ids),
                                 key=RecipientData.sort_key)
             control = sorted((r for r in eligible if r.customer_id in control_ids),
@@ -466,18 +278,15 @@ class MailingService:
             template=template, source=source.describe(),
             recipients=tuple(_planned(r) for r in recipients),
             control=tuple(_planned(r) for r in control), excluded=tuple(excluded),
-            control_share=control_share, seed=seed if control_share > 0 else None,
+            control_share=control_share, seed=seed,
             first_letters=letters[:preview])
         return plan, data
 
     @staticmethod
     def _exclusion(r: RecipientData, *, advertising: bool) -> str | None:
-        if r.anonymized:
-            return "anonymisiert"
-        if r.archived:
-            return "archiviert"
-        if advertising and r.advertising_objection:
-            return "Werbewiderspruch"
+        standing = standing_exclusion(r, advertising=advertising)
+        if standing:
+            return standing
         problem = r.problem
         return f"keine verwendbare Postanschrift: {problem}" if problem else None
 
@@ -520,7 +329,8 @@ class MailingService:
         try:
             with self.db.read() as session:
                 if voucher is not None:
-                    codes = dict(zip(ids, self._fresh_codes(session, len(ids)), strict=True))
+                    drawn = self.vouchers.fresh_codes(session, len(ids))
+                    codes = dict(zip(ids, drawn, strict=True))
                 for start in range(0, total, 500):
                     chunk = ids[start:start + 500]
                     extra = compiled.extra_values(session, chunk, on=on)
@@ -568,19 +378,6 @@ class MailingService:
             vouchers=tuple((numbers[cid], voucher_codes.grouped(codes[cid]))
                            for cid in printed if cid in codes),
             followups=len(printed) if followup is not None else 0)
-
-    @staticmethod
-    def _fresh_codes(session: Session, count: int) -> list[str]:
-        """`count` voucher codes not in use yet (checked in bulk, as `issue_batch` does)."""
-        codes: set[str] = set()
-        while len(codes) < count:
-            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
-            taken: set[str] = set()
-            for start in range(0, len(fresh), _CHUNK):
-                taken.update(session.scalars(select(Voucher.code).where(
-                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
-            codes.update(code for code in fresh if code not in taken)
-        return sorted(codes)[:count]
 
     def _record(self, plan: MailingPlan, source: RecipientSource, *, printed: list[int],
                 on: date, out: Path, by: str, cancelled: bool,
@@ -637,26 +434,14 @@ class MailingService:
     def _issue_vouchers(self, session: Session, voucher: VoucherOption, codes: dict[int, str],
                         *, campaign: str, on: date, by: str, notes: dict[int, list[str]]
                         ) -> None:
-        """Promotional value vouchers with the codes printed in the letters, in bulk."""
-        now = self.clock.now()
-        valid_until = voucher.valid_until(on)
-        rows = [Voucher(code=code, kind="value", purpose="multi", vat_rate_bp=None,
-                        value_cents=voucher.value_cents, percent=None, service_text="",
-                        customer_id=cid, campaign=campaign, promo=True, issued_on=on,
-                        valid_until=valid_until, created_at=now, created_by=by)
-                 for cid, code in codes.items()]
-        session.add_all(rows)
-        session.flush()
-        session.execute(insert(VoucherEntry), [
-            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
-             "entry_date": on, "reason": "Ausgabe", "author": by, "created_at": now,
-             "idempotency_key": None, "reverses_id": None} for v in rows])
-        for v in rows:
+        """Promotional value vouchers with the codes printed in the letters."""
+        data = voucher.voucher_input(on=on, campaign=campaign)
+        for v in self.vouchers.issue_personal_in(session, data, codes, by=by):
             assert v.customer_id is not None
             notes[v.customer_id].append(
                 f"Gutschein {voucher_codes.grouped(v.code)} über "
                 f"{format_cents(v.value_cents)} ausgegeben (gültig bis "
-                f"{format_date(valid_until)})")
+                f"{format_date(v.valid_until)})")
 
     def _add_followups(self, session: Session, followup: FollowUpOption, printed: list[int],
                        *, on: date, by: str, notes: dict[int, list[str]]) -> None:
@@ -699,8 +484,6 @@ class MailingService:
         """Share of buyers and revenue per head within 30/60/90 days after the mailing date,
         printed recipients against the control group (sales strictly after the date)."""
         mailing = self.get(mailing_id)
-        today = self.clock.today()
-        start = mailing.mailing_date
         with self.db.read() as session:
             groups: dict[str, list[int]] = {"recipient": [], "control": []}
             for cid, role, printed in session.execute(
@@ -710,33 +493,7 @@ class MailingService:
                            MailingRecipient.role.in_(("recipient", "control")))):
                 if role == "control" or printed:
                     groups[role].append(cid)
-            sales: dict[int, list[tuple[date, int]]] = {}
-            everyone = groups["recipient"] + groups["control"]
-            last = start + timedelta(days=max(RESULT_WINDOWS))
-            for offset in range(0, len(everyone), 500):
-                chunk = everyone[offset:offset + 500]
-                for cid, day, cents in session.execute(
-                        select(Sale.customer_id, Sale.sale_date, Sale.amount_cents)
-                        .where(Sale.customer_id.in_(chunk), Sale.sale_date > start,
-                               Sale.sale_date <= last)):
-                    sales.setdefault(cid, []).append((day, cents))
-        windows = []
-        for days in RESULT_WINDOWS:
-            end = start + timedelta(days=days)
-
-            def bought(ids: list[int], end: date = end) -> tuple[int, int]:
-                buyers = revenue = 0
-                for cid in ids:
-                    amounts = [c for d, c in sales.get(cid, ()) if d <= end]
-                    buyers += bool(amounts)
-                    revenue += sum(amounts)
-                return buyers, revenue
-
-            r_buyers, r_revenue = bought(groups["recipient"])
-            c_buyers, c_revenue = bought(groups["control"])
-            windows.append(WindowResult(
-                days=days, complete=today >= end, recipients=len(groups["recipient"]),
-                recipient_buyers=r_buyers, control=len(groups["control"]),
-                control_buyers=c_buyers, recipient_revenue_cents=r_revenue,
-                control_revenue_cents=c_revenue))
-        return MailingResults(mailing, tuple(windows))
+            windows = compare_groups(session, recipients=groups["recipient"],
+                                     control=groups["control"], start=mailing.mailing_date,
+                                     today=self.clock.today())
+        return MailingResults(mailing, windows)

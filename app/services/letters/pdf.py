@@ -19,7 +19,6 @@ from typing import BinaryIO
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.services.company import CompanyProfile
@@ -39,6 +38,7 @@ from app.services.letters.layout import (
     LetterForm,
 )
 from app.services.pdf import fonts as pdf_fonts
+from app.services.pdf.letterhead import HeadStyle, draw_footer, draw_head, fitted
 
 BODY_SIZE = 10.5
 BODY_LEADING = 14.0  # points
@@ -61,18 +61,6 @@ class LetterContent:
 def _y(top_mm: float) -> float:
     """A distance from the top edge in mm → reportlab's y in points."""
     return (PAGE_HEIGHT - top_mm) * mm
-
-
-def fitted(text: str, font: str, size: float, width: float, *, min_size: float = 8.0
-           ) -> tuple[str, float]:
-    """Shrink the font down to `min_size`, then cut with "…", so a line fits `width`."""
-    while size > min_size and stringWidth(text, font, size) > width:
-        size -= 0.5
-    if stringWidth(text, font, size) <= width:
-        return text, size
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…", size
 
 
 class LetterWriter:
@@ -112,40 +100,14 @@ class LetterWriter:
         c.endForm()
 
     def _letterhead(self) -> None:
-        c, p = self.canvas, self.profile
         head = self.form.letterhead_height
         baseline = min(20.0, head - 10.0)
-        if p.name:
-            name, size = fitted(p.name, self.bold, 16, 110 * mm, min_size=11)
-            c.setFont(self.bold, size)
-            c.drawString(LEFT_MARGIN * mm, _y(baseline), name)
-        place = " ".join(x for x in (p.postcode, p.city) if x)
-        contact = " · ".join(x for x in (p.street, place, p.phone and f"Tel. {p.phone}",
-                                         p.email) if x)
-        if contact:
-            text, size = fitted(contact, self.regular, 8, 110 * mm, min_size=6)
-            c.setFont(self.regular, size)
-            c.drawString(LEFT_MARGIN * mm, _y(baseline + 5), text)
-        if p.logo_path and Path(p.logo_path).is_file():
-            self._logo(Path(p.logo_path), box_w=55 * mm, box_h=(head - 15) * mm,
-                       right=(PAGE_WIDTH - RIGHT_MARGIN) * mm, top=_y(8))
-
-    def _logo(self, path: Path, *, box_w: float, box_h: float, right: float, top: float) -> None:
-        c = self.canvas
-        if path.suffix.lower() == ".svg":
-            from reportlab.graphics import renderPDF
-            from svglib.svglib import svg2rlg
-
-            drawing = svg2rlg(str(path))
-            if drawing is None or not drawing.width or not drawing.height:
-                return
-            scale = min(box_w / drawing.width, box_h / drawing.height)
-            drawing.scale(scale, scale)
-            width, height = drawing.width * scale, drawing.height * scale
-            renderPDF.draw(drawing, c, right - width, top - height)
-            return
-        c.drawImage(str(path), right - box_w, top - box_h, box_w, box_h,
-                    preserveAspectRatio=True, anchor="ne", mask="auto")
+        style = HeadStyle(name_size=16, name_min=11, name_drop=(baseline - 8) * mm,
+                          logo_w=55 * mm, logo_h=(head - 15) * mm, logo_right=True,
+                          contact_size=8, contact_drop=(baseline - 3) * mm,
+                          text_width=110 * mm)
+        draw_head(self.canvas, self.profile, style, left=LEFT_MARGIN * mm, top=_y(8),
+                  width=TEXT_WIDTH)
 
     def _return_address(self) -> None:
         line = self.profile.return_address
@@ -163,37 +125,8 @@ class LetterWriter:
         c.line(4 * mm, _y(HOLE_MARK), 11 * mm, _y(HOLE_MARK))
 
     def _footer(self) -> None:
-        c, p = self.canvas, self.profile
-        place = " ".join(x for x in (p.postcode, p.city) if x)
-        columns = [
-            [p.name, p.street, place],
-            [p.phone and f"Tel. {p.phone}", p.email, p.web],
-            [p.bank, p.iban and f"IBAN {p.iban}", p.bic and f"BIC {p.bic}"],
-            [p.managing_director, p.register, p.tax_number and f"St.-Nr. {p.tax_number}",
-             p.vat_id and f"USt-IdNr. {p.vat_id}"],
-        ]
-        columns = [[line for line in col if line] for col in columns]
-        columns = [col for col in columns if col]
-        if not columns:
-            return
-        c.setLineWidth(0.3)
-        c.line(LEFT_MARGIN * mm, _y(FOOTER_TOP), (PAGE_WIDTH - RIGHT_MARGIN) * mm, _y(FOOTER_TOP))
-        size = 7.0
-        gap = 4 * mm
-
-        def needed(at: float) -> list[float]:
-            return [max(stringWidth(line, self.regular, at) for line in col) for col in columns]
-
-        while size > 5 and sum(needed(size)) + gap * (len(columns) - 1) > TEXT_WIDTH:
-            size -= 0.25
-        widths = needed(size)
-        spare = (TEXT_WIDTH - sum(widths)) / max(1, len(columns) - 1)
-        x = LEFT_MARGIN * mm
-        c.setFont(self.regular, size)
-        for col, width in zip(columns, widths, strict=True):
-            for row, line in enumerate(col):
-                c.drawString(x, _y(FOOTER_TOP + 3.5) - row * size * 1.25, line)
-            x += width + spare
+        draw_footer(self.canvas, self.profile, left=LEFT_MARGIN * mm, width=TEXT_WIDTH,
+                    top=_y(FOOTER_TOP))
 
     # --- one letter -------------------------------------------------------------------
 

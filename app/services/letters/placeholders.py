@@ -1,4 +1,5 @@
-"""Letter placeholders from other features: bonus points, vouchers, maintenance objects.
+"""Letter placeholders from other features: bonus points, vouchers, the loyalty discount,
+maintenance objects and appointments.
 
 Each provider reads its values for many customers in a few queries (mailings render
 thousands of letters) and is registered with `LetterService.register_provider` where the
@@ -8,7 +9,7 @@ letters nor the feature services import each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -25,11 +26,13 @@ from app.models import (
     VoucherEntry,
 )
 from app.services.followups.service import PENDING
-from app.services.formatting import format_cents
+from app.services.formatting import format_cents, format_date
 from app.services.letters.service import LetterService
 from app.services.loyalty import codes as voucher_codes
+from app.services.loyalty.discount import discounts_in
 
 _CHUNK = 500
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -121,7 +124,48 @@ class MaintenanceProvider:
         return found
 
 
-def register_all(letters: LetterService) -> None:
-    """Make the loyalty, voucher and maintenance placeholders available in letters."""
-    for provider in (BonusPointsProvider(), VoucherProvider(), MaintenanceProvider()):
+class DiscountProvider:
+    """`{{ rabatt }}`: the customer's loyalty discount (Stammkundenrabatt), e.g. „5 %“ — their
+    own rate, else the rate of their A/B/C class, else „0 %“."""
+
+    provides = frozenset({"rabatt"})
+
+    def __init__(self, class_rates: Callable[[], Mapping[str, int]]) -> None:
+        self.class_rates = class_rates
+
+    def values(self, session: Session, customer_ids: Sequence[int], *, on: date
+               ) -> Mapping[int, Mapping[str, Any]]:
+        return {cid: {"rabatt": discount.percent_text} for cid, discount in
+                discounts_in(session, customer_ids, self.class_rates()).items()}
+
+
+class AppointmentProvider:
+    """`{{ termin }}`: the customer's next appointment — the earliest pending follow-up with
+    a time of day on or after the letter date —, e.g. „Dienstag, 24.03.2026, 09:30 Uhr“.
+    A follow-up without a time is a task, not an appointment."""
+
+    provides = frozenset({"termin"})
+
+    def values(self, session: Session, customer_ids: Sequence[int], *, on: date
+               ) -> Mapping[int, Mapping[str, Any]]:
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(customer_ids):
+            rows = session.execute(
+                select(FollowUp.customer_id, FollowUp.due_date, FollowUp.due_time)
+                .where(FollowUp.customer_id.in_(chunk), FollowUp.status.in_(PENDING),
+                       FollowUp.due_time.is_not(None), FollowUp.due_date >= on)
+                .order_by(FollowUp.due_date.desc(), FollowUp.due_time.desc(),
+                          FollowUp.id.desc()))
+            for cid, day, at in rows:  # the earliest comes last
+                found[cid] = {"termin": f"{WEEKDAYS[day.weekday()]}, {format_date(day)}, "
+                                        f"{at:%H:%M} Uhr"}
+        return found
+
+
+def register_all(letters: LetterService, *,
+                 class_rates: Callable[[], Mapping[str, int]]) -> None:
+    """Make the loyalty, voucher, discount, maintenance and appointment placeholders
+    available in letters; `class_rates` gives the discount per A/B/C class."""
+    for provider in (BonusPointsProvider(), VoucherProvider(), DiscountProvider(class_rates),
+                     MaintenanceProvider(), AppointmentProvider()):
         letters.register_provider(provider)

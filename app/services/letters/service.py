@@ -28,6 +28,7 @@ from app.models import Customer, LetterTemplate
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.company import CompanyProfile, CompanyProfileService
+from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_date
 from app.services.letters.builtin import BUILTIN_TEMPLATES
@@ -61,6 +62,9 @@ PLACEHOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bonuspunkte": ("Punktestand der Bonuskarte (Treueprogramm)", ()),
     "gutschein": ("Persönlicher Gutschein: gutschein.code, gutschein.wert", ("code", "wert")),
     "wartung": ("Fällige Wartung: wartung.objekt", ("objekt",)),
+    "rabatt": ("Stammkundenrabatt des Kunden, z. B. „5 %“", ()),
+    "termin": ("Nächster vereinbarter Termin (Wiedervorlage mit Uhrzeit), "
+               "z. B. „Dienstag, 24.03.2026, 09:30 Uhr“", ()),
 }
 BASE_PLACEHOLDERS = frozenset(
     {"briefanrede", "vorname", "nachname", "firma", "kundennummer", "datum", "absender"})
@@ -239,10 +243,8 @@ def load_recipients(session: Session, customer_ids: Iterable[int]) -> dict[int, 
                 contact_first_name=primary.first_name if primary else "",
                 contact_last_name=primary.last_name if primary else "",
                 street=c.street, postcode=c.postcode, city=c.city, country=c.country or "DE")
-            person = " ".join(p for p in (c.first_name, c.last_name) if p)
-            name = c.company if c.kind == "business" and c.company else (person or c.company)
             found[c.id] = RecipientData(
-                customer_id=c.id, number=c.number, name=name, address=address,
+                customer_id=c.id, number=c.number, name=customer_display_name(c), address=address,
                 archived=c.archived_at is not None, anonymized=c.anonymized_at is not None,
                 advertising_objection=c.advertising_objection_at is not None)
     return found

@@ -9,46 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import segno
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.lib.pagesizes import A4, A6, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from app.services.company import CompanyProfile
 from app.services.errors import StorageError
 from app.services.formatting import format_cents, format_date
-from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.cards import CardDTO
 from app.services.loyalty.vouchers import VoucherDTO
 from app.services.pdf import fonts as pdf_fonts
+from app.services.pdf.letterhead import HeadStyle, draw_head
 from app.services.progress import NO_PROGRESS, Progress
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
 CARD_COLUMNS, CARD_ROWS = 2, 5
 BOLD = pdf_fonts.BOLD
-
-
-def _company_lines(company: dict[str, Any]) -> list[str]:
-    place = " ".join(p for p in (company.get("postcode", ""), company.get("city", "")) if p)
-    address = ", ".join(p for p in (company.get("street", ""), place) if p)
-    contact = " · ".join(p for p in (company.get("phone", ""), company.get("email", ""),
-                                      company.get("web", "")) if p)
-    return [line for line in (address, contact) if line]
-
-
-def _logo(canvas: Canvas, company: dict[str, Any], x: float, y: float, height: float) -> float:
-    """Draw the logo if the file exists; returns the width it took (0 without a logo)."""
-    path = company.get("logo_path") or ""
-    if not path or not Path(path).is_file():
-        return 0.0
-    image = ImageReader(path)
-    width, high = image.getSize()
-    drawn = height * width / high
-    canvas.drawImage(image, x, y, drawn, height, mask="auto")
-    return drawn + 3 * mm
+VOUCHER_HEAD = HeadStyle(name_size=11, name_min=8, name_drop=5 * mm, logo_w=40 * mm,
+                         logo_h=10 * mm, contact_size=7, contact_min=5.5, contact_drop=9 * mm)
+CARD_HEAD = HeadStyle(name_size=10, name_min=7, name_drop=4 * mm, logo_w=25 * mm, logo_h=8 * mm)
 
 
 def _qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -91,7 +74,7 @@ def _voucher_value(voucher: VoucherDTO) -> str:
     return voucher.description
 
 
-def voucher_pdf(vouchers: Sequence[VoucherDTO], path: Path, *, company: dict[str, Any],
+def voucher_pdf(vouchers: Sequence[VoucherDTO], path: Path, *, company: CompanyProfile,
                 progress: Progress = NO_PROGRESS) -> Path:
     """One A6 landscape page per voucher: value, code as text and QR, validity, letterhead."""
     width, height = landscape(A6)
@@ -99,13 +82,8 @@ def voucher_pdf(vouchers: Sequence[VoucherDTO], path: Path, *, company: dict[str
     margin = 8 * mm
     for done, voucher in enumerate(vouchers):
         progress.checkpoint()
-        top = height - margin
-        left = margin + _logo(canvas, company, margin, top - 10 * mm, 10 * mm)
-        canvas.setFont(BOLD, 11)
-        canvas.drawString(left, top - 5 * mm, company.get("name", ""))
-        canvas.setFont(pdf_fonts.REGULAR, 7)
-        for i, line in enumerate(_company_lines(company)):
-            canvas.drawString(left, top - 9 * mm - i * 3 * mm, line)
+        draw_head(canvas, company, VOUCHER_HEAD, left=margin, top=height - margin,
+                  width=width - 2 * margin)
         canvas.setFont(BOLD, 20)
         canvas.drawString(margin, height - 32 * mm, "GUTSCHEIN")
         canvas.setFont(BOLD, 26 if voucher.kind == "value" else 16)
@@ -134,7 +112,7 @@ def voucher_pdf(vouchers: Sequence[VoucherDTO], path: Path, *, company: dict[str
     return _save(canvas, path)
 
 
-def cards_pdf(cards: Sequence[CardDTO], path: Path, *, company: dict[str, Any],
+def cards_pdf(cards: Sequence[CardDTO], path: Path, *, company: CompanyProfile,
               progress: Progress = NO_PROGRESS) -> Path:
     """Bonus cards, 2 × 5 per A4 sheet with thin cut lines, for card stock."""
     page_w, page_h = A4
@@ -154,14 +132,13 @@ def cards_pdf(cards: Sequence[CardDTO], path: Path, *, company: dict[str, Any],
     return _save(canvas, path)
 
 
-def _card(canvas: Canvas, card: CardDTO, company: dict[str, Any], x: float, y: float) -> None:
+def _card(canvas: Canvas, card: CardDTO, company: CompanyProfile, x: float, y: float) -> None:
     pad = 4 * mm
     canvas.setLineWidth(0.3)
     canvas.setStrokeGray(0.6)
     canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm, stroke=1, fill=0)
-    left = x + pad + _logo(canvas, company, x + pad, y + CARD_H - pad - 8 * mm, 8 * mm)
-    canvas.setFont(BOLD, 10)
-    canvas.drawString(left, y + CARD_H - pad - 4 * mm, company.get("name", ""))
+    top = y + CARD_H - pad
+    left = draw_head(canvas, company, CARD_HEAD, left=x + pad, top=top, width=CARD_W - 2 * pad)
     canvas.setFont(pdf_fonts.REGULAR, 7)
     canvas.drawString(left, y + CARD_H - pad - 8 * mm, card.program_name)
     canvas.setFont(pdf_fonts.REGULAR, 9)

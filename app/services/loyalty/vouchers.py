@@ -1,4 +1,4 @@
-"""Vouchers (Gutscheine): issue, redeem in parts, reverse, expire, and the liability list.
+"""Vouchers (Gutscheine): issue, redeem in parts, reverse, expire.
 
 The remaining value of a voucher is the sum of its append-only ledger. A redemption checks
 that sum and books inside one write transaction (`BEGIN IMMEDIATE` on SQLite, a row lock
@@ -8,13 +8,12 @@ spend more than it holds; an idempotency key makes a double-click book once.
 
 from __future__ import annotations
 
-import csv
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -22,6 +21,7 @@ from app.db import Database
 from app.models import Customer, Voucher, VoucherEntry
 from app.services import audit, timeline
 from app.services.clock import Clock
+from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import codes as voucher_codes
@@ -33,6 +33,7 @@ STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelauf
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",
                 "expire": "Verfallen"}
 MAX_VALUE_CENTS = 100_000_00
+_CHUNK = 500
 invalid = ValidationError.labelled({
     "code": "Gutscheincode", "amount": "Betrag", "value": "Wert", "percent": "Prozent",
     "service_text": "Leistung", "purpose": "Zweck", "vat_rate": "USt-Satz",
@@ -123,15 +124,6 @@ class Redemption:
     replayed: bool  # True: the key was booked before, nothing new was booked
 
 
-@dataclass(frozen=True)
-class Liability:
-    as_of: date
-    valid_cents: int
-    valid_count: int
-    expired_cents: int
-    expired_count: int
-
-
 def parse_code(text: str) -> str:
     """Typed or scanned text → the bare code, or a ValidationError naming the problem."""
     code = voucher_codes.normalize(text)
@@ -141,13 +133,6 @@ def parse_code(text: str) -> str:
         raise invalid({"code": f"„{text.strip()}“ ist kein gültiger Gutscheincode "
                                        "(Tippfehler? Bitte genau prüfen)"})
     return code
-
-
-def _customer_name(customer: Customer | None) -> str:
-    if customer is None:
-        return ""
-    name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    return name or customer.company
 
 
 def _status(voucher: Voucher, remaining: int, used: bool, today: date) -> str:
@@ -181,21 +166,10 @@ class VoucherService:
         now = self.clock.now()
         with self.db.write() as session:
             fields = self._validated(session, data, today)
-            codes: set[str] = set()
-            while len(codes) < count:
-                progress.checkpoint()
-                fresh = {voucher_codes.generate() for _ in range(count - len(codes))}
-                taken = set(session.scalars(select(Voucher.code).where(Voucher.code.in_(fresh))))
-                codes |= fresh - taken
-            vouchers = [Voucher(code=code, issued_on=today, created_at=now, created_by=by,
-                                **fields) for code in sorted(codes)[:count]]
-            session.add_all(vouchers)
-            session.flush()
+            codes = self.fresh_codes(session, count, progress=progress)
+            vouchers = self._insert(session, fields, [(data.customer_id, c) for c in codes],
+                                    by=by)
             progress.report(count // 2, count, "Gutscheine anlegen")
-            session.execute(insert(VoucherEntry), [
-                {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
-                 "entry_date": today, "reason": "Ausgabe", "author": by, "created_at": now,
-                 "idempotency_key": None, "reverses_id": None} for v in vouchers])
             customer = session.get(Customer, data.customer_id) if data.customer_id else None
             if customer is not None:
                 timeline.record(session, customer_id=customer.id, channel="system", at=now,
@@ -211,17 +185,10 @@ class VoucherService:
         return result
 
     def issue_in(self, session: Session, data: VoucherInput, *, by: str) -> Voucher:
-        """Issue inside the caller's unit of work (used for rewards of the bonus program)."""
-        today = self.clock.today()
-        fields = self._validated(session, data, today)
-        code = self._fresh_code(session)
-        voucher = Voucher(code=code, issued_on=today, created_at=self.clock.now(),
-                          created_by=by, **fields)
-        session.add(voucher)
-        session.flush()
-        session.add(VoucherEntry(voucher_id=voucher.id, kind="issue",
-                                 amount_cents=voucher.value_cents, entry_date=today,
-                                 reason="Ausgabe", author=by, created_at=self.clock.now()))
+        """Issue inside the caller's unit of work (rewards of the bonus program, rules)."""
+        fields = self._validated(session, data, self.clock.today())
+        [voucher] = self._insert(session, fields,
+                                 [(data.customer_id, self.fresh_codes(session, 1)[0])], by=by)
         audit.record(session, at=self.clock.now(), actor=by, action="voucher_issue",
                      entity="voucher", entity_id=voucher.id, customer_id=voucher.customer_id,
                      details={"code": voucher.code, "kind": voucher.kind,
@@ -235,6 +202,50 @@ class VoucherService:
                                     f"({dto.description}, gültig bis "
                                     f"{format_date(voucher.valid_until)})")
         return voucher
+
+    def issue_personal_in(self, session: Session, data: VoucherInput, codes: Mapping[int, str],
+                          *, by: str) -> list[Voucher]:
+        """One voucher like `data` per customer (`codes`: customer id → code drawn with
+        `fresh_codes`, e.g. already printed in a serial letter), in bulk inside the caller's
+        unit of work. The caller writes the customers' timeline entries (a mailing notes
+        the voucher in its letter entry)."""
+        fields = self._validated(session, replace(data, customer_id=None), self.clock.today())
+        vouchers = self._insert(session, fields, list(codes.items()), by=by)
+        audit.record(session, at=self.clock.now(), actor=by, action="voucher_issue",
+                     entity="voucher",
+                     details={"count": len(vouchers), "campaign": fields["campaign"],
+                              "kind": data.kind, "value_cents": data.value_cents})
+        return vouchers
+
+    def fresh_codes(self, session: Session, count: int, *, progress: Progress = NO_PROGRESS
+                    ) -> list[str]:
+        """`count` voucher codes not in use yet, checked against the database in bulk."""
+        codes: set[str] = set()
+        while len(codes) < count:
+            progress.checkpoint()
+            fresh = sorted({voucher_codes.generate() for _ in range(count - len(codes))} - codes)
+            taken: set[str] = set()
+            for start in range(0, len(fresh), _CHUNK):
+                taken.update(session.scalars(select(Voucher.code).where(
+                    Voucher.code.in_(fresh[start:start + _CHUNK]))))
+            codes.update(code for code in fresh if code not in taken)
+        return sorted(codes)[:count]
+
+    def _insert(self, session: Session, fields: dict[str, object],
+                owners_and_codes: Sequence[tuple[int | None, str]], *, by: str
+                ) -> list[Voucher]:
+        """The one place vouchers are written: the rows and their issue ledger entries."""
+        today, now = self.clock.today(), self.clock.now()
+        vouchers = [Voucher(code=code, issued_on=today, created_at=now, created_by=by,
+                            **{**fields, "customer_id": owner})
+                    for owner, code in owners_and_codes]
+        session.add_all(vouchers)
+        session.flush()
+        session.execute(insert(VoucherEntry), [
+            {"voucher_id": v.id, "kind": "issue", "amount_cents": v.value_cents,
+             "entry_date": today, "reason": "Ausgabe", "author": by, "created_at": now,
+             "idempotency_key": None, "reverses_id": None} for v in vouchers])
+        return vouchers
 
     # --- look up -----------------------------------------------------------------------
 
@@ -402,7 +413,7 @@ class VoucherService:
             session.commit()
         return result
 
-    # --- expiry and liability ------------------------------------------------------------
+    # --- expiry ----------------------------------------------------------------------
 
     def mark_expired(self, *, as_of: date | None = None, by: str = "System") -> int:
         """Write one expire entry (0 €, remaining value kept) per newly expired voucher.
@@ -436,61 +447,7 @@ class VoucherService:
             session.commit()
         return count
 
-    def liability(self, *, as_of: date | None = None) -> Liability:
-        """Remaining value of valid vouchers, and separately of expired ones."""
-        as_of = as_of or self.clock.today()
-        with self.db.read() as session:
-            rows = session.execute(self._remaining_query()).all()
-        valid = [r for r in rows if r.remaining > 0 and r.valid_until >= as_of]
-        expired = [r for r in rows if r.remaining > 0 and r.valid_until < as_of]
-        return Liability(as_of, sum(r.remaining for r in valid), len(valid),
-                         sum(r.remaining for r in expired), len(expired))
-
-    def export_liability_csv(self, path: Path, *, as_of: date | None = None) -> Liability:
-        """One row per voucher with remaining value, then the two totals; for the tax advisor.
-
-        UTF-8 with BOM and `;`, so Excel opens it with umlauts intact.
-        """
-        as_of = as_of or self.clock.today()
-        with self.db.read() as session:
-            rows = session.execute(self._remaining_query()).all()
-        liability = self.liability(as_of=as_of)
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["Code", "Art", "Zweck", "USt-Satz", "Ausgabe", "Gültig bis",
-                             "Aktion", "Ausgabewert", "Eingelöst", "Restwert", "Status"])
-            for r in rows:
-                if r.remaining <= 0:
-                    continue
-                status = "abgelaufen" if r.valid_until < as_of else "gültig"
-                vat = "" if r.vat_rate_bp is None else f"{r.vat_rate_bp / 100:g} %".replace(
-                    ".", ",")
-                writer.writerow([
-                    voucher_codes.grouped(r.code), KINDS[r.kind], PURPOSES[r.purpose], vat,
-                    format_date(r.issued_on), format_date(r.valid_until), r.campaign,
-                    format_cents(r.value_cents, symbol=False),
-                    format_cents(r.value_cents - r.remaining, symbol=False),
-                    format_cents(r.remaining, symbol=False), status])
-            writer.writerow([])
-            writer.writerow([f"Summe gültig ({liability.valid_count})", "", "", "", "", "",
-                             "", "", "", format_cents(liability.valid_cents, symbol=False),
-                             "gültig"])
-            writer.writerow([f"Summe abgelaufen ({liability.expired_count})", "", "", "", "",
-                             "", "", "", "", format_cents(liability.expired_cents,
-                                                          symbol=False), "abgelaufen"])
-            writer.writerow([f"Stichtag {format_date(as_of)}"])
-        return liability
-
     # --- internals ---------------------------------------------------------------------
-
-    @staticmethod
-    def _remaining_query() -> Select:
-        remaining = func.coalesce(func.sum(VoucherEntry.amount_cents), 0).label("remaining")
-        return (select(Voucher.id, Voucher.code, Voucher.kind, Voucher.purpose,
-                       Voucher.vat_rate_bp, Voucher.issued_on, Voucher.valid_until,
-                       Voucher.campaign, Voucher.value_cents, remaining)
-                .join(VoucherEntry, VoucherEntry.voucher_id == Voucher.id)
-                .group_by(Voucher.id).order_by(Voucher.issued_on, Voucher.id))
 
     def _validated(self, session: Session, data: VoucherInput, today: date) -> dict[str, object]:
         errors: dict[str, str] = {}
@@ -530,13 +487,6 @@ class VoucherService:
             "campaign": data.campaign.strip(), "promo": data.promo,
             "valid_until": valid_until,
         }
-
-    @staticmethod
-    def _fresh_code(session: Session) -> str:
-        while True:
-            code = voucher_codes.generate()
-            if session.scalar(select(Voucher.id).where(Voucher.code == code)) is None:
-                return code
 
     @staticmethod
     def _balance(session: Session, voucher_id: int) -> tuple[int, bool]:
@@ -581,7 +531,7 @@ class VoucherService:
             id=voucher.id, code=voucher.code, kind=voucher.kind, purpose=voucher.purpose,
             vat_rate_bp=voucher.vat_rate_bp, value_cents=voucher.value_cents,
             percent=voucher.percent, service_text=voucher.service_text,
-            customer_id=voucher.customer_id, customer_name=_customer_name(customer),
+            customer_id=voucher.customer_id, customer_name=customer_display_name(customer),
             campaign=voucher.campaign, promo=voucher.promo, issued_on=voucher.issued_on,
             valid_until=voucher.valid_until, remaining_cents=remaining, used=used,
             status=_status(voucher, remaining, used, today), entries=entries)

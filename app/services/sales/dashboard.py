@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.models import ClassAssignment, Customer, Feedback
 from app.services.clock import Clock
-from app.services.customers.service import list_name
+from app.services.customers.naming import list_name
 from app.services.formatting import format_cents, format_date, format_number
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.feedback import FeedbackService, OpenComplaint, nps
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CACHE_KEY = "dashboard_cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CLASSES = ("A", "B", "C", "")  # "" = not classified yet
 TOP_N = 10
 MOVERS_MAX = 100
@@ -110,6 +110,7 @@ class Definitions:
     revenue_per_customer: str
     clv: str
     nps: str
+    satisfaction: str
     movers: str
 
 
@@ -142,6 +143,9 @@ class DashboardFigures:
     nps_answers_12m: int
     nps_months: tuple[NpsMonth, ...]  # the last 12 months, oldest first
     csat_average_12m: float | None
+    csat_answers_12m: int
+    ces_average_12m: float | None
+    ces_answers_12m: int
     open_complaints: tuple[OpenComplaint, ...]
     top_customers: tuple[CustomerFigure, ...]
     at_risk_customers: tuple[CustomerFigure, ...]
@@ -486,6 +490,9 @@ class DashboardService:
             "nps_answers_12m": kpis.nps.answers,
             "nps_months": tuple(months),
             "csat_average_12m": kpis.csat_average,
+            "csat_answers_12m": kpis.csat_answers,
+            "ces_average_12m": kpis.ces_average,
+            "ces_answers_12m": kpis.ces_answers,
             "open_complaints": kpis.open_complaints,
         }
 
@@ -543,6 +550,8 @@ class DashboardService:
                  + clv_numbers + "."),
             nps=("NPS = % Förderer (9–10) − % Kritiker (0–6) der NPS-Antworten des Monats "
                  "bzw. der letzten 12 Monate; Werte von −100 bis +100."),
+            satisfaction=(f"Ø Zufriedenheit (CSAT, 1–5) und Ø Aufwand (CES, 1–7): Mittelwert "
+                          f"der Bewertungen im Zeitraum {current}."),
             movers=("Keine Klassifizierung gespeichert." if movers_as_of is None else
                     f"Klassenwechsel der Klassifizierung vom {format_date(movers_as_of)}: "
                     "wer neu in A ist und wer aus A herausgefallen ist."),

@@ -123,8 +123,11 @@ def build(figures: DashboardFigures, path: Path, *, company: str = "") -> Path:
         ("Kundenwert (CLV)", "–" if figures.clv_cents is None
          else format_cents(figures.clv_cents), d.clv),
         ("NPS 12 Monate", value_or_dash(figures.nps_12m, "", 0),
-         f"{d.nps} {figures.nps_answers_12m} Antworten; Ø CSAT "
-         f"{value_or_dash(figures.csat_average_12m, '', 2)}."),
+         f"{d.nps} {figures.nps_answers_12m} Antworten."),
+        ("Ø CSAT / Ø CES", f"{value_or_dash(figures.csat_average_12m, '', 2)} / "
+         f"{value_or_dash(figures.ces_average_12m, '', 2)}",
+         f"{d.satisfaction} {figures.csat_answers_12m} bzw. {figures.ces_answers_12m} "
+         "Antworten."),
         ("Offene Reklamationen", str(len(figures.open_complaints)),
          "" if not figures.open_complaints else
          f"älteste seit {figures.open_complaints[0].age_days} Tagen"),

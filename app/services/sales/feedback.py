@@ -18,7 +18,7 @@ from app.db import Database
 from app.models import Complaint, Customer, Feedback
 from app.services import timeline
 from app.services.clock import Clock
-from app.services.customers.service import list_name
+from app.services.customers.naming import list_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 
 # code name → (lowest, highest, German label)

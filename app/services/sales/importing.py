@@ -22,8 +22,10 @@ from app.db import Database
 from app.models import Interaction, Sale
 from app.services import bulk
 from app.services.clock import Clock
-from app.services.customers import service as customer_rules
+from app.services.customers.creating import NewCustomer, create_customers, new_customer
 from app.services.customers.dto import CustomerInput
+from app.services.customers.numbers import NumberAllocator
+from app.services.customers.rules import validated
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, parse_cents, parse_date
 from app.services.progress import NO_PROGRESS, Progress
@@ -174,7 +176,7 @@ class _Plan:
     to_add: list[SaleRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
-    new_customers: dict[str, CustomerInput] = field(default_factory=dict)
+    new_customers: dict[str, NewCustomer] = field(default_factory=dict)
 
 
 def fast_cents(text: str) -> int:
@@ -253,8 +255,10 @@ class SalesImportService:
                     f"(erste: Zeile {first.line}: {first.reason})")})
             ids: dict[str, int] = dict(bulk.fetch_rows(session,
                                                        "SELECT number, id FROM customers"))
-            ids.update(customer_rules.insert_imported(
-                session, list(plan.new_customers.values()), now=now, by=by, source=path.name))
+            created = create_customers(
+                session, list(plan.new_customers.values()), now=now, by=by, source=path.name,
+                allocator=NumberAllocator(session, taken=ids.__contains__), progress=progress)
+            ids.update((customer.number, customer.id) for customer in created)
             per_customer = self._insert(session, plan.to_add, ids, now=now, progress=progress)
             progress.checkpoint()
             _record_timeline(session, per_customer, now=now, by=by, source=path.name)
@@ -435,10 +439,10 @@ class SalesImportService:
         if data is None:
             return [f"Kundennummer {number} unbekannt und kein Name zum Anlegen"]
         try:
-            customer_rules.validated(data, today=self.clock.now())
+            values = validated(data, today=self.clock.now())
         except ValidationError as error:
             return [f"Kunde {number} nicht anlegbar: {error.message}"]
-        plan.new_customers[number] = data
+        plan.new_customers[number] = new_customer(data, values)
         return []
 
     @staticmethod

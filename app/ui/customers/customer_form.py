@@ -37,7 +37,7 @@ from app.services.customers.dto import (
     CustomerDetail,
     CustomerInput,
 )
-from app.services.customers.service import SALUTATIONS
+from app.services.customers.naming import SALUTATIONS
 from app.services.errors import ValidationError
 from app.services.validation import display_phone
 

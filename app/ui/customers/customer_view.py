@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.customers.dto import (
     AddressDTO,
     AddressInput,
@@ -84,10 +84,6 @@ class _ListTab(QWidget):
         dialog.open()
         return dialog
 
-    def _changed(self, result: object) -> object:
-        self.context.bus.publish(Changes.of("customers", customers=(self.customer_id,)))
-        return result
-
     def _confirm_remove(self, what: str) -> bool:
         return QMessageBox.question(self, tr("Entfernen"), what) == \
             QMessageBox.StandardButton.Yes
@@ -120,7 +116,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return self._changed(customers.add_contact(self.customer_id, data))
+            return customers.add_contact(self.customer_id, data)
 
         return self._open(ContactDialog(save, None, self))
 
@@ -131,7 +127,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return self._changed(customers.update_contact(contact.id, data))
+            return customers.update_contact(contact.id, data)
 
         return self._open(ContactDialog(save, contact, self))
 
@@ -140,7 +136,6 @@ class ContactsTab(_ListTab):
         if isinstance(contact, ContactPersonDTO) and self._confirm_remove(
                 tr("Ansprechperson „{0}“ entfernen?").format(contact.name)):
             self.context.services.customers.remove_contact(contact.id)
-            self._changed(None)
 
 
 class AddressesTab(_ListTab):
@@ -157,7 +152,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return self._changed(customers.add_address(self.customer_id, data))
+            return customers.add_address(self.customer_id, data)
 
         return self._open(AddressDialog(save, None, self))
 
@@ -168,7 +163,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return self._changed(customers.update_address(address.id, data))
+            return customers.update_address(address.id, data)
 
         return self._open(AddressDialog(save, address, self))
 
@@ -177,7 +172,6 @@ class AddressesTab(_ListTab):
         if isinstance(address, AddressDTO) and self._confirm_remove(
                 tr("Adresse „{0}“ entfernen?").format(address.label)):
             self.context.services.customers.remove_address(address.id)
-            self._changed(None)
 
 
 class CustomerView(QDialog):
@@ -290,9 +284,8 @@ class CustomerView(QDialog):
         if self.detail is None:
             return
         archived = self.detail.archived_at is None
-        detail = self.context.services.customers.set_archived(
+        self.context.services.customers.set_archived(
             self.detail.id, archived, by=self.context.actor)
-        self._publish(detail.id)
 
     def note(self, channel: str) -> NoteDialog | None:
         """Open the note dialog (Ctrl+T: a phone call with the subject focused)."""
@@ -349,8 +342,6 @@ class CustomerView(QDialog):
             return
         if merge_with is not None:
             self._saved_input = None
-            self.context.bus.publish(Changes.of(
-                "customers", "timeline", customers=(merge_with, detail.id)))
             self.done(QDialog.DialogCode.Accepted)
             self.context.open_customer(merge_with)
             return
@@ -360,10 +351,6 @@ class CustomerView(QDialog):
         if is_new:
             self._add_customer_tabs(detail.id)
             self.saved_as.emit(detail.id)
-        self._publish(detail.id)
-
-    def _publish(self, customer_id: int) -> None:
-        self.context.bus.publish(Changes.of("customers", customers=(customer_id,)))
 
     def _load(self, customer_id: int) -> None:
         self._show(self.context.services.customers.get(customer_id))
@@ -433,11 +420,11 @@ class CustomerView(QDialog):
             button.setDefault(False)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("settings"):
+        if changes.touches(Domain.SETTINGS):
             self.form.set_staff(self.context.services.settings.staff())
         if self.customer_id is None:
             return
-        if changes.touches("customers", self.customer_id):
+        if changes.touches(Domain.CUSTOMERS, self.customer_id):
             try:
                 detail = self.context.services.customers.get(self.customer_id)
             except NotFoundError:  # merged into another customer elsewhere
@@ -451,8 +438,8 @@ class CustomerView(QDialog):
             else:
                 self._show(detail)
         if self.timeline is not None and (
-                changes.touches("timeline", self.customer_id)
-                or changes.touches("customers", self.customer_id)):
+                changes.touches(Domain.TIMELINE, self.customer_id)
+                or changes.touches(Domain.CUSTOMERS, self.customer_id)):
             self.timeline.reload()
 
 

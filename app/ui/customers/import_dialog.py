@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.customers.importing.mapping import FIELDS
+from app.services.customers.importing.readers import Source
 from app.services.customers.importing.service import (
     DUPLICATE_CHOICES,
-    FIELDS,
     ImportPreview,
     ImportResult,
     ImportRow,
-    Source,
 )
 from app.services.progress import Progress
 from app.ui.context import AppContext
@@ -395,7 +394,6 @@ class CustomerImportDialog(QDialog):
                 rejected=len(result.preview.rejected)),
             tr("Das Importprotokoll steht auf der ersten Seite dieses Dialogs "
                "(Datei → Kunden importieren…).")]))
-        self.context.bus.publish(Changes.of("customers", "timeline"))
         self._fill_history()
         self._show(self.DONE)
 

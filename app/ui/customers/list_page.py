@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.customers.dto import CustomerFilter
 from app.services.formatting import format_number
 from app.ui import preferences
@@ -225,13 +225,14 @@ class CustomerListPage(QWidget):
             self.table.selectRow(0)
 
     def _on_changed(self, changes: Changes) -> None:
-        if "settings" in changes.domains:
+        if Domain.SETTINGS in changes.domains:
             self._fill_choices()
             self.apply_filter()
-        if not changes.touches("customers"):
+        if not changes.touches(Domain.CUSTOMERS):
             return
-        if len(changes.customer_ids) == 1:
-            self.model.refresh_customer(next(iter(changes.customer_ids)))
+        changed = changes.customers(Domain.CUSTOMERS)
+        if changed is not None and len(changed) == 1:
+            self.model.refresh_customer(next(iter(changed)))
         else:
             self.model.reload()
         self._fill_choices()

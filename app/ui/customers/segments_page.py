@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.customers.segments import CLASSES, SEGMENT_LABELS, SegmentSpec, invalid
 from app.services.errors import ValidationError
 from app.ui.context import AppContext
@@ -189,13 +189,11 @@ class SegmentsPage(QWidget):
             return
         self.error_label.clear()
         self.count_label.setText(tr("Gespeichert: {what}").format(what=saved.description))
-        self.context.bus.publish(Changes.of("segments"))
 
     def delete(self) -> None:
         name = self.name_edit.text().strip()
         if name:
             self.context.services.segments.delete(name)
-            self.context.bus.publish(Changes.of("segments"))
 
     def _load_selected(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -204,5 +202,5 @@ class SegmentsPage(QWidget):
             self.show_spec(segment.name, segment.spec)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("segments") or changes.touches("classification"):
+        if changes.touches(Domain.SEGMENTS) or changes.touches(Domain.CLASSES):
             self.refresh()

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.formatting import format_datetime
 from app.services.timeline import CHANNELS, InteractionDTO
 from app.ui.context import AppContext
@@ -44,7 +43,6 @@ class NoteDialog(EditDialog):
             entry = context.services.timeline.add(
                 customer_id, channel=chosen, subject=subject, text=text,
                 by=context.actor)
-            context.bus.publish(Changes.of("timeline", customers=(customer_id,)))
             return entry
 
         super().__init__(tr("Kontakt notieren"), save, parent)

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.recurrence import describe
 from app.services.followups.service import FollowUpDTO, MaintenanceDTO
@@ -93,7 +93,7 @@ class CustomerFollowUpsTab(QWidget):
         self.objects_view.resizeColumnsToContents()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("followups", self.customer_id):
+        if changes.touches(Domain.FOLLOWUPS, self.customer_id):
             self.refresh()
 
     def _followup(self) -> FollowUpDTO | None:
@@ -149,4 +149,3 @@ class CustomerFollowUpsTab(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(Changes.of("followups", customers=(self.customer_id,)))

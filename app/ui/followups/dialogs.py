@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.followups.recurrence import PRESETS
 from app.services.followups.service import (
@@ -91,17 +90,16 @@ class _SaveDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def save(self) -> Changes:
-        """Store the form through the service; returns what to announce."""
+    def save(self) -> None:
+        """Store the form through the service."""
         raise NotImplementedError
 
     def accept(self) -> None:
         try:
-            changes = self.save()
+            self.save()
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(changes)
         super().accept()
 
 
@@ -165,13 +163,12 @@ class FollowUpDialog(_SaveDialog):
             priority=int(self.priority.currentData()), contact_id=self.contact.currentData(),
             rrule=_rrule_of(self.rrule), recur_from=str(self.recur_from.currentData()))
 
-    def save(self) -> Changes:
+    def save(self) -> None:
         service = self.context.services.followups
         if self.existing:
             self.saved = service.update(self.existing.id, self.value())
         else:
             self.saved = service.create(self.customer_id, self.value(), by=self.context.actor)
-        return Changes.of("followups", customers=(self.customer_id,))
 
 
 class MaintenanceDialog(_SaveDialog):
@@ -216,13 +213,12 @@ class MaintenanceDialog(_SaveDialog):
             year_built=self.year.value() or None, address_id=self.address.currentData(),
             notes=self.notes.toPlainText(), assignee=self.assignee.currentText())
 
-    def save(self) -> Changes:
+    def save(self) -> None:
         service = self.context.services.followups
         if self.existing:
             service.update_maintenance(self.existing.id, self.value())
         else:
             service.add_maintenance(self.customer_id, self.value(), by=self.context.actor)
-        return Changes.of("followups", "timeline", customers=(self.customer_id,))
 
 
 def complete_followup(context: AppContext, item: FollowUpDTO,
@@ -240,5 +236,4 @@ def complete_followup(context: AppContext, item: FollowUpDTO,
     except StammkundeError as error:
         show_error(parent, error)
         return None
-    context.bus.publish(Changes.of("followups", "timeline", customers=(item.customer_id,)))
     return result

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.followups.rules import KINDS, RuleDTO, RuleInput
 from app.services.formatting import format_date
@@ -154,6 +153,5 @@ class RulesDialog(QDialog):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(Changes.of("settings"))
         self._load(select=row)
         self.status.setText(tr("Gespeichert."))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import Suggestion
@@ -144,8 +144,8 @@ class TodayPage(QWidget):
         show_error(self, error)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.domains & {"followups", "timeline", "customers", "sales",
-                               "classification"}:
+        if changes.domains & {Domain.FOLLOWUPS, Domain.TIMELINE, Domain.CUSTOMERS, Domain.SALES,
+                               Domain.CLASSES}:
             self.refresh()
 
     # --- selection helpers -----------------------------------------------------------
@@ -160,14 +160,13 @@ class TodayPage(QWidget):
               index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
 
-    def _act(self, work: object, message: str, customer_id: int, *domains: str) -> None:
+    def _act(self, work: object, message: str) -> None:
         try:
             work()  # type: ignore[operator]
         except StammkundeError as error:
             show_error(self, error)
             return
         self.status.setText(message)
-        self.context.bus.publish(Changes.of(*domains, customers=(customer_id,)))
 
     # --- follow-up actions -----------------------------------------------------------
 
@@ -186,8 +185,7 @@ class TodayPage(QWidget):
         item = self.selected_followup()
         if item is not None:
             self._act(lambda: self.context.services.followups.snooze(item.id, days=days),
-                      tr("Verschoben: {subject}.").format(subject=item.subject),
-                      item.customer_id, "followups")
+                      tr("Verschoben: {subject}.").format(subject=item.subject))
 
     def _move(self) -> None:
         item = self.selected_followup()
@@ -207,8 +205,7 @@ class TodayPage(QWidget):
         if dialog.exec():
             target = to_date(calendar.selectedDate())
             self._act(lambda: self.context.services.followups.snooze(item.id, until=target),
-                      tr("Verschoben auf {date}.").format(date=format_date(target)),
-                      item.customer_id, "followups")
+                      tr("Verschoben auf {date}.").format(date=format_date(target)))
 
     # --- call-list actions -------------------------------------------------------------
 
@@ -222,8 +219,7 @@ class TodayPage(QWidget):
         if ok:
             self._act(lambda: self.context.services.today.note_call(
                 item.customer_id, text=text, by=self.context.actor),
-                tr("Anruf bei {name} notiert.").format(name=item.customer_name),
-                item.customer_id, "timeline", "followups")
+                tr("Anruf bei {name} notiert.").format(name=item.customer_name))
 
     def _create_followup(self) -> None:
         item = self.selected_suggestion()
@@ -238,7 +234,7 @@ class TodayPage(QWidget):
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("Wiedervorlage für {name} am {date} angelegt.").format(
-            name=item.customer_name, date=format_date(due)), item.customer_id, "followups")
+            name=item.customer_name, date=format_date(due)))
 
     def _queue_letter(self) -> None:
         item = self.selected_suggestion()
@@ -252,8 +248,7 @@ class TodayPage(QWidget):
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(
-            name=item.customer_name, template=item.letter_template), item.customer_id,
-            "letters", "timeline", "followups")
+            name=item.customer_name, template=item.letter_template))
 
     def _dismiss(self) -> None:
         item = self.selected_suggestion()
@@ -261,4 +256,4 @@ class TodayPage(QWidget):
             days = self.hide_days.value()
             self._act(lambda: self.context.services.today.dismiss(item.customer_id, days=days),
                       tr("{name} für {days} Tage ausgeblendet.").format(
-                          name=item.customer_name, days=days), item.customer_id, "followups")
+                          name=item.customer_name, days=days))

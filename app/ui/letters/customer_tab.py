@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
@@ -93,7 +92,6 @@ class CustomerLettersTab(QWidget):
         self.message.setText(tr("Gespeichert: {path}").format(path=out))
         for button in (self.print_button, self.open_button):
             button.setEnabled(True)
-        self.context.bus.publish(Changes.of("timeline", customers=(self.customer_id,)))
 
     def _open(self) -> None:
         if self.saved is not None:

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty import pdf as loyalty_pdf
-from app.services.loyalty.programs import CardDTO
+from app.services.loyalty.cards import CardDTO
 from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -99,7 +99,7 @@ class LoyaltyTab(QWidget):
     def refresh(self) -> None:
         keep = self._prefer or (self.card.number if self.card else None)
         self._prefer = None
-        discount = self.services.loyalty.discount_for(self.customer_id)
+        discount = self.services.discounts.discount_for(self.customer_id)
         source = {"customer": tr("persönlich"), "class": tr("nach Klasse"),
                   "none": ""}[discount.source]
         self.discount.setText(tr("Stammkundenrabatt: ") + discount.percent_text
@@ -159,7 +159,7 @@ class LoyaltyTab(QWidget):
     def print_cards(self, path: Path) -> Path:
         active = [c for c in self.cards if c.status == "active"]
         return loyalty_pdf.cards_pdf(active, path,
-                                     company=self.services.settings.get("company_profile", {}))
+                                     company=self.services.company.get())
 
     # --- internals ---------------------------------------------------------------------
 
@@ -173,8 +173,6 @@ class LoyaltyTab(QWidget):
         except StammkundeError as error:
             self.message.setText(error.message)
             return False
-        self.context.bus.publish(Changes.of("loyalty", "timeline",
-                                            customers=(self.customer_id,)))
         return True
 
     def _show_card(self) -> None:
@@ -194,11 +192,11 @@ class LoyaltyTab(QWidget):
             for e in entries)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("loyalty", self.customer_id):
+        if changes.touches(Domain.LOYALTY, self.customer_id):
             self.refresh()
 
     def _enrol_dialog(self) -> None:
-        programs = self.services.loyalty.programs(active_only=True)
+        programs = self.services.programs.programs(active_only=True)
         if not programs:
             show_error(self, StammkundeError(tr("Noch kein Bonusprogramm angelegt "
                                                 "(Gutscheine → Bonusprogramme).")))
@@ -220,7 +218,7 @@ class LoyaltyTab(QWidget):
         card = self.card
         if card is None:
             return
-        rewards = [r for r in self.services.loyalty.rewards(card.program_id) if r.active]
+        rewards = [r for r in self.services.programs.rewards(card.program_id) if r.active]
         if not rewards:
             show_error(self, StammkundeError(tr("Für dieses Programm ist keine Prämie "
                                                 "angelegt.")))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, parse_cents
 from app.services.loyalty.programs import ProgramDTO, ProgramInput, invalid
@@ -40,7 +39,8 @@ class ProgramsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Bonusprogramme"))
         self.context = context
-        self.loyalty = context.services.loyalty
+        self.programs_service = context.services.programs
+        self.discounts = context.services.discounts
         self.programs: list[ProgramDTO] = []
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -111,7 +111,7 @@ class ProgramsDialog(QDialog):
 
         discounts = QGroupBox(tr("Stammkundenrabatt je Klasse (%)"))
         discount_row = QHBoxLayout(discounts)
-        rates = self.loyalty.class_rates()
+        rates = self.discounts.class_rates()
         self.rates: dict[str, QDoubleSpinBox] = {}
         for klass in ("A", "B", "C"):
             spin = QDoubleSpinBox()
@@ -149,7 +149,7 @@ class ProgramsDialog(QDialog):
             expiry_years=self.expiry.value() or None, active=self.active.isChecked())
 
     def _reload(self, select: int | None = None) -> None:
-        self.programs = self.loyalty.programs()
+        self.programs = self.programs_service.programs()
         self.program_list.blockSignals(True)
         self.program_list.clear()
         for program in self.programs:
@@ -172,21 +172,20 @@ class ProgramsDialog(QDialog):
         self.category.setText(program.service_category if program else "")
         self.expiry.setValue((program.expiry_years or 0) if program else 0)
         self.active.setChecked(program.active if program else True)
-        rewards = self.loyalty.rewards(program.id) if program else []
+        rewards = self.programs_service.rewards(program.id) if program else []
         self.reward_model.set_rows(
             Row((r.name, str(r.cost), format_cents(r.voucher_value_cents)
                  if r.voucher_value_cents else ""), r.id) for r in rewards)
 
     def _save_program(self) -> None:
         try:
-            saved = self.loyalty.save_program(self.form_input(),
+            saved = self.programs_service.save_program(self.form_input(),
                                               program_id=self.program.id if self.program
                                               else None)
         except StammkundeError as error:
             show_error(self, error)
             return
         self._reload(saved.id)
-        self.context.bus.publish(Changes.of("loyalty", "settings"))
 
     def _add_reward(self) -> None:
         program = self.program
@@ -200,7 +199,7 @@ class ProgramsDialog(QDialog):
             show_error(self, invalid({"voucher_value": str(exc)}))
             return
         try:
-            self.loyalty.save_reward(program_id=program.id, name=self.reward_name.text(),
+            self.programs_service.save_reward(program_id=program.id, name=self.reward_name.text(),
                                      cost=self.reward_cost.value(), voucher_value_cents=value)
         except StammkundeError as error:
             show_error(self, error)
@@ -212,8 +211,7 @@ class ProgramsDialog(QDialog):
     def _save_rates(self) -> None:
         rates = {k: int(Decimal(str(spin.value())) * 100) for k, spin in self.rates.items()}
         try:
-            self.loyalty.set_class_rates(rates)
+            self.discounts.set_class_rates(rates)
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.context.bus.publish(Changes.of("loyalty", "settings"))

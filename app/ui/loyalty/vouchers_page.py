@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.formatting import format_cents, format_date, parse_cents
 from app.services.loyalty import pdf as loyalty_pdf
@@ -236,7 +236,6 @@ class VouchersPage(QWidget):
         self.message.setText(tr("{amount} eingelöst.").format(
             amount=format_cents(result.amount_cents)) if not result.replayed
             else tr("Diese Einlösung ist bereits gebucht."))
-        self._publish(result.voucher)
 
     def reverse(self, entry_id: int, reason: str = "") -> None:
         self.message.clear()
@@ -247,12 +246,11 @@ class VouchersPage(QWidget):
             self.message.setText(error.message)
             return
         self._show(voucher)
-        self._publish(voucher)
 
     def save_pdf(self, path: Path) -> Path:
         assert self.current is not None
         return loyalty_pdf.voucher_pdf([self.current], path,
-                                       company=self.services.settings.get("company_profile", {}))
+                                       company=self.services.company.get())
 
     def _new_key(self) -> None:
         self._key = new_key()
@@ -310,7 +308,7 @@ class VouchersPage(QWidget):
             Row((v.display_code, v.description, _remaining(v), v.status_label,
                  format_date(v.valid_until), v.customer_name, v.campaign), v.code) for v in rows)
         self._refresh_campaigns()
-        liability = self.services.vouchers.liability()
+        liability = self.services.liability.liability()
         self.liability.setText(
             tr("Offene Gutscheine: gültig {valid} ({nvalid}), abgelaufen {expired} "
                "({nexpired})").format(valid=format_cents(liability.valid_cents),
@@ -319,7 +317,7 @@ class VouchersPage(QWidget):
                                       nexpired=liability.expired_count))
 
     def export_liability(self, path: Path) -> None:
-        self.services.vouchers.export_liability_csv(path)
+        self.services.liability.export_liability_csv(path)
 
     def issue(self, data: VoucherInput, count: int = 1) -> list[VoucherDTO]:
         if count == 1:
@@ -327,7 +325,6 @@ class VouchersPage(QWidget):
         else:
             issued = self.services.vouchers.issue_batch(data, count=count,
                                                         by=self.context.actor)
-        self._publish(issued[0])
         return issued
 
     def _refresh_campaigns(self) -> None:
@@ -362,7 +359,7 @@ class VouchersPage(QWidget):
             tr("PDF-Dateien (*.pdf)"))
         if name:
             path = loyalty_pdf.voucher_pdf(
-                issued, Path(name), company=self.services.settings.get("company_profile", {}))
+                issued, Path(name), company=self.services.company.get())
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.scan.setText(issued[0].code)
         self.lookup()
@@ -384,12 +381,8 @@ class VouchersPage(QWidget):
 
         ProgramsDialog(self.context, self).exec()
 
-    def _publish(self, voucher: VoucherDTO) -> None:
-        customers = (voucher.customer_id,) if voucher.customer_id else ()
-        self.context.bus.publish(Changes.of("loyalty", customers=customers))
-
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("loyalty"):
+        if changes.touches(Domain.LOYALTY):
             self.refresh_list()
             if self.current is not None:
                 self._show(self.services.vouchers.get(self.current.code))

@@ -29,8 +29,6 @@ from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 log = logging.getLogger(__name__)
-ALL_DOMAINS = ("customers", "timeline", "sales", "loyalty", "followups", "letters",
-               "settings", "privacy")
 
 
 def tr(text: str) -> str:
@@ -160,7 +158,7 @@ class BackupsDialog(QDialog):
             lines += [tr("Erneut angewendet: {item}").format(item=item)
                       for item in result.reapplied]
             self._busy(False, "\n".join(lines))
-            self.context.bus.publish(Changes.of(*ALL_DOMAINS))
+            self.context.bus.publish(Changes.everything())
             self.refresh()
 
         def failed(error: BaseException) -> None:

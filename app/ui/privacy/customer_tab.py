@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_date, format_datetime
 from app.services.privacy.service import (
@@ -105,8 +105,6 @@ class ConsentDialog(QDialog):
         except ValidationError as error:
             self.error.setText(error.message)
             return
-        self.context.bus.publish(Changes.of("privacy", "timeline",
-                                            customers=(self.customer_id,)))
         self.accept()
 
 
@@ -190,13 +188,9 @@ class PrivacyTab(QWidget):
             for event in overview.history)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("privacy", self.customer_id) or changes.touches(
-                "customers", self.customer_id):
+        if changes.touches(Domain.PRIVACY, self.customer_id) or changes.touches(
+                Domain.CUSTOMERS, self.customer_id):
             self.refresh()
-
-    def _publish(self) -> None:
-        self.context.bus.publish(Changes.of("privacy", "customers", "timeline",
-                                            customers=(self.customer_id,)))
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -213,7 +207,6 @@ class PrivacyTab(QWidget):
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
                                                             by=self.context.actor)
-        self._publish()
 
     def choose_folder(self) -> Path | None:
         folder = QFileDialog.getExistingDirectory(self, tr("Ordner für die Auskunft"))
@@ -228,7 +221,6 @@ class PrivacyTab(QWidget):
 
         def done(result: object) -> None:
             self.export_button.setEnabled(True)
-            self._publish()
             QMessageBox.information(self, tr("Auskunft erstellt"), tr(
                 "Die Auskunft liegt in:\n{pdf}\n{json}").format(
                     pdf=result.pdf_path, json=result.json_path))  # type: ignore[attr-defined]
@@ -262,8 +254,7 @@ class PrivacyTab(QWidget):
         self.erase_button.setEnabled(False)
 
         def done(_result: object) -> None:
-            self.context.bus.publish(Changes.of("privacy", "customers", "timeline", "sales",
-                                                customers=(self.customer_id,)))
+            self.refresh()
 
         def failed(error: BaseException) -> None:
             self.erase_button.setEnabled(True)

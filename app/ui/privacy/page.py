@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.audit import ACTIONS, AuditFilter, AuditRow
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
 from app.services.privacy.service import METHODS, PURPOSES, RETENTION_LABELS
@@ -112,8 +112,12 @@ class AuditView(QWidget):
         self.customer.editingFinished.connect(self.refresh)
         self.use_since.toggled.connect(self.refresh)
         self.since.dateChanged.connect(self.refresh)
-        context.bus.changed.connect(lambda _changes: self.refresh())
+        context.bus.changed.connect(self._on_changed)
         self.refresh()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(Domain.PRIVACY):
+            self.refresh()
 
     def current_filter(self) -> AuditFilter:
         return AuditFilter(
@@ -173,13 +177,11 @@ class RetentionView(QWidget):
             QMessageBox.warning(self, tr("Aufbewahrung"), error.message)
             self.load()
             return
-        self.context.bus.publish(Changes.of("settings", "privacy"))
 
     def purge(self) -> None:
         privacy = self.context.services.privacy
 
         def done(result: object) -> None:
-            self.context.bus.publish(Changes.of("customers", "privacy", "sales"))
             QMessageBox.information(self, tr("Aufbewahrung"), tr(
                 "{n} Kunden nach Ablauf der Frist gelöscht.").format(
                     n=result.customers_deleted))  # type: ignore[attr-defined]

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.customers.segments import CLASSES
 from app.services.errors import ValidationError
 from app.services.formatting import format_date, parse_date
@@ -76,6 +75,10 @@ class ClassBox(QGroupBox):
                      if info.valid_until else "")
             text = tr("Klasse {cls} – manuell festgelegt ({reason}{until})").format(
                 cls=info.abc_class, reason=info.reason, until=until)
+        elif info.history:
+            # A sale counts at the next recomputation (nightly), not at once: say so.
+            text = tr("Klasse {cls} – berechnet, Stand {date}; Neuberechnung nachts").format(
+                cls=info.abc_class, date=format_date(info.history[0].as_of))
         else:
             text = tr("Klasse {cls} – berechnet").format(cls=info.abc_class)
         self.state.setText(text)
@@ -120,5 +123,3 @@ class ClassBox(QGroupBox):
 
     def _changed(self) -> None:
         self.refresh()
-        self.context.bus.publish(Changes.of("classification", "customers", "timeline",
-                                            customers=(self.customer_id,)))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.services.changes import Changes
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, format_number, parse_cents
 from app.services.progress import Progress
@@ -215,7 +214,6 @@ class ClassificationSettingsPage(QWidget):
                                     .format(text=text, done=done, total=total))
 
         def finished(result: ClassificationResult) -> None:
-            context.bus.publish(Changes.of("classification", "customers", "timeline"))
             if isValid(self):
                 self.recompute_button.setEnabled(True)
                 self.status.setText(summary(result))

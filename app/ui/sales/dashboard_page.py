@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.formatting import format_cents, format_date, format_datetime, format_number
 from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
@@ -47,7 +47,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
-REFRESH_DOMAINS = ("sales", "customers", "classification", "feedback")
+REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
 
 
 def tr(text: str) -> str:
@@ -378,8 +378,11 @@ class DashboardPage(QWidget):
             "–" if figures.clv_cents is None else format_cents(figures.clv_cents), d.clv)
         cards["nps"].show_figure(
             _value(figures.nps_12m, "", 0),
-            d.nps + " " + tr("{n} Antworten; Ø CSAT (1–5): {csat}.").format(
-                n=figures.nps_answers_12m, csat=_value(figures.csat_average_12m, "", 2)))
+            d.nps + " " + tr("{n} Antworten; Ø CSAT (1–5): {csat} ({csat_n} Antworten); "
+                             "Ø CES (1–7): {ces} ({ces_n} Antworten).").format(
+                n=figures.nps_answers_12m, csat=_value(figures.csat_average_12m, "", 2),
+                csat_n=figures.csat_answers_12m, ces=_value(figures.ces_average_12m, "", 2),
+                ces_n=figures.ces_answers_12m))
         oldest = figures.open_complaints[0] if figures.open_complaints else None
         cards["complaints"].show_figure(
             str(len(figures.open_complaints)),
@@ -526,7 +529,7 @@ class DashboardPage(QWidget):
         figures = self.figures
         if figures is None:
             return
-        company = str(self.context.services.settings.get("company_profile", {}).get("name", ""))
+        company = self.context.services.company.get().name
         self.pdf_button.setEnabled(False)
 
         def done(result: Path) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.formatting import format_date
 from app.services.sales.feedback import KINDS, ComplaintDTO, FeedbackDTO
@@ -136,7 +136,7 @@ class FeedbackTab(QWidget):
         self.score_hint.setText(tr("von {low} bis {high}").format(low=low, high=high))
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("feedback", self.customer_id):
+        if changes.touches(Domain.FEEDBACK, self.customer_id):
             self.reload()
 
     def reload(self) -> None:
@@ -154,10 +154,6 @@ class FeedbackTab(QWidget):
         self.done_button.setEnabled(can_close)
         self.resolution.setEnabled(can_close)
 
-    def _publish(self) -> None:
-        self.context.bus.publish(Changes.of("feedback", "timeline",
-                                            customers=(self.customer_id,)))
-
     def _record_score(self) -> None:
         try:
             self.context.services.feedback.record_score(
@@ -168,7 +164,6 @@ class FeedbackTab(QWidget):
             show_error(self, error)
             return
         self.comment.clear()
-        self._publish()
 
     def _open_complaint(self) -> None:
         try:
@@ -180,7 +175,6 @@ class FeedbackTab(QWidget):
             return
         self.subject.clear()
         self.complaint_text.clear()
-        self._publish()
 
     def _resolve(self) -> None:
         selected = self._selected()
@@ -193,4 +187,3 @@ class FeedbackTab(QWidget):
             show_error(self, error)
             return
         self.resolution.clear()
-        self._publish()

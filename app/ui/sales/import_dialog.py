@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
 from app.services.formatting import format_cents, format_date
 from app.services.progress import Progress
 from app.services.sales.importing import SalesImportReport
@@ -163,8 +162,6 @@ class SalesImportDialog(QDialog):
             self.summary.setText(report.summary() + "\n" + tr(
                 "Klassen neu berechnet: {n} Kunden haben eine neue Klasse.").format(
                     n=report.classes_changed))
-        self.context.bus.publish(Changes.of("sales", "customers", "classification",
-                                            "timeline"))
 
     def _failed(self, error: BaseException) -> None:
         self._finish_task()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
 from app.services.formatting import format_cents, format_date, parse_cents, parse_date
 from app.services.sales.service import SaleDTO, SaleInput, invalid
@@ -119,11 +119,10 @@ class SalesTab(QWidget):
         for edit in (self.date_edit, self.amount_edit, self.document_edit,
                      self.description_edit):
             edit.clear()
-        self.context.bus.publish(Changes.of("sales", "timeline", customers=(self.customer_id,)))
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("sales", self.customer_id):
+        if changes.touches(Domain.SALES, self.customer_id):
             self.refresh()
-        if changes.touches("sales", self.customer_id) or changes.touches(
-                "classification", self.customer_id):
+        if changes.touches(Domain.SALES, self.customer_id) or changes.touches(
+                Domain.CLASSES, self.customer_id):
             self.class_box.refresh()

@@ -7,7 +7,8 @@ import pytest
 from app.services import validation
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.customers.service import DuplicateIndex, NumberAllocator
+from app.services.customers.duplicates import DuplicateIndex
+from app.services.customers.numbers import NumberAllocator
 from app.services.errors import ValidationError
 
 EXISTING = [

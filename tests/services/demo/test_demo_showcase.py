@@ -33,7 +33,7 @@ def test_populate_gives_every_screen_something_to_show(
     assert statuses == {"valid", "spent", "expired"}
     assert any(v.remaining_cents < v.value_cents for v in services.vouchers.listing()
                if v.status == "valid" and v.kind == "value")
-    programs = services.loyalty.programs()
+    programs = services.programs.programs()
     assert {p.kind for p in programs} == {"points", "stamps"}
     for program in programs:
         assert any(card.balance > 0 for card in
@@ -75,7 +75,7 @@ def test_a_second_demo_run_adds_to_the_first(services: Services) -> None:
     second = populate(services, customers=30, seed=2)
     assert second.cards > 0
     assert len(_ids(services.db)) == 70
-    assert len(services.loyalty.programs()) == 2
+    assert len(services.programs.programs()) == 2
 
 
 def _counts(result: ShowcaseResult) -> tuple[int, ...]:

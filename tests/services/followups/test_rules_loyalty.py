@@ -85,8 +85,8 @@ def test_a_card_fires_once_per_reaching_the_cheapest_reward(
 ) -> None:
     _switch_on(services, "card_reward", params={})
     member = card(services, POINTS)
-    services.loyalty.save_reward(program_id=member.program_id, name="Thermobecher", cost=300)
-    cup = services.loyalty.save_reward(program_id=member.program_id, name="Kaffeetasse",
+    services.programs.save_reward(program_id=member.program_id, name="Thermobecher", cost=300)
+    cup = services.programs.save_reward(program_id=member.program_id, name="Kaffeetasse",
                                        cost=100)
     day = date(2026, 3, 15)
 

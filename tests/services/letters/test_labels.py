@@ -10,7 +10,7 @@ from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ValidationError
 from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, envelopes_pdf, labels_pdf
-from app.services.letters.mailings import IdSource
+from app.services.letters.recipients import IdSource
 
 MM = 72 / 25.4
 BLOCK = ("Frau", "Dr. Anna Müller", "Hauptstraße 5", "01067 Dresden")

@@ -1,17 +1,19 @@
-"""Letter placeholders from the loyalty, voucher and maintenance features, read back from
-the rendered PDF."""
+"""Letter placeholders from the loyalty, voucher, discount, maintenance and appointment
+features, read back from the rendered PDF."""
 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pdfplumber
+from sqlalchemy import update
 
+from app.models import Customer
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.followups.service import MaintenanceInput
+from app.services.followups.service import FollowUpInput, MaintenanceInput
 from app.services.letters.service import TemplateDTO
 from app.services.loyalty.vouchers import VoucherInput
 from tests.services.loyalty.loyalty_helpers import POINTS, STAMPS, card
@@ -81,3 +83,40 @@ def test_wartung_objekt_is_the_customers_maintenance_object_due_next(
     followups.retire_maintenance(retired.id)
     assert "Wartung Ihres Kaminofen ist fällig" in rendered(
         services, "Die Wartung Ihres {{ wartung.objekt }} ist fällig.", anna)
+
+
+def test_rabatt_is_the_customers_own_discount_or_else_that_of_the_class(
+    services: Services,
+) -> None:
+    anna = services.customers.create(ANNA).id
+    other = services.customers.create(CustomerInput(last_name="Klasse", street="Weg 1",
+                                                    postcode="01067", city="Dresden")).id
+    with services.db.write() as session:
+        session.execute(update(Customer).where(Customer.id == other).values(abc_class="A"))
+        session.commit()
+    services.discounts.set_class_rates({"A": 500})
+    services.discounts.set_customer_discount(anna, rate_bp=750)
+    body = "Ihr Stammkundenrabatt: {{ rabatt }}."
+    assert "Ihr Stammkundenrabatt: 7,5 %." in rendered(services, body, anna)
+    assert "Ihr Stammkundenrabatt: 5 %." in rendered(services, body, other)
+
+
+def test_termin_is_the_next_pending_follow_up_with_a_time(services: Services) -> None:
+    anna = services.customers.create(ANNA).id
+    for subject, day, at in (("Anruf", date(2026, 3, 17), None),
+                             ("Aufmaß", date(2026, 3, 24), time(9, 30)),
+                             ("Montage", date(2026, 4, 2), time(8, 0)),
+                             ("Vorbei", date(2026, 3, 2), time(10, 0))):
+        services.followups.create(anna, FollowUpInput(subject=subject, due_date=day,
+                                                      due_time=at))
+    assert "am Dienstag, 24.03.2026, 09:30 Uhr." in rendered(services, "am {{ termin }}.", anna)
+
+
+def test_the_builtin_appointment_letter_names_the_date_and_time(services: Services) -> None:
+    anna = services.customers.create(ANNA).id
+    services.followups.create(anna, FollowUpInput(subject="Wartung", due_date=date(2026, 3, 24),
+                                                  due_time=time(9, 30)))
+    template = services.letters.by_name("Terminbestätigung")
+    with pdfplumber.open(io.BytesIO(services.letters.preview(template, anna))) as pdf:
+        text = " ".join(str(pdf.pages[0].extract_text()).split())
+    assert "den vereinbarten Termin am Dienstag, 24.03.2026, 09:30 Uhr" in text

@@ -15,13 +15,8 @@ from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.segments import SegmentSpec
 from app.services.errors import NotFoundError, ValidationError
-from app.services.letters.mailings import (
-    FollowUpOption,
-    IdSource,
-    LetterListSource,
-    SegmentSource,
-    VoucherOption,
-)
+from app.services.letters.mailings import FollowUpOption, VoucherOption
+from app.services.letters.recipients import IdSource, LetterListSource, SegmentSource
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import VoucherInput
 from tests.services.letters.test_mailings import CancelAfter, make_customers, set_columns

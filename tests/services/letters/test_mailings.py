@@ -13,7 +13,7 @@ from app.models import Customer, Sale
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import NotFoundError, ValidationError
-from app.services.letters.mailings import ClassSource, IdSource, NumberSource, TagSource
+from app.services.letters.recipients import ClassSource, IdSource, NumberSource, TagSource
 from app.services.progress import Cancelled
 
 POSTCODES = ["80331", "01067", "50667", "20095", "10115", "70173", "04109", "90402", "30159",

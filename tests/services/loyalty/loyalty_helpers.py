@@ -7,7 +7,8 @@ from datetime import date
 from app.models import Sale
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.loyalty.programs import CardDTO, ProgramInput
+from app.services.loyalty.cards import CardDTO
+from app.services.loyalty.programs import ProgramInput
 
 POINTS = ProgramInput(name="Punkte", kind="points", points_per_euro=1, rounding="down",
                       min_purchase_cents=1000, expiry_years=2)
@@ -21,8 +22,8 @@ def customer(services: Services, last_name: str = "Müller") -> int:
 
 def card(services: Services, program: ProgramInput = POINTS, *,
          customer_id: int | None = None) -> CardDTO:
-    existing = {p.name: p.id for p in services.loyalty.programs()}
-    program_id = existing.get(program.name) or services.loyalty.save_program(program).id
+    existing = {p.name: p.id for p in services.programs.programs()}
+    program_id = existing.get(program.name) or services.programs.save_program(program).id
     return services.loyalty.enrol(customer_id or customer(services), program_id=program_id,
                                   by="Test")
 

@@ -104,7 +104,7 @@ def test_a_reward_of_the_catalogue_costs_points_and_issues_its_voucher(
     services: Services,
 ) -> None:
     issued = card(services)
-    reward = services.loyalty.save_reward(program_id=issued.program_id, name="25-€-Gutschein",
+    reward = services.programs.save_reward(program_id=issued.program_id, name="25-€-Gutschein",
                                           cost=500, voucher_value_cents=2500)
     services.loyalty.credit(issued.number, points=520)
     result = services.loyalty.redeem_reward(issued.number, reward_id=reward.id, by="Test")
@@ -171,15 +171,15 @@ def test_the_loyalty_discount_comes_from_the_customer_or_else_the_class(
 
     from app.models import Customer
     cid = customer(services)
-    assert services.loyalty.discount_for(cid).source == "none"
-    services.loyalty.set_class_rates({"A": 500, "B": 250})
+    assert services.discounts.discount_for(cid).source == "none"
+    services.discounts.set_class_rates({"A": 500, "B": 250})
     with services.db.write() as session:
         session.execute(update(Customer).where(Customer.id == cid).values(abc_class="A"))
         session.commit()
-    assert services.loyalty.discount_for(cid).percent_text == "5 %"
-    own = services.loyalty.set_customer_discount(cid, rate_bp=750, reason="Großkunde")
+    assert services.discounts.discount_for(cid).percent_text == "5 %"
+    own = services.discounts.set_customer_discount(cid, rate_bp=750, reason="Großkunde")
     assert (own.rate_bp, own.source, own.percent_text) == (750, "customer", "7,5 %")
-    assert services.loyalty.set_customer_discount(cid, rate_bp=None).rate_bp == 500
+    assert services.discounts.set_customer_discount(cid, rate_bp=None).rate_bp == 500
 
 
 def test_merging_two_card_holders_moves_cards_vouchers_and_discounts_but_no_ledger_row(
@@ -190,14 +190,14 @@ def test_merging_two_card_holders_moves_cards_vouchers_and_discounts_but_no_ledg
     kept_card, gone_card = card(services, customer_id=keep), card(services, customer_id=gone)
     services.loyalty.credit(gone_card.number, points=70)
     services.vouchers.issue(VoucherInput(value_cents=1000, customer_id=gone))
-    services.loyalty.set_customer_discount(keep, rate_bp=300)
-    services.loyalty.set_customer_discount(gone, rate_bp=500)
+    services.discounts.set_customer_discount(keep, rate_bp=300)
+    services.discounts.set_customer_discount(gone, rate_bp=500)
     services.customers.merge(keep, gone)
     assert {c.number for c in services.loyalty.cards_of(keep)} == {kept_card.number,
                                                                    gone_card.number}
     assert services.loyalty.balance(gone_card.number) == 70
     assert len(services.vouchers.of_customer(keep)) == 1
-    assert services.loyalty.discount_for(keep).source == "customer"
+    assert services.discounts.discount_for(keep).source == "customer"
 
 
 def test_sales_of_merged_card_holders_are_still_credited_only_once(services: Services) -> None:

@@ -5,14 +5,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.loyalty import pdf as loyalty_pdf
 from app.services.loyalty.vouchers import VoucherInput
 from tests.services.loyalty.loyalty_helpers import card
 
-COMPANY = {"name": "Glaserei Müller GmbH", "street": "Hauptstraße 5", "postcode": "01067",
-           "city": "Dresden", "phone": "0351 123456"}
+COMPANY = CompanyProfile(name="Glaserei Müller GmbH", street="Hauptstraße 5", postcode="01067",
+                         city="Dresden", phone="0351 123456")
 
 
 def test_a_voucher_pdf_shows_value_code_validity_and_letterhead(
@@ -28,7 +29,8 @@ def test_a_voucher_pdf_shows_value_code_validity_and_letterhead(
         assert (round(page.width / 72 * 25.4), round(page.height / 72 * 25.4)) == (148, 105)
         assert len(page.rects) > 50  # the QR code's modules
     for expected in ("25,00 €", voucher.display_code, "Gültig bis 31.12.2029",
-                     "Glaserei Müller GmbH", "Hauptstraße 5, 01067 Dresden", "Jürgen Größe",
+                     "Glaserei Müller GmbH", "Hauptstraße 5 · 01067 Dresden · Tel. 0351 123456",
+                     "Jürgen Größe",
                      "enthält 19 % USt."):
         assert expected in text
 

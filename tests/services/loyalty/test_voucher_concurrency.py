@@ -34,4 +34,4 @@ def test_two_processes_redeeming_the_full_value_at_once_succeed_exactly_once_per
     assert all(per_round[(r, "ok")] == 1 and per_round[(r, "refused")] == 1
                for r in range(ROUNDS)), per_round
     assert all(services.vouchers.get(code).remaining_cents == 0 for code in codes)
-    assert services.vouchers.liability().valid_cents == 0
+    assert services.liability.liability().valid_cents == 0

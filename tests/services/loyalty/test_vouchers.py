@@ -162,11 +162,11 @@ def test_the_liability_separates_valid_and_expired_vouchers_to_the_cent(
     spent = services.vouchers.issue(VoucherInput(value_cents=700))
     services.vouchers.redeem(spent.code, amount_cents=700)
     clock.set(datetime(2027, 1, 5, 9, 0, tzinfo=LOCAL_ZONE))
-    liability = services.vouchers.liability()
+    liability = services.liability.liability()
     assert (liability.valid_cents, liability.valid_count) == (1549, 1)
     assert (liability.expired_cents, liability.expired_count) == (1000, 1)
     path = tmp_path / "verbindlichkeiten.csv"
-    services.vouchers.export_liability_csv(path)
+    services.liability.export_liability_csv(path)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))

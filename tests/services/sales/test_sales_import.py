@@ -142,7 +142,7 @@ def test_missing_customers_are_created_under_the_files_number_when_asked(
     assert len(known.sales.for_customer(bakery.id)) == 2
     subjects = [e.subject for e in known.timeline.entries(bakery.id)]
     assert "2 Umsätze importiert (30,00 €, umsatz.csv)" in subjects
-    assert "Kunde angelegt (Import umsatz.csv)" in subjects
+    assert "Kunde angelegt (Import aus umsatz.csv)" in subjects
 
 
 def test_a_file_without_a_required_column_is_refused_naming_the_column(

@@ -51,7 +51,8 @@ def test_a_new_customer_with_a_bad_email_shows_the_error_inline_and_saves_nothin
     assert context.services.customers.count() == 0
     assert page.count_label.text() == "0 Kunden"
     view.form.email.setText("schulz@example.de")
-    view.save()
+    with qtbot.waitSignal(context.bus.changed):
+        view.save()
     assert not error.isVisible()
     assert context.services.customers.count() == 1
     assert page.count_label.text() == "1 Kunde"
@@ -91,7 +92,8 @@ def test_an_address_is_added_with_its_label(context: AppContext, qtbot: QtBot) -
     dialog.label.setCurrentText("Baustellenadresse")  # type: ignore[attr-defined]
     dialog.street.setText("Am Markt 1")  # type: ignore[attr-defined]
     dialog.postcode.setText("24103")  # type: ignore[attr-defined]
-    dialog.accept()
+    with qtbot.waitSignal(context.bus.changed):
+        dialog.accept()
     assert view.addresses.model.index(0, 0).data() == "Baustellenadresse"
 
 
@@ -106,8 +108,8 @@ def test_ctrl_t_notes_a_call_that_appears_in_the_timeline(
     assert dialog.channel.currentText() == "Telefon"
     qtbot.waitUntil(dialog.subject.hasFocus)
     qtbot.keyClicks(dialog.subject, "Termin vereinbart")
-    qtbot.keyClick(dialog.subject, Qt.Key.Key_Return)
-    assert not dialog.isVisible()
+    with qtbot.waitSignals([context.bus.changed, dialog.finished]):
+        qtbot.keyClick(dialog.subject, Qt.Key.Key_Return)
     assert view.timeline is not None
     assert view.tabs.currentWidget() is view.timeline
     first = [view.timeline.model.index(0, c).data() for c in range(5)]
@@ -170,7 +172,8 @@ def test_archiving_and_reactivating_from_the_view(context: AppContext, qtbot: Qt
     cid = context.services.customers.create(CustomerInput(last_name="Alt")).id
     view = open_view(context, qtbot, cid)
     assert view.archive_button.text() == "Archivieren"
-    view.archive_button.click()
+    with qtbot.waitSignal(context.bus.changed):
+        view.archive_button.click()
     assert context.services.customers.get(cid).archived_at is not None
     assert view.archive_button.text() == "Reaktivieren"
     assert view.archived_label.isVisible()

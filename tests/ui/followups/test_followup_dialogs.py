@@ -73,7 +73,8 @@ def test_a_maintenance_object_is_added_at_an_extra_address_from_the_tab(
     dialog.year.setValue(2015)
     dialog.address.setCurrentIndex(dialog.address.findData(address.id))
     dialog.next_due.setDate(QDate(2026, 5, 1))
-    dialog.accept()
+    with qtbot.waitSignal(context.bus.changed):
+        dialog.accept()
     assert tab.objects.rowCount() == 1
     assert tab.objects.index(0, 4).data().startswith("Ferienhaus")
     assert tab.followups.index(0, 1).data() == "Wartung: Gasheizung"

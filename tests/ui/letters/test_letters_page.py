@@ -12,7 +12,7 @@ from app.services.changes import Changes
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.demo.dataset import fill
-from app.services.letters.mailings import NumberSource
+from app.services.letters.recipients import NumberSource
 from app.ui.context import AppContext, ChangeBus
 from app.ui.letters.company_dialog import CompanyDialog
 from app.ui.letters.customer_tab import CustomerLettersTab

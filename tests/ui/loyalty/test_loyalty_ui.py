@@ -103,26 +103,31 @@ def test_the_bonus_tab_enrols_credits_corrects_replaces_and_prints(
     services = context.services
     customer_id = services.customers.create(CustomerInput(first_name="Jörg",
                                                           last_name="Weiß")).id
-    program = services.loyalty.save_program(ProgramInput(name="Treuepunkte"))
-    reward = services.loyalty.save_reward(program_id=program.id, name="Gutschein",
+    program = services.programs.save_program(ProgramInput(name="Treuepunkte"))
+    reward = services.programs.save_reward(program_id=program.id, name="Gutschein",
                                           cost=50, voucher_value_cents=500)
     tab = LoyaltyTab(context, customer_id)
     qtbot.addWidget(tab)
     assert "Noch keine Bonuskarte" in tab.balance.text()
-    tab.enrol(program.id)
-    tab.credit(80, "Willkommen")
+    with qtbot.waitSignal(context.bus.changed):
+        tab.enrol(program.id)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.credit(80, "Willkommen")
     assert "80 Punkte" in tab.balance.text()
-    tab.redeem_reward(reward.id)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.redeem_reward(reward.id)
     assert "30 Punkte" in tab.balance.text() and tab.voucher_model.rowCount() == 1
     tab.redeem_reward(reward.id)
     assert "Nicht genug Punkte" in tab.message.text()
     first_entry = tab.ledger_model.payload(tab.ledger_model.rowCount() - 1)
     tab.correct(reason="Irrtum", entry_id=first_entry)
     assert "Nicht genug Punkte" in tab.message.text()  # reversing the +80 would go below 0
-    tab.correct(reason="Kulanz", points=20)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.correct(reason="Kulanz", points=20)
     assert "50 Punkte" in tab.balance.text()
     old = tab.card
-    tab.replace_card("verloren")
+    with qtbot.waitSignal(context.bus.changed):
+        tab.replace_card("verloren")
     assert tab.card is not None and tab.card.number != (old.number if old else "")
     assert "50 Punkte" in tab.balance.text() and tab.card_picker.count() == 2
     pdf = tab.print_cards(tmp_path / "karte.pdf")
@@ -143,7 +148,7 @@ def test_the_programs_dialog_saves_a_stamp_card_and_a_reward(
     dialog.stamps.setValue(10)
     qtbot.keyClicks(dialog.category, "Fensterreinigung")
     dialog._save_program()
-    programs = context.services.loyalty.programs()
+    programs = context.services.programs.programs()
     assert [(p.name, p.kind, p.stamps_required) for p in programs] == [
         ("Fensterputz", "stamps", 10)]
     qtbot.keyClicks(dialog.reward_name, "Gratis-Reinigung")
@@ -152,7 +157,7 @@ def test_the_programs_dialog_saves_a_stamp_card_and_a_reward(
     assert dialog.reward_model.rowCount() == 1
     dialog.rates["A"].setValue(5)
     dialog._save_rates()
-    assert context.services.loyalty.class_rates()["A"] == 500
+    assert context.services.discounts.class_rates()["A"] == 500
 
 
 def test_the_issue_dialog_turns_its_fields_into_a_promo_voucher_input(qtbot) -> None:  # type: ignore[no-untyped-def]

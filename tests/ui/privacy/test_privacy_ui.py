@@ -53,7 +53,8 @@ def test_the_tab_shows_no_marketing_consent_by_default_and_records_one(
     dialog.purpose.setCurrentIndex(dialog.purpose.findData("email"))
     dialog.given_on.setDate(QDate(2026, 3, 1))
     qtbot.keyClicks(dialog.version, "Formular 2026-01")
-    dialog.save()
+    with qtbot.waitSignal(context.bus.changed):
+        dialog.save()
     assert dialog.result() == ConsentDialog.DialogCode.Accepted
     assert tab.states_model.index(1, 1).data() == "ja"
     assert tab.history_model.index(0, 4).data() == "Formular 2026-01"
@@ -79,7 +80,8 @@ def test_the_objection_button_blocks_advertising_and_disables_consents(
     qtbot.addWidget(tab)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *_a, **_k: QMessageBox.StandardButton.Yes)
-    tab.objection_button.click()
+    with qtbot.waitSignal(context.bus.changed):
+        tab.objection_button.click()
     assert "Werbewiderspruch seit 15.03.2026" in tab.status.text()
     assert not tab.consent_button.isEnabled()
     assert not context.services.privacy.advertising_allowed(anna, "letter")

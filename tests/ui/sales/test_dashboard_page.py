@@ -112,3 +112,14 @@ def test_the_pdf_export_writes_the_shown_figures(
     qtbot.waitUntil(lambda: "PDF gespeichert" in page.status.text(), timeout=10_000)
     with pdfplumber.open(target) as pdf:
         assert "850,00 €" in pdf.pages[0].extract_text()
+
+
+def test_the_nps_card_names_the_average_effort_next_to_the_satisfaction(
+    qtbot: QtBot, context: AppContext, services: Services,
+) -> None:
+    ids = seed(services)
+    services.feedback.record_score(ids["Engel"], kind="ces", score=3, given_on=date(2026, 2, 1))
+    services.dashboard.compute()
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    assert "Ø CES (1–7): 3,00 (1 Antworten)" in page.cards["nps"].definition.text()

@@ -38,7 +38,8 @@ def test_marking_a_complaint_done_stores_the_resolution(
     tab.complaints.selectRow(0)
     assert tab.done_button.isEnabled()
     qtbot.keyClicks(tab.resolution, "Ventil getauscht")
-    qtbot.mouseClick(tab.done_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(context.bus.changed):
+        qtbot.mouseClick(tab.done_button, Qt.MouseButton.LeftButton)
     complaint = services.feedback.complaints(customer_id)[0]
     assert (complaint.status, complaint.resolution) == ("done", "Ventil getauscht")
     assert tab.complaints_model.index(0, 2).data() == "erledigt"
@@ -54,12 +55,14 @@ def test_recording_a_score_and_a_complaint_in_the_tab(
     assert (tab.score.minimum(), tab.score.maximum()) == (1, 5)
     tab.score.setValue(4)
     qtbot.keyClicks(tab.comment, "sauber gearbeitet")
-    qtbot.mouseClick(tab.save_score, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(context.bus.changed):
+        qtbot.mouseClick(tab.save_score, Qt.MouseButton.LeftButton)
     assert [(s.kind, s.score, s.comment) for s in services.feedback.scores(customer_id)] == [
         ("csat", 4, "sauber gearbeitet")]
     assert tab.scores_model.index(0, 2).data() == "4 / 5"
     qtbot.keyClicks(tab.subject, "Rechnung doppelt")
-    qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(context.bus.changed):
+        qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
     assert services.feedback.complaints(customer_id)[0].subject == "Rechnung doppelt"
     assert services.timeline.entries(customer_id)[0].channel == "complaint"
     assert tab.complaints_model.rowCount() == 1

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, text
 from app.models import Customer, Interaction
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerFilter, CustomerInput
-from app.services.customers.importing.service import Source, parse_birthday
+from app.services.customers.importing.readers import Source
+from app.services.customers.importing.rows import parse_birthday
 from app.services.errors import ValidationError
 from app.services.progress import Cancelled
 

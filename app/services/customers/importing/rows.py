@@ -1,0 +1,135 @@
+"""Turning one mapped row of the file into a customer input the customer rules check."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import String
+
+from app.models import Customer
+from app.services.customers.dto import Birthday, CustomerInput
+from app.services.customers.importing.mapping import FIELDS, invalid
+from app.services.tabular import Row
+
+_FORMULA_START = "=+-@\t\r"
+_KINDS = {
+    "private": "private", "privat": "private", "privatkunde": "private", "p": "private",
+    "person": "private", "business": "business", "firma": "business",
+    "firmenkunde": "business", "gewerbe": "business", "gewerblich": "business",
+    "company": "business", "f": "business", "g": "business",
+}
+_COUNTRY_NAMES = {
+    "deutschland": "DE", "germany": "DE", "d": "DE", "brd": "DE", "österreich": "AT",
+    "oesterreich": "AT", "austria": "AT", "a": "AT", "schweiz": "CH", "switzerland": "CH",
+    "niederlande": "NL", "netherlands": "NL", "belgien": "BE", "frankreich": "FR",
+    "italien": "IT", "polen": "PL", "luxemburg": "LU", "dänemark": "DK", "tschechien": "CZ",
+}
+SALUTATION_WORDS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
+                "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau"}
+_TAG_SPLIT = re.compile(r"[,;|]")
+_FOUR_DIGITS = re.compile(r"\d{4}")  # a German postcode Excel stored as a number
+_BIRTHDAY_NO_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.?|--(\d{2})-?(\d{2})")
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_LIMITS = {column.name: column.type.length for column in Customer.__table__.columns
+           if isinstance(column.type, String) and column.type.length}
+# The longest value each field takes (the country is a name like "Deutschland" at first).
+_FIELD_LIMITS = {code: _LIMITS[code] if code in _LIMITS and code != "country" else sys.maxsize
+                 for code in FIELDS}
+_TAG_LIMIT = 64
+
+
+@dataclass
+class Candidate:
+    """A row that passed the customer rules, with what it looks like (duplicates)."""
+
+    line: int
+    data: CustomerInput
+    values: dict[str, object]
+    matches: list[tuple[tuple[str, int], str]]
+
+
+def _cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
+    """Field code → the stripped cell ("" for every field not mapped or beyond the row)."""
+    raw = dict.fromkeys(FIELDS, "")
+    values = row.values
+    for index, code in mapping.items():
+        if index < len(values):
+            value = values[index].strip()
+            if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+                value = value[1:]  # our own export protects formulas this way
+            raw[code] = value
+    return raw
+
+
+def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
+    """Read one mapped row; raises ValidationError naming the field for unreadable values."""
+    raw = _cells(row, mapping)
+    errors: dict[str, str] = {}
+    for code, value in raw.items():
+        if len(value) > _FIELD_LIMITS[code] or "\x00" in value:
+            errors[code] = ("enthält ein Nullzeichen" if "\x00" in value else
+                            f"zu lang ({len(value)} Zeichen, höchstens {_LIMITS[code]})")
+    tags = tuple(t.strip() for t in _TAG_SPLIT.split(raw["tags"]) if t.strip()) if raw[
+        "tags"] else ()
+    if any(len(t) > _TAG_LIMIT for t in tags):
+        errors["tags"] = f"ein Tag ist länger als {_TAG_LIMIT} Zeichen"
+    kind = _kind(raw, errors)
+    country = _COUNTRY_NAMES.get(raw["country"].casefold(), raw["country"].upper())
+    postcode = raw["postcode"]
+    if (country or "DE") == "DE" and _FOUR_DIGITS.fullmatch(postcode):
+        postcode = "0" + postcode  # Excel stored 01067 as the number 1067
+    birthday = None
+    if raw["birthday"]:
+        try:
+            birthday = parse_birthday(raw["birthday"])
+        except ValueError as exc:
+            errors["birthday"] = str(exc)
+    salutation = SALUTATION_WORDS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
+    if errors:
+        raise invalid(errors)
+    return CustomerInput(
+        kind=kind, salutation=salutation, title=raw["title"], first_name=raw["first_name"],
+        last_name=raw["last_name"], company=raw["company"], street=raw["street"],
+        postcode=postcode, city=raw["city"], country=country or "DE", email=raw["email"],
+        phone=raw["phone"], mobile=raw["mobile"], birthday=birthday, notes=raw["notes"],
+        owner=raw["owner"], tags=tags, number=raw["number"] or None)
+
+
+def _kind(raw: Mapping[str, str], errors: dict[str, str]) -> str:
+    if raw["kind"]:
+        kind = _KINDS.get(raw["kind"].casefold())
+        if kind is None:
+            errors["kind"] = f"„{raw['kind']}“: „Privat“ oder „Firma“ erwartet"
+        return kind or "private"
+    return "business" if raw["company"] and not raw["last_name"] else "private"
+
+
+def parse_birthday(text: str) -> Birthday:
+    """TT.MM.JJJJ, ISO, vCard's 19800315 / --0315, or TT.MM. without a year."""
+    value = text.strip()
+    if match := _GERMAN_DATE.fullmatch(value):  # the usual case, without strptime's cost
+        try:
+            parsed = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            raise ValueError(f"„{text[:40]}“ ist kein Datum (TT.MM.JJJJ)") from None
+        return Birthday(parsed.day, parsed.month, parsed.year)
+    if match := _COMPACT_DATE.fullmatch(value):
+        value = "-".join(match.groups())
+    if match := _BIRTHDAY_NO_YEAR.fullmatch(value):
+        day, month = (match.group(1), match.group(2)) if match.group(1) else (
+            match.group(4), match.group(3))
+        return Birthday(int(day), int(month))
+    if len(value) > 10 and value[10] in " T":
+        value = value[:10]  # a date with time from Excel or vCard
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        return Birthday(parsed.day, parsed.month, parsed.year)
+    raise ValueError(f"„{text[:40]}“ ist kein Datum (TT.MM.JJJJ)")
