@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from app.services.formatting import (
     format_date,
     format_number,
 )
+from app.services.outputs import CsvWriter
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,7 +101,7 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
         by=user(), with_scores=args.out is not None)
     if args.out:
         with out_path(services, args.out).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = CsvWriter(handle)
             writer.writerow(OUT_COLUMNS)
             for s in result.scores:
                 writer.writerow((s.number, s.revenue_cents, s.abc_class, s.abc_computed,
