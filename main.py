@@ -86,6 +86,12 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
             print(f"Fehler: {exc}", file=sys.stderr)
             return 2
         return restore_unusable(exc, Path(args.file))
+    except BrokenPipeError:
+        # The reader stopped early (`… | head`): not an error of this program. Point stdout at
+        # devnull so the interpreter's final flush does not fail again (Python docs, "Note on
+        # SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (StammkundeError, UsageError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2

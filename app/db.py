@@ -423,6 +423,9 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
             result = dst.execute(f"PRAGMA {verify}").fetchone()
         finally:
             dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full stick stays usable after a failed backup
+        raise
     finally:
         src.close()
     if result != ("ok",):

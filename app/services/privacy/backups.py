@@ -241,9 +241,6 @@ class BackupService:
         (a folder or a file name)."""
         source = self.database
         moment = self.clock.now()
-        with self.db.write() as session:
-            audit.record(session, at=moment, actor=by, action="backup", entity="database")
-            session.commit()
         self._checkpoint()
         if destination is None:
             target = self.folder() / backup_name(moment.replace(tzinfo=None))
@@ -258,6 +255,11 @@ class BackupService:
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"Die Sicherung nach „{target}“ ist fehlgeschlagen: {exc}"
                                ) from exc
+        with self.db.write() as session:  # only a backup that exists is logged as made
+            audit.record(session, at=moment, actor=by, action="backup", entity="database",
+                         details={"file": target.name})
+            session.commit()
+        self._checkpoint()
         self._save_state(target)
         if destination is None:
             self.rotate()

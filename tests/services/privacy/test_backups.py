@@ -146,3 +146,16 @@ def test_restore_from_the_command_line_is_refused_while_the_app_has_the_database
     with pytest.raises(StorageError) as err:
         services.backups.restore(backup.path, by="chef")
     assert "geöffnet" in err.value.message
+
+
+@sqlite_file_backup
+def test_a_failed_backup_is_not_logged_as_made(services: Services, tmp_path: Path) -> None:
+    services.customers.create(CustomerInput(last_name="Meier"))
+    blocker = tmp_path / "kein-ordner"
+    blocker.write_text("eine Datei, kein Ordner")
+    with pytest.raises(StorageError, match="fehlgeschlagen"):
+        services.backups.backup_now(blocker / "stick" / "k.sqlite3", by="chef")
+    assert "backup" not in [entry.action for entry in services.audit.entries()]
+    made = services.backups.backup_now(tmp_path / "stick" / "k.sqlite3", by="chef")
+    assert [e.details for e in services.audit.entries() if e.action == "backup"] == [
+        {"file": made.path.name}]
