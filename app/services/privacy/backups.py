@@ -48,7 +48,11 @@ from app.services.settings import SettingsService
 invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
 
 FOLDER_KEY = "backup_folder"
-_NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})\.sqlite3$")
+_NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})(-manuell)?\.sqlite3$")
+MANUAL_SUFFIX = "-manuell"
+# A newer backup with fewer than this share of the customers of an older one of the same day
+# does not replace it in the rotation (an emptied or wrong database backed up on closing).
+SHRINK_LIMIT = 0.5
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 
 
@@ -100,8 +104,8 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-def backup_name(moment: datetime) -> str:
-    return f"stammkunde-{moment:%Y%m%d-%H%M%S}.sqlite3"
+def backup_name(moment: datetime, *, manual: bool = False) -> str:
+    return f"stammkunde-{moment:%Y%m%d-%H%M%S}{MANUAL_SUFFIX if manual else ''}.sqlite3"
 
 
 def parse_backup_name(name: str) -> datetime | None:
@@ -236,18 +240,20 @@ class BackupService:
     # --- making ----------------------------------------------------------------------------
 
     def backup_now(self, destination: Path | None = None, *, by: str = "",
-                   progress: Progress = NO_PROGRESS) -> BackupInfo:
+                   manual: bool = True, progress: Progress = NO_PROGRESS) -> BackupInfo:
         """Back up now; into the backup folder (then rotate) or to `destination`
-        (a folder or a file name)."""
+        (a folder or a file name). A manual backup ("Jetzt sichern", `backup`) is named
+        `…-manuell.sqlite3` and never rotated away by the automatic ones."""
         source = self.database
         moment = self.clock.now()
         self._checkpoint()
+        name = backup_name(moment.replace(tzinfo=None), manual=manual)
         if destination is None:
-            target = self.folder() / backup_name(moment.replace(tzinfo=None))
+            target = self.folder() / name
         elif destination.suffix in (".sqlite3", ".sqlite", ".db"):
             target = destination
         else:
-            target = destination / backup_name(moment.replace(tzinfo=None))
+            target = destination / name
         target = check_target(target, database=source, backup=True)
         progress.report(0, 1, "Sicherung läuft")
         try:
@@ -274,7 +280,8 @@ class BackupService:
 
     def backup_if_changed(self, *, by: str = "") -> BackupInfo | None:
         """On closing the app: back up when anything changed since the last backup."""
-        return self.backup_now(by=by) if self.changed_since_last_backup() else None
+        return (self.backup_now(by=by, manual=False) if self.changed_since_last_backup()
+                else None)
 
     def backup_if_due(self, *, by: str = "") -> BackupInfo | None:
         """Daily: back up when today has no backup yet and the data changed."""
@@ -288,15 +295,35 @@ class BackupService:
         folder = self.folder()
         stamped = {}
         for path in folder.glob("stammkunde-*.sqlite3"):
-            if (stamp := parse_backup_name(path.name)) is not None:
+            stamp = parse_backup_name(path.name)
+            if stamp is not None and not path.stem.endswith(MANUAL_SUFFIX):
                 stamped[stamp] = path
-        keep = rotation_keep(stamped)
+        keep = rotation_keep(stamped) | self._fuller_than_their_day(stamped)
         removed = []
         for stamp, path in stamped.items():
             if stamp not in keep:
                 path.unlink(missing_ok=True)
                 removed.append(path)
         return removed
+
+    @staticmethod
+    def _fuller_than_their_day(stamped: dict[datetime, Path]) -> set[datetime]:
+        """Backups to keep although a newer one of their day exists: the fullest of a day
+        whose newest backup holds drastically fewer customers (see SHRINK_LIMIT)."""
+        days: dict[object, list[tuple[datetime, int]]] = {}
+        for stamp, path in stamped.items():
+            try:
+                customers = inspect(path, verify=False)[0]
+            except StorageError:
+                continue
+            days.setdefault(stamp.date(), []).append((stamp, customers))
+        keep = set()
+        for backups in days.values():
+            newest = max(backups)
+            fullest = max(backups, key=lambda item: item[1])
+            if newest[1] < fullest[1] * SHRINK_LIMIT:
+                keep.add(fullest[0])
+        return keep
 
     # --- restoring -------------------------------------------------------------------------
 
