@@ -40,6 +40,7 @@ from app.services.letters.layout import (
     recipient_block,
     salutation_line,
 )
+from app.services.letters.template_safety import unsafe_constructs
 from app.services.settings import SettingsService
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def check_template_text(env: SandboxedEnvironment, text: str, *, field: str,
         ast = env.parse(text)
     except TemplateSyntaxError as exc:
         raise invalid({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
-    problems = []
+    problems = unsafe_constructs(ast)
     for name in sorted(meta.find_undeclared_variables(ast), key=lambda n: _first_line(ast, n)):
         line = _first_line(ast, name)
         if name not in PLACEHOLDERS:
