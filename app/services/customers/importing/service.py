@@ -11,6 +11,7 @@ or failed import leaves the database exactly as it was.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,6 +46,7 @@ from app.services.progress import NO_PROGRESS, Progress
 
 DUPLICATE_CHOICES: dict[str, str] = {
     "skip": "Überspringen", "merge": "Zusammenführen", "add": "Trotzdem anlegen"}
+_QUOTED_VALUE = re.compile(r"„[^“]*“")  # how every German message quotes a value
 
 
 # --- what the preview and the result hand out ---------------------------------------------
@@ -266,7 +268,7 @@ class CustomerImportService:
             imported_at=now, imported_by=by, rows_total=preview.total,
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
-            rejected=json.dumps([{"line": r.line, "reason": r.reason}
+            rejected=json.dumps([{"line": r.line, "reason": without_values(r.reason)}
                                  for r in preview.rejected], ensure_ascii=False),
             mapping=json.dumps(mapping_by_header(source.header, mapping), ensure_ascii=False))
         session.add(log)
@@ -359,6 +361,13 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
                 Customer.company).where(Customer.id.in_(chunk))):
             labels[cid] = f"{number} {list_name(last, first, company)}"
     return labels
+
+
+def without_values(reason: str) -> str:
+    """A rejection reason for the import log: the fields named, the values left out. The log
+    is linked to no customer, so Art. 15 and 17 DSGVO would never find an e-mail address or a
+    birthday kept in it; the preview shows the values while the user decides."""
+    return _QUOTED_VALUE.sub("„…“", reason)
 
 
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:
