@@ -93,12 +93,30 @@ def _read_csv(path: Path) -> Table:
             if header is None:
                 header = tuple(value.strip() for value in record)
             else:
+                _refuse_swallowed_rows(path, record, line, reader.line_num, delimiter,
+                                       len(header))
                 rows.append(Row(line, tuple(record)))
     except csv.Error as exc:
         raise ValidationError({"file": f"„{path.name}“, Zeile {start}: {exc}"}) from exc
     if header is None:
         raise ValidationError({"file": f"„{path.name}“ ist leer"})
     return Table(path, header, tuple(rows), encoding, delimiter)
+
+
+def _refuse_swallowed_rows(path: Path, record: list[str], line: int, last_line: int,
+                           delimiter: str, columns: int) -> None:
+    """An opening quote that is never closed makes every following line part of one cell
+    (and `--skip-invalid` would then drop 50 customers as "1 abgelehnt"). A cell holding a
+    line break followed by a whole row's worth of delimiters is such a case: refuse the file,
+    naming the line with the quote."""
+    needed = max(1, columns - 1)
+    for cell in record:
+        if "\n" in cell and any(part.count(delimiter) >= needed
+                                for part in cell.splitlines()[1:]):
+            raise ValidationError({"file": (
+                f"„{path.name}“, Zeile {line}: ein Anführungszeichen wird nicht geschlossen – "
+                f"die Zeilen {line} bis {last_line} würden zu einem Feld verschmolzen. Bitte "
+                f"das Anführungszeichen in Zeile {line} prüfen.")})
 
 
 def _read_xlsx(path: Path) -> Table:
