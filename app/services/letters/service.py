@@ -40,7 +40,7 @@ from app.services.letters.layout import (
     recipient_block,
     salutation_line,
 )
-from app.services.letters.template_safety import unsafe_constructs
+from app.services.letters.template_safety import MAX_RENDERED, unsafe_constructs
 from app.services.settings import SettingsService
 
 if TYPE_CHECKING:
@@ -218,9 +218,13 @@ class CompiledTemplate:
         try:
             subject = self._subject.render(values)
             body = self._body.render(values)
-        except TemplateError as exc:
+        except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
             raise invalid({"body": f"Vorlage „{self.template.name}“ für "
                                            f"{recipient.number}: {exc}"}) from None
+        if len(subject) + len(body) > MAX_RENDERED:
+            raise invalid({"body": f"Vorlage „{self.template.name}“ ergibt für "
+                                   f"{recipient.number} mehr als {MAX_RENDERED:,} Zeichen"
+                                   .replace(",", ".")})
         return LetterContent(recipient_block(recipient.address), subject.strip(), body, info)
 
 

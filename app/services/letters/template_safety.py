@@ -18,6 +18,7 @@ _FOREIGN_NODES = {nodes.Include: "include", nodes.Import: "import",
                   nodes.Macro: "macro", nodes.CallBlock: "call"}
 MAX_LITERAL_TEXT = 2_000
 MAX_LITERAL_NUMBER = 1_000
+MAX_RENDERED = 100_000  # characters of one rendered letter: about 30 pages
 
 
 def unsafe_constructs(ast: nodes.Template) -> list[str]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.services.container import Services
+from app.services.customers.dto import CustomerInput
 from app.services.errors import ValidationError
+from app.services.letters.service import TemplateDTO
 
 
 @pytest.mark.parametrize(("body", "reason"), [
@@ -35,3 +37,18 @@ def test_an_ordinary_template_with_a_loop_and_numbers_is_still_saved(services: S
         None, name="Normal", subject="Angebot", advertising=False,
         body="{% for n in range(3) %}Punkt {{ n + 1 }}\n{% endfor %}Gruß")
     assert saved.name == "Normal"
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("{{ 1 / 0 }}", "division by zero"),
+    ("{% for n in range(1000) %}" + "Zeile mit etwas Text " * 10 + "{% endfor %}",
+     "mehr als 100.000 Zeichen"),
+])
+def test_a_template_that_fails_or_floods_while_rendering_is_a_plain_message(
+    services: Services, body: str, reason: str,
+) -> None:
+    anna = services.customers.create(CustomerInput(last_name="Müller")).id
+    template = TemplateDTO(0, "Entwurf", "Betreff", body, 1, False, False)
+    with pytest.raises(ValidationError) as err:
+        services.letters.preview(template, anna)
+    assert reason in err.value.fields["body"]
