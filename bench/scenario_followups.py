@@ -46,7 +46,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
             "heute_due_list_ms": round(due_s * 1000, 1),
             "heute_due_count": float(len(due)),  # type: ignore[arg-type]
             "heute_call_list_ms": round(calls_s * 1000, 1),
-            "heute_call_list_count": float(len(calls)),  # type: ignore[arg-type]
+            "heute_call_list_count": float(len(calls.suggestions)),  # type: ignore[attr-defined]
             "claim_notifications_ms": round(claim_s * 1000, 1),
             "export_ics_s": round(ics_s, 3),
             "export_ics_events_count": float(len(pending)),

@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import customers, demo, followups, letters, loyalty, privacy, sales
+from app.cli import (
+    club,
+    contracts,
+    customers,
+    demo,
+    email,
+    followups,
+    letters,
+    loyalty,
+    privacy,
+    referrals,
+    sales,
+)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    for module in (demo, customers, followups, loyalty, letters, sales, privacy):
+    for module in (demo, customers, followups, loyalty, letters, email, sales, privacy,
+                   contracts, club, referrals):
         module.register(subparsers)

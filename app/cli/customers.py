@@ -12,6 +12,7 @@ from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
     format_datetime,
 )
+from app.services.privacy.contact_policy import CHANNEL_LABELS, Channel
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("file", help="die Datei (.csv, .txt, .xlsx, .vcf)")
     imp.add_argument("--mapping", help="JSON-Datei {\"Spalte\": \"Feld\"}; ohne: bekannte "
                                        "Spaltenköpfe und die zuletzt gespeicherte Zuordnung")
+    imp.add_argument("--header-row", type=int, metavar="N",
+                     help="die Kopfzeile steht in Zeile N der Datei (ohne: wird erkannt, auch "
+                          "unter einem Titel oder der Kopfzeile von DATEV)")
     imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="abgelehnte Zeilen auslassen und den Rest importieren")
@@ -46,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("file", help="Zieldatei; das Format folgt der Endung .csv, .xlsx, .vcf")
     exp.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     exp.add_argument("--segment", help="nur die Kunden dieses gespeicherten Segments")
+    exp.add_argument("--campaign", choices=[c.value for c in Channel],
+                     help="für eine Werbeaktion auf diesem Kanal: nur wer nach den "
+                     "Kontaktregeln Werbung so bekommen darf; die übrigen mit Grund")
     exp.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     exp.set_defaults(handler=cmd_export_customers)
 
@@ -65,7 +72,9 @@ def cmd_search(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
     importer = services.customer_import
-    source = importer.read(Path(args.file))
+    if args.header_row is not None and args.header_row < 1:
+        raise_usage("--header-row: Zeilennummer ab 1 angeben")
+    source = importer.read(Path(args.file), header_line=args.header_row)
     mapping = (importer.mapping_from_file(Path(args.mapping), source) if args.mapping
                else importer.suggested_mapping(source))
     if args.dry_run:
@@ -93,12 +102,19 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
         raise_usage("--segment und --archived schließen sich aus (Segmente sind aktive Kunden)")
     ids = (services.segments.customer_ids(args.segment) if args.segment
            else exporter.ids(include_archived=args.archived))
-    result = exporter.export(out_path(services, args.file), ids=ids, by=user())
+    campaign = Channel(args.campaign) if args.campaign else None
+    result = exporter.export(out_path(services, args.file), ids=ids, campaign=campaign, by=user())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
-                    "customers": result.count})
-    else:
-        print(f"{result.count} Kunden nach {result.path} exportiert.")
+                    "customers": result.count,
+                    "held_back": [asdict(item) for item in result.held_back]})
+        return 0
+    print(f"{result.count} Kunden nach {result.path} exportiert.")
+    if campaign is not None:
+        print(f"Zurückgehalten (Kontaktregeln, Werbung per {CHANNEL_LABELS[campaign]}): "
+              f"{len(result.held_back)}")
+        for item in result.held_back:
+            print(f"  {item.number}: {item.reason}")
     return 0
 
 
@@ -115,6 +131,8 @@ def cmd_import_log(services: Services, args: argparse.Namespace) -> int:
               f"{'  (' + entry.imported_by + ')' if entry.imported_by else ''}")
         for rejected in entry.rejected:
             print(f"      Zeile {rejected.line}: {rejected.reason}")
+        for line, fields in entry.fields_left_out:
+            print(f"      Zeile {line}: nicht übernommen – {', '.join(fields)}")
     if not entries:
         print("Noch kein Import.")
     return 0

@@ -16,6 +16,13 @@ from app.services.formatting import (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    today = subparsers.add_parser(
+        "today", help="Heute: fällige Wiedervorlagen, Anrufliste mit Gründen und wer nach "
+        "den Kontaktregeln zurückgehalten wurde")
+    today.add_argument("--as-of", help="Stichtag TT.MM.JJJJ (Standard: heute)")
+    today.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    today.set_defaults(handler=cmd_today)
+
     run_due = subparsers.add_parser(
         "run-due", help="Regeln, Wiedervorlagen und Nachtlauf bis heute nachholen "
         "(Klassen, Bonuspunkte, Aufbewahrung; für die Aufgabenplanung)")
@@ -54,6 +61,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rule_set.set_defaults(handler=cmd_rule_set)
 
 
+def cmd_today(services: Services, args: argparse.Namespace) -> int:
+    as_of = day(args.as_of, "--as-of") or services.clock.today()
+    due = services.followups.due(until=as_of)
+    calls = services.today.call_list(as_of=as_of)
+    if args.json:
+        print_json({
+            "as_of": as_of.isoformat(),
+            "followups": [asdict(item) for item in due],
+            "call_list": [{"number": item.customer_number, "name": item.customer_name,
+                           "purpose": item.purpose.value, "reasons": list(item.reasons),
+                           "score": item.score, "phone": item.phone} for item in calls.suggestions],
+            "held_back": [{"number": item.customer_number, "reason": item.reason,
+                           "code": item.code} for item in calls.held_back],
+            "held_back_count": calls.held_back_count,
+        })
+        return 0
+    print(f"Heute, {format_date(as_of)}")
+    print(f"Wiedervorlagen, fällig bis {format_date(as_of)}: {len(due)}")
+    for followup in due:
+        print(f"  {followup.due_text}  {followup.customer_number} {followup.customer_name}: "
+              f"{followup.subject}")
+    print(f"Anrufliste: {len(calls.suggestions)}")
+    for item in calls.suggestions:
+        kind = "Service" if item.purpose == "service" else "Werbung"
+        print(f"  {item.score:>4}  {item.customer_number} {item.customer_name} ({kind}, "
+              f"{item.phone or 'ohne Telefon'}): {item.reason_text}")
+    print(f"Zurückgehalten (Kontaktregeln): {calls.held_back_count}"
+          + (f", die {len(calls.held_back)} mit den meisten Punkten:"
+             if calls.held_back_count > len(calls.held_back) else ""))
+    for held in calls.held_back:
+        print(f"  {held.customer_number} {held.customer_name}: {held.reason}")
+    return 0
+
+
 def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     result = services.rules.run_due(as_of=as_of)
@@ -67,6 +108,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
             "followups_created": [asdict(item) for item in result.followups],
             "followups_created_count": len(result.followups),
             "due_followups": result.due_followups,
+            "held_back": [{"rule": item.rule, "number": item.customer_number,
+                           "action": item.action, "reason": item.reason, "code": item.code}
+                          for item in result.held_back],
         })
         return 0
     if result.days:
@@ -82,6 +126,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
         print("Keine neuen Wiedervorlagen.")
+    for held in result.held_back:
+        print(f"  zurückgehalten: {held.customer_number} {held.customer_name}, {held.action} "
+              f"(Regel „{held.rule}“): {held.reason}")
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
     for line in nightly.lines():
         print(line)

@@ -24,6 +24,7 @@ from app.services.letters.recipients import (
     TagSource,
     parse_numbers,
 )
+from app.services.privacy.contact_policy import Purpose
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,6 +86,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         picked.add_argument("--segment", help="gespeichertes Segment")
         picked.add_argument("--letter-list", metavar="SCHLÜSSEL", help="Briefliste")
         sub.add_argument("--out", required=True, help="PDF-Datei")
+        sub.add_argument("--purpose", choices=[p.value for p in Purpose],
+                         default=Purpose.ADVERTISING.value,
+                         help="wofür: advertising (Werbung, Standard; Kontaktregeln für "
+                         "Briefwerbung) oder service (Termin, Rechnung, Wartung)")
         sub.add_argument("--json", action="store_true", help="Ausgabe als JSON")
         if name == "labels":
             sub.add_argument("--sheet", default="3474", help="Bogen: 3474, 3475 oder L7163")
@@ -214,12 +219,13 @@ def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> i
 
 def cmd_labels(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_labels(mailing_source(args, services), sheet_key=args.sheet,
-                                          out=out_path(services, args.out),
-                                          start=args.start)
+                                          out=out_path(services, args.out), start=args.start,
+                                          purpose=Purpose(args.purpose))
     return _print_result(result, args, "Etiketten")
 
 
 def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_envelopes(mailing_source(args, services), size=args.size,
-                                             out=out_path(services, args.out))
+                                             out=out_path(services, args.out),
+                                             purpose=Purpose(args.purpose))
     return _print_result(result, args, "Umschläge")

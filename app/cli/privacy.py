@@ -15,6 +15,9 @@ from app.services.formatting import (
     format_date,
 )
 from app.services.privacy.backups import format_size
+from app.services.privacy.consents import METHODS, PURPOSES, ConsentInput
+from app.services.privacy.contact_policy import CHANNEL_LABELS, PURPOSE_LABELS, Channel, Purpose
+from app.services.privacy.reachability import FACTS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +34,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--as-of", help="Stichtag der Aufbewahrungsfristen (TT.MM.JJJJ)")
     erase.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     erase.set_defaults(handler=cmd_privacy_erase)
+    consent = actions.add_parser(
+        "consent", help="Einwilligung in Werbung je Kanal erfassen oder widerrufen (heute)")
+    consent.add_argument("number", help="Kundennummer")
+    consent.add_argument("--channel", required=True, choices=list(PURPOSES),
+                         help="Kanal: letter (Brief), phone (Telefon), email (E-Mail)")
+    given = consent.add_mutually_exclusive_group(required=True)
+    given.add_argument("--grant", dest="granted", action="store_true", help="erteilt")
+    given.add_argument("--withdraw", dest="granted", action="store_false", help="widerrufen")
+    consent.add_argument("--method", choices=list(METHODS), default="form",
+                         help="Form: form (Formular), oral (mündlich), email (E-Mail)")
+    consent.add_argument("--source", default="",
+                         help="woher bzw. welche Fassung, z. B. „Formular Messe 2026“")
+    consent.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    consent.set_defaults(handler=cmd_privacy_consent)
+    policy = actions.add_parser(
+        "policy", help="Dürfen wir den Kunden kontaktieren? Antwort mit Grund je Kanal")
+    policy.add_argument("number", help="Kundennummer")
+    policy.add_argument("--channel", choices=[c.value for c in Channel],
+                        help="nur dieser Kanal (sonst alle)")
+    policy.add_argument("--purpose", choices=[p.value for p in Purpose],
+                        default=Purpose.ADVERTISING.value,
+                        help="advertising (Werbung, Standard) oder service")
+    policy.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    policy.set_defaults(handler=cmd_privacy_policy)
+    mark = actions.add_parser(
+        "mark", help="Rückläufer, unzustellbare E-Mail oder Tod vermerken (oder zurücknehmen)")
+    mark.add_argument("number", help="Kundennummer")
+    mark.add_argument("fact", choices=list(FACTS),
+                      help="letter_returned (Brief kam zurück), email_bounced (E-Mail "
+                      "unzustellbar), deceased (verstorben)")
+    mark.add_argument("--undo", action="store_true", help="Vermerk zurücknehmen")
+    mark.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    mark.set_defaults(handler=cmd_privacy_mark)
     objection = actions.add_parser("object", help="Werbewiderspruch (Art. 21 DSGVO) eintragen")
     objection.add_argument("number", help="Kundennummer")
     add_json(objection)
@@ -97,6 +133,57 @@ def cmd_privacy_object(services: Services, args: argparse.Namespace) -> int:
         return 0
     print(f"Werbewiderspruch für {customer.number} eingetragen "
           f"(seit {format_date(overview.objection_at.date())}); keine Werbung mehr.")
+    return 0
+
+
+def cmd_privacy_consent(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    event = services.privacy.record_consent(customer.id, ConsentInput(
+        purpose=args.channel, granted=args.granted, given_on=services.clock.today(),
+        method=args.method, wording_version=args.source), by=user())
+    decision = services.privacy.decision(customer.id, channel=Channel(args.channel))
+    if args.json:
+        print_json({"number": customer.number, "channel": event.purpose,
+                    "granted": event.granted, "given_on": event.given_on.isoformat(),
+                    "method": event.method, "source": event.wording_version,
+                    "allowed": decision.allowed, "reason": decision.reason,
+                    "code": decision.code})
+        return 0
+    verb = "erteilt" if event.granted else "widerrufen"
+    print(f"Einwilligung {event.purpose_label} für {customer.number} {verb} "
+          f"({format_date(event.given_on)}, {event.method_label}).")
+    print(f"Werbung per {CHANNEL_LABELS[Channel(args.channel)]}: "
+          f"{'erlaubt' if decision.allowed else 'nicht erlaubt'} – {decision.reason}")
+    return 0
+
+
+def cmd_privacy_policy(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    purpose = Purpose(args.purpose)
+    channels = [Channel(args.channel)] if args.channel else list(Channel)
+    answers = [(channel, services.privacy.decision(customer.id, channel=channel,
+                                                   purpose=purpose)) for channel in channels]
+    rows = [{"number": customer.number, "channel": channel.value, "purpose": purpose.value,
+             "allowed": decision.allowed, "reason": decision.reason, "code": decision.code}
+            for channel, decision in answers]
+    if args.json:
+        print_json(rows[0] if args.channel else rows)
+        return 0
+    print(f"{customer.number}, {PURPOSE_LABELS[purpose]}:")
+    for channel, decision in answers:
+        print(f"  {CHANNEL_LABELS[channel]:<8} {'ja  ' if decision.allowed else 'nein'}  "
+              f"{decision.reason}")
+    return 0
+
+
+def cmd_privacy_mark(services: Services, args: argparse.Namespace) -> int:
+    customer = services.customers.get_by_number(args.number)
+    services.privacy.set_fact(customer.id, args.fact, on=not args.undo, by=user())
+    fact = FACTS[args.fact]
+    if args.json:
+        print_json({"number": customer.number, "fact": args.fact, "marked": not args.undo})
+        return 0
+    print(f"{customer.number}: {fact.cleared if args.undo else fact.marked}.")
     return 0
 
 

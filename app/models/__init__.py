@@ -2,8 +2,11 @@
 
 from app.models.base import Base
 from app.models.classification import ClassAssignment
+from app.models.club import ClubLevel, ClubMembership
+from app.models.contract import Contract, ContractObject
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
 from app.models.customer_import import CustomerImportLog
+from app.models.email import EmailMessage, EmailTemplate
 from app.models.feedback import Complaint, Feedback
 from app.models.followup import (
     CallListDismissal,
@@ -23,6 +26,7 @@ from app.models.loyalty import (
     PointsEntry,
 )
 from app.models.privacy import AuditEntry, Consent, Suppression
+from app.models.referral import Referral, ReferralReward
 from app.models.sales import Sale
 from app.models.segment import SavedSegment
 from app.models.settings import Counter, Setting
@@ -35,13 +39,19 @@ __all__ = [
     "BonusCard",
     "CallListDismissal",
     "ClassAssignment",
+    "ClubLevel",
+    "ClubMembership",
     "Complaint",
     "Consent",
     "ContactPerson",
+    "Contract",
+    "ContractObject",
     "Counter",
     "Customer",
     "CustomerDiscount",
     "CustomerImportLog",
+    "EmailMessage",
+    "EmailTemplate",
     "Feedback",
     "FollowUp",
     "Interaction",
@@ -54,6 +64,8 @@ __all__ = [
     "MailingRecipient",
     "MaintenanceObject",
     "PointsEntry",
+    "Referral",
+    "ReferralReward",
     "Rule",
     "RuleFiring",
     "Sale",

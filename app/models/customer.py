@@ -54,6 +54,11 @@ class Customer(Base):
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     # Werbewiderspruch (Art. 21 DSGVO): set once, blocks all advertising from then on.
     advertising_objection_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the contact policy must know besides consents (migration 0010): a letter came back
+    # (the postal address is wrong), an e-mail bounced, the person has died.
+    address_invalid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_invalid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deceased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived columns kept by the customer service: display/sort name and folded search text.
     sort_name: Mapped[str] = mapped_column(String(400), default="", index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")

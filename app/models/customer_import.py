@@ -11,7 +11,8 @@ from app.models.base import Base, UTCDateTime
 
 
 class CustomerImportLog(Base):
-    """One applied import; `rejected` holds the refused rows as JSON [{line, reason}]."""
+    """One applied import; `rejected` holds the refused rows as JSON [{line, reason}] and
+    the imported rows that left fields empty as [{line, fields}] (field names, no values)."""
 
     __tablename__ = "customer_import_logs"
 

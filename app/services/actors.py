@@ -10,9 +10,14 @@ from __future__ import annotations
 
 SYSTEM = "System"
 COMMAND_LINE = "Befehlszeile"  # a command run without --by
-UNNAMED = "Unbekannt"  # the window, before anyone chose "Ich bin" on this PC
+UNNAMED = "Unbekannt"  # nobody named: the window before "Ich bin" is chosen, a call without `by`
 
 
 def person(name: str, *, otherwise: str) -> str:
     """The name someone gave, or the spelling for an actor who gave none."""
     return name.strip() or otherwise
+
+
+def recorded(name: str) -> str:
+    """How `name` is written into the audit log and the Kontakthistorie: never empty."""
+    return person(name, otherwise=UNNAMED)[:128]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import AuditEntry, Customer
+from app.services import actors
 from app.services.clock import Clock
 
 # code name → German label (the audit screen's filter shows the labels)
@@ -103,8 +104,8 @@ def record(
 ) -> AuditEntry:
     """Append one entry inside the caller's unit of work (no commit here)."""
     entry = AuditEntry(
-        at=at, actor=actor[:128], action=action, entity=entity, entity_id=entity_id,
-        customer_id=customer_id,
+        at=at, actor=actors.recorded(actor), action=action,
+        entity=entity, entity_id=entity_id, customer_id=customer_id,
         details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
     )
     session.add(entry)

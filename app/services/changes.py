@@ -31,6 +31,10 @@ class Domain(StrEnum):
     LETTERS = "letters"
     SETTINGS = "settings"
     PRIVACY = "privacy"
+    CONTRACTS = "contracts"
+    CLUB = "club"
+    REFERRALS = "referrals"
+    EMAIL = "email"
 
 
 # Every table → the domain whose views show it, or None for bookkeeping no view shows
@@ -58,6 +62,10 @@ TABLE_DOMAINS: Mapping[str, Domain | None] = {
     "settings": Domain.SETTINGS,
     "consents": Domain.PRIVACY, "suppressions": Domain.PRIVACY,
     "audit_entries": Domain.PRIVACY,
+    "contracts": Domain.CONTRACTS, "contract_objects": Domain.CONTRACTS,
+    "club_levels": Domain.CLUB, "club_memberships": Domain.CLUB,
+    "referrals": Domain.REFERRALS, "referral_rewards": Domain.REFERRALS,
+    "email_messages": Domain.EMAIL, "email_templates": Domain.EMAIL,
 }
 
 Scope = frozenset[int] | None  # the customers a domain's change touched; None: possibly all

@@ -8,11 +8,15 @@ from app.db import Database
 from app.services.audit import AuditService
 from app.services.changes import ChangeTracker
 from app.services.clock import Clock
+from app.services.club.service import ClubService
 from app.services.company import CompanyProfileService
+from app.services.contracts.letters import ContractProvider
+from app.services.contracts.service import ContractService
 from app.services.customers.export import CustomerExportService
 from app.services.customers.importing.service import CustomerImportService
 from app.services.customers.segments import SegmentService
 from app.services.customers.service import CustomerService
+from app.services.email.service import EmailService
 from app.services.followups.rules import RuleService
 from app.services.followups.service import FollowUpService
 from app.services.followups.today import TodayService
@@ -28,6 +32,7 @@ from app.services.loyalty.vouchers import VoucherService
 from app.services.nightly import NightlyService
 from app.services.privacy.backups import BackupService
 from app.services.privacy.service import PrivacyService
+from app.services.referrals.service import ReferralService
 from app.services.sales.classification import ClassificationService
 from app.services.sales.dashboard import DashboardService
 from app.services.sales.feedback import FeedbackService
@@ -65,12 +70,16 @@ class Services:
     labels: LabelService
     audit: AuditService
     privacy: PrivacyService
+    email: EmailService
     backups: BackupService
     feedback: FeedbackService
     dashboard: DashboardService
     customer_export: CustomerExportService
     segments: SegmentService
     nightly: NightlyService
+    contracts: ContractService
+    referrals: ReferralService
+    club: ClubService
 
     @classmethod
     def build(cls, db: Database, clock: Clock) -> Services:
@@ -82,16 +91,25 @@ class Services:
         letters = LetterService(db, clock, settings, company)
         discounts = DiscountService(db, clock, settings)
         register_placeholders(letters, class_rates=discounts.class_rates)
+        letters.register_provider(ContractProvider())
         privacy = PrivacyService(db, clock, settings)
         feedback = FeedbackService(db, clock)
         loyalty = LoyaltyService(db, clock, vouchers)
+        club = ClubService(db, clock, vouchers)
         backups = BackupService(db, clock, settings, privacy)
+        referrals = ReferralService(db, clock, settings, vouchers)
 
         def after_sales_import() -> int:
             """New sales change classes and earn points; crediting is idempotent."""
             changed = classification.recompute(with_scores=False).changed
             loyalty.credit_sales()
+            referrals.reward_due()
             return changed
+
+        def after_sale(customer_id: int) -> None:
+            """A sale earns points and may be the first one of a referred customer."""
+            loyalty.credit_sales(customer_ids=(customer_id,))
+            referrals.reward_due(customer_ids=(customer_id,))
 
         return cls(
             db=db,
@@ -101,8 +119,7 @@ class Services:
             timeline=TimelineService(db, clock),
             settings=settings,
             customer_import=CustomerImportService(db, clock, customers),
-            sales=SalesService(db, clock, after_add=lambda customer_id: (
-                loyalty.credit_sales(customer_ids=(customer_id,)))),
+            sales=SalesService(db, clock, after_add=after_sale),
             sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
@@ -116,9 +133,10 @@ class Services:
             company=company,
             letters=letters,
             mailings=MailingService(db, clock, letters, vouchers),
-            labels=LabelService(db, settings, company),
+            labels=LabelService(db, clock, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
+            email=EmailService(db, clock, settings, company, letters, privacy),
             backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
@@ -126,4 +144,7 @@ class Services:
             segments=SegmentService(db, clock),
             nightly=NightlyService(clock, settings, classification, loyalty, vouchers, privacy,
                                    backups),
+            contracts=ContractService(db, clock),
+            referrals=referrals,
+            club=club,
         )

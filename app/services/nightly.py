@@ -18,7 +18,8 @@ from app.services.errors import StorageError
 from app.services.loyalty.cards import LoyaltyService, RunReport
 from app.services.loyalty.vouchers import VoucherService
 from app.services.privacy.backups import BackupService
-from app.services.privacy.service import PrivacyService, PurgeResult
+from app.services.privacy.erasure import PurgeResult
+from app.services.privacy.service import PrivacyService
 from app.services.sales.classification import ClassificationService
 from app.services.settings import SettingsService
 

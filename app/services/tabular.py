@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,16 +40,44 @@ class Table:
     rows: tuple[Row, ...]
     encoding: str | None = None  # None for .xlsx
     delimiter: str | None = None
+    header_line: int = 1  # line (CSV) or sheet row (XLSX) of the header
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every non-empty row of a file, the header not yet chosen."""
+
+    path: Path
+    rows: tuple[Row, ...]
+    encoding: str | None = None  # None for .xlsx
+    delimiter: str | None = None
+
+    def table(self, index: int = 0) -> Table:
+        """The table whose header is the `index`th non-empty row; rows above it are left out."""
+        if not self.rows:
+            raise ValidationError({"file": f"„{self.path.name}“ ist leer"})
+        header = self.rows[index]
+        return Table(self.path, tuple(v.strip() for v in header.values),
+                     self.rows[index + 1:], self.encoding, self.delimiter, header.line)
+
+
+Decoder = Callable[[bytes, Path], tuple[str, str]]
 
 
 def read_table(path: Path) -> Table:
     """Read a .csv/.txt or .xlsx file; a file that cannot be read raises ValidationError."""
+    return read_records(path).table()
+
+
+def read_records(path: Path, *, decoder: Decoder | None = None) -> Records:
+    """All non-empty rows of a .csv/.txt or .xlsx file; `decoder` turns a CSV file's bytes
+    into (text, encoding) and defaults to `decode`."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    return _read_csv(path)
+    return _read_csv(path, decoder or decode)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -73,8 +102,8 @@ def sniff_delimiter(text: str) -> str:
         return max(DELIMITERS, key=header.count)
 
 
-def _read_csv(path: Path) -> Table:
-    text, encoding = decode(path.read_bytes(), path)
+def _read_csv(path: Path, decoder: Decoder) -> Records:
+    text, encoding = decoder(path.read_bytes(), path)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ValidationError({"file": f"„{path.name}“, Zeile {line}: enthält Nullzeichen – "
@@ -82,25 +111,22 @@ def _read_csv(path: Path) -> Table:
     delimiter = sniff_delimiter(text)
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: tuple[str, ...] | None = None
     rows: list[Row] = []
     start = 1
+    columns = 0
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
             if not "".join(record).strip():
                 continue
-            if header is None:
-                header = tuple(value.strip() for value in record)
+            if columns:
+                _refuse_swallowed_rows(path, record, line, reader.line_num, delimiter, columns)
             else:
-                _refuse_swallowed_rows(path, record, line, reader.line_num, delimiter,
-                                       len(header))
-                rows.append(Row(line, tuple(record)))
+                columns = len(record)  # the header's width
+            rows.append(Row(line, tuple(record)))
     except csv.Error as exc:
         raise ValidationError({"file": f"„{path.name}“, Zeile {start}: {exc}"}) from exc
-    if header is None:
-        raise ValidationError({"file": f"„{path.name}“ ist leer"})
-    return Table(path, header, tuple(rows), encoding, delimiter)
+    return Records(path, tuple(rows), encoding, delimiter)
 
 
 def _refuse_swallowed_rows(path: Path, record: list[str], line: int, last_line: int,
@@ -119,7 +145,7 @@ def _refuse_swallowed_rows(path: Path, record: list[str], line: int, last_line: 
                 f"das Anführungszeichen in Zeile {line} prüfen.")})
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path) -> Records:
     from openpyxl import load_workbook
 
     try:
@@ -129,21 +155,14 @@ def _read_xlsx(path: Path) -> Table:
                                        f"({type(exc).__name__})"}) from exc
     try:
         sheet = workbook.worksheets[0]
-        header: tuple[str, ...] | None = None
         rows: list[Row] = []
         for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = tuple(_cell_text(value) for value in record)
-            if not any(v.strip() for v in values):
-                continue
-            if header is None:
-                header = tuple(v.strip() for v in values)
-            else:
+            if any(v.strip() for v in values):
                 rows.append(Row(number, values))
     finally:
         workbook.close()
-    if header is None:
-        raise ValidationError({"file": f"„{path.name}“ ist leer"})
-    return Table(path, header, tuple(rows))
+    return Records(path, tuple(rows))
 
 
 def _cell_text(value: object) -> str:

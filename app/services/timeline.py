@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Customer, Interaction
+from app.services import actors
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 
@@ -61,7 +62,7 @@ def record(
         channel=channel,
         subject=subject[:200],
         text=text,
-        author=author,
+        author=actors.recorded(author),
         created_at=at,
     )
     session.add(entry)

@@ -69,6 +69,7 @@ PAGES: list[PageSpec] = [
     PageSpec("vouchers", lambda: tr("Gutscheine"),
              _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
     PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
+    PageSpec("email", lambda: tr("E-Mail"), _lazy("app.ui.email.page", "EmailPage")),
     PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage")),
 ]
 
@@ -80,8 +81,12 @@ CUSTOMER_TABS: list[TabSpec] = [
             _lazy("app.ui.loyalty.customer_tab", "LoyaltyTab")),
     TabSpec("followups", lambda: tr("Wiedervorlagen"),
             _lazy("app.ui.followups.customer_tab", "CustomerFollowUpsTab")),
+    TabSpec("contracts", lambda: tr("Verträge & Club"),
+            _lazy("app.ui.contracts.customer_tab", "ContractsTab")),
     TabSpec("letters", lambda: tr("Briefe"),
             _lazy("app.ui.letters.customer_tab", "CustomerLettersTab")),
+    TabSpec("email", lambda: tr("E-Mail"),
+            _lazy("app.ui.email.customer_tab", "CustomerEmailTab")),
     TabSpec("privacy", lambda: tr("Datenschutz"),
             _lazy("app.ui.privacy.customer_tab", "PrivacyTab")),
 ]

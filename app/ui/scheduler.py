@@ -56,10 +56,11 @@ class AppScheduler(QObject):
 
     Signals (emitted on the worker thread, delivered queued on the GUI thread):
     rules_ran(RunResult), followups_due(list[FollowUpDTO]) — each follow-up once,
-    hook_ran(str), job_failed(str job, str message).
+    hook_ran(str), job_failed(str job, str message), mail_sent(FlushReport).
     """
 
     rules_ran = Signal(object)
+    mail_sent = Signal(object)
     followups_due = Signal(object)
     hook_ran = Signal(str)
     job_failed = Signal(str, str)
@@ -89,6 +90,8 @@ class AppScheduler(QObject):
             next_run_time=now)
         add(self.check_due_now, "interval", minutes=CHECK_MINUTES, id="check_due",
             next_run_time=now)
+        add(self.send_mail_now, "interval", minutes=CHECK_MINUTES, id="send_mail",
+            next_run_time=now)
         catch_up = {"next_run_time": now} if self.services.nightly.due() else {}
         add(self.run_nightly_now, "cron", hour=NIGHTLY_AT[0], minute=NIGHTLY_AT[1],
             id="nightly", **catch_up)
@@ -109,6 +112,15 @@ class AppScheduler(QObject):
                 self.followups_due.emit(due)
 
         self._guarded("check_due", check)
+
+    def send_mail_now(self) -> None:
+        """What waits in the outbox goes out in the background (no internet: it waits)."""
+        def send() -> None:
+            report = self.services.email.flush_due()
+            if report is not None:
+                self.mail_sent.emit(report)
+
+        self._guarded("send_mail", send)
 
     def run_nightly_now(self) -> None:
         """Every hook in its slot's order; one failing hook does not stop the others. The
@@ -168,6 +180,11 @@ class Notifier(QObject):
             self.window.statusBar().showMessage(
                 tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
 
+    def mail_sent(self, report: object) -> None:
+        self.window.statusBar().showMessage(
+            tr("E-Mail: {summary}").format(summary=report.summary()),  # type: ignore[attr-defined]
+            10_000)
+
     def job_failed(self, job: str, message: str) -> None:
         self._show(tr("Hintergrundaufgabe fehlgeschlagen"),
                    tr("{job}: {message}\nDetails im Protokoll: {log}").format(
@@ -193,5 +210,6 @@ def start_scheduler(context: AppContext, window: QMainWindow) -> AppScheduler:
     scheduler.followups_due.connect(notifier.show_due, queued)
     scheduler.rules_ran.connect(notifier.rules_ran, queued)
     scheduler.job_failed.connect(notifier.job_failed, queued)
+    scheduler.mail_sent.connect(notifier.mail_sent, queued)
     scheduler.start()
     return scheduler

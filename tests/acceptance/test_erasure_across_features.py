@@ -18,7 +18,7 @@ from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpInput, MaintenanceInput
 from app.services.letters.recipients import IdSource
 from app.services.loyalty.vouchers import VoucherInput
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
 from app.services.sales.service import SaleInput
 from tests.services.loyalty.loyalty_helpers import POINTS
 

@@ -98,3 +98,37 @@ def test_export_customers_writes_each_format_and_reports_the_count(
     assert json.loads(capsys.readouterr().out)["customers"] == 1
     assert run(db_path, "export-customers", str(tmp_path / "aus.txt")) == 2
     assert ".csv, .xlsx oder .vcf" in capsys.readouterr().err
+
+
+DATEV = ('"EXTF";700;16;"Debitoren/Kreditoren";5;20240115093000123;;"RE";"";"";29098;55003\n'
+         "Konto;Name (Adressattyp Unternehmen);Name (Adressattyp natürl. Person);"
+         "Vorname (Adressattyp natürl. Person);Adressattyp;Postleitzahl;Telefon\n"
+         "10001;;Köhler;Björn;1;01069;0123\n")
+
+
+def test_a_datev_file_names_its_header_row_and_the_log_names_fields_left_out(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "EXTF_Debitoren.csv").write_text(DATEV, encoding="cp1252")
+    assert run(db_path, "import-customers", str(tmp_path / "EXTF_Debitoren.csv")) == 0
+    out = capsys.readouterr().out
+    assert "Kopfzeile in Zeile 2, Erkannt: DATEV Debitoren/Kreditoren (EXTF)" in out
+    assert "Zeile 3: Köhler, Björn – Telefon „0123“ nicht übernommen" in out
+    assert customers_in(db_path) == [("10001", "Köhler")]
+    assert run(db_path, "import-log", "1") == 0
+    log = capsys.readouterr().out
+    assert "Zeile 3: nicht übernommen – Telefon" in log
+    assert "0123" not in log
+
+
+def test_header_row_names_the_line_of_the_header_and_a_wrong_one_exits_2(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text("Meine Kunden\n\n" + GOOD, encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--header-row", "2",
+               "--dry-run") == 2
+    assert "Zeile 2 von „k.csv“ ist leer" in capsys.readouterr().err
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--header-row", "3",
+               "--dry-run", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["new"], data["mapping"]["Nachname"]) == (1, "last_name")

@@ -23,7 +23,9 @@ def birthday_db(db_path: Path) -> Path:
     services.rules.ensure_defaults()
     soon = SystemClock().today() + timedelta(days=7)
     services.customers.create(CustomerInput(last_name="Jubilar",
-                                            birthday=Birthday(soon.day, soon.month, None)))
+                                            birthday=Birthday(soon.day, soon.month, None),
+                                            street="Lindenweg 3", postcode="01067",
+                                            city="Dresden"))
     db.dispose()
     return db_path
 
@@ -34,14 +36,15 @@ def test_run_due_reports_counts_per_rule_and_a_second_run_creates_nothing(
     assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["rules"]["Geburtstag"] == {"firings": 1, "followups": 1, "letters": 0,
-                                          "vouchers": 0}
+                                          "vouchers": 0, "held_back": 0}
+    assert first["held_back"] == []
     assert first["followups_created_count"] == 1
     assert first["followups_created"][0]["customer_name"] == "Jubilar"
     assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second["days"] == [] and second["followups_created_count"] == 0
     assert second["rules"]["Geburtstag"] == {"firings": 0, "followups": 0, "letters": 0,
-                                           "vouchers": 0}
+                                           "vouchers": 0, "held_back": 0}
 
 
 def test_run_due_prints_what_it_did_in_words(

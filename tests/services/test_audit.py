@@ -50,3 +50,11 @@ def test_the_database_refuses_to_change_or_delete_audit_entries(
         session.execute(text(statement))
     assert "unveränderlich" in str(err.value)
     assert len(services.audit.entries()) == 1
+
+
+def test_an_entry_without_a_named_actor_says_unbekannt_never_nothing(
+        services: Services) -> None:
+    customer = services.customers.create(CustomerInput(last_name="Ohne"), by="")
+
+    assert services.timeline.entries(customer.id)[0].author == "Unbekannt"
+    assert {entry.actor for entry in services.audit.entries(AuditFilter())} == {"Unbekannt"}

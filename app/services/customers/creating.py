@@ -27,7 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Customer, Interaction, Suppression, Tag, customer_tags
-from app.services import bulk
+from app.services import actors, bulk
 from app.services.customers.dto import CustomerInput
 from app.services.customers.naming import sort_name
 from app.services.customers.numbers import NumberAllocator
@@ -69,10 +69,9 @@ def new_customer(data: CustomerInput, values: Mapping[str, object]) -> NewCustom
 class Created:
     id: int
     number: str
-    suppressed: bool
 
 
-def created_subject(source: str = "") -> str:
+def _created_subject(source: str) -> str:
     """"Kunde angelegt", or "Kunde angelegt (Import aus kunden.csv)" for an import."""
     return f"{CREATED} (Import aus {source})"[:200] if source else CREATED
 
@@ -130,7 +129,7 @@ def _insert_batch(session: Session, batch: Sequence[NewCustomer], *, now: dateti
     found = {number: cid for number, cid in session.execute(
         select(Customer.number, Customer.id).where(Customer.id > before))}
     ids = [found[number] for number in numbers]
-    subject = created_subject(source)
+    subject = _created_subject(source)
     details = _created_details(numbers, source)
     objectors = [cid for cid, hit in zip(ids, suppressed, strict=True) if hit]
     _history(session, [*ids, *objectors], [subject] * count + [SUPPRESSED] * len(objectors),
@@ -142,8 +141,7 @@ def _insert_batch(session: Session, batch: Sequence[NewCustomer], *, now: dateti
              for name in set(row.tags)]
     bulk.insert_columns(session, customer_tags, {
         "customer_id": [cid for cid, _tag in links], "tag_id": [tag for _cid, tag in links]})
-    return [Created(cid, number, hit)
-            for cid, number, hit in zip(ids, numbers, suppressed, strict=True)]
+    return [Created(cid, number) for cid, number in zip(ids, numbers, strict=True)]
 
 
 def _history(session: Session, ids: Sequence[int], subjects: Sequence[str],
@@ -151,7 +149,7 @@ def _history(session: Session, ids: Sequence[int], subjects: Sequence[str],
     count = len(ids)
     bulk.insert_columns(session, Interaction, {
         "customer_id": ids, "occurred_at": stamps, "channel": ["system"] * count,
-        "subject": subjects, "text": [""] * count, "author": [by[:128]] * count,
+        "subject": subjects, "text": [""] * count, "author": [actors.recorded(by)] * count,
         "created_at": stamps})
 
 
@@ -167,7 +165,7 @@ def _audit(session: Session, ids: Sequence[int], actions: Sequence[str],
     """The audit entries `audit.record` would write, in one INSERT per batch."""
     count = len(ids)
     bulk.insert_columns(session, AuditEntry, {
-        "at": stamps, "actor": [by[:128]] * count, "action": actions,
+        "at": stamps, "actor": [actors.recorded(by)] * count, "action": actions,
         "entity": ["customer"] * count, "entity_id": ids, "customer_id": ids,
         "details": details})
 

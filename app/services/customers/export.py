@@ -4,6 +4,9 @@ Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@
 CR) are written as text: in CSV with a leading apostrophe (OWASP's advice; our import
 removes it again), in .xlsx as string cells. The file is written to a temporary name
 and renamed at the end, so an interrupted export never leaves half a file behind.
+
+An export made for an advertising campaign names its channel: the contact policy then keeps
+everyone out who may not get advertising that way, and the result lists them with the reason.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from app.services.clock import Clock
 from app.services.customers.naming import display_name
 from app.services.errors import StorageError, ValidationError
 from app.services.outputs import CsvWriter
+from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 from app.services.progress import NO_PROGRESS, Progress
 
 # (field, German header): the headers are the import's own, so an export imports back.
@@ -41,10 +45,18 @@ _KIND_LABELS = {"private": "Privat", "business": "Firma"}
 
 
 @dataclass(frozen=True)
+class HeldBackCustomer:
+    number: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True)
 class ExportResult:
     path: Path
     file_format: str
     count: int
+    held_back: tuple[HeldBackCustomer, ...] = ()
 
 
 class CustomerExportService:
@@ -61,25 +73,48 @@ class CustomerExportService:
             return list(session.scalars(query.order_by(Customer.number)))
 
     def export(self, path: Path, *, ids: Sequence[int] | None = None,
-               include_archived: bool = False, by: str = "",
+               include_archived: bool = False, campaign: Channel | None = None, by: str = "",
                progress: Progress = NO_PROGRESS) -> ExportResult:
         """Write the customers `ids` (default: all, archived ones only if asked) to `path`;
         the format follows the suffix (.csv, .xlsx, .vcf). The audit log notes the file name
-        and count: personal data left the program."""
+        and count: personal data left the program. With `campaign`, only the customers the
+        contact policy allows advertising on that channel are written."""
         file_format = FORMATS.get(path.suffix.lower())
         if file_format is None:
             raise ValidationError({"file": f"„{path.name}“: Dateiendung .csv, .xlsx oder .vcf "
                                            "wählen"})
         wanted = list(ids) if ids is not None else self.ids(include_archived=include_archived)
+        held_back: tuple[HeldBackCustomer, ...] = ()
+        if campaign is not None:
+            wanted, held_back = self._campaign(wanted, campaign)
         rows = self._rows(wanted, progress)
         writer = {"csv": _write_csv, "xlsx": _write_xlsx, "vcard": _write_vcards}[file_format]
         _atomically(path, lambda handle: writer(handle, rows))
         with self.db.write() as session:
             audit.record(session, at=self.clock.now(), actor=by, action="customer_export",
-                         entity="customer", details={"file": path.name, "format": file_format,
-                                                     "count": len(wanted)})
+                         entity="customer", details={
+                             "file": path.name, "format": file_format, "count": len(wanted),
+                             **({"campaign": campaign.value, "held_back": len(held_back)}
+                                if campaign is not None else {})})
             session.commit()
-        return ExportResult(path=path, file_format=file_format, count=len(wanted))
+        return ExportResult(path=path, file_format=file_format, count=len(wanted),
+                            held_back=held_back)
+
+    def _campaign(self, ids: list[int], channel: Channel
+                  ) -> tuple[list[int], tuple[HeldBackCustomer, ...]]:
+        """The ids the policy allows advertising on `channel`, and who was held back."""
+        with self.db.read() as session:
+            decisions = decide_many(session, ids, channel=channel,
+                                    purpose=Purpose.ADVERTISING, today=self.clock.today())
+            refused = [cid for cid in ids if not decisions[cid].allowed]
+            numbers: dict[int, str] = {}
+            for start in range(0, len(refused), _CHUNK):
+                numbers.update((cid, number) for cid, number in session.execute(
+                    select(Customer.id, Customer.number)
+                    .where(Customer.id.in_(refused[start:start + _CHUNK]))))
+        held = tuple(HeldBackCustomer(numbers.get(cid, ""), decisions[cid].reason,
+                                      decisions[cid].code) for cid in refused)
+        return [cid for cid in ids if decisions[cid].allowed], held
 
     def _rows(self, ids: list[int], progress: Progress) -> Iterator[dict[str, str]]:
         """The customers as display strings, read in chunks while the file is written."""

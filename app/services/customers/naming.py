@@ -103,10 +103,15 @@ def recipient_lines(*, kind: str, company: str, person: Person,
     return tuple(lines)
 
 
+def addressee(*, kind: str, company: str, person: Person, contact: Person = NOBODY) -> Person:
+    """Whom a letter speaks to: the person, or a business customer's contact person."""
+    return contact if kind == "business" and company else person
+
+
 def letter_salutation(*, kind: str, company: str, person: Person,
                       contact: Person = NOBODY) -> str:
     """"Sehr geehrte Frau Dr. Müller," for the person (a business: its contact person)."""
-    who = contact if kind == "business" and company else person
+    who = addressee(kind=kind, company=company, person=person, contact=contact)
     last = who.last_name.strip()
     word = who.salutation.strip()
     if last and word == "Frau":

@@ -12,11 +12,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, not_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Customer, Interaction, SavedSegment, Tag, customer_tags
+from app.models import (
+    ClubMembership,
+    Customer,
+    Interaction,
+    SavedSegment,
+    Tag,
+    customer_tags,
+)
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.timeline import is_contact
@@ -60,6 +67,7 @@ class SegmentSpec:
     last_contact_min_days: int | None = None  # newest contact entry at least N days old
     last_contact_max_days: int | None = None  # newest contact entry at most N days old
     birthday_months: tuple[int, ...] = ()  # 1–12
+    club_member: bool | None = None  # True: only Kundenclub members; False: only others
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -110,6 +118,8 @@ class SegmentSpec:
             parts.append(f"letzter Kontakt in den letzten {self.last_contact_max_days} Tagen")
         if self.birthday_months:
             parts.append("Geburtstag im Monat " + ", ".join(map(str, self.birthday_months)))
+        if self.club_member is not None:
+            parts.append("Clubmitglied" if self.club_member else "kein Clubmitglied")
         return "; ".join(parts) or "alle Kunden"
 
 
@@ -150,6 +160,11 @@ def conditions(spec: SegmentSpec, *, now: datetime) -> list[ColumnElement[bool]]
                                     Interaction.occurred_at >= since))
     if spec.birthday_months:
         found.append(Customer.birth_month.in_(spec.birthday_months))
+    if spec.club_member is not None:
+        member = exists().where(ClubMembership.customer_id == Customer.id,
+                                or_(ClubMembership.left_on.is_(None),
+                                    ClubMembership.left_on > now.date()))
+        found.append(member if spec.club_member else not_(member))
     return found
 
 

@@ -46,6 +46,7 @@ from app.services.customers.numbers import NumberAllocator
 from app.services.customers.rules import validated, validated_address, validated_contact
 from app.services.customers.search_text import customer_search_text, query_terms
 from app.services.errors import ConflictError, NotFoundError
+from app.services.privacy import reachability
 
 # Up to this many search matches are fetched by id before the list is sorted (`_filtered`).
 _FEW_MATCHES = 500
@@ -191,6 +192,7 @@ class CustomerService:
             before["tags"] = sorted(t.name for t in customer.tags)
             for key, value in values.items():
                 setattr(customer, key, value)
+            reachability.clear_on_change(customer, before)
             customer.tags = self._tags(session, data.tags)
             after = {**values, "tags": sorted(t.name for t in customer.tags)}
             audit.record(session, at=now, actor=by, action="update", entity="customer",

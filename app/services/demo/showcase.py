@@ -27,6 +27,7 @@ from app.models import Customer, Sale
 from app.services.clock import FixedClock
 from app.services.company import CompanyProfile
 from app.services.customers.segments import SegmentSpec
+from app.services.demo.binding import BindingResult, fill_binding
 from app.services.demo.dataset import STAFF, DemoResult, fill
 from app.services.demo.followups import fill_followups
 from app.services.followups.service import FollowUpInput, MaintenanceInput
@@ -36,7 +37,8 @@ from app.services.letters.service import LetterService
 from app.services.loyalty.cards import LoyaltyService
 from app.services.loyalty.programs import ProgramInput
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
-from app.services.privacy.service import ConsentInput, PrivacyService
+from app.services.privacy.consents import ConsentInput
+from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.classification import ClassificationService
 from app.services.sales.feedback import FeedbackService
@@ -73,6 +75,7 @@ class ShowcaseResult:
     consents: int
     mailing: MailingDTO | None
     featured: int | None  # the customer with a bit of everything, for screenshots and tours
+    binding: BindingResult
 
     def lines(self) -> list[str]:
         """What was made, in German, for the command line."""
@@ -86,6 +89,9 @@ class ShowcaseResult:
             f"{self.vouchers} Gutscheine.",
             f"{self.scores} Bewertungen, {self.complaints} Reklamationen, "
             f"{self.consents} Einwilligungen, 1 Werbewiderspruch.",
+            f"{self.binding.contracts} Wartungsverträge ({self.binding.ended} gekündigt), "
+            f"{self.binding.members} Clubmitglieder, {self.binding.referrals} Empfehlungen "
+            f"({self.binding.rewarded} belohnt).",
         ]
         if self.mailing is not None:
             lines.append(f"Mailing „{self.mailing.template_name}“: "
@@ -133,6 +139,7 @@ def populate(services: Services, *, customers: int, seed: int = 1,
     scores, complaints = _feedback(services, rnd, buyers, now, featured)
     consents = _privacy(services, rnd, [c for c in buyers if c in private], now, featured)
     services.segments.save(SEGMENT_NAME, SegmentSpec(abc_classes=("A", "B"), at_risk=True))
+    binding = fill_binding(services, rnd, first_id=before, buyers=buyers, featured=featured)
     rules = services.rules.run_due()
     mailing = None
     if mailing_out is not None:
@@ -141,7 +148,7 @@ def populate(services: Services, *, customers: int, seed: int = 1,
         demo=demo, maintenance_objects=objects, followups=followups,
         rule_followups=len(rules.followups), cards=cards, points_entries=entries,
         vouchers=vouchers, scores=scores, complaints=complaints, consents=consents,
-        mailing=mailing, featured=featured)
+        mailing=mailing, featured=featured, binding=binding)
 
 
 def _at(now: datetime, days_ago: int, hour: int = 10) -> FixedClock:

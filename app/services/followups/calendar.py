@@ -2,8 +2,11 @@
 
 VEVENT, not VTODO: Outlook and the phone calendars (Google, iOS) import only events from an
 .ics file and drop tasks silently; Thunderbird shows both. An all-day follow-up becomes an
-all-day event, one with a time a 30-minute event in Europe/Berlin (with its VTIMEZONE).
-The UID `followup-<id>@stammkunde` is stable and SEQUENCE counts the follow-up's changes,
+all-day event, one with a time a 30-minute event in Europe/Berlin (with its VTIMEZONE in
+the yearly-rule form, see `timezones`). A recurring follow-up is exported as its next
+occurrence only, without RRULE: completing it creates a new follow-up (a new UID), and an
+imported series under the old UID would go on in the calendar, since calendar imports never
+delete. The UID `followup-<id>@stammkunde` is stable and SEQUENCE counts the follow-up's changes,
 so importing a newer export updates the events instead of duplicating them.
 """
 
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from app.services.errors import StorageError
 from app.services.followups.service import FollowUpDTO
+from app.services.followups.timezones import vtimezone
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
@@ -38,13 +42,15 @@ def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Stammkunde – Wiedervorlagen")
+    zone = vtimezone(now.tzinfo, year=now.year) if now.tzinfo else None
+    if zone is not None:
+        cal.add_component(zone)
     for item in followups:
-        cal.add_component(_event(item, now=now))
-    cal.add_missing_timezones()
+        cal.add_component(_event(item, now=now, in_utc=zone is None))
     return cal
 
 
-def _event(item: FollowUpDTO, *, now: datetime) -> Event:
+def _event(item: FollowUpDTO, *, now: datetime, in_utc: bool) -> Event:
     from icalendar import Event
 
     event = Event()
@@ -69,6 +75,8 @@ def _event(item: FollowUpDTO, *, now: datetime) -> Event:
         event.add("transp", "TRANSPARENT")
     else:
         start = datetime.combine(item.due_date, item.due_time or time(0), tzinfo=now.tzinfo)
+        if in_utc:
+            start = start.astimezone(UTC)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))
     return event

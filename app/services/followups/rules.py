@@ -8,6 +8,14 @@ scheduler running `run-due` while the app is open — creates nothing new.
 A rule kind is one function `(session, params, day) -> occasions` in `KINDS`. Its actions:
 a follow-up, the letter list, and a promotional voucher (issued through the voucher service
 in the same transaction, so a firing and its voucher exist together or not at all).
+
+Every action asks the contact policy first, for the customers of one rule and day at once:
+a kind has a purpose (most are advertising; a voucher about to expire and a reached bonus
+reward concern what the customer already holds, so they are service). A follow-up needs one
+channel (phone, letter or e-mail) the purpose is allowed on, and its notes name the ways that
+are not; the letter list needs the letter channel; a promotional voucher is advertising by
+letter whatever the kind. An action held back is listed in the run's result and the
+customer's timeline with the policy's reason.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from app.db import Database
 from app.models import (
     BonusCard,
     ClassAssignment,
+    ClubLevel,
+    ClubMembership,
     Customer,
     FollowUp,
     LetterQueueEntry,
@@ -49,6 +59,13 @@ from app.services.formatting import format_cents, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import MAX_VALUE_CENTS, VoucherInput, VoucherService
+from app.services.privacy.contact_policy import (
+    CHANNEL_LABELS,
+    Channel,
+    Decision,
+    Purpose,
+    decide_many,
+)
 from app.services.progress import NO_PROGRESS, Progress
 
 invalid = ValidationError.labelled({
@@ -67,6 +84,8 @@ _FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_
 # (no schema change): value in cents (0 = no voucher) and validity in days (0 = statutory).
 ACTION_PARAMS = ("voucher_cents", "voucher_days")
 _CHUNK = 500
+# A follow-up is a task to get in touch: any of these ways will do.
+FOLLOWUP_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,7 @@ class RuleKind:
     defaults: dict[str, int]
     param_labels: dict[str, str]
     find: Callable[[Session, dict[str, Any], date], Iterable[Occasion]]
+    purpose: Purpose = Purpose.ADVERTISING
 
 
 def _active(query: Any) -> Any:
@@ -244,6 +264,20 @@ def _card_reward(session: Session, params: dict[str, Any], day: date) -> Iterabl
                        f"{shown}: {balance} {unit} reichen für „{name}“ ({cost} {unit})")
 
 
+def _club_renewal(session: Session, params: dict[str, Any], day: date) -> Iterable[Occasion]:
+    """Club memberships whose paid year ends in N days (once per membership and year)."""
+    until = day + timedelta(days=int(params["days_before"]))
+    rows = session.execute(_active(
+        select(Customer.id, ClubMembership.id, ClubMembership.paid_until, ClubLevel.name)
+        .join(ClubMembership, ClubMembership.customer_id == Customer.id)
+        .join(ClubLevel, ClubLevel.id == ClubMembership.level_id)
+        .where(ClubMembership.left_on.is_(None), ClubMembership.paid_until == until)))
+    for cid, membership_id, paid_until, level in rows:
+        yield Occasion(cid, f"club-{membership_id}-{paid_until.isoformat()}",
+                       f"Clubmitgliedschaft „{level}“ bezahlt bis {format_date(paid_until)}",
+                       due=day)
+
+
 KINDS: dict[str, RuleKind] = {
     "birthday": RuleKind("Geburtstag", {"days_before": 7},
                          {"days_before": "Tage vorher"}, _birthday),
@@ -257,8 +291,12 @@ KINDS: dict[str, RuleKind] = {
                          "include_at_risk": "auch abwanderungsgefährdete (1/0)"}, _dormant),
     "class_a": RuleKind("Neu A-Kunde", {}, {}, _class_a),
     "voucher_expiring": RuleKind("Gutschein läuft ab", {"days_before": 30},
-                                 {"days_before": "Tage vor Ablauf"}, _voucher_expiring),
-    "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward),
+                                 {"days_before": "Tage vor Ablauf"}, _voucher_expiring,
+                                 Purpose.SERVICE),
+    "card_reward": RuleKind("Bonuskarte erreicht Prämie", {}, {}, _card_reward,
+                            Purpose.SERVICE),
+    "club_renewal": RuleKind("Clubmitgliedschaft läuft ab", {"days_before": 30},
+                             {"days_before": "Tage vorher"}, _club_renewal, Purpose.SERVICE),
 }
 
 # The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
@@ -277,6 +315,8 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
      "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
     {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
      "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
+    {"kind": "club_renewal", "name": "Clubmitgliedschaft verlängern", "enabled": False,
+     "subject_template": "Verlängerung anbieten: {reason}", "letter_template": ""},
 )
 
 
@@ -319,12 +359,26 @@ class CreatedFollowUp:
     due_date: date
 
 
+@dataclass(frozen=True)
+class HeldBackAction:
+    """An action of a rule the contact policy did not allow, with its reason."""
+
+    rule: str
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    action: str  # "Wiedervorlage", "Brief „…“", "Gutschein"
+    reason: str
+    code: str
+
+
 @dataclass
 class RuleCount:
     firings: int = 0
     followups: int = 0
     letters: int = 0
     vouchers: int = 0
+    held_back: int = 0
 
 
 @dataclass(frozen=True)
@@ -334,6 +388,7 @@ class RunResult:
     per_rule: dict[str, RuleCount]
     followups: tuple[CreatedFollowUp, ...] = field(default=())
     due_followups: int = 0
+    held_back: tuple[HeldBackAction, ...] = field(default=())
 
     @property
     def firings(self) -> int:
@@ -360,6 +415,33 @@ def _dto(rule: Rule) -> RuleDTO:
                    subject_template=rule.subject_template, assignee=rule.assignee,
                    letter_template=rule.letter_template, last_processed=rule.last_processed,
                    **_actions(rule))
+
+
+_Permits = dict[tuple[Channel, Purpose], dict[int, Decision]]
+
+
+def _ask_policy(session: Session, rule: Rule, customer_ids: list[int], day: date) -> _Permits:
+    """The contact policy's answers for every (channel, purpose) the rule's actions need."""
+    purpose = KINDS[rule.kind].purpose
+    asks: set[tuple[Channel, Purpose]] = set()
+    if rule.create_followup:
+        asks.update((channel, purpose) for channel in FOLLOWUP_CHANNELS)
+    if rule.letter_template:
+        asks.add((Channel.LETTER, purpose))
+    if _actions(rule)["voucher_cents"]:  # a promotional voucher is advertising
+        asks.add((Channel.LETTER, Purpose.ADVERTISING))
+    return {ask: decide_many(session, customer_ids, channel=ask[0], purpose=ask[1],
+                             today=day) for ask in asks}
+
+
+def _ways_note(ways: dict[Channel, Decision]) -> str:
+    """A follow-up's notes when some ways to get in touch are not allowed."""
+    refused = [(c, d) for c, d in ways.items() if not d.allowed]
+    if not refused:
+        return ""
+    open_ways = ", ".join(CHANNEL_LABELS[c] for c, d in ways.items() if d.allowed)
+    return f"Kontakt nur per {open_ways}. " + " ".join(
+        f"Nicht per {CHANNEL_LABELS[c]}: {d.reason}." for c, d in refused)
 
 
 class _Template(dict[str, str]):
@@ -440,17 +522,19 @@ class RuleService:
         days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
         per_rule = {rule.name: RuleCount() for rule in enabled}
         created: list[CreatedFollowUp] = []
+        held: list[HeldBackAction] = []
         for done, day in enumerate(days):
             progress.checkpoint()
             with self.db.write() as session:
-                self._process_day(session, day, per_rule, created)
+                self._process_day(session, day, per_rule, created, held)
                 session.commit()
             progress.report(done + 1, len(days), format_date(day))
         with self.db.read() as session:
             due = session.scalar(select(func.count(FollowUp.id)).where(
                 FollowUp.status.in_(("open", "snoozed")), FollowUp.due_date <= as_of)) or 0
         return RunResult(as_of=as_of, days=tuple(days), per_rule=per_rule,
-                         followups=tuple(created), due_followups=int(due))
+                         followups=tuple(created), due_followups=int(due),
+                         held_back=tuple(held))
 
     def firings(self, customer_id: int) -> list[tuple[str, str, date]]:
         """(rule name, occasion key, processed day) of a customer's firings, newest first."""
@@ -464,7 +548,7 @@ class RuleService:
     # --- the work of one day ---------------------------------------------------------
 
     def _process_day(self, session: Session, day: date, per_rule: dict[str, RuleCount],
-                     created: list[CreatedFollowUp]) -> None:
+                     created: list[CreatedFollowUp], held: list[HeldBackAction]) -> None:
         now = self.clock.now()
         rules = session.scalars(select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id))
         for rule in rules:
@@ -474,12 +558,15 @@ class RuleService:
             occasions = list(KINDS[rule.kind].find(session, _params(rule), day))
             fired, customers = self._known(session, rule.id,
                                            sorted({o.customer_id for o in occasions}))
+            todo = []
             for occasion in occasions:
-                if (occasion.customer_id, occasion.key) in fired:
-                    continue
-                fired.add((occasion.customer_id, occasion.key))
+                if (occasion.customer_id, occasion.key) not in fired:
+                    fired.add((occasion.customer_id, occasion.key))
+                    todo.append(occasion)
+            permits = _ask_policy(session, rule, sorted({o.customer_id for o in todo}), day)
+            for occasion in todo:
                 self._fire(session, rule, occasion, customers[occasion.customer_id], day, now,
-                           count, created)
+                           count, created, permits, held)
                 count.firings += 1
             rule.last_processed = day
 
@@ -498,18 +585,33 @@ class RuleService:
             customers.update((c.id, c) for c in session.scalars(
                 select(Customer).where(Customer.id.in_(chunk)).options(load_only(
                     Customer.number, Customer.kind, Customer.title, Customer.first_name,
-                    Customer.last_name, Customer.company, Customer.owner,
-                    Customer.advertising_objection_at))))
+                    Customer.last_name, Customer.company, Customer.owner))))
         return fired, customers
 
     def _fire(self, session: Session, rule: Rule, occasion: Occasion, customer: Customer,
-              day: date, now: datetime, count: RuleCount,
-              created: list[CreatedFollowUp]) -> None:
+              day: date, now: datetime, count: RuleCount, created: list[CreatedFollowUp],
+              permits: _Permits, held: list[HeldBackAction]) -> None:
         firing = RuleFiring(rule_id=rule.id, customer_id=customer.id,
                             occasion_key=occasion.key, fired_on=day, created_at=now)
         session.add(firing)
         acts = []
-        if rule.create_followup:
+        purpose = KINDS[rule.kind].purpose
+
+        def allowed(action: str, decision: Decision) -> bool:
+            if decision.allowed:
+                return True
+            held.append(HeldBackAction(rule.name, customer.id, customer.number,
+                                       customer_display_name(customer), action, decision.reason,
+                                       decision.code))
+            count.held_back += 1
+            acts.append(f"{action} zurückgehalten: {decision.reason}")
+            return False
+
+        ways = {c: permits[(c, purpose)][customer.id]
+                for c in FOLLOWUP_CHANNELS if (c, purpose) in permits}
+        if rule.create_followup and allowed(
+                "Wiedervorlage", next((d for d in ways.values() if d.allowed),
+                                      ways[Channel.PHONE])):
             subject = rule.subject_template.format_map(_Template(
                 reason=occasion.reason, name=customer_display_name(customer),
                 number=customer.number))
@@ -517,7 +619,8 @@ class RuleService:
                                rule_id=rule.id, values={
                                    "subject": (subject or occasion.reason)[:200],
                                    "due_date": occasion.due or day, "due_time": None,
-                                   "notes": "", "assignee": rule.assignee or customer.owner,
+                                   "notes": _ways_note(ways),
+                                   "assignee": rule.assignee or customer.owner,
                                    "priority": 2, "contact_id": None, "rrule": "",
                                    "recur_from": "completion"})
             firing.followup_id = row.id
@@ -525,7 +628,8 @@ class RuleService:
             created.append(CreatedFollowUp(row.id, customer.id, customer_display_name(customer),
                                             row.subject, row.due_date))
             acts.append("Wiedervorlage angelegt")
-        if rule.letter_template and customer.advertising_objection_at is None:
+        if rule.letter_template and allowed(f"Brief „{rule.letter_template}“",
+                                            permits[(Channel.LETTER, purpose)][customer.id]):
             session.add(LetterQueueEntry(customer_id=customer.id,
                                          template_key=rule.letter_template, rule_id=rule.id,
                                          note=occasion.reason[:200], created_by=AUTHOR,
@@ -533,7 +637,8 @@ class RuleService:
             count.letters += 1
             acts.append(f"für Brief „{rule.letter_template}“ vorgemerkt")
         actions = _actions(rule)
-        if actions["voucher_cents"]:
+        if actions["voucher_cents"] and allowed(
+                "Gutschein", permits[(Channel.LETTER, Purpose.ADVERTISING)][customer.id]):
             days = actions["voucher_days"]
             voucher = self.vouchers.issue_in(session, VoucherInput(
                 kind="value", value_cents=actions["voucher_cents"], customer_id=customer.id,

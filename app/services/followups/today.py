@@ -7,16 +7,24 @@ Score of a customer = the sum of the points of each reason that applies, plus a 
 - at risk (set by the classification): 30
 - birthday within the next 7 days (today included): 25 + 3 × (7 − days until)
 - maintenance due within the next 31 days (not yet due): 20 + (31 − days until) // 2
+- an active maintenance object but no running maintenance contract (the best next offer): 15
 - class bonus once per customer: A +20, B +10
 
 Every part is kept with its label, so the page can show how a score came about. A customer
 hidden with "für N Tage ausblenden" or with a call noted from the list stays off it until
 that day has passed.
+
+A call is a phone contact, so the contact policy decides who may be on the list: each reason
+has a purpose (a maintenance visit is service under the contract, everything else is
+advertising), and a reason stays only if the policy allows a call for its purpose. A
+candidate left without reasons is held back and listed with the policy's reason (a consumer
+without a phone-advertising consent, an objection, an erased customer, no phone number).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,6 +35,7 @@ from sqlalchemy.orm import Session, load_only
 from app.db import Database
 from app.models import (
     CallListDismissal,
+    Contract,
     Customer,
     FollowUp,
     Interaction,
@@ -40,6 +49,15 @@ from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, phone_text
 from app.services.formatting import format_date
+from app.services.privacy.contact_policy import (
+    ADDRESS_CODES,
+    CHUNK,
+    Channel,
+    Decision,
+    Purpose,
+    decide,
+    decide_many,
+)
 
 invalid = ValidationError.labelled({"days": "Tage", "template_key": "Briefvorlage"})
 
@@ -49,7 +67,17 @@ DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
 CLASS_BONUS = {"A": 20, "B": 10}
 # The letter template the list proposes for a reason (the letters feature defines them).
 LETTER_FOR = {"a_contact": "kundenpflege", "at_risk": "reaktivierung",
-              "birthday": "geburtstag", "maintenance": "wartung"}
+              "birthday": "geburtstag", "maintenance": "wartung", "no_contract": "wartung"}
+# Why each reason would contact the customer: only the maintenance visit is owed under the
+# contract; caring for, reactivating and congratulating a customer is advertising.
+PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
+               "birthday": Purpose.ADVERTISING, "maintenance": Purpose.SERVICE,
+               "no_contract": Purpose.ADVERTISING}  # offering a contract is an offer
+
+
+def _reason_purpose(kind: str) -> Purpose:
+    """A reason not listed in PURPOSE_FOR counts as advertising, the stricter answer."""
+    return PURPOSE_FOR.get(kind, Purpose.ADVERTISING)
 
 
 @dataclass(frozen=True)
@@ -86,6 +114,35 @@ class Suggestion:
     def letter_template(self) -> str:
         return LETTER_FOR[self.kinds[0]]
 
+    @property
+    def purpose(self) -> Purpose:
+        return _purpose(self.kinds)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A candidate the contact policy keeps off the list, with why it would have been on it."""
+
+    customer_id: int
+    customer_name: str
+    customer_number: str
+    reasons: tuple[str, ...]
+    score: int
+    reason: str  # the contact policy's reason, German
+    code: str
+
+
+@dataclass(frozen=True)
+class CallList:
+    suggestions: tuple[Suggestion, ...]
+    held_back: tuple[HeldBack, ...]  # the highest-scored ones, as many as the list shows
+    held_back_count: int
+
+
+def _purpose(kinds: tuple[str, ...] | list[str]) -> Purpose:
+    return (Purpose.ADVERTISING if any(_reason_purpose(k) is Purpose.ADVERTISING for k in kinds)
+            else Purpose.SERVICE)
+
 
 @dataclass
 class _Draft:
@@ -117,9 +174,10 @@ class TodayService:
         with self.db.read() as session:
             return self._settings(session)
 
-    def call_list(self) -> list[Suggestion]:
-        """The ranked suggestions, highest score first (ties by name)."""
-        today = self.clock.today()
+    def call_list(self, *, as_of: date | None = None) -> CallList:
+        """The ranked suggestions, highest score first (ties by name), and the candidates
+        the contact policy held back, on `as_of` (default today)."""
+        today = as_of or self.clock.today()
         with self.db.read() as session:
             cfg = self._settings(session)
             drafts: dict[int, _Draft] = {}
@@ -136,25 +194,29 @@ class TodayService:
                 add(cid, "at_risk", "abwanderungsgefährdet", 30)
             self._birthdays(session, today, cfg["birthday_days"], add)
             self._maintenance(session, today, cfg["maintenance_days"], add)
+            self._no_contract(session, today, add)
             hidden = set(session.scalars(select(CallListDismissal.customer_id)
                                          .where(CallListDismissal.until >= today)))
-            ids = [cid for cid in drafts if cid not in hidden]
             classes = {cid: klass for cid, klass in session.execute(
                 select(Customer.id, Customer.abc_class)
                 .where(Customer.abc_class.in_(tuple(CLASS_BONUS))))}
-            scored = []
-            for cid in ids:
-                parts = list(drafts[cid].parts)
-                klass = classes.get(cid)
-                if CLASS_BONUS.get(klass or ""):
-                    parts.append(ScorePart(f"{klass}-Kunde", CLASS_BONUS[klass or ""]))
-                scored.append((cid, parts))
+
+            def score(cid: int) -> int:
+                return sum(p.points for p in self._parts(drafts[cid], classes.get(cid)))
+
+            ranked = sorted((cid for cid in drafts if cid not in hidden), key=lambda c: -score(c))
+            ids, refused = self._ask_policy(session, today, ranked, drafts, score,
+                                            limit=cfg["limit"])
+            scored = [(cid, self._parts(drafts[cid], classes.get(cid))) for cid in ids]
+            held = sorted(((cid, self._parts(drafts[cid], classes.get(cid)))
+                           for cid in refused), key=lambda item: -sum(p.points for p in item[1]))
+            held = held[:cfg["limit"]]
             # Only the candidates that can still make the list need their names (ties).
             scored.sort(key=lambda item: -sum(p.points for p in item[1]))
             if len(scored) > cfg["limit"]:
                 cutoff = sum(p.points for p in scored[cfg["limit"] - 1][1])
                 scored = [item for item in scored if sum(p.points for p in item[1]) >= cutoff]
-            shown = [cid for cid, _parts in scored]
+            shown = [cid for cid, _parts in scored] + [cid for cid, _parts in held]
             customers = {c.id: c for c in session.scalars(
                 select(Customer).where(Customer.id.in_(shown)).options(load_only(
                     Customer.number, Customer.kind, Customer.title, Customer.first_name,
@@ -171,7 +233,54 @@ class TodayService:
                 abc_class=customer.abc_class, kinds=tuple(draft.kinds),
                 reasons=tuple(draft.reasons), parts=tuple(parts)))
         result.sort(key=lambda s: (-s.score, s.customer_name.casefold(), s.customer_id))
-        return result[:cfg["limit"]]
+        held_back = tuple(HeldBack(
+            customer_id=cid, customer_name=customer_display_name(customers[cid]),
+            customer_number=customers[cid].number, reasons=tuple(drafts[cid].reasons),
+            score=sum(p.points for p in parts), reason=refused[cid].reason,
+            code=refused[cid].code) for cid, parts in held)
+        return CallList(tuple(result[:cfg["limit"]]), held_back, len(refused))
+
+    @staticmethod
+    def _parts(draft: _Draft, klass: str | None) -> list[ScorePart]:
+        bonus = CLASS_BONUS.get(klass or "")
+        return list(draft.parts) + ([ScorePart(f"{klass}-Kunde", bonus)] if bonus else [])
+
+    @staticmethod
+    def _ask_policy(session: Session, today: date, ranked: list[int],
+                    drafts: dict[int, _Draft], score: Callable[[int], int], *, limit: int
+                    ) -> tuple[list[int], dict[int, Decision]]:
+        """Drop each reason the contact policy does not allow a call for; return the
+        candidates that keep one, and those left without any with the decision that held
+        them back.
+
+        Candidates are asked in score order, a chunk at a time, until the list is full and
+        no candidate not yet asked could still reach it (dropping reasons only lowers a
+        score): at 100,000 customers most candidates never need asking. So the held-back
+        candidates are those that ranked for the list, not every customer with a reason."""
+        kept: list[int] = []
+        refused: dict[int, Decision] = {}
+        for start in range(0, len(ranked), CHUNK):
+            chunk = ranked[start:start + CHUNK]
+            answers = {purpose: decide_many(
+                session, [c for c in chunk if purpose in map(_reason_purpose, drafts[c].kinds)],
+                channel=Channel.PHONE, purpose=purpose, today=today) for purpose in Purpose}
+            for cid in chunk:
+                draft = drafts[cid]
+                keep = [i for i, kind in enumerate(draft.kinds)
+                        if answers[_reason_purpose(kind)][cid].allowed]
+                if not keep:
+                    refused[cid] = answers[_purpose(draft.kinds)][cid]
+                    continue
+                if len(keep) < len(draft.kinds):
+                    drafts[cid] = _Draft([draft.kinds[i] for i in keep],
+                                         [draft.reasons[i] for i in keep],
+                                         [draft.parts[i] for i in keep])
+                kept.append(cid)
+            rest = ranked[start + CHUNK:start + CHUNK + 1]
+            if rest and len(kept) >= limit and (
+                    sorted(map(score, kept), reverse=True)[limit - 1] > score(rest[0])):
+                break
+        return kept, refused
 
     # --- one-click actions ---------------------------------------------------------------
 
@@ -206,10 +315,16 @@ class TodayService:
             raise invalid({"template_key": "bitte eine Briefvorlage wählen"})
         now = self.clock.now()
         with self.db.write() as session:
-            customer = self._customer(session, customer_id)
-            if customer.advertising_objection_at is not None and key != "wartung":
-                raise invalid({"template_key": "der Kunde hat der Werbung "
-                                                       "widersprochen"})
+            self._customer(session, customer_id)
+            purpose = (Purpose.SERVICE if key == LETTER_FOR["maintenance"]
+                       else Purpose.ADVERTISING)
+            decision = decide(session, customer_id, channel=Channel.LETTER, purpose=purpose,
+                              today=now.date())
+            # An address can still be fixed before the letter list is printed (the mailing
+            # checks it again); what the law forbids cannot.
+            if not decision.allowed and decision.code not in ADDRESS_CODES:
+                raise invalid({"template_key": f"kein Brief an diesen Kunden: "
+                                               f"{decision.reason}"})
             entry = LetterQueueEntry(customer_id=customer_id, template_key=key, rule_id=None,
                                      note=note[:200], created_by=by, created_at=now)
             session.add(entry)
@@ -276,6 +391,16 @@ class TodayService:
             until = (due - today).days
             add(cid, "maintenance", f"Wartung {name} fällig am {format_date(due)}",
                 20 + (days - until) // 2)
+
+    def _no_contract(self, session: Session, today: date, add: Any) -> None:
+        covered = select(Contract.customer_id).where(Contract.running_on(today))
+        rows = session.execute(self._active(
+            select(Customer.id, func.min(MaintenanceObject.name))
+            .join(MaintenanceObject, MaintenanceObject.customer_id == Customer.id)
+            .where(MaintenanceObject.active.is_(True), Customer.id.not_in(covered))
+            .group_by(Customer.id)))
+        for cid, name in rows:
+            add(cid, "no_contract", f"{name} ohne Wartungsvertrag – Vertrag anbieten", 15)
 
     # --- helpers ---------------------------------------------------------------------
 

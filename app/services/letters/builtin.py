@@ -31,7 +31,9 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "wartungserinnerung", "Wartungserinnerung", "Ihre Wartung ist fällig",
         "{{ briefanrede }}\n\n"
         "die regelmäßige Wartung Ihrer Anlage sorgt für Sicherheit, einen sparsamen Betrieb und "
-        "eine lange Lebensdauer. Nach unseren Unterlagen ist die nächste Wartung jetzt fällig.\n\n"
+        "eine lange Lebensdauer. Nach unseren Unterlagen ist die nächste Wartung jetzt fällig."
+        "{% if vertrag.nummer %} Sie ist in Ihrem Wartungsvertrag {{ vertrag.nummer }} "
+        "enthalten ({{ vertrag.preis }}).{% endif %}\n\n"
         "Bitte rufen Sie uns an oder antworten Sie kurz auf diesen Brief, dann vereinbaren wir "
         "einen Termin, der Ihnen passt."
         + _CLOSING,
@@ -72,6 +74,53 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "hiermit bestätigen wir Ihnen den vereinbarten Termin am {{ termin }}. Sollte er "
         "Ihnen doch nicht passen, geben Sie uns bitte rechtzeitig Bescheid.\n\n"
         "Wir freuen uns auf Sie."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_bestaetigung", "Wartungsvertrag: Bestätigung",
+        "Ihr Wartungsvertrag {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "vielen Dank für Ihr Vertrauen. Hiermit bestätigen wir Ihren Wartungsvertrag "
+        "{{ vertrag.nummer }} ({{ vertrag.bezeichnung }}) für {{ vertrag.objekte }} ab "
+        "{{ vertrag.beginn }}.\n\n"
+        "Preis: {{ vertrag.preis }}. Enthalten: {{ vertrag.leistungen }}.\n"
+        "Laufzeit: {{ vertrag.laufzeit }}\n\n"
+        "Wir melden uns rechtzeitig vor jedem Wartungstermin bei Ihnen."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_verlaengerung", "Wartungsvertrag: Verlängerung",
+        "Ihr Wartungsvertrag {{ vertrag.nummer }} verlängert sich",
+        "{{ briefanrede }}\n\n"
+        "Ihr Wartungsvertrag {{ vertrag.nummer }} läuft weiter: er verlängert sich am "
+        "{{ vertrag.verlaengerung_am }} zu den bisherigen Bedingungen ({{ vertrag.preis }}).\n\n"
+        "{{ vertrag.laufzeit }}\n\n"
+        "Wir freuen uns, weiter für Sie da zu sein."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_preisanpassung", "Wartungsvertrag: Preisanpassung",
+        "Neuer Preis Ihres Wartungsvertrags {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "gestiegene Material- und Lohnkosten machen eine Anpassung nötig: ab dem "
+        "{{ vertrag.preis_ab }} beträgt der Preis Ihres Wartungsvertrags {{ vertrag.nummer }} "
+        "{{ vertrag.preis }} (bisher {{ vertrag.alter_preis }}).\n\n"
+        "Die Leistungen bleiben unverändert. Bei Fragen rufen Sie uns gern an."
+        + _CLOSING,
+        advertising=False,
+    ),
+    BuiltinTemplate(
+        "vertrag_kuendigung", "Wartungsvertrag: Kündigungsbestätigung",
+        "Bestätigung Ihrer Kündigung – Vertrag {{ vertrag.nummer }}",
+        "{{ briefanrede }}\n\n"
+        "Ihre Kündigung des Wartungsvertrags {{ vertrag.nummer }} ist am "
+        "{{ vertrag.kuendigung_eingang }} bei uns eingegangen. Der Vertrag endet mit Ablauf "
+        "des {{ vertrag.letzter_tag }}.\n\n"
+        "Schade, dass Sie gehen. Wenn Sie später wieder eine Wartung brauchen, sind wir gern "
+        "für Sie da."
         + _CLOSING,
         advertising=False,
     ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.db import Database
+from app.services.clock import Clock
 from app.services.company import CompanyProfile, CompanyProfileService
 from app.services.errors import ValidationError
 from app.services.letters.layout import (
@@ -22,8 +23,9 @@ from app.services.letters.layout import (
     recipient_block,
 )
 from app.services.letters.recipients import ExcludedCustomer, RecipientSource
-from app.services.letters.service import load_recipients
+from app.services.letters.service import exclusion, load_recipients
 from app.services.pdf import fonts as pdf_fonts
+from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 from app.services.settings import SettingsService
 
 OFFSETS_KEY = "label_offsets"
@@ -185,9 +187,10 @@ def envelopes_pdf(out: Path, blocks: Sequence[tuple[str, ...]], envelope: Envelo
 
 
 class LabelService:
-    def __init__(self, db: Database, settings: SettingsService,
+    def __init__(self, db: Database, clock: Clock, settings: SettingsService,
                  company: CompanyProfileService) -> None:
         self.db = db
+        self.clock = clock
         self.settings = settings
         self.company = company
 
@@ -204,18 +207,20 @@ class LabelService:
         offsets[sheet_key] = [x, y]
         self.settings.set(OFFSETS_KEY, offsets)
 
-    def _blocks(self, source: RecipientSource
+    def _blocks(self, source: RecipientSource, purpose: Purpose
                 ) -> tuple[list[tuple[str, ...]], tuple[ExcludedCustomer, ...]]:
-        """Usable addresses in postcode order; the unusable ones listed with the reason."""
+        """Usable addresses in postcode order; the ones the contact policy holds back for
+        `purpose`, or the post cannot deliver to, listed with the reason."""
         with self.db.read() as session:
             ids = source.customer_ids(session)
             data = load_recipients(session, ids)
+            decisions = decide_many(session, ids, channel=Channel.LETTER, purpose=purpose,
+                                    today=self.clock.today())
         excluded = []
         usable = []
         for cid in ids:
             r = data[cid]
-            reason = ("archiviert" if r.archived else "anonymisiert" if r.anonymized
-                      else r.problem and f"keine verwendbare Postanschrift: {r.problem}")
+            reason = exclusion(r, decisions[cid])
             if reason:
                 excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
             else:
@@ -224,23 +229,25 @@ class LabelService:
         return [recipient_block(r.address) for r in usable], tuple(excluded)
 
     def print_labels(self, source: RecipientSource, *, sheet_key: str, out: Path,
-                     start: int = 1) -> PrintResult:
+                     start: int = 1, purpose: Purpose = Purpose.ADVERTISING) -> PrintResult:
+        """Labels for what `purpose` says the letters inside are (advertising unless told
+        otherwise: the stricter answer)."""
         sheet = LABEL_SHEETS.get(sheet_key)
         if sheet is None:
             raise invalid({"sheet": f"unbekannter Etikettenbogen „{sheet_key}“ "
                                             f"(bekannt: {', '.join(LABEL_SHEETS)})"})
-        blocks, excluded = self._blocks(source)
+        blocks, excluded = self._blocks(source, purpose)
         if not blocks:
             raise invalid({"sheet": "keine Anschriften zu drucken"})
         pages = labels_pdf(out, blocks, sheet, start=start, offset=self.offsets(sheet_key))
         return PrintResult(str(out), len(blocks), pages, excluded)
 
-    def print_envelopes(self, source: RecipientSource, *, size: str, out: Path
-                        ) -> PrintResult:
+    def print_envelopes(self, source: RecipientSource, *, size: str, out: Path,
+                        purpose: Purpose = Purpose.ADVERTISING) -> PrintResult:
         envelope = ENVELOPES.get(size.upper())
         if envelope is None:
             raise invalid({"envelope": f"unbekannter Umschlag „{size}“ (DL, C6, C5)"})
-        blocks, excluded = self._blocks(source)
+        blocks, excluded = self._blocks(source, purpose)
         if not blocks:
             raise invalid({"envelope": "keine Anschriften zu drucken"})
         pages = envelopes_pdf(out, blocks, envelope, self.company.get())

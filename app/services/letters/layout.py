@@ -130,6 +130,12 @@ def salutation_line(address: PostalAddress) -> str:
                                     person=_person(address), contact=_contact(address))
 
 
+def addressee(address: PostalAddress) -> naming.Person:
+    """Whom a letter to this address speaks to (`{{ vorname }}`, `{{ nachname }}`)."""
+    return naming.addressee(kind=address.kind, company=address.company,
+                            person=_person(address), contact=_contact(address))
+
+
 def _person(address: PostalAddress) -> naming.Person:
     return naming.Person(address.salutation, address.title, address.first_name,
                          address.last_name)

@@ -47,14 +47,15 @@ from app.services.letters.recipients import (
     RecipientSource,
     check_control_share,
     draw_control_group,
-    standing_exclusion,
 )
 from app.services.letters.results import WindowResult, compare_groups
 from app.services.letters.service import (
     LetterService,
     RecipientData,
     TemplateDTO,
+    exclusion,
     info_block,
+    letter_purpose,
     load_recipients,
 )
 from app.services.loyalty import codes as voucher_codes
@@ -64,6 +65,7 @@ from app.services.loyalty.vouchers import (
     VoucherService,
     default_valid_until,
 )
+from app.services.privacy.contact_policy import Channel, decide_many
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -252,11 +254,13 @@ class MailingService:
         with self.db.read() as session:
             ids = source.customer_ids(session)
             data = load_recipients(session, ids)
+            decisions = decide_many(session, ids, channel=Channel.LETTER,
+                                    purpose=letter_purpose(template.advertising), today=on)
             excluded: list[ExcludedCustomer] = []
             eligible: list[RecipientData] = []
             for cid in ids:
                 r = data[cid]
-                reason = self._exclusion(r, advertising=template.advertising)
+                reason = exclusion(r, decisions[cid])
                 if reason:
                     excluded.append(ExcludedCustomer(cid, r.number, r.name, reason))
                 else:
@@ -284,14 +288,6 @@ class MailingService:
             control_share=control_share, seed=seed,
             first_letters=letters[:preview])
         return plan, data
-
-    @staticmethod
-    def _exclusion(r: RecipientData, *, advertising: bool) -> str | None:
-        standing = standing_exclusion(r, advertising=advertising)
-        if standing:
-            return standing
-        problem = r.problem
-        return f"keine verwendbare Postanschrift: {problem}" if problem else None
 
     # --- generating ---------------------------------------------------------------------
 

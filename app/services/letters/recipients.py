@@ -2,8 +2,9 @@
 letter list), who is excluded and why, and the control group that is held back.
 
 Letters, labels and any other channel (e-mail) share this; nothing here knows how a letter
-is printed. A channel adds its own exclusions (a letter needs a postal address) on top of
-`standing_exclusion`.
+is printed. Who may not be reached, and why, is the contact policy's answer
+(`privacy.contact_policy.decide_many`); a channel adds its own checks (a letter needs a
+postal address the post can deliver to).
 
 Control group (Kontrollgruppe): after the exclusions, `round(share · n)` customers are drawn
 with `random.Random(seed).sample` from the eligible customers in id order; the seed is
@@ -168,30 +169,6 @@ class ExcludedCustomer:
     number: str
     name: str
     reason: str
-
-
-class Candidate(Protocol):
-    """What every channel knows of a candidate before its own checks."""
-
-    @property
-    def anonymized(self) -> bool: ...
-
-    @property
-    def archived(self) -> bool: ...
-
-    @property
-    def advertising_objection(self) -> bool: ...
-
-
-def standing_exclusion(candidate: Candidate, *, advertising: bool) -> str | None:
-    """Why nobody may reach this customer by any channel, or None."""
-    if candidate.anonymized:
-        return "anonymisiert"
-    if candidate.archived:
-        return "archiviert"
-    if advertising and candidate.advertising_objection:
-        return "Werbewiderspruch"
-    return None
 
 
 # --- control group ----------------------------------------------------------------------

@@ -36,11 +36,13 @@ from app.services.letters.layout import (
     FORMS,
     LetterForm,
     PostalAddress,
+    addressee,
     postal_problem,
     recipient_block,
     salutation_line,
 )
 from app.services.letters.template_safety import MAX_RENDERED, unsafe_constructs
+from app.services.privacy.contact_policy import Channel, Decision, Purpose, decide
 from app.services.settings import SettingsService
 
 if TYPE_CHECKING:
@@ -66,6 +68,11 @@ PLACEHOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rabatt": ("Stammkundenrabatt des Kunden, z. B. „5 %“", ()),
     "termin": ("Nächster vereinbarter Termin (Wiedervorlage mit Uhrzeit), "
                "z. B. „Dienstag, 24.03.2026, 09:30 Uhr“", ()),
+    "vertrag": ("Wartungsvertrag: vertrag.nummer, .preis, .alter_preis, .preis_ab, "
+                ".letzter_tag, .kuendigung_eingang, .verlaengerung_am, .laufzeit, …",
+                ("nummer", "bezeichnung", "objekte", "beginn", "mindestlaufzeit_bis",
+                 "laufzeit", "preis", "alter_preis", "preis_ab", "verlaengerung_am",
+                 "kuendigung_eingang", "letzter_tag", "leistungen")),
 }
 BASE_PLACEHOLDERS = frozenset(
     {"briefanrede", "vorname", "nachname", "firma", "kundennummer", "datum", "absender"})
@@ -104,9 +111,6 @@ class RecipientData:
     number: str
     name: str
     address: PostalAddress
-    archived: bool
-    anonymized: bool
-    advertising_objection: bool
 
     @property
     def problem(self) -> str | None:
@@ -119,11 +123,11 @@ class RecipientData:
 
     def placeholders(self) -> dict[str, Any]:
         a = self.address
-        business = a.kind == "business" and bool(a.company)
+        who = addressee(a)
         return {
             "briefanrede": salutation_line(a),
-            "vorname": a.contact_first_name if business else a.first_name,
-            "nachname": a.contact_last_name if business else a.last_name,
+            "vorname": who.first_name,
+            "nachname": who.last_name,
             "firma": a.company,
             "kundennummer": self.number,
         }
@@ -248,11 +252,24 @@ def load_recipients(session: Session, customer_ids: Iterable[int]) -> dict[int, 
                 contact_first_name=primary.first_name if primary else "",
                 contact_last_name=primary.last_name if primary else "",
                 street=c.street, postcode=c.postcode, city=c.city, country=c.country or "DE")
-            found[c.id] = RecipientData(
-                customer_id=c.id, number=c.number, name=customer_display_name(c), address=address,
-                archived=c.archived_at is not None, anonymized=c.anonymized_at is not None,
-                advertising_objection=c.advertising_objection_at is not None)
+            found[c.id] = RecipientData(customer_id=c.id, number=c.number,
+                                        name=customer_display_name(c), address=address)
     return found
+
+
+def letter_purpose(advertising: bool) -> Purpose:
+    """A template marked as advertising asks the contact policy for advertising, any other
+    (appointment, invoice, maintenance) for service."""
+    return Purpose.ADVERTISING if advertising else Purpose.SERVICE
+
+
+def exclusion(recipient: RecipientData, decision: Decision) -> str | None:
+    """Why a letter, label or envelope is not printed for this customer: the contact
+    policy's reason, or an address the post cannot deliver; None when it goes out."""
+    problem = recipient.problem
+    if problem and (decision.allowed or decision.code == "no_address"):
+        return f"keine verwendbare Postanschrift: {problem}"
+    return None if decision.allowed else decision.reason
 
 
 def info_block(number: str, *, on: date, by: str, profile: CompanyProfile
@@ -464,9 +481,12 @@ class LetterService:
             recipient = load_recipients(session, [customer_id])[customer_id]
             if recipient.problem:
                 raise invalid({"street": f"{recipient.number}: {recipient.problem}"})
-            if template.advertising and recipient.advertising_objection:
-                raise ConflictError(f"{recipient.number} hat der Werbung widersprochen; "
-                                    f"„{template.name}“ ist ein Werbebrief.")
+            decision = decide(session, customer_id, channel=Channel.LETTER,
+                              purpose=letter_purpose(template.advertising), today=on)
+            if not decision.allowed:
+                kind = "Werbebrief" if template.advertising else "Brief"
+                raise ConflictError(f"Kein {kind} „{template.name}“ an {recipient.number}: "
+                                    f"{decision.reason}")
             extra = compiled.extra_values(session, [customer_id], on=on)[customer_id]
             letter = compiled.render(recipient, on=on, sender=profile.name, extra=extra,
                                      info=info_block(recipient.number, on=on, by=by,

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Customer, CustomerDiscount
+from app.models import ClubLevel, ClubMembership, Customer, CustomerDiscount
 from app.services import timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
@@ -24,7 +24,7 @@ _CHUNK = 500
 @dataclass(frozen=True)
 class Discount:
     rate_bp: int  # basis points: 500 = 5 %
-    source: str  # customer | class | none
+    source: str  # customer | class | club | none
 
     @property
     def percent_text(self) -> str:
@@ -73,7 +73,8 @@ class DiscountService:
         return self.discount_for(customer_id)
 
     def discount_for(self, customer_id: int) -> Discount:
-        """The customer's own rate if set, else the rate of their A/B/C class, else none."""
+        """The customer's own rate if set, else the rate of their A/B/C class, else none;
+        a club member's rate instead where it is higher."""
         with self.db.read() as session:
             return discounts_in(session, [customer_id], self.class_rates()).get(
                 customer_id, Discount(0, "none"))
@@ -82,7 +83,7 @@ class DiscountService:
 def discounts_in(session: Session, customer_ids: Sequence[int], class_rates: Mapping[str, int]
                  ) -> dict[int, Discount]:
     """The discount of many customers in a few queries (serial letters): their own rate if
-    set, else the rate of their A/B/C class, else none."""
+    set, else the rate of their A/B/C class, else none; a club member's rate where higher."""
     found: dict[int, Discount] = {}
     for start in range(0, len(customer_ids), _CHUNK):
         chunk = list(customer_ids[start:start + _CHUNK])
@@ -96,4 +97,12 @@ def discounts_in(session: Session, customer_ids: Sequence[int], class_rates: Map
                 .where(CustomerDiscount.customer_id.in_(chunk))
                 .order_by(CustomerDiscount.id)):
             found[cid] = Discount(rate_bp, "customer")
+        # a club member gets the level's discount where it is higher (Kundenclub)
+        for cid, rate_bp in session.execute(
+                select(ClubMembership.customer_id, ClubLevel.discount_bp)
+                .join(ClubLevel, ClubLevel.id == ClubMembership.level_id)
+                .where(ClubMembership.customer_id.in_(chunk),
+                       ClubMembership.left_on.is_(None))):
+            if cid in found and rate_bp > found[cid].rate_bp:
+                found[cid] = Discount(rate_bp, "club")
     return found

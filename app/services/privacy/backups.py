@@ -40,7 +40,7 @@ from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
 from app.services.outputs import check_target
-from app.services.privacy import restore as restoring
+from app.services.privacy import restore_copy as restoring
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService

@@ -1,76 +1,35 @@
-"""Restoring a backup without bringing an erased person back (Art. 17 DSGVO).
-
-Erasures, purges and advertising objections are recognised by what they are — action,
-customer number and the moment they were recorded — never by the audit row's id: ids start
-lower again after a restore, so "every id above the backup's newest" misses an erasure made
-after an earlier restore. Every such event of the live database that the backup lacks is
-applied again to a prepared copy of the backup, and only that finished copy replaces the live
-database. A crash before it replaces the live file leaves the live file as it was, erasure
-included; a crash afterwards leaves the restored data with the erasure applied.
-"""
+"""Applying erasures and objections again after a restore (which ones: `restore_copy`)."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from datetime import date
-from pathlib import Path
 
-from app.db import Database, backup_sqlite, migrate, pending_migrations
-from app.paths import sqlite_uri, sqlite_url
-from app.services.clock import Clock
-from app.services.errors import StorageError
-from app.services.privacy.service import PrivacyService
-from app.services.settings import SettingsService
+from sqlalchemy import select
 
-ERASURE_ACTIONS = ("erase", "purge", "objection")
-Event = tuple[str, str, date | None]  # action, customer number, as-of date of an erasure
+from app.models import Customer
+from app.services import audit
+from app.services.privacy.consents import Consents
+from app.services.privacy.erasure import Erasure
 
 
-def erasure_events(path: Path) -> dict[tuple[str, str, str], Event]:
-    """The erasures, purges and objections recorded in the database file `path`, keyed by
-    (action, customer number, recorded at)."""
-    conn = sqlite3.connect(sqlite_uri(path), uri=True)
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "audit_entries" not in tables:
-            return {}
-        rows = conn.execute(
-            "SELECT action, at, details FROM audit_entries WHERE action IN (?, ?, ?) "
-            "ORDER BY at, id", ERASURE_ACTIONS).fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(f"Das Protokoll in „{path}“ ist nicht lesbar: {exc}") from exc
-    finally:
-        conn.close()
-    events: dict[tuple[str, str, str], Event] = {}
-    for action, at, details in rows:
-        data = json.loads(details)
-        number = data.get("number")
-        if number:
-            as_of = data.get("as_of")
-            events[(action, str(number), str(at))] = (
-                action, str(number), date.fromisoformat(as_of) if as_of else None)
-    return events
+class RestoreSupport(Consents, Erasure):
+    """Erasures and objections a restored backup lacks, applied to it again."""
 
-
-def missing_in(backup: Path, live: Path) -> list[Event]:
-    """Erasures and objections of the live database that the backup does not hold, oldest
-    first: what a restore of `backup` must apply again."""
-    known = erasure_events(backup)
-    return [event for key, event in erasure_events(live).items() if key not in known]
-
-
-def prepare(backup: Path, target: Path, *, later: list[Event], clock: Clock,
-            by: str) -> list[str]:
-    """Copy `backup` to `target`, bring its schema up to date and apply `later` to it; the
-    descriptions of what was applied again."""
-    backup_sqlite(backup, target, verify="quick_check")
-    url = sqlite_url(target)
-    database = Database(url)
-    try:
-        if pending_migrations(database.engine):
-            migrate(url)
-        privacy = PrivacyService(database, clock, SettingsService(database))
-        return privacy.reapply(later, by=by)
-    finally:
-        database.dispose()
+    def reapply(self, items: list[tuple[str, str, date | None]], *, by: str) -> list[str]:
+        """Apply recorded erasures and objections again (after a restore)."""
+        done = []
+        for action, number, as_of in items:
+            with self.db.read() as session:
+                customer_id, anonymized_at = session.execute(
+                    select(Customer.id, Customer.anonymized_at)
+                    .where(Customer.number == number)).first() or (None, None)
+            if customer_id is None or (action != "objection" and anonymized_at is not None):
+                continue  # gone or erased already
+            if action == "objection":
+                self.object_to_advertising(customer_id, by=by)
+            elif action == "erase":
+                self.erase(customer_id, by=by, as_of=as_of)
+            else:
+                self.erase(customer_id, by=by, as_of=date.max)
+            done.append(f"{number}: {audit.ACTIONS[action]}")
+        return done

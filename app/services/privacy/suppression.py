@@ -12,11 +12,12 @@ a fuzzy search.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Suppression
+from app.models import Customer, Suppression
 from app.services.text import strip_accents, words
 
 _VERSION = "v1"
@@ -55,3 +56,13 @@ def is_listed(session: Session, *, name: str, street: str, postcode: str) -> boo
     value = digest(name=name, street=street, postcode=postcode)
     return bool(value) and session.scalar(
         select(Suppression.id).where(Suppression.digest == value)) is not None
+
+
+def add(session: Session, customer: Customer, *, at: datetime) -> None:
+    """Put an objecting customer's hash on the list (once)."""
+    name = person_name(kind=customer.kind, first_name=customer.first_name,
+                       last_name=customer.last_name, company=customer.company)
+    value = digest(name=name, street=customer.street, postcode=customer.postcode)
+    if value and session.scalar(
+            select(Suppression.id).where(Suppression.digest == value)) is None:
+        session.add(Suppression(digest=value, created_at=at))

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
 from app.models import ClassAssignment, Customer, Interaction, Sale
-from app.services import bulk, timeline
+from app.services import actors, bulk, timeline
 from app.services.clock import Clock
 from app.services.customers.segments import CLASSES
 from app.services.errors import NotFoundError, ValidationError
@@ -390,7 +390,7 @@ class ClassificationService:
             "customer_id": [ids[i] for i in changes], "occurred_at": [now] * len(changes),
             "channel": ["system"] * len(changes),
             "subject": [f"Klasse {previous[i]} → {new[i]}" for i in changes],
-            "text": [reasons[i] for i in changes], "author": [by] * len(changes),
+            "text": [reasons[i] for i in changes], "author": [actors.recorded(by)] * len(changes),
             "created_at": [now] * len(changes)})
         return count, len(rows)
 

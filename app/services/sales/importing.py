@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Interaction, Sale
-from app.services import bulk
+from app.services import actors, bulk
 from app.services.clock import Clock
 from app.services.customers.creating import NewCustomer, create_customers, new_customer
 from app.services.customers.dto import CustomerInput
@@ -498,5 +498,5 @@ def _record_timeline(session: Session, per_customer: dict[int, list[int]], *, no
     bulk.insert_rows(session, Interaction, [
         {"customer_id": cid, "occurred_at": now, "channel": "system",
          "subject": f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200],
-         "text": "", "author": by, "created_at": now}
+         "text": "", "author": actors.recorded(by), "created_at": now}
         for cid, (count, cents) in per_customer.items()])

@@ -1,13 +1,15 @@
-"""Datei → Kunden exportieren…: choose a file, the format follows its suffix."""
+"""Datei → Kunden exportieren…: choose a file (the format follows its suffix) and whether the
+file is for an advertising campaign: then the contact policy keeps out who may not get it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.services.customers.export import ExportResult
+from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.tasks import Task
@@ -20,8 +22,16 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("CustomerExport", text)
 
 
+def campaign_choices() -> dict[str, Channel | None]:
+    return {tr("Alle aktiven Kunden (keine Werbeaktion)"): None,
+            tr("Werbeaktion per Brief"): Channel.LETTER,
+            tr("Werbeaktion per E-Mail"): Channel.EMAIL,
+            tr("Werbeaktion per Telefon"): Channel.PHONE}
+
+
 def export_customers(context: AppContext, parent: QWidget | None) -> Task | None:
-    """Ask for the file, then export every active customer to it."""
+    """Ask for the file and the purpose, then export every active customer to it (for a
+    campaign: only those the contact policy allows advertising on its channel)."""
     name, chosen = QFileDialog.getSaveFileName(
         parent, tr("Kunden exportieren"), str(Path.home() / "Kunden.csv"),
         ";;".join(tr(f) for f in FILTERS))
@@ -31,10 +41,16 @@ def export_customers(context: AppContext, parent: QWidget | None) -> Task | None
     if path.suffix.lower() not in FILTERS.values():
         suffix = next((s for f, s in FILTERS.items() if tr(f) == chosen), ".csv")
         path = path.with_name(path.name + suffix)
-    return start_export(context, path, parent)
+    choices = campaign_choices()
+    purpose, ok = QInputDialog.getItem(parent, tr("Kunden exportieren"), tr("Wofür?"),
+                                       list(choices), 0, False)
+    if not ok:
+        return None
+    return start_export(context, path, parent, campaign=choices[purpose])
 
 
-def start_export(context: AppContext, path: Path, parent: QWidget | None) -> Task:
+def start_export(context: AppContext, path: Path, parent: QWidget | None, *,
+                 campaign: Channel | None = None) -> Task:
     """Export in the background with a progress dialog that can cancel it."""
     exporter = context.services.customer_export
     dialog = QProgressDialog(tr("Kunden werden exportiert …"), tr("Abbrechen"), 0, 0, parent)
@@ -46,6 +62,12 @@ def start_export(context: AppContext, path: Path, parent: QWidget | None) -> Tas
         box = QMessageBox(QMessageBox.Icon.Information, tr("Kunden exportieren"), tr(
             "{count} Kunden nach {path} exportiert.").format(count=result.count,
                                                              path=result.path), parent=parent)
+        if campaign is not None:
+            box.setInformativeText(tr(
+                "{n} Kunden nach den Kontaktregeln zurückgehalten.").format(
+                    n=len(result.held_back)))
+            box.setDetailedText("\n".join(f"{item.number}: {item.reason}"
+                                          for item in result.held_back))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): the window stays usable
 
@@ -58,7 +80,8 @@ def start_export(context: AppContext, path: Path, parent: QWidget | None) -> Tas
         dialog.setValue(done_rows)
 
     task = context.tasks.start(
-        lambda p: exporter.export(path, by=context.actor, progress=p), on_done=done,
+        lambda p: exporter.export(path, campaign=campaign, by=context.actor, progress=p),
+        on_done=done,
         on_error=failed, on_progress=progress, on_cancel=dialog.reset)
     dialog.canceled.connect(task.cancel)
     return task

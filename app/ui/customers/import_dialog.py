@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +39,7 @@ from app.services.customers.importing.service import (
     ImportResult,
     ImportRow,
 )
+from app.services.errors import StammkundeError
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -65,6 +67,7 @@ class CustomerImportDialog(QDialog):
         self.resize(960, 640)
         self.source: Source | None = None
         self.preview: ImportPreview | None = None
+        self.checked_mapping: dict[int, str] = {}  # the mapping the preview was made with
         self.outcome: ImportResult | None = None
         self.choices: dict[int, str] = {}
         self.task: Task | None = None
@@ -135,8 +138,21 @@ class CustomerImportDialog(QDialog):
         self.mapping_table.setColumnWidth(0, 220)
         self.mapping_table.setColumnWidth(2, 220)
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.header_spin = QSpinBox()
+        self.header_spin.setRange(1, 1_000_000)
+        self.header_spin.setToolTip(tr("In welcher Zeile der Datei die Spaltenüberschriften "
+                                       "stehen (über ihr z. B. ein Titel)"))
+        self.reread_button = QPushButton(tr("Neu lesen"))
+        self.reread_button.clicked.connect(
+            lambda: self._read(header_line=self.header_spin.value()))
+        header_row = QHBoxLayout()
+        header_row.addWidget(QLabel(tr("Kopfzeile in Zeile")))
+        header_row.addWidget(self.header_spin)
+        header_row.addWidget(self.reread_button)
+        header_row.addStretch(1)
         layout = QVBoxLayout(page)
         layout.addWidget(self.source_label)
+        layout.addLayout(header_row)
         layout.addWidget(QLabel(tr("Die ersten Zeilen:")))
         layout.addWidget(self.sample, 1)
         layout.addWidget(QLabel(tr("Zuordnung der Spalten (wird für das nächste Mal "
@@ -155,6 +171,10 @@ class CustomerImportDialog(QDialog):
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(1, 220)
         self.tree.setColumnWidth(3, 140)
+        self.tree.currentItemChanged.connect(self._show_stored)
+        self.stored_label = QLabel()
+        self.stored_label.setWordWrap(True)
+        self.stored_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         actions = QHBoxLayout()
         actions.addWidget(QLabel(tr("Markierte Dubletten:")))
         self.choice_buttons: dict[str, QPushButton] = {}
@@ -174,6 +194,7 @@ class CustomerImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.stored_label)
         layout.addLayout(actions)
         return page
 
@@ -264,14 +285,15 @@ class CustomerImportDialog(QDialog):
         if text:
             self.status.setText(text)
 
-    def _read(self) -> None:
+    def _read(self, *, header_line: int | None = None) -> None:
+        """Read the file; `header_line` is the header row the user chose (else detected)."""
         path = Path(self.path_edit.text().strip())
         if not self.path_edit.text().strip():
             self.status.setText(tr("Bitte eine Datei wählen."))
             return
 
         def work(_progress: Progress) -> tuple[Source, dict[int, str]]:
-            source = self.importer.read(path)
+            source = self.importer.read(path, header_line=header_line)
             return source, self.importer.suggested_mapping(source)
 
         self._run(work, self._show_mapping, tr("Datei wird gelesen …"))
@@ -281,6 +303,9 @@ class CustomerImportDialog(QDialog):
         self.source = source
         self.source_label.setText(tr("{name}: {description}, {rows} Zeilen").format(
             name=source.path.name, description=source.describe(), rows=len(source.rows)))
+        self.header_spin.setValue(source.header_line or 1)
+        for widget in (self.header_spin, self.reread_button):
+            widget.setEnabled(source.header_line is not None)  # vCards have no header row
         rows = source.rows[:PREVIEW_ROWS]
         self.sample.clear()
         self.sample.setColumnCount(len(source.header))
@@ -315,6 +340,7 @@ class CustomerImportDialog(QDialog):
     def _check(self) -> None:
         source, mapping = self.source, self.mapping()
         assert source is not None
+        self.checked_mapping = mapping
         self._run(lambda progress: self.importer.preview(source, mapping, progress=progress),
                   self._show_preview, tr("Zeilen werden geprüft …"))
 
@@ -322,10 +348,11 @@ class CustomerImportDialog(QDialog):
         self.preview = preview
         self.choices = {}
         self.summary.setText(tr(
-            "{total} Zeilen: {new} neu, {dup} mögliche Dubletten, {rej} abgelehnt. "
-            "Abgelehnte Zeilen werden nicht übernommen.").format(
+            "{total} Zeilen: {new} neu, {dup} mögliche Dubletten, {rej} abgelehnt, {noted} mit "
+            "Hinweisen (ein Feld nicht übernommen). Abgelehnte Zeilen werden nicht "
+            "übernommen.").format(
                 total=preview.total, new=len(preview.new), dup=len(preview.duplicates),
-                rej=len(preview.rejected)))
+                rej=len(preview.rejected), noted=len(preview.with_problems)))
         self.tree.clear()
         default = DUPLICATE_CHOICES[str(self.all_choice.currentData())]
         self.new_group = self._group(tr("Neu"), preview.new, lambda _row: tr("Anlegen"))
@@ -348,7 +375,8 @@ class CustomerImportDialog(QDialog):
         group = QTreeWidgetItem(self.tree, [f"{title} ({len(rows)})"])
         group.setFirstColumnSpanned(True)
         for row in rows[:SHOWN_PER_GROUP]:
-            hint = "; ".join(f"{m.reason} → {m.label}" for m in row.duplicates)
+            hint = "; ".join([*(f"{m.reason} → {m.label}" for m in row.duplicates),
+                              *row.problems])
             item = QTreeWidgetItem(group, [str(row.line), row.name, hint, action(row)])
             item.setData(0, _LINE, row.line)
             item.setToolTip(2, hint)
@@ -360,6 +388,22 @@ class CustomerImportDialog(QDialog):
         if count > SHOWN_PER_GROUP:
             QTreeWidgetItem(group, ["", tr("… und {n} weitere").format(
                 n=count - SHOWN_PER_GROUP)])
+
+    def _show_stored(self, item: QTreeWidgetItem | None) -> None:
+        """What the current row will store, by the import's own checks."""
+        line = item.data(0, _LINE) if item is not None else None
+        if line is None or self.source is None:
+            self.stored_label.clear()
+            return
+        try:
+            stored = self.importer.stored(self.source, self.checked_mapping, int(line))
+        except StammkundeError as error:
+            self.stored_label.setText(error.message)
+            return
+        self.stored_label.setText(tr("Zeile {line} wird gespeichert als: {fields}").format(
+            line=stored.line, fields=" · ".join(
+                f"{tr(label)}: {value}" for label, value in stored.fields)) + "".join(
+            "\n" + problem for problem in stored.problems))
 
     def _choose_selected(self, choice: str) -> None:
         for item in self.tree.selectedItems():

@@ -6,7 +6,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
@@ -59,7 +66,7 @@ class CustomerFollowUpsTab(QWidget):
         }
         object_buttons = {
             tr("Wartungsobjekt neu…"): self.new_object, tr("Bearbeiten…"): self.edit_object,
-            tr("Stilllegen"): self.retire_object,
+            tr("Stilllegen"): self.retire_object, tr("Vertrag anlegen…"): self.new_contract,
         }
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("<b>Wiedervorlagen</b>")))
@@ -134,6 +141,17 @@ class CustomerFollowUpsTab(QWidget):
         item = self._object()
         if item is not None:
             MaintenanceDialog(self.context, self.customer_id, item, parent=self).exec()
+
+    def new_contract(self) -> QDialog | None:
+        """A maintenance contract on the selected object (tab "Verträge & Club")."""
+        from app.ui.contracts.dialogs import ContractDialog
+
+        item = self._object()
+        if item is None:
+            return None
+        dialog = ContractDialog(self.context, self.customer_id, object_id=item.id, parent=self)
+        dialog.open()
+        return dialog
 
     def retire_object(self) -> None:
         item = self._object()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.service import FollowUpDTO, FollowUpInput
-from app.services.followups.today import Suggestion
+from app.services.followups.today import CallList, HeldBack, Suggestion
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
@@ -58,6 +58,11 @@ def suggestion_row(item: Suggestion) -> Row[Suggestion]:
                 item.abc_class or ""), item, tooltip=tr("Punkte: ") + item.score_text)
 
 
+def held_back_row(item: HeldBack) -> Row[HeldBack]:
+    return Row((item.customer_name, item.customer_number, "; ".join(item.reasons),
+                item.reason), item)
+
+
 class TodayPage(QWidget):
     """Signals: loaded() after the lists were (re)filled."""
 
@@ -74,6 +79,11 @@ class TodayPage(QWidget):
         self.calls_model = RowsModel[Suggestion](
             [tr("Punkte"), tr("Kunde"), tr("Grund"), tr("Telefon"), tr("Klasse")], self)
         self.calls_view = table_view(self.calls_model, stretch=(2,))
+        self.held_model = RowsModel[HeldBack](
+            [tr("Kunde"), tr("Nr."), tr("wäre auf der Liste wegen"), tr("Nicht anrufen, weil")],
+            self)
+        self.held_view = table_view(self.held_model, stretch=(3,))
+        self.held_label = QLabel()
         self.status = QLabel()
         self.done_button = QPushButton(tr("Erledigt…"))
         self.day_button = QPushButton(tr("+1 Tag"))
@@ -103,6 +113,8 @@ class TodayPage(QWidget):
         layout.addWidget(self.calls_view, 3)
         layout.addLayout(button_row(self.call_button, self.followup_button, self.letter_button,
                                    self.hide_button, self.hide_days))
+        layout.addWidget(self.held_label)
+        layout.addWidget(self.held_view, 1)
         layout.addWidget(self.status)
 
         self.done_button.clicked.connect(self.complete_selected)
@@ -116,24 +128,29 @@ class TodayPage(QWidget):
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))
+        self.held_view.doubleClicked.connect(lambda i: self._open(self.held_model, i))
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
     def refresh(self) -> None:
         services = self.context.services
 
-        def load(_progress: object) -> tuple[list[FollowUpDTO], list[Suggestion]]:
+        def load(_progress: object) -> tuple[list[FollowUpDTO], CallList]:
             return services.followups.due(), services.today.call_list()
 
         self.context.tasks.start(load, on_done=self._show, on_error=self._failed)
 
-    def _show(self, result: tuple[list[FollowUpDTO], list[Suggestion]]) -> None:
+    def _show(self, result: tuple[list[FollowUpDTO], CallList]) -> None:
         due, calls = result
         now = self.context.services.clock.now()
         self.header.setText(tr("Heute, {weekday}, {date}").format(
             weekday=tr(WEEKDAYS[now.weekday()]), date=format_date(now.date())))
         self.due_model.set_rows([followup_row(item, now) for item in due])
-        self.calls_model.set_rows([suggestion_row(item) for item in calls])
+        self.calls_model.set_rows([suggestion_row(item) for item in calls.suggestions])
+        self.held_model.set_rows([held_back_row(item) for item in calls.held_back])
+        self.held_label.setText(tr(
+            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {count} Kunden").format(
+            count=calls.held_back_count))
         self.due_view.resizeColumnsToContents()
         self.calls_view.resizeColumnsToContents()
         if not due:
@@ -156,7 +173,7 @@ class TodayPage(QWidget):
     def selected_suggestion(self) -> Suggestion | None:
         return selected_payload(self.calls_view, self.calls_model, status=self.status)
 
-    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion],
+    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
 

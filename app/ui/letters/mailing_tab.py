@@ -37,6 +37,7 @@ from app.services.letters.recipients import (
     invalid,
     parse_numbers,
 )
+from app.services.letters.service import letter_purpose
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -343,19 +344,22 @@ class MailingTab(QWidget):
             self.print_labels(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
 
     def print_labels(self, out: Path) -> None:
-        """Labels or envelopes for the chosen recipients (no exclusions for advertising:
-        labels carry no advertising themselves)."""
+        """Labels or envelopes for the chosen recipients, for what the chosen template is:
+        an advertising letter's envelopes skip whom the contact policy holds back."""
         kind, _, key = str(self.label_kind.currentData()).partition(":")
         settings = self._checked_settings()
         if settings is None:
             return
         source, start = settings[1], self.label_start.value()
-        labels = self.context.services.labels
+        services = self.context.services
+        labels, template_id = services.labels, settings[0]
 
         def work(_progress: Progress) -> PrintResult:
+            purpose = letter_purpose(services.letters.get(template_id).advertising)
             if kind == "sheet":
-                return labels.print_labels(source, sheet_key=key, out=out, start=start)
-            return labels.print_envelopes(source, size=key, out=out)
+                return labels.print_labels(source, sheet_key=key, out=out, start=start,
+                                           purpose=purpose)
+            return labels.print_envelopes(source, size=key, out=out, purpose=purpose)
 
         self._busy(True)
         self.progress.setRange(0, 0)

@@ -39,7 +39,7 @@ class TemplatesTab(QWidget):
         self.list.currentItemChanged.connect(self._selected)
         self.name = QLineEdit()
         self.subject = QLineEdit()
-        self.advertising = QCheckBox(tr("Werbebrief (Werbewiderspruch beachten)"))
+        self.advertising = QCheckBox(tr("Werbebrief (Kontaktregeln für Werbung)"))
         self.body = QPlainTextEdit()
         self.placeholders = elided_list()
         for name, (description, attrs) in PLACEHOLDERS.items():

@@ -101,7 +101,7 @@ class LoyaltyTab(QWidget):
         self._prefer = None
         discount = self.services.discounts.discount_for(self.customer_id)
         source = {"customer": tr("persönlich"), "class": tr("nach Klasse"),
-                  "none": ""}[discount.source]
+                  "club": tr("Kundenclub"), "none": ""}[discount.source]
         self.discount.setText(tr("Stammkundenrabatt: ") + discount.percent_text
                               + (f" ({source})" if source else ""))
         self.cards = self.services.loyalty.cards_of(self.customer_id)

@@ -170,7 +170,10 @@ class VouchersPage(QWidget):
         for key, label in (("", tr("alle")), ("valid", tr("gültig")), ("spent", tr("eingelöst")),
                            ("expired", tr("abgelaufen"))):
             self.status_filter.addItem(label, key)
-        self.campaign_filter = QComboBox()
+        self.campaign_filter = QComboBox()  # campaign names are free text: never widen the page
+        self.campaign_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.campaign_filter.setMinimumContentsLength(8)
         self.status_filter.currentIndexChanged.connect(self.refresh_list)
         self.campaign_filter.currentIndexChanged.connect(self.refresh_list)
         issue = QPushButton(tr("Gutschein ausgeben …"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -25,17 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes, Domain
-from app.services.errors import NotFoundError, ValidationError
+from app.services.errors import NotFoundError, StammkundeError, ValidationError
 from app.services.formatting import format_date, format_datetime
-from app.services.privacy.service import (
+from app.services.privacy.consents import (
     METHODS,
     PURPOSES,
     ConsentEvent,
     ConsentInput,
     ConsentState,
-    ErasurePlan,
     PrivacyOverview,
 )
+from app.services.privacy.erasure import ErasurePlan
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
@@ -129,6 +130,13 @@ class PrivacyTab(QWidget):
         self.objection_button = QPushButton(tr("Werbewiderspruch eintragen"))
         self.export_button = QPushButton(tr("Auskunft (Art. 15) exportieren…"))
         self.erase_button = QPushButton(tr("Löschen (Art. 17)…"))
+        self.marks = {
+            "letter_returned": QCheckBox(tr("Brief kam zurück (Anschrift unzustellbar)")),
+            "email_bounced": QCheckBox(tr("E-Mail unzustellbar")),
+            "deceased": QCheckBox(tr("verstorben")),
+        }
+        for fact, check in self.marks.items():
+            check.clicked.connect(lambda checked, fact=fact: self.set_mark(fact, checked))
         self.consent_button.clicked.connect(self.add_consent)
         self.objection_button.clicked.connect(self.object)
         self.export_button.clicked.connect(self.export_access)
@@ -138,6 +146,11 @@ class PrivacyTab(QWidget):
                        self.erase_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        marks = QHBoxLayout()
+        marks.addWidget(QLabel(tr("Erreichbarkeit:")))
+        for check in self.marks.values():
+            marks.addWidget(check)
+        marks.addStretch(1)
         consents = QGroupBox(tr("Einwilligungen"))
         box = QVBoxLayout(consents)
         box.addWidget(self.states)
@@ -146,6 +159,7 @@ class PrivacyTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        layout.addLayout(marks)
         layout.addWidget(consents, 1)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
@@ -178,6 +192,9 @@ class PrivacyTab(QWidget):
         self.consent_button.setEnabled(not locked and overview.objection_at is None)
         self.objection_button.setEnabled(not locked and overview.objection_at is None)
         self.erase_button.setEnabled(not locked)
+        for fact, check in self.marks.items():
+            check.setChecked(fact in overview.marks)
+            check.setEnabled(not locked)
         self.states_model.set_rows(
             Row((state.label, tr("ja") if state.allowed else tr("nein"), state.reason), state)
             for state in overview.states)
@@ -193,6 +210,14 @@ class PrivacyTab(QWidget):
             self.refresh()
 
     # --- actions ---------------------------------------------------------------------------
+
+    def set_mark(self, fact: str, on: bool) -> None:
+        try:
+            self.context.services.privacy.set_fact(self.customer_id, fact, on=on,
+                                                   by=self.context.actor)
+        except StammkundeError as error:
+            show_error(self, error)
+            self.refresh()
 
     def add_consent(self) -> None:
         ConsentDialog(self.context, self.customer_id, self).exec()

@@ -29,7 +29,8 @@ from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
 from app.services.formatting import format_datetime
-from app.services.privacy.service import METHODS, PURPOSES, RETENTION_LABELS
+from app.services.privacy.consents import METHODS, PURPOSES
+from app.services.privacy.retention import RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error

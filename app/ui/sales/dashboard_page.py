@@ -275,10 +275,15 @@ class DashboardPage(QWidget):
         movers.addWidget(_section(tr("Neu in Klasse A"), self.risen_table), 1)
         movers.addWidget(_section(tr("Aus Klasse A gefallen"), self.fallen_table), 1)
 
+        from app.ui.contracts.figures_box import BindingFigures  # it imports FigureCard
+
+        self.binding = BindingFigures(context)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.window_note)
         layout.addLayout(cards)
+        layout.addWidget(_section(tr("Kundenbindung: Verträge, Club, Empfehlungen"),
+                                  self.binding))
         layout.addLayout(charts)
         layout.addLayout(lists)
         layout.addWidget(self.movers_note)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.models import AuditEntry, Customer
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
+from app.services.privacy.contact_policy import Channel
 
 OBJECTOR = CustomerInput(salutation="Frau", first_name="Annabella", last_name="Quastenberg",
                          street="Zwiebelgasse 17", postcode="01067", city="Dresden")
@@ -37,7 +38,7 @@ def audit_of(services: Services, customer_id: int) -> list[tuple[str, str, dict[
 
 def assert_objection_kept(services: Services, customer_id: int, *, by: str) -> None:
     assert services.privacy.overview(customer_id).objection_at is not None
-    assert not services.privacy.advertising_allowed(customer_id, "letter")
+    assert services.privacy.decision(customer_id, channel=Channel.LETTER).code == "objection"
     assert ("objection", by, {"source": "suppression_list"}) in audit_of(services, customer_id)
     subjects = [e.subject for e in services.timeline.entries(customer_id)]
     assert "Steht auf der Werbesperrliste: keine Werbung" in subjects
@@ -66,7 +67,7 @@ def test_a_returning_objector_imported_from_csv_keeps_the_objection_with_an_audi
     assert audit_of(services, anna.id)[0] == (
         "create", "Büro", {"import": "alt.csv", "number": anna.number})
     bernd = services.customers.search("Bernd")[0]
-    assert services.privacy.advertising_allowed(bernd.id, "letter")
+    assert services.privacy.decision(bernd.id, channel=Channel.LETTER).allowed
     assert [a for a, _by, _details in audit_of(services, bernd.id)] == ["create"]
 
 
@@ -82,8 +83,8 @@ def test_a_returning_objector_created_by_the_sales_import_keeps_the_objection(
                     encoding="utf-8")
     services.sales_import.apply(path, create_missing=True, by="Büro")
     assert_objection_kept(services, services.customers.get_by_number("4711").id, by="Büro")
-    bernd = services.customers.get_by_number("4712")
-    assert services.privacy.advertising_allowed(bernd.id, "letter")
+    bernd = services.customers.get_by_number("4712")  # not suppressed; no street to write to
+    assert services.privacy.decision(bernd.id, channel=Channel.LETTER).code == "no_address"
 
 
 def test_the_sales_import_creates_the_customer_the_form_would(

@@ -11,6 +11,7 @@ from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.customers.naming import (
     Person,
+    addressee,
     display_name,
     letter_salutation,
     list_name,
@@ -97,6 +98,13 @@ def test_a_business_letter_greets_its_contact_or_else_ladies_and_gentlemen() -> 
                              contact=EVA) == "Sehr geehrte Frau Schäfer,"
     assert letter_salutation(kind="business", company="Schäfer Bau GmbH",
                              person=HANS) == "Sehr geehrte Damen und Herren,"
+
+
+def test_a_letter_speaks_to_the_person_or_to_a_business_customers_contact() -> None:
+    assert addressee(kind="private", company="Müller & Söhne", person=HANS, contact=EVA) == HANS
+    assert addressee(kind="business", company="Schäfer Bau GmbH", person=HANS,
+                     contact=EVA) == EVA
+    assert addressee(kind="business", company="", person=HANS, contact=EVA) == HANS
 
 
 def test_follow_ups_vouchers_and_letters_name_a_customer_by_the_one_display_name(

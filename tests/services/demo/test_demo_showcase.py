@@ -27,7 +27,7 @@ def test_populate_gives_every_screen_something_to_show(
     assert len(figures.open_complaints) == 2
     assert figures.risen_to_a or figures.fallen_from_a
     assert services.followups.due(until=clock.today())
-    assert services.today.call_list()
+    assert services.today.call_list().suggestions
     assert result.rule_followups > 0
     statuses = {v.status for v in services.vouchers.listing()}
     assert statuses == {"valid", "spent", "expired"}
@@ -63,7 +63,8 @@ def test_populate_is_deterministic_for_a_seed(
             services = Services.build(db, clock)
             result = populate(services, customers=80, seed=9)
             snapshots.append((_counts(result), _state(db),
-                              [(s.customer_name, s.score) for s in services.today.call_list()],
+                              [(s.customer_name, s.score)
+                               for s in services.today.call_list().suggestions],
                               [(f.customer_id, f.subject) for f in services.followups.pending()]))
         finally:
             db.dispose()

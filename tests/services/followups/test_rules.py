@@ -13,11 +13,13 @@ from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.errors import ValidationError
 from app.services.followups.rules import RuleInput
+from app.services.loyalty.vouchers import VoucherInput
 
 
 def _customer(services: Services, last_name: str, birthday: Birthday | None = None) -> int:
     return services.customers.create(
-        CustomerInput(first_name="Kai", last_name=last_name, birthday=birthday)).id
+        CustomerInput(first_name="Kai", last_name=last_name, birthday=birthday,
+                      street="Lindenweg 3", postcode="01067", city="Dresden")).id
 
 
 def _sale(db: Database, customer_id: int, day: date, cents: int = 10_000) -> None:
@@ -196,3 +198,57 @@ def test_two_simultaneous_runs_fire_each_occasion_once(
         runner.join()
     assert sum(r.firings for r in results) == 10
     assert len(services.followups.pending()) == 10
+
+
+def test_an_objector_gets_no_birthday_voucher_follow_up_or_letter_and_the_run_says_why(
+    services: Services,
+) -> None:
+    services.rules.run_due(as_of=date(2026, 3, 14))
+    rule = next(r for r in services.rules.rules() if r.kind == "birthday")
+    services.rules.update(rule.id, RuleInput(
+        name=rule.name, enabled=True, params=rule.params, create_followup=True,
+        subject_template=rule.subject_template, letter_template="geburtstag",
+        voucher_cents=1_000))
+    objector = _customer(services, "Widerspruch", Birthday(22, 3, 1980))
+    services.privacy.object_to_advertising(objector, by="Büro")
+    result = services.rules.run_due()
+    reason = "Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)"
+    assert [(h.customer_id, h.action, h.reason) for h in result.held_back] == [
+        (objector, "Wiedervorlage", reason), (objector, "Brief „geburtstag“", reason),
+        (objector, "Gutschein", reason)]
+    assert services.followups.for_customer(objector) == []
+    assert services.vouchers.of_customer(objector) == []
+    assert services.today.letter_queue() == []
+    assert result.per_rule["Geburtstag"].held_back == 3
+    assert services.timeline.entries(objector)[0].text == (
+        f"Wiedervorlage zurückgehalten: {reason}, Brief „geburtstag“ zurückgehalten: {reason}, "
+        f"Gutschein zurückgehalten: {reason}")
+
+
+def test_a_follow_up_names_the_ways_of_contact_the_policy_does_not_allow(
+    services: Services,
+) -> None:
+    services.rules.run_due(as_of=date(2026, 3, 14))
+    cid = _customer(services, "Ohnetelefon", Birthday(22, 3, 1980))
+    services.rules.run_due()
+    [followup] = services.followups.for_customer(cid)
+    assert followup.notes == (
+        "Kontakt nur per Brief. Nicht per Telefon: keine ausdrückliche Einwilligung in "
+        "Telefonwerbung (§ 7 Abs. 2 Nr. 1 UWG). Nicht per E-Mail: keine ausdrückliche "
+        "Einwilligung in E-Mail-Werbung (§ 7 Abs. 2 Nr. 2 UWG).")
+
+
+def test_a_service_rule_reaches_a_customer_who_objected_to_advertising(
+    services: Services,
+) -> None:
+    holder = _customer(services, "Gutscheininhaber")
+    services.privacy.object_to_advertising(holder, by="Büro")
+    rule = next(r for r in services.rules.rules() if r.kind == "voucher_expiring")
+    services.rules.update(rule.id, RuleInput(
+        name=rule.name, enabled=True, params=rule.params, create_followup=True,
+        subject_template=rule.subject_template))
+    services.vouchers.issue(VoucherInput(value_cents=5_000, customer_id=holder, promo=True,
+                                         valid_until=date(2026, 4, 1)))
+    result = services.rules.run_due()
+    assert result.per_rule[rule.name].followups == 1
+    assert result.held_back == ()

@@ -117,7 +117,8 @@ def test_the_voucher_action_issues_one_promotional_voucher_per_firing(
     _switch_on(services, "birthday", create_followup=False, voucher_cents=1_000,
                voucher_days=30)
     cid = services.customers.create(CustomerInput(
-        last_name="Geburtstagskind", birthday=Birthday(22, 3, 1980))).id
+        last_name="Geburtstagskind", birthday=Birthday(22, 3, 1980), street="Lindenweg 3",
+        postcode="01067", city="Dresden")).id
     first = services.rules.run_due()
     assert (first.per_rule["Geburtstag"].vouchers, first.per_rule["Geburtstag"].followups) == (
         1, 0)

@@ -23,10 +23,13 @@ ANNA = CustomerInput(salutation="Frau", title="Dr.", first_name="Anna", last_nam
                      street="Hauptstraße 5", postcode="01067", city="Dresden")
 
 
-def test_the_six_built_in_templates_exist_and_cannot_be_deleted(services: Services) -> None:
+def test_the_ten_built_in_templates_exist_and_cannot_be_deleted(services: Services) -> None:
     names = {t.name for t in services.letters.templates() if t.builtin}
     assert names == {"Willkommen", "Wartungserinnerung", "Geburtstagsgruß mit Gutschein",
-                     "Reaktivierung", "Dankeschön an A-Kunden", "Terminbestätigung"}
+                     "Reaktivierung", "Dankeschön an A-Kunden", "Terminbestätigung",
+                     "Wartungsvertrag: Bestätigung", "Wartungsvertrag: Verlängerung",
+                     "Wartungsvertrag: Preisanpassung",
+                     "Wartungsvertrag: Kündigungsbestätigung"}
     with pytest.raises(ConflictError):
         services.letters.delete(services.letters.by_name("Willkommen").id)
 
@@ -146,7 +149,7 @@ def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
             advertising_objection_at=datetime(2026, 1, 1, tzinfo=UTC)))
         session.commit()
     template = services.letters.by_name("Reaktivierung")
-    with pytest.raises(ConflictError, match="widersprochen"):
+    with pytest.raises(ConflictError, match="Werbewiderspruch vom 01.01.2026"):
         services.letters.write_letter(template.id, customer_number=anna.number,
                                       out=tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()

@@ -47,7 +47,7 @@ def test_advertising_letters_exclude_objections_and_bad_addresses_are_listed(
     assert template.advertising
     plan = services.mailings.plan(template.id, IdSource(tuple(ids)))
     reasons = {e.customer_id: e.reason for e in plan.excluded}
-    assert reasons[ids[0]] == reasons[ids[1]] == "Werbewiderspruch"
+    assert reasons[ids[0]] == reasons[ids[1]] == "Werbewiderspruch vom 01.01.2026 (Art. 21 DSGVO)"
     assert "Straße fehlt" in reasons[ids[2]]
     assert len(plan.recipients) == 3
     service_letter = services.letters.by_name("Terminbestätigung")
@@ -187,7 +187,7 @@ def test_the_mailing_command_prints_json_with_recipients_excluded_and_control_gr
     assert code == 0, captured.err
     data = json.loads(captured.out)
     assert data["excluded"] == [{"number": "K-000001", "name": "Vor0 Nach0",
-                                 "reason": "Werbewiderspruch"}]
+                                 "reason": "Werbewiderspruch vom 01.01.2026 (Art. 21 DSGVO)"}]
     assert len(data["control_group"]) == 2 and len(data["recipients"]) == 7
     assert data["output_file"] == str(out) and out.exists() and data["seed"] == 5
     assert main.main([*db_args, "mailing-results", str(data["mailing_id"])]) == 0

@@ -1,18 +1,9 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from app.services.errors import ValidationError
-from app.services.letters.recipients import draw_control_group, standing_exclusion
-
-
-@dataclass(frozen=True)
-class Person:
-    anonymized: bool = False
-    archived: bool = False
-    advertising_objection: bool = False
+from app.services.letters.recipients import draw_control_group
 
 
 def test_the_same_seed_draws_the_same_control_group_whatever_the_order_of_ids() -> None:
@@ -35,12 +26,3 @@ def test_a_control_share_without_a_seed_draws_one_to_record() -> None:
 def test_a_control_share_of_one_or_more_is_refused() -> None:
     with pytest.raises(ValidationError, match="Kontrollgruppe"):
         draw_control_group([1], share=1.0, seed=1)
-
-
-def test_an_objection_excludes_only_from_advertising_and_erasure_comes_first() -> None:
-    objector = Person(advertising_objection=True)
-    assert standing_exclusion(objector, advertising=True) == "Werbewiderspruch"
-    assert standing_exclusion(objector, advertising=False) is None
-    erased = Person(anonymized=True, archived=True, advertising_objection=True)
-    assert standing_exclusion(erased, advertising=True) == "anonymisiert"
-    assert standing_exclusion(Person(archived=True), advertising=False) == "archiviert"

@@ -17,7 +17,9 @@ STAMPS = ProgramInput(name="Fensterputz-Karte", kind="stamps", stamps_required=1
 
 
 def customer(services: Services, last_name: str = "Müller") -> int:
-    return services.customers.create(CustomerInput(first_name="Anna", last_name=last_name)).id
+    return services.customers.create(CustomerInput(
+        first_name="Anna", last_name=last_name, street="Marktplatz 1", postcode="01067",
+        city="Dresden")).id
 
 
 def card(services: Services, program: ProgramInput = POINTS, *,

@@ -19,7 +19,7 @@ from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import StorageError
 from app.services.faults import VARIABLE
-from app.services.privacy.service import COMPACTION_PENDING
+from app.services.privacy.erasure import COMPACTION_PENDING
 
 pytestmark = pytest.mark.sqlite_only("compacts the SQLite file")
 ROOT = Path(__file__).resolve().parents[3]

@@ -15,12 +15,16 @@ from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import AddressInput, ContactInput, CustomerInput
 from app.services.errors import ValidationError
-from app.services.privacy.service import ConsentInput, period_end
+from app.services.privacy.consents import ConsentInput
+from app.services.privacy.contact_policy import Channel
+from app.services.privacy.retention import period_end
 
 ANNA = CustomerInput(salutation="Frau", first_name="Annabella", last_name="Quastenberg",
                      street="Zwiebelgasse 17", postcode="01067", city="Dresden",
                      phone="0351 1234567", email="annabella@quastenberg.example",
                      notes="Mag Kaffee", tags=("Wartungsvertrag",))
+
+CHANNELS = (Channel.LETTER, Channel.EMAIL, Channel.PHONE)
 
 
 def add_sale(db: Database, customer_id: int, day: date, document_no: str) -> None:
@@ -50,9 +54,8 @@ def test_without_a_record_email_and_phone_advertising_is_off_and_letters_are_all
     services: Services,
 ) -> None:
     anna = services.customers.create(ANNA)
-    allowed = {c: services.privacy.advertising_allowed(anna.id, c)
-               for c in ("letter", "email", "phone")}
-    assert allowed == {"letter": True, "email": False, "phone": False}
+    allowed = {c: services.privacy.decision(anna.id, channel=c).allowed for c in CHANNELS}
+    assert allowed == {Channel.LETTER: True, Channel.EMAIL: False, Channel.PHONE: False}
 
 
 def test_a_withdrawn_consent_ends_it_and_the_history_is_kept(services: Services) -> None:
@@ -61,10 +64,10 @@ def test_a_withdrawn_consent_ends_it_and_the_history_is_kept(services: Services)
         services.privacy.record_consent(anna.id, ConsentInput(
             purpose="email", granted=granted, given_on=day, method="oral"), by="chef")
     overview = services.privacy.overview(anna.id)
-    assert not services.privacy.advertising_allowed(anna.id, "email")
+    assert not services.privacy.decision(anna.id, channel=Channel.EMAIL).allowed
     assert [(e.granted, e.given_on) for e in overview.history] == [
         (False, date(2026, 3, 1)), (True, date(2026, 1, 10))]
-    assert overview.states[1].reason == "widerrufen am 01.03.2026 (mündlich)"
+    assert overview.states[1].reason == "Einwilligung in E-Mail-Werbung widerrufen am 01.03.2026"
 
 
 def test_a_consent_dated_in_the_future_is_refused(services: Services) -> None:
@@ -81,8 +84,8 @@ def test_an_objection_blocks_every_channel_even_with_consent_and_after_a_purchas
     customer_id = full_customer(services)
     services.privacy.object_to_advertising(customer_id, by="chef")
     add_sale(services.db, customer_id, date(2026, 3, 14), "RE-2")
-    assert not any(services.privacy.advertising_allowed(customer_id, c)
-                   for c in ("letter", "email", "phone"))
+    assert {services.privacy.decision(customer_id, channel=c).code for c in CHANNELS} == {
+        "objection"}
     assert [r.action for r in services.audit.entries()][:1] == ["objection"]
 
 
@@ -95,7 +98,7 @@ def test_an_objection_survives_erasure_through_the_suppression_list(
     assert services.privacy.is_suppressed(name="Quastenberg, Annabella",
                                           street="Zwiebelgaße 17", postcode="01067")
     again = services.customers.create(ANNA)
-    assert not services.privacy.advertising_allowed(again.id, "letter")
+    assert services.privacy.decision(again.id, channel=Channel.LETTER).code == "objection"
     assert services.privacy.overview(again.id).objection_at is not None
 
 
@@ -104,8 +107,8 @@ def test_a_different_person_at_the_same_address_is_not_suppressed(services: Serv
     services.privacy.object_to_advertising(customer_id, by="chef")
     other = services.customers.create(CustomerInput(
         first_name="Bernd", last_name="Quastenberg", street="Zwiebelgasse 17",
-        postcode="01067"))
-    assert services.privacy.advertising_allowed(other.id, "letter")
+        postcode="01067", city="Dresden"))
+    assert services.privacy.decision(other.id, channel=Channel.LETTER).allowed
 
 
 def tables_referencing_customers() -> set[str]:

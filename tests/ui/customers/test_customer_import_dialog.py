@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.customers.dto import CustomerFilter, CustomerInput
+from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext, ChangeBus
 from app.ui.customers.export_dialog import start_export
 from app.ui.customers.import_dialog import CustomerImportDialog
@@ -74,6 +75,32 @@ def test_the_dialog_goes_from_file_over_mapping_and_preview_to_the_summary(
     assert dialog.history.topLevelItem(0).child(0).text(2).startswith("PLZ:")
 
 
+def test_the_header_row_is_detected_below_a_title_can_be_changed_and_problems_are_shown(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "Liste.csv"
+    path.write_text("Kundenliste Stand 03/2024\n\nNachname;PLZ;Telefon\nMüller;01067;0123\n",
+                    encoding="utf-8")
+    dialog = open_dialog(context, qtbot, path)
+    assert "Kopfzeile in Zeile 3" in dialog.source_label.text()
+    assert dialog.header_spin.value() == 3
+    dialog.header_spin.setValue(4)
+    qtbot.mouseClick(dialog.reread_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.mapping_table.item(0, 0).text() == "Müller")
+    dialog.header_spin.setValue(3)
+    qtbot.mouseClick(dialog.reread_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.mapping_table.item(0, 0).text() == "Nachname")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.PREVIEW)
+    assert "1 mit Hinweisen" in dialog.summary.text()
+    row = dialog.new_group.child(0)
+    assert row.text(2) == "Telefon „0123“ nicht übernommen"
+    dialog.tree.setCurrentItem(row)
+    assert dialog.stored_label.text() == (
+        "Zeile 4 wird gespeichert als: Kundenart: Privatkunde · Nachname: Müller · "
+        "PLZ: 01067 · Land: DE\nTelefon „0123“ nicht übernommen")
+
+
 def test_cancel_during_the_import_writes_nothing(
     context: AppContext, services: Services, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -110,3 +137,27 @@ def test_export_runs_in_the_background_and_reports_the_file(
     assert box.text() == f"1 Kunden nach {target} exportiert."
     box.close()
     assert target.stat().st_size > 0
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_an_export_for_a_letter_campaign_says_whom_the_contact_rules_held_back(
+    context: AppContext, services: Services, qtbot: QtBot, tmp_path: Path
+) -> None:
+    for name in ("Müller", "Widerspruch"):
+        services.customers.create(CustomerInput(last_name=name, street="Am Markt 1",
+                                                postcode="01067", city="Dresden"))
+    objector = services.customers.search("Widerspruch")[0]
+    services.privacy.object_to_advertising(objector.id, by="Büro")
+    window = QWidget()
+    qtbot.addWidget(window)
+    target = tmp_path / "aktion.csv"
+    task = start_export(context, target, window, campaign=Channel.LETTER)
+    with qtbot.waitSignal(task.finished):
+        pass
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)))
+    box = window.findChildren(QMessageBox)[0]
+    assert box.text() == f"1 Kunden nach {target} exportiert."
+    assert box.informativeText() == "1 Kunden nach den Kontaktregeln zurückgehalten."
+    assert box.detailedText() == (
+        f"{objector.number}: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
+    box.close()

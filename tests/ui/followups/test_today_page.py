@@ -15,6 +15,7 @@ from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.followups.service import FollowUpInput, MaintenanceInput
+from app.services.privacy.consents import ConsentInput
 from app.ui.context import AppContext
 from app.ui.followups.customer_tab import CustomerFollowUpsTab
 from app.ui.followups.today_page import TodayPage
@@ -23,8 +24,14 @@ from app.ui.preferences import set_staff_name
 
 
 def _customer(services: Services, db: Database, name: str, *, abc: str | None = None,
-              at_risk: bool = False, birthday: Birthday | None = None) -> int:
-    cid = services.customers.create(CustomerInput(last_name=name, birthday=birthday)).id
+              at_risk: bool = False, birthday: Birthday | None = None,
+              phone_consent: bool = True) -> int:
+    cid = services.customers.create(CustomerInput(
+        last_name=name, birthday=birthday, phone="0351 1234567", street="Ringstraße 1",
+        postcode="01067", city="Dresden")).id
+    if phone_consent:
+        services.privacy.record_consent(cid, ConsentInput(
+            purpose="phone", granted=True, given_on=date(2026, 1, 5), method="form"), by="Büro")
     with db.write() as session:
         session.execute(update(Customer).where(Customer.id == cid).values(
             abc_class=abc, at_risk=at_risk, created_at=datetime(2025, 1, 1, tzinfo=LOCAL_ZONE)))
@@ -75,14 +82,29 @@ def test_the_heute_page_lists_due_follow_ups_then_the_ranked_call_list(
     page = _page(context, qtbot)
     assert _column(page, "due_model", 2) == ["Angebot nachfassen", "Ganztags", "Rückruf 9 Uhr"]
     assert _column(page, "due_model", 0) == ["10.03.2026", "15.03.2026", "15.03.2026 09:00"]
-    assert _column(page, "calls_model", 1) == ["Adler", "Bär", "Cäsar", "Dachs"]
+    assert _column(page, "calls_model", 1) == ["Adler", "Dachs", "Bär", "Cäsar"]
     assert _column(page, "calls_model", 2) == [
-        "A-Kunde, letzter Kontakt vor 134 Tagen", "abwanderungsgefährdet",
-        "Geburtstag am 17.03.2026", "Wartung Gasheizung fällig am 01.04.2026"]
-    assert _column(page, "calls_model", 0) == ["74", "40", "40", "27"]
+        "A-Kunde, letzter Kontakt vor 134 Tagen",
+        "Wartung Gasheizung fällig am 01.04.2026; Gasheizung ohne Wartungsvertrag – Vertrag "
+        "anbieten", "abwanderungsgefährdet", "Geburtstag am 17.03.2026"]
+    assert _column(page, "calls_model", 0) == ["74", "42", "40", "40"]
     assert "= 74" in page.calls_model.index(0, 0).data(3)  # ToolTipRole shows the parts
     qtmodeltester.check(page.due_model)  # type: ignore[attr-defined]
     qtmodeltester.check(page.calls_model)  # type: ignore[attr-defined]
+    qtmodeltester.check(page.held_model)  # type: ignore[attr-defined]
+
+
+def test_the_heute_page_lists_who_was_held_back_and_why(
+    context: AppContext, services: Services, db: Database, seeded: dict[str, int],
+    qtbot: QtBot,
+) -> None:
+    _customer(services, db, "Fink", abc="A", phone_consent=False)
+    page = _page(context, qtbot)
+    assert "Fink" not in _column(page, "calls_model", 1)
+    assert _column(page, "held_model", 0) == ["Fink"]
+    assert _column(page, "held_model", 3) == [
+        "keine ausdrückliche Einwilligung in Telefonwerbung (§ 7 Abs. 2 Nr. 1 UWG)"]
+    assert "1 Kunden" in page.held_label.text()
 
 
 def test_a_new_classification_refreshes_the_call_list(
@@ -123,11 +145,11 @@ def test_hiding_a_suggestion_takes_it_off_the_list(
     context: AppContext, seeded: dict[str, int], qtbot: QtBot
 ) -> None:
     page = _page(context, qtbot)
-    page.calls_view.selectRow(1)
+    page.calls_view.selectRow(2)
     page.hide_days.setValue(5)
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.hide_button.click()
-    assert _column(page, "calls_model", 1) == ["Adler", "Cäsar", "Dachs"]
+    assert _column(page, "calls_model", 1) == ["Adler", "Dachs", "Cäsar"]
     assert page.status.text() == "Bär für 5 Tage ausgeblendet."
 
 
@@ -135,7 +157,7 @@ def test_queueing_a_letter_from_the_call_list_puts_the_customer_on_the_letter_li
     context: AppContext, services: Services, seeded: dict[str, int], qtbot: QtBot
 ) -> None:
     page = _page(context, qtbot)
-    page.calls_view.selectRow(2)
+    page.calls_view.selectRow(3)
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.letter_button.click()
     assert [(cid, key) for _id, cid, key in services.today.letter_queue()] == [

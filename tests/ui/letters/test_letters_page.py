@@ -12,6 +12,7 @@ from app.services.changes import Changes
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.demo.dataset import fill
+from app.services.letters.builtin import BUILTIN_TEMPLATES
 from app.services.letters.recipients import NumberSource
 from app.ui.context import AppContext, ChangeBus
 from app.ui.letters.company_dialog import CompanyDialog
@@ -42,7 +43,7 @@ def test_the_template_editor_shows_a_typo_by_name_and_line_in_the_live_preview(
     page = LettersPage(context)
     qtbot.addWidget(page)
     tab = page.templates
-    assert tab.list.count() == 6 and tab.preview.page_count == 1
+    assert tab.list.count() == len(BUILTIN_TEMPLATES) and tab.preview.page_count == 1
     tab.body.setPlainText("{{ briefanrede }}\n{{ vornam }}")
     qtbot.waitUntil(lambda: "vornam" in tab.error.text())
     assert "Zeile 2" in tab.error.text()

@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.privacy.service import ConsentInput
+from app.services.privacy.consents import ConsentInput
+from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext, ChangeBus
 from app.ui.privacy.backups_dialog import BackupsDialog, backup_on_close
 from app.ui.privacy.customer_tab import ConsentDialog, PrivacyTab
@@ -34,7 +35,8 @@ def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
 def anna(services: Services) -> int:
     return services.customers.create(CustomerInput(
         first_name="Anna", last_name="Quastenberg", street="Zwiebelgasse 1",
-        postcode="01067", city="Dresden")).id
+        postcode="01067", city="Dresden", email="anna@quastenberg.example",
+        phone="0351 1234567")).id
 
 
 def shot(widget: object, name: str) -> None:
@@ -84,7 +86,7 @@ def test_the_objection_button_blocks_advertising_and_disables_consents(
         tab.objection_button.click()
     assert "Werbewiderspruch seit 15.03.2026" in tab.status.text()
     assert not tab.consent_button.isEnabled()
-    assert not context.services.privacy.advertising_allowed(anna, "letter")
+    assert context.services.privacy.decision(anna, channel=Channel.LETTER).code == "objection"
 
 
 def test_access_export_and_erasure_run_from_the_tab(
@@ -194,3 +196,18 @@ def test_the_records_of_processing_are_saved_as_pdf_from_the_page(
         "# Verzeichnis [Firma]\nStand: 15.03.2026")
     records.reset_button.click()
     assert "Art. 30 DSGVO" in records.editor.toPlainText()
+
+
+def test_marking_a_returned_letter_on_the_tab_stops_letter_advertising(
+    qtbot: QtBot, context: AppContext, anna: int,
+) -> None:
+    tab = PrivacyTab(context, anna)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(context.bus.changed):
+        tab.marks["letter_returned"].click()
+    assert tab.marks["letter_returned"].isChecked()
+    assert tab.states_model.index(0, 2).data().startswith("Anschrift unzustellbar (Rückläufer")
+    with qtbot.waitSignal(context.bus.changed):
+        tab.marks["letter_returned"].click()
+    assert not tab.marks["letter_returned"].isChecked()
+    assert context.services.privacy.decision(anna, channel=Channel.LETTER).allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from app.services import tabular
+from app.services.customers.importing import extra_address
 from app.services.errors import ValidationError
 
 invalid = ValidationError.labelled({"mapping": "Zuordnung", "duplicates": "Dubletten"})
@@ -16,6 +17,7 @@ FIELDS: dict[str, str] = {
     "street": "Straße", "postcode": "PLZ", "city": "Ort", "country": "Land",
     "email": "E-Mail", "phone": "Telefon", "mobile": "Mobil", "birthday": "Geburtstag",
     "notes": "Notiz", "owner": "Betreuer", "tags": "Tags",
+    **extra_address.FIELDS,
 }
 # Header spellings recognised without asking (compared without case, spaces and punctuation).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -46,7 +48,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
               "Account manager"),
     "tags": ("Tags", "Schlagworte", "Stichworte", "Kategorien", "Gruppen", "Categories",
              "Labels", "Groups"),
+    **{code: () for code in extra_address.FIELDS},  # matched by their labels only
 }
+# Header names that mark the header row of a file (the fields' labels and known spellings).
+KNOWN_HEADERS = frozenset(tabular.normalize_header(name) for code, names in ALIASES.items()
+                          for name in (FIELDS[code], *names))
 MAPPING_KEY = "customer_import_mapping"
 
 

@@ -1,47 +1,32 @@
-"""Reading the user's file (CSV, Excel, vCard) into rows, before any mapping."""
+"""Reading an import file into rows: CSV, Excel or vCard, as the programs write them.
+
+- CSV and Excel: strict encoding (`encoding`), the header row found below titles and DATEV's
+  meta line (`header_row`) or given by the user, and the column layouts of Outlook, Google,
+  Thunderbird and DATEV recognised (`presets`) and turned into Stammkunde's own columns.
+- vCard: card by card (`vcard`), every unreadable card named.
+
+The result is a `Source`: a header and rows, mapped to customer fields in the next step.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.services import tabular
-from app.services.customers.importing.mapping import FIELDS, invalid
-from app.services.customers.importing.rows import SALUTATION_WORDS
+from app.services.customers.importing import encoding, header_row, presets
+from app.services.customers.importing.contact_fields import CONTACT_FIELDS
+from app.services.customers.importing.mapping import KNOWN_HEADERS
+from app.services.customers.importing.vcard import read_vcards
+from app.services.errors import ValidationError
 from app.services.tabular import Row
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel", "vcard": "vCard"}
 VCARD_SUFFIXES = (".vcf", ".vcard")
-VCARD_HEADER = tuple(FIELDS[f] for f in (
-    "number", "salutation", "title", "first_name", "last_name", "company", "street",
-    "postcode", "city", "country", "email", "phone", "mobile", "birthday", "notes", "tags"))
-
-
-@dataclass(frozen=True)
-class Source:
-    """A file read and split into rows, not yet mapped; `rejected` are unreadable vCards."""
-
-    path: Path
-    file_format: str  # csv | xlsx | vcard
-    header: tuple[str, ...]
-    rows: tuple[Row, ...]
-    encoding: str | None = None
-    delimiter: str | None = None
-    rejected: tuple[RejectedRow, ...] = ()
-
-    def describe(self) -> str:
-        """"CSV, Zeichenkodierung UTF-8 mit BOM, Trennzeichen Semikolon"."""
-        parts = [FORMATS[self.file_format]]
-        if self.encoding:
-            parts.append("Zeichenkodierung " + {
-                "utf-8-sig": "UTF-8 mit BOM", "utf-8": "UTF-8",
-                "cp1252": "Windows-1252 (Excel)"}.get(self.encoding, self.encoding))
-        if self.delimiter:
-            parts.append("Trennzeichen " + {";": "Semikolon", ",": "Komma",
-                                            "\t": "Tabulator"}.get(self.delimiter,
-                                                                   self.delimiter))
-        return ", ".join(parts)
+# The columns a recognised file (vCard, preset) is turned into: Stammkunde's own headers.
+CONTACT_HEADER = tuple(CONTACT_FIELDS.values())
+invalid = ValidationError.labelled({"header_row": "Kopfzeile"})
 
 
 @dataclass(frozen=True)
@@ -50,104 +35,100 @@ class RejectedRow:
     reason: str
 
 
-def read_source(path: Path) -> Source:
-    """Read a CSV, Excel or vCard file; a file that cannot be read raises ValidationError."""
+@dataclass(frozen=True)
+class Source:
+    """A file read and split into rows, not yet mapped; `rejected` are unreadable cards.
+
+    `preset` names a recognised program ("Outlook-Export (deutsch)"), `header_line` is the
+    line of the header row (None for vCards), `notes` holds what reading changed per line
+    (a text birthday kept as a note)."""
+
+    path: Path
+    file_format: str  # csv | xlsx | vcard
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    rejected: tuple[RejectedRow, ...] = ()
+    preset: str | None = None
+    header_line: int | None = None
+    notes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def recognised(self) -> bool:
+        """Whether the rows are already in Stammkunde's own columns (CONTACT_HEADER)."""
+        return self.file_format == "vcard" or self.preset is not None
+
+    def describe(self) -> str:
+        """"CSV, Zeichenkodierung UTF-8 mit BOM, Trennzeichen Semikolon, Kopfzeile in
+        Zeile 2, Erkannt: DATEV Debitoren/Kreditoren (EXTF)"."""
+        parts = [FORMATS[self.file_format]]
+        if self.encoding:
+            parts.append("Zeichenkodierung " + encoding.ENCODING_NAMES.get(
+                self.encoding, self.encoding))
+        if self.delimiter:
+            parts.append("Trennzeichen " + {";": "Semikolon", ",": "Komma",
+                                            "\t": "Tabulator"}.get(self.delimiter,
+                                                                   self.delimiter))
+        if self.header_line is not None and self.header_line != 1:
+            parts.append(f"Kopfzeile in Zeile {self.header_line}")
+        if self.preset:
+            parts.append(f"Erkannt: {self.preset}")
+        return ", ".join(parts)
+
+
+def read_source(path: Path, *, header_line: int | None = None) -> Source:
+    """Read a CSV, Excel or vCard file; a file that cannot be read raises ValidationError.
+
+    `header_line` (the line of the file, 1-based) overrides the detected header row."""
     if path.suffix.lower() in VCARD_SUFFIXES:
-        return _read_vcards(path)
-    table = tabular.read_table(path)
-    return Source(path=path, file_format="csv" if table.encoding else "xlsx",
-                  header=table.header, rows=table.rows, encoding=table.encoding,
-                  delimiter=table.delimiter)
+        if not path.is_file():
+            raise ValidationError({"file": f"Datei „{path}“ nicht gefunden"})
+        return _vcards(path)
+    records = tabular.read_records(path, decoder=_strict)
+    if not records.rows:
+        raise ValidationError({"file": f"„{path.name}“ ist leer"})
+    table = records.table(_header_index(records, header_line))
+    file_format = "csv" if table.encoding else "xlsx"
+    preset = presets.detect(table.header)
+    if preset is None:
+        return Source(path=path, file_format=file_format, header=table.header,
+                      rows=table.rows, encoding=table.encoding, delimiter=table.delimiter,
+                      header_line=table.header_line)
+    convert = presets.converter(preset, table.header)
+    rows = tuple(Row(row.line, _ordered(convert(row.values))) for row in table.rows)
+    return Source(path=path, file_format=file_format, header=CONTACT_HEADER, rows=rows,
+                  encoding=table.encoding, delimiter=table.delimiter,
+                  header_line=table.header_line, preset=preset.label)
 
 
-def _read_vcards(path: Path) -> Source:
-    """Card by card, so one broken card becomes one rejected row and the rest is read."""
-    if not path.is_file():
-        raise invalid({"file": f"Datei „{path}“ nicht gefunden"})
-    text, encoding = tabular.decode(path.read_bytes(), path)
-    rows: list[Row] = []
-    rejected: list[RejectedRow] = []
-    card: list[str] | None = None
-    start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        marker = line.strip().upper()
-        if marker == "BEGIN:VCARD":
-            if card is not None:
-                rejected.append(RejectedRow(start, "vCard ohne END:VCARD"))
-            card, start = [line], number
-        elif card is not None:
-            card.append(line)
-            if marker == "END:VCARD":
-                try:
-                    rows.append(Row(start, _card_values("\r\n".join(card) + "\r\n")))
-                except Exception as exc:  # vobject raises many kinds for a broken card
-                    rejected.append(RejectedRow(start, f"vCard nicht lesbar ({exc})"))
-                card = None
-        elif line.strip():
-            rejected.append(RejectedRow(number, "Text außerhalb einer vCard"))
-    if card is not None:
-        rejected.append(RejectedRow(start, "vCard ohne END:VCARD"))
-    if not rows and not rejected:
-        raise invalid({"file": f"„{path.name}“ enthält keine vCard"})
-    return Source(path=path, file_format="vcard", header=VCARD_HEADER, rows=tuple(rows),
-                  encoding=encoding, rejected=tuple(rejected))
+def _strict(data: bytes, path: Path) -> tuple[str, str]:
+    decoded = encoding.decode(data, name=path.name)
+    return decoded.text, decoded.encoding
 
 
-def _card_values(text: str) -> tuple[str, ...]:
-    import vobject
-
-    card = vobject.readOne(text)
-    values = dict.fromkeys(VCARD_HEADER, "")
-
-    def first(name: str) -> Any:
-        found = card.contents.get(name)
-        return found[0].value if found else None
-
-    name = first("n")
-    prefix = ""
-    if name is not None:
-        values["Nachname"] = _joined(name.family)
-        values["Vorname"] = _joined(name.given)
-        prefix = _joined(name.prefix)
-    elif (full := first("fn")) and not first("org"):
-        given, _sep, family = str(full).strip().rpartition(" ")
-        values["Vorname"], values["Nachname"] = given, family
-    salutation, title = _split_prefix(prefix)
-    values["Anrede"], values["Titel"] = salutation, title
-    if (org := first("org")) is not None:
-        values["Firma"] = _joined(org[:1] if isinstance(org, list) else org)
-    if (adr := first("adr")) is not None:
-        values["Straße"] = _joined(adr.street)
-        values["PLZ"] = _joined(adr.code)
-        values["Ort"] = _joined(adr.city)
-        values["Land"] = _joined(adr.country)
-    values["E-Mail"] = str(first("email") or "")
-    for tel in card.contents.get("tel", []):
-        types = ",".join(tel.params.get("TYPE", [])).lower()
-        number = str(tel.value).removeprefix("tel:")
-        column = "Mobil" if "cell" in types else "Telefon"
-        if not values[column]:
-            values[column] = number
-    values["Geburtstag"] = str(first("bday") or "")
-    values["Notiz"] = str(first("note") or "")
-    categories = first("categories")
-    values["Tags"] = ",".join(categories) if isinstance(categories, list) else str(
-        categories or "")
-    values["Kundennummer"] = str(first("x-kundennummer") or "")
-    return tuple(values[h].strip() for h in VCARD_HEADER)
+def _header_index(records: tabular.Records, header_line: int | None) -> int:
+    if header_line is None:
+        wanted = KNOWN_HEADERS | {tabular.normalize_header(h) for p in presets.PRESETS
+                                  for h in p.required}
+        first = records.rows[:header_row.SEARCHED_ROWS]
+        return header_row.find_header_row([r.values for r in first], wanted)
+    for index, row in enumerate(records.rows):
+        if row.line == header_line:
+            return index
+    raise invalid({"header_row": (
+        f"Zeile {header_line} von „{records.path.name}“ ist leer oder gibt es nicht – "
+        "sie kann nicht die Kopfzeile sein")})
 
 
-def _joined(value: Any) -> str:
-    return " ".join(value) if isinstance(value, list) else str(value or "")
+def _vcards(path: Path) -> Source:
+    read = read_vcards(path.read_bytes(), name=path.name)
+    rows = tuple(Row(c.line, _ordered(c.values)) for c in read.contacts)
+    notes = {c.line: c.problems for c in read.contacts if c.problems}
+    return Source(path=path, file_format="vcard", header=CONTACT_HEADER, rows=rows,
+                  rejected=tuple(RejectedRow(r.line, r.reason) for r in read.rejected),
+                  notes=notes)
 
 
-def _split_prefix(prefix: str) -> tuple[str, str]:
-    """vCard's name prefix "Frau Dr." → salutation "Frau", title "Dr."."""
-    salutation, title = "", []
-    for word in prefix.split():
-        known = SALUTATION_WORDS.get(word.rstrip(".").casefold())
-        if known and not salutation:
-            salutation = known
-        else:
-            title.append(word)
-    return salutation, " ".join(title)
+def _ordered(values: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(values.get(code, "").strip() for code in CONTACT_FIELDS)

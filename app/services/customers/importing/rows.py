@@ -12,6 +12,10 @@ from sqlalchemy import String
 
 from app.models import Customer
 from app.services.customers.dto import Birthday, CustomerInput
+from app.services.customers.importing.contact_fields import SALUTATIONS
+from app.services.customers.importing.countries import country_code
+from app.services.customers.importing.extra_address import ExtraAddress
+from app.services.customers.importing.lenient import FieldProblem
 from app.services.customers.importing.mapping import FIELDS, invalid
 from app.services.tabular import Row
 
@@ -22,14 +26,6 @@ _KINDS = {
     "firmenkunde": "business", "gewerbe": "business", "gewerblich": "business",
     "company": "business", "f": "business", "g": "business",
 }
-_COUNTRY_NAMES = {
-    "deutschland": "DE", "germany": "DE", "d": "DE", "brd": "DE", "österreich": "AT",
-    "oesterreich": "AT", "austria": "AT", "a": "AT", "schweiz": "CH", "switzerland": "CH",
-    "niederlande": "NL", "netherlands": "NL", "belgien": "BE", "frankreich": "FR",
-    "italien": "IT", "polen": "PL", "luxemburg": "LU", "dänemark": "DK", "tschechien": "CZ",
-}
-SALUTATION_WORDS = {"frau": "Frau", "herr": "Herr", "divers": "Divers", "familie": "Familie",
-                "mr": "Herr", "mrs": "Frau", "ms": "Frau", "miss": "Frau"}
 _TAG_SPLIT = re.compile(r"[,;|]")
 _FOUR_DIGITS = re.compile(r"\d{4}")  # a German postcode Excel stored as a number
 _BIRTHDAY_NO_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.?|--(\d{2})-?(\d{2})")
@@ -41,6 +37,7 @@ _LIMITS = {column.name: column.type.length for column in Customer.__table__.colu
 _FIELD_LIMITS = {code: _LIMITS[code] if code in _LIMITS and code != "country" else sys.maxsize
                  for code in FIELDS}
 _TAG_LIMIT = 64
+_EMPTY = dict.fromkeys(FIELDS, "")
 
 
 @dataclass
@@ -51,11 +48,13 @@ class Candidate:
     data: CustomerInput
     values: dict[str, object]
     matches: list[tuple[tuple[str, int], str]]
+    extra: ExtraAddress | None = None
+    problems: tuple[FieldProblem, ...] = ()
 
 
-def _cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
+def cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
     """Field code → the stripped cell ("" for every field not mapped or beyond the row)."""
-    raw = dict.fromkeys(FIELDS, "")
+    raw = _EMPTY.copy()  # ten times cheaper than dict.fromkeys at 23 fields
     values = row.values
     for index, code in mapping.items():
         if index < len(values):
@@ -68,10 +67,15 @@ def _cells(row: Row, mapping: Mapping[int, str]) -> dict[str, str]:
 
 def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     """Read one mapped row; raises ValidationError naming the field for unreadable values."""
-    raw = _cells(row, mapping)
+    return input_from_cells(cells(row, mapping))
+
+
+def input_from_cells(raw: Mapping[str, str]) -> CustomerInput:
+    """The customer of one row's cells (field code → text); raises ValidationError naming
+    the field for unreadable values."""
     errors: dict[str, str] = {}
     for code, value in raw.items():
-        if len(value) > _FIELD_LIMITS[code] or "\x00" in value:
+        if value and (len(value) > _FIELD_LIMITS[code] or "\x00" in value):
             errors[code] = ("enthält ein Nullzeichen" if "\x00" in value else
                             f"zu lang ({len(value)} Zeichen, höchstens {_LIMITS[code]})")
     tags = tuple(t.strip() for t in _TAG_SPLIT.split(raw["tags"]) if t.strip()) if raw[
@@ -79,7 +83,8 @@ def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
     if any(len(t) > _TAG_LIMIT for t in tags):
         errors["tags"] = f"ein Tag ist länger als {_TAG_LIMIT} Zeichen"
     kind = _kind(raw, errors)
-    country = _COUNTRY_NAMES.get(raw["country"].casefold(), raw["country"].upper())
+    written = raw["country"]
+    country = (country_code(written) or written.upper()) if written else ""
     postcode = raw["postcode"]
     if (country or "DE") == "DE" and _FOUR_DIGITS.fullmatch(postcode):
         postcode = "0" + postcode  # Excel stored 01067 as the number 1067
@@ -89,7 +94,7 @@ def row_input(row: Row, mapping: Mapping[int, str]) -> CustomerInput:
             birthday = parse_birthday(raw["birthday"])
         except ValueError as exc:
             errors["birthday"] = str(exc)
-    salutation = SALUTATION_WORDS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
+    salutation = SALUTATIONS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
     if errors:
         raise invalid(errors)
     return CustomerInput(

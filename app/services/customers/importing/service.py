@@ -26,6 +26,8 @@ from app.models import Customer, CustomerImportLog, Setting
 from app.services import bulk, tabular
 from app.services.clock import Clock
 from app.services.customers.duplicates import DuplicateIndex
+from app.services.customers.importing.contact_fields import CONTACT_FIELDS
+from app.services.customers.importing.lenient import FieldProblem, leniently
 from app.services.customers.importing.mapping import (
     ALIASES,
     FIELDS,
@@ -36,10 +38,10 @@ from app.services.customers.importing.mapping import (
     parse_mapping,
 )
 from app.services.customers.importing.readers import RejectedRow, Source, read_source
-from app.services.customers.importing.rows import Candidate, row_input
+from app.services.customers.importing.rows import Candidate, cells
+from app.services.customers.importing.stored import StoredRow, checker, stored_row
 from app.services.customers.importing.writer import Writer
 from app.services.customers.naming import list_name
-from app.services.customers.rules import validated
 from app.services.customers.service import CustomerService
 from app.services.errors import NotFoundError, ValidationError
 from app.services.progress import NO_PROGRESS, Progress
@@ -64,9 +66,12 @@ class DuplicateMatch:
 
 @dataclass(frozen=True)
 class ImportRow:
+    """A row that will be imported; `problems` name the values it leaves out or moves."""
+
     line: int
     name: str
     duplicates: tuple[DuplicateMatch, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,21 @@ class ImportPreview:
             lines.append(f"  Zeile {rejected.line}: abgelehnt – {rejected.reason}")
         if len(self.rejected) > limit:
             lines.append(f"  … und {len(self.rejected) - limit} weitere abgelehnte Zeilen")
+        noted = self.with_problems
+        if noted:
+            lines.append(f"Übernommen mit Hinweisen: {len(noted)}")
+        for row in noted[:limit]:
+            lines.extend(f"  Zeile {row.line}: {row.name} – {problem}"
+                         for problem in row.problems)
+        if len(noted) > limit:
+            lines.append(f"  … und {len(noted) - limit} weitere Zeilen mit Hinweisen")
         return lines
+
+    @property
+    def with_problems(self) -> tuple[ImportRow, ...]:
+        """Rows that are imported with a field left out or moved, in the file's order."""
+        return tuple(sorted((r for r in (*self.new, *self.duplicates) if r.problems),
+                            key=lambda r: r.line))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +122,8 @@ class ImportPreview:
                 {"customer_id": m.customer_id, "line": m.line, "label": m.label,
                  "reason": m.reason} for m in r.duplicates]} for r in self.duplicates],
             "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejected],
+            "problems": [{"line": r.line, "name": r.name, "problems": list(r.problems)}
+                         for r in self.with_problems],
         }
 
 
@@ -143,6 +164,8 @@ class ImportLogEntry:
     rejected_count: int
     rejected: tuple[RejectedRow, ...] = field(default=())
     mapping: Mapping[str, str] = field(default_factory=dict)
+    # Per imported line, the fields left empty (names only, never the values: issue #16).
+    fields_left_out: tuple[tuple[int, tuple[str, ...]], ...] = field(default=())
 
 # --- the service --------------------------------------------------------------------------
 
@@ -160,12 +183,16 @@ class CustomerImportService:
         self.clock = clock
         self.customers = customers
 
-    def read(self, path: Path) -> Source:
+    def read(self, path: Path, *, header_line: int | None = None) -> Source:
+        """Read the file; `header_line` (1-based) overrides the detected header row."""
         with bulk.paused_gc():  # 100,000 rows of small objects, see bulk.paused_gc
-            return read_source(path)
+            return read_source(path, header_line=header_line)
 
     def suggested_mapping(self, source: Source) -> dict[int, str]:
-        """The mapping saved last time for these headers, then the known header spellings."""
+        """The mapping saved last time for these headers, then the known header spellings;
+        a recognised file (vCard, known program) was already turned into our own columns."""
+        if source.recognised:
+            return dict(enumerate(CONTACT_FIELDS))
         with self.db.read() as session:
             raw = session.scalar(select(Setting.value).where(Setting.key == MAPPING_KEY))
         saved: dict[str, str] = json.loads(raw) if raw else {}
@@ -226,6 +253,14 @@ class CustomerImportService:
                                 on_duplicate=on_duplicate, skip_invalid=skip_invalid, by=by,
                                 progress=progress)
 
+    def stored(self, source: Source, mapping: Mapping[int, str], line: int) -> StoredRow:
+        """What the row at `line` of the file will store (raises ValidationError if it is
+        rejected, NotFoundError if there is no such row)."""
+        row = next((r for r in source.rows if r.line == line), None)
+        if row is None:
+            raise NotFoundError(f"Zeile {line} gibt es in „{source.path.name}“ nicht.")
+        return stored_row(row, mapping, today=self.clock.now())
+
     def logs(self, *, limit: int = 100) -> list[ImportLogEntry]:
         """The newest imports first (without their rejected rows)."""
         with self.db.read() as session:
@@ -268,11 +303,14 @@ class CustomerImportService:
             imported_at=now, imported_by=by, rows_total=preview.total,
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
-            rejected=json.dumps([{"line": r.line, "reason": without_values(r.reason)}
-                                 for r in preview.rejected], ensure_ascii=False),
+            rejected=json.dumps([
+                *({"line": r.line, "reason": without_values(r.reason)} for r in preview.rejected),
+                *({"line": c.line, "fields": [p.label for p in c.problems]}
+                  for c in analysis.candidates
+                  if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
             mapping=json.dumps(mapping_by_header(source.header, mapping), ensure_ascii=False))
         session.add(log)
-        if source.file_format != "vcard":
+        if not source.recognised:
             self._remember(session, source, mapping)
         progress.checkpoint()
         session.flush()
@@ -283,6 +321,7 @@ class CustomerImportService:
     def _analyse(self, session: Session, source: Source, mapping: Mapping[int, str],
                  progress: Progress) -> _Analysis:
         today = self.clock.now()
+        checked = checker(mapping, today=today)
         index: DuplicateIndex[tuple[str, int]] = DuplicateIndex()
         index.add_customers(session, lambda cid: ("customer", cid))
         taken: set[str] = set()  # every number ever given, anonymised customers' too
@@ -301,12 +340,16 @@ class CustomerImportService:
             if position % 500 == 0:
                 progress.checkpoint()
                 progress.report(position, total, "Zeilen prüfen")
+            row_cells = cells(row, mapping)
+            problems: tuple[FieldProblem, ...] = ()
             try:
-                data = row_input(row, mapping)
-                values = validated(data, today=today)
-            except ValidationError as exc:
-                rejected.append(RejectedRow(row.line, exc.message))
-                continue
+                data, values, extra = checked(row_cells)
+            except ValidationError:  # again, leaving out what may be left out
+                try:
+                    (data, values, extra), problems = leniently(checked, row_cells)
+                except ValidationError as exc:
+                    rejected.append(RejectedRow(row.line, exc.message))
+                    continue
             keys = _keys(values)
             matches = index.matches(kind=str(values["kind"]), **keys)
             if data.number:
@@ -320,17 +363,21 @@ class CustomerImportService:
             index.add(("row", row.line), **keys)
             labels[row.line] = list_name(str(values["last_name"]), str(values["first_name"]),
                                          str(values["company"]))
-            candidates.append(Candidate(row.line, data, values, matches))
+            candidates.append(Candidate(row.line, data, values, matches, extra, problems))
         progress.report(total, total, "Zeilen prüfen")
         customer_labels = _customer_labels(session, {
             ref[1] for c in candidates for ref, _reason in c.matches if ref[0] == "customer"})
         new: list[ImportRow] = []
         duplicates: list[ImportRow] = []
         for candidate in candidates:
+            messages = (*source.notes.get(candidate.line, ()),
+                        *(p.message() for p in candidate.problems)) if (
+                candidate.problems or source.notes) else ()
             if not candidate.matches:
-                new.append(ImportRow(candidate.line, labels[candidate.line]))
+                new.append(ImportRow(candidate.line, labels[candidate.line], problems=messages))
                 continue
-            duplicates.append(ImportRow(candidate.line, labels[candidate.line], tuple(
+            duplicates.append(ImportRow(candidate.line, labels[candidate.line], problems=messages,
+                                        duplicates=tuple(
                 DuplicateMatch(
                     customer_id=ref[1] if ref[0] == "customer" else None,
                     line=ref[1] if ref[0] == "row" else None,
@@ -371,15 +418,21 @@ def without_values(reason: str) -> str:
 
 
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:
+    """`rejected` holds the refused rows ({line, reason}) and, for imported rows, the fields
+    left empty ({line, fields}: names only)."""
     rejected: tuple[RejectedRow, ...] = ()
+    left_out: tuple[tuple[int, tuple[str, ...]], ...] = ()
     mapping: dict[str, str] = {}
     if full:
+        entries = json.loads(entry.rejected)
         rejected = tuple(RejectedRow(int(r["line"]), str(r["reason"]))
-                         for r in json.loads(entry.rejected))
+                         for r in entries if "reason" in r)
+        left_out = tuple((int(r["line"]), tuple(map(str, r["fields"])))
+                         for r in entries if "fields" in r)
         mapping = json.loads(entry.mapping)
     return ImportLogEntry(
         id=entry.id, file_name=entry.file_name, file_format=entry.file_format,
         imported_at=entry.imported_at, imported_by=entry.imported_by,
         rows_total=entry.rows_total, added=entry.added, merged=entry.merged,
         skipped=entry.skipped, rejected_count=entry.rejected_count, rejected=rejected,
-        mapping=mapping)
+        mapping=mapping, fields_left_out=left_out)

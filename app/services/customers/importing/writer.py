@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.services import timeline
 from app.services.customers.creating import create_customers, new_customer
+from app.services.customers.importing import extra_address
 from app.services.customers.importing.readers import Source
 from app.services.customers.importing.rows import Candidate
 from app.services.customers.numbers import NumberAllocator
@@ -28,6 +29,7 @@ class Writer:
         self.by = by
         self.allocator = NumberAllocator(session, taken=numbers.__contains__)
         self.file_name = source.path.name
+        self.skipped_lines: set[int] = set()
 
     def write(self, candidates: list[Candidate], choices: Mapping[int, str], default: str,
               progress: Progress) -> dict[str, int]:
@@ -43,6 +45,7 @@ class Writer:
             target = self._target(candidate, pending, merged_into) if choice == "merge" else None
             if target is None:
                 counts["skipped"] += 1
+                self.skipped_lines.add(candidate.line)
             elif isinstance(target, int):
                 into_customers.setdefault(target, []).append(candidate)
                 merged_into[candidate.line] = target
@@ -70,10 +73,12 @@ class Writer:
 
     def _insert(self, rows: list[Candidate], progress: Progress) -> int:
         """The new rows, the one way every customer is created (`creating`)."""
-        create_customers(
+        created = create_customers(
             self.session, [new_customer(c.data, c.values) for c in rows],
             now=self.now, by=self.by, source=self.file_name, allocator=self.allocator,
             progress=progress)
+        extra_address.insert(self.session, [
+            (new.id, c.extra) for new, c in zip(created, rows, strict=True) if c.extra])
         return len(rows)
 
     def _merge_existing(self, into: Mapping[int, list[Candidate]],
@@ -92,6 +97,7 @@ class Writer:
                     customer.notes = "\n".join(n for n in (customer.notes, notes) if n)
                 wanted = sorted({*(t.name for t in customer.tags), *candidate.data.tags})
                 customer.tags = self.customers._tags(self.session, wanted)
+                extra_address.add_to(customer, candidate.extra)
             customer.updated_at = self.now
             CustomerService._refresh_derived(customer)
             lines = ", ".join(str(c.line) for c in rows)
@@ -114,3 +120,4 @@ def _fill(target: Candidate, other: Candidate) -> None:
         values["notes"] = "\n".join(n for n in (str(values["notes"]), notes) if n)
     target.data = replace(target.data, tags=tuple(sorted({*target.data.tags,
                                                           *other.data.tags})))
+    target.extra = target.extra or other.extra

@@ -155,14 +155,16 @@ def test_rejected_rows_name_their_line_and_reason_and_stop_the_import(
     services: Services, tmp_path: Path
 ) -> None:
     rows = [*ROWS, ["", "", "Otto", "Fehler", "", "", "1234x", "", "otto@@x", "", "", ""],
-            ["", "", "Ida", "Datum", "", "", "", "", "", "", "31.02.1990", ""]]
+            ["", "", "", "", "", "", "", "", "", "", "", ""]]
+    rows[-1][0] = "K" * 40
+    rows[-1][3] = "Zulang"
     result = imported(services, write_csv(tmp_path / "k.csv", rows))
     assert not result.applied
     assert count(services) == 0
     assert [(r.line, r.reason) for r in result.preview.rejected] == [
         (5, "PLZ: „1234x“ ist keine gültige PLZ für DE (5 Ziffern); "
             "E-Mail: „otto@@x“ ist keine gültige E-Mail-Adresse"),
-        (6, "Geburtstag: „31.02.1990“ ist kein Datum (TT.MM.JJJJ)")]
+        (6, "Kundennummer: zu lang (40 Zeichen, höchstens 32)")]
     assert "Nichts übernommen" in result.summary_lines()[-1]
 
 
