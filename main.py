@@ -14,11 +14,12 @@ from pathlib import Path
 from app import logs
 from app.cli.commands import add_commands
 from app.cli.common import UsageError
-from app.db import locked, open_database
+from app.db import open_database, refuse_network_data_dir, replace_unusable, sqlite_file
+from app.lock import locked
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
-from app.services.errors import StammkundeError
+from app.services.errors import StammkundeError, StorageError, UnusableDatabaseError
 
 log = logging.getLogger("stammkunde")
 
@@ -51,15 +52,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextmanager
-def opened(url: str, paths: AppPaths, *, lock: bool) -> Iterator[Services]:
+def opened(url: str, paths: AppPaths, *, lock: bool,
+           take_over_foreign_lock: bool = False) -> Iterator[Services]:
     """Lock (the window only), check, back up, migrate, and hand out the services."""
-    db_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    with locked(db_file if lock else None):
+    refuse_network_data_dir(paths.data_dir)
+    with locked(sqlite_file(url) if lock else None, take_over_foreign=take_over_foreign_lock):
         db = open_database(url, backup_dir=paths.backup_dir)
         try:
-            yield Services.build(db, SystemClock())
+            services = Services.build(db, SystemClock())
+            finish_compaction(services)
+            yield services
         finally:
             db.dispose()
+
+
+def finish_compaction(services: Services) -> None:
+    """Finish the compaction an erasure left pending (a crash, a busy file); if the file is
+    still busy, the next start tries again — the command itself goes on."""
+    try:
+        services.privacy.finish_compaction()
+    except StorageError as exc:
+        log.warning("pending compaction not finished: %s", exc.message)
 
 
 def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
@@ -68,6 +81,17 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         logs.setup(paths.log_file)
         with opened(url, paths, lock=False) as services:
             return int(args.handler(services, args))
+    except UnusableDatabaseError as exc:
+        if args.command != "restore":
+            print(f"Fehler: {exc}", file=sys.stderr)
+            return 2
+        return restore_unusable(exc, Path(args.file))
+    except BrokenPipeError:
+        # The reader stopped early (`… | head`): not an error of this program. Point stdout at
+        # devnull so the interpreter's final flush does not fail again (Python docs, "Note on
+        # SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (StammkundeError, UsageError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
@@ -75,6 +99,18 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         log.exception("command %s failed", args.command)
         print(f"Unerwarteter Fehler; Details im Protokoll: {paths.log_file}", file=sys.stderr)
         return 1
+
+
+def restore_unusable(error: UnusableDatabaseError, backup: Path) -> int:
+    """`restore` when the database cannot be opened at all (empty or damaged)."""
+    try:
+        aside = replace_unusable(error.path, backup)
+    except StammkundeError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    print(f"Sicherung {backup} zurückgespielt.")
+    print(f"Die unbrauchbare Datei liegt als {aside}.")
+    return 0
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
@@ -92,7 +128,10 @@ def run_gui(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         return 1
     from app.ui.application import run
 
-    return run(paths=paths, demo=args.demo, open_services=lambda: opened(url, paths, lock=True))
+    return run(paths=paths, demo=args.demo,
+               open_services=lambda take_over: opened(url, paths, lock=True,
+                                                      take_over_foreign_lock=take_over),
+               restore_unusable=replace_unusable)
 
 
 if __name__ == "__main__":

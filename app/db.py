@@ -9,17 +9,13 @@ Transactional DDL" for pysqlite).
 
 from __future__ import annotations
 
-import json
 import logging
+import ntpath
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +28,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.errors import StorageError
+from app.lock import InstanceLock
+from app.paths import not_writable, sqlite_uri, sqlite_url
+from app.services.errors import StorageError, UnusableDatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +76,8 @@ def _install_postgres_hooks(engine: Engine, *, busy_timeout_ms: int) -> None:
 # What the database driver says → what the user is told (StorageError, a known error).
 _LOCKED = ("Die Datenbank ist gerade durch einen anderen Vorgang gesperrt. Bitte in einem "
            "Moment noch einmal versuchen; es wurde nichts gespeichert.")
+_DAMAGED = ("Die Datenbank ist beschädigt. Es wurde nichts gespeichert; bitte die Datenbank "
+            "prüfen (stammkunde check) und eine Sicherung zurückspielen.")
 _STORAGE_MESSAGES = (
     ("database is locked", _LOCKED),
     ("lock timeout", _LOCKED),  # PostgreSQL: waited longer than lock_timeout
@@ -85,6 +85,12 @@ _STORAGE_MESSAGES = (
      "Der Datenträger ist voll. Es wurde nichts gespeichert; bitte Platz schaffen."),
     ("readonly database",
      "Die Datenbank ist schreibgeschützt. Es wurde nichts gespeichert."),
+    ("database disk image is malformed", _DAMAGED),
+    ("file is not a database", _DAMAGED),
+    ("could not decode to utf-8",
+     "Die Datenbank ist beschädigt: ein gespeicherter Text ist kein gültiges UTF-8 "
+     "(Datenträgerfehler oder ein fremdes Programm). Es wurde nichts gespeichert; bitte eine "
+     "Sicherung zurückspielen."),
     ("disk i/o error",
      "Lese-/Schreibfehler des Datenträgers. Es wurde nichts gespeichert; bitte den "
      "Datenträger prüfen und eine Sicherung bereithalten."),
@@ -153,17 +159,55 @@ class Database:
 # --- start-up checks -------------------------------------------------------------------
 
 
-def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) -> None:
+# Tables only a Stammkunde database has: with them, an unknown schema revision means a newer
+# Stammkunde; without them, another program that happens to use Alembic too.
+OWN_TABLES = frozenset({"customers", "audit_entries"})
+
+
+def newest_backup(folder: Path | None) -> Path | None:
+    """The most recently written backup file in `folder`, if any."""
+    if folder is None or not folder.is_dir():
+        return None
+    found = [p for p in folder.glob("*.sqlite3") if p.is_file() and p.stat().st_size > 0]
+    return max(found, key=lambda p: p.stat().st_mtime_ns, default=None)
+
+
+def _unusable(path: Path, reason: str, backup_dir: Path | None) -> UnusableDatabaseError:
+    newest = newest_backup(backup_dir)
+    if newest is not None:
+        hint = (f" Die neueste Sicherung ist „{newest}“; zurückspielen im Fenster beim Start "
+                f"oder mit: stammkunde --db \"{path}\" restore \"{newest}\"")
+    else:
+        hint = " Bitte eine Sicherung zurückspielen (stammkunde --db DATEI restore SICHERUNG)."
+    return UnusableDatabaseError(
+        f"Die Datenbank „{path}“ {reason}. Sie wurde nicht verändert.{hint}",
+        path=path, newest_backup=newest)
+
+
+def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False,
+                      backup_dir: Path | None = None) -> None:
     """Refuse a file that is not a healthy Stammkunde database, without writing to it.
 
     `full` runs `integrity_check` instead of the faster `quick_check` (before a restore).
+    Everything is read through a read-only connection: a refused file keeps every byte
+    (an ordinary connection would already switch its header to WAL).
     """
+    folder = path.parent
+    if writable and folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise not_writable(folder, None)  # SQLite writes its -wal and -shm beside the file
     if not path.exists():
         return
     if path.is_dir():
         raise StorageError(f"„{path}“ ist ein Ordner, keine Datenbankdatei.")
+    if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise StorageError(
+            f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
+            "oder eine andere Datei wählen."
+        )
     if path.stat().st_size == 0:
-        return
+        # Stammkunde creates its file complete (see `open_database`): an empty one is a
+        # database lost by a copy or a disk fault, not a new one to fill.
+        raise _unusable(path, "ist leer (0 Byte)", backup_dir)
     try:
         with open(path, "rb") as handle:
             header = handle.read(16)
@@ -175,44 +219,63 @@ def check_sqlite_file(path: Path, *, writable: bool = True, full: bool = False) 
             "Sie wurde nicht verändert."
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
         try:
             check = "integrity_check" if full else "quick_check"
             result = conn.execute(f"PRAGMA {check}").fetchall()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            versions = ({row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+                        if "alembic_version" in tables else set())
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"Die Datenbank „{path}“ ist beschädigt ({exc}). Sie wurde nicht verändert; "
-            "bitte eine Sicherung zurückspielen."
-        ) from exc
+        raise _unusable(path, f"ist beschädigt ({exc})", backup_dir) from exc
     if result != [("ok",)]:
         detail = "; ".join(str(row[0]) for row in result[:3])
+        raise _unusable(path, f"ist beschädigt ({detail})", backup_dir)
+    if not tables:
+        raise _unusable(path, "enthält keine Tabellen (leer oder von einem anderen Programm)",
+                        backup_dir)
+    foreign = StorageError(
+        f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
+        "Stammkunde öffnet sie nicht und hat sie nicht verändert."
+    )
+    if "alembic_version" not in tables:
+        raise foreign
+    unknown = versions - known_revisions()
+    if unknown and not OWN_TABLES <= tables:
+        raise foreign  # another program that also uses Alembic
+    if unknown:
         raise StorageError(
-            f"Die Datenbank „{path}“ ist beschädigt ({detail}). Sie wurde nicht verändert; "
-            "bitte eine Sicherung zurückspielen."
-        )
-    if tables and "alembic_version" not in tables:
-        raise StorageError(
-            f"Die Datei „{path}“ ist eine SQLite-Datenbank eines anderen Programms. "
-            "Stammkunde öffnet sie nicht und hat sie nicht verändert."
-        )
-    if writable and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
-        raise StorageError(
-            f"Die Datenbank „{path}“ ist schreibgeschützt. Bitte Schreibrechte geben "
-            "oder eine andere Datei wählen."
+            f"Die Datenbank „{path}“ wurde mit einer neueren Stammkunde-Version bearbeitet "
+            f"(Schema {', '.join(sorted(unknown))}). Bitte Stammkunde aktualisieren; die "
+            "Datei wurde nicht verändert."
         )
 
 
 # --- network shares -------------------------------------------------------------------
 
-# Filesystem types of network mounts (Linux /proc/mounts, macOS `mount`).
+# Filesystem types of network mounts (Linux /proc/mounts, macOS `mount`): SMB, NFS, SSH,
+# WebDAV, GNOME's gvfs (every "Netzwerk" folder of the file manager), rclone (cloud drives),
+# 9p (VM shares), the cluster file systems and AFS.
 NETWORK_FILESYSTEMS = frozenset({
     "cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "sshfs", "afpfs", "webdav",
-    "davfs", "fuse.davfs2", "ncpfs",
+    "davfs", "fuse.davfs2", "ncpfs", "fuse.gvfsd-fuse", "fuse.rclone", "rclone", "9p",
+    "ceph", "fuse.ceph", "fuse.ceph-fuse", "glusterfs", "fuse.glusterfs", "afs", "openafs",
+    "fuse.smbnetfs", "fuse.s3fs", "lustre", "gpfs", "beegfs",
 })
 _DRIVE_REMOTE = 4  # GetDriveTypeW
+_UNC = "ein UNC-Pfad (\\\\Server\\Freigabe)"
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+
+
+def _is_windows() -> bool:
+    return sys.platform == "win32"
 
 
 def _mount_table() -> list[tuple[str, str]]:
@@ -238,14 +301,12 @@ def network_location(path: str | Path) -> str | None:
     """Why `path` is on a network share (German), or None for a local disk."""
     raw = str(path)
     if raw.startswith(("\\\\", "//")):
-        return "ein UNC-Pfad (\\\\Server\\Freigabe)"
-    if sys.platform == "win32":
-        import ctypes
-
-        drive = os.path.splitdrive(os.path.abspath(raw))[0]
-        if drive.startswith("\\\\"):
-            return "ein UNC-Pfad (\\\\Server\\Freigabe)"
-        if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE:
+        return _UNC
+    if _is_windows():
+        drive = ntpath.splitdrive(ntpath.abspath(raw))[0]
+        if drive.startswith(("\\\\", "//")):
+            return _UNC
+        if drive and _windows_drive_type(drive.rstrip("\\/") + "\\") == _DRIVE_REMOTE:
             return f"das Netzlaufwerk {drive}"
         return None
     resolved = os.path.realpath(raw)
@@ -260,6 +321,7 @@ def network_location(path: str | Path) -> str | None:
 
 
 def refuse_network_share(path: Path) -> None:
+    """Refuse a database file on a network share (the lock file lies beside it)."""
     where = network_location(path)
     if where is not None:
         raise StorageError(
@@ -267,6 +329,19 @@ def refuse_network_share(path: Path) -> None:
             "das Netzwerk geöffnet werden: Sperren funktionieren dort nicht zuverlässig, und "
             "die Datei kann zerstört werden. Bitte die Datenbank auf die lokale Festplatte "
             "legen; für mehrere Arbeitsplätze PostgreSQL verwenden "
+            "(--db postgresql+psycopg://…). Sicherungen dürfen auf einem Netzlaufwerk liegen."
+        )
+
+
+def refuse_network_data_dir(folder: Path) -> None:
+    """Refuse a data folder on a network share: the database, its lock and the log of each
+    PC would be shared there. Backups may go to a network folder (their own setting)."""
+    where = network_location(folder)
+    if where is not None:
+        raise StorageError(
+            f"Der Datenordner „{folder}“ liegt auf {where}. Datenbank, Sperrdatei und "
+            "Protokolle gehören auf die lokale Festplatte dieses PCs; bitte mit --data-dir "
+            "einen lokalen Ordner wählen. Für mehrere Arbeitsplätze PostgreSQL verwenden "
             "(--db postgresql+psycopg://…). Sicherungen dürfen auf einem Netzlaufwerk liegen."
         )
 
@@ -280,12 +355,17 @@ def _alembic_config() -> Config:
     return config
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of Stammkunde knows."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def pending_migrations(engine: Engine) -> bool:
     script = ScriptDirectory.from_config(_alembic_config())
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = current - known
+    unknown = current - known_revisions()
     if unknown:
         raise StorageError(
             "Die Datenbank wurde mit einer neueren Stammkunde-Version bearbeitet "
@@ -334,7 +414,7 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
         raise ValueError(f"unknown check {verify!r}")
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(sqlite_uri(source), uri=True)
     try:
         dst = sqlite3.connect(partial)
         try:
@@ -343,6 +423,9 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
             result = dst.execute(f"PRAGMA {verify}").fetchone()
         finally:
             dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full stick stays usable after a failed backup
+        raise
     finally:
         src.close()
     if result != ("ok",):
@@ -354,101 +437,17 @@ def backup_sqlite(source: Path, destination: Path, *, verify: str = "integrity_c
     return destination
 
 
-# --- the instance lock -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LockOwner:
-    host: str
-    pid: int
-    since: str
-
-
-class InstanceLock:
-    """One running app per database file. A lock left by a crashed process is taken over."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._held = False
-
-    def acquire(self) -> None:
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                owner = self._read_owner()
-                if owner is not None and not self._is_stale(owner):
-                    raise StorageError(
-                        f"Stammkunde ist mit dieser Datenbank bereits geöffnet "
-                        f"(Rechner {owner.host}, Prozess {owner.pid}, seit {owner.since}). "
-                        "Bitte das andere Fenster verwenden."
-                    ) from None
-                log.warning("taking over stale lock %s (%s)", self.path, owner)
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(
-                    {
-                        "host": socket.gethostname(),
-                        "pid": os.getpid(),
-                        "since": datetime.now().strftime("%d.%m.%Y %H:%M"),
-                    },
-                    handle,
-                )
-            self._held = True
-            return
-        raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
-
-    def held_by_another(self) -> LockOwner | None:
-        """The other running app holding this lock, if any (without taking it)."""
-        if not self.path.exists():
-            return None
-        owner = self._read_owner()
-        return owner if owner is not None and not self._is_stale(owner) else None
-
-    def release(self) -> None:
-        if self._held:
-            self.path.unlink(missing_ok=True)
-            self._held = False
-
-    def _read_owner(self) -> LockOwner | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return LockOwner(str(data["host"]), int(data["pid"]), str(data["since"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # unreadable: a crash during writing it
-
-    @staticmethod
-    def _is_stale(owner: LockOwner) -> bool:
-        import psutil
-
-        if owner.host != socket.gethostname():
-            return False  # cannot see the other machine's processes
-        return owner.pid == os.getpid() or not psutil.pid_exists(owner.pid)
-
-
 # --- opening ---------------------------------------------------------------------------
-
-
-@contextmanager
-def locked(path: Path | None) -> Iterator[None]:
-    lock = InstanceLock(path.with_name(path.name + ".lock")) if path else None
-    if lock:
-        lock.acquire()
-    try:
-        yield
-    finally:
-        if lock:
-            lock.release()
 
 
 def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     """Check, back up if a migration is due, migrate, and return the ready database."""
-    sqlite_path = _sqlite_file(url)
+    sqlite_path = sqlite_file(url)
     if sqlite_path is not None:
         refuse_network_share(sqlite_path)
-        check_sqlite_file(sqlite_path)
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        check_sqlite_file(sqlite_path, backup_dir=backup_dir)
+        if not sqlite_path.exists():
+            _create_sqlite(sqlite_path)
     probe = make_engine(url)
     try:
         due = pending_migrations(probe)
@@ -462,7 +461,49 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
     return Database(url)
 
 
-def _sqlite_file(url: str) -> Path | None:
+def _create_sqlite(path: Path) -> None:
+    """Create a new database complete or not at all: migrated under a temporary name, then
+    renamed. So a file at `path` is always a whole database, and an empty one is refused."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise not_writable(path.parent, exc) from exc
+    partial = path.with_name(path.name + ".neu")
+    for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    migrate(sqlite_url(partial))  # its engine is disposed: the WAL is folded in and removed
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def replace_unusable(path: Path, backup: Path) -> Path:
+    """Put a checked backup in place of an empty or damaged database file; the unusable
+    file (and its WAL) is kept beside it as `<name>.unbrauchbar-<Zeit>`, which is returned.
+
+    The normal restore (`BackupService.restore`) needs the live file open; this one is for
+    when it cannot be opened at all.
+    """
+    backup = backup.expanduser().resolve()
+    if not backup.is_file():
+        raise StorageError(f"Die Sicherung „{backup}“ gibt es nicht.")
+    check_sqlite_file(backup, writable=False, full=True)
+    other = InstanceLock(path.with_name(path.name + ".lock")).held_by_another()
+    if other is not None:
+        raise StorageError(f"Stammkunde ist mit dieser Datenbank geöffnet (Rechner "
+                           f"{other.host}, Prozess {other.pid}). Bitte dort erst schließen.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unbrauchbar-{stamp}")
+    for suffix in ("-wal", "-shm", ""):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, aside.with_name(aside.name + suffix))
+    backup_sqlite(backup, path)
+    return aside
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file a SQLite URL names (None for PostgreSQL or an in-memory database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -470,7 +511,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _has_schema(path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
     finally:

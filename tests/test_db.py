@@ -18,12 +18,12 @@ from sqlalchemy import text
 
 from app.db import (
     Database,
-    InstanceLock,
     backup_sqlite,
     check_sqlite_file,
     migrate,
     open_database,
 )
+from app.lock import InstanceLock
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
@@ -181,7 +181,7 @@ def test_a_second_instance_is_refused_naming_host_and_process(tmp_path: Path) ->
     first.acquire()
     child = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from app.db import InstanceLock\n"
+         "import sys; from pathlib import Path; from app.lock import InstanceLock\n"
          "from app.services.errors import StorageError\n"
          "try:\n    InstanceLock(Path(sys.argv[1])).acquire()\n"
          "except StorageError as e:\n    print(e.message)\n",
@@ -232,3 +232,16 @@ def test_a_write_blocked_by_another_process_becomes_a_plain_message(
         blocker.close()
         impatient.dispose()
     assert services.customers.count() == 0
+
+
+def test_a_new_database_whose_creation_fails_leaves_no_file_behind(
+    tmp_path: Path, migrations_copy: Path
+) -> None:
+    add_revision(migrations_copy, "9997", "    raise RuntimeError('Strom weg')")
+    path = tmp_path / "neu.sqlite3"
+    with pytest.raises(RuntimeError, match="Strom weg"):
+        open_database(f"sqlite:///{path}")
+    assert not path.exists()
+    (migrations_copy / "versions" / "9997_test.py").unlink()
+    open_database(f"sqlite:///{path}").dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["migrations", "neu.sqlite3"]

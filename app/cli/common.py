@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from app.services.actors import COMMAND_LINE
 from app.services.container import Services
-from app.services.formatting import parse_cents, parse_date
+from app.services.formatting import parse_cents, parse_count, parse_date
+from app.services.outputs import check_target
 
 Handler = Callable[[Services, argparse.Namespace], int]
 
@@ -39,6 +41,20 @@ def euros(text: str, option: str) -> int:
         return parse_cents(text)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def out_path(services: Services, text: str | Path) -> Path:
+    """A file path from the command line that a command will write (PDF, CSV, .ics):
+    never the open database or another program's SQLite file (see services.outputs)."""
+    return check_target(Path(text), database=services.db.sqlite_path)
+
+
+def count(text: str) -> int:
+    """argparse type of a whole number option (points, limits): 0 to a billion."""
+    try:
+        return parse_count(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def day(text: str | None, option: str) -> date | None:

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import print_json, raise_usage, user
+from app.cli.common import count, out_path, print_json, raise_usage, user
 from app.services.container import Services
 from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
@@ -18,7 +18,7 @@ from app.services.privacy.contact_policy import CHANNEL_LABELS, Channel
 def register(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser("search", help="Kunden suchen, wie die Liste sie zeigt")
     search.add_argument("text", help="Suchtext: Name, Firma, Ort, PLZ, Telefon, Nummer …")
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--limit", type=count, default=50)
     search.add_argument("--archived", action="store_true", help="auch archivierte Kunden")
     search.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     search.set_defaults(handler=cmd_search)
@@ -103,7 +103,7 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
     ids = (services.segments.customer_ids(args.segment) if args.segment
            else exporter.ids(include_archived=args.archived))
     campaign = Channel(args.campaign) if args.campaign else None
-    result = exporter.export(Path(args.file), ids=ids, campaign=campaign, by=user())
+    result = exporter.export(out_path(services, args.file), ids=ids, campaign=campaign, by=user())
     if args.json:
         print_json({"file": str(result.path), "format": result.file_format,
                     "customers": result.count,

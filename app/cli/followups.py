@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 
-from app.cli.common import UsageError, add_json, day, euros, print_json, raise_usage
+from app.cli.common import UsageError, add_json, day, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.followups.calendar import write_ics
 from app.services.followups.rules import RuleDTO, RuleInput
@@ -137,7 +136,7 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
-    target = Path(args.file)
+    target = out_path(services, args.file)
     count = write_ics(target, services.followups.pending(assignee=args.assignee),
                       now=services.clock.now())
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import add_json, euros, print_json, raise_usage
+from app.cli.common import add_json, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -103,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_letter(services: Services, args: argparse.Namespace) -> int:
     template = services.letters.by_name(args.template)
-    out = Path(args.out)
+    out = out_path(services, args.out)
     pages = services.letters.write_letter(template.id, customer_number=args.customer, out=out,
                                           by=args.by, form=args.form)
     if args.json:
@@ -139,7 +139,7 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
                                args.followup_assignee)
                 if args.followup_days is not None else None)
     result = services.mailings.run(
-        template.id, mailing_source(args, services), out=Path(args.out),
+        template.id, mailing_source(args, services), out=out_path(services, args.out),
         per_customer_dir=Path(args.per_customer) if args.per_customer else None,
         control_share=args.control_share, seed=args.seed, by=args.by, form=args.form,
         voucher=voucher, followup=followup)
@@ -219,12 +219,13 @@ def _print_result(result: PrintResult, args: argparse.Namespace, what: str) -> i
 
 def cmd_labels(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_labels(mailing_source(args, services), sheet_key=args.sheet,
-                                          out=Path(args.out), start=args.start,
+                                          out=out_path(services, args.out), start=args.start,
                                           purpose=Purpose(args.purpose))
     return _print_result(result, args, "Etiketten")
 
 
 def cmd_envelopes(services: Services, args: argparse.Namespace) -> int:
     result = services.labels.print_envelopes(mailing_source(args, services), size=args.size,
-                                             out=Path(args.out), purpose=Purpose(args.purpose))
+                                             out=out_path(services, args.out),
+                                             purpose=Purpose(args.purpose))
     return _print_result(result, args, "Umschläge")

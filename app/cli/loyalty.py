@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, add_json, day, euros, print_json, user
+from app.cli.common import UsageError, add_json, count, day, euros, out_path, print_json, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -62,14 +61,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     psub = points.add_subparsers(dest="points_command", metavar="AKTION", required=True)
     add = psub.add_parser("add", help="Punkte/Stempel gutschreiben")
     add.add_argument("card", help="Bonuskartennummer")
-    add.add_argument("--points", type=int, required=True)
+    add.add_argument("--points", type=count, required=True)
     add.add_argument("--reason", default="")
     add_json(add)
     add.set_defaults(handler=cmd_points_add)
     take = psub.add_parser("redeem", help="Punkte/Stempel einlösen (Prämie)")
     take.add_argument("card", help="Bonuskartennummer")
     which = take.add_mutually_exclusive_group(required=True)
-    which.add_argument("--points", type=int, help="Anzahl Punkte/Stempel")
+    which.add_argument("--points", type=count, help="Anzahl Punkte/Stempel")
     which.add_argument("--reward", type=int, help="Prämie aus dem Katalog (Nummer)")
     take.add_argument("--reason", default="")
     add_json(take)
@@ -137,7 +136,7 @@ def cmd_voucher_issue(services: Services, args: argparse.Namespace) -> int:
     else:
         vouchers = [services.vouchers.issue(data, by=user())]
     if args.pdf:
-        loyalty_pdf.voucher_pdf(vouchers, Path(args.pdf),
+        loyalty_pdf.voucher_pdf(vouchers, out_path(services, args.pdf),
                                 company=services.company.get())
     if args.json:
         rows = [_voucher_json(v) for v in vouchers]
@@ -194,7 +193,7 @@ def cmd_voucher_cancel(services: Services, args: argparse.Namespace) -> int:
 def cmd_voucher_liability(services: Services, args: argparse.Namespace) -> int:
     as_of = day(args.as_of, "--as-of")
     if args.csv:
-        result = services.liability.export_liability_csv(Path(args.csv), as_of=as_of)
+        result = services.liability.export_liability_csv(out_path(services, args.csv), as_of=as_of)
     else:
         result = services.liability.liability(as_of=as_of)
     if args.json:
@@ -310,7 +309,7 @@ def cmd_loyalty_cards(services: Services, args: argparse.Namespace) -> int:
             raise UsageError(f"--program: Bonusprogramm „{args.program}“ gibt es nicht")
         program_id = programs[args.program]
     cards = services.loyalty.active_cards(program_id=program_id)
-    loyalty_pdf.cards_pdf(cards, Path(args.pdf), company=services.company.get())
+    loyalty_pdf.cards_pdf(cards, out_path(services, args.pdf), company=services.company.get())
     if args.json:
         print_json({"file": args.pdf, "cards": [asdict(card) for card in cards]})
         return 0

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import add_json, day, print_json, user
+from app.cli.common import add_json, count, day, print_json, user
 from app.services.audit import AuditFilter
 from app.services.container import Services
 from app.services.formatting import (
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log = actions.add_parser("audit", help="Änderungsprotokoll anzeigen")
     log.add_argument("--customer", default="", help="nur diese Kundennummer")
     log.add_argument("--action", help="nur diese Aktion (create, update, erase, …)")
-    log.add_argument("--limit", type=int, default=100)
+    log.add_argument("--limit", type=count, default=100)
     log.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     log.set_defaults(handler=cmd_privacy_audit)
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import day, print_json, raise_usage, user
+from app.cli.common import day, out_path, print_json, raise_usage, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
     format_date,
     format_number,
 )
+from app.services.outputs import CsvWriter
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,8 +100,8 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
         window_months=args.window_months if args.window_months is not None else -1,
         by=user(), with_scores=args.out is not None)
     if args.out:
-        with args.out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+        with out_path(services, args.out).open("w", encoding="utf-8", newline="") as handle:
+            writer = CsvWriter(handle)
             writer.writerow(OUT_COLUMNS)
             for s in result.scores:
                 writer.writerow((s.number, s.revenue_cents, s.abc_class, s.abc_computed,
@@ -136,7 +136,7 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     figures = services.dashboard.compute(as_of)
     if args.pdf:
         company = services.company.get().name
-        dashboard_pdf.build(figures, args.pdf, company=company)
+        dashboard_pdf.build(figures, out_path(services, args.pdf), company=company)
     if args.json:
         print_json(asdict(figures))
         return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
+from pathlib import Path
 from types import MappingProxyType
 
 
@@ -44,6 +45,27 @@ class ConflictError(StammkundeError):
 
 class StorageError(StammkundeError):
     """The database cannot be used: locked, read-only, damaged, foreign, disk full."""
+
+
+class UnusableDatabaseError(StorageError):
+    """The database file is empty or damaged: only a backup can bring the data back.
+
+    `newest_backup` is the newest backup found beside it, which the window offers to restore.
+    """
+
+    def __init__(self, message: str, *, path: Path, newest_backup: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.newest_backup = newest_backup
+
+
+class ForeignLockError(StorageError):
+    """The lock file names another PC: this PC cannot tell whether that app still runs, so
+    the window asks before taking the lock over ("Trotzdem öffnen")."""
+
+    def __init__(self, message: str, *, host: str) -> None:
+        super().__init__(message)
+        self.host = host
 
 
 # German labels of the customer fields, which every capability shows; a capability names its own

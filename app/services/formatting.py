@@ -10,6 +10,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _MONEY_CHARS = re.compile(r"[€\s\u00a0]|EUR", re.IGNORECASE)
+# The bounds of every amount, date and count a user or a file gives: far beyond any craft
+# business, well inside a 64-bit integer and inside the dates that date arithmetic handles.
+MAX_CENTS = 99_999_999_999  # 999.999.999,99 €
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+MAX_COUNT = 1_000_000_000
 
 
 def format_cents(cents: int, *, symbol: bool = True) -> str:
@@ -63,7 +68,12 @@ def parse_cents(text: str) -> int:
         raise ValueError(f"„{text}“ ist kein Geldbetrag") from None
     if not amount.is_finite():
         raise ValueError(f"„{text}“ ist kein Geldbetrag")
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if abs(amount) > Decimal(MAX_CENTS) / 100:
+        raise ValueError(f"„{text}“ ist zu groß (höchstens {format_cents(MAX_CENTS)})")
+    cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if cents == 0 and amount != 0:
+        raise ValueError(f"„{text}“ ist weniger als ein Cent")
+    return cents
 
 
 def _decimal_separator(raw: str) -> str:
@@ -85,7 +95,22 @@ def parse_date(text: str) -> date:
     value = text.strip()
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            day = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(f"„{text}“ liegt außerhalb von {format_date(FIRST_DAY)} bis "
+                             f"{format_date(LAST_DAY)}")
+        return day
     raise ValueError(f"„{text}“ ist kein Datum (TT.MM.JJJJ)")
+
+
+def parse_count(text: str, *, maximum: int = MAX_COUNT) -> int:
+    """A whole number from 0 to `maximum` (points, limits, days); ValueError in German."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"„{text}“ ist keine ganze Zahl") from None
+    if not 0 <= value <= maximum:
+        raise ValueError(f"„{text}“ liegt außerhalb von 0 bis {maximum:,}".replace(",", "."))
+    return value

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Setting
@@ -26,13 +27,8 @@ class SettingsService:
         return default if raw is None else json.loads(raw)
 
     def set(self, key: str, value: Any) -> None:
-        encoded = json.dumps(value, ensure_ascii=False)
         with self.db.write() as session:
-            setting = session.get(Setting, key)
-            if setting is None:
-                session.add(Setting(key=key, value=encoded))
-            else:
-                setting.value = encoded
+            store(session, key, value)
             session.commit()
 
     def staff(self) -> list[str]:
@@ -49,3 +45,13 @@ class SettingsService:
             raise invalid({"staff": "Namen höchstens 128 Zeichen"})
         self.set(STAFF_KEY, cleaned)
         return cleaned
+
+
+def store(session: Session, key: str, value: Any) -> None:
+    """Set `key` inside the caller's unit of work (so it commits with the caller's change)."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    setting = session.get(Setting, key)
+    if setting is None:
+        session.add(Setting(key=key, value=encoded))
+    else:
+        setting.value = encoded

@@ -113,14 +113,36 @@ def _read_csv(path: Path, decoder: Decoder) -> Records:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     start = 1
+    columns = 0
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
-            if "".join(record).strip():
-                rows.append(Row(line, tuple(record)))
+            if not "".join(record).strip():
+                continue
+            if columns:
+                _refuse_swallowed_rows(path, record, line, reader.line_num, delimiter, columns)
+            else:
+                columns = len(record)  # the header's width
+            rows.append(Row(line, tuple(record)))
     except csv.Error as exc:
         raise ValidationError({"file": f"„{path.name}“, Zeile {start}: {exc}"}) from exc
     return Records(path, tuple(rows), encoding, delimiter)
+
+
+def _refuse_swallowed_rows(path: Path, record: list[str], line: int, last_line: int,
+                           delimiter: str, columns: int) -> None:
+    """An opening quote that is never closed makes every following line part of one cell
+    (and `--skip-invalid` would then drop 50 customers as "1 abgelehnt"). A cell holding a
+    line break followed by a whole row's worth of delimiters is such a case: refuse the file,
+    naming the line with the quote."""
+    needed = max(1, columns - 1)
+    for cell in record:
+        if "\n" in cell and any(part.count(delimiter) >= needed
+                                for part in cell.splitlines()[1:]):
+            raise ValidationError({"file": (
+                f"„{path.name}“, Zeile {line}: ein Anführungszeichen wird nicht geschlossen – "
+                f"die Zeilen {line} bis {last_line} würden zu einem Feld verschmolzen. Bitte "
+                f"das Anführungszeichen in Zeile {line} prüfen.")})
 
 
 def _read_xlsx(path: Path) -> Records:

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.services.formatting import (
+    MAX_CENTS,
     format_cents,
     format_date,
     format_number,
@@ -33,7 +34,7 @@ def test_what_is_not_money_is_refused_with_a_reason(text: str) -> None:
         parse_cents(text)
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
 def test_formatted_money_reads_back_to_the_same_cents(cents: int) -> None:
     assert parse_cents(format_cents(cents)) == cents
 

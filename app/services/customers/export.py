@@ -11,7 +11,6 @@ everyone out who may not get advertising that way, and the result lists them wit
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -28,6 +27,7 @@ from app.services import audit, validation
 from app.services.clock import Clock
 from app.services.customers.naming import display_name
 from app.services.errors import StorageError, ValidationError
+from app.services.outputs import CsvWriter
 from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 from app.services.progress import NO_PROGRESS, Progress
 
@@ -40,14 +40,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("birthday", "Geburtstag"), ("notes", "Notiz"), ("owner", "Betreuer"), ("tags", "Tags"),
 )
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".vcf": "vcard"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK = 1000
 _KIND_LABELS = {"private": "Privat", "business": "Firma"}
-
-
-def neutralise(value: str) -> str:
-    """A CSV cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 @dataclass(frozen=True)
@@ -185,10 +179,10 @@ def _atomically(path: Path, write: Any) -> None:
 def _write_csv(handle: IO[bytes], rows: Iterator[dict[str, str]]) -> None:
     """UTF-8 with BOM and `;`, CRLF: German Excel opens it with every umlaut right."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter(text, delimiter=";", lineterminator="\r\n")
     writer.writerow([header for _field, header in COLUMNS])
     for row in rows:
-        writer.writerow([neutralise(row[field]) for field, _header in COLUMNS])
+        writer.writerow([row[field] for field, _header in COLUMNS])
     text.flush()
     text.detach()
 

@@ -12,7 +12,9 @@ from app.models import Counter, Customer
 from app.services.errors import ValidationError
 
 NUMBER_PREFIX = "K-"
-_GENERATED_NUMBER = re.compile(r"K-(\d+)")
+# A kept "K-…" number lifts the counter only up to this: a number brought along beyond it
+# stays as it is, and new numbers never run past what the database's integer holds.
+_GENERATED_NUMBER = re.compile(r"K-(\d{1,9})")
 _COUNTER = "customer_number"
 
 

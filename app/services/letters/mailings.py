@@ -16,7 +16,10 @@ letters it did not print.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +35,7 @@ from app.models import (
     Mailing,
     MailingRecipient,
 )
-from app.services import audit, timeline
+from app.services import audit, faults, timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup
@@ -312,8 +315,16 @@ class MailingService:
         letter_form = FORMS[form] if form in FORMS else self.letters.form()
         on = self.clock.today()
         out.parent.mkdir(parents=True, exist_ok=True)
+        # Per-customer PDFs are written to a staging folder and moved in only after the
+        # mailing (and its vouchers) is committed: a killed run leaves no letters quoting
+        # voucher codes that were never booked.
+        staging = None
         if per_customer_dir is not None:
             per_customer_dir.mkdir(parents=True, exist_ok=True)
+            for killed in per_customer_dir.parent.glob(f"{per_customer_dir.name}.partial-*"):
+                shutil.rmtree(killed, ignore_errors=True)  # left by a run that was killed
+            staging = Path(tempfile.mkdtemp(prefix=f"{per_customer_dir.name}.partial-",
+                                            dir=per_customer_dir.parent))
         partial = out.with_name(out.name + ".partial")
         writer = LetterWriter(partial, profile, form=letter_form, title=template.subject)
         printed: list[int] = []
@@ -341,33 +352,42 @@ class MailingService:
                             r, on=on, sender=profile.name, extra=extra[cid],
                             info=info_block(r.number, on=on, by=by, profile=profile))
                         writer.add(letter)
-                        if per_customer_dir is not None:
-                            single = per_customer_dir / _file_name(r)
-                            one = LetterWriter(single, profile, form=letter_form,
-                                               title=letter.subject)
+                        if staging is not None:
+                            one = LetterWriter(staging / _file_name(r), profile,
+                                               form=letter_form, title=letter.subject)
                             one.add(letter)
                             one.close()
-                            files.append(str(single))
+                            files.append(_file_name(r))
                         printed.append(cid)
                         progress.report(len(printed), total, r.number)
         except Cancelled:
             if not printed:
-                partial.unlink(missing_ok=True)
+                _discard(partial, staging)
                 raise
             cancelled = True
         except BaseException:
-            partial.unlink(missing_ok=True)
+            _discard(partial, staging)
             raise
         try:
             writer.close()
         except OSError as exc:
-            partial.unlink(missing_ok=True)
+            _discard(partial, staging)
             raise invalid({"out": f"„{out}“ kann nicht geschrieben werden: {exc}"}
                                   ) from exc
-        mailing = self._record(plan, source, printed=printed, on=on, out=out, by=by,
-                               cancelled=cancelled, voucher=voucher, codes=codes,
-                               followup=followup)
+        faults.point("mailing:printed")
+        try:
+            mailing = self._record(plan, source, printed=printed, on=on, out=out, by=by,
+                                   cancelled=cancelled, voucher=voucher, codes=codes,
+                                   followup=followup)
+        except BaseException:
+            _discard(partial, staging)
+            raise
         partial.replace(out)
+        if staging is not None and per_customer_dir is not None:
+            for index, name in enumerate(files):
+                files[index] = str(per_customer_dir / name)
+                os.replace(staging / name, files[index])
+            staging.rmdir()
         numbers = {p.customer_id: p.number for p in plan.recipients}
         return MailingResult(
             mailing, plan, cancelled, tuple(files),
@@ -493,3 +513,10 @@ class MailingService:
                                      control=groups["control"], start=mailing.mailing_date,
                                      today=self.clock.today())
         return MailingResults(mailing, windows)
+
+
+def _discard(partial: Path, staging: Path | None) -> None:
+    """Remove what an unfinished mailing wrote: the partial PDF and the staged letters."""
+    partial.unlink(missing_ok=True)
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -41,6 +41,7 @@ from app.services.letters.layout import (
     recipient_block,
     salutation_line,
 )
+from app.services.letters.template_safety import MAX_RENDERED, unsafe_constructs
 from app.services.privacy.contact_policy import Channel, Decision, Purpose, decide
 from app.services.settings import SettingsService
 
@@ -157,7 +158,7 @@ def check_template_text(env: SandboxedEnvironment, text: str, *, field: str,
         ast = env.parse(text)
     except TemplateSyntaxError as exc:
         raise invalid({field: f"Zeile {exc.lineno}: {exc.message}"}) from None
-    problems = []
+    problems = unsafe_constructs(ast)
     for name in sorted(meta.find_undeclared_variables(ast), key=lambda n: _first_line(ast, n)):
         line = _first_line(ast, name)
         if name not in PLACEHOLDERS:
@@ -221,9 +222,13 @@ class CompiledTemplate:
         try:
             subject = self._subject.render(values)
             body = self._body.render(values)
-        except TemplateError as exc:
+        except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
             raise invalid({"body": f"Vorlage „{self.template.name}“ für "
                                            f"{recipient.number}: {exc}"}) from None
+        if len(subject) + len(body) > MAX_RENDERED:
+            raise invalid({"body": f"Vorlage „{self.template.name}“ ergibt für "
+                                   f"{recipient.number} mehr als {MAX_RENDERED:,} Zeichen"
+                                   .replace(",", ".")})
         return LetterContent(recipient_block(recipient.address), subject.strip(), body, info)
 
 

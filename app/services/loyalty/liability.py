@@ -6,7 +6,6 @@ Read only: it sums the vouchers' append-only ledgers (`vouchers`).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.services.clock import Clock
 from app.services.formatting import format_cents, format_date
 from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import KINDS, PURPOSES
+from app.services.outputs import CsvWriter
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class LiabilityService:
             rows = session.execute(_remaining_query()).all()
         liability = self.liability(as_of=as_of)
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
+            writer = CsvWriter(handle, delimiter=";")
             writer.writerow(["Code", "Art", "Zweck", "USt-Satz", "Ausgabe", "Gültig bis",
                              "Aktion", "Ausgabewert", "Eingelöst", "Restwert", "Status"])
             for r in rows:

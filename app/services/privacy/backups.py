@@ -30,16 +30,17 @@ from sqlalchemy import func, select
 
 from app.db import (
     Database,
-    InstanceLock,
     backup_sqlite,
     check_sqlite_file,
-    migrate,
-    pending_migrations,
 )
+from app.lock import InstanceLock
 from app.models import Customer
-from app.services import audit
+from app.paths import sqlite_uri
+from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
+from app.services.outputs import check_target
+from app.services.privacy import restore_copy as restoring
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
@@ -47,7 +48,11 @@ from app.services.settings import SettingsService
 invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
 
 FOLDER_KEY = "backup_folder"
-_NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})\.sqlite3$")
+_NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})(-manuell)?\.sqlite3$")
+MANUAL_SUFFIX = "-manuell"
+# A newer backup with fewer than this share of the customers of an older one of the same day
+# does not replace it in the rotation (an emptied or wrong database backed up on closing).
+SHRINK_LIMIT = 0.5
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 
 
@@ -99,8 +104,8 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-def backup_name(moment: datetime) -> str:
-    return f"stammkunde-{moment:%Y%m%d-%H%M%S}.sqlite3"
+def backup_name(moment: datetime, *, manual: bool = False) -> str:
+    return f"stammkunde-{moment:%Y%m%d-%H%M%S}{MANUAL_SUFFIX if manual else ''}.sqlite3"
 
 
 def parse_backup_name(name: str) -> datetime | None:
@@ -145,7 +150,7 @@ def inspect(path: Path, *, verify: bool = True) -> tuple[int, int]:
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 raise StorageError(f"„{path}“ ist keine SQLite-Datei.")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if "customers" not in tables:
@@ -235,27 +240,32 @@ class BackupService:
     # --- making ----------------------------------------------------------------------------
 
     def backup_now(self, destination: Path | None = None, *, by: str = "",
-                   progress: Progress = NO_PROGRESS) -> BackupInfo:
+                   manual: bool = True, progress: Progress = NO_PROGRESS) -> BackupInfo:
         """Back up now; into the backup folder (then rotate) or to `destination`
-        (a folder or a file name)."""
+        (a folder or a file name). A manual backup ("Jetzt sichern", `backup`) is named
+        `…-manuell.sqlite3` and never rotated away by the automatic ones."""
         source = self.database
         moment = self.clock.now()
-        with self.db.write() as session:
-            audit.record(session, at=moment, actor=by, action="backup", entity="database")
-            session.commit()
         self._checkpoint()
+        name = backup_name(moment.replace(tzinfo=None), manual=manual)
         if destination is None:
-            target = self.folder() / backup_name(moment.replace(tzinfo=None))
+            target = self.folder() / name
         elif destination.suffix in (".sqlite3", ".sqlite", ".db"):
             target = destination
         else:
-            target = destination / backup_name(moment.replace(tzinfo=None))
+            target = destination / name
+        target = check_target(target, database=source, backup=True)
         progress.report(0, 1, "Sicherung läuft")
         try:
             backup_sqlite(source, target, verify=self.verify)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"Die Sicherung nach „{target}“ ist fehlgeschlagen: {exc}"
                                ) from exc
+        with self.db.write() as session:  # only a backup that exists is logged as made
+            audit.record(session, at=moment, actor=by, action="backup", entity="database",
+                         details={"file": target.name})
+            session.commit()
+        self._checkpoint()
         self._save_state(target)
         if destination is None:
             self.rotate()
@@ -270,7 +280,8 @@ class BackupService:
 
     def backup_if_changed(self, *, by: str = "") -> BackupInfo | None:
         """On closing the app: back up when anything changed since the last backup."""
-        return self.backup_now(by=by) if self.changed_since_last_backup() else None
+        return (self.backup_now(by=by, manual=False) if self.changed_since_last_backup()
+                else None)
 
     def backup_if_due(self, *, by: str = "") -> BackupInfo | None:
         """Daily: back up when today has no backup yet and the data changed."""
@@ -284,9 +295,10 @@ class BackupService:
         folder = self.folder()
         stamped = {}
         for path in folder.glob("stammkunde-*.sqlite3"):
-            if (stamp := parse_backup_name(path.name)) is not None:
+            stamp = parse_backup_name(path.name)
+            if stamp is not None and not path.stem.endswith(MANUAL_SUFFIX):
                 stamped[stamp] = path
-        keep = rotation_keep(stamped)
+        keep = rotation_keep(stamped) | self._fuller_than_their_day(stamped)
         removed = []
         for stamp, path in stamped.items():
             if stamp not in keep:
@@ -294,12 +306,32 @@ class BackupService:
                 removed.append(path)
         return removed
 
+    @staticmethod
+    def _fuller_than_their_day(stamped: dict[datetime, Path]) -> set[datetime]:
+        """Backups to keep although a newer one of their day exists: the fullest of a day
+        whose newest backup holds drastically fewer customers (see SHRINK_LIMIT)."""
+        days: dict[object, list[tuple[datetime, int]]] = {}
+        for stamp, path in stamped.items():
+            try:
+                customers = inspect(path, verify=False)[0]
+            except StorageError:
+                continue
+            days.setdefault(stamp.date(), []).append((stamp, customers))
+        keep = set()
+        for backups in days.values():
+            newest = max(backups)
+            fullest = max(backups, key=lambda item: item[1])
+            if newest[1] < fullest[1] * SHRINK_LIMIT:
+                keep.add(fullest[0])
+        return keep
+
     # --- restoring -------------------------------------------------------------------------
 
     def restore(self, backup: Path, *, by: str,
                 progress: Progress = NO_PROGRESS) -> RestoreResult:
-        """Replace the database by a backup; keep a copy of the current file first, then
-        apply again the erasures and objections recorded after the backup was taken."""
+        """Replace the database by a backup; keep a copy of the current file first. The
+        erasures and objections the backup lacks are applied to a prepared copy of it before
+        that copy replaces the live file (see `restore.py`)."""
         live = self.database
         backup = backup.expanduser().resolve()
         if not backup.is_file():
@@ -313,17 +345,21 @@ class BackupService:
                 f"Stammkunde ist mit dieser Datenbank geöffnet (Rechner {other.host}, "
                 f"Prozess {other.pid}). Bitte dort schließen oder dort über Datei → "
                 "Sicherungen… wiederherstellen.")
-        _customers, backup_audit_id = inspect(backup)
+        inspect(backup)
         progress.report(0, 3, "Aktuellen Stand sichern")
         moment = self.clock.now().replace(tzinfo=None)
         self._checkpoint()
         safety = backup_sqlite(live, self.folder() / f"vor-wiederherstellung-"
                                                      f"{moment:%Y%m%d-%H%M%S}.sqlite3",
                                verify=self.verify)
-        later = self.privacy.erasures_since(backup_audit_id)
-        progress.report(1, 3, "Sicherung zurückspielen")
+        progress.report(1, 3, "Spätere Löschungen auf die Sicherung anwenden")
+        prepared = live.with_name(live.name + ".wiederherstellung")
+        reapplied = restoring.prepare(backup, prepared, later=restoring.missing_in(backup, live),
+                                      clock=self.clock, by=by)
+        faults.point("restore:prepared")
+        progress.report(2, 3, "Sicherung zurückspielen")
         self.db.dispose()
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        src = sqlite3.connect(sqlite_uri(prepared), uri=True)
         try:
             dst = sqlite3.connect(live)
             try:
@@ -335,10 +371,7 @@ class BackupService:
                                f"liegt in „{safety}“.") from exc
         finally:
             src.close()
-        if pending_migrations(self.db.engine):
-            migrate(self.db.url)
-        progress.report(2, 3, "Spätere Löschungen erneut anwenden")
-        reapplied = self.privacy.reapply(later, by=by)
+        prepared.unlink()
         with self.db.write() as session:
             audit.record(session, at=self.clock.now(), actor=by, action="restore",
                          entity="database",

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Table, delete, false, func, select, text, 
 from sqlalchemy.orm import Session
 
 from app.models import Base, Customer
-from app.services import audit, timeline
+from app.services import audit, faults, timeline
 from app.services.errors import StorageError
 from app.services.privacy import scope, suppression
 from app.services.privacy.access import TABLE_LABELS
@@ -25,6 +25,7 @@ from app.services.privacy.retention import (
     RetentionRule,
     period_end,
 )
+from app.services.settings import store as store_setting
 
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
 _PERSONAL_COLUMNS: dict[str, object] = {
@@ -83,6 +84,16 @@ def _record_date(value: object, zone: tzinfo) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+COMPACTION_PENDING = "compaction_pending"
+
+
+def _not_compacted(reason: str) -> StorageError:
+    return StorageError(
+        f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht verdichtet werden "
+        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim nächsten Start "
+        "von Stammkunde nachgeholt.")
+
+
 class Erasure(Retention):
     """Löschen nach Art. 17 DSGVO and the nightly purge of records whose period ended."""
 
@@ -122,7 +133,9 @@ class Erasure(Retention):
                                   "kept": plan.kept, "as_of": as_of,
                                   "kept_until": {k: v.isoformat()
                                                  for k, v in plan.kept_until.items()}})
+            store_setting(session, COMPACTION_PENDING, True)
             session.commit()
+        faults.point("erase:committed")
         self.compact()
         return plan
 
@@ -147,6 +160,8 @@ class Erasure(Retention):
                     audit.record(session, at=now, actor=by, action="purge", entity="customer",
                                  entity_id=customer.id, customer_id=customer.id,
                                  details={"number": customer.number, "as_of": as_of})
+            if rows or numbers:
+                store_setting(session, COMPACTION_PENDING, True)
             session.commit()
         if rows or numbers:
             self.compact()
@@ -154,7 +169,12 @@ class Erasure(Retention):
 
     def compact(self) -> None:
         """Make deleted data unreadable in the file: merge the search index, VACUUM, and
-        fold the WAL back into the database file."""
+        fold the WAL back into the database file.
+
+        An erasure records this step as pending in its own transaction; it is cleared only
+        when every part succeeded — a checkpoint that another reader blocked counts as
+        failed — so a crash or a busy file leaves it for `finish_compaction` at the next start.
+        """
         if not self.db.is_sqlite:
             return
         with self.db.engine.connect() as conn:
@@ -162,14 +182,21 @@ class Erasure(Retention):
             assert raw is not None
             try:
                 raw.execute("INSERT INTO customer_fts(customer_fts) VALUES ('optimize')")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                blocked = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                blocked |= raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.OperationalError as exc:
-                raise StorageError(
-                    f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht "
-                    f"verdichtet werden ({exc}); Reste können noch in freien Seiten stehen. "
-                    "Bitte die Löschung nach einem Neustart erneut ausführen.") from exc
+                raise _not_compacted(str(exc)) from exc
+        if blocked:
+            raise _not_compacted("ein anderes Programm liest gerade in der Datenbank")
+        self.settings.set(COMPACTION_PENDING, False)
+
+    def finish_compaction(self) -> bool:
+        """At start: finish the compaction an erasure left pending; True if it ran."""
+        if not self.db.is_sqlite or not self.settings.get(COMPACTION_PENDING, False):
+            return False
+        self.compact()
+        return True
 
     def _plan(self, session: Session, customer_id: int, as_of: date) -> ErasurePlan:
         customer = self._customer(session, customer_id)

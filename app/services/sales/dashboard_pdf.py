@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -105,7 +106,7 @@ def build(figures: DashboardFigures, path: Path, *, company: str = "") -> Path:
     d = figures.definitions
 
     story: list[Any] = [
-        Paragraph("Auswertungen" + (f" – {company}" if company else ""), title),
+        Paragraph("Auswertungen" + (f" – {escape(company)}" if company else ""), title),
         Paragraph(f"Stand {format_date(figures.as_of)} (berechnet "
                   f"{format_datetime(figures.computed_at)}). {d.window}", small),
         Spacer(1, 4),
@@ -184,7 +185,7 @@ def build(figures: DashboardFigures, path: Path, *, company: str = "") -> Path:
               Paragraph(d.movers, small)]
     for label, movers in (("Neu in A", figures.risen_to_a), ("Aus A gefallen",
                                                             figures.fallen_from_a)):
-        names = ", ".join(f"{m.name} ({m.previous_class or '–'}→{m.new_class})"
+        names = ", ".join(f"{escape(m.name)} ({m.previous_class or '–'}→{m.new_class})"
                           for m in movers[:12])
         more = f" und {len(movers) - 12} weitere" if len(movers) > 12 else ""
         story.append(Paragraph(f"<b>{label}:</b> {names or 'niemand'}{more}", small))

@@ -51,8 +51,10 @@ COLUMN_LABELS = {"customer_no": "Kundennummer", "sale_date": "Datum", "amount": 
                  "document_no": "Belegnummer"}
 _COMPANY_FORMS = re.compile(r"\b(GmbH|AG|KG|OHG|GbR|UG|e\.\s?K\.|e\.\s?V\.|mbH|Co\.)(?=\W|$)")
 # "1.234,56" / "1234,56" / "12" (German) and "1234.56" (English): read without Decimal.
-_GERMAN_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d\d?))?")
-_ENGLISH_AMOUNT = re.compile(r"(-?)(\d+)\.(\d\d?)")
+# At most 999.999.999,99 (formatting.MAX_CENTS): anything longer takes `parse_cents`, which
+# names the bound, instead of overflowing the database's integer in the middle of the insert.
+_GERMAN_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:\.\d{3}){1,2}|\d{1,9})(?:,(\d\d?))?")
+_ENGLISH_AMOUNT = re.compile(r"(-?)(\d{1,9})\.(\d\d?)")
 _INSERT_BATCH = 20_000
 # From this many rows (and at least half the table) the indexes are rebuilt after the insert.
 REBUILD_MIN_ROWS = 50_000
@@ -407,8 +409,8 @@ class SalesImportService:
         else:
             try:
                 day = days[raw_date] = parse_date(raw_date)
-            except ValueError:
-                reasons.append(f"Datum „{raw_date}“ ungültig (TT.MM.JJJJ oder JJJJ-MM-TT)")
+            except ValueError as exc:
+                reasons.append(f"Datum ungültig: {exc}")
         raw_amount = values[cols["amount"]].strip()
         cents = 0
         if not raw_amount:
@@ -416,8 +418,8 @@ class SalesImportService:
         else:
             try:
                 cents = fast_cents(raw_amount)
-            except ValueError:
-                reasons.append(f"Betrag „{raw_amount}“ ungültig")
+            except ValueError as exc:
+                reasons.append(f"Betrag ungültig: {exc}")
         document_no = values[cols["document_no"]].strip()
         if not document_no:
             reasons.append("Belegnummer fehlt")

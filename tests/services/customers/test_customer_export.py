@@ -11,8 +11,8 @@ from app.db import open_database
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerDetail, CustomerFilter, CustomerInput
-from app.services.customers.export import neutralise
 from app.services.errors import StorageError, ValidationError
+from app.services.outputs import neutralise
 from app.services.progress import Cancelled
 
 ANNA = CustomerInput(salutation="Frau", title="Dr.", first_name="Anna", last_name="Müller",

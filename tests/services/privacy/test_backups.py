@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app.services.clock import FixedClock
 from app.services.container import Services
@@ -146,3 +147,54 @@ def test_restore_from_the_command_line_is_refused_while_the_app_has_the_database
     with pytest.raises(StorageError) as err:
         services.backups.restore(backup.path, by="chef")
     assert "geöffnet" in err.value.message
+
+
+@sqlite_file_backup
+def test_a_failed_backup_is_not_logged_as_made(services: Services, tmp_path: Path) -> None:
+    services.customers.create(CustomerInput(last_name="Meier"))
+    blocker = tmp_path / "kein-ordner"
+    blocker.write_text("eine Datei, kein Ordner")
+    with pytest.raises(StorageError, match="fehlgeschlagen"):
+        services.backups.backup_now(blocker / "stick" / "k.sqlite3", by="chef")
+    assert "backup" not in [entry.action for entry in services.audit.entries()]
+    made = services.backups.backup_now(tmp_path / "stick" / "k.sqlite3", by="chef")
+    assert [e.details for e in services.audit.entries() if e.action == "backup"] == [
+        {"file": made.path.name}]
+
+
+@sqlite_file_backup
+def test_a_manual_backup_is_never_rotated_away_by_automatic_ones(
+    services: Services, tmp_path: Path, clock: FixedClock,
+) -> None:
+    services.backups.set_folder(tmp_path, by="chef")
+    services.customers.create(CustomerInput(last_name="Meier"))
+    manual = services.backups.backup_now(by="chef")
+    assert manual.path.name == "stammkunde-20260315-103000-manuell.sqlite3"
+    for day in range(40):
+        clock.set(datetime(2026, 3, 15, 18, 0) + timedelta(days=day))
+        services.customers.create(CustomerInput(last_name=f"Kunde {day}"))
+        assert services.backups.backup_if_changed(by="System") is not None
+    assert manual.path.exists()
+    assert services.backups.last_backup().taken_at == datetime(2026, 4, 23, 18, 0)
+
+
+@sqlite_file_backup
+def test_the_days_full_backup_stays_when_a_later_one_has_drastically_fewer_customers(
+    services: Services, tmp_path: Path, clock: FixedClock,
+) -> None:
+    services.backups.set_folder(tmp_path, by="chef")
+    for n in range(40):
+        services.customers.create(CustomerInput(last_name=f"Kunde {n}"))
+    clock.set(datetime(2026, 3, 15, 9, 0))
+    full = services.backups.backup_if_changed(by="System")
+    with services.db.write() as session:
+        session.execute(text("DELETE FROM customers WHERE id > 1"))
+        session.commit()
+    clock.set(datetime(2026, 3, 15, 18, 0))
+    emptied = services.backups.backup_if_changed(by="System")
+    assert full is not None and emptied is not None and emptied.customers == 1
+    assert full.path.exists() and emptied.path.exists()
+    services.customers.create(CustomerInput(last_name="Neu"))
+    clock.set(datetime(2026, 3, 16, 18, 0))
+    assert services.backups.backup_if_changed(by="System") is not None
+    assert full.path.exists()  # still the fullest of its day

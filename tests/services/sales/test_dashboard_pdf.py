@@ -7,6 +7,7 @@ import pdfplumber
 import pytest
 
 from app.services.container import Services
+from app.services.customers.dto import CustomerInput
 from app.services.errors import StorageError
 from app.services.sales import dashboard_pdf
 from tests.services.sales.dashboard_data import add_assignment, seed
@@ -39,3 +40,18 @@ def test_a_pdf_that_cannot_be_written_is_a_storage_error(
     with pytest.raises(StorageError) as err:
         dashboard_pdf.build(figures, blocker / "auswertung.pdf")
     assert "auswertung.pdf" in err.value.message
+
+
+def test_names_with_markup_characters_are_printed_as_written(
+    services: Services, tmp_path: Path,
+) -> None:
+    ids = seed(services)
+    bau = services.customers.create(CustomerInput(company="<Bau> & Söhne", kind="business"))
+    add_assignment(services, bau.id, "B", "A", date(2026, 3, 1))
+    add_assignment(services, ids["Schäfer"], "B", "A", date(2026, 3, 1))
+    path = dashboard_pdf.build(services.dashboard.compute(), tmp_path / "auswertung.pdf",
+                               company="R&D <b>Bau GmbH")
+    with pdfplumber.open(path) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Auswertungen – R&D <b>Bau GmbH" in text
+    assert "<Bau> & Söhne" in text

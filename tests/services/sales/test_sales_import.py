@@ -86,8 +86,8 @@ def test_every_kind_of_bad_row_is_rejected_with_its_line_and_a_german_reason(
     assert [r.line for r in report.to_add] == [2]
     reasons = {r.line: r.reason for r in report.rejected}
     assert reasons[3] == "Kundennummer K-999999 unbekannt"
-    assert reasons[4].startswith("Datum „31.02.2026“ ungültig")
-    assert reasons[5] == "Betrag „zehn“ ungültig"
+    assert reasons[4] == "Datum ungültig: „31.02.2026“ ist kein Datum (TT.MM.JJJJ)"
+    assert reasons[5] == "Betrag ungültig: „zehn“ ist kein Geldbetrag"
     assert reasons[6] == "Belegnummer fehlt"
     assert reasons[7] == "Kundennummer fehlt; nur 4 von 5 Spalten"
     assert reasons[8] == "Datum fehlt; Betrag fehlt; Belegnummer fehlt; nur 3 von 5 Spalten"

@@ -11,6 +11,7 @@ or failed import leaves the database exactly as it was.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,7 @@ from app.services.progress import NO_PROGRESS, Progress
 
 DUPLICATE_CHOICES: dict[str, str] = {
     "skip": "Überspringen", "merge": "Zusammenführen", "add": "Trotzdem anlegen"}
+_QUOTED_VALUE = re.compile(r"„[^“]*“")  # how every German message quotes a value
 
 
 # --- what the preview and the result hand out ---------------------------------------------
@@ -302,7 +304,7 @@ class CustomerImportService:
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
             rejected=json.dumps([
-                *({"line": r.line, "reason": r.reason} for r in preview.rejected),
+                *({"line": r.line, "reason": without_values(r.reason)} for r in preview.rejected),
                 *({"line": c.line, "fields": [p.label for p in c.problems]}
                   for c in analysis.candidates
                   if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
@@ -406,6 +408,13 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
                 Customer.company).where(Customer.id.in_(chunk))):
             labels[cid] = f"{number} {list_name(last, first, company)}"
     return labels
+
+
+def without_values(reason: str) -> str:
+    """A rejection reason for the import log: the fields named, the values left out. The log
+    is linked to no customer, so Art. 15 and 17 DSGVO would never find an e-mail address or a
+    birthday kept in it; the preview shows the values while the user decides."""
+    return _QUOTED_VALUE.sub("„…“", reason)
 
 
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:

@@ -180,6 +180,8 @@ def test_skip_invalid_imports_the_good_rows_and_logs_the_rejected_ones(
     assert (log.file_name, log.imported_by, log.rows_total, log.added, log.rejected_count) == (
         "k.csv", "Büro", 4, 3, 1)
     assert log.rejected[0].line == 5 and "PLZ" in log.rejected[0].reason
+    assert "1234x" not in log.rejected[0].reason  # the log keeps the field, not the value
+    assert "1234x" in result.preview.rejected[0].reason
     assert log.mapping["PLZ"] == "postcode"
     assert [entry.id for entry in services.customer_import.logs()] == [result.log_id]
 
