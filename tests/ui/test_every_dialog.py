@@ -68,10 +68,6 @@ def factories() -> dict[str, Factory]:
             notice_months=1, price_cents=18_900, visit_rrule="FREQ=YEARLY"), by="Test")
 
     return {
-        "AccountDialog": lambda c, k, t: AccountDialog(c),
-        "CampaignDialog": lambda c, k, t: CampaignDialog(c),
-        "MailDialog": lambda c, k, t: MailDialog(c, k),
-        "TemplatesDialog": lambda c, k, t: TemplatesDialog(c),
         "ClubLevelsDialog": lambda c, k, t: ClubLevelsDialog(c),
         "ContractDialog": lambda c, k, t: ContractDialog(c, k),
         "EndContractDialog": lambda c, k, t: EndContractDialog(c, contract(c, k)),
