@@ -31,7 +31,8 @@ from app.services.clock import LOCAL_ZONE
 from app.services.club.service import LevelInput
 from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
-from app.services.followups.rules import KINDS, RuleInput
+from app.services.followups.occasions import KINDS
+from app.services.followups.rules import RuleInput
 from app.services.loyalty.vouchers import VoucherInput
 from app.services.privacy.consents import ConsentInput
 from app.services.privacy.contact_policy import Channel, Purpose

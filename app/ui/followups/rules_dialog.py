@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import StammkundeError
-from app.services.followups.rules import KINDS, RuleDTO, RuleInput
+from app.services.followups.occasions import KINDS
+from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
