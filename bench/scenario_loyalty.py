@@ -61,7 +61,7 @@ def run(db_url: str, workdir: Path, *, customers: int) -> dict[str, float]:
             times.append((time.perf_counter() - started) * 1000)
         figures["redeem_p95_ms"] = statistics.quantiles(times, n=20)[18]
         figures["voucher_list_1000_s"] = _timed(services.vouchers.listing)
-        figures["liability_s"] = _timed(services.vouchers.liability)
+        figures["liability_s"] = _timed(services.liability.liability)
         figures["liability_csv_s"] = _timed(
             lambda: services.liability.export_liability_csv(workdir / "liability.csv"))
         company = CompanyProfile(name="Bench GmbH", city="Dresden")
