@@ -48,7 +48,11 @@ class AppContext:
     open_customer: Callable[[int], None] = field(default=lambda _customer_id: None)
 
     def __post_init__(self) -> None:
-        self.services.changes.subscribe(self.bus.collect)
+        collect = self.bus.collect
+        self.services.changes.subscribe(collect)
+        # A commit in a worker thread after the bus is gone (a closed window, a finished test)
+        # must not emit on a deleted object.
+        self.bus.destroyed.connect(lambda: self.services.changes.unsubscribe(collect))
 
     @property
     def actor(self) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.services.container import Services
+from app.services.customers.dto import CustomerInput
 from app.services.loyalty.vouchers import VoucherInput
 from app.services.sales.service import SaleInput
-from app.ui.context import AppContext
+from app.ui.context import AppContext, ChangeBus
 from app.ui.customers.customer_view import CustomerView
 from app.ui.loyalty.customer_tab import LoyaltyTab
+from app.ui.tasks import TaskRunner
 from tests.services.loyalty.loyalty_helpers import card
 
 
@@ -43,3 +47,16 @@ def test_a_voucher_redeemed_at_the_counter_shows_in_an_open_kontakthistorie(
         context.services.vouchers.redeem(voucher.code, amount_cents=500, by="Theke")
 
     assert view.timeline.model.rowCount() == before + 1
+
+
+def test_a_commit_after_the_bus_is_gone_reaches_no_deleted_object(
+        services: Services, tmp_path: Path, qtbot: QtBot) -> None:
+    bus = ChangeBus()
+    AppContext(services=services, tasks=TaskRunner(), bus=bus, data_dir=tmp_path,
+               log_file=tmp_path / "log.txt")
+    with qtbot.waitSignal(bus.destroyed):
+        bus.deleteLater()
+
+    services.customers.create(CustomerInput(last_name="Später"), by="Test")
+
+    assert services.customers.count() == 1
