@@ -71,6 +71,7 @@ def test_the_presets_cover_the_usual_german_providers_and_mark_microsoft_oauth_o
         accounts.preset("aol")
 
 
+@pytest.mark.sqlite_only("reads the database files for the password")
 def test_the_password_goes_to_the_credential_store_and_nowhere_else(
     services: Services, memory_keyring: MemoryKeyring,
 ) -> None:

@@ -41,10 +41,10 @@ class Killer:
                 self.process.kill()
                 self.process.wait()
 
-    def run(self, db_path: Path, *, kill_after: float | None = None) -> int:
+    def run(self, db_args: list[str], *, kill_after: float | None = None) -> int:
         with self.lock:
             self.process = subprocess.Popen(
-                [sys.executable, str(MAIN), "--db", str(db_path), "mail", "flush"], cwd=ROOT,
+                [sys.executable, str(MAIN), *db_args, "mail", "flush"], cwd=ROOT,
                 stdout=subprocess.DEVNULL)
         timer = None
         if kill_after is not None:
@@ -63,7 +63,7 @@ class Killer:
 
 @pytest.mark.slow
 def test_a_campaign_killed_again_and_again_reaches_everybody_once_or_says_unclear(
-    services: Services, db_path: Path, clock: FixedClock,
+    services: Services, db_args: list[str], clock: FixedClock,
 ) -> None:
     db = services.db
     queue(db, clock, addresses(RECIPIENTS))
@@ -79,10 +79,10 @@ def test_a_campaign_killed_again_and_again_reaches_everybody_once_or_says_unclea
             from_address="werkstatt@mueller-sanitaer.de"), password=None, by="Test")
         db.dispose()
         for _ in plan:
-            exits.append(killer.run(db_path))
-        exits.append(killer.run(db_path, kill_after=rng.uniform(1.0, 2.0)))
+            exits.append(killer.run(db_args))
+        exits.append(killer.run(db_args, kill_after=rng.uniform(1.0, 2.0)))
         for _ in range(5):
-            exits.append(killer.run(db_path))
+            exits.append(killer.run(db_args))
             if not outbox.due_ids(db, at=clock.now() + outbox.backoff(9)):
                 break
     assert exits.count(-9) >= len(plan)  # the kills happened

@@ -47,11 +47,11 @@ def test_the_dashboard_pdf_shows_the_average_effort(services: Services, tmp_path
 
 
 def test_dashboard_json_and_text_show_the_average_effort(
-    services: Services, db_path: Path,
+    services: Services, db_args: list[str],
 ) -> None:
     rate_effort(services)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "dashboard",
+    command = [sys.executable, str(ROOT / "main.py"), *db_args, "dashboard",
                "--as-of", "15.03.2026"]
     data = json.loads(subprocess.run([*command, "--json"], capture_output=True, text=True,
                                      check=True, env=env, cwd=ROOT).stdout)
