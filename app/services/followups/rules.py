@@ -282,6 +282,7 @@ class RuleService:
         if kind not in KINDS:
             raise invalid({"kind": f"unbekannte Regelart „{kind}“"})
         values = self._validated(kind, data)
+        self.ensure_defaults()  # the defaults keep their numbers 1, 2, 3 …
         now = self.clock.now()
         with self.db.write() as session:
             rule = Rule(kind=kind, created_at=now,
