@@ -144,7 +144,7 @@ def test_the_received_mails_footer_carries_the_details_its_legal_form_requires(
         send(db, clock, server.port)
     body = server.handler.received[0].parsed().get_body(preferencelist=("plain",))
     assert body is not None
-    footer = body.get_content().split("-- \n", 1)[1].strip().splitlines()
+    footer = body.get_content().replace("\r\n", "\n").split("-- \n", 1)[1].splitlines()
     assert footer == lines
 
 
