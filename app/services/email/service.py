@@ -279,10 +279,15 @@ class EmailService:
     def mail_rule_results(self, progress: Progress = NO_PROGRESS) -> list[str]:
         """After a rule run: mail the letter-list entries the rules marked for e-mail; who
         may not get the mail (or every one without an account) stays on the letter list with
-        the reason. Returns the German lines for the run's report."""
-        reports = rule_mails.mail_marked(
-            self.db, self.clock, self.templates, account=self.account(),
-            profile=self.company.get(), exclusions=self._exclusions, progress=progress)
+        the reason. Returns the German lines for the run's report; a known problem (the
+        database locked, say) is one of them, and the marked entries wait for the next run."""
+        try:
+            reports = rule_mails.mail_marked(
+                self.db, self.clock, self.templates, account=self.account(),
+                profile=self.company.get(), exclusions=self._exclusions, progress=progress)
+        except StammkundeError as error:
+            return [f"E-Mails der Regeln nicht erstellt (nächster Regellauf versucht es "
+                    f"wieder): {error.message}"]
         return [report.line() for report in reports]
 
     # --- outbox ---------------------------------------------------------------------------

@@ -466,6 +466,9 @@ class RuleService:
             note, what = EMAIL_NOTE, f"für E-Mail „{key}“ vorgemerkt"
             count.mails += 1
         else:
+            if mail is not None and not letter.allowed:  # neither way: both reasons
+                letter = Decision(False, f"Brief: {letter.reason}; E-Mail: {mail.reason}",
+                                  letter.code)
             if not allowed(f"E-Mail/Brief „{key}“" if mail else f"Brief „{key}“", letter):
                 return
             note = FALLBACK_NOTE.format(reason=mail.reason) if mail else ""

@@ -182,3 +182,18 @@ def test_the_staged_campaign_after_a_first_purchase_mails_welcome_then_a_reminde
     assert subjects[1] == "Wir denken an Sie"
     assert len(subjects) == 2
     assert open_entries(services) == {}
+
+
+def test_with_neither_mail_nor_letter_allowed_the_action_is_held_back_with_the_letters_reason(
+    services: Services,
+) -> None:
+    email_birthday_rule(services)
+    nowhere = services.customers.create(CustomerInput(
+        salutation="Herr", last_name="Unbekannt", birthday=Birthday(22, 3, 1970))).id
+    result = services.rules.run_due()
+    [held] = [h for h in result.held_back if h.customer_id == nowhere and
+              h.action != "Gutschein"]
+    assert held.action == "E-Mail/Brief „geburtstag_gutschein“"
+    assert held.reason == ("Brief: keine vollständige Postanschrift; E-Mail: keine "
+                           "ausdrückliche Einwilligung in E-Mail-Werbung (§ 7 Abs. 2 Nr. 2 UWG)")
+    assert nowhere not in open_entries(services)
