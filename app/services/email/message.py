@@ -99,18 +99,13 @@ def company_footer(profile: CompanyProfile) -> list[str]:
     address = ", ".join(p for p in (profile.street, place) if p)
     if address:
         lines.append(address)
-    contact = " · ".join(p for p in (
-        f"Telefon {profile.phone}" if profile.phone else "",
-        f"E-Mail {profile.email}" if profile.email else "",
-        profile.web) if p)
-    if contact:
-        lines.append(contact)
-    legal = " · ".join(p for p in (
-        f"Sitz: {profile.seat}" if profile.seat else "",
-        f"Registergericht: {profile.register_court}" if profile.register_court else "",
-        profile.register_number) if p)
-    if legal:
-        lines.append(legal)
+    for labelled in ((("Telefon ", profile.phone), ("E-Mail ", profile.email),
+                      ("", profile.web)),
+                     (("Sitz: ", profile.seat), ("Registergericht: ", profile.register_court),
+                      ("", profile.register_number))):
+        line = " · ".join(label + value for label, value in labelled if value)
+        if line:
+            lines.append(line)
     if profile.managing_director:
         lines.append(f"{profile.form.director_label}: {profile.managing_director}")
     if profile.vat_id:
