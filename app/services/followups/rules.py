@@ -19,8 +19,8 @@ channel (phone, letter or e-mail) the purpose is allowed on, and its notes name 
 are not; the letter list needs the letter channel; a promotional voucher is advertising by
 letter whatever the kind; the e-mail action needs the e-mail or, as fallback, the letter
 channel, and an entry that falls back to the letter names the e-mail refusal in its note.
-An action held back is listed in the run's result and the
-customer's timeline with the policy's reason.
+An action held back is listed in the run's result and the customer's timeline with the
+policy's reason.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ _FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_
 # settings (no schema change): value in cents (0 = no voucher), validity in days
 # (0 = statutory), and by_email (1 = the letter template's mail where allowed, else the letter).
 ACTION_PARAMS = ("voucher_cents", "voucher_days", "by_email")
-# The note of a letter-list entry a rule meant for e-mail starts with this marker; the e-mail
-# service mails exactly these entries (`EMAIL_NOTE`), the others are plain letters.
+# The note of a letter-list entry a rule meant for e-mail starts with EMAIL_NOTE; the e-mail
+# service mails exactly these entries and turns the ones it may not mail into letters
+# (FALLBACK_NOTE with the reason); entries without the marker are plain letters.
 EMAIL_NOTE = "E-Mail: "
 FALLBACK_NOTE = "Brief statt E-Mail ({reason}): "
 _CHUNK = 500
