@@ -82,7 +82,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
         with opened(url, paths, lock=False) as services:
             return int(args.handler(services, args))
     except UnusableDatabaseError as exc:
-        if args.command != "restore":
+        if args.command != "restore" or args.file is None:
             print(f"Fehler: {exc}", file=sys.stderr)
             return 2
         return restore_unusable(exc, Path(args.file))
