@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -73,10 +73,10 @@ class CustomerLettersTab(QWidget):
         self.preview.show_pdf(data)
 
     def _ask_and_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Brief speichern"), "brief.pdf",
-                                              tr("PDF (*.pdf)"))
-        if path:
-            self.save(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+        path = ask_save_file(self, self.context.services, tr("Brief speichern"), "brief.pdf",
+                             {tr("PDF (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.save(path)
 
     def save(self, out: Path) -> None:
         services = self.context.services
