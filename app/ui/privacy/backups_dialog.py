@@ -185,9 +185,14 @@ class BackupsDialog(QDialog):
 
 
 def backup_on_close(services: Services, user: str) -> None:
-    """Called after the window closed: back up when the data changed since the last one."""
+    """Called after the window closed: finish an erasure's compaction the window kept
+    pending (so the backup holds no remnant), then back up when the data changed."""
     if not services.db.is_sqlite:
         return
+    try:
+        services.privacy.finish_compaction()
+    except StammkundeError:
+        log.exception("pending compaction not finished on close")
     try:
         services.backups.backup_if_changed(by=user)
     except (StammkundeError, OSError):
