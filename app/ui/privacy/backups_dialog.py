@@ -152,10 +152,10 @@ class BackupsDialog(QDialog):
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
         answer = QMessageBox.question(self, tr("Wiederherstellen"), tr(
-            "Den Stand vom {when} ({n} Kunden) zurückspielen?\n\nDer aktuelle Stand wird "
-            "vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach dieser "
-            "Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, n=info.customers))
+            "Den Stand vom {when} ({kind}, {n} Kunden) zurückspielen?\n\nDer aktuelle Stand "
+            "wird vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach "
+            "dieser Sicherung eingetragen wurden, werden erneut angewendet.").format(
+                when=when, kind=kind_label(info.kind), n=info.customers))
         return answer == QMessageBox.StandardButton.Yes
 
     def restore_selected(self) -> None:
