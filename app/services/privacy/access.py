@@ -47,6 +47,7 @@ TABLE_LABELS: dict[str, str] = {
     "referrals": "Empfehlungen (Kunden werben Kunden)",
     "referral_rewards": "Empfehlungsprämien",
     "email_messages": "E-Mails",
+    "email_message_attachments": "Anhänge der E-Mails (Verweise)",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
@@ -80,6 +81,7 @@ COLUMN_LABELS: dict[str, str] = {
     "next_attempt_at": "nächster Versuch", "last_error": "Antwort des Servers",
     "sent_at": "gesendet", "template_name": "Vorlage", "advertising": "Werbung",
     "mailing_id": "Serienmail-Nr.", "created_by": "von",
+    "digest": "Anhang (SHA-256)",
 }
 
 

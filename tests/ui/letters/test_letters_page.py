@@ -7,6 +7,7 @@ import pdfplumber
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.services.changes import Changes
@@ -119,6 +120,27 @@ def test_the_company_dialog_names_a_wrong_iban_and_saves_a_right_one(
     assert dialog.result() == 1
     assert context.services.company.get().iban == "DE89 3704 0044 0532 0130 00"
     assert context.services.letters.form().name == "A"
+
+
+def test_the_company_dialog_marks_and_demands_what_a_gmbh_must_state(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    dialog = CompanyDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.edits["name"], "Bauer")
+    dialog.legal_form.setCurrentIndex(dialog.legal_form.findData("gmbh"))
+    label = dialog.form_layout.labelForField(dialog.edits["register_number"])
+    assert isinstance(label, QLabel) and label.text() == "Registernummer *"
+    assert "§ 35a GmbHG" in dialog.required_note.text()
+    dialog.save()
+    assert dialog.result() == 0
+    assert "Registergericht: Pflichtangabe für GmbH" in dialog.errors.text()
+    for name, value in (("seat", "Berlin"), ("register_court", "Amtsgericht Charlottenburg"),
+                        ("register_number", "HRB 12345"), ("managing_director", "Eva Bauer")):
+        qtbot.keyClicks(dialog.edits[name], value)
+    dialog.save()
+    assert dialog.result() == 1
+    assert context.services.company.get().firm == "Bauer GmbH"
 
 
 def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
