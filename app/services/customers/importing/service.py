@@ -11,7 +11,6 @@ or failed import leaves the database exactly as it was.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from app.models import Customer, CustomerImportLog, Setting
 from app.services import bulk, tabular
 from app.services.clock import Clock
 from app.services.customers.duplicates import DuplicateIndex
+from app.services.customers.importing import import_log
 from app.services.customers.importing.contact_fields import CONTACT_FIELDS
 from app.services.customers.importing.lenient import FieldProblem, leniently
 from app.services.customers.importing.mapping import (
@@ -49,7 +49,6 @@ from app.services.progress import NO_PROGRESS, Progress
 
 DUPLICATE_CHOICES: dict[str, str] = {
     "skip": "Überspringen", "merge": "Zusammenführen", "add": "Trotzdem anlegen"}
-_QUOTED_VALUE = re.compile(r"„[^“]*“")  # how every German message quotes a value
 # The matches kept per row: enough to decide, and rows that all look alike (4,000 with one
 # e-mail address) stay linear in memory and time instead of quadratic (issue #16).
 MAX_MATCHES = 3
@@ -330,11 +329,9 @@ class CustomerImportService:
             imported_at=now, imported_by=by, rows_total=preview.total,
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
-            rejected=json.dumps([
-                *({"line": r.line, "reason": without_values(r.reason)} for r in preview.rejected),
-                *({"line": c.line, "fields": [p.label for p in c.problems]}
-                  for c in analysis.candidates
-                  if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
+            rejected=import_log.entries_json(preview.rejected, (
+                (c.line, c.problems) for c in analysis.candidates
+                if c.line not in writer.skipped_lines)),
             mapping=json.dumps(mapping_by_header(source.header, mapping), ensure_ascii=False))
         session.add(log)
         if not source.recognised:
@@ -376,7 +373,8 @@ class CustomerImportService:
                 try:
                     (data, values, extra), problems = leniently(checked, row_cells)
                 except ValidationError as exc:
-                    rejected.append(RejectedRow(row.line, exc.message))
+                    rejected.append(RejectedRow(row.line, exc.message,
+                                                tuple(exc.fields.items())))
                     continue
             keys = _keys(values)
             matches = index.matches(kind=str(values["kind"]), limit=MAX_MATCHES, **keys)
@@ -458,25 +456,15 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
     return labels
 
 
-def without_values(reason: str) -> str:
-    """A rejection reason for the import log: the fields named, the values left out. The log
-    is linked to no customer, so Art. 15 and 17 DSGVO would never find an e-mail address or a
-    birthday kept in it; the preview shows the values while the user decides."""
-    return _QUOTED_VALUE.sub("„…“", reason)
-
-
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:
-    """`rejected` holds the refused rows ({line, reason}) and, for imported rows, the fields
-    left empty ({line, fields}: names only)."""
+    """With `full`, the refused rows (field names and the kind of problem, see
+    `import_log`) and the imported rows' fields left empty."""
     rejected: tuple[RejectedRow, ...] = ()
     left_out: tuple[tuple[int, tuple[str, ...]], ...] = ()
     mapping: dict[str, str] = {}
     if full:
-        entries = json.loads(entry.rejected)
-        rejected = tuple(RejectedRow(int(r["line"]), str(r["reason"]))
-                         for r in entries if "reason" in r)
-        left_out = tuple((int(r["line"]), tuple(map(str, r["fields"])))
-                         for r in entries if "fields" in r)
+        refused, left_out = import_log.read_entries(entry.rejected)
+        rejected = tuple(RejectedRow(row.line, row.reason()) for row in refused)
         mapping = json.loads(entry.mapping)
     return ImportLogEntry(
         id=entry.id, file_name=entry.file_name, file_format=entry.file_format,
