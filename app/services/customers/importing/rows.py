@@ -122,12 +122,24 @@ def input_from_cells(raw: Mapping[str, str]) -> CustomerInput:
     salutation = SALUTATIONS.get(raw["salutation"].rstrip(".").casefold(), raw["salutation"])
     if errors:
         raise invalid(errors)
-    return CustomerInput(
-        kind=kind, salutation=salutation, title=raw["title"], first_name=raw["first_name"],
-        last_name=raw["last_name"], company=raw["company"], street=raw["street"],
-        postcode=postcode, city=raw["city"], country=country or "DE", email=raw["email"],
-        phone=raw["phone"], mobile=raw["mobile"], birthday=birthday, notes=raw["notes"],
-        owner=raw["owner"], tags=tags, number=raw["number"] or None)
+    return customer_input({
+        "kind": kind, "salutation": salutation, "title": raw["title"],
+        "first_name": raw["first_name"], "last_name": raw["last_name"],
+        "company": raw["company"], "street": raw["street"], "postcode": postcode,
+        "city": raw["city"], "country": country or "DE", "email": raw["email"],
+        "phone": raw["phone"], "mobile": raw["mobile"], "birthday": birthday,
+        "notes": raw["notes"], "owner": raw["owner"], "tags": tags,
+        "number": raw["number"] or None})
+
+
+def customer_input(fields: dict[str, object]) -> CustomerInput:
+    """`CustomerInput(**fields)` for a dict that gives every field, without the frozen
+    dataclass's __init__: it sets the 18 fields one `object.__setattr__` call at a time,
+    measured as half the cost of reading a row (test_import_rows pins that the result is
+    the same as the constructor's and that every field is given)."""
+    made = object.__new__(CustomerInput)
+    made.__dict__.update(fields)
+    return made
 
 
 @lru_cache(maxsize=4096)
