@@ -222,6 +222,11 @@ class CustomerView(QDialog):
         header.addWidget(self.name_label, 1)
         header.addWidget(self.archived_label)
         header.addWidget(self.class_label)
+        self.why_button = QPushButton()
+        self.why_button.setToolTip(tr("Zeigt im Reiter „Umsätze“, warum der Kunde in dieser "
+                                      "Klasse ist"))
+        self.why_button.clicked.connect(self.show_class_reason)
+        header.addWidget(self.why_button)
 
         self.form = CustomerForm(services.settings.staff(), services.customers.tags())
         self.save_button = QPushButton(tr("Speichern (Strg+S)"))
@@ -318,6 +323,13 @@ class CustomerView(QDialog):
         dialog.open()
         return dialog
 
+    def show_class_reason(self) -> None:
+        """"Warum A?": the tab registered as "sales" shows the reason of the class."""
+        tab = self.extra_tabs.get("sales")
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+            tab.show_class_reason()  # type: ignore[attr-defined]
+
     def is_dirty(self) -> bool:
         return self._saved_input is not None and self.form.value() != self._saved_input
 
@@ -392,6 +404,7 @@ class CustomerView(QDialog):
             self.number_label.setText(tr("neu"))
             self.name_label.setText(tr("Neuer Kunde"))
             self.class_label.hide()
+            self.why_button.hide()
             self.archived_label.hide()
             self.archive_button.hide()
             return
@@ -406,8 +419,11 @@ class CustomerView(QDialog):
                 f"background: {CLASS_COLOURS[klass].name()}; color: {CLASS_TEXT[klass].name()};"
                 " border-radius: 4px; padding: 3px 8px; font-weight: bold;")
             self.class_label.show()
+            self.why_button.setText(tr("Warum {0}?").format(klass))
+            self.why_button.show()
         else:
             self.class_label.hide()
+            self.why_button.hide()
         archived = detail.archived_at is not None
         self.archived_label.setVisible(archived)
         self.archive_button.setText(tr("Reaktivieren") if archived else tr("Archivieren"))
@@ -479,6 +495,8 @@ class CustomerView(QDialog):
                 self._show_lists(detail)
             else:
                 self._show(detail)
+        elif self.detail is not None and changes.touches(Domain.CLASSES, self.customer_id):
+            self._show_header(self.detail)
         if self.timeline is not None and (
                 changes.touches(Domain.TIMELINE, self.customer_id)
                 or changes.touches(Domain.CUSTOMERS, self.customer_id)):
