@@ -8,7 +8,13 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from app.services.followups.agenda import Agenda, AgendaEntry, is_overdue
 from app.services.followups.service import FollowUpDTO
@@ -16,6 +22,7 @@ from app.services.formatting import format_date
 
 OVERDUE = QBrush(QColor(176, 0, 32))  # the red of overdue rows in every list
 PAYLOAD = Qt.ItemDataRole.UserRole
+SUBJECT = 2  # the column that takes the spare width
 
 
 def tr(text: str) -> str:
@@ -37,6 +44,7 @@ class AgendaTree(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.setExpandsOnDoubleClick(True)
         self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
         self.itemActivated.connect(self._activated)
 
     def set_agenda(self, agenda: Agenda, now: datetime) -> None:
@@ -53,7 +61,8 @@ class AgendaTree(QTreeWidget):
             else:
                 self.addTopLevelItem(self._item(entry.items[0], now))
         for column in range(self.columnCount()):
-            self.resizeColumnToContents(column)
+            if column != SUBJECT:
+                self.resizeColumnToContents(column)
 
     def selected_followup(self) -> FollowUpDTO | None:
         """The chosen follow-up; None for nothing chosen or a rule row."""

@@ -63,10 +63,11 @@ class ClassBox(QGroupBox):
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
         form = QFormLayout(self)
-        state = QHBoxLayout()
-        state.addWidget(self.state, 1)
-        state.addWidget(self.why_button)
-        form.addRow(state)
+        form.addRow(self.state)
+        why = QHBoxLayout()
+        why.addWidget(self.why_button)
+        why.addStretch(1)
+        form.addRow(why)
         form.addRow(self.reason)
         form.addRow(self.churn)
         form.addRow(tr("Klasse"), self.class_combo)
@@ -94,8 +95,7 @@ class ClassBox(QGroupBox):
             # recomputation of every customer follows at night: say so.
             latest = info.history[0]
             text = tr("Klasse {cls} – Stand {date}: {reason}. Alle Kunden werden nachts neu "
-                      "eingeordnet.").format(cls=info.abc_class,
-                                             date=format_date(latest.as_of),
+                      "eingeordnet.").format(cls=info.abc_class, date=format_date(latest.as_of),
                                              reason=latest.reason)
         else:
             text = tr("Klasse {cls} – berechnet").format(cls=info.abc_class)
