@@ -51,6 +51,12 @@ def test_the_tab_column_follows_ctrl_tab_in_the_pages(
     context: AppContext, services: Services, qtbot: QtBot
 ) -> None:
     view = _view(context, services, qtbot)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.form.company.setFocus()
+    qtbot.keyClick(view.form.company, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert view.tab_list.currentItem().text() == "Ansprechpersonen"
     view.tabs.setCurrentWidget(view.extra_tabs["sales"])
     assert view.tab_list.currentItem().text() == "Umsätze"
 
