@@ -106,8 +106,10 @@ class Services:
             referrals.reward_due()
             return changed
 
-        def after_sale(customer_id: int) -> None:
-            """A sale earns points and may be the first one of a referred customer."""
+        def after_sale(customer_id: int, by: str) -> None:
+            """A sale places its customer in a class at once (the others at the next run),
+            earns points and may be the first one of a referred customer."""
+            classification.place_after_sale(customer_id, by=by)
             loyalty.credit_sales(customer_ids=(customer_id,))
             referrals.reward_due(customer_ids=(customer_id,))
 

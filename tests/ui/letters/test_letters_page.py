@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -44,7 +45,8 @@ def test_the_template_editor_shows_a_typo_by_name_and_line_in_the_live_preview(
     page = LettersPage(context)
     qtbot.addWidget(page)
     tab = page.templates
-    assert tab.list.count() == len(BUILTIN_TEMPLATES) and tab.preview.page_count == 1
+    assert tab.list.count() == len(BUILTIN_TEMPLATES)
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
     tab.body.setPlainText("{{ briefanrede }}\n{{ vornam }}")
     qtbot.waitUntil(lambda: "vornam" in tab.error.text())
     assert "Zeile 2" in tab.error.text()
@@ -181,7 +183,7 @@ def test_the_customer_tab_saves_one_letter_and_records_it(
     tab = CustomerLettersTab(context, customer_id)
     qtbot.addWidget(tab)
     tab.template.setCurrentIndex(tab.template.findText("Terminbestätigung"))
-    assert tab.preview.page_count == 1
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
     tab.save(tmp_path / "termin.pdf")
     assert (tmp_path / "termin.pdf").exists() and tab.print_button.isEnabled()
     entry = context.services.timeline.entries(customer_id)[0]
@@ -207,3 +209,30 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
     assert "abgebrochen nach" in tab.summary.text() and tab.generate_button.isEnabled()
     with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
         assert len(pdf.pages) == tab.result.mailing.letters_printed
+
+
+SLOW = ("{% set w = 1000 * 100 %}{% for i in range(w) %}"
+        "{% if (nachname | center(w)) | wordcount > 5 %}x{% endif %}{% endfor %}fertig")
+
+
+def test_a_slow_template_renders_off_the_gui_thread_and_stops_with_a_message(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    add_customers(context.services, 1)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.templates
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
+    ticks: list[int] = []
+    timer = QTimer(tab)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    with qtbot.waitSignal(tab.live.shown, timeout=20_000):
+        tab.body.setPlainText(SLOW)  # the preview follows the typing
+    timer.stop()
+    context.services.letters.compile(tab.edited())  # the template passes the save check
+    assert "länger als 2 Sekunden und wurde abgebrochen" in tab.error.text()
+    assert len(ticks) >= 20  # the window kept running its timers while the template ran
+    tab.body.setPlainText("{{ briefanrede }}\nHallo {{ vorname }}")
+    qtbot.waitUntil(lambda: tab.error.text() == "")
