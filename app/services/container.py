@@ -113,6 +113,7 @@ class Services:
             loyalty.credit_sales(customer_ids=(customer_id,))
             referrals.reward_due(customer_ids=(customer_id,))
 
+        email = EmailService(db, clock, settings, company, letters, privacy)
         return cls(
             db=db,
             clock=clock,
@@ -125,7 +126,7 @@ class Services:
             sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
-            rules=RuleService(db, clock, vouchers),
+            rules=RuleService(db, clock, vouchers, after_run=(email.mail_rule_results,)),
             today=TodayService(db, clock),
             vouchers=vouchers,
             liability=LiabilityService(db, clock),
@@ -138,7 +139,7 @@ class Services:
             labels=LabelService(db, clock, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
-            email=EmailService(db, clock, settings, company, letters, privacy),
+            email=email,
             backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),
