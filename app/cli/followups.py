@@ -82,9 +82,11 @@ def cmd_today(services: Services, args: argparse.Namespace) -> int:
         print_json({
             "as_of": as_of.isoformat(),
             "followups": [asdict(item) for item in due],
-            "call_list": [{"number": item.customer_number, "name": item.customer_name,
-                           "purpose": item.purpose.value, "reasons": list(item.reasons),
-                           "score": item.score, "phone": item.phone} for item in calls.suggestions],
+            "call_list": [{"rank": rank, "number": item.customer_number,
+                           "name": item.customer_name, "purpose": item.purpose.value,
+                           "reasons": list(item.reasons), "score": item.score,
+                           "phone": item.phone}
+                          for rank, item in enumerate(calls.suggestions, start=1)],
             "held_back": [{"number": item.customer_number, "reason": item.reason,
                            "code": item.code} for item in calls.held_back],
             "held_back_count": calls.held_back_count,
@@ -96,12 +98,12 @@ def cmd_today(services: Services, args: argparse.Namespace) -> int:
         print(f"  {followup.due_text}  {followup.customer_number} {followup.customer_name}: "
               f"{followup.subject}")
     print(f"Anrufliste: {len(calls.suggestions)}")
-    for item in calls.suggestions:
+    for rank, item in enumerate(calls.suggestions, start=1):
         kind = "Service" if item.purpose == "service" else "Werbung"
-        print(f"  {item.score:>4}  {item.customer_number} {item.customer_name} ({kind}, "
-              f"{item.phone or 'ohne Telefon'}): {item.reason_text}")
+        print(f"  {rank:>3}. {item.customer_number} {item.customer_name} ({kind}, "
+              f"{item.phone or 'ohne Telefon'}): {item.reason_text} (Gewichtung {item.score})")
     print(f"Zurückgehalten (Kontaktregeln): {calls.held_back_count}"
-          + (f", die {len(calls.held_back)} mit den meisten Punkten:"
+          + (f", die {len(calls.held_back)} am höchsten gewichteten:"
              if calls.held_back_count > len(calls.held_back) else ""))
     for held in calls.held_back:
         print(f"  {held.customer_number} {held.customer_name}: {held.reason}")
