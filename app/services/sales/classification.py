@@ -36,7 +36,7 @@ from app.services import actors, bulk, timeline
 from app.services.clock import Clock
 from app.services.customers.segments import CLASSES
 from app.services.errors import NotFoundError, ValidationError
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.service import window_start
 from app.services.settings import SettingsService
@@ -203,7 +203,8 @@ def churn_reason(recency_days: int, interval_days: float | None,
         return risk, (f"einziger Kaufzeitpunkt vor {_months(recency_days)}"
                       + (f" (gefährdet ab {settings.one_time_days} Tagen)"))
     every = round(interval_days / DAYS_PER_MONTH)
-    rhythm = f"alle {every} Monate" if every >= 2 else f"alle {round(interval_days)} Tage"
+    rhythm = (f"alle {every} Monate" if every >= 2
+              else f"alle {format_count(round(interval_days), 'Tag', 'Tage')}")
     risk = recency_days > settings.churn_factor * interval_days
     return risk, f"letzter Kauf vor {_months(recency_days)}, kauft sonst {rhythm}"
 
