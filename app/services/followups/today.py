@@ -65,9 +65,12 @@ SETTINGS_KEY = "today"
 DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
             "dismiss_days": 14, "limit": 50}
 CLASS_BONUS = {"A": 20, "B": 10}
-# The letter template the list proposes for a reason (the letters feature defines them).
-LETTER_FOR = {"a_contact": "kundenpflege", "at_risk": "reaktivierung",
-              "birthday": "geburtstag", "maintenance": "wartung", "no_contract": "wartung"}
+# The shipped letter template (its key in letters/builtin.py) the list proposes for a reason:
+# "Brief vormerken" puts the customer on that template's letter list, which Briefe →
+# Serienbrief shows as "Vorgemerkte Briefe" under the template's name.
+LETTER_FOR = {"a_contact": "dankeschoen_a", "at_risk": "reaktivierung",
+              "birthday": "geburtstag_gutschein", "maintenance": "wartungserinnerung",
+              "no_contract": "wartungserinnerung"}
 # Why each reason would contact the customer: only the maintenance visit is owed under the
 # contract; caring for, reactivating and congratulating a customer is advertising.
 PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
