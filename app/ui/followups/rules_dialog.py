@@ -27,6 +27,7 @@ from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 
 
 def tr(text: str) -> str:
@@ -71,7 +72,7 @@ class RulesDialog(QDialog):
         self.voucher_days.setSpecialValueText(tr("gesetzlich (3 Jahre zum Jahresende)"))
         self.processed = QLabel()
         self.apply_button = QPushButton(tr("Übernehmen"))
-        self.status = QLabel()
+        self.status = MessageLabel()
 
         form = QFormLayout()
         form.addRow(tr("Art"), self.kind)
@@ -155,4 +156,4 @@ class RulesDialog(QDialog):
             show_error(self, error)
             return
         self._load(select=row)
-        self.status.setText(tr("Gespeichert."))
+        self.status.success(tr("Gespeichert."))

@@ -22,12 +22,16 @@ from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import CallList, HeldBack, Suggestion
-from app.services.formatting import format_date
+from app.services.formatting import format_count, format_date
+from app.services.letters.builtin import BUILTIN_NAMES
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
+from app.ui.headings import page_title
+from app.ui.icons import icon
+from app.ui.messages import MessageLabel
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -71,8 +75,7 @@ class TodayPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.header = QLabel()
-        self.header.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.header = page_title("")
         self.due_model = RowsModel[FollowUpDTO](
             [tr("Fällig"), tr("Kunde"), tr("Betreff"), tr("Zuständig"), tr("Priorität")], self)
         self.due_view = table_view(self.due_model, stretch=(2,))
@@ -84,14 +87,14 @@ class TodayPage(QWidget):
             self)
         self.held_view = table_view(self.held_model, stretch=(3,))
         self.held_label = QLabel()
-        self.status = QLabel()
-        self.done_button = QPushButton(tr("Erledigt…"))
+        self.status = MessageLabel()
+        self.done_button = QPushButton(icon("check"), tr("Erledigt…"))
         self.day_button = QPushButton(tr("+1 Tag"))
         self.week_button = QPushButton(tr("+1 Woche"))
         self.move_button = QPushButton(tr("Verschieben…"))
-        self.call_button = QPushButton(tr("Anruf notiert"))
-        self.followup_button = QPushButton(tr("Wiedervorlage anlegen"))
-        self.letter_button = QPushButton(tr("Brief vormerken"))
+        self.call_button = QPushButton(icon("pencil"), tr("Anruf notiert"))
+        self.followup_button = QPushButton(icon("plus"), tr("Wiedervorlage anlegen"))
+        self.letter_button = QPushButton(icon("bookmark-plus"), tr("Brief vormerken"))
         self.hide_button = QPushButton(tr("Ausblenden für"))
         self.hide_days = QSpinBox()
         self.hide_days.setRange(1, 365)
@@ -149,8 +152,8 @@ class TodayPage(QWidget):
         self.calls_model.set_rows([suggestion_row(item) for item in calls.suggestions])
         self.held_model.set_rows([held_back_row(item) for item in calls.held_back])
         self.held_label.setText(tr(
-            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {count} Kunden").format(
-            count=calls.held_back_count))
+            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {customers}").format(
+            customers=format_count(calls.held_back_count, tr("Kunde"), tr("Kunden"))))
         self.due_view.resizeColumnsToContents()
         self.calls_view.resizeColumnsToContents()
         if not due:
@@ -183,7 +186,7 @@ class TodayPage(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.status.setText(message)
+        self.status.success(message)
 
     # --- follow-up actions -----------------------------------------------------------
 
@@ -264,13 +267,15 @@ class TodayPage(QWidget):
                                         note=item.reason_text, by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
-        self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(
-            name=item.customer_name, template=item.letter_template))
+        self._act(work, tr("{name} für den Brief „{template}“ vorgemerkt – zu drucken unter "
+                           "Briefe → Vorgemerkte Briefe.").format(
+            name=item.customer_name,
+            template=BUILTIN_NAMES.get(item.letter_template, item.letter_template)))
 
     def _dismiss(self) -> None:
         item = self.selected_suggestion()
         if item is not None:
             days = self.hide_days.value()
             self._act(lambda: self.context.services.today.dismiss(item.customer_id, days=days),
-                      tr("{name} für {days} Tage ausgeblendet.").format(
-                          name=item.customer_name, days=days))
+                      tr("{name} für {days} ausgeblendet.").format(
+                          name=item.customer_name, days=format_count(days, tr("Tag"), tr("Tage"))))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.container import Services
 from app.services.errors import StammkundeError
-from app.services.formatting import format_datetime
+from app.services.formatting import format_count, format_datetime
 from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -40,6 +40,14 @@ def backup_row(info: BackupInfo) -> Row[BackupInfo]:
                 format_size(info.size),
                 str(info.customers) if info.customers is not None else tr("unlesbar"),
                 info.path.name), info)
+
+
+
+def _customers(info: BackupInfo) -> str:
+    """How many customers a backup holds, or that it cannot be read."""
+    if info.customers is None:
+        return tr("unlesbar")
+    return format_count(info.customers, tr("Kunde"), tr("Kunden"))
 
 
 class BackupsDialog(QDialog):
@@ -105,8 +113,9 @@ class BackupsDialog(QDialog):
         self._busy(True, tr("Sicherung läuft …"))
 
         def done(info: BackupInfo) -> None:
-            self._busy(False, tr("Gesichert und geprüft: {name} ({n} Kunden)").format(
-                name=info.path.name, n=info.customers))
+            self._busy(False, tr("Gesichert und geprüft: {name} ({customers})").format(
+                name=info.path.name,
+                customers=_customers(info)))
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -139,10 +148,10 @@ class BackupsDialog(QDialog):
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
         answer = QMessageBox.question(self, tr("Wiederherstellen"), tr(
-            "Den Stand vom {when} ({n} Kunden) zurückspielen?\n\nDer aktuelle Stand wird "
+            "Den Stand vom {when} ({customers}) zurückspielen?\n\nDer aktuelle Stand wird "
             "vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach dieser "
             "Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, n=info.customers))
+                when=when, customers=_customers(info)))
         return answer == QMessageBox.StandardButton.Yes
 
     def restore_selected(self) -> None:

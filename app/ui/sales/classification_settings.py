@@ -23,11 +23,19 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, format_date, format_number, parse_cents
+from app.services.formatting import (
+    format_cents,
+    format_count,
+    format_date,
+    format_number,
+    parse_cents,
+)
 from app.services.progress import Progress
 from app.services.sales.classification import ClassificationResult, ClassificationSettings, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import tone_style
+from app.ui.palette import Tone
 
 
 def tr(text: str) -> str:
@@ -40,8 +48,7 @@ def _decimal(value: float) -> str:
 
 
 def _customers(count: int) -> str:
-    return (tr("1 Kunde") if count == 1
-            else tr("{n} Kunden").format(n=format_number(count, 0)))
+    return format_count(count, tr("Kunde"), tr("Kunden"))
 
 
 def summary(result: ClassificationResult) -> str:
@@ -141,7 +148,7 @@ class ClassificationSettingsPage(QWidget):
         """A form row with the field's widgets and, beside them, room for its error in red
         (always there, so a message does not shift the page)."""
         error = QLabel()
-        error.setStyleSheet("color: #b00020")
+        error.setStyleSheet(tone_style(Tone.ERROR))
         error.setWordWrap(True)
         self.errors[field] = error
         row = QHBoxLayout()
