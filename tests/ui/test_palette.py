@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from app.ui.palette import CLASS_BADGES, contrast_ratio, text_pairs
@@ -31,3 +34,11 @@ def test_every_class_has_a_badge_and_every_badge_is_checked() -> None:
     checked = {what for what, _fg, _bg in text_pairs()}
     assert set(CLASS_BADGES) == {"A", "B", "C"}
     assert all(f"Klasse {name}" in checked for name in CLASS_BADGES)
+
+
+def test_no_widget_spells_a_colour_of_its_own() -> None:
+    ui = Path(__file__).resolve().parents[2] / "app" / "ui"
+    spelled = {str(path.relative_to(ui)): found for path in sorted(ui.rglob("*.py"))
+               if path.name != "palette.py"
+               and (found := re.findall(r"#[0-9a-fA-F]{6}\b|QColor\(\d", path.read_text("utf-8")))}
+    assert spelled == {}

@@ -26,6 +26,7 @@ from app.services.formatting import format_count, format_datetime
 from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ class BackupsDialog(QDialog):
         self.model = RowsModel[BackupInfo](
             [tr("Datum"), tr("Größe"), tr("Kunden"), tr("Datei")], self)
         self.table = table_view(self.model, widths=(120,))  # date and time on one line
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLabel()
         self.backup_button = QPushButton(tr("Jetzt sichern"))
         self.restore_button = QPushButton(tr("Wiederherstellen…"))
         self.close_button = QPushButton(tr("Schließen"))
@@ -113,9 +113,9 @@ class BackupsDialog(QDialog):
         self._busy(True, tr("Sicherung läuft …"))
 
         def done(info: BackupInfo) -> None:
-            self._busy(False, tr("Gesichert und geprüft: {name} ({customers})").format(
-                name=info.path.name,
-                customers=_customers(info)))
+            self._busy(False)
+            self.status.success(tr("Gesichert und geprüft: {name} ({customers})").format(
+                name=info.path.name, customers=_customers(info)))
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -166,7 +166,8 @@ class BackupsDialog(QDialog):
                 path=result.safety_copy)]
             lines += [tr("Erneut angewendet: {item}").format(item=item)
                       for item in result.reapplied]
-            self._busy(False, "\n".join(lines))
+            self._busy(False)
+            self.status.success("\n".join(lines))
             self.context.bus.publish(Changes.everything())
             self.refresh()
 

@@ -34,7 +34,7 @@ from app.services.progress import Progress
 from app.services.sales.classification import ClassificationResult, ClassificationSettings, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
-from app.ui.messages import tone_style
+from app.ui.messages import MessageLabel, tone_style
 from app.ui.palette import Tone
 
 
@@ -123,7 +123,7 @@ class ClassificationSettingsPage(QWidget):
         self.recompute_button.setToolTip(tr("Speichert die Einstellungen dieser Seite und "
                                             "berechnet alle Klassen sofort neu."))
         self.recompute_button.clicked.connect(self.recompute_now)
-        self.status = QLabel()
+        self.status = MessageLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -223,13 +223,13 @@ class ClassificationSettingsPage(QWidget):
         def finished(result: ClassificationResult) -> None:
             if isValid(self):
                 self.recompute_button.setEnabled(True)
-                self.status.setText(summary(result))
+                self.status.success(summary(result))
 
         def failed(error: BaseException) -> None:
             alive = isValid(self)
             if alive:
                 self.recompute_button.setEnabled(True)
-                self.status.setText(tr("Die Neuberechnung ist fehlgeschlagen."))
+                self.status.error(tr("Die Neuberechnung ist fehlgeschlagen."))
             show_error(self if alive else None, error)
 
         self.recompute_button.setEnabled(False)
