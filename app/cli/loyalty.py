@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     issue.add_argument("--valid-until", help="Gültig bis TT.MM.JJJJ (kürzer nur mit --promo)")
     issue.add_argument("--campaign", default="", help="Aktionsname")
     issue.add_argument("--count", type=int, default=1, help="Anzahl (Aktionsstapel)")
-    issue.add_argument("--pdf", help="Gutschein(e) zusätzlich als PDF speichern")
+    issue.add_argument("--pdf", help="die Gutscheine zusätzlich als PDF speichern")
     issue.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     issue.set_defaults(handler=cmd_voucher_issue)
     redeem = vsub.add_parser("redeem", help="Gutschein (teilweise) einlösen")

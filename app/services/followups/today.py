@@ -48,7 +48,7 @@ from app.services.clock import Clock
 from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import PENDING, phone_text
-from app.services.formatting import format_date
+from app.services.formatting import format_count, format_date
 from app.services.privacy.contact_policy import (
     ADDRESS_CODES,
     CHUNK,
@@ -367,7 +367,8 @@ class TodayService:
             since: datetime = at or created
             idle = (today - since.astimezone(self.clock.zone).date()).days
             if idle > days:
-                reason = (f"A-Kunde, letzter Kontakt vor {idle} Tagen" if at
+                reason = (f"A-Kunde, letzter Kontakt vor {format_count(idle, 'Tag', 'Tagen')}"
+                          if at
                           else "A-Kunde, noch kein Kontakt eingetragen")
                 add(cid, "a_contact", reason, 40 + min(idle - days, 90) // 3)
 

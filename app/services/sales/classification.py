@@ -191,7 +191,7 @@ def quintile_scores(values: pd.Series) -> pd.Series:
 def _months(days: float) -> str:
     months = round(days / DAYS_PER_MONTH)
     if days < 2 * DAYS_PER_MONTH:
-        return f"{int(days)} Tagen" if days != 1 else "1 Tag"
+        return format_count(int(days), "Tag", "Tagen")
     return f"{months} Monaten"
 
 
@@ -201,7 +201,7 @@ def churn_reason(recency_days: int, interval_days: float | None,
     if interval_days is None:
         risk = recency_days > settings.one_time_days
         return risk, (f"einziger Kaufzeitpunkt vor {_months(recency_days)}"
-                      + (f" (gefährdet ab {settings.one_time_days} Tagen)"))
+                      + f" (gefährdet ab {format_count(settings.one_time_days, 'Tag', 'Tagen')})")
     every = round(interval_days / DAYS_PER_MONTH)
     rhythm = (f"alle {every} Monate" if every >= 2
               else f"alle {format_count(round(interval_days), 'Tag', 'Tage')}")

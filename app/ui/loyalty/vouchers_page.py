@@ -361,7 +361,8 @@ class VouchersPage(QWidget):
             show_error(self, error)
             return
         name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Gutschein(e) als PDF speichern"),
+            self, tr("Gutschein als PDF speichern") if len(issued) == 1
+            else tr("Gutscheine als PDF speichern"),
             str(self.context.data_dir / f"Gutschein-{issued[0].display_code}.pdf"),
             tr("PDF-Dateien (*.pdf)"))
         if name:

@@ -269,8 +269,9 @@ class ClassificationSettingsPage(QWidget):
         factor = self.churn_factor.value()
         churn = tr("Gefährdet: wer länger nicht gekauft hat als das {f}-fache seines üblichen "
                    "Kaufabstands (kauft jemand sonst alle 3 Monate: nach {example} Monaten); "
-                   "wer nur an einem Tag gekauft hat, nach {days} Tagen.").format(
-            f=_decimal(factor), example=_decimal(3 * factor), days=self.one_time_days.value())
+                   "wer nur an einem Tag gekauft hat, nach {days}.").format(
+            f=_decimal(factor), example=_decimal(3 * factor),
+            days=format_count(self.one_time_days.value(), tr("Tag"), tr("Tagen")))
         return classes + "\n" + churn
 
 

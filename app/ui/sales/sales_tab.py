@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, format_date, parse_cents, parse_date
+from app.services.formatting import format_cents, format_count, format_date, parse_cents, parse_date
 from app.services.sales.service import SaleDTO, SaleInput, invalid
 from app.ui.context import AppContext
 from app.ui.messages import MessageLabel
@@ -83,9 +83,10 @@ class SalesTab(QWidget):
         self.model.set_rows(map(sale_row, sales.for_customer(self.customer_id)))
         totals = sales.totals(self.customer_id)
         if totals.count:
-            self.totals.setText(tr("{count} Umsätze, gesamt {total}; letzte 12 Monate {recent}; "
+            self.totals.setText(tr("{count}, gesamt {total}; letzte 12 Monate {recent}; "
                                    "letzter Kauf {last}").format(
-                count=totals.count, total=format_cents(totals.total_cents),
+                count=format_count(totals.count, tr("Umsatz"), tr("Umsätze")),
+                total=format_cents(totals.total_cents),
                 recent=format_cents(totals.last_12_months_cents),
                 last=format_date(totals.last_date)))
         else:
