@@ -357,7 +357,8 @@ class CustomerImportDialog(QDialog):
                 new=len(preview.new),
                 dup=format_count(len(preview.duplicates), tr("mögliche Dublette"),
                                  tr("mögliche Dubletten")),
-                rej=len(preview.rejected), noted=len(preview.with_problems)))
+                rej=len(preview.rejected), noted=len(preview.with_problems))
+            + "".join("\n" + group.message() for group in preview.groups))
         self.tree.clear()
         default = DUPLICATE_CHOICES[str(self.all_choice.currentData())]
         self.new_group = self._group(tr("Neu"), preview.new, lambda _row: tr("Anlegen"))
