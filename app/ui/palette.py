@@ -17,6 +17,8 @@ BASE = "#ffffff"
 SURFACES = (WINDOW, BASE)
 
 TEXT = "#212121"
+SELECTED_TEXT = "#ffffff"  # text and icons on a selected list entry
+SELECTION = "#1f6fb5"  # selected rows; Qt's Fusion blue (#308cc6) reaches only 3.7:1
 MUTED = "#455a64"  # explanations, captions, definitions under a figure
 
 
@@ -67,6 +69,7 @@ def text_pairs() -> list[tuple[str, str, str]]:
     pairs += [(f"Klasse {name}", badge.foreground, badge.background)
               for name, badge in CLASS_BADGES.items()]
     pairs.append(("ohne Klasse", UNCLASSIFIED.foreground, UNCLASSIFIED.background))
+    pairs.append(("Auswahl", SELECTED_TEXT, SELECTION))
     return pairs
 
 

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.ui.icons import ICON_DIR, icon
 from app.ui.main_window import PAGES
+from app.ui.palette import SELECTED_TEXT, TEXT
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "resources"
@@ -53,3 +55,12 @@ def test_every_resource_file_is_declared_as_package_data_so_it_lands_in_the_whee
     assert any(name.startswith("icons/") for name in files)
     missing = [name for name in files if not any(fnmatch(name, pattern) for pattern in patterns)]
     assert missing == []
+
+
+def test_a_selected_icon_is_drawn_light_on_the_selection_blue(qapp: QApplication) -> None:
+    normal = icon("users").pixmap(QSize(24, 24), QIcon.Mode.Normal).toImage()
+    selected = icon("users").pixmap(QSize(24, 24), QIcon.Mode.Selected).toImage()
+    ink = [(x, y) for x in range(24) for y in range(24) if normal.pixelColor(x, y).alpha() == 255]
+    assert ink
+    assert all(normal.pixelColor(x, y).name() == TEXT for x, y in ink)
+    assert all(selected.pixelColor(x, y).name() == SELECTED_TEXT for x, y in ink)

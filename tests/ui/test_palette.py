@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
+from app.ui.application import apply_palette
 from app.ui.palette import CLASS_BADGES, contrast_ratio, text_pairs
 
 AA_NORMAL_TEXT = 4.5
@@ -42,3 +45,15 @@ def test_no_widget_spells_a_colour_of_its_own() -> None:
                if path.name != "palette.py"
                and (found := re.findall(r"#[0-9a-fA-F]{6}\b|QColor\(\d", path.read_text("utf-8")))}
     assert spelled == {}
+
+
+def test_the_application_draws_selected_rows_in_the_readable_blue(qapp: QApplication) -> None:
+    before = qapp.palette()
+    try:
+        apply_palette(qapp)
+        palette = qapp.palette()
+        highlight = palette.color(QPalette.ColorRole.Highlight).name()
+        text = palette.color(QPalette.ColorRole.HighlightedText).name()
+        assert contrast_ratio(text, highlight) >= AA_NORMAL_TEXT
+    finally:
+        qapp.setPalette(before)
