@@ -12,6 +12,7 @@ from app.services.followups.occasions import KINDS
 from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import (
     format_cents,
+    format_count,
     format_date,
 )
 
@@ -135,10 +136,13 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     else:
         print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
     for name, count in result.per_rule.items():
-        print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
-              f"{count.letters} Briefe vorgemerkt"
-              + (f", {count.mails} E-Mails vorgemerkt" if count.mails else "")
-              + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
+        print(f"  {name}: {count.firings} ausgelöst, "
+              f"{format_count(count.followups, 'Wiedervorlage', 'Wiedervorlagen')}, "
+              f"{format_count(count.letters, 'Brief', 'Briefe')} vorgemerkt"
+              + (f", {format_count(count.mails, 'E-Mail', 'E-Mails')} vorgemerkt"
+                 if count.mails else "")
+              + (f", {format_count(count.vouchers, 'Gutschein', 'Gutscheine')}"
+                 if count.vouchers else ""))
     for item in result.followups:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
@@ -161,7 +165,7 @@ def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"file": str(target), "followups": count})
         return 0
-    print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
+    print(f"{format_count(count, 'Wiedervorlage', 'Wiedervorlagen')} nach „{target}“ exportiert.")
     return 0
 
 

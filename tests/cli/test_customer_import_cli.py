@@ -94,7 +94,7 @@ def test_export_customers_writes_each_format_and_reports_the_count(
     capsys.readouterr()
     for name in ("aus.csv", "aus.xlsx", "aus.vcf"):
         assert run(db_path, "export-customers", str(tmp_path / name)) == 0
-        assert f"1 Kunden nach {tmp_path / name} exportiert." in capsys.readouterr().out
+        assert f"1 Kunde nach {tmp_path / name} exportiert." in capsys.readouterr().out
     assert run(db_path, "export-customers", str(tmp_path / "aus.csv"), "--archived",
                "--json") == 0
     assert json.loads(capsys.readouterr().out)["customers"] == 1
