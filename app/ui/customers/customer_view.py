@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -116,7 +117,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.add_contact(self.customer_id, data)
+            return customers.add_contact(self.customer_id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, None, self))
 
@@ -127,7 +128,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.update_contact(contact.id, data)
+            return customers.update_contact(contact.id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, contact, self))
 
@@ -135,7 +136,8 @@ class ContactsTab(_ListTab):
         contact = self.selected()
         if isinstance(contact, ContactPersonDTO) and self._confirm_remove(
                 tr("Ansprechperson „{0}“ entfernen?").format(contact.name)):
-            self.context.services.customers.remove_contact(contact.id)
+            self.context.services.customers.remove_contact(
+                contact.id, by=self.context.actor)
 
 
 class AddressesTab(_ListTab):
@@ -152,7 +154,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.add_address(self.customer_id, data)
+            return customers.add_address(self.customer_id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, None, self))
 
@@ -163,7 +165,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.update_address(address.id, data)
+            return customers.update_address(address.id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, address, self))
 
@@ -171,7 +173,8 @@ class AddressesTab(_ListTab):
         address = self.selected()
         if isinstance(address, AddressDTO) and self._confirm_remove(
                 tr("Adresse „{0}“ entfernen?").format(address.label)):
-            self.context.services.customers.remove_address(address.id)
+            self.context.services.customers.remove_address(
+                address.id, by=self.context.actor)
 
 
 class CustomerView(QDialog):
@@ -412,6 +415,18 @@ class CustomerView(QDialog):
             self.tabs.addTab(tab, spec.title().replace("&", "&&"))  # "&" is no shortcut
         self._no_default_buttons()
 
+    def _retire(self) -> None:
+        """Close for good: the customer is gone. The tabs go first, at once, so none of them
+        asks the services about the customer later in this same change notification."""
+        self._saved_input = None
+        for tab in (self.contacts, self.addresses, self.timeline, *self.extra_tabs.values()):
+            if tab is not None:
+                self.tabs.removeTab(self.tabs.indexOf(tab))
+                shiboken6.delete(tab)
+        self.contacts = self.addresses = self.timeline = None
+        self.extra_tabs.clear()
+        self.done(QDialog.DialogCode.Rejected)
+
     def _no_default_buttons(self) -> None:
         """Enter in a field must never press "Archivieren" or "Entfernen" (QDialog makes
         auto-default buttons default); saving is Ctrl+S."""
@@ -427,9 +442,13 @@ class CustomerView(QDialog):
         if changes.touches(Domain.CUSTOMERS, self.customer_id):
             try:
                 detail = self.context.services.customers.get(self.customer_id)
-            except NotFoundError:  # merged into another customer elsewhere
-                self._saved_input = None
-                self.done(QDialog.DialogCode.Rejected)
+            except NotFoundError:  # merged into another customer, or erased (Art. 17)
+                self._retire()
+                return
+            if changes.touches(Domain.PRIVACY, self.customer_id) and (
+                    self.context.services.privacy.overview(self.customer_id).anonymized_at
+                    is not None):  # erased, only records the law requires keeping are left
+                self._retire()
                 return
             if self.is_dirty():
                 self.detail = detail
