@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.models import Base
 from app.services import audit, timeline
 from app.services.errors import StorageError
+from app.services.outputs import check_target
 from app.services.privacy import documents, portability, scope, vocabulary
 from app.services.privacy.retention import Retention
 from app.services.progress import NO_PROGRESS, Progress
@@ -65,8 +66,9 @@ class Access(Retention):
         progress.report(1, 3, "Daten gesammelt")
         profile = self.settings.get("company_profile", {}) or {}
         stem = f"Auskunft-{gathered.number}-{now:%Y-%m-%d}"
-        pdf_path = folder / f"{stem}.pdf"
-        zip_path = folder / f"Datenkopie-{gathered.number}-{now:%Y-%m-%d}.zip"
+        pdf_path = check_target(folder / f"{stem}.pdf", database=self.db.sqlite_path)
+        zip_path = check_target(folder / f"Datenkopie-{gathered.number}-{now:%Y-%m-%d}.zip",
+                                database=self.db.sqlite_path)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             portability.write_zip(zip_path, gathered, profile=profile, now=now)
@@ -84,6 +86,7 @@ class Access(Retention):
     def export_copy(self, customer_id: int, path: Path, *, by: str) -> AccessExport:
         """Datenübertragbarkeit (Art. 20 DSGVO): only the machine-readable copy, as a ZIP."""
         now = self.clock.now()
+        path = check_target(path, database=self.db.sqlite_path)
         gathered = self._gather(customer_id)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ SECTION_TITLES: dict[str, str] = {
     "letter_queue": "Vorgemerkte Briefe",
     "mailing_recipients": "Serienbriefe",
     "email_messages": "E-Mails",
+    "email_message_attachments": "Anhänge der E-Mails",
     "loyalty_accounts": "Bonuskonten",
     "bonus_cards": "Bonuskarten",
     "points_entries": "Punktebuchungen",
@@ -52,6 +53,7 @@ TABLE_LABELS = SECTION_TITLES  # the erasure plan names the same tables the same
 # Left out of the readable Auskunft, kept in the data copy: link tables (their content is
 # shown in the sections they link) and the program's own bookkeeping.
 TECHNICAL_TABLES = frozenset({"customer_tags", "contract_objects", "rule_firings",
+                              "email_message_attachments",
                               "call_list_dismissals", "loyalty_accounts"})
 
 # Never shown in the Auskunft: row numbers and links between rows, derived search data, and
@@ -110,6 +112,7 @@ COLUMN_LABELS: dict[str, str] = {
     "campaign": "Aktion", "issued_on": "ausgegeben am", "issued_at": "ausgegeben am",
     "blocked_at": "gesperrt am", "block_reason": "Sperrgrund", "points": "Punkte",
     "entry_date": "Datum", "amount": "Menge", "fired_on": "am", "until": "bis",
+    "digest": "Anhang (Prüfsumme SHA-256)",
 }
 
 # column → code → words. `kind` and a few others mean different things per table:
