@@ -24,7 +24,7 @@ from app.services.progress import NO_PROGRESS, Progress
 
 @dataclass(frozen=True)
 class AccessExport:
-    pdf_path: Path
+    pdf_path: Path | None  # the readable Auskunft; None for the data copy alone
     zip_path: Path  # the machine-readable copy (Art. 20 DSGVO)
     tables: dict[str, int]  # table → rows exported
 
@@ -98,7 +98,7 @@ class Access(Retention):
                                f"{exc.strerror or exc}") from exc
         self._record(customer_id, gathered, by=by, now=now, action="data_copy",
                      subject="Datenkopie nach Art. 20 DSGVO erstellt")
-        return AccessExport(path.with_suffix(".pdf"), path,
+        return AccessExport(None, path,
                             {k: len(v) for k, v in gathered.tables.items()})
 
     def _record(self, customer_id: int, gathered: portability.Gathered, *, by: str,
