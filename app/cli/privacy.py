@@ -11,6 +11,7 @@ from app.cli.common import add_json, count, day, out_path, print_json, raise_usa
 from app.services.audit import AuditFilter
 from app.services.container import Services
 from app.services.formatting import (
+    format_count,
     format_date,
 )
 from app.services.privacy.backups import format_size
@@ -209,8 +210,9 @@ def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json(asdict(result))
         return 0
-    print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
-          "Datensätze nach Ablauf der Frist gelöscht.")
+    print(f"{format_count(result.customers_deleted, 'Kunde', 'Kunden')} und "
+          f"{format_count(result.rows_deleted, 'aufbewahrter Datensatz', 'aufbewahrte Datensätze')}"
+          " nach Ablauf der Frist gelöscht.")
     return 0
 
 
@@ -237,7 +239,8 @@ def print_backups(services: Services, *, as_json: bool) -> None:
         return
     for n, info in enumerate(found, 1):
         when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "–"
-        customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
+        customers = ("unlesbar" if info.customers is None
+                     else format_count(info.customers, "Kunde", "Kunden"))
         print(f"{n:>3}  {when:<16}  {info.kind:<11}  {format_size(info.size):>9}  "
               f"{customers:>14}  {info.path}")
     if not found:
@@ -252,7 +255,8 @@ def cmd_backup(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json(asdict(info))
         return 0
-    print(f"Sicherung geprüft und gespeichert: {info.path} ({info.customers} Kunden)")
+    print(f"Sicherung geprüft und gespeichert: {info.path} "
+          f"({format_count(info.customers or 0, 'Kunde', 'Kunden')})")
     return 0
 
 

@@ -42,6 +42,7 @@ from app.paths import sqlite_uri
 from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
+from app.services.formatting import format_count
 from app.services.outputs import check_target
 from app.services.privacy import restore_copy as restoring
 from app.services.privacy.service import PrivacyService
@@ -263,7 +264,8 @@ class BackupService:
         found = self.backups()
         if not 1 <= int(choice) <= len(found):
             raise StorageError(f"Eine Sicherung Nr. {choice} gibt es nicht; in "
-                               f"{self.folder()} liegen {len(found)} Sicherungen.")
+                               f"{self.folder()} {'liegt' if len(found) == 1 else 'liegen'} "
+                               f"{format_count(len(found), 'Sicherung', 'Sicherungen')}.")
         return found[int(choice) - 1].path
 
     def last_backup(self) -> BackupInfo | None:

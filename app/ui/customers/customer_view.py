@@ -44,6 +44,9 @@ from app.ui.customers.duplicates_dialog import DuplicatesDialog
 from app.ui.customers.table_model import CLASS_COLOURS, CLASS_TEXT
 from app.ui.customers.timeline_tab import NoteDialog, TimelineTab
 from app.ui.errors import show_error
+from app.ui.icons import icon
+from app.ui.messages import tone_style
+from app.ui.palette import Tone
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.screen_fit import resize_to_fit
 
@@ -64,9 +67,9 @@ class _ListTab(QWidget):
         self.model = RowsModel[object](headers, self, cell_tooltips=True)
         self.table = table_view(self.model, widths=widths)
         self.table.activated.connect(lambda _index: self.edit())
-        self.add_button = QPushButton(tr("Hinzufügen …"))
-        self.edit_button = QPushButton(tr("Bearbeiten …"))
-        self.remove_button = QPushButton(tr("Entfernen"))
+        self.add_button = QPushButton(icon("plus"), tr("Hinzufügen …"))
+        self.edit_button = QPushButton(icon("pencil"), tr("Bearbeiten …"))
+        self.remove_button = QPushButton(icon("trash-2"), tr("Entfernen"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
@@ -219,7 +222,7 @@ class CustomerView(QDialog):
         self.class_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.class_label.setMinimumWidth(80)
         self.archived_label = QLabel(tr("archiviert"))
-        self.archived_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.archived_label.setStyleSheet(tone_style(Tone.ERROR))
         header = QHBoxLayout()
         header.addWidget(self.number_label)
         header.addWidget(self.name_label, 1)
@@ -232,7 +235,7 @@ class CustomerView(QDialog):
         header.addWidget(self.why_button)
 
         self.form = CustomerForm(services.settings.staff(), services.customers.tags())
-        self.save_button = QPushButton(tr("Speichern (Strg+S)"))
+        self.save_button = QPushButton(icon("save"), tr("Speichern (Strg+S)"))
         self.save_button.clicked.connect(self.save)
         self.archive_button = QPushButton()
         self.archive_button.clicked.connect(self.toggle_archived)

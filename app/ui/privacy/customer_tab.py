@@ -42,6 +42,7 @@ from app.services.privacy.erasure import ErasurePlan
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 from app.ui.rows_model import Row, RowsModel, table_view
 
 
@@ -79,9 +80,7 @@ class ConsentDialog(QDialog):
             self.method.addItem(label, key)
         self.version = QLineEdit()
         self.version.setPlaceholderText(tr("z. B. Formular 2026-01"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
+        self.error = MessageLabel()
         form = QFormLayout()
         form.addRow(tr("Zweck"), self.purpose)
         form.addRow(tr("Status"), status)
@@ -106,7 +105,7 @@ class ConsentDialog(QDialog):
             self.context.services.privacy.record_consent(self.customer_id, data,
                                                          by=self.context.actor)
         except ValidationError as error:
-            self.error.setText(error.message)
+            self.error.error(error.message)
             return
         self.accept()
 

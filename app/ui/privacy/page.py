@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
-from app.services.formatting import format_datetime
+from app.services.formatting import format_count, format_datetime
 from app.services.privacy.retention import RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.headings import page_title
+from app.ui.icons import icon
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.save_file import ask_save_file
 
@@ -96,7 +98,7 @@ class AuditView(QWidget):
     def refresh(self) -> None:
         rows = self.context.services.audit.entries(self.current_filter())
         self.model.set_rows(map(audit_row, rows))
-        self.count.setText(tr("{n} Einträge").format(n=len(rows)))
+        self.count.setText(format_count(len(rows), tr("Eintrag"), tr("Einträge")))
 
 
 class RetentionView(QWidget):
@@ -118,7 +120,7 @@ class RetentionView(QWidget):
             "bleiben nur diese Unterlagen ohne Namen und Anschrift erhalten; nach Ablauf "
             "löscht Stammkunde sie automatisch (täglich)."))
         explanation.setWordWrap(True)
-        self.save_button = QPushButton(tr("Speichern"))
+        self.save_button = QPushButton(icon("save"), tr("Speichern"))
         self.save_button.clicked.connect(self.save)
         self.purge_button = QPushButton(tr("Abgelaufene jetzt löschen"))
         self.purge_button.clicked.connect(self.purge)
@@ -151,8 +153,9 @@ class RetentionView(QWidget):
 
         def done(result: object) -> None:
             QMessageBox.information(self, tr("Aufbewahrung"), tr(
-                "{n} Kunden nach Ablauf der Frist gelöscht.").format(
-                    n=result.customers_deleted))  # type: ignore[attr-defined]
+                "{customers} nach Ablauf der Frist gelöscht.").format(
+                    customers=format_count(result.customers_deleted,  # type: ignore[attr-defined]
+                                           tr("Kunde"), tr("Kunden"))))
 
         self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.actor),
                                  on_done=done, on_error=lambda e: show_error(self, e))
@@ -171,7 +174,7 @@ class ProcessingRecordsView(QWidget):
         self.editor = QPlainTextEdit()
         self.save_button = QPushButton(tr("Vorlage speichern"))
         self.reset_button = QPushButton(tr("Standardvorlage"))
-        self.pdf_button = QPushButton(tr("Als PDF speichern…"))
+        self.pdf_button = QPushButton(icon("file-text"), tr("Als PDF speichern…"))
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset)
         self.pdf_button.clicked.connect(self.export_pdf)
@@ -218,4 +221,5 @@ class PrivacyPage(QWidget):
         self.tabs.addTab(self.retention, tr("Aufbewahrung"))
         self.tabs.addTab(self.records, tr("Verarbeitungsverzeichnis (Art. 30)"))
         layout = QVBoxLayout(self)
+        layout.addWidget(page_title(tr("Datenschutz")))
         layout.addWidget(self.tabs)
