@@ -21,6 +21,7 @@ copies made before an update or a restore are left alone.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -49,6 +50,7 @@ from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
+log = logging.getLogger(__name__)
 invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
 
 FOLDER_KEY = "backup_folder"
@@ -280,6 +282,7 @@ class BackupService:
         `…-manuell.sqlite3` and never rotated away by the automatic ones."""
         source = self.database
         moment = self.clock.now()
+        self._finish_compaction()
         self._checkpoint()
         name = backup_name(moment.replace(tzinfo=None), manual=manual)
         if destination is None:
@@ -436,6 +439,15 @@ class BackupService:
             last_backup=self.last_backup() if self.db.is_sqlite else None)
 
     # --- internals -------------------------------------------------------------------------
+
+    def _finish_compaction(self) -> None:
+        """An erasure's compaction left pending (the window was reading) is finished before
+        the copy is made, so no backup keeps remnants of an erased person in free pages; if
+        the file is still busy, the backup is made anyway and the compaction stays pending."""
+        try:
+            self.privacy.finish_compaction()
+        except StorageError as exc:
+            log.warning("pending compaction not finished before the backup: %s", exc.message)
 
     def _checkpoint(self) -> None:
         with self.db.engine.connect() as conn:

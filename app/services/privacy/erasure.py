@@ -120,8 +120,9 @@ COMPACTION_PENDING = "compaction_pending"
 def _not_compacted(reason: str) -> StorageError:
     return StorageError(
         f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht verdichtet werden "
-        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim nächsten Start "
-        "von Stammkunde nachgeholt.")
+        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim Schließen des "
+        "Fensters oder beim nächsten Start von Stammkunde nachgeholt, vor der nächsten "
+        "Sicherung.")
 
 
 class Erasure(Retention):

@@ -195,14 +195,10 @@ class BackupsDialog(QDialog):
 
 
 def backup_on_close(services: Services, user: str) -> None:
-    """Called after the window closed: finish an erasure's compaction the window kept
-    pending (so the backup holds no remnant), then back up when the data changed."""
+    """Called after the window closed: back up when the data changed since the last one
+    (a backup first finishes an erasure's compaction the window kept pending)."""
     if not services.db.is_sqlite:
         return
-    try:
-        services.privacy.finish_compaction()
-    except StammkundeError:
-        log.exception("pending compaction not finished on close")
     try:
         services.backups.backup_if_changed(by=user)
     except (StammkundeError, OSError):
