@@ -21,6 +21,7 @@ from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
 from app.ui.privacy.backups_dialog import backup_on_close
 from app.ui.scheduler import start_scheduler
+from app.ui.setup.wizard import setup_needed
 from app.ui.tasks import TaskRunner
 from app.ui.termination import QuitOnTermination
 
@@ -117,7 +118,12 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
             services=services, tasks=TaskRunner(), bus=ChangeBus(),
             data_dir=paths.data_dir, log_file=paths.log_file)
         window = MainWindow(context)
+        if demo:
+            window.setWindowTitle(window.windowTitle() + " – " + QApplication.translate(
+                "Start", "Demo"))
         window.show()
+        if not demo and setup_needed(context):
+            window.open_setup()
         scheduler = start_scheduler(context, window)
         termination = QuitOnTermination(app)
         code = app.exec()
