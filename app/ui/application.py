@@ -116,16 +116,14 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
                      mailing_out=paths.data_dir / "Demo-Mailing.pdf")
         context = AppContext(
             services=services, tasks=TaskRunner(), bus=ChangeBus(),
-            data_dir=paths.data_dir, log_file=paths.log_file)
+            data_dir=paths.data_dir, log_file=paths.log_file, demo=demo)
         window = MainWindow(context)
-        if demo:
-            window.setWindowTitle(window.windowTitle() + " – " + QApplication.translate(
-                "Start", "Demo"))
         window.show()
         if not demo and setup_needed(context):
             window.open_setup()
         scheduler = start_scheduler(context, window)
         termination = QuitOnTermination(app)
+        log.info("window open on %s", services.db.url)
         code = app.exec()
         termination.uninstall()
         scheduler.shutdown()

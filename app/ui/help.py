@@ -113,9 +113,13 @@ class ManualDialog(QDialog):
             self.browser.setSource(QUrl.fromLocalFile(str(path)))
 
 
-def show_about(context: AppContext, parent: QWidget) -> None:
-    QMessageBox.about(parent, tr("Über Stammkunde"), tr(
+def show_about(context: AppContext, parent: QWidget) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, tr("Über Stammkunde"), tr(
         "Stammkunde {version} – Kundenverwaltung für Handwerksbetriebe.\n\n"
         "Datenordner: {data}\nDatenbank: {db}\nProtokoll: {log}").format(
             version=version(), data=context.data_dir, db=context.services.db.url,
-            log=context.log_file))
+            log=context.log_file), QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box

@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle(tr("Stammkunde"))
+        self.setWindowTitle(tr("Stammkunde – Demo") if context.demo else tr("Stammkunde"))
         self.resize(1280, 800)
         self._nav = QListWidget()
         self._nav.setFixedWidth(180)
@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(tr("&Hilfe"))
         help_menu.addAction(self._action(tr("&Handbuch …"), QKeySequence.StandardKey.HelpContents,
                                          self.open_manual))
-        help_menu.addAction(self._action(tr("Ü&ber Stammkunde"), "", self._about))
+        help_menu.addAction(self._action(tr("Ü&ber Stammkunde"), "", self.about))
 
     def import_sales(self) -> None:
         from app.ui.sales.import_dialog import SalesImportDialog
@@ -236,10 +236,10 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def _about(self) -> None:
+    def about(self) -> QWidget:
         from app.ui.help import show_about
 
-        show_about(self.context, self)
+        return show_about(self.context, self)
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

@@ -65,7 +65,10 @@ class RulesChoicePage(QWidget):
             box.setChecked(rule.enabled)
             explained = QLabel(tr(EXPLAINED.get(rule.kind, rule.kind_label)))
             explained.setWordWrap(True)
-            count = QLabel(self._count_text(self.previews[rule.id]))
+            shown = self._count_text(self.previews[rule.id])
+            if rule.per_day:
+                shown += tr(", höchstens {n} am Tag").format(n=rule.per_day)
+            count = QLabel(shown)
             self.grid.addWidget(box, row, 0)
             self.grid.addWidget(explained, row, 1)
             self.grid.addWidget(count, row, 2)
