@@ -194,8 +194,11 @@ class Notifier(QObject):
         dialog = ReleaseDialog(self.context, preview, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.asking[rule_id] = dialog
-        dialog.finished.connect(partial(self.asking.pop, rule_id, None))
+        dialog.finished.connect(partial(self._answered, rule_id))
         dialog.open()
+
+    def _answered(self, rule_id: int, _result: int) -> None:
+        self.asking.pop(rule_id, None)
 
     def mail_sent(self, report: object) -> None:
         self.window.statusBar().showMessage(
