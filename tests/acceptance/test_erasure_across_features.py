@@ -13,6 +13,8 @@ import sqlite3
 from datetime import date, time
 from pathlib import Path
 
+import pytest
+
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpInput, MaintenanceInput
@@ -73,6 +75,7 @@ def build_customer(services: Services, tmp_path: Path) -> tuple[int, str, str]:
     return cid, card.number, voucher.code
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers(
     services: Services, db_path: Path, tmp_path: Path
 ) -> None:
@@ -109,6 +112,7 @@ def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers
         assert needle.encode("utf-8") not in raw, needle
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_nightly_purge_removes_the_kept_rest_after_the_period_and_keeps_the_ledgers(
     services: Services, db_path: Path, tmp_path: Path
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 import main
 from app.services.container import Services
-from tests.ui.followups.test_release_dialog import at_risk_customers, dormant
+from tests.services.followups.test_rule_release import at_risk_customers, dormant
 
 
 def test_a_waiting_rule_is_named_by_run_due_and_released_spread_out(

@@ -17,14 +17,15 @@ from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ValidationError
-from app.services.followups.rules import MANY, RuleInput
+from app.services.followups.rules import MANY, RuleDTO, RuleInput
 
 
-def at_risk_customers(services: Services, db: Database, count: int) -> list[int]:
+def at_risk_customers(services: Services, count: int) -> list[int]:
+    """Customers whose at-risk flag fires the dormant rule today (a lasting occasion)."""
     ids = [services.customers.create(CustomerInput(
         first_name="Kai", last_name=f"Kunde{n}", street="Lindenweg 3", postcode="01067",
         city="Dresden")).id for n in range(count)]
-    with db.write() as session:
+    with services.db.write() as session:
         session.execute(insert(Sale), [{
             "customer_id": cid, "sale_date": date(2025, 6, 1), "amount_cents": 10_000,
             "description": "", "document_no": None,
@@ -34,7 +35,7 @@ def at_risk_customers(services: Services, db: Database, count: int) -> list[int]
     return ids
 
 
-def dormant(services: Services):  # type: ignore[no-untyped-def]
+def dormant(services: Services) -> RuleDTO:
     return next(r for r in services.rules.rules() if r.kind == "dormant")
 
 
@@ -52,7 +53,7 @@ def followups(db: Database) -> int:
 def test_a_dry_run_counts_what_a_rule_would_create_today_and_writes_nothing(
     services: Services, db: Database,
 ) -> None:
-    at_risk_customers(services, db, 30)
+    at_risk_customers(services, 30)
     rule = dormant(services)
     preview = services.rule_release.dry_run(rule.id)
     assert (preview.count, preview.many, preview.enabled) == (30, True, False)
@@ -65,7 +66,7 @@ def test_a_dry_run_counts_what_a_rule_would_create_today_and_writes_nothing(
 def test_a_rule_switched_on_that_would_create_many_waits_and_reports_the_number(
     services: Services, db: Database,
 ) -> None:
-    at_risk_customers(services, db, MANY + 10)
+    at_risk_customers(services, MANY + 10)
     switch(services, on=True)
     result = services.rules.run_due()
     rule = dormant(services)
@@ -76,7 +77,7 @@ def test_a_rule_switched_on_that_would_create_many_waits_and_reports_the_number(
 def test_a_released_rule_spread_out_creates_at_most_n_a_day_until_all_are_done(
     services: Services, db: Database, clock: FixedClock,
 ) -> None:
-    at_risk_customers(services, db, 25)
+    at_risk_customers(services, 25)
     switch(services, on=True)
     services.rules.run_due()
     services.rule_release.release(dormant(services).id, per_day=10)
@@ -92,7 +93,7 @@ def test_a_released_rule_spread_out_creates_at_most_n_a_day_until_all_are_done(
 def test_a_rule_released_all_at_once_creates_every_follow_up_at_the_next_run(
     services: Services, db: Database,
 ) -> None:
-    at_risk_customers(services, db, 25)
+    at_risk_customers(services, 25)
     services.rule_release.release(dormant(services).id, per_day=0)
     assert dormant(services).enabled
     assert len(services.rules.run_due().followups) == 25
@@ -101,7 +102,7 @@ def test_a_rule_released_all_at_once_creates_every_follow_up_at_the_next_run(
 def test_declining_switches_the_rule_off_and_creates_nothing(
     services: Services, db: Database,
 ) -> None:
-    at_risk_customers(services, db, 25)
+    at_risk_customers(services, 25)
     switch(services, on=True)
     services.rules.run_due()
     services.rule_release.decline(dormant(services).id)
@@ -113,7 +114,7 @@ def test_declining_switches_the_rule_off_and_creates_nothing(
 def test_a_rule_with_few_occasions_acts_without_asking(
     services: Services, db: Database,
 ) -> None:
-    at_risk_customers(services, db, MANY)
+    at_risk_customers(services, MANY)
     switch(services, on=True)
     result = services.rules.run_due()
     assert len(result.followups) == MANY and result.waiting == {}
@@ -125,7 +126,7 @@ def test_switching_a_released_rule_off_and_on_again_asks_again(
     services.rule_release.release(dormant(services).id, per_day=0)
     services.rules.run_due()
     switch(services, on=False)
-    at_risk_customers(services, db, 25)
+    at_risk_customers(services, 25)
     switch(services, on=True)
     assert dormant(services).released == 0
     assert services.rules.run_due().waiting == {dormant(services).id: 25}

@@ -3,38 +3,18 @@ on in the rules dialog, and after a nightly run that left it waiting."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
-from sqlalchemy import insert, update
 
-from app.models import Customer, Sale
-from app.services.clock import LOCAL_ZONE
 from app.services.container import Services
-from app.services.customers.dto import CustomerInput
-from app.services.followups.rules import RuleDTO, RuleInput
+from app.services.followups.rules import RuleInput
 from app.ui.context import AppContext
 from app.ui.followups.release_dialog import ReleaseDialog
 from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.scheduler import Notifier
-
-
-def at_risk_customers(services: Services, count: int) -> None:
-    ids = [services.customers.create(CustomerInput(
-        first_name="Kai", last_name=f"Kunde{n}", street="Lindenweg 3", postcode="01067",
-        city="Dresden")).id for n in range(count)]
-    with services.db.write() as session:
-        session.execute(insert(Sale), [{
-            "customer_id": cid, "sale_date": date(2025, 6, 1), "amount_cents": 10_000,
-            "description": "", "document_no": None,
-            "created_at": datetime(2025, 6, 1, tzinfo=LOCAL_ZONE)} for cid in ids])
-        session.execute(update(Customer).where(Customer.id.in_(ids)).values(at_risk=True))
-        session.commit()
-
-
-def dormant(services: Services) -> RuleDTO:
-    return next(r for r in services.rules.rules() if r.kind == "dormant")
+from tests.services.followups.test_rule_release import at_risk_customers, dormant
 
 
 def open_followups(services: Services) -> int:

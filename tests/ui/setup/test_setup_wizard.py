@@ -3,19 +3,14 @@ imports, rules with today's numbers, backups; the same pages under Einstellungen
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
-from sqlalchemy import insert, update
 
-from app.models import Customer, Sale
-from app.services.clock import LOCAL_ZONE
 from app.services.company import CompanyProfile
 from app.services.container import Services
-from app.services.customers.dto import CustomerInput
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.followups.release_dialog import DEFAULT_PER_DAY
@@ -23,19 +18,7 @@ from app.ui.main_window import MainWindow
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.setup.letterhead_page import LetterheadPage
 from app.ui.setup.wizard import SetupWizard, setup_needed
-
-
-def at_risk_customers(services: Services, count: int) -> None:
-    ids = [services.customers.create(CustomerInput(
-        first_name="Kai", last_name=f"Kunde{n}", street="Lindenweg 3", postcode="01067",
-        city="Dresden")).id for n in range(count)]
-    with services.db.write() as session:
-        session.execute(insert(Sale), [{
-            "customer_id": cid, "sale_date": date(2025, 6, 1), "amount_cents": 10_000,
-            "description": "", "document_no": None,
-            "created_at": datetime(2025, 6, 1, tzinfo=LOCAL_ZONE)} for cid in ids])
-        session.execute(update(Customer).where(Customer.id.in_(ids)).values(at_risk=True))
-        session.commit()
+from tests.services.followups.test_rule_release import at_risk_customers
 
 
 def fill_letterhead(page: LetterheadPage) -> None:
