@@ -152,7 +152,8 @@ class CustomerListPage(QWidget):
 
         view = self._views.get(customer_id)
         if view is None:
-            view = CustomerView(self.context, customer_id, self.window())
+            view = CustomerView(self.context, customer_id)
+            self.destroyed.connect(view.deleteLater)
             self._track(view, customer_id)
         view.show()
         view.raise_()
@@ -162,7 +163,8 @@ class CustomerListPage(QWidget):
     def new_customer(self) -> QWidget:
         from app.ui.customers.customer_view import CustomerView
 
-        view = CustomerView(self.context, None, self.window())
+        view = CustomerView(self.context, None)
+        self.destroyed.connect(view.deleteLater)
         self._new_views.append(view)
         view.saved_as.connect(lambda cid, v=view: self._track(v, cid))
         view.finished.connect(lambda _r, v=view: self._forget(v))

@@ -24,7 +24,6 @@ from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.save_file import ask_save_file
 
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
 REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
@@ -524,10 +524,10 @@ class DashboardPage(QWidget):
         if self.figures is None:
             return
         default = str(self.context.data_dir / f"Auswertungen-{self.figures.as_of:%Y-%m-%d}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Als PDF exportieren"), default,
-                                                    tr("PDF-Dateien (*.pdf)"))
-        if path:
-            self.export_pdf(Path(path))
+        path = ask_save_file(self, self.context.services, tr("Als PDF exportieren"), default,
+                             {tr("PDF-Dateien (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.export_pdf(path)
 
     def export_pdf(self, path: Path) -> None:
         """Write the shown figures as a one-page PDF on the task runner."""
