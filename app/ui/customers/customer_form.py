@@ -40,10 +40,12 @@ from app.services.customers.dto import (
 from app.services.customers.naming import SALUTATIONS
 from app.services.errors import ValidationError
 from app.services.validation import display_phone
+from app.ui.messages import tone_style
+from app.ui.palette import Tone
 
 ADDRESS_LABELS = ("Objektadresse", "Baustellenadresse", "Lieferadresse")
 COUNTRIES = ("DE", "AT", "CH")
-ERROR_STYLE = "color: #c62828;"
+ERROR_STYLE = tone_style(Tone.ERROR)
 
 
 def tr(text: str) -> str:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -31,6 +30,7 @@ from app.services.email.service import MailRequest
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.email.page import outbox_rows
+from app.ui.messages import MessageLabel
 from app.ui.rows_model import RowsModel, table_view
 
 
@@ -73,9 +73,7 @@ class MailDialog(QDialog):
         letters = QHBoxLayout()
         letters.addWidget(self.letter, 1)
         letters.addWidget(attach_letter)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #b00020")
+        self.status = MessageLabel()
         queue = QPushButton(tr("In den Postausgang"))
         queue.setDefault(True)
         queue.clicked.connect(self.queue)
@@ -114,7 +112,7 @@ class MailDialog(QDialog):
         try:
             self._add(Attachment(path.name, path.read_bytes()))
         except OSError as error:
-            self.status.setText(str(error))
+            self.status.error(str(error))
 
     def attach_letter(self) -> None:
         """The chosen letter to this customer, as the PDF it would print."""
@@ -123,7 +121,7 @@ class MailDialog(QDialog):
             pdf = self.context.services.letters.preview(letter, self.customer_id,
                                                         by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
         self._add(Attachment(f"{letter.name}.pdf", pdf))
 
@@ -140,7 +138,7 @@ class MailDialog(QDialog):
         try:
             self.context.services.email.queue(self.request(), by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
         self.accept()
 
@@ -153,7 +151,7 @@ class MailDialog(QDialog):
             self.context.services.email.write_draft(self.request(), out=out,
                                                               by=self.context.actor)
         except (StammkundeError, OSError) as error:
-            self.status.setText(str(error))
+            self.status.error(str(error))
             return
         self.open_draft(out)
         self.accept()
