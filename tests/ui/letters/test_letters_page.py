@@ -216,6 +216,7 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
         assert len(pdf.pages) == tab.result.mailing.letters_printed
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_letters_put_aside_from_heute_are_shown_by_template_name_and_printed_from_there(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
