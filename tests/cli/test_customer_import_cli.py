@@ -142,7 +142,7 @@ def test_a_dry_run_names_every_error_of_a_row_and_the_log_keeps_no_value(
     (tmp_path / "k.csv").write_text(GOOD + ";Otto;Fehler;1234x;otto@@example\n",
                                     encoding="utf-8")
     assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--dry-run") == 2
-    assert capsys.readouterr().err == (  # rejected rows: one line each on stderr
+    assert capsys.readouterr().err == (
         "k.csv, Zeile 3: PLZ: „1234x“ ist keine gültige PLZ für DE (5 Ziffern); "
         "E-Mail: „otto@@example“ ist keine gültige E-Mail-Adresse\n")
     assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--skip-invalid") == 0

@@ -28,6 +28,7 @@ from app.services.loyalty import codes as voucher_codes
 from app.services.progress import NO_PROGRESS, Progress
 
 KINDS = {"value": "Wertgutschein", "service": "Leistungsgutschein", "percent": "Rabattgutschein"}
+audit.name_values("voucher_kind", KINDS)
 PURPOSES = {"multi": "Mehrzweck", "single": "Einzweck"}
 STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelaufen"}
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",

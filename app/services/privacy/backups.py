@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
 
 FOLDER_KEY = "backup_folder"
+audit.name_values("key", {FOLDER_KEY: "Sicherungsordner"})
 _NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})(-manuell)?\.sqlite3$")
 MANUAL_SUFFIX = "-manuell"
 # A newer backup with fewer than this share of the customers of an older one of the same day

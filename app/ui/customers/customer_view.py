@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -127,7 +128,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.add_contact(self.customer_id, data)
+            return customers.add_contact(self.customer_id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, None, self))
 
@@ -138,7 +139,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.update_contact(contact.id, data)
+            return customers.update_contact(contact.id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, contact, self))
 
@@ -146,7 +147,8 @@ class ContactsTab(_ListTab):
         contact = self.selected()
         if isinstance(contact, ContactPersonDTO) and self._confirm_remove(
                 tr("Ansprechperson „{0}“ entfernen?").format(contact.name)):
-            self.context.services.customers.remove_contact(contact.id)
+            self.context.services.customers.remove_contact(
+                contact.id, by=self.context.actor)
 
 
 class AddressesTab(_ListTab):
@@ -163,7 +165,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.add_address(self.customer_id, data)
+            return customers.add_address(self.customer_id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, None, self))
 
@@ -174,7 +176,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.update_address(address.id, data)
+            return customers.update_address(address.id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, address, self))
 
@@ -182,7 +184,8 @@ class AddressesTab(_ListTab):
         address = self.selected()
         if isinstance(address, AddressDTO) and self._confirm_remove(
                 tr("Adresse „{0}“ entfernen?").format(address.label)):
-            self.context.services.customers.remove_address(address.id)
+            self.context.services.customers.remove_address(
+                address.id, by=self.context.actor)
 
 
 class CustomerView(QDialog):
@@ -451,6 +454,19 @@ class CustomerView(QDialog):
         self._list_tabs()
         self._no_default_buttons()
 
+    def _retire(self) -> None:
+        """Close for good: the customer is gone. The tabs go first, at once, so none of them
+        asks the services about the customer later in this same change notification."""
+        self._saved_input = None
+        for tab in (self.contacts, self.addresses, self.timeline, *self.extra_tabs.values()):
+            if tab is not None:
+                self.tabs.removeTab(self.tabs.indexOf(tab))
+                shiboken6.delete(tab)
+        self.contacts = self.addresses = self.timeline = None
+        self.extra_tabs.clear()
+        self._list_tabs()
+        self.done(QDialog.DialogCode.Rejected)
+
     def _list_tabs(self) -> None:
         """The column of tabs: one row per tab, as wide as the longest title."""
         self.tab_list.blockSignals(True)
@@ -488,9 +504,13 @@ class CustomerView(QDialog):
         if changes.touches(Domain.CUSTOMERS, self.customer_id):
             try:
                 detail = self.context.services.customers.get(self.customer_id)
-            except NotFoundError:  # merged into another customer elsewhere
-                self._saved_input = None
-                self.done(QDialog.DialogCode.Rejected)
+            except NotFoundError:  # merged into another customer, or erased (Art. 17)
+                self._retire()
+                return
+            if changes.touches(Domain.PRIVACY, self.customer_id) and (
+                    self.context.services.privacy.overview(self.customer_id).anonymized_at
+                    is not None):  # erased, only records the law requires keeping are left
+                self._retire()
                 return
             if self.is_dirty():
                 self.detail = detail
