@@ -14,6 +14,8 @@ from app.services.letters.sample import sample_letter_pdf
 from app.ui.context import AppContext
 from app.ui.letters.company_dialog import labels
 from app.ui.letters.pdf_view import PdfPreview
+from app.ui.messages import MessageLabel
+from app.ui.palette import TONE_COLOURS, Tone
 
 # The fields the assistant asks for; the rest (bank, register, logo …) under Briefe → Briefkopf.
 SHOWN = ("name", "managing_director", "street", "postcode", "city", "phone", "email", "web",
@@ -48,9 +50,7 @@ class LetterheadPage(QWidget):
         hint = QLabel(tr("* braucht jeder Brief: ohne sie wird nichts gedruckt. Logo, Bank und "
                          "Registereintrag: Briefe → Briefkopf."))
         hint.setWordWrap(True)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setStyleSheet("color: #b00020")
+        self.errors = MessageLabel()
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(hint)
@@ -87,8 +87,9 @@ class LetterheadPage(QWidget):
             names = labels()
             for name in error.fields:
                 if name in self.edits:
-                    self.edits[name].setStyleSheet("border: 1px solid #b00020")
-            self.errors.setText("\n".join(f"{names.get(k, k)}: {v}"
+                    self.edits[name].setStyleSheet(
+                        f"border: 1px solid {TONE_COLOURS[Tone.ERROR]}")
+            self.errors.error("\n".join(f"{names.get(k, k)}: {v}"
                                           for k, v in error.fields.items()))
             raise
         self.errors.clear()
