@@ -47,7 +47,9 @@ def factories() -> dict[str, Factory]:
     from app.ui.email.customer_tab import MailDialog
     from app.ui.email.templates_dialog import TemplatesDialog
     from app.ui.followups.dialogs import FollowUpDialog, MaintenanceDialog
+    from app.ui.followups.release_dialog import ReleaseDialog
     from app.ui.followups.rules_dialog import RulesDialog
+    from app.ui.help import ManualDialog
     from app.ui.letters.company_dialog import CompanyDialog
     from app.ui.loyalty.programs_dialog import ProgramsDialog
     from app.ui.loyalty.vouchers_page import VoucherIssueDialog
@@ -55,6 +57,7 @@ def factories() -> dict[str, Factory]:
     from app.ui.privacy.customer_tab import ConsentDialog
     from app.ui.sales.import_dialog import SalesImportDialog
     from app.ui.settings_dialog import SettingsDialog
+    from app.ui.setup.wizard import SetupWizard
 
     def sales_file(tmp: Path) -> Path:
         path = tmp / "umsaetze.csv"
@@ -83,6 +86,10 @@ def factories() -> dict[str, Factory]:
         "FollowUpDialog": lambda c, k, t: FollowUpDialog(c, k),
         "MaintenanceDialog": lambda c, k, t: MaintenanceDialog(c, k),
         "RulesDialog": lambda c, k, t: RulesDialog(c),
+        "ReleaseDialog": lambda c, k, t: ReleaseDialog(c, c.services.rule_release.dry_run(
+            next(r.id for r in c.services.rules.rules() if r.kind == "dormant"))),
+        "ManualDialog": lambda c, k, t: ManualDialog("followups.md"),
+        "SetupWizard": lambda c, k, t: SetupWizard(c),
         "CompanyDialog": lambda c, k, t: CompanyDialog(c),
         "ProgramsDialog": lambda c, k, t: ProgramsDialog(c),
         "VoucherIssueDialog": lambda c, k, t: VoucherIssueDialog(date(2026, 3, 15)),
