@@ -178,8 +178,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(tr("&Sicherungen …"), "", self._backups))
         file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence.StandardKey.Quit,
-                                         self.close))
+        # Windows has no StandardKey.Quit: bind Strg+Q itself
+        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence("Ctrl+Q"), self.close))
         customers_menu = self.menuBar().addMenu(tr("&Kunden"))
         customers_menu.addAction(self._action(
             tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer))

@@ -34,6 +34,8 @@ from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.keys import focus_first_field
+from app.ui.row_menu import add_row_menu
 from app.ui.sales.classification_settings import ClassificationSettingsPage
 
 
@@ -70,6 +72,7 @@ class StaffPage(QWidget):
         remove = QPushButton(tr("Entfernen"))
         remove.setAutoDefault(False)
         remove.clicked.connect(self.remove)
+        add_row_menu(self.staff, remove)
         self.me = QComboBox()
         self._fill_me(preferences.staff_name())
         self.staff.model().rowsInserted.connect(lambda *_: self._fill_me(self._me()))
@@ -155,6 +158,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
         self.resize(640, 500)
+        focus_first_field(self.pages[SETTINGS_PAGES[0].key])
 
     def accept(self) -> None:
         for key, page in self.pages.items():

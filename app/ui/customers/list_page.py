@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItemModel
+from PySide6.QtGui import QAction, QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,8 @@ from app.services.formatting import format_number
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.table_model import CustomerTableModel
+from app.ui.keys import escape_clears
+from app.ui.row_menu import add_row_menu
 
 SEARCH_DELAY_MS = 150
 _HEADER_KEY = "customer_list/header"
@@ -103,6 +105,10 @@ class CustomerListPage(QWidget):
         vertical.hide()
         self.table.activated.connect(self._open_index)
         self._restore_header()
+        self.open_action = QAction(self.tr("Öffnen"), self)
+        self.open_action.triggered.connect(lambda: self._open_index(self.table.currentIndex()))
+        add_row_menu(self.table, self.open_action, None, self.new_button)
+        escape_clears(self.search)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

@@ -23,6 +23,7 @@ from app.services.changes import Changes, Domain
 from app.services.customers.segments import CLASSES, SEGMENT_LABELS, SegmentSpec, invalid
 from app.services.errors import ValidationError
 from app.ui.context import AppContext
+from app.ui.row_menu import add_row_menu
 
 
 def tr(text: str) -> str:
@@ -75,6 +76,7 @@ class SegmentsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton(tr("Löschen"))
         self.delete_button.clicked.connect(self.delete)
+        add_row_menu(self.segment_list, self.count_button, self.delete_button)
 
         classes = QHBoxLayout()
         for box in self.class_boxes.values():

@@ -27,6 +27,7 @@ from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.keys import tab_order
 
 
 def tr(text: str) -> str:
@@ -127,6 +128,7 @@ class RulesDialog(QDialog):
             spin.setValue(rule.params.get(key, 0))
             self.param_spins[key] = spin
             self.params_form.addRow(tr(label), spin)
+        tab_order(self.enabled, *self.param_spins.values(), self.create_followup)
         self.create_followup.setChecked(rule.create_followup)
         self.subject.setText(rule.subject_template)
         self.assignee.setEditText(rule.assignee)

@@ -28,6 +28,7 @@ from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -125,6 +126,10 @@ class TodayPage(QWidget):
         self.followup_button.clicked.connect(self._create_followup)
         self.letter_button.clicked.connect(self._queue_letter)
         self.hide_button.clicked.connect(self._dismiss)
+        add_row_menu(self.due_view, self.done_button, self.day_button, self.week_button,
+                     self.move_button)
+        add_row_menu(self.calls_view, self.call_button, self.followup_button, self.letter_button,
+                     self.hide_button)
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,9 +19,11 @@ from PySide6.QtWidgets import (
 from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.letters.service import PLACEHOLDERS, TemplateDTO
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.letters.common import elided_list, splitter_of, tr
 from app.ui.letters.pdf_view import PdfPreview
+from app.ui.row_menu import add_row_menu
 
 PREVIEW_DELAY_MS = 400
 
@@ -61,6 +62,7 @@ class TemplatesTab(QWidget):
         # so neither column needs the width of all five buttons.
         list_buttons = QHBoxLayout()
         buttons = QHBoxLayout()
+        made: dict[str, QPushButton] = {}
         for row, label, slot in (
                 (list_buttons, tr("Neu"), self.new), (list_buttons, tr("Löschen"), self.delete),
                 (buttons, tr("Speichern"), self.save),
@@ -69,7 +71,10 @@ class TemplatesTab(QWidget):
             button = QPushButton(label)
             button.clicked.connect(slot)
             row.addWidget(button)
+            made[label] = button
         buttons.addStretch(1)
+        add_row_menu(self.list, made[tr("Als Kopie speichern")], made[tr("Löschen")], None,
+                     made[tr("Neu")])
         form = QFormLayout()
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Betreff"), self.subject)
@@ -204,10 +209,9 @@ class TemplatesTab(QWidget):
     def delete(self) -> None:
         if self.current is None:
             return
-        answer = QMessageBox.question(self, tr("Vorlage löschen"),
-                                      tr("Vorlage „{name}“ löschen?").format(
-                                          name=self.current.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, title=tr("Vorlage löschen"),
+                       text=tr("Vorlage „{name}“ löschen?").format(name=self.current.name),
+                       action=tr("Löschen")):
             return
         try:
             self.context.services.letters.delete(self.current.id)

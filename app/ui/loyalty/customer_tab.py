@@ -29,6 +29,7 @@ from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
@@ -81,6 +82,8 @@ class LoyaltyTab(QWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        add_row_menu(self.ledger, self.buttons["correct"], self.buttons["credit"],
+                     self.buttons["reward"])
         layout.addLayout(buttons)
         layout.addWidget(QLabel(tr("Gutscheine")))
         self.voucher_model = RowsModel[str]([tr("Code"), tr("Gutschein"), tr("Restwert"),

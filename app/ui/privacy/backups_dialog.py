@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,8 +23,10 @@ from app.services.container import Services
 from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
 from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 log = logging.getLogger(__name__)
@@ -71,11 +72,13 @@ class BackupsDialog(QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        add_row_menu(self.table, self.restore_button, None, self.backup_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.table.setFocus()  # arrow keys choose a backup; no button is pressed by Enter
         self.refresh()
 
     def refresh(self) -> None:
@@ -138,12 +141,11 @@ class BackupsDialog(QDialog):
 
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
-        answer = QMessageBox.question(self, tr("Wiederherstellen"), tr(
+        return confirm(self, title=tr("Wiederherstellen"), text=tr(
             "Den Stand vom {when} ({n} Kunden) zurückspielen?\n\nDer aktuelle Stand wird "
             "vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach dieser "
             "Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, n=info.customers))
-        return answer == QMessageBox.StandardButton.Yes
+                when=when, n=info.customers), action=tr("Zurückspielen"))
 
     def restore_selected(self) -> None:
         info = self.selected()

@@ -37,9 +37,11 @@ from app.services.privacy.consents import (
     PrivacyOverview,
 )
 from app.services.privacy.erasure import ErasurePlan
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
 
@@ -146,6 +148,8 @@ class PrivacyTab(QWidget):
                        self.erase_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        add_row_menu(self.states, self.consent_button, self.objection_button)
+        add_row_menu(self.history, self.consent_button)
         marks = QHBoxLayout()
         marks.addWidget(QLabel(tr("Erreichbarkeit:")))
         for check in self.marks.values():
@@ -223,12 +227,12 @@ class PrivacyTab(QWidget):
         ConsentDialog(self.context, self.customer_id, self).exec()
 
     def object(self) -> None:
-        answer = QMessageBox.question(
-            self, tr("Werbewiderspruch"),
-            tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
-               "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
-               "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, title=tr("Werbewiderspruch"),
+                text=tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
+                        "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
+                        "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."),
+                action=tr("Widerspruch eintragen")):
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
                                                             by=self.context.actor)
@@ -260,16 +264,13 @@ class PrivacyTab(QWidget):
             on_done=done, on_error=failed)
 
     def confirm_erase(self, plan: ErasurePlan) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("Löschen nach Art. 17 DSGVO"),
-                          tr("Kunde {number} löschen?").format(number=plan.number), parent=self)
-        box.setInformativeText("\n".join(plan.describe()) + "\n\n" + tr(
-            "Der Werbewiderspruch bleibt als Prüfsumme auf der Sperrliste. "
-            "Die Löschung kann nicht rückgängig gemacht werden."))
-        erase = box.addButton(tr("Endgültig löschen"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is erase
+        return confirm(
+            self, title=tr("Löschen nach Art. 17 DSGVO"),
+            text=tr("Kunde {number} löschen?").format(number=plan.number),
+            details="\n".join(plan.describe()) + "\n\n" + tr(
+                "Der Werbewiderspruch bleibt als Prüfsumme auf der Sperrliste. "
+                "Die Löschung kann nicht rückgängig gemacht werden."),
+            action=tr("Endgültig löschen"))
 
     def erase(self) -> None:
         privacy = self.context.services.privacy
