@@ -9,9 +9,9 @@ with a drop-down menu becomes a sub-menu.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QMenu, QPushButton
 
@@ -66,6 +66,14 @@ class RowMenu(QObject):
         action.setEnabled(button.isEnabled())
         action.setToolTip(button.toolTip())
         action.triggered.connect(button.click)
+
+
+def row_action(view: QAbstractItemView, text: str,
+               slot: Callable[[QModelIndex], object]) -> QAction:
+    """An action for the menu that does what a double click on the current row does."""
+    action = QAction(text, view)
+    action.triggered.connect(lambda: slot(view.currentIndex()))
+    return action
 
 
 def add_row_menu(view: QAbstractItemView, *sources: Source) -> RowMenu:

@@ -184,6 +184,12 @@ def reads_before(a: QWidget, b: QWidget, window: QWidget) -> bool:
     return same_line and rb.right() < ra.left()
 
 
+def has_focus_inside(window: QWidget) -> bool:
+    """The focus is in `window` (not still in the window of a test before)."""
+    focus = QApplication.focusWidget()
+    return focus is not None and window.isAncestorOf(focus)
+
+
 def tab_chain(dialog: QDialog) -> list[QWidget]:
     """Press Tab from the first focus until it comes back; the input fields in the order
     visited (a field that keeps the focus on Tab fails the test: the keyboard is trapped)."""
@@ -211,7 +217,7 @@ def test_the_dialog_starts_in_a_field_and_tab_visits_every_field_in_reading_orde
         tmp_path: Path) -> None:
     dialog = shown_dialog(name, context, services, qtbot, tmp_path)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(lambda: has_focus_inside(dialog))
     expected = [w for w in dialog.findChildren(QWidget) if is_reachable_input(w)]
     if not expected:  # a bare base class: nothing to type into
         return

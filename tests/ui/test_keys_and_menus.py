@@ -3,14 +3,21 @@ actions, right-click menus built from a page's buttons, Strg+Enter, Esc in a sea
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
+    QCalendarWidget,
+    QComboBox,
     QDialog,
+    QHeaderView,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -20,11 +27,17 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app.services.customers.dto import CustomerInput
+from app.services.followups.service import FollowUpInput
 from app.ui.confirm import action_button, confirm, confirmation_box
 from app.ui.context import AppContext
+from app.ui.customers.customer_view import CustomerView
+from app.ui.customers.list_page import CustomerListPage
+from app.ui.followups.customer_tab import CustomerFollowUpsTab
+from app.ui.followups.dialogs import OutcomeDialog
 from app.ui.keys import ctrl_enter_accepts, escape_clears
-from app.ui.main_window import MainWindow
-from app.ui.row_menu import add_row_menu
+from app.ui.main_window import PAGES, MainWindow
+from app.ui.row_menu import RowMenu, add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
 # A popup menu grabs the keyboard and is raised; the offscreen platform says it cannot.
@@ -164,3 +177,121 @@ def test_beenden_is_bound_to_ctrl_q_itself(context: AppContext, qtbot: QtBot) ->
     qtbot.addWidget(window)
     quit_actions = [a for a in window.findChildren(QAction) if a.text() == "&Beenden"]
     assert [a.shortcut() for a in quit_actions] == [QKeySequence("Ctrl+Q")]
+
+
+# Lists whose rows have no action: a right click there has nothing to offer.
+NO_ROW_ACTIONS = {
+    "MainWindow._nav",  # the page navigation
+    "ResultsTab.mailings", "ResultsTab.results",  # figures of a mailing
+    "MailingTab.excluded",  # who a serial letter leaves out, and why
+    "SalesTab.table", "FeedbackTab.scores",  # booked sales and scores are kept as they are
+    "SegmentsPage.rfm_list",  # a check list of a segment's rule
+    "AuditView.table",  # the audit log is read only
+}
+
+
+def _name(view: QAbstractItemView) -> str:
+    """`Owner.attribute` of the view, for the message and the list above."""
+    owner = view.parentWidget()
+    while owner is not None:
+        for attribute, value in vars(owner).items():
+            if value is view:
+                return f"{type(owner).__name__}.{attribute}"
+        owner = owner.parentWidget()
+    return type(view).__name__
+
+
+def _lists(root: QWidget) -> list[QAbstractItemView]:
+    """The lists and tables a user sees (not headers, nor a combo box's or calendar's own)."""
+    def inner(view: QWidget) -> bool:
+        parent = view.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QComboBox | QCalendarWidget):
+                return True
+            parent = parent.parentWidget()
+        return view.isWindow()
+
+    return [view for view in root.findChildren(QAbstractItemView)
+            if not isinstance(view, QHeaderView) and not inner(view)]
+
+
+def test_every_list_of_every_page_and_customer_tab_has_a_right_click_menu(
+        context: AppContext, qtbot: QtBot) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    for spec in PAGES:
+        window.page(spec.key)
+    customer = context.services.customers.create(CustomerInput(last_name="Becker")).id
+    view = CustomerView(context, customer)
+    qtbot.addWidget(view)
+    without = sorted(_name(v) for root in (window, view) for v in _lists(root)
+                     if v.contextMenuPolicy() != Qt.ContextMenuPolicy.CustomContextMenu)
+    assert [name for name in without if name not in NO_ROW_ACTIONS] == []
+
+
+def _menu_at_row(qtbot: QtBot, view: QAbstractItemView, row: int) -> QMenu:
+    menu = view.findChild(RowMenu)
+    assert isinstance(menu, RowMenu)
+    view.customContextMenuRequested.emit(view.visualRect(view.model().index(row, 0)).center())
+    assert menu.menu is not None
+    qtbot.waitUntil(menu.menu.isVisible)
+    return menu.menu
+
+
+@pytest.mark.qt_log_ignore(MENU_NOISE)
+def test_the_follow_ups_tab_offers_its_buttons_on_a_right_click(
+        context: AppContext, qtbot: QtBot) -> None:
+    followups = context.services.followups
+    with qtbot.waitSignal(context.bus.changed):  # delivered now, not while a box is open
+        customer = context.services.customers.create(CustomerInput(last_name="Becker")).id
+    with qtbot.waitSignal(context.bus.changed):
+        item = followups.create(customer, FollowUpInput(subject="Angebot nachfassen",
+                                                        due_date=date(2026, 3, 16)))
+    tab = CustomerFollowUpsTab(context, customer)
+    qtbot.addWidget(tab)
+    tab.show()
+    menu = _menu_at_row(qtbot, tab.followups_view, 0)
+    actions = {action.text(): action for action in menu.actions()}
+    assert list(actions) == ["Neu…", "Bearbeiten…", "Erledigt…", "+1 Woche", "Löschen"]
+    still_open: list[bool] = []
+    QTimer.singleShot(0, lambda: _press_on_modal_box(Qt.Key.Key_Return, still_open))
+    actions["Löschen"].trigger()  # the question defaults to Abbrechen
+    assert still_open == [False] and [f.id for f in followups.for_customer(customer)] == [
+        item.id]
+    menu.close()
+    with qtbot.waitSignal(context.bus.changed):
+        actions["+1 Woche"].trigger()
+    assert followups.for_customer(customer)[0].due_date == date(2026, 3, 22)
+
+
+@pytest.mark.qt_log_ignore(MENU_NOISE)
+def test_oeffnen_on_the_customer_list_menu_opens_the_customer(
+        context: AppContext, qtbot: QtBot) -> None:
+    customer = context.services.customers.create(CustomerInput(last_name="Becker")).id
+    page = CustomerListPage(context, None)
+    qtbot.addWidget(page)
+    page.show()
+    menu = _menu_at_row(qtbot, page.table, 0)
+    assert [a.text() for a in menu.actions()] == ["Öffnen", "", "Neuer Kunde"]
+    menu.actions()[0].trigger()
+    assert list(page._views) == [customer]
+    page._views[customer].close()
+
+
+def test_erledigt_takes_several_lines_and_strg_enter_completes(
+        context: AppContext, qtbot: QtBot) -> None:
+    customer = context.services.customers.create(CustomerInput(last_name="Becker")).id
+    item = context.services.followups.create(customer, FollowUpInput(
+        subject="Angebot nachfassen", due_date=date(2026, 3, 16)))
+    dialog = OutcomeDialog(item)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.text.hasFocus)
+    qtbot.keyClicks(dialog.text, "Termin vereinbart")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.text, "Dienstag 9 Uhr")
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.outcome() == "Termin vereinbart\nDienstag 9 Uhr"

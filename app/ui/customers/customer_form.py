@@ -425,11 +425,12 @@ class AddressDialog(EditDialog):
         self.country.addItems(COUNTRIES)
         self.notes = QLineEdit()
         for caption, key, widget in (
-                (tr("Bezeichnung"), "label", self.label), (tr("Straße"), "street", self.street),
+                (tr("Bezeichnung") + REQUIRED, "label", self.label),
+                (tr("Straße"), "street", self.street),
                 (tr("PLZ"), "postcode", self.postcode), (tr("Ort"), "city", self.city),
                 (tr("Land"), "country", self.country), (tr("Hinweis"), "notes", self.notes)):
             self.form.addRow(caption, self.errors.wrap(key, widget))
-        self.form.addRow(QLabel(tr("Straße, PLZ oder Ort angeben, dann speichern.")))
+        self.form.addRow(QLabel(tr("* Pflichtfeld; dazu Straße, PLZ oder Ort.")))
         if address is not None:
             self.label.setCurrentText(address.label)
             self.street.setText(address.street)

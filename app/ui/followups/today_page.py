@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +30,7 @@ from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
-from app.ui.row_menu import add_row_menu
+from app.ui.row_menu import add_row_menu, row_action
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -126,10 +128,12 @@ class TodayPage(QWidget):
         self.followup_button.clicked.connect(self._create_followup)
         self.letter_button.clicked.connect(self._queue_letter)
         self.hide_button.clicked.connect(self._dismiss)
-        add_row_menu(self.due_view, self.done_button, self.day_button, self.week_button,
-                     self.move_button)
-        add_row_menu(self.calls_view, self.call_button, self.followup_button, self.letter_button,
+        add_row_menu(self.due_view, self._open_action(self.due_view, self.due_model), None,
+                     self.done_button, self.day_button, self.week_button, self.move_button)
+        add_row_menu(self.calls_view, self._open_action(self.calls_view, self.calls_model), None,
+                     self.call_button, self.followup_button, self.letter_button,
                      self.hide_button)
+        add_row_menu(self.held_view, self._open_action(self.held_view, self.held_model))
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))
@@ -181,6 +185,10 @@ class TodayPage(QWidget):
     def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
+
+    def _open_action(self, view: QTableView, model: RowsModel[FollowUpDTO]
+                     | RowsModel[Suggestion] | RowsModel[HeldBack]) -> QAction:
+        return row_action(view, tr("Kunde öffnen"), lambda index: self._open(model, index))
 
     def _act(self, work: object, message: str) -> None:
         try:

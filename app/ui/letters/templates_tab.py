@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,7 +23,7 @@ from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.letters.common import elided_list, splitter_of, tr
 from app.ui.letters.pdf_view import PdfPreview
-from app.ui.row_menu import add_row_menu
+from app.ui.row_menu import add_row_menu, row_action
 
 PREVIEW_DELAY_MS = 400
 
@@ -50,6 +50,8 @@ class TemplatesTab(QWidget):
                 item.setToolTip(item.text())
                 self.placeholders.addItem(item)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
+        add_row_menu(self.placeholders, row_action(self.placeholders, tr("Einfügen"),
+                                                   self._insert_placeholder_at))
         self.placeholders.setMaximumHeight(130)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -137,6 +139,11 @@ class TemplatesTab(QWidget):
     def _insert_placeholder(self, item: QListWidgetItem) -> None:
         self.body.insertPlainText(f"{{{{ {item.data(Qt.ItemDataRole.UserRole)} }}}}")
         self.body.setFocus()
+
+    def _insert_placeholder_at(self, index: QModelIndex) -> None:
+        item = self.placeholders.item(index.row())
+        if item is not None:
+            self._insert_placeholder(item)
 
     def edited(self) -> TemplateDTO:
         current = self.current

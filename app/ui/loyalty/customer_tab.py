@@ -90,6 +90,7 @@ class LoyaltyTab(QWidget):
                                              tr("Status"), tr("Gültig bis")],
                                             self, right_aligned=(2,))
         self.vouchers = table_view(self.voucher_model, default_width=120)
+        add_row_menu(self.vouchers, self.buttons["voucher"])
         layout.addWidget(self.vouchers, 1)
         context.bus.changed.connect(self._on_changed)
         self.refresh()

@@ -45,6 +45,7 @@ from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.row_menu import add_row_menu, row_action
 
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
 REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
@@ -107,6 +108,8 @@ class CustomerTable(QTableWidget):
         self.setMinimumHeight(22 * 10 + 30)
         self.cellClicked.connect(self._clicked)
         self._ids: list[int] = []
+        add_row_menu(self, row_action(self, tr("Kunde öffnen"),
+                                      lambda index: self._clicked(index.row(), 0)))
 
     def fill(self, rows: list[tuple[int, list[str]]]) -> None:
         self._ids = [customer_id for customer_id, _cells in rows]
