@@ -29,6 +29,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpInput
+from app.services.privacy.contact_policy import Channel
 from app.ui.confirm import action_button, confirm, confirmation_box
 from app.ui.context import AppContext
 from app.ui.customers.customer_view import CustomerView
@@ -37,6 +38,7 @@ from app.ui.followups.customer_tab import CustomerFollowUpsTab
 from app.ui.followups.dialogs import OutcomeDialog
 from app.ui.keys import ctrl_enter_accepts, escape_clears
 from app.ui.main_window import PAGES, MainWindow
+from app.ui.privacy.customer_tab import PrivacyTab
 from app.ui.row_menu import RowMenu, add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -295,3 +297,16 @@ def test_erledigt_takes_several_lines_and_strg_enter_completes(
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.outcome() == "Termin vereinbart\nDienstag 9 Uhr"
+
+
+def test_enter_on_the_werbewiderspruch_question_records_nothing(
+        context: AppContext, qtbot: QtBot) -> None:
+    customer = context.services.customers.create(CustomerInput(last_name="Becker")).id
+    tab = PrivacyTab(context, customer)
+    qtbot.addWidget(tab)
+    still_open: list[bool] = []
+    QTimer.singleShot(0, lambda: _press_on_modal_box(Qt.Key.Key_Return, still_open))
+    tab.objection_button.click()
+    assert still_open == [False]
+    assert context.services.privacy.decision(customer, channel=Channel.LETTER).code != (
+        "objection")
