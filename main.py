@@ -15,13 +15,17 @@ from app import logs
 from app.cli.commands import add_commands
 from app.cli.common import UsageError
 from app.db import open_database, refuse_network_data_dir, replace_unusable, sqlite_file
-from app.lock import locked
+from app.lock import InstanceLock, InstanceLockedError, locked
 from app.paths import AppPaths, resolve
 from app.services.clock import SystemClock
 from app.services.container import Services
 from app.services.errors import StammkundeError, StorageError, UnusableDatabaseError
 
 log = logging.getLogger("stammkunde")
+# Commands that replace the whole file take the window's lock for their duration: refused
+# while the window (or another of them) has the database open, and no window opens meanwhile.
+# Every other command writes alongside the window: SQLite's own locking keeps that safe.
+EXCLUSIVE_COMMANDS = frozenset({"restore"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +64,8 @@ def opened(url: str, paths: AppPaths, *, lock: bool,
         db = open_database(url, backup_dir=paths.backup_dir)
         try:
             services = Services.build(db, SystemClock())
-            finish_compaction(services)
+            if not window_open(url):  # the window finishes it when it closes
+                finish_compaction(services)
             yield services
         finally:
             db.dispose()
@@ -75,17 +80,34 @@ def finish_compaction(services: Services) -> None:
         log.warning("pending compaction not finished: %s", exc.message)
 
 
+def window_open(url: str) -> bool:
+    """Whether another process (the window, a `restore`) holds the database's lock."""
+    path = sqlite_file(url)
+    return path is not None and InstanceLock(
+        path.with_name(path.name + ".lock")).held_by_another() is not None
+
+
 def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
+    exclusive = args.command in EXCLUSIVE_COMMANDS
     try:
         paths.ensure()
         logs.setup(paths.log_file)
-        with opened(url, paths, lock=False) as services:
-            return int(args.handler(services, args))
-    except UnusableDatabaseError as exc:
-        if args.command != "restore":
-            print(f"Fehler: {exc}", file=sys.stderr)
-            return 2
-        return restore_unusable(exc, Path(args.file))
+        with locked(sqlite_file(url) if exclusive else None):
+            try:
+                with opened(url, paths, lock=False) as services:
+                    return int(args.handler(services, args))
+            except UnusableDatabaseError as exc:
+                if not exclusive or args.file is None:
+                    print(f"Fehler: {exc}", file=sys.stderr)
+                    return 2
+                return restore_unusable(exc, Path(args.file))
+    except InstanceLockedError as exc:
+        who = f" ({exc.owner.describe()})" if exc.owner is not None else ""
+        print(f"Fehler: Die Datenbank ist gerade geöffnet{who}, im Fenster oder von einem "
+              f"anderen „{args.command}“. „{args.command}“ braucht sie für sich allein: bitte "
+              "das Fenster schließen (oder dort über Datei → Sicherungen … zurückspielen) und "
+              "den Befehl danach wiederholen.", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader stopped early (`… | head`): not an error of this program. Point stdout at
         # devnull so the interpreter's final flush does not fail again (Python docs, "Note on

@@ -37,6 +37,25 @@ _WINDOWS_LOCK_OFFSET = 1 << 20
 _CLOCK_SLACK_S = 2.0  # file times and process start times are not exact to the millisecond
 
 
+class InstanceLockedError(StorageError):
+    """Another running Stammkunde (a window or `restore`) holds the lock; `owner` names it
+    when its file could be read."""
+
+    def __init__(self, message: str, *, owner: LockOwner | None) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
+_HELD: set[InstanceLock] = set()
+
+
+def release_held() -> None:
+    """Release every lock this process holds — at the session end, when the OS may end the
+    process before the code that would release it runs."""
+    for lock in list(_HELD):
+        lock.release()
+
+
 @dataclass(frozen=True)
 class LockOwner:
     host: str
@@ -119,6 +138,7 @@ class InstanceLock:
                 log.warning("taking over the lock %s left by %s", self.path, owner)
             self._write_owner(fd)
             self._fd = fd
+            _HELD.add(self)
             return
         raise StorageError(f"Die Sperrdatei „{self.path}“ kann nicht angelegt werden.")
 
@@ -146,6 +166,7 @@ class InstanceLock:
     def release(self) -> None:
         if self._fd is None:
             return
+        _HELD.discard(self)
         self.path.unlink(missing_ok=True)  # unlinked while still locked: see _still_the_file
         _unlock(self._fd)
         os.close(self._fd)
@@ -193,10 +214,10 @@ class InstanceLock:
     def _is_this_process(owner: LockOwner) -> bool:
         return owner.host == socket.gethostname() and owner.pid == os.getpid()
 
-    def _running(self, owner: LockOwner | None) -> StorageError:
+    def _running(self, owner: LockOwner | None) -> InstanceLockedError:
         who = f" ({owner.describe()})" if owner is not None else ""
-        return StorageError(f"Stammkunde ist mit dieser Datenbank bereits geöffnet{who}. "
-                            "Bitte das andere Fenster verwenden.")
+        return InstanceLockedError(f"Stammkunde ist mit dieser Datenbank bereits geöffnet{who}. "
+                                   "Bitte das andere Fenster verwenden.", owner=owner)
 
     def _read_owner(self) -> LockOwner | None:
         try:

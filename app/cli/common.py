@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from app.services.actors import COMMAND_LINE
 from app.services.container import Services
 from app.services.formatting import parse_cents, parse_count, parse_date
-from app.services.outputs import check_target
+from app.services.outputs import prepare_target
 
 Handler = Callable[[Services, argparse.Namespace], int]
 
@@ -36,6 +36,13 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def print_rejected(file: str | Path, rows: Iterable[tuple[int, str]]) -> None:
+    """Rejected rows of an import on stderr, one line each naming file and line (README,
+    Headless commands); the summary and results stay on stdout."""
+    for line, reason in rows:
+        print(f"{Path(file).name}, Zeile {line}: {reason}", file=sys.stderr)
+
+
 def euros(text: str, option: str) -> int:
     try:
         return parse_cents(text)
@@ -45,8 +52,9 @@ def euros(text: str, option: str) -> int:
 
 def out_path(services: Services, text: str | Path) -> Path:
     """A file path from the command line that a command will write (PDF, CSV, .ics):
-    never the open database or another program's SQLite file (see services.outputs)."""
-    return check_target(Path(text), database=services.db.sqlite_path)
+    never the open database or another program's SQLite file; a missing folder is created
+    (one rule for every command, see services.outputs)."""
+    return prepare_target(Path(text), database=services.db.sqlite_path)
 
 
 def count(text: str) -> int:

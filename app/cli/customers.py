@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import count, out_path, print_json, raise_usage, user
+from app.cli.common import count, out_path, print_json, print_rejected, raise_usage, user
 from app.services.container import Services
 from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
@@ -84,7 +84,14 @@ def cmd_import_customers(services: Services, args: argparse.Namespace) -> int:
     else:
         result = importer.apply(source, mapping, on_duplicate=args.on_duplicate,
                                 skip_invalid=args.skip_invalid, by=user())
+        preview = result.preview
         data, lines, ok = result.as_json(), result.summary_lines(), result.applied
+    rejected = [(row.line, row.reason) for row in preview.rejected]
+    print_rejected(args.file, rejected)
+    # the summary names the rejected rows too; on the command line they are on stderr only
+    listed = {f"  Zeile {line}: abgelehnt – {reason}" for line, reason in rejected}
+    lines = [line for line in lines if line not in listed
+             and not line.endswith(" weitere abgelehnte Zeilen")]
     if args.json:
         print_json({**data, "mapping": {h: mapping.get(i, "") for i, h in
                                         enumerate(source.header)}})

@@ -76,6 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     campaign.add_argument("--seed", type=int, help="Zufallsstartwert für die Kontrollgruppe")
     campaign.add_argument("--attach", action="append", default=[],
                           help="PDF an jede Mail anhängen")
+    campaign.add_argument("--attach-letter", metavar="BRIEFVORLAGE",
+                          help="diesen Brief je Empfänger als PDF anhängen (auf ihn ausgestellt)")
     campaign.add_argument("--dry-run", action="store_true",
                           help="nur planen: Empfänger, Kontrollgruppe, Ausschlüsse zeigen")
     campaign.add_argument("--json", action="store_true", help="Ausgabe als JSON")
@@ -220,7 +222,9 @@ def cmd_campaign(services: Services, args: argparse.Namespace) -> int:
         return 0
     result = services.email.run_campaign(
         template.id, source, by=user(), control_share=args.control_share, seed=args.seed,
-        attachments=_attachments(args.attach))
+        attachments=_attachments(args.attach),
+        letter_template_id=(services.letters.by_name(args.attach_letter).id
+                            if args.attach_letter else None))
     if args.json:
         print_json({"mailing": result.mailing_id, "queued": result.queued,
                     "control": result.control, "excluded": result.excluded})

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from app.cli.common import UsageError, add_json, day, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.followups.calendar import write_ics
+from app.services.followups.occasions import KINDS
 from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import (
     format_cents,
@@ -57,8 +58,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="Gültigkeit des Gutscheins in Tagen (0: gesetzlich)")
     rule_set.add_argument("--no-followup", action="store_true",
                           help="keine Wiedervorlage anlegen (nur Brief)")
+    by_email = rule_set.add_mutually_exclusive_group()
+    by_email.add_argument("--email", dest="by_email", action="store_true", default=None,
+                          help="die Vorlage per E-Mail, wo erlaubt; sonst bleibt der Brief")
+    by_email.add_argument("--no-email", dest="by_email", action="store_false",
+                          help="nur Brief (keine E-Mail)")
     add_json(rule_set)
     rule_set.set_defaults(handler=cmd_rule_set)
+
+    rule_add = subparsers.add_parser(
+        "rule-add", help="eine weitere Regel einer Art anlegen (ausgeschaltet; dann rule-set)")
+    rule_add.add_argument("kind", choices=sorted(KINDS), help="Regelart")
+    rule_add.add_argument("--name", required=True, help="Name der Regel")
+    add_json(rule_add)
+    rule_add.set_defaults(handler=cmd_rule_add)
 
 
 def cmd_today(services: Services, args: argparse.Namespace) -> int:
@@ -108,6 +121,7 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
             "followups_created": [asdict(item) for item in result.followups],
             "followups_created_count": len(result.followups),
             "due_followups": result.due_followups,
+            "after_run": list(result.after_run),
             "held_back": [{"rule": item.rule, "number": item.customer_number,
                            "action": item.action, "reason": item.reason, "code": item.code}
                           for item in result.held_back],
@@ -121,6 +135,7 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     for name, count in result.per_rule.items():
         print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
               f"{count.letters} Briefe vorgemerkt"
+              + (f", {count.mails} E-Mails vorgemerkt" if count.mails else "")
               + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
     for item in result.followups:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
@@ -129,6 +144,8 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     for held in result.held_back:
         print(f"  zurückgehalten: {held.customer_number} {held.customer_name}, {held.action} "
               f"(Regel „{held.rule}“): {held.reason}")
+    for line in result.after_run:
+        print(line)
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
     for line in nightly.lines():
         print(line)
@@ -150,7 +167,8 @@ def _print_rule(rule: RuleDTO) -> None:
     params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
     state = "an " if rule.enabled else "aus"
     actions = (["Wiedervorlage"] if rule.create_followup else []) + (
-        [f"Brief „{rule.letter_template}“"] if rule.letter_template else []) + (
+        [f"{'E-Mail, sonst Brief' if rule.by_email else 'Brief'} „{rule.letter_template}“"]
+        if rule.letter_template else []) + (
         [f"Gutschein {format_cents(rule.voucher_cents)}"] if rule.voucher_cents else [])
     print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
           f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
@@ -186,9 +204,23 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         letter_template=current.letter_template if args.letter is None else args.letter,
         voucher_cents=(current.voucher_cents if args.voucher is None
                        else euros(args.voucher, "--voucher")),
-        voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days))
+        voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days,
+        by_email=current.by_email if args.by_email is None else args.by_email))
     if args.json:
         print_json(asdict(changed))
         return 0
     _print_rule(changed)
+    return 0
+
+
+def cmd_rule_add(services: Services, args: argparse.Namespace) -> int:
+    """A further rule of a kind, e.g. the stages of a campaign after the first purchase
+    (welcome, reminder after 30 days, discount code after 60): created switched off with
+    the kind's defaults, set up and switched on with `rule-set`."""
+    created = services.rules.create(args.kind, RuleInput(name=args.name, enabled=False,
+                                                          params={}))
+    if args.json:
+        print_json(asdict(created))
+        return 0
+    _print_rule(created)
     return 0

@@ -91,7 +91,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.set_defaults(handler=cmd_backup)
     restore = subparsers.add_parser(
         "restore", help="Sicherung zurückspielen (der aktuelle Stand wird vorher gesichert)")
-    restore.add_argument("file", help="Sicherungsdatei")
+    restore.add_argument("file", nargs="?",
+                         help="Sicherungsdatei oder ihre Nummer aus der Liste "
+                              "(ohne Angabe: die Liste der Sicherungen zur Auswahl)")
     add_json(restore)
     restore.set_defaults(handler=cmd_restore)
     check = subparsers.add_parser("check", help="Datenbank prüfen und kurz berichten")
@@ -212,18 +214,24 @@ def cmd_privacy_audit(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
+def print_backups(services: Services, *, as_json: bool) -> None:
+    """The numbered list of backups, newest first (the numbers `restore NR` takes)."""
+    found = services.backups.backups()
+    if as_json:
+        print_json([{"number": n, **asdict(info)} for n, info in enumerate(found, 1)])
+        return
+    for n, info in enumerate(found, 1):
+        when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "–"
+        customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
+        print(f"{n:>3}  {when:<16}  {info.kind:<11}  {format_size(info.size):>9}  "
+              f"{customers:>14}  {info.path}")
+    if not found:
+        print(f"Keine Sicherungen in {services.backups.folder()}.")
+
+
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
     if args.list:
-        found = services.backups.backups()
-        if args.json:
-            print_json([asdict(info) for info in found])
-            return 0
-        for info in found:
-            when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "(Kopie)         "
-            customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
-            print(f"{when}  {format_size(info.size):>9}  {customers:>14}  {info.path}")
-        if not found:
-            print(f"Keine Sicherungen in {services.backups.folder()}.")
+        print_backups(services, as_json=args.json)
         return 0
     info = services.backups.backup_now(Path(args.dest) if args.dest else None, by=user())
     if args.json:
@@ -234,7 +242,12 @@ def cmd_backup(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(services: Services, args: argparse.Namespace) -> int:
-    result = services.backups.restore(Path(args.file), by=user())
+    if args.file is None:
+        print_backups(services, as_json=args.json)
+        if not args.json:
+            print("Zurückspielen mit: restore NR (Nummer aus der Liste) oder restore DATEI")
+        return 0
+    result = services.backups.restore(services.backups.choose(args.file), by=user())
     if args.json:
         print_json(asdict(result))
         return 0

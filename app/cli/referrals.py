@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, euros, print_json, user
+from app.cli.common import UsageError, euros, out_path, print_json, user
 from app.services.container import Services
 from app.services.formatting import format_cents, format_date
 from app.services.referrals.service import ReferralDTO, RewardSetting, code_for
@@ -80,7 +79,7 @@ def cmd_referral_list(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_referral_card(services: Services, args: argparse.Namespace) -> int:
     customer = services.customers.get_by_number(args.customer)
-    out = services.referrals.card_pdf(customer.id, Path(args.out),
+    out = services.referrals.card_pdf(customer.id, out_path(services, args.out),
                                       company=services.company.get())
     if args.json:
         print_json({"customer_number": customer.number, "code": code_for(customer.id),

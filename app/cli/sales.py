@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import day, out_path, print_json, raise_usage, user
+from app.cli.common import day, out_path, print_json, print_rejected, raise_usage, user
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
@@ -76,8 +76,7 @@ def cmd_import_sales(services: Services, args: argparse.Namespace) -> int:
         })
     else:
         print(report.summary())
-        for row in report.rejected:
-            print(f"  Zeile {row.line}: {row.reason}")
+    print_rejected(report.file, [(row.line, row.reason) for row in report.rejected])
     return 2 if report.rejected else 0
 
 

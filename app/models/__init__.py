@@ -6,7 +6,12 @@ from app.models.club import ClubLevel, ClubMembership
 from app.models.contract import Contract, ContractObject
 from app.models.customer import Address, ContactPerson, Customer, Interaction, Tag, customer_tags
 from app.models.customer_import import CustomerImportLog
-from app.models.email import EmailMessage, EmailTemplate
+from app.models.email import (
+    EmailAttachment,
+    EmailMessage,
+    EmailMessageAttachment,
+    EmailTemplate,
+)
 from app.models.feedback import Complaint, Feedback
 from app.models.followup import (
     CallListDismissal,
@@ -50,7 +55,9 @@ __all__ = [
     "Customer",
     "CustomerDiscount",
     "CustomerImportLog",
+    "EmailAttachment",
     "EmailMessage",
+    "EmailMessageAttachment",
     "EmailTemplate",
     "Feedback",
     "FollowUp",

@@ -11,7 +11,9 @@ from app.models.base import Base, UTCDateTime
 
 
 class EmailMessage(Base):
-    """One message to one recipient, stored whole (the exact bytes that go to the server).
+    """One message to one recipient: the exact bytes that go to the server, except that each
+    attachment part is stored once in `email_attachments` and stands here as a reference
+    (`app/services/email/attachments.py`), so a campaign with one PDF keeps it once.
 
     `state` is one of waiting | sending | sent | failed | unclear. A message is marked
     `sending` in its own committed transaction before the SMTP conversation starts, so a
@@ -58,3 +60,27 @@ class EmailTemplate(Base):
     advertising: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EmailAttachment(Base):
+    """One attachment's MIME part, stored once however many messages carry it: the key is
+    the SHA-256 of the part's bytes (content-addressed)."""
+
+    __tablename__ = "email_attachments"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    part: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EmailMessageAttachment(Base):
+    """Which message carries which stored attachment. Deleting a message deletes its links;
+    a trigger (migration 0016) deletes an attachment when its last link goes, so an erased
+    customer's personal PDF does not outlive the mail (Art. 17 DSGVO)."""
+
+    __tablename__ = "email_message_attachments"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("email_messages.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(
+        ForeignKey("email_attachments.digest"), primary_key=True, index=True)

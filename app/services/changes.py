@@ -66,6 +66,7 @@ TABLE_DOMAINS: Mapping[str, Domain | None] = {
     "club_levels": Domain.CLUB, "club_memberships": Domain.CLUB,
     "referrals": Domain.REFERRALS, "referral_rewards": Domain.REFERRALS,
     "email_messages": Domain.EMAIL, "email_templates": Domain.EMAIL,
+    "email_attachments": Domain.EMAIL, "email_message_attachments": Domain.EMAIL,
 }
 
 Scope = frozenset[int] | None  # the customers a domain's change touched; None: possibly all

@@ -1,12 +1,15 @@
 """The company profile (Briefkopf): the letterhead and DIN 5008 footer of every letter.
 
 Stored as one JSON object under the settings key `company_profile`, so every PC on the same
-data prints the same letterhead. Validation uses real libraries: schwifty for IBAN/BIC,
-python-stdnum for the VAT ID and the German tax number.
+data prints the same letterhead. It also holds the mandatory business details that every
+business letter and business e-mail must carry, depending on the legal form (`LEGAL_FORMS`).
+Validation uses real libraries: schwifty for IBAN/BIC, python-stdnum for the VAT ID and the
+German tax number.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -21,9 +24,57 @@ LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 invalid = ValidationError.labelled({
     "name": "Firmenname", "web": "Internetseite", "iban": "IBAN", "bic": "BIC", "bank": "Bank",
     "tax_number": "Steuernummer", "vat_id": "USt-IdNr.",
-    "managing_director": "Inhaber/Geschäftsführer", "register": "Registereintrag",
-    "logo_path": "Logo",
+    "managing_director": "Inhaber/Geschäftsführer", "logo_path": "Logo",
+    "legal_form": "Rechtsform", "seat": "Sitz", "register_court": "Registergericht",
+    "register_number": "Registernummer",
 })
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    label: str  # as the footer writes it after the name ("GmbH", "e. K.")
+    required: tuple[str, ...]  # the profile fields a business letter/mail must carry
+    director_label: str  # what the managing_director field is called for this form
+    law: str  # where the duty is written
+
+
+# The mandatory details on business letters and e-mails (a business e-mail is a business
+# letter in law since 2007, EHUG) by legal form:
+# - GmbH and UG: legal form, seat, register court and number, every managing director
+#   (§ 35a Abs. 1 GmbHG);
+# - registered merchant (e. K.): firm with legal form, seat (place of the commercial
+#   establishment), register court and number (§ 37a Abs. 1 HGB);
+# - OHG and KG: legal form, seat, register court and number (§ 125 Abs. 1 HGB, for the KG
+#   with § 161 Abs. 2 HGB);
+# - sole trader without an entry in the commercial register and GbR: the owner's or every
+#   partner's surname with at least one first name and a postal address (§ 15b GewO).
+# On a website the same details belong in the imprint (§ 5 Abs. 1 DDG, formerly § 5 TMG).
+_MERCHANT = ("name", "seat", "register_court", "register_number")
+LEGAL_FORMS: dict[str, LegalForm] = {
+    "": LegalForm("", (), "Inhaber/Geschäftsführer", ""),
+    "einzel": LegalForm("", ("name", "street", "managing_director"), "Inhaber",
+                        "§ 15b GewO"),
+    "ek": LegalForm("e. K.", _MERCHANT, "Inhaber", "§ 37a HGB"),
+    "gbr": LegalForm("GbR", ("name", "street", "managing_director"), "Gesellschafter",
+                     "§ 15b GewO"),
+    "ohg": LegalForm("OHG", _MERCHANT, "Gesellschafter", "§ 125 HGB"),
+    "kg": LegalForm("KG", _MERCHANT, "Persönlich haftender Gesellschafter",
+                    "§ 125, § 161 Abs. 2 HGB"),
+    "gmbh": LegalForm("GmbH", (*_MERCHANT, "managing_director"), "Geschäftsführer",
+                      "§ 35a GmbHG"),
+    "ug": LegalForm("UG (haftungsbeschränkt)", (*_MERCHANT, "managing_director"),
+                    "Geschäftsführer", "§ 35a GmbHG"),
+}
+LEGAL_FORM_NAMES: dict[str, str] = {
+    "": "keine Angabe", "einzel": "Einzelunternehmen (nicht im Handelsregister)",
+    "ek": "eingetragener Kaufmann (e. K.)", "gbr": "GbR", "ohg": "OHG", "kg": "KG",
+    "gmbh": "GmbH", "ug": "UG (haftungsbeschränkt)",
+}
+
+
+def required_fields(legal_form: str) -> tuple[str, ...]:
+    """The profile fields a business letter or mail must carry for this legal form."""
+    return LEGAL_FORMS.get(legal_form, LEGAL_FORMS[""]).required
 
 
 @dataclass(frozen=True)
@@ -44,19 +95,52 @@ class CompanyProfile:
     tax_number: str = ""
     vat_id: str = ""
     managing_director: str = ""
-    register: str = ""
     logo_path: str = ""
+    legal_form: str = ""  # a key of LEGAL_FORMS
+    seat: str = ""  # the registered seat (Sitz), where it differs from the city
+    register_court: str = ""  # "Amtsgericht München"
+    register_number: str = ""  # "HRB 12345"
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> CompanyProfile:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: str(v) for k, v in data.items() if k in known and v is not None})
+        values = {k: str(v) for k, v in data.items() if k in known and v is not None}
+        legacy = str(data.get("register") or "").strip()  # one free-text field before
+        if legacy and not values.get("register_court") and not values.get("register_number"):
+            court, number = _split_register(legacy)
+            values.update(register_court=court, register_number=number)
+        return cls(**values)
+
+    @property
+    def register(self) -> str:
+        """Register court and number in one line ("Amtsgericht München HRB 12345")."""
+        return " ".join(p for p in (self.register_court, self.register_number) if p)
+
+    @property
+    def form(self) -> LegalForm:
+        return LEGAL_FORMS.get(self.legal_form, LEGAL_FORMS[""])
+
+    @property
+    def firm(self) -> str:
+        """The name with its legal form, unless the name carries it already."""
+        suffix = self.form.label
+        if not suffix or self.name.replace(" ", "").endswith(suffix.replace(" ", "")):
+            return self.name
+        return f"{self.name} {suffix}"
 
     @property
     def return_address(self) -> str:
         """The one-line sender in the address field's top zone (Rücksendeangabe)."""
         place = " ".join(p for p in (self.postcode, self.city) if p)
         return " · ".join(p for p in (self.name, self.street, place) if p)
+
+
+def _split_register(text: str) -> tuple[str, str]:
+    """"Amtsgericht München HRB 12345" → ("Amtsgericht München", "HRB 12345")."""
+    match = re.search(r"\b(HR[AB]|GnR|PR|VR)\s*\d.*$", text)
+    if match is None:
+        return text, ""
+    return text[:match.start()].strip(" ,"), match.group(0).strip()
 
 
 def validated_profile(profile: CompanyProfile) -> CompanyProfile:
@@ -109,6 +193,18 @@ def validated_profile(profile: CompanyProfile) -> CompanyProfile:
                 f"„{values['vat_id']}“ ist keine gültige USt-IdNr. (z. B. DE123456789)")
     if values["tax_number"] and country == "DE" and not stnr.is_valid(values["tax_number"]):
         errors["tax_number"] = f"„{values['tax_number']}“ ist keine gültige Steuernummer"
+    if values["legal_form"] not in LEGAL_FORMS:
+        errors["legal_form"] = f"unbekannte Rechtsform „{values['legal_form']}“"
+    else:
+        form = LEGAL_FORMS[values["legal_form"]]
+        for field in form.required:
+            if not values[field] and field not in errors:
+                errors[field] = (f"Pflichtangabe für {LEGAL_FORM_NAMES[values['legal_form']]} "
+                                 f"auf Geschäftsbriefen und -mails ({form.law})")
+    if values["register_number"] and not re.fullmatch(
+            r"(HR[AB]|GnR|PR|VR) ?\d+( ?[A-Z]{1,2})?", values["register_number"]):
+        errors["register_number"] = (f"„{values['register_number']}“: z. B. „HRB 12345“ "
+                                     "oder „HRA 678“")
     if values["logo_path"]:
         logo = Path(values["logo_path"])
         if logo.suffix.lower() not in LOGO_SUFFIXES:

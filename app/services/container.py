@@ -106,11 +106,14 @@ class Services:
             referrals.reward_due()
             return changed
 
-        def after_sale(customer_id: int) -> None:
-            """A sale earns points and may be the first one of a referred customer."""
+        def after_sale(customer_id: int, by: str) -> None:
+            """A sale places its customer in a class at once (the others at the next run),
+            earns points and may be the first one of a referred customer."""
+            classification.place_after_sale(customer_id, by=by)
             loyalty.credit_sales(customer_ids=(customer_id,))
             referrals.reward_due(customer_ids=(customer_id,))
 
+        email = EmailService(db, clock, settings, company, letters, privacy)
         return cls(
             db=db,
             clock=clock,
@@ -123,7 +126,7 @@ class Services:
             sales_import=SalesImportService(db, clock, after_import=after_sales_import),
             classification=classification,
             followups=FollowUpService(db, clock),
-            rules=RuleService(db, clock, vouchers),
+            rules=RuleService(db, clock, vouchers, after_run=(email.mail_rule_results,)),
             today=TodayService(db, clock),
             vouchers=vouchers,
             liability=LiabilityService(db, clock),
@@ -136,7 +139,7 @@ class Services:
             labels=LabelService(db, clock, settings, company),
             audit=AuditService(db, clock),
             privacy=privacy,
-            email=EmailService(db, clock, settings, company, letters, privacy),
+            email=email,
             backups=backups,
             feedback=feedback,
             dashboard=DashboardService(db, clock, settings, feedback),

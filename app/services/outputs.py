@@ -63,6 +63,19 @@ def check_target(path: Path, *, database: Path | None, backup: bool = False) -> 
     return target
 
 
+def prepare_target(path: Path, *, database: Path | None) -> Path:
+    """`check_target`, then create the missing folders on the way to the file: every command
+    that writes a file (`letter --out`, `mailing --out`, `labels --out`, …) follows this one
+    rule, so `--out Briefe/März/brief.pdf` works the same everywhere."""
+    target = check_target(path, database=database)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"Der Ordner „{target.parent}“ für „{path}“ lässt sich nicht "
+                           f"anlegen: {exc.strerror or exc}") from exc
+    return target
+
+
 def _is_sqlite(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:

@@ -55,3 +55,9 @@ def store(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=encoded))
     else:
         setting.value = encoded
+
+
+def read(session: Session, key: str, default: Any = None) -> Any:
+    """The value of `key` inside the caller's unit of work."""
+    raw = session.scalar(select(Setting.value).where(Setting.key == key))
+    return default if raw is None else json.loads(raw)

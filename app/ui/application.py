@@ -17,9 +17,9 @@ from app.paths import AppPaths
 from app.services.container import Services
 from app.services.demo.showcase import populate
 from app.services.errors import ForeignLockError, StammkundeError, UnusableDatabaseError
+from app.ui.closing import SessionEnd
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
-from app.ui.privacy.backups_dialog import backup_on_close
 from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
 from app.ui.termination import QuitOnTermination
@@ -119,10 +119,9 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
         window = MainWindow(context)
         window.show()
         scheduler = start_scheduler(context, window)
-        termination = QuitOnTermination(app)
+        session_end = SessionEnd(context, stop_scheduler=scheduler.shutdown)
+        termination = QuitOnTermination(app, on_session_end=session_end.run)
         code = app.exec()
         termination.uninstall()
-        scheduler.shutdown()
-        context.tasks.wait()
-        backup_on_close(services, context.actor)
+        session_end.run()
         return code

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.screen_fit import resize_to_fit
 
 
 def tr(text: str) -> str:
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.setWindowTitle(tr("Stammkunde"))
-        self.resize(1280, 800)
+        resize_to_fit(self, QSize(1280, 800))  # a 1366×768 laptop gets less
         self._nav = QListWidget()
         self._nav.setFixedWidth(180)
         self._stack = QStackedWidget()

@@ -9,9 +9,9 @@ with a drop-down menu becomes a sub-menu.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QMenu, QPushButton
 
@@ -22,15 +22,19 @@ class RowMenu(QObject):
     """The right-click menu of one view; `menu` is the one shown last (for tests)."""
 
     def __init__(self, view: QAbstractItemView, sources: Sequence[Source]) -> None:
-        super().__init__(view)
-        self._view = view
-        self._sources = tuple(sources)
+        super().__init__(view)  # the view is the parent; no Python reference back to it, so
+        self._sources = tuple(sources)  # no cycle keeps a widget for the garbage collector
         self.menu: QMenu | None = None
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.show_at)
 
+    def _view(self) -> QAbstractItemView:
+        view = self.parent()
+        assert isinstance(view, QAbstractItemView)
+        return view
+
     def build(self) -> QMenu:
-        menu = QMenu(self._view)
+        menu = QMenu(self._view())
         for source in self._sources:
             if source is None:
                 if menu.actions() and not menu.actions()[-1].isSeparator():
@@ -45,14 +49,15 @@ class RowMenu(QObject):
         return menu
 
     def show_at(self, pos: QPoint) -> None:
-        index = self._view.indexAt(pos)
+        view = self._view()
+        index = view.indexAt(pos)
         if index.isValid():
-            self._view.setCurrentIndex(index)
+            view.setCurrentIndex(index)
         if self.menu is not None:
             self.menu.deleteLater()
         self.menu = self.build()
         if self.menu.actions():
-            self.menu.popup(self._view.viewport().mapToGlobal(pos))
+            self.menu.popup(view.viewport().mapToGlobal(pos))
 
     @staticmethod
     def _add_button(menu: QMenu, button: QAbstractButton) -> None:
@@ -66,14 +71,6 @@ class RowMenu(QObject):
         action.setEnabled(button.isEnabled())
         action.setToolTip(button.toolTip())
         action.triggered.connect(button.click)
-
-
-def row_action(view: QAbstractItemView, text: str,
-               slot: Callable[[QModelIndex], object]) -> QAction:
-    """An action for the menu that does what a double click on the current row does."""
-    action = QAction(text, view)
-    action.triggered.connect(lambda: slot(view.currentIndex()))
-    return action
 
 
 def add_row_menu(view: QAbstractItemView, *sources: Source) -> RowMenu:

@@ -176,9 +176,11 @@ class Notifier(QObject):
 
     def rules_ran(self, result: object) -> None:
         count = len(result.followups)  # type: ignore[attr-defined]
-        if count:
+        mails = list(result.after_run)  # type: ignore[attr-defined]
+        if count or mails:
+            parts = [tr("{n} neue Wiedervorlagen").format(n=count)] if count else []
             self.window.statusBar().showMessage(
-                tr("Regeln: {n} neue Wiedervorlagen").format(n=count), 10_000)
+                tr("Regeln: {what}").format(what="; ".join(parts + mails)), 10_000)
 
     def mail_sent(self, report: object) -> None:
         self.window.statusBar().showMessage(

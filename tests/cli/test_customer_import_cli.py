@@ -26,9 +26,11 @@ def test_rejected_rows_exit_2_with_the_summary_and_nothing_is_applied(
 ) -> None:
     (tmp_path / "k.csv").write_text(BAD, encoding="utf-8")
     assert run(db_path, "import-customers", str(tmp_path / "k.csv")) == 2
-    out = capsys.readouterr().out
-    assert "Zeile 3: abgelehnt – PLZ: „1234x“ ist keine gültige PLZ für DE" in out
-    assert "Nichts übernommen" in out
+    printed = capsys.readouterr()
+    assert printed.err.startswith("k.csv, Zeile 3: PLZ: „1234x“ ist keine gültige PLZ für DE")
+    assert printed.err.count("\n") == 1
+    assert "Abgelehnt: 1" in printed.out and "Zeile 3" not in printed.out
+    assert "Nichts übernommen" in printed.out
     assert customers_in(db_path) == []
 
 

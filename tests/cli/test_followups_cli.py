@@ -36,7 +36,7 @@ def test_run_due_reports_counts_per_rule_and_a_second_run_creates_nothing(
     assert main.main(["--db", str(birthday_db), "run-due", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["rules"]["Geburtstag"] == {"firings": 1, "followups": 1, "letters": 0,
-                                          "vouchers": 0, "held_back": 0}
+                                          "mails": 0, "vouchers": 0, "held_back": 0}
     assert first["held_back"] == []
     assert first["followups_created_count"] == 1
     assert first["followups_created"][0]["customer_name"] == "Jubilar"
@@ -44,7 +44,7 @@ def test_run_due_reports_counts_per_rule_and_a_second_run_creates_nothing(
     second = json.loads(capsys.readouterr().out)
     assert second["days"] == [] and second["followups_created_count"] == 0
     assert second["rules"]["Geburtstag"] == {"firings": 0, "followups": 0, "letters": 0,
-                                           "vouchers": 0, "held_back": 0}
+                                           "mails": 0, "vouchers": 0, "held_back": 0}
 
 
 def test_run_due_prints_what_it_did_in_words(
@@ -89,6 +89,29 @@ def test_rules_can_be_listed_switched_and_tuned_headless(
     assert main.main(["--db", str(db_path), "rule-set", "1", "--param", "bogus=3"]) == 2
     assert "bogus: unbekannte Einstellung" in capsys.readouterr().err
     assert main.main(["--db", str(db_path), "rule-set", "99", "--off"]) == 2
+
+
+def test_a_campaign_stage_is_added_and_set_to_mail_headless(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The staged campaign of the playbook by command: a reminder 30 days after the first
+    purchase, by e-mail where allowed, else the letter."""
+    assert main.main(["--db", str(db_path), "rule-add", "first_purchase", "--name",
+                      "Erinnerung nach 30 Tagen", "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert (added["kind"], added["enabled"], added["by_email"]) == (
+        "first_purchase", False, False)
+    assert main.main(["--db", str(db_path), "rule-set", str(added["id"]), "--on", "--param",
+                      "days_after=30", "--letter", "erinnerung", "--email",
+                      "--no-followup"]) == 0
+    assert "E-Mail, sonst Brief „erinnerung“" in capsys.readouterr().out
+    assert main.main(["--db", str(db_path), "rules", "--json"]) == 0
+    rule = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == added["id"])
+    assert (rule["enabled"], rule["params"], rule["letter_template"], rule["by_email"],
+            rule["create_followup"]) == (True, {"days_after": 30}, "erinnerung", True, False)
+    assert rule["id"] > 1  # after the default rules, so their numbers stay the same
+    assert main.main(["--db", str(db_path), "rule-set", "1", "--email"]) == 2
+    assert "per E-Mail: für „per E-Mail“ eine Vorlage angeben" in capsys.readouterr().err
 
 
 def test_run_due_also_does_the_nightly_work_and_a_second_run_for_the_day_does_nothing(

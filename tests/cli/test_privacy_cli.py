@@ -85,3 +85,26 @@ def test_the_audit_log_names_the_command_line_as_actor_never_the_login(
     assert run(filled, "privacy", "audit", "--customer", "K-000005", "--json") == 0
     newest = json.loads(capsys.readouterr().out)[0]
     assert (newest["action"], newest["actor"]) == ("objection", "Befehlszeile")
+
+
+def test_restore_without_a_file_offers_the_numbered_list_and_takes_a_number(
+    filled: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "backup") == 0
+    assert run(filled, "privacy", "erase", "K-000002") == 0
+    capsys.readouterr()
+    assert run(filled, "restore") == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0].split()
+    assert first[0] == "1" and "manuell" in first and "20" in first
+    assert "restore NR" in out
+    assert run(filled, "restore", "1") == 0
+    assert "K-000002: Gelöscht (Art. 17)" in capsys.readouterr().out
+    assert run(filled, "restore", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(b["number"], b["kind"]) for b in listed] == [(1, "manuell"), (2, "Kopie")]
+    assert listed[1]["path"].split("/")[-1].startswith("vor-wiederherstellung-")
+    assert run(filled, "restore", "2") == 0
+    assert "vor-wiederherstellung-" in capsys.readouterr().out
+    assert run(filled, "restore", "7") == 2
+    assert "Nr. 7 gibt es nicht" in capsys.readouterr().err

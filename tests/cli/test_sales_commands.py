@@ -25,8 +25,10 @@ def test_import_sales_exits_2_and_applies_nothing_when_a_row_is_rejected(
     db_path: Path, sales_file: Path, services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main.main(["--db", str(db_path), "import-sales", str(sales_file)]) == 2
-    out = capsys.readouterr().out
-    assert "1 abgelehnt" in out and "Zeile 3: Kundennummer K-000009 unbekannt" in out
+    printed = capsys.readouterr()
+    assert "1 abgelehnt" in printed.out and "Zeile 3" not in printed.out
+    assert printed.err.splitlines() == [f"{sales_file.name}, Zeile 3: Kundennummer K-000009 "
+                                        "unbekannt"]
     assert services.sales.count() == 0
 
 

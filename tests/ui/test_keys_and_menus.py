@@ -183,7 +183,7 @@ def test_beenden_is_bound_to_ctrl_q_itself(context: AppContext, qtbot: QtBot) ->
 
 # Lists whose rows have no action: a right click there has nothing to offer.
 NO_ROW_ACTIONS = {
-    "MainWindow._nav",  # the page navigation
+    "MainWindow._nav", "CustomerView.tab_list",  # the navigation of pages and tabs
     "ResultsTab.mailings", "ResultsTab.results",  # figures of a mailing
     "MailingTab.excluded",  # who a serial letter leaves out, and why
     "SalesTab.table", "FeedbackTab.scores",  # booked sales and scores are kept as they are

@@ -85,7 +85,7 @@ def test_the_letter_previews_fit_their_view_at_1024_pixels(
     assert isinstance(page, LettersPage)
     settle(window)
     templates = page.templates
-    assert templates.preview.page_count == 1
+    qtbot.waitUntil(lambda: templates.preview.page_count == 1, timeout=30_000)
     view = templates.preview.findChild(QScrollArea)
     assert view is not None
     assert shown_width(templates.preview) <= view.viewport().width()

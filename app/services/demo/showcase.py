@@ -52,7 +52,8 @@ COMPANY = CompanyProfile(
     city="Regensburg", country="DE", phone="0941 1234560", email="info@krause-haustechnik.de",
     web="www.krause-haustechnik.de", iban="DE02120300000000202051", bank="Deutsche Kreditbank",
     tax_number="181/815/08155", vat_id="DE136695976", managing_director="Michael Krause",
-    register="Amtsgericht Regensburg HRB 12345")
+    legal_form="gmbh", seat="Regensburg", register_court="Amtsgericht Regensburg",
+    register_number="HRB 12345")
 SEGMENT_NAME = "Gefährdete Stammkunden"
 COMPLAINTS = (("Heizkörper im Bad wird nicht warm", "Seit der Wartung kalt, bitte Rückruf."),
               ("Termin nicht eingehalten", "Monteur kam zwei Stunden zu spät."),

@@ -21,12 +21,15 @@ from app.models import Customer, EmailMessage, Mailing, MailingRecipient
 from app.services import audit
 from app.services.clock import Clock
 from app.services.company import CompanyProfile
+from app.services.email import attachments as stored_parts
 from app.services.email import outbox
 from app.services.email.account import EmailAccount
+from app.services.email.attachments import Part
 from app.services.email.message import (
     Attachment,
     Mailbox,
     MailContent,
+    attachment_part,
     build_message,
     new_message_id,
 )
@@ -45,6 +48,8 @@ BATCH = 200
 
 # Asked for all candidates at once (advertising or not): the excluded ones with the reason.
 Exclusions = Callable[[Session, Sequence[int], bool], dict[int, str]]
+# Attachments made for each recipient (a letter rendered per customer), per batch of ids.
+PersonalAttachments = Callable[[Session, Sequence[int]], dict[int, Attachment]]
 
 
 @dataclass(frozen=True)
@@ -119,14 +124,18 @@ def plan(session: Session, template: TemplateDTO, source: RecipientSource, *,
 def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: CampaignPlan,
           *, account: EmailAccount, profile: CompanyProfile, by: str,
           source: RecipientSource | None = None, attachments: tuple[Attachment, ...] = (),
+          personal: PersonalAttachments | None = None,
           progress: Progress = NO_PROGRESS) -> CampaignResult:
     """Record the campaign and put one mail per recipient into the outbox, all in one unit of
     work: a cancelled campaign queues nothing. Rendered and written in batches, so memory
     stays flat however many recipients there are. From a letter list (`LetterListSource`),
-    the mailed customers' entries are done; the excluded ones stay there for a letter."""
+    the mailed customers' entries are done; the excluded ones stay there for a letter.
+    The attachments everybody gets are stored once for the whole campaign, a `personal`
+    one (made per recipient) once per recipient."""
     template = campaign.template
     now, on = clock.now(), clock.today()
     total = len(campaign.recipients)
+    shared = tuple(Part.of(attachment_part(a)) for a in attachments)
     with db.write() as session:
         mailing = _record(session, campaign, on=on, by=by, at=now)
         done = 0
@@ -135,14 +144,21 @@ def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: 
             rendered = templates.render(session, template, chunk, on=on, sender=profile.name)
             emails: dict[int, str] = {cid: email for cid, email in session.execute(
                 select(Customer.id, Customer.email).where(Customer.id.in_(chunk)))}
-            rows = []
+            own = personal(session, chunk) if personal else {}
+            rows, digests, parts = [], [], list(shared)
             for mail in rendered:
                 to = Mailbox(emails[mail.customer_id], mail.name)
                 message_id = new_message_id(account.sender)
+                extra = own.get(mail.customer_id)
+                mine = (Part.of(attachment_part(extra)),) if extra else ()
+                parts += mine
                 raw = build_message(
-                    MailContent(to, mail.subject, mail.text, attachments, template.advertising),
+                    MailContent(to, mail.subject, mail.text,
+                                attachments + ((extra,) if extra else ()), template.advertising),
                     sender=account.sender, profile=profile, when=now, message_id=message_id,
                     reply_to=account.reply_to)
+                raw, used = stored_parts.split(raw, shared + mine)
+                digests.append(used)
                 rows.append({
                     "customer_id": mail.customer_id, "mailing_id": mailing.id,
                     "kind": "campaign", "template_name": template.name,
@@ -151,7 +167,9 @@ def queue(db: Database, clock: Clock, templates: MailTemplateService, campaign: 
                     "message_id": message_id, "raw": raw, "state": outbox.WAITING,
                     "attempts": 0, "next_attempt_at": None, "last_error": "",
                     "created_by": by, "created_at": now, "sent_at": None})
-            session.execute(insert(EmailMessage), rows)
+            ids = session.scalars(insert(EmailMessage).returning(
+                EmailMessage.id, sort_by_parameter_order=True), rows).all()
+            stored_parts.store(session, parts, list(zip(ids, digests, strict=True)), at=now)
             done += len(chunk)
             progress.report(done, total, f"{done} von {total} Mails vorbereitet")
         if isinstance(source, LetterListSource):

@@ -88,24 +88,26 @@ class MailContent:
 
 
 def company_footer(profile: CompanyProfile) -> list[str]:
-    """The mandatory business details (§ 5 DDG; for a GmbH also § 35a GmbHG, for registered
-    merchants § 37a HGB): name with legal form, address (seat), register court and number,
-    managing director, VAT ID — each only where the profile has it."""
-    lines = [profile.name] if profile.name else []
+    """The mandatory business details of a business letter, which a business e-mail is too:
+    name with legal form, seat, register court and number, every managing director (GmbH:
+    § 35a Abs. 1 GmbHG; e. K.: § 37a Abs. 1 HGB; OHG/KG: § 125 HGB; without a register
+    entry the owner's name and address: § 15b GewO), contact details as in the imprint
+    (§ 5 Abs. 1 DDG) and the VAT ID — each where the profile has it; which ones a legal
+    form requires the company profile checks when it is saved."""
+    lines = [profile.firm] if profile.name else []
     place = " ".join(p for p in (profile.postcode, profile.city) if p)
     address = ", ".join(p for p in (profile.street, place) if p)
     if address:
         lines.append(address)
-    contact = " · ".join(p for p in (
-        f"Telefon {profile.phone}" if profile.phone else "",
-        f"E-Mail {profile.email}" if profile.email else "",
-        profile.web) if p)
-    if contact:
-        lines.append(contact)
+    for labelled in ((("Telefon ", profile.phone), ("E-Mail ", profile.email),
+                      ("", profile.web)),
+                     (("Sitz: ", profile.seat), ("Registergericht: ", profile.register_court),
+                      ("", profile.register_number))):
+        line = " · ".join(label + value for label, value in labelled if value)
+        if line:
+            lines.append(line)
     if profile.managing_director:
-        lines.append(f"Inhaber/Geschäftsführung: {profile.managing_director}")
-    if profile.register:
-        lines.append(profile.register)
+        lines.append(f"{profile.form.director_label}: {profile.managing_director}")
     if profile.vat_id:
         lines.append(f"USt-IdNr.: {profile.vat_id}")
     return lines
@@ -171,6 +173,12 @@ def _attachment_part(attachment: Attachment) -> bytes:
     part.set_content(attachment.content, maintype=maintype, subtype=subtype,
                      filename=attachment.filename)
     return part.as_bytes()
+
+
+def attachment_part(attachment: Attachment) -> bytes:
+    """The attachment's part exactly as it stands inside a built message (for storing it
+    once, `attachments.split`)."""
+    return _attachment_part(attachment).rstrip(b"\r\n")
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:

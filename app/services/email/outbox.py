@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import EmailMessage
 from app.services import timeline
+from app.services.email import attachments
+from app.services.email.attachments import Part
 from app.services.errors import ConflictError, NotFoundError
 
 WAITING = "waiting"
@@ -54,6 +56,7 @@ class NewMail:
     mailing_id: int | None = None
     template_name: str = ""
     advertising: bool = False
+    parts: tuple[Part, ...] = ()  # its attachment parts, stored once (`attachments`)
 
 
 @dataclass(frozen=True)
@@ -92,15 +95,20 @@ class Pending:
 
 def enqueue(session: Session, mails: Sequence[NewMail], *, at: datetime, by: str = ""
             ) -> list[int]:
-    """Add messages as `waiting` inside the caller's unit of work (no commit here)."""
+    """Add messages as `waiting` inside the caller's unit of work (no commit here); their
+    attachment parts are stored once each."""
+    stored = [attachments.split(m.raw, m.parts) for m in mails]
     rows = [EmailMessage(
         customer_id=m.customer_id, mailing_id=m.mailing_id, kind=m.kind,
         template_name=m.template_name, advertising=m.advertising, to_address=m.to_address,
-        to_name=m.to_name[:200], subject=m.subject[:300], message_id=m.message_id, raw=m.raw,
+        to_name=m.to_name[:200], subject=m.subject[:300], message_id=m.message_id, raw=raw,
         state=WAITING, attempts=0, next_attempt_at=None, last_error="", created_by=by,
-        created_at=at, sent_at=None) for m in mails]
+        created_at=at, sent_at=None) for m, (raw, _) in zip(mails, stored, strict=True)]
     session.add_all(rows)
     session.flush()
+    attachments.store(session, (p for m in mails for p in m.parts),
+                      [(r.id, digests) for r, (_, digests) in zip(rows, stored, strict=True)],
+                      at=at)
     return [r.id for r in rows]
 
 
@@ -132,8 +140,8 @@ def claim(db: Database, message_id: int) -> Pending | None:
             return None
         row.state = SENDING
         row.attempts += 1
-        pending = Pending(row.id, row.customer_id, row.to_address, row.subject, row.raw,
-                          row.attempts)
+        pending = Pending(row.id, row.customer_id, row.to_address, row.subject,
+                          attachments.join(session, row.raw), row.attempts)
         session.commit()
     return pending
 

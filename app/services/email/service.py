@@ -19,12 +19,15 @@ from app.services import audit, timeline
 from app.services.clock import Clock
 from app.services.company import CompanyProfileService
 from app.services.email import account as accounts
-from app.services.email import campaigns, outbox
+from app.services.email import campaigns, outbox, rule_mails
 from app.services.email.account import EmailAccount, invalid
+from app.services.email.attachments import Part
+from app.services.email.letter_attachments import letter_per_recipient
 from app.services.email.message import (
     Attachment,
     Mailbox,
     MailContent,
+    attachment_part,
     build_message,
     new_message_id,
 )
@@ -192,7 +195,9 @@ class EmailService:
                 to_address=content.to.address, to_name=content.to.name,
                 subject=content.subject, message_id=message_id, raw=raw, kind="single",
                 customer_id=request.customer_id, template_name=template_name,
-                advertising=content.advertising)], at=self.clock.now(), by=by)
+                advertising=content.advertising,
+                parts=tuple(Part.of(attachment_part(a)) for a in content.attachments))],
+                at=self.clock.now(), by=by)
             session.commit()
         return QueuedMail(row_id, content.to.address, content.subject)
 
@@ -245,14 +250,20 @@ class EmailService:
     def run_campaign(self, template_id: int, source: RecipientSource, *, by: str,
                      control_share: float = 0.0, seed: int | None = None,
                      attachments: tuple[Attachment, ...] = (),
+                     letter_template_id: int | None = None,
                      progress: Progress = NO_PROGRESS) -> campaigns.CampaignResult:
         """Plan and queue; the mails go out with the next flush (background or `mail flush`);
-        the results are the serial letters' (`mailings.results(mailing_id)`)."""
+        the results are the serial letters' (`mailings.results(mailing_id)`). `attachments`
+        go to everybody (stored once); with `letter_template_id` each recipient also gets
+        that letter made out to them as PDF."""
         account = self._ready_account()
+        letters = self.templates.letters
+        personal = (letter_per_recipient(letters, letters.get(letter_template_id), by=by)
+                    if letter_template_id is not None else None)
         plan = self.plan_campaign(template_id, source, control_share=control_share, seed=seed)
         return campaigns.queue(self.db, self.clock, self.templates, plan, account=account,
                                profile=self.company.get(), by=by, source=source,
-                               attachments=attachments, progress=progress)
+                               attachments=attachments, personal=personal, progress=progress)
 
     def mail_letter_list(self, template_key: str, *, by: str, template_id: int | None = None,
                          progress: Progress = NO_PROGRESS) -> campaigns.CampaignResult:
@@ -264,6 +275,20 @@ class EmailService:
             template_id = self.templates.for_letter(template_key).id
         return self.run_campaign(template_id, LetterListSource(template_key), by=by,
                                  progress=progress)
+
+    def mail_rule_results(self, progress: Progress = NO_PROGRESS) -> list[str]:
+        """After a rule run: mail the letter-list entries the rules marked for e-mail; who
+        may not get the mail (or every one without an account) stays on the letter list with
+        the reason. Returns the German lines for the run's report; a known problem (the
+        database locked, say) is one of them, and the marked entries wait for the next run."""
+        try:
+            reports = rule_mails.mail_marked(
+                self.db, self.clock, self.templates, account=self.account(),
+                profile=self.company.get(), exclusions=self._exclusions, progress=progress)
+        except StammkundeError as error:
+            return [f"E-Mails der Regeln nicht erstellt (nächster Regellauf versucht es "
+                    f"wieder): {error.message}"]
+        return [report.line() for report in reports]
 
     # --- outbox ---------------------------------------------------------------------------
 

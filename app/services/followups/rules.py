@@ -6,21 +6,27 @@ with UNIQUE(rule, customer, occasion key), so a second run — or a second PC, o
 scheduler running `run-due` while the app is open — creates nothing new.
 
 A rule kind is one function `(session, params, day) -> occasions` in `occasions.KINDS`. Its actions:
-a follow-up, the letter list, and a promotional voucher (issued through the voucher service
-in the same transaction, so a firing and its voucher exist together or not at all).
+a follow-up, the letter list (optionally "per E-Mail, sonst Brief"), and a promotional voucher
+(issued through the voucher service in the same transaction, so a firing and its voucher exist
+together or not at all). The e-mail itself is not sent from here (followups may not use
+email): the entry on the letter list is marked for e-mail, and the work wired in as
+`after_run` (the container hands in the e-mail service's) mails those entries after the run.
 
 Every action asks the contact policy first, for the customers of one rule and day at once:
 a kind has a purpose (most are advertising; a voucher about to expire and a reached bonus
 reward concern what the customer already holds, so they are service). A follow-up needs one
 channel (phone, letter or e-mail) the purpose is allowed on, and its notes name the ways that
 are not; the letter list needs the letter channel; a promotional voucher is advertising by
-letter whatever the kind. An action held back is listed in the run's result and the
-customer's timeline with the policy's reason.
+letter whatever the kind; the e-mail action needs the e-mail or, as fallback, the letter
+channel, and an entry that falls back to the letter names the e-mail refusal in its note.
+An action held back is listed in the run's result and the customer's timeline with the
+policy's reason.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -58,7 +64,7 @@ from app.services.progress import NO_PROGRESS, Progress
 
 invalid = ValidationError.labelled({
     "kind": "Regelart", "as_of": "Stichtag", "create_followup": "Aktion",
-    "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit",
+    "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit", "by_email": "per E-Mail",
 })
 
 AUTHOR = SYSTEM
@@ -68,9 +74,15 @@ _SEEDED_KEY = "rules_seeded"
 # The kinds whose default rule a database already got; kinds added later are seeded once.
 _SEEDED_KINDS_KEY = "rules_seeded_kinds"
 _FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_a")
-# The voucher action lives in the rule's params JSON next to the kind's own settings
-# (no schema change): value in cents (0 = no voucher) and validity in days (0 = statutory).
-ACTION_PARAMS = ("voucher_cents", "voucher_days")
+# The voucher and e-mail actions live in the rule's params JSON next to the kind's own
+# settings (no schema change): value in cents (0 = no voucher), validity in days
+# (0 = statutory), and by_email (1 = the letter template's mail where allowed, else the letter).
+ACTION_PARAMS = ("voucher_cents", "voucher_days", "by_email")
+# The note of a letter-list entry a rule meant for e-mail starts with EMAIL_NOTE; the e-mail
+# service mails exactly these entries and turns the ones it may not mail into letters
+# (FALLBACK_NOTE with the reason); entries without the marker are plain letters.
+EMAIL_NOTE = "E-Mail: "
+FALLBACK_NOTE = "Brief statt E-Mail ({reason}): "
 _CHUNK = 500
 # A follow-up is a task to get in touch: any of these ways will do.
 FOLLOWUP_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
@@ -108,6 +120,7 @@ class RuleInput:
     letter_template: str = ""
     voucher_cents: int = 0  # issue a promotional value voucher of this amount; 0 = none
     voucher_days: int = 0  # its validity from the issue day; 0 = the statutory default
+    by_email: bool = False  # the letter template's mail where e-mail is allowed, else the letter
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,7 @@ class RuleDTO:
     last_processed: date | None
     voucher_cents: int = 0
     voucher_days: int = 0
+    by_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,7 @@ class RuleCount:
     firings: int = 0
     followups: int = 0
     letters: int = 0
+    mails: int = 0  # entries on the letter list marked for e-mail
     vouchers: int = 0
     held_back: int = 0
 
@@ -166,6 +181,7 @@ class RunResult:
     followups: tuple[CreatedFollowUp, ...] = field(default=())
     due_followups: int = 0
     held_back: tuple[HeldBackAction, ...] = field(default=())
+    after_run: tuple[str, ...] = field(default=())  # what the wired-in follow-up work reports
 
     @property
     def firings(self) -> int:
@@ -186,12 +202,14 @@ def _actions(rule: Rule) -> dict[str, int]:
 
 
 def _dto(rule: Rule) -> RuleDTO:
+    actions = _actions(rule)
     return RuleDTO(id=rule.id, kind=rule.kind, kind_label=KINDS[rule.kind].label,
                    name=rule.name, enabled=rule.enabled, params=_params(rule),
                    create_followup=rule.create_followup,
                    subject_template=rule.subject_template, assignee=rule.assignee,
                    letter_template=rule.letter_template, last_processed=rule.last_processed,
-                   **_actions(rule))
+                   voucher_cents=actions["voucher_cents"], voucher_days=actions["voucher_days"],
+                   by_email=bool(actions["by_email"]))
 
 
 _Permits = dict[tuple[Channel, Purpose], dict[int, Decision]]
@@ -205,6 +223,8 @@ def _ask_policy(session: Session, rule: Rule, customer_ids: list[int], day: date
         asks.update((channel, purpose) for channel in FOLLOWUP_CHANNELS)
     if rule.letter_template:
         asks.add((Channel.LETTER, purpose))
+        if _actions(rule)["by_email"]:
+            asks.add((Channel.EMAIL, purpose))
     if _actions(rule)["voucher_cents"]:  # a promotional voucher is advertising
         asks.add((Channel.LETTER, Purpose.ADVERTISING))
     return {ask: decide_many(session, customer_ids, channel=ask[0], purpose=ask[1],
@@ -226,12 +246,19 @@ class _Template(dict[str, str]):
         return "{" + key + "}"
 
 
+# Work that reacts to a run's results, after its days are committed (wired by the container,
+# e.g. the e-mail action); returns German lines for the run's report.
+AfterRun = Callable[[Progress], Sequence[str]]
+
+
 class RuleService:
     def __init__(self, db: Database, clock: Clock,
-                 vouchers: VoucherService | None = None) -> None:
+                 vouchers: VoucherService | None = None,
+                 after_run: Sequence[AfterRun] = ()) -> None:
         self.db = db
         self.clock = clock
         self.vouchers = vouchers or VoucherService(db, clock)
+        self.after_run = tuple(after_run)
 
     def ensure_defaults(self) -> None:
         """Seed the default rules once per database, starting today (nothing backdated).
@@ -256,6 +283,7 @@ class RuleService:
         if kind not in KINDS:
             raise invalid({"kind": f"unbekannte Regelart „{kind}“"})
         values = self._validated(kind, data)
+        self.ensure_defaults()  # the defaults keep their numbers 1, 2, 3 …
         now = self.clock.now()
         with self.db.write() as session:
             rule = Rule(kind=kind, created_at=now,
@@ -306,12 +334,13 @@ class RuleService:
                 self._process_day(session, day, per_rule, created, held)
                 session.commit()
             progress.report(done + 1, len(days), format_date(day))
+        reports = [line for work in self.after_run for line in work(progress)]
         with self.db.read() as session:
             due = session.scalar(select(func.count(FollowUp.id)).where(
                 FollowUp.status.in_(("open", "snoozed")), FollowUp.due_date <= as_of)) or 0
         return RunResult(as_of=as_of, days=tuple(days), per_rule=per_rule,
                          followups=tuple(created), due_followups=int(due),
-                         held_back=tuple(held))
+                         held_back=tuple(held), after_run=tuple(reports))
 
     def firings(self, customer_id: int) -> list[tuple[str, str, date]]:
         """(rule name, occasion key, processed day) of a customer's firings, newest first."""
@@ -405,15 +434,10 @@ class RuleService:
             created.append(CreatedFollowUp(row.id, customer.id, customer_display_name(customer),
                                             row.subject, row.due_date))
             acts.append("Wiedervorlage angelegt")
-        if rule.letter_template and allowed(f"Brief „{rule.letter_template}“",
-                                            permits[(Channel.LETTER, purpose)][customer.id]):
-            session.add(LetterQueueEntry(customer_id=customer.id,
-                                         template_key=rule.letter_template, rule_id=rule.id,
-                                         note=occasion.reason[:200], created_by=AUTHOR,
-                                         created_at=now))
-            count.letters += 1
-            acts.append(f"für Brief „{rule.letter_template}“ vorgemerkt")
         actions = _actions(rule)
+        if rule.letter_template:
+            self._letter_or_mail(session, rule, occasion, customer.id, now, count, acts,
+                                 permits, allowed, by_email=bool(actions["by_email"]))
         if actions["voucher_cents"] and allowed(
                 "Gutschein", permits[(Channel.LETTER, Purpose.ADVERTISING)][customer.id]):
             days = actions["voucher_days"]
@@ -428,6 +452,34 @@ class RuleService:
         timeline.record(session, customer_id=customer.id, channel="system",
                         subject=f"Regel „{rule.name}“: {occasion.reason}",
                         text=", ".join(acts), author=AUTHOR, at=now)
+
+    @staticmethod
+    def _letter_or_mail(session: Session, rule: Rule, occasion: Occasion, customer_id: int,
+                        now: datetime, count: RuleCount, acts: list[str], permits: _Permits,
+                        allowed: Callable[[str, Decision], bool], *, by_email: bool) -> None:
+        """The letter list, or with the e-mail action the entry marked for e-mail where the
+        contact policy allows e-mail, else the letter with the e-mail refusal in its note."""
+        purpose = KINDS[rule.kind].purpose
+        key = rule.letter_template
+        letter = permits[(Channel.LETTER, purpose)][customer_id]
+        mail = permits[(Channel.EMAIL, purpose)][customer_id] if by_email else None
+        if mail is not None and mail.allowed:
+            note, what = EMAIL_NOTE, f"für E-Mail „{key}“ vorgemerkt"
+            count.mails += 1
+        else:
+            if mail is not None and not letter.allowed:  # neither way: both reasons
+                letter = Decision(False, f"Brief: {letter.reason}; E-Mail: {mail.reason}",
+                                  letter.code)
+            if not allowed(f"E-Mail/Brief „{key}“" if mail else f"Brief „{key}“", letter):
+                return
+            note = FALLBACK_NOTE.format(reason=mail.reason) if mail else ""
+            what = f"für Brief „{key}“ vorgemerkt" + (
+                f" (keine E-Mail: {mail.reason})" if mail else "")
+            count.letters += 1
+        session.add(LetterQueueEntry(customer_id=customer_id, template_key=key,
+                                     rule_id=rule.id, note=(note + occasion.reason)[:200],
+                                     created_by=AUTHOR, created_at=now))
+        acts.append(what)
 
     @staticmethod
     def _missing_kinds(session: Session) -> list[str]:
@@ -478,9 +530,13 @@ class RuleService:
         if (not data.create_followup and not data.letter_template.strip()
                 and not data.voucher_cents):
             errors["create_followup"] = "Wiedervorlage, Brief und/oder Gutschein wählen"
+        if data.by_email and not data.letter_template.strip():
+            errors["by_email"] = ("für „per E-Mail“ eine Vorlage angeben (die Mailvorlage mit "
+                                  "diesem Schlüssel oder Namen; sonst geht der Brief)")
         if errors:
             raise invalid(errors)
-        params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days)
+        params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days,
+                      by_email=int(data.by_email))
         return {"name": data.name.strip(), "enabled": data.enabled,
                 "params": json.dumps(params), "create_followup": data.create_followup,
                 "subject_template": data.subject_template.strip(),

@@ -72,6 +72,7 @@ class FollowUpDTO:
     maintenance_object_id: int | None
     revision: int
     updated_at: datetime
+    customer_owner: str = ""  # the customer's Betreuer: who an unassigned follow-up is for
 
     @property
     def status_label(self) -> str:
@@ -146,7 +147,7 @@ def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
         status=row.status, rrule=row.rrule, recur_from=row.recur_from, outcome=row.outcome,
         completed_at=row.completed_at, rule_id=row.rule_id,
         maintenance_object_id=row.maintenance_object_id, revision=row.revision,
-        updated_at=row.updated_at)
+        updated_at=row.updated_at, customer_owner=customer.owner)
 
 
 def _validated(data: FollowUpInput) -> dict[str, object]:
@@ -434,7 +435,8 @@ class FollowUpService:
         return (select(FollowUp, Customer).join(Customer, Customer.id == FollowUp.customer_id)
                 .options(load_only(Customer.number, Customer.kind, Customer.title,
                                    Customer.first_name, Customer.last_name, Customer.company,
-                                   Customer.phone, Customer.mobile, Customer.archived_at)))
+                                   Customer.phone, Customer.mobile, Customer.archived_at,
+                                   Customer.owner)))
 
     @staticmethod
     def _load(session: Session, followup_id: int) -> tuple[FollowUp, Customer]:

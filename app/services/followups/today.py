@@ -47,7 +47,8 @@ from app.services import timeline
 from app.services.clock import Clock
 from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
-from app.services.followups.service import PENDING, phone_text
+from app.services.followups import agenda
+from app.services.followups.service import PENDING, FollowUpService, phone_text
 from app.services.formatting import format_date
 from app.services.privacy.contact_policy import (
     ADDRESS_CODES,
@@ -173,6 +174,11 @@ class TodayService:
     def settings(self) -> dict[str, int]:
         with self.db.read() as session:
             return self._settings(session)
+
+    def agenda(self, *, mine_of: str = "") -> agenda.Agenda:
+        """The due follow-ups as "Heute" lists them; `mine_of` keeps one person's."""
+        return agenda.load(self.db, FollowUpService(self.db, self.clock), now=self.clock.now(),
+                           mine_of=mine_of)
 
     def call_list(self, *, as_of: date | None = None) -> CallList:
         """The ranked suggestions, highest score first (ties by name), and the candidates

@@ -41,7 +41,15 @@ from app.services.letters.layout import (
     recipient_block,
     salutation_line,
 )
-from app.services.letters.template_safety import MAX_RENDERED, unsafe_constructs
+from app.services.letters.template_safety import (
+    MAX_RENDERED,
+    PREVIEW_SECONDS,
+    LetterEnvironment,
+    TemplateTooSlow,
+    render_bounded,
+    time_budget,
+    unsafe_constructs,
+)
 from app.services.privacy.contact_policy import Channel, Decision, Purpose, decide
 from app.services.settings import SettingsService
 
@@ -139,8 +147,8 @@ def _template_dto(row: LetterTemplate) -> TemplateDTO:
 
 
 def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=False)
+    return LetterEnvironment(undefined=StrictUndefined, autoescape=False,
+                             keep_trailing_newline=False)
 
 
 def _first_line(ast: nodes.Template, name: str) -> int:
@@ -214,15 +222,25 @@ class CompiledTemplate:
         return result
 
     def render(self, recipient: RecipientData, *, on: date, sender: str,
-               extra: Mapping[str, Any], info: tuple[tuple[str, str], ...]) -> LetterContent:
+               extra: Mapping[str, Any], info: tuple[tuple[str, str], ...],
+               seconds: float | None = None) -> LetterContent:
+        """One letter; with `seconds` a render that runs longer is stopped (the preview)."""
         from app.services.letters.pdf import LetterContent
 
         values = {**recipient.placeholders(), "datum": format_date(on), "absender": sender,
                   **extra}
         try:
-            subject = self._subject.render(values)
-            body = self._body.render(values)
-        except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            with time_budget(seconds):
+                subject = render_bounded(self._subject, values)
+                body = render_bounded(self._body, values)
+        except TemplateTooSlow:
+            limit = f"{seconds:g}".replace(".", ",")
+            raise invalid({"body": f"Vorlage „{self.template.name}“ braucht für "
+                                   f"{recipient.number} länger als {limit} Sekunden und "
+                                   "wurde abgebrochen (zu lange Schleifen oder Texte?)"}
+                          ) from None
+        except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
+                MemoryError, RecursionError) as exc:
             raise invalid({"body": f"Vorlage „{self.template.name}“ für "
                                            f"{recipient.number}: {exc}"}) from None
         if len(subject) + len(body) > MAX_RENDERED:
@@ -443,8 +461,10 @@ class LetterService:
 
     # --- single letters ---------------------------------------------------------------
 
-    def preview(self, template: TemplateDTO, customer_id: int, *, by: str = "") -> bytes:
-        """The letter to one customer as PDF bytes, unsaved (the editor's live preview)."""
+    def preview(self, template: TemplateDTO, customer_id: int, *, by: str = "",
+                seconds: float | None = PREVIEW_SECONDS) -> bytes:
+        """The letter to one customer as PDF bytes, unsaved (the editor's live preview);
+        a template that renders longer than `seconds` is stopped with a German message."""
         from app.services.letters.pdf import letters_pdf
 
         compiled = self.compile(template)
@@ -457,7 +477,7 @@ class LetterService:
             extra = compiled.extra_values(session, [customer_id], on=on)[customer_id]
         letter = compiled.render(recipient, on=on, sender=profile.name, extra=extra,
                                  info=info_block(recipient.number, on=on, by=by,
-                                                 profile=profile))
+                                                 profile=profile), seconds=seconds)
         return letters_pdf([letter], profile, form=self.form())
 
     def write_letter(self, template_id: int, *, customer_number: str, out: Path,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.models import Base
 from app.services import audit, timeline
 from app.services.errors import StorageError
+from app.services.outputs import check_target
 from app.services.privacy import documents, scope
 from app.services.privacy.retention import Retention
 from app.services.progress import NO_PROGRESS, Progress
@@ -46,6 +47,7 @@ TABLE_LABELS: dict[str, str] = {
     "referrals": "Empfehlungen (Kunden werben Kunden)",
     "referral_rewards": "Empfehlungsprämien",
     "email_messages": "E-Mails",
+    "email_message_attachments": "Anhänge der E-Mails (Verweise)",
 }
 COLUMN_LABELS: dict[str, str] = {
     "id": "Nr.", "number": "Kundennummer", "kind": "Art", "salutation": "Anrede",
@@ -79,6 +81,7 @@ COLUMN_LABELS: dict[str, str] = {
     "next_attempt_at": "nächster Versuch", "last_error": "Antwort des Servers",
     "sent_at": "gesendet", "template_name": "Vorlage", "advertising": "Werbung",
     "mailing_id": "Serienmail-Nr.", "created_by": "von",
+    "digest": "Anhang (SHA-256)",
 }
 
 
@@ -147,8 +150,8 @@ class Access(Retention):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             stem = f"Auskunft-{number}-{now:%Y-%m-%d}"
-            json_path = folder / f"{stem}.json"
-            pdf_path = folder / f"{stem}.pdf"
+            json_path = check_target(folder / f"{stem}.json", database=self.db.sqlite_path)
+            pdf_path = check_target(folder / f"{stem}.pdf", database=self.db.sqlite_path)
             document = {
                 "format": "stammkunde-auskunft/1",
                 "created_at": now.isoformat(),

@@ -11,7 +11,10 @@ not across restarts, so it cannot answer "since the last backup".)
 
 Rotation (Großvater-Vater-Sohn) keeps the newest backup of each of the last 7 days, 4 ISO
 weeks and 12 months that have backups — like `restic forget --keep-daily 7 --keep-weekly 4
---keep-monthly 12`. It only touches files named `stammkunde-JJJJMMTT-HHMMSS.sqlite3`; the
+--keep-monthly 12` — and every backup of the newest 2 days that have backups, so a second
+backup of a day never deletes the first while that day is recent (an automatic backup is
+only made when the data changed, so two of one day always differ). It only touches automatic
+backups (`stammkunde-JJJJMMTT-HHMMSS.sqlite3`); manual ones (`…-manuell.sqlite3`) and the
 copies made before an update or a restore are left alone.
 """
 
@@ -54,6 +57,8 @@ MANUAL_SUFFIX = "-manuell"
 # does not replace it in the rotation (an emptied or wrong database backed up on closing).
 SHRINK_LIMIT = 0.5
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_ALL_DAYS = 2  # every backup of the newest days that have backups stays
+MANUAL, AUTOMATIC, COPY = "manuell", "automatisch", "Kopie"
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,18 @@ class BackupInfo:
     taken_at: datetime | None  # from the file name (local time); None for other copies
     size: int
     customers: int | None  # None when the file cannot be read as a Stammkunde database
+    kind: str = COPY  # MANUAL, AUTOMATIC or COPY (before an update or restore, other files)
+
+
+def backup_kind(name: str) -> str:
+    if parse_backup_name(name) is None:
+        return COPY
+    return MANUAL if name.endswith(MANUAL_SUFFIX + ".sqlite3") else AUTOMATIC
+
+
+def backup_info(path: Path, customers: int | None) -> BackupInfo:
+    return BackupInfo(path, parse_backup_name(path.name), path.stat().st_size, customers,
+                      backup_kind(path.name))
 
 
 @dataclass(frozen=True)
@@ -119,10 +136,14 @@ def parse_backup_name(name: str) -> datetime | None:
 
 
 def rotation_keep(stamps: Iterable[datetime], *, daily: int = KEEP_DAILY,
-                  weekly: int = KEEP_WEEKLY, monthly: int = KEEP_MONTHLY) -> set[datetime]:
+                  weekly: int = KEEP_WEEKLY, monthly: int = KEEP_MONTHLY,
+                  all_days: int = 0) -> set[datetime]:
     """Which backups to keep: the newest of each of the last `daily` days, `weekly` ISO weeks
-    and `monthly` months that have backups. Pure, so it can be tested over years."""
-    keep: set[datetime] = set()
+    and `monthly` months that have backups, and every backup of the newest `all_days` days
+    that have backups. Pure, so it can be tested over years."""
+    stamps = list(stamps)
+    recent_days = sorted({stamp.date() for stamp in stamps}, reverse=True)[:all_days]
+    keep = {stamp for stamp in stamps if stamp.date() in recent_days}
     for limit, bucket in ((daily, lambda s: s.date()),
                           (weekly, lambda s: s.isocalendar()[:2]),
                           (monthly, lambda s: (s.year, s.month))):
@@ -229,10 +250,20 @@ class BackupService:
                 customers: int | None = inspect(path, verify=False)[0]
             except StorageError:
                 customers = None
-            found.append(BackupInfo(path, parse_backup_name(path.name), path.stat().st_size,
-                                    customers))
+            found.append(backup_info(path, customers))
         return sorted(found, key=lambda b: (b.taken_at or datetime.min, b.path.name),
                       reverse=True)
+
+    def choose(self, choice: str) -> Path:
+        """The backup a user named: a file, or its number in `backups()` (1 = the newest)."""
+        path = Path(choice).expanduser()
+        if path.exists() or not choice.isdigit():
+            return path
+        found = self.backups()
+        if not 1 <= int(choice) <= len(found):
+            raise StorageError(f"Eine Sicherung Nr. {choice} gibt es nicht; in "
+                               f"{self.folder()} liegen {len(found)} Sicherungen.")
+        return found[int(choice) - 1].path
 
     def last_backup(self) -> BackupInfo | None:
         return next((b for b in self.backups() if b.taken_at is not None), None)
@@ -270,8 +301,7 @@ class BackupService:
         if destination is None:
             self.rotate()
         progress.report(1, 1, "Sicherung fertig")
-        return BackupInfo(target, parse_backup_name(target.name), target.stat().st_size,
-                          inspect(target, verify=False)[0])
+        return backup_info(target, inspect(target, verify=False)[0])
 
     def changed_since_last_backup(self) -> bool:
         self._checkpoint()
@@ -296,9 +326,10 @@ class BackupService:
         stamped = {}
         for path in folder.glob("stammkunde-*.sqlite3"):
             stamp = parse_backup_name(path.name)
-            if stamp is not None and not path.stem.endswith(MANUAL_SUFFIX):
+            if backup_kind(path.name) == AUTOMATIC and stamp is not None:
                 stamped[stamp] = path
-        keep = rotation_keep(stamped) | self._fuller_than_their_day(stamped)
+        keep = rotation_keep(stamped, all_days=KEEP_ALL_DAYS) | self._fuller_than_their_day(
+            stamped)
         removed = []
         for stamp, path in stamped.items():
             if stamp not in keep:

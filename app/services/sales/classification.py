@@ -38,6 +38,8 @@ from app.services.customers.segments import CLASSES
 from app.services.errors import NotFoundError, ValidationError
 from app.services.formatting import format_cents, format_date
 from app.services.progress import NO_PROGRESS, Progress
+from app.services.sales import class_standing
+from app.services.sales.class_standing import ClassExplanation, Placement, RunThresholds
 from app.services.sales.service import window_start
 from app.services.settings import SettingsService
 
@@ -256,6 +258,7 @@ class ClassificationService:
             progress.report(2, 4, "Klassen berechnet")
             progress.checkpoint()
             changed, updated = self._store(session, frame, settings, day, now, by)
+            class_standing.store_run(session, _thresholds(frame, settings, day))
             progress.report(3, 4, "Gespeichert")
             progress.checkpoint()
             session.commit()
@@ -492,6 +495,40 @@ class ClassificationService:
                          valid_until=latest.valid_until if manual and latest else None,
                          history=history)
 
+    def place_after_sale(self, customer_id: int, *, by: str = "") -> Placement | None:
+        """Class and churn risk of one customer right after a sale, against the lines of
+        the last full run (see class_standing); None before the first run."""
+        info = self.info(customer_id)
+        churn = self.churn(customer_id)
+        now = self.clock.now()
+        with self.db.write() as session:
+            run = class_standing.last_run(session)
+            customer = session.get(Customer, customer_id)
+            if run is None or customer is None or customer.archived_at is not None \
+                    or customer.anonymized_at is not None:
+                return None
+            customer.at_risk = churn.at_risk
+            placement = class_standing.place(
+                session, customer, run=run, day=now.date(), manual=info.manual,
+                method_code=METHODS[run.method], at=now, by=actors.recorded(by))
+            session.commit()
+        return placement
+
+    def explain(self, customer_id: int) -> ClassExplanation:
+        """Why a customer is A, B or C: revenue in the window, rank and share, the lines."""
+        settings = self.settings()
+        info = self.info(customer_id)
+        with self.db.read() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError("Diesen Kunden gibt es nicht (mehr).")
+            return class_standing.explain(
+                session, customer, run=class_standing.last_run(session), method=settings.method,
+                a_share_pct=settings.a_share_pct, ab_share_pct=settings.ab_share_pct,
+                amount_lines=(settings.a_min_cents, settings.b_min_cents),
+                window_months=settings.window_months, day=self.clock.today(),
+                manual_reason=info.reason if info.manual else "")
+
     def churn(self, customer_id: int, *, as_of: date | None = None) -> ChurnInfo:
         """The churn risk of one customer with its reason in words."""
         day = as_of or self.clock.today()
@@ -505,6 +542,22 @@ class ClassificationService:
         interval = (last - first).days / (days - 1) if days > 1 else None
         risk, reason = churn_reason((day - last).days, interval, self.settings())
         return ChurnInfo(risk, reason)
+
+
+def _thresholds(frame: pd.DataFrame, settings: ClassificationSettings, as_of: date
+                ) -> RunThresholds:
+    """A run's lines as revenue: the smallest revenue still computed A (B), or the amounts."""
+    a_line: int | None
+    b_line: int | None
+    if settings.method == "amount":
+        a_line, b_line = max(settings.a_min_cents, 1), max(settings.b_min_cents, 1)
+    else:
+        lowest = frame.groupby("computed")["revenue"].min()
+        a_line, b_line = (int(lowest[k]) if k in lowest.index else None for k in ("A", "B"))
+    return RunThresholds(as_of=as_of, method=settings.method,
+                         window_months=settings.window_months, a_min_cents=a_line,
+                         b_min_cents=b_line, a_share_pct=settings.a_share_pct,
+                         ab_share_pct=settings.ab_share_pct)
 
 
 def _frame_of(session: Session, query: Executable, columns: list[str]) -> pd.DataFrame:

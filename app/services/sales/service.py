@@ -62,8 +62,8 @@ def document_taken(session: Session, document_no: str) -> bool:
 
 class SalesService:
     def __init__(self, db: Database, clock: Clock,
-                 after_add: Callable[[int], object] | None = None) -> None:
-        """`after_add(customer_id)` runs after a sale was committed (bonus points)."""
+                 after_add: Callable[[int, str], object] | None = None) -> None:
+        """`after_add(customer_id, by)` runs after a sale was committed (class, points)."""
         self.db = db
         self.clock = clock
         self.after_add = after_add
@@ -104,7 +104,7 @@ class SalesService:
             result = to_dto(sale)
             session.commit()
         if self.after_add is not None:
-            self.after_add(customer_id)
+            self.after_add(customer_id, by)
         return result
 
     def for_customer(self, customer_id: int) -> list[SaleDTO]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDia
 from app.ui.errors import show_error
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
+from app.ui.save_file import ask_save_file
 
 REFRESH_DOMAINS = (Domain.CONTRACTS, Domain.CLUB, Domain.REFERRALS, Domain.SALES,
                    Domain.FOLLOWUPS)
@@ -237,12 +237,11 @@ class ContractsTab(QWidget):
                   path: Path | None) -> Path | None:
         """Ask where (unless given), write the card, say where it went."""
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, tr("{what} speichern").format(what=what),
-                str(self.context.data_dir / default), tr("PDF (*.pdf)"))
-            if not name:
+            path = ask_save_file(self, self.context.services,
+                                 tr("{what} speichern").format(what=what),
+                                 self.context.data_dir / default, {tr("PDF (*.pdf)"): ".pdf"})
+            if path is None:
                 return None
-            path = Path(name)
         try:
             written = write(self.customer_id, path,
                             company=self.context.services.company.get())

@@ -1,17 +1,24 @@
 """The customer view: one non-modal window per customer with Stammdaten, contact persons,
-addresses, contact history and the tabs features register in `CUSTOMER_TABS`."""
+addresses, contact history and the tabs features register in `CUSTOMER_TABS`.
+
+Twelve tabs do not fit in one tab bar of a 1366×768 laptop, so the view lists its tabs in a
+column on the left (the tab widget keeps Strg+Tab and the pages). It is a window of its own,
+not a dialog owned by the main window: it does not stay above the main window, and closing
+the main window still ends the program."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -39,6 +46,7 @@ from app.ui.customers.timeline_tab import NoteDialog, TimelineTab
 from app.ui.errors import show_error
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
+from app.ui.screen_fit import resize_to_fit
 
 
 def tr(text: str) -> str:
@@ -187,8 +195,10 @@ class CustomerView(QDialog):
     def __init__(self, context: AppContext, customer_id: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowFlag(Qt.WindowType.Window)
-        self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint)
+        # A plain window (not Qt.Dialog, no transient owner): it can go behind the main window.
+        self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.WindowMinMaxButtonsHint
+                            | Qt.WindowType.WindowCloseButtonHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.context = context
         self.customer_id = customer_id
         self.detail: CustomerDetail | None = None
@@ -214,6 +224,11 @@ class CustomerView(QDialog):
         header.addWidget(self.name_label, 1)
         header.addWidget(self.archived_label)
         header.addWidget(self.class_label)
+        self.why_button = QPushButton()
+        self.why_button.setToolTip(tr("Zeigt im Reiter „Umsätze“, warum der Kunde in dieser "
+                                      "Klasse ist"))
+        self.why_button.clicked.connect(self.show_class_reason)
+        header.addWidget(self.why_button)
 
         self.form = CustomerForm(services.settings.staff(), services.customers.tags())
         self.save_button = QPushButton(tr("Speichern (Strg+S)"))
@@ -233,25 +248,37 @@ class CustomerView(QDialog):
         master_layout.addLayout(form_buttons)
 
         self.tabs = QTabWidget()
+        self.tabs.tabBar().hide()  # the column on the left lists the tabs
+        # ...and takes Tab's stop: the hidden tab bar (the tab widget's focus proxy) would
+        # catch Tab and keep the focus in the column
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(master, tr("Stammdaten"))
+        self.tab_list = QListWidget()
+        self.tab_list.setAccessibleName(tr("Bereiche"))
+        self.tab_list.currentRowChanged.connect(self._tab_chosen)
+        self.tabs.currentChanged.connect(self.tab_list.setCurrentRow)
         self.contacts: ContactsTab | None = None
         self.addresses: AddressesTab | None = None
         self.timeline: TimelineTab | None = None
         self.extra_tabs: dict[str, QWidget] = {}
 
+        body = QHBoxLayout()
+        body.addWidget(self.tab_list)
+        body.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        layout.addLayout(body, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.note("phone"))
         context.bus.changed.connect(self._on_changed)
-        self.resize(900, 680)
         if customer_id is None:
             self._show_header(None)
             self._saved_input = self.form.value()
         else:
             self._load(customer_id)
             self._add_customer_tabs(customer_id)
+        self._list_tabs()
+        resize_to_fit(self, QSize(1100, 720))
         self._no_default_buttons()
         self.form.first_field().setFocus()
 
@@ -299,6 +326,13 @@ class CustomerView(QDialog):
         self.note_dialog = dialog
         dialog.open()
         return dialog
+
+    def show_class_reason(self) -> None:
+        """"Warum A?": the tab registered as "sales" shows the reason of the class."""
+        tab = self.extra_tabs.get("sales")
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+            tab.show_class_reason()  # type: ignore[attr-defined]
 
     def is_dirty(self) -> bool:
         return self._saved_input is not None and self.form.value() != self._saved_input
@@ -386,6 +420,7 @@ class CustomerView(QDialog):
             self.number_label.setText(tr("neu"))
             self.name_label.setText(tr("Neuer Kunde"))
             self.class_label.hide()
+            self.why_button.hide()
             self.archived_label.hide()
             self.archive_button.hide()
             return
@@ -400,8 +435,11 @@ class CustomerView(QDialog):
                 f"background: {CLASS_COLOURS[klass].name()}; color: {CLASS_TEXT[klass].name()};"
                 " border-radius: 4px; padding: 3px 8px; font-weight: bold;")
             self.class_label.show()
+            self.why_button.setText(tr("Warum {0}?").format(klass))
+            self.why_button.show()
         else:
             self.class_label.hide()
+            self.why_button.hide()
         archived = detail.archived_at is not None
         self.archived_label.setVisible(archived)
         self.archive_button.setText(tr("Reaktivieren") if archived else tr("Archivieren"))
@@ -423,7 +461,30 @@ class CustomerView(QDialog):
             tab = spec.factory(self.context, customer_id, self)
             self.extra_tabs[spec.key] = tab
             self.tabs.addTab(tab, spec.title().replace("&", "&&"))  # "&" is no shortcut
+        self._list_tabs()
         self._no_default_buttons()
+
+    def _list_tabs(self) -> None:
+        """The column of tabs: one row per tab, as wide as the longest title."""
+        self.tab_list.blockSignals(True)
+        self.tab_list.clear()
+        metrics = self.tab_list.fontMetrics()
+        width = 0
+        for index in range(self.tabs.count()):
+            text = self.tabs.tabText(index).replace("&&", "&")
+            item = QListWidgetItem(self.tabs.tabIcon(index), text)
+            item.setSizeHint(QSize(metrics.horizontalAdvance(text), metrics.height() + 12))
+            self.tab_list.addItem(item)
+            width = max(width, metrics.horizontalAdvance(text))
+        self.tab_list.setCurrentRow(self.tabs.currentIndex())
+        self.tab_list.blockSignals(False)
+        icon = self.tab_list.iconSize().width() + 8 if any(
+            not self.tabs.tabIcon(i).isNull() for i in range(self.tabs.count())) else 0
+        self.tab_list.setFixedWidth(width + icon + 2 * self.tab_list.frameWidth() + 24)
+
+    def _tab_chosen(self, row: int) -> None:
+        if row >= 0:
+            self.tabs.setCurrentIndex(row)
 
     def _no_default_buttons(self) -> None:
         """Enter in a field must never press "Archivieren" or "Entfernen" (QDialog makes
@@ -450,6 +511,8 @@ class CustomerView(QDialog):
                 self._show_lists(detail)
             else:
                 self._show(detail)
+        elif self.detail is not None and changes.touches(Domain.CLASSES, self.customer_id):
+            self._show_header(self.detail)
         if self.timeline is not None and (
                 changes.touches(Domain.TIMELINE, self.customer_id)
                 or changes.touches(Domain.CUSTOMERS, self.customer_id)):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.services.customers.export import ExportResult
 from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.save_file import ask_save_file
 from app.ui.tasks import Task
 
 FILTERS = {"CSV für Excel (*.csv)": ".csv", "Excel-Arbeitsmappe (*.xlsx)": ".xlsx",
@@ -32,15 +33,10 @@ def campaign_choices() -> dict[str, Channel | None]:
 def export_customers(context: AppContext, parent: QWidget | None) -> Task | None:
     """Ask for the file and the purpose, then export every active customer to it (for a
     campaign: only those the contact policy allows advertising on its channel)."""
-    name, chosen = QFileDialog.getSaveFileName(
-        parent, tr("Kunden exportieren"), str(Path.home() / "Kunden.csv"),
-        ";;".join(tr(f) for f in FILTERS))
-    if not name:
+    path = ask_save_file(parent, context.services, tr("Kunden exportieren"),
+                         Path.home() / "Kunden.csv", {tr(f): s for f, s in FILTERS.items()})
+    if path is None:
         return None
-    path = Path(name)
-    if path.suffix.lower() not in FILTERS.values():
-        suffix = next((s for f, s in FILTERS.items() if tr(f) == chosen), ".csv")
-        path = path.with_name(path.name + suffix)
     choices = campaign_choices()
     purpose, ok = QInputDialog.getItem(parent, tr("Kunden exportieren"), tr("Wofür?"),
                                        list(choices), 0, False)

@@ -352,7 +352,8 @@ class CustomerImportDialog(QDialog):
             "Hinweisen (ein Feld nicht übernommen). Abgelehnte Zeilen werden nicht "
             "übernommen.").format(
                 total=preview.total, new=len(preview.new), dup=len(preview.duplicates),
-                rej=len(preview.rejected), noted=len(preview.with_problems)))
+                rej=len(preview.rejected), noted=len(preview.with_problems))
+            + "".join("\n" + group.message() for group in preview.groups))
         self.tree.clear()
         default = DUPLICATE_CHOICES[str(self.all_choice.currentData())]
         self.new_group = self._group(tr("Neu"), preview.new, lambda _row: tr("Anlegen"))

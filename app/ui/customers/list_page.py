@@ -106,7 +106,7 @@ class CustomerListPage(QWidget):
         self.table.activated.connect(self._open_index)
         self._restore_header()
         self.open_action = QAction(self.tr("Öffnen"), self)
-        self.open_action.triggered.connect(lambda: self._open_index(self.table.currentIndex()))
+        self.open_action.triggered.connect(self._open_current)
         add_row_menu(self.table, self.open_action, None, self.new_button)
         escape_clears(self.search)
 
@@ -158,7 +158,8 @@ class CustomerListPage(QWidget):
 
         view = self._views.get(customer_id)
         if view is None:
-            view = CustomerView(self.context, customer_id, self.window())
+            view = CustomerView(self.context, customer_id)
+            self.destroyed.connect(view.deleteLater)
             self._track(view, customer_id)
         view.show()
         view.raise_()
@@ -168,7 +169,8 @@ class CustomerListPage(QWidget):
     def new_customer(self) -> QWidget:
         from app.ui.customers.customer_view import CustomerView
 
-        view = CustomerView(self.context, None, self.window())
+        view = CustomerView(self.context, None)
+        self.destroyed.connect(view.deleteLater)
         self._new_views.append(view)
         view.saved_as.connect(lambda cid, v=view: self._track(v, cid))
         view.finished.connect(lambda _r, v=view: self._forget(v))
@@ -219,6 +221,9 @@ class CustomerListPage(QWidget):
         count = self.model.rowCount()
         self.count_label.setText(self.tr("{0} Kunden").format(format_number(count, 0))
                                  if count != 1 else self.tr("1 Kunde"))
+
+    def _open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -1,13 +1,17 @@
 """Mail-Kampagne: a mail template to a class, tag or segment, planned first (recipients,
-control group, who is excluded and why), then put into the outbox."""
+control group, who is excluded and why), then put into the outbox; optionally with a PDF for
+everybody (a file such as a flyer or voucher) and/or a letter made out to each recipient."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.email.campaigns import CampaignPlan, CampaignResult
+from app.services.email.message import Attachment
 from app.services.errors import StammkundeError
 from app.services.letters.recipients import (
     ClassSource,
@@ -53,6 +58,17 @@ class CampaignDialog(QDialog):
         self.control.setRange(0.0, 0.9)
         self.control.setSingleStep(0.05)
         self.control.setSuffix(tr(" Anteil Kontrollgruppe"))
+        self.pdf_file = QLineEdit()
+        self.pdf_file.setPlaceholderText(tr("keine Datei (z. B. Flyer oder Gutschein als PDF)"))
+        self.pdf_file.setToolTip(tr("Geht an jeden Empfänger und wird nur einmal gespeichert"))
+        browse = QPushButton(tr("PDF wählen …"))
+        browse.clicked.connect(self._browse)
+        self.letter = QComboBox()
+        self.letter.addItem(tr("kein Brief"), None)
+        for letter in context.services.letters.templates():
+            self.letter.addItem(letter.name, letter.id)
+        self.letter.setToolTip(tr("Dieser Brief wird für jeden Empfänger ausgestellt und als "
+                                  "PDF angehängt"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.excluded: RowsModel[ExcludedCustomer] = RowsModel(
@@ -70,6 +86,11 @@ class CampaignDialog(QDialog):
         source.addWidget(self.value, 1)
         form.addRow(tr("Empfänger"), source)
         form.addRow(tr("Kontrollgruppe"), self.control)
+        pdf_row = QHBoxLayout()
+        pdf_row.addWidget(self.pdf_file, 1)
+        pdf_row.addWidget(browse)
+        form.addRow(tr("PDF für alle"), pdf_row)
+        form.addRow(tr("Brief je Empfänger"), self.letter)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(plan)
@@ -90,6 +111,20 @@ class CampaignDialog(QDialog):
         if kind == "tag":
             return TagSource(value)
         return SegmentSource(value, self.context.services.clock.now())
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, tr("PDF anhängen"), "",
+                                              tr("PDF-Dateien (*.pdf)"))
+        if name:
+            self.pdf_file.setText(name)
+
+    def attachments(self) -> tuple[Attachment, ...]:
+        """The chosen file, read now (an unreadable one raises OSError)."""
+        name = self.pdf_file.text().strip()
+        if not name:
+            return ()
+        path = Path(name)
+        return (Attachment(path.name, path.read_bytes()),)
 
     def plan(self) -> None:
         self.queue_button.setEnabled(False)
@@ -114,11 +149,20 @@ class CampaignDialog(QDialog):
         email = self.context.services.email
         template_id, source, seed = plan.template.id, self.source(), plan.seed
         share, actor = plan.control_share, self.context.actor
+        letter_id = self.letter.currentData()
+        try:
+            attachments = self.attachments()
+        except OSError as error:
+            self.summary.setText(tr("Die PDF-Datei lässt sich nicht lesen: {error}")
+                                 .format(error=error.strerror or error))
+            return
         self.queue_button.setEnabled(False)
         self.summary.setText(tr("Mails werden vorbereitet …"))
         self.context.tasks.start(
             lambda progress: email.run_campaign(template_id, source, by=actor,
                                                 control_share=share, seed=seed,
+                                                attachments=attachments,
+                                                letter_template_id=letter_id,
                                                 progress=progress),
             on_done=self._queued, on_error=self._failed)
 

@@ -61,6 +61,17 @@ class RulesDialog(QDialog):
         self.assignee.setToolTip(tr("leer: der Betreuer des Kunden"))
         self.letter = QLineEdit()
         self.letter.setPlaceholderText(tr("leer: kein Brief"))
+        self.by_email = QCheckBox(tr("per E-Mail, wo erlaubt (sonst Brief)"))
+        self.by_email.setToolTip(tr(
+            "Die Mailvorlage mit dem Schlüssel oder Namen der Briefvorlage geht an Kunden, "
+            "denen gemailt werden darf; alle anderen bleiben mit dem Grund auf der Briefliste."))
+        self.new_kind = QComboBox()
+        for key, kind in KINDS.items():
+            self.new_kind.addItem(tr(kind.label), key)
+        self.new_button = QPushButton(tr("Neue Regel"))
+        self.new_button.setToolTip(tr("Eine weitere Regel dieser Art anlegen (ausgeschaltet), "
+                                      "z. B. Erinnerung 30 und Rabattcode 60 Tage nach dem "
+                                      "Erstkauf"))
         self.voucher = QDoubleSpinBox()
         self.voucher.setRange(0, 100_000)
         self.voucher.setDecimals(2)
@@ -82,13 +93,18 @@ class RulesDialog(QDialog):
         form.addRow(tr("Betreff-Vorlage"), self.subject)
         form.addRow(tr("Zuständig"), self.assignee)
         form.addRow(tr("Briefvorlage"), self.letter)
+        form.addRow("", self.by_email)
         form.addRow(tr("Aktionsgutschein"), self.voucher)
         form.addRow(tr("Gutschein gültig"), self.voucher_days)
         form.addRow(tr("Verarbeitet bis"), self.processed)
         form.addRow("", self.apply_button)
         form.addRow("", self.status)
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        left.addWidget(self.new_kind)
+        left.addWidget(self.new_button)
         body = QHBoxLayout()
-        body.addWidget(self.list)
+        body.addLayout(left)
         body.addLayout(form, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -97,6 +113,7 @@ class RulesDialog(QDialog):
         layout.addWidget(close)
         self.list.currentRowChanged.connect(self._show_rule)
         self.apply_button.clicked.connect(self.apply)
+        self.new_button.clicked.connect(self.add_rule)
         self._load(select=0)
 
     def _load(self, *, select: int) -> None:
@@ -128,11 +145,14 @@ class RulesDialog(QDialog):
             spin.setValue(rule.params.get(key, 0))
             self.param_spins[key] = spin
             self.params_form.addRow(tr(label), spin)
-        tab_order(self.enabled, *self.param_spins.values(), self.create_followup)
+        tab_order(self.list, self.enabled, *self.param_spins.values(), self.create_followup,
+                  self.subject, self.assignee, self.letter, self.by_email, self.voucher,
+                  self.voucher_days, self.apply_button, self.new_kind, self.new_button)
         self.create_followup.setChecked(rule.create_followup)
         self.subject.setText(rule.subject_template)
         self.assignee.setEditText(rule.assignee)
         self.letter.setText(rule.letter_template)
+        self.by_email.setChecked(rule.by_email)
         self.voucher.setValue(rule.voucher_cents / 100)
         self.voucher_days.setValue(rule.voucher_days)
         self.processed.setText(format_date(rule.last_processed))
@@ -152,9 +172,27 @@ class RulesDialog(QDialog):
                 subject_template=self.subject.text(), assignee=self.assignee.currentText(),
                 letter_template=self.letter.text(),
                 voucher_cents=round(self.voucher.value() * 100),
-                voucher_days=self.voucher_days.value()))
+                voucher_days=self.voucher_days.value(), by_email=self.by_email.isChecked()))
         except StammkundeError as error:
             show_error(self, error)
             return
         self._load(select=row)
         self.status.setText(tr("Gespeichert."))
+
+    def add_rule(self) -> None:
+        """A further rule of the chosen kind, switched off, selected for setting up."""
+        kind = self.new_kind.currentData()
+        name = self.new_kind.currentText()
+        taken = {rule.name for rule in self.rules}
+        number = 2
+        while name in taken:
+            name = f"{self.new_kind.currentText()} ({number})"
+            number += 1
+        try:
+            self.context.services.rules.create(kind, RuleInput(
+                name=name, enabled=False, params={}))
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        self._load(select=len(self.rules))  # ordered by number: the new rule comes last
+        self.status.setText(tr("Neue Regel angelegt (ausgeschaltet)."))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -15,22 +16,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.changes import Changes, Domain
 from app.services.errors import StammkundeError
+from app.services.followups.agenda import Agenda
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import CallList, HeldBack, Suggestion
 from app.services.formatting import format_date
+from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
+from app.ui.followups.agenda_tree import AgendaTree
 from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
-from app.ui.row_menu import add_row_menu, row_action
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -48,17 +51,12 @@ def button_row(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-def followup_row(item: FollowUpDTO, now: datetime) -> Row[FollowUpDTO]:
-    overdue = item.due_date < now.date() or (
-        item.due_date == now.date() and item.due_time is not None
-        and item.due_time < now.time().replace(tzinfo=None))
-    return Row((item.due_text, item.customer_name, item.subject, item.assignee,
-                tr(item.priority_label)), item, tooltip=item.notes, warn=overdue)
-
-
-def suggestion_row(item: Suggestion) -> Row[Suggestion]:
-    return Row((str(item.score), item.customer_name, item.reason_text, item.phone,
-                item.abc_class or ""), item, tooltip=tr("Punkte: ") + item.score_text)
+def suggestion_row(rank: int, item: Suggestion) -> Row[Suggestion]:
+    """The call list's position ("Rang"); the tooltip says how the reasons weigh."""
+    return Row((str(rank), item.customer_name, item.reason_text, item.phone,
+                item.abc_class or ""), item,
+               tooltip=tr("Rang {rank}, Gewichtung der Gründe: {parts}").format(
+                   rank=rank, parts=item.score_text))
 
 
 def held_back_row(item: HeldBack) -> Row[HeldBack]:
@@ -76,16 +74,21 @@ class TodayPage(QWidget):
         self.context = context
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.due_model = RowsModel[FollowUpDTO](
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-size: 12pt;")
+        self.mine = QCheckBox(tr("Nur meine"))
+        self.mine.toggled.connect(self.refresh)
+        self._sync_mine()
+        self.due_view = AgendaTree(
             [tr("Fällig"), tr("Kunde"), tr("Betreff"), tr("Zuständig"), tr("Priorität")], self)
-        self.due_view = table_view(self.due_model, stretch=(2,))
         self.calls_model = RowsModel[Suggestion](
-            [tr("Punkte"), tr("Kunde"), tr("Grund"), tr("Telefon"), tr("Klasse")], self)
+            [tr("Rang"), tr("Kunde"), tr("Grund"), tr("Telefon"), tr("Klasse")], self)
         self.calls_view = table_view(self.calls_model, stretch=(2,))
         self.held_model = RowsModel[HeldBack](
             [tr("Kunde"), tr("Nr."), tr("wäre auf der Liste wegen"), tr("Nicht anrufen, weil")],
             self)
-        self.held_view = table_view(self.held_model, stretch=(3,))
+        # Both texts are sentences: they share the spare width, neither is squeezed.
+        self.held_view = table_view(self.held_model, stretch=(2, 3))
         self.held_label = QLabel()
         self.status = QLabel()
         self.done_button = QPushButton(tr("Erledigt…"))
@@ -104,15 +107,17 @@ class TodayPage(QWidget):
         self.rules_button = QPushButton(tr("Regeln…"))
         self.rules_button.setToolTip(tr("Automatische Regeln ein-/ausschalten und einstellen"))
         layout = QVBoxLayout(self)
-        top = button_row(self.header)
+        top = button_row(self.header, self.counts)
+        top.addWidget(self.mine)
         top.addWidget(self.rules_button)
         layout.addLayout(top)
-        layout.addWidget(QLabel(tr("<b>Wiedervorlagen – überfällig und heute</b>")))
+        layout.addWidget(QLabel(tr("<b>Wiedervorlagen – überfällig und heute</b> (wichtige "
+                                   "zuerst; automatische je Regel in einer Zeile)")))
         layout.addWidget(self.due_view, 2)
         layout.addLayout(button_row(self.done_button, self.day_button, self.week_button,
                                    self.move_button))
-        layout.addWidget(QLabel(tr("<b>Nächste beste Aktivität</b> (Punkte: Maus über die "
-                                   "Zeile zeigt die Berechnung)")))
+        layout.addWidget(QLabel(tr("<b>Nächste beste Aktivität</b> (Rang: Maus über die "
+                                   "Zeile zeigt die Gründe und ihre Gewichtung)")))
         layout.addWidget(self.calls_view, 3)
         layout.addLayout(button_row(self.call_button, self.followup_button, self.letter_button,
                                    self.hide_button, self.hide_days))
@@ -128,14 +133,20 @@ class TodayPage(QWidget):
         self.followup_button.clicked.connect(self._create_followup)
         self.letter_button.clicked.connect(self._queue_letter)
         self.hide_button.clicked.connect(self._dismiss)
-        add_row_menu(self.due_view, self._open_action(self.due_view, self.due_model), None,
-                     self.done_button, self.day_button, self.week_button, self.move_button)
-        add_row_menu(self.calls_view, self._open_action(self.calls_view, self.calls_model), None,
-                     self.call_button, self.followup_button, self.letter_button,
-                     self.hide_button)
-        add_row_menu(self.held_view, self._open_action(self.held_view, self.held_model))
+        open_due = QAction(tr("Kunde öffnen"), self.due_view)
+        open_due.triggered.connect(self._open_due)
+        add_row_menu(self.due_view, open_due, None, self.done_button, self.day_button,
+                     self.week_button, self.move_button)
+        open_call = QAction(tr("Kunde öffnen"), self.calls_view)
+        open_call.triggered.connect(self._open_call)
+        add_row_menu(self.calls_view, open_call, None, self.call_button, self.followup_button,
+                     self.letter_button, self.hide_button)
+        open_held = QAction(tr("Kunde öffnen"), self.held_view)
+        open_held.triggered.connect(self._open_held)
+        add_row_menu(self.held_view, open_held)
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
-        self.due_view.doubleClicked.connect(lambda i: self._open(self.due_model, i))
+        self.due_view.followup_activated.connect(
+            lambda item: context.open_customer(item.customer_id))
         self.calls_view.doubleClicked.connect(lambda i: self._open(self.calls_model, i))
         self.held_view.doubleClicked.connect(lambda i: self._open(self.held_model, i))
         context.bus.changed.connect(self._on_changed)
@@ -143,26 +154,48 @@ class TodayPage(QWidget):
 
     def refresh(self) -> None:
         services = self.context.services
+        mine_of = preferences.staff_name() if self.mine.isChecked() else ""
 
-        def load(_progress: object) -> tuple[list[FollowUpDTO], CallList]:
-            return services.followups.due(), services.today.call_list()
+        def load(_progress: object) -> tuple[Agenda, CallList]:
+            return services.today.agenda(mine_of=mine_of), services.today.call_list()
 
         self.context.tasks.start(load, on_done=self._show, on_error=self._failed)
 
-    def _show(self, result: tuple[list[FollowUpDTO], CallList]) -> None:
-        due, calls = result
+    def _sync_mine(self) -> None:
+        """"Nur meine" needs an "Ich bin"; it is on by default once there is one."""
+        me = preferences.staff_name()
+        self.mine.blockSignals(True)
+        self.mine.setEnabled(bool(me))
+        self.mine.setChecked(bool(me))
+        self.mine.setText(tr("Nur meine ({name})").format(name=me) if me else tr("Nur meine"))
+        self.mine.setToolTip(
+            tr("Zugewiesen an {name} oder niemandem bei Kunden, deren Betreuer {name} ist")
+            .format(name=me) if me else
+            tr("Erst unter Datei → Einstellungen „Ich bin“ wählen"))
+        self.mine.blockSignals(False)
+
+    def _show(self, result: tuple[Agenda, CallList]) -> None:
+        agenda, calls = result
         now = self.context.services.clock.now()
         self.header.setText(tr("Heute, {weekday}, {date}").format(
             weekday=tr(WEEKDAYS[now.weekday()]), date=format_date(now.date())))
-        self.due_model.set_rows([followup_row(item, now) for item in due])
-        self.calls_model.set_rows([suggestion_row(item) for item in calls.suggestions])
+        counts = tr("{overdue} überfällig · {today} heute · {high} hoch").format(
+            overdue=agenda.counts.overdue, today=agenda.counts.today, high=agenda.counts.high)
+        if agenda.mine_of:
+            counts += tr(" (nur meine: {shown} von {total})").format(
+                shown=agenda.shown, total=agenda.total)
+        self.counts.setText(counts)
+        self.due_view.set_agenda(agenda, now)
+        self.calls_model.set_rows([suggestion_row(rank, item) for rank, item
+                                   in enumerate(calls.suggestions, start=1)])
         self.held_model.set_rows([held_back_row(item) for item in calls.held_back])
         self.held_label.setText(tr(
             "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {count} Kunden").format(
             count=calls.held_back_count))
-        self.due_view.resizeColumnsToContents()
         self.calls_view.resizeColumnsToContents()
-        if not due:
+        self.held_view.resizeColumnToContents(0)
+        self.held_view.resizeColumnToContents(1)
+        if not agenda.entries:
             self.status.setText(tr("Keine fälligen Wiedervorlagen."))
         self.loaded.emit()
 
@@ -170,25 +203,38 @@ class TodayPage(QWidget):
         show_error(self, error)
 
     def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(Domain.SETTINGS):  # "Ich bin" may have changed
+            self._sync_mine()
         if changes.domains & {Domain.FOLLOWUPS, Domain.TIMELINE, Domain.CUSTOMERS, Domain.SALES,
-                               Domain.CLASSES}:
+                               Domain.CLASSES, Domain.SETTINGS}:
             self.refresh()
 
     # --- selection helpers -----------------------------------------------------------
 
     def selected_followup(self) -> FollowUpDTO | None:
-        return selected_payload(self.due_view, self.due_model, status=self.status)
+        item = self.due_view.selected_followup()
+        if item is None:
+            self.status.setText(tr("Bitte zuerst eine einzelne Wiedervorlage wählen (eine "
+                                   "Regelzeile mit dem Pfeil aufklappen)."))
+        return item
 
     def selected_suggestion(self) -> Suggestion | None:
         return selected_payload(self.calls_view, self.calls_model, status=self.status)
 
-    def _open(self, model: RowsModel[FollowUpDTO] | RowsModel[Suggestion] | RowsModel[HeldBack],
+    def _open(self, model: RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
         self.context.open_customer(model.payload(index.row()).customer_id)
 
-    def _open_action(self, view: QTableView, model: RowsModel[FollowUpDTO]
-                     | RowsModel[Suggestion] | RowsModel[HeldBack]) -> QAction:
-        return row_action(view, tr("Kunde öffnen"), lambda index: self._open(model, index))
+    def _open_due(self) -> None:
+        item = self.due_view.selected_followup()
+        if item is not None:
+            self.context.open_customer(item.customer_id)
+
+    def _open_call(self) -> None:
+        self._open(self.calls_model, self.calls_view.currentIndex())
+
+    def _open_held(self) -> None:
+        self._open(self.held_model, self.held_view.currentIndex())
 
     def _act(self, work: object, message: str) -> None:
         try:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.company import CompanyProfile
+from app.services.company import LEGAL_FORM_NAMES, LEGAL_FORMS, CompanyProfile, required_fields
 from app.services.errors import ValidationError
 from app.ui.context import AppContext
 
@@ -34,8 +34,9 @@ def labels() -> dict[str, str]:
         "city": tr("Ort"), "country": tr("Land (ISO, z. B. DE)"), "phone": tr("Telefon"),
         "email": tr("E-Mail"), "web": tr("Internet"), "iban": tr("IBAN"), "bic": tr("BIC"),
         "bank": tr("Bank"), "tax_number": tr("Steuernummer"), "vat_id": tr("USt-IdNr."),
-        "managing_director": tr("Inhaber/Geschäftsführer"),
-        "register": tr("Registereintrag"), "logo_path": tr("Logo (PNG, JPG, SVG)"),
+        "managing_director": tr("Inhaber/Geschäftsführer"), "seat": tr("Sitz"),
+        "register_court": tr("Registergericht"), "register_number": tr("Registernummer"),
+        "logo_path": tr("Logo (PNG, JPG, SVG)"), "legal_form": tr("Rechtsform"),
     }
 
 
@@ -48,8 +49,20 @@ class CompanyDialog(QDialog):
         self.setWindowTitle(tr("Briefkopf"))
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
+        self.form_layout = form
         profile = context.services.company.get()
+        self.legal_form = QComboBox()
+        self.legal_form.setObjectName("legal_form")
+        for key, name in LEGAL_FORM_NAMES.items():
+            self.legal_form.addItem(tr(name), key)
+        self.legal_form.setCurrentIndex(max(self.legal_form.findData(profile.legal_form), 0))
+        form.addRow(labels()["legal_form"], self.legal_form)
+        self.required_note = QLabel()
+        self.required_note.setWordWrap(True)
+        form.addRow("", self.required_note)
         for name, label in labels().items():
+            if name == "legal_form":
+                continue
             edit = QLineEdit(getattr(profile, name))
             edit.setObjectName(name)
             self.edits[name] = edit
@@ -78,6 +91,23 @@ class CompanyDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
+        self.legal_form.currentIndexChanged.connect(self._show_required)
+        self._show_required()
+
+    def _show_required(self) -> None:
+        """Mark the details the chosen legal form requires on business letters and mails."""
+        key = str(self.legal_form.currentData())
+        required = required_fields(key)
+        names = labels()
+        for name in self.edits:
+            field_label = self.form_layout.labelForField(self.edits[name])
+            if not isinstance(field_label, QLabel):  # the logo row: never required
+                continue
+            field_label.setText(names[name] + (" *" if name in required else ""))
+        law = LEGAL_FORMS[key].law
+        self.required_note.setText(tr("* Pflichtangaben für Geschäftsbriefe und -mails "
+                                      "({law}); sie stehen in der Fußzeile jeder Mail.")
+                                   .format(law=law) if law else "")
 
     def _browse_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Logo wählen"), "",
@@ -86,8 +116,9 @@ class CompanyDialog(QDialog):
             self.edits["logo_path"].setText(path)
 
     def profile(self) -> CompanyProfile:
-        return CompanyProfile(**{f.name: self.edits[f.name].text()
-                                 for f in fields(CompanyProfile)})
+        return CompanyProfile(legal_form=str(self.legal_form.currentData()),
+                              **{f.name: self.edits[f.name].text()
+                                 for f in fields(CompanyProfile) if f.name != "legal_form"})
 
     def save(self) -> None:
         for edit in self.edits.values():
@@ -104,5 +135,6 @@ class CompanyDialog(QDialog):
             return
         self.context.services.letters.set_form(str(self.form_choice.currentData()))
         for name, value in asdict(saved).items():
-            self.edits[name].setText(value)
+            if name in self.edits:
+                self.edits[name].setText(value)
         self.accept()

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
+from app.ui.letters.live_preview import LivePreview
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -58,25 +59,23 @@ class CustomerLettersTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
+        self.live = LivePreview(context.tasks, self.preview, self.message, parent=self,
+                                empty_text=tr("Keine Vorschau"),
+                                clear_on_error=tr("Keine Vorschau"))
         self.update_preview()
 
     def update_preview(self) -> None:
-        letters = self.context.services.letters
-        try:
-            template = letters.get(int(self.template.currentData()))
-            data = letters.preview(template, self.customer_id, by=self.context.actor)
-        except StammkundeError as error:
-            self.message.setText(error.message)
-            self.preview.clear(tr("Keine Vorschau"))
-            return
-        self.message.clear()
-        self.preview.show_pdf(data)
+        """The letter on the worker, within the preview's time budget (see live_preview)."""
+        letters, actor = self.context.services.letters, self.context.actor
+        template_id, customer_id = int(self.template.currentData()), self.customer_id
+        self.live.request(lambda: letters.preview(letters.get(template_id), customer_id,
+                                                  by=actor))
 
     def _ask_and_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Brief speichern"), "brief.pdf",
-                                              tr("PDF (*.pdf)"))
-        if path:
-            self.save(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+        path = ask_save_file(self, self.context.services, tr("Brief speichern"), "brief.pdf",
+                             {tr("PDF (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.save(path)
 
     def save(self, out: Path) -> None:
         services = self.context.services

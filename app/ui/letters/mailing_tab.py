@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +42,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.letters.common import compact, splitter_of, tr
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
+from app.ui.save_file import ask_save_file
 from app.ui.tasks import Task
 
 
@@ -304,10 +304,10 @@ class MailingTab(QWidget):
             show_error(self, error)
 
     def _ask_and_generate(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Serienbrief speichern"),
-                                              "serienbrief.pdf", tr("PDF (*.pdf)"))
-        if path:
-            self.generate(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+        path = ask_save_file(self, self.context.services, tr("Serienbrief speichern"),
+                             "serienbrief.pdf", {tr("PDF (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.generate(path)
 
     def generate(self, out: Path) -> None:
         settings = self._checked_settings()
@@ -338,10 +338,10 @@ class MailingTab(QWidget):
             self.label_start.setMaximum(LABEL_SHEETS[key].per_sheet)
 
     def _ask_and_print_labels(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Etiketten speichern"),
-                                              "etiketten.pdf", tr("PDF (*.pdf)"))
-        if path:
-            self.print_labels(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+        path = ask_save_file(self, self.context.services, tr("Etiketten speichern"),
+                             "etiketten.pdf", {tr("PDF (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.print_labels(path)
 
     def print_labels(self, out: Path) -> None:
         """Labels or envelopes for the chosen recipients, for what the chosen template is:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -22,8 +23,9 @@ from app.services.letters.service import PLACEHOLDERS, TemplateDTO
 from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.letters.common import elided_list, splitter_of, tr
+from app.ui.letters.live_preview import LivePreview
 from app.ui.letters.pdf_view import PdfPreview
-from app.ui.row_menu import add_row_menu, row_action
+from app.ui.row_menu import add_row_menu
 
 PREVIEW_DELAY_MS = 400
 
@@ -50,8 +52,9 @@ class TemplatesTab(QWidget):
                 item.setToolTip(item.text())
                 self.placeholders.addItem(item)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
-        add_row_menu(self.placeholders, row_action(self.placeholders, tr("Einfügen"),
-                                                   self._insert_placeholder_at))
+        insert = QAction(tr("Einfügen"), self.placeholders)
+        insert.triggered.connect(self._insert_current_placeholder)
+        add_row_menu(self.placeholders, insert)
         self.placeholders.setMaximumHeight(130)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -101,6 +104,8 @@ class TemplatesTab(QWidget):
         self.splitter.setSizes([260, 560, 460])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        self.live = LivePreview(context.tasks, self.preview, self.error, parent=self,
+                                empty_text=tr("Noch keine Kunden für eine Vorschau"))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -140,8 +145,8 @@ class TemplatesTab(QWidget):
         self.body.insertPlainText(f"{{{{ {item.data(Qt.ItemDataRole.UserRole)} }}}}")
         self.body.setFocus()
 
-    def _insert_placeholder_at(self, index: QModelIndex) -> None:
-        item = self.placeholders.item(index.row())
+    def _insert_current_placeholder(self) -> None:
+        item = self.placeholders.currentItem()
         if item is not None:
             self._insert_placeholder(item)
 
@@ -153,29 +158,24 @@ class TemplatesTab(QWidget):
                            builtin=bool(current and current.builtin),
                            advertising=self.advertising.isChecked())
 
-    def _preview_customer(self) -> int | None:
-        customers = self.context.services.customers
-        number = self.customer.text().strip()
-        if number:
-            return customers.get_by_number(number).id
-        first = customers.ids(CustomerFilter(), sort="number")[:1]
-        return first[0] if first else None
-
     def update_preview(self) -> None:
-        """Render the edited (unsaved) template for one customer; errors show by name."""
+        """Render the edited (unsaved) template for one customer on the worker; errors show
+        by name, a template that would hang as a message (see live_preview)."""
         self._timer.stop()
-        try:
-            customer_id = self._preview_customer()
+        services, actor = self.context.services, self.context.actor
+        template, number = self.edited(), self.customer.text().strip()
+
+        def render() -> bytes | None:
+            customers = services.customers
+            if number:
+                customer_id: int | None = customers.get_by_number(number).id
+            else:
+                customer_id = next(iter(customers.ids(CustomerFilter(), sort="number")), None)
             if customer_id is None:
-                self.preview.clear(tr("Noch keine Kunden für eine Vorschau"))
-                return
-            data = self.context.services.letters.preview(self.edited(), customer_id,
-                                                         by=self.context.actor)
-        except StammkundeError as error:
-            self.error.setText(error.message)
-            return
-        self.error.clear()
-        self.preview.show_pdf(data)
+                return None
+            return services.letters.preview(template, customer_id, by=actor)
+
+        self.live.request(render)
 
     def new(self) -> None:
         self.list.clearSelection()

@@ -10,7 +10,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -31,6 +30,7 @@ from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -264,8 +264,8 @@ class LoyaltyTab(QWidget):
             self.issue_voucher(data)
 
     def _print_dialog(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Bonuskarte als PDF speichern"),
-            str(self.context.data_dir / "Bonuskarte.pdf"), tr("PDF-Dateien (*.pdf)"))
-        if name:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.print_cards(Path(name)))))
+        path = ask_save_file(self, self.context.services, tr("Bonuskarte als PDF speichern"),
+                             self.context.data_dir / "Bonuskarte.pdf",
+                             {tr("PDF-Dateien (*.pdf)"): ".pdf"})
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.print_cards(path))))

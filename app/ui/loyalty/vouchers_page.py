@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from app.ui.errors import show_error
 from app.ui.keys import escape_clears
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -301,12 +301,11 @@ class VouchersPage(QWidget):
     def _save_pdf_dialog(self) -> None:
         if self.current is None:
             return
-        name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Gutschein als PDF speichern"),
-            str(self.context.data_dir / f"Gutschein-{self.current.display_code}.pdf"),
-            tr("PDF-Dateien (*.pdf)"))
-        if name:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.save_pdf(Path(name)))))
+        path = ask_save_file(self, self.services, tr("Gutschein als PDF speichern"),
+                             self.context.data_dir / f"Gutschein-{self.current.display_code}.pdf",
+                             {tr("PDF-Dateien (*.pdf)"): ".pdf"})
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.save_pdf(path))))
 
     # --- list, liability, export ---------------------------------------------------------
 
@@ -363,25 +362,23 @@ class VouchersPage(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Gutschein(e) als PDF speichern"),
-            str(self.context.data_dir / f"Gutschein-{issued[0].display_code}.pdf"),
-            tr("PDF-Dateien (*.pdf)"))
-        if name:
+        chosen = ask_save_file(self, self.services, tr("Gutschein(e) als PDF speichern"),
+                               self.context.data_dir / f"Gutschein-{issued[0].display_code}.pdf",
+                               {tr("PDF-Dateien (*.pdf)"): ".pdf"})
+        if chosen is not None:
             path = loyalty_pdf.voucher_pdf(
-                issued, Path(name), company=self.services.company.get())
+                issued, chosen, company=self.services.company.get())
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.scan.setText(issued[0].code)
         self.lookup()
 
     def _export_dialog(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Gutscheinverbindlichkeiten exportieren"),
-            str(self.context.data_dir / f"Gutscheine-{self.services.clock.today()}.csv"),
-            tr("CSV-Dateien (*.csv)"))
-        if name:
+        default = self.context.data_dir / f"Gutscheine-{self.services.clock.today()}.csv"
+        path = ask_save_file(self, self.services, tr("Gutscheinverbindlichkeiten exportieren"),
+                             default, {tr("CSV-Dateien (*.csv)"): ".csv"})
+        if path is not None:
             try:
-                self.export_liability(Path(name))
+                self.export_liability(path)
             except (StammkundeError, OSError) as error:
                 show_error(self, error if isinstance(error, StammkundeError)
                            else invalid({"file": str(error)}))

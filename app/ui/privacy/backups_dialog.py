@@ -22,7 +22,14 @@ from app.services.changes import Changes
 from app.services.container import Services
 from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
-from app.services.privacy.backups import BackupInfo, RestoreResult, format_size
+from app.services.privacy.backups import (
+    AUTOMATIC,
+    COPY,
+    MANUAL,
+    BackupInfo,
+    RestoreResult,
+    format_size,
+)
 from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -36,11 +43,15 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Sicherungen", text)
 
 
+def kind_label(kind: str) -> str:
+    return {MANUAL: tr("manuell"), AUTOMATIC: tr("automatisch"), COPY: tr("Kopie")}[kind]
+
+
 def backup_row(info: BackupInfo) -> Row[BackupInfo]:
-    return Row((format_datetime(info.taken_at) if info.taken_at else tr("(Kopie)"),
-                format_size(info.size),
+    return Row((format_datetime(info.taken_at) if info.taken_at else "–",
+                kind_label(info.kind),
                 str(info.customers) if info.customers is not None else tr("unlesbar"),
-                info.path.name), info)
+                format_size(info.size), info.path.name), info)
 
 
 class BackupsDialog(QDialog):
@@ -54,8 +65,8 @@ class BackupsDialog(QDialog):
         self.folder_button = QPushButton(tr("Ordner ändern…"))
         self.folder_button.clicked.connect(self.change_folder)
         self.model = RowsModel[BackupInfo](
-            [tr("Datum"), tr("Größe"), tr("Kunden"), tr("Datei")], self)
-        self.table = table_view(self.model, widths=(120,))  # date and time on one line
+            [tr("Datum"), tr("Art"), tr("Kunden"), tr("Größe"), tr("Datei")], self)
+        self.table = table_view(self.model, widths=(120, 90))  # date and time on one line
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.backup_button = QPushButton(tr("Jetzt sichern"))
@@ -85,8 +96,10 @@ class BackupsDialog(QDialog):
         """Reads every backup file (customer count) on the worker thread: a NAS is slow."""
         backups = self.context.services.backups
         self.folder.setText(tr("Sicherungsordner: {path}\nAutomatisch beim Beenden und "
-                               "täglich, wenn sich etwas geändert hat; behalten werden 7 "
-                               "tägliche, 4 wöchentliche und 12 monatliche Sicherungen.")
+                               "täglich, wenn sich etwas geändert hat; behalten werden alle "
+                               "Sicherungen der letzten 2 Tage, 7 tägliche, 4 wöchentliche und "
+                               "12 monatliche Sicherungen und jede manuelle. Zum "
+                               "Zurückspielen eine Zeile wählen.")
                             .format(path=backups.folder()))
         self.context.tasks.start(lambda _progress: backups.backups(), on_done=self._show,
                                  on_error=lambda error: show_error(self, error))
@@ -142,10 +155,11 @@ class BackupsDialog(QDialog):
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
         return confirm(self, title=tr("Wiederherstellen"), text=tr(
-            "Den Stand vom {when} ({n} Kunden) zurückspielen?\n\nDer aktuelle Stand wird "
-            "vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach dieser "
-            "Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, n=info.customers), action=tr("Zurückspielen"))
+            "Den Stand vom {when} ({kind}, {n} Kunden) zurückspielen?\n\nDer aktuelle Stand "
+            "wird vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach "
+            "dieser Sicherung eingetragen wurden, werden erneut angewendet.").format(
+                when=when, kind=kind_label(info.kind), n=info.customers),
+            action=tr("Zurückspielen"))
 
     def restore_selected(self) -> None:
         info = self.selected()
@@ -174,9 +188,14 @@ class BackupsDialog(QDialog):
 
 
 def backup_on_close(services: Services, user: str) -> None:
-    """Called after the window closed: back up when the data changed since the last one."""
+    """Called after the window closed: finish an erasure's compaction the window kept
+    pending (so the backup holds no remnant), then back up when the data changed."""
     if not services.db.is_sqlite:
         return
+    try:
+        services.privacy.finish_compaction()
+    except StammkundeError:
+        log.exception("pending compaction not finished on close")
     try:
         services.backups.backup_if_changed(by=user)
     except (StammkundeError, OSError):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.rows_model import Row, RowsModel, table_view
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -228,9 +228,8 @@ class ProcessingRecordsView(QWidget):
         self.save()
 
     def choose_file(self) -> Path | None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, tr("Verzeichnis speichern"), "Verarbeitungsverzeichnis.pdf", "PDF (*.pdf)")
-        return Path(name) if name else None
+        return ask_save_file(self, self.context.services, tr("Verzeichnis speichern"),
+                             "Verarbeitungsverzeichnis.pdf", {"PDF (*.pdf)": ".pdf"})
 
     def export_pdf(self) -> None:
         path = self.choose_file()

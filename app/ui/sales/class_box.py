@@ -1,8 +1,9 @@
-"""The "Klasse" box of the Umsätze tab: the effective class, churn risk and a manual class."""
+"""The "Klasse" box of the Umsätze tab: the effective class, "Warum A?", churn risk and a
+manual class."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -37,6 +38,15 @@ class ClassBox(QGroupBox):
         self.customer_id = customer_id
         self.state = QLabel()
         self.state.setWordWrap(True)
+        self.why_button = QPushButton(tr("Warum?"))
+        self.why_button.setCheckable(True)
+        self.why_button.setToolTip(tr("Umsatz im Zeitraum, Rang, Anteil und die Grenzen der "
+                                      "Klassen"))
+        self.why_button.toggled.connect(self._show_reason)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.hide()
         self.churn = QLabel()
         self.churn.setWordWrap(True)
         self.class_combo = QComboBox()
@@ -54,6 +64,11 @@ class ClassBox(QGroupBox):
         self.error_label.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(self.state)
+        why = QHBoxLayout()
+        why.addWidget(self.why_button)
+        why.addStretch(1)
+        form.addRow(why)
+        form.addRow(self.reason)
         form.addRow(self.churn)
         form.addRow(tr("Klasse"), self.class_combo)
         form.addRow(tr("Grund"), self.reason_edit)
@@ -76,12 +91,19 @@ class ClassBox(QGroupBox):
             text = tr("Klasse {cls} – manuell festgelegt ({reason}{until})").format(
                 cls=info.abc_class, reason=info.reason, until=until)
         elif info.history:
-            # A sale counts at the next recomputation (nightly), not at once: say so.
-            text = tr("Klasse {cls} – berechnet, Stand {date}; Neuberechnung nachts").format(
-                cls=info.abc_class, date=format_date(info.history[0].as_of))
+            # A sale places the customer at once against the last run's lines; the full
+            # recomputation of every customer follows at night: say so.
+            latest = info.history[0]
+            text = tr("Klasse {cls} – Stand {date}: {reason}. Alle Kunden werden nachts neu "
+                      "eingeordnet.").format(cls=info.abc_class, date=format_date(latest.as_of),
+                                             reason=latest.reason)
         else:
             text = tr("Klasse {cls} – berechnet").format(cls=info.abc_class)
         self.state.setText(text)
+        self.why_button.setText(tr("Warum {cls}?").format(cls=info.abc_class)
+                                if info.abc_class else tr("Warum?"))
+        if self.why_button.isChecked():
+            self._show_reason(True)
         self.clear_button.setEnabled(info.manual)
         churn = service.churn(self.customer_id)
         if churn.reason:
@@ -89,6 +111,12 @@ class ClassBox(QGroupBox):
             self.churn.setText(prefix + churn.reason)
         else:
             self.churn.setText(tr("Keine Käufe – kein Kaufrhythmus."))
+
+    def _show_reason(self, shown: bool) -> None:
+        if shown:
+            why = self.context.services.classification.explain(self.customer_id)
+            self.reason.setText("\n".join(why.lines))
+        self.reason.setVisible(shown)
 
     def set_manual(self) -> None:
         try:

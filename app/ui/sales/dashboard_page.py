@@ -21,10 +21,9 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QAction, QColor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -45,7 +44,8 @@ from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
 from app.ui.context import AppContext
 from app.ui.errors import show_error
-from app.ui.row_menu import add_row_menu, row_action
+from app.ui.row_menu import add_row_menu
+from app.ui.save_file import ask_save_file
 
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
 REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
@@ -108,8 +108,9 @@ class CustomerTable(QTableWidget):
         self.setMinimumHeight(22 * 10 + 30)
         self.cellClicked.connect(self._clicked)
         self._ids: list[int] = []
-        add_row_menu(self, row_action(self, tr("Kunde öffnen"),
-                                      lambda index: self._clicked(index.row(), 0)))
+        open_customer = QAction(tr("Kunde öffnen"), self)
+        open_customer.triggered.connect(self._open_current)
+        add_row_menu(self, open_customer)
 
     def fill(self, rows: list[tuple[int, list[str]]]) -> None:
         self._ids = [customer_id for customer_id, _cells in rows]
@@ -122,6 +123,9 @@ class CustomerTable(QTableWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
         self.resizeColumnToContents(0)
+
+    def _open_current(self) -> None:
+        self._clicked(self.currentRow(), 0)
 
     def _clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self._ids):
@@ -527,10 +531,10 @@ class DashboardPage(QWidget):
         if self.figures is None:
             return
         default = str(self.context.data_dir / f"Auswertungen-{self.figures.as_of:%Y-%m-%d}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Als PDF exportieren"), default,
-                                                    tr("PDF-Dateien (*.pdf)"))
-        if path:
-            self.export_pdf(Path(path))
+        path = ask_save_file(self, self.context.services, tr("Als PDF exportieren"), default,
+                             {tr("PDF-Dateien (*.pdf)"): ".pdf"})
+        if path is not None:
+            self.export_pdf(path)
 
     def export_pdf(self, path: Path) -> None:
         """Write the shown figures as a one-page PDF on the task runner."""

@@ -92,6 +92,10 @@ class SalesTab(QWidget):
         else:
             self.totals.setText(tr("Noch keine Umsätze erfasst."))
 
+    def show_class_reason(self) -> None:
+        """"Warum A?" opened (the customer view's header asks for it)."""
+        self.class_box.why_button.setChecked(True)
+
     def add_sale(self) -> None:
         errors: dict[str, str] = {}
         sale_date = amount = None

@@ -15,7 +15,8 @@ from app.services.company import CompanyProfile
 from app.services.email.message import Attachment, Mailbox, MailContent, build_message
 
 SENDER = Mailbox("werkstatt@example.org", "Müller & Söhne GmbH")
-PROFILE = CompanyProfile(name="Müller & Söhne GmbH", register="Amtsgericht Köln HRB 1")
+PROFILE = CompanyProfile(name="Müller & Söhne GmbH", legal_form="gmbh",
+                         register_court="Amtsgericht Köln", register_number="HRB 1")
 # Printable text with umlauts, symbols and the characters MIME treats specially.
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r"),
                max_size=300)

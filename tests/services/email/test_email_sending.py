@@ -9,16 +9,23 @@ import pytest
 
 from app.db import Database
 from app.services.clock import FixedClock
+from app.services.company import CompanyProfile, validated_profile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.email import outbox
 from app.services.email.account import EmailAccount, connector
-from app.services.email.message import Attachment
+from app.services.email.message import (
+    Attachment,
+    Mailbox,
+    MailContent,
+    build_message,
+    new_message_id,
+)
 from app.services.email.sender import FlushReport, flush
 from app.services.errors import ConflictError
 from app.services.progress import Cancelled
 from tests.services.email.mail_server import PASSWORD, USER, Handler, free_port, smtp_server
-from tests.services.email.outbox_helpers import PROFILE, SENDER, addresses, queue
+from tests.services.email.outbox_helpers import SENDER, addresses, queue
 
 
 def plain_account(port: int) -> EmailAccount:
@@ -71,8 +78,9 @@ def test_a_mail_over_starttls_with_login_arrives_whole_with_umlauts_parts_and_at
     assert "<p>anbei Ihr Gutschein über 20 €.</p>" in html_text
     assert "<p>Sehr geehrter Herr Weiß,</p>" in html_text
     for text in (plain_text, html_text):
-        assert "Amtsgericht München HRB 12345" in text
-        assert "Inhaber/Geschäftsführung: Jürgen Müller" in text
+        assert ("Sitz: München · Registergericht: Amtsgericht München · HRB 12345"
+                in text)
+        assert "Geschäftsführer: Jürgen Müller" in text
         assert "USt-IdNr.: DE136695976" in text
         assert "jederzeit widersprechen" in text
     [attachment] = list(mail.iter_attachments())
@@ -97,7 +105,47 @@ def test_a_service_mail_has_no_unsubscribe_header_and_no_objection_notice(
     body = mail.get_body(preferencelist=("plain",))
     assert body is not None
     assert "widersprechen" not in body.get_content()
-    assert PROFILE.register in body.get_content()
+    assert "Registergericht: Amtsgericht München · HRB 12345" in body.get_content()
+
+
+@pytest.mark.parametrize(("profile", "lines"), [
+    (CompanyProfile(name="Müller Sanitär", legal_form="gmbh", street="Hauptstraße 5",
+                    postcode="80331", city="München", seat="München",
+                    register_court="Amtsgericht München", register_number="HRB 12345",
+                    managing_director="Jürgen Müller, Anna Müller"),
+     ["Müller Sanitär GmbH", "Hauptstraße 5, 80331 München",
+      "Sitz: München · Registergericht: Amtsgericht München · HRB 12345",
+      "Geschäftsführer: Jürgen Müller, Anna Müller"]),
+    (CompanyProfile(name="Elektro Huber e. K.", legal_form="ek", street="Ringstraße 2",
+                    postcode="93047", city="Regensburg", seat="Regensburg",
+                    register_court="Amtsgericht Regensburg", register_number="HRA 678",
+                    managing_director="Josef Huber"),
+     ["Elektro Huber e. K.", "Ringstraße 2, 93047 Regensburg",
+      "Sitz: Regensburg · Registergericht: Amtsgericht Regensburg · HRA 678",
+      "Inhaber: Josef Huber"]),
+    (CompanyProfile(name="Malerbetrieb Schmitt", legal_form="einzel", street="Gartenweg 1",
+                    postcode="50667", city="Köln", managing_director="Peter Schmitt"),
+     ["Malerbetrieb Schmitt", "Gartenweg 1, 50667 Köln", "Inhaber: Peter Schmitt"]),
+])
+def test_the_received_mails_footer_carries_the_details_its_legal_form_requires(
+    db: Database, clock: FixedClock, profile: CompanyProfile, lines: list[str],
+) -> None:
+    """§ 35a GmbHG, § 37a HGB, § 15b GewO: read back from the mail the server received."""
+    content = MailContent(Mailbox("a@example.org", "A"), "Ihr Termin", "Guten Tag.")
+    message_id = new_message_id(SENDER)
+    raw = build_message(content, sender=SENDER, profile=validated_profile(profile),
+                        when=clock.now(), message_id=message_id)
+    with db.write() as session:
+        outbox.enqueue(session, [outbox.NewMail(
+            to_address="a@example.org", to_name="A", subject="Ihr Termin",
+            message_id=message_id, raw=raw, kind="single")], at=clock.now())
+        session.commit()
+    with smtp_server() as server:
+        send(db, clock, server.port)
+    body = server.handler.received[0].parsed().get_body(preferencelist=("plain",))
+    assert body is not None
+    footer = body.get_content().replace("\r\n", "\n").split("-- \n", 1)[1].splitlines()
+    assert footer == lines
 
 
 def test_a_refused_recipient_fails_with_the_servers_answer_and_the_others_are_sent(

@@ -43,6 +43,7 @@ def test_an_ordinary_template_with_a_loop_and_numbers_is_still_saved(services: S
     ("{{ 1 / 0 }}", "division by zero"),
     ("{% for n in range(1000) %}" + "Zeile mit etwas Text " * 10 + "{% endfor %}",
      "mehr als 100.000 Zeichen"),
+    ("{{ ((nachname * 1000) * 1000) * 1000 }}", "„*“ ergäbe mehr als 100.000 Zeichen"),
 ])
 def test_a_template_that_fails_or_floods_while_rendering_is_a_plain_message(
     services: Services, body: str, reason: str,
@@ -52,3 +53,20 @@ def test_a_template_that_fails_or_floods_while_rendering_is_a_plain_message(
     with pytest.raises(ValidationError) as err:
         services.letters.preview(template, anna)
     assert reason in err.value.fields["body"]
+
+
+SLOW = ("{% set w = 1000 * 100 %}{% for i in range(w) %}"
+        "{% if (nachname | center(w)) | wordcount > 5 %}x{% endif %}{% endfor %}fertig")
+
+
+def test_a_slow_template_that_passes_the_check_is_stopped_after_the_preview_budget(
+    services: Services,
+) -> None:
+    saved = services.letters.save(None, name="Langsam", subject="Betreff", body=SLOW,
+                                  advertising=False)
+    anna = services.customers.create(CustomerInput(last_name="Müller")).id
+    with pytest.raises(ValidationError) as err:
+        services.letters.preview(saved, anna, seconds=0.5)
+    assert err.value.fields["body"] == (
+        "Vorlage „Langsam“ braucht für K-000001 länger als 0,5 Sekunden und wurde "
+        "abgebrochen (zu lange Schleifen oder Texte?)")

@@ -198,3 +198,53 @@ def test_the_days_full_backup_stays_when_a_later_one_has_drastically_fewer_custo
     clock.set(datetime(2026, 3, 16, 18, 0))
     assert services.backups.backup_if_changed(by="System") is not None
     assert full.path.exists()  # still the fullest of its day
+
+
+def test_every_backup_of_the_newest_two_days_stays_and_older_days_keep_their_newest() -> None:
+    day1 = [datetime(2026, 3, 13, h) for h in (9, 12, 18)]
+    day2 = [datetime(2026, 3, 14, h) for h in (9, 18)]
+    day3 = [datetime(2026, 3, 15, h) for h in (8, 10)]
+    kept = rotation_keep(day1 + day2 + day3, all_days=2)
+    assert kept == {datetime(2026, 3, 13, 18), *day2, *day3}
+
+
+@sqlite_file_backup
+def test_a_second_automatic_backup_of_the_day_keeps_the_first_and_the_manual_one(
+    services: Services, tmp_path: Path, clock: FixedClock,
+) -> None:
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    services.customers.create(CustomerInput(last_name="Meier"))
+    clock.set(datetime(2026, 3, 15, 9, 0))
+    morning = services.backups.backup_if_changed(by="System")
+    clock.set(datetime(2026, 3, 15, 10, 0))
+    manual = services.backups.backup_now(by="chef")
+    services.customers.create(CustomerInput(last_name="Schulz"))
+    clock.set(datetime(2026, 3, 15, 18, 0))
+    evening_backup = services.backups.backup_if_changed(by="System")
+    assert morning is not None and evening_backup is not None
+    listed = services.backups.backups()
+    assert [(b.taken_at, b.kind, b.customers) for b in listed] == [
+        (datetime(2026, 3, 15, 18, 0), "automatisch", 2),
+        (datetime(2026, 3, 15, 10, 0), "manuell", 1),
+        (datetime(2026, 3, 15, 9, 0), "automatisch", 1)]
+    for day in (16, 17):  # two newer days: the 15th keeps its newest automatic one only
+        services.customers.create(CustomerInput(last_name=f"Kunde {day}"))
+        clock.set(datetime(2026, 3, day, 18, 0))
+        assert services.backups.backup_if_changed(by="System") is not None
+    assert manual.path.exists() and evening_backup.path.exists()
+    assert not morning.path.exists()
+
+
+@sqlite_file_backup
+def test_a_backup_is_chosen_by_its_number_in_the_list(
+    services: Services, tmp_path: Path, clock: FixedClock,
+) -> None:
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    first = services.backups.backup_now(by="chef")
+    clock.set(datetime(2026, 3, 15, 11, 0))
+    services.customers.create(CustomerInput(last_name="Schulz"))
+    services.backups.backup_now(by="chef")
+    assert services.backups.choose("2") == first.path
+    assert services.backups.choose(str(first.path)) == first.path
+    with pytest.raises(StorageError, match="Nr. 3 gibt es nicht"):
+        services.backups.choose("3")

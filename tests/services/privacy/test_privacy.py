@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from app.models import Base, Customer, Interaction, Sale
 from app.services.clock import FixedClock
 from app.services.container import Services
 from app.services.customers.dto import AddressInput, ContactInput, CustomerInput
-from app.services.errors import ValidationError
+from app.services.errors import StorageError, ValidationError
 from app.services.privacy.consents import ConsentInput
 from app.services.privacy.contact_policy import Channel
 from app.services.privacy.retention import period_end
@@ -311,3 +312,19 @@ def test_a_table_added_later_is_exported_and_erased_and_ledgers_are_only_detache
     assert b"Briefmarken" not in stored_values(services.db)
     if services.db.sqlite_path is not None:  # the file too (PostgreSQL's files are the server's)
         assert b"Briefmarken" not in file_bytes(services.db.sqlite_path)
+
+
+@pytest.mark.sqlite_only("guards SQLite files")
+def test_the_access_export_never_replaces_another_programs_database(
+    services: Services, tmp_path: Path,
+) -> None:
+    anna = services.customers.create(CustomerInput(last_name="Müller"))
+    folder = tmp_path / "auskunft"
+    folder.mkdir()
+    foreign = folder / f"Auskunft-{anna.number}-2026-03-15.pdf"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY)")
+    conn.close()
+    with pytest.raises(StorageError, match="Stammkunde überschreibt sie nicht"):
+        services.privacy.export_access(anna.id, folder, by="chef")
+    assert foreign.read_bytes().startswith(b"SQLite format 3\x00")

@@ -83,3 +83,27 @@ def test_a_restore_killed_before_the_copy_is_in_place_loses_no_erasure(tmp_path:
     assert done.returncode == 0, done.stderr
     assert "K-000003" in done.stdout
     assert name_of(db, "K-000003") is None
+
+
+def test_no_chain_of_restores_of_a_backup_made_before_an_erasure_brings_the_person_back(
+    services: Services, tmp_path: Path, clock: FixedClock,
+) -> None:
+    services.backups.set_folder(tmp_path, by="chef")
+    paul = services.customers.create(CustomerInput(last_name="Paulsen", phone="0431 123456"))
+    services.customers.create(CustomerInput(last_name="Bleibt"))
+    before = services.backups.backup_now(by="chef").path
+    clock.set(datetime(2026, 3, 15, 11, 0))
+    services.privacy.erase(paul.id, by="chef")
+    live = services.db.sqlite_path
+    assert live is not None
+
+    restored_files = []
+    for hour, choose in ((12, lambda: before), (13, lambda: restored_files[-1]),
+                         (14, lambda: before), (15, lambda: restored_files[0])):
+        clock.set(datetime(2026, 3, 15, hour, 0))
+        result = services.backups.restore(choose(), by="chef")
+        restored_files.append(result.safety_copy)  # the automatic copy of the state before
+        assert services.customers.search("Paulsen") == [], f"restore at {hour}:00"
+        assert services.customers.count() == 1
+        assert b"Paulsen" not in live.read_bytes()
+        assert b"0431" not in live.read_bytes()

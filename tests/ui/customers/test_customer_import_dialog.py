@@ -161,3 +161,16 @@ def test_an_export_for_a_letter_campaign_says_whom_the_contact_rules_held_back(
     assert box.detailedText() == (
         f"{objector.number}: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
     box.close()
+
+
+def test_the_preview_names_many_rows_with_one_email_in_one_line(
+    context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "Rundmail.csv"
+    path.write_text("Vorname;Name;E-Mail\r\n" + "".join(
+        f"V{n};N{n};info@example.de\r\n" for n in range(12)), encoding="utf-8")
+    dialog = open_dialog(context, qtbot, path)
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.PREVIEW)
+    assert dialog.summary.text().endswith(
+        "\n11 Zeilen mit derselben E-Mail (info@example.de) wie Zeile 2 (N0, V0)")

@@ -176,6 +176,16 @@ def test_a_template_with_a_typo_is_refused_in_the_dialog_and_a_fixed_one_saved(
     assert dialog.list.currentItem().text() == "Herbst"
 
 
+def welcome_to_regulars(qtbot: QtBot, context: AppContext) -> CampaignDialog:
+    """The campaign dialog with „Willkommen“ to the tag „Stamm“ chosen."""
+    dialog = CampaignDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findText("Willkommen"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("tag"))
+    qtbot.keyClicks(dialog.value, "Stamm")
+    return dialog
+
+
 def test_a_campaign_is_planned_with_its_exclusions_then_queued_in_the_background(
     qtbot: QtBot, context: AppContext,
 ) -> None:
@@ -183,11 +193,7 @@ def test_a_campaign_is_planned_with_its_exclusions_then_queued_in_the_background
         context.services.customers.create(CustomerInput(
             last_name=f"Kunde{i}", tags=("Stamm",), email=f"k{i}@example.org" if i else ""))
     local_account(context, 2525)
-    dialog = CampaignDialog(context)
-    qtbot.addWidget(dialog)
-    dialog.template.setCurrentIndex(dialog.template.findText("Willkommen"))
-    dialog.kind.setCurrentIndex(dialog.kind.findData("tag"))
-    qtbot.keyClicks(dialog.value, "Stamm")
+    dialog = welcome_to_regulars(qtbot, context)
     assert not dialog.queue_button.isEnabled()  # plan first
     dialog.plan()
     assert dialog.summary.text() == "2 Empfänger, 0 in der Kontrollgruppe, 1 ausgeschlossen."
@@ -197,3 +203,42 @@ def test_a_campaign_is_planned_with_its_exclusions_then_queued_in_the_background
     assert dialog.summary.text().endswith("2 Mails im Postausgang, 0 in der Kontrollgruppe, "
                                           "1 ausgeschlossen.")
     assert context.services.email.counts()["waiting"] == 2
+
+
+def test_a_campaign_from_the_dialog_attaches_the_chosen_pdf_and_each_recipients_letter(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    for i in range(2):
+        context.services.customers.create(CustomerInput(
+            last_name=f"Kunde{i}", tags=("Stamm",), email=f"k{i}@example.org"))
+    flyer = tmp_path / "Flyer Frühjahr.pdf"
+    flyer.write_bytes(b"%PDF-1.4 flyer " + bytes(range(256)) * 10)
+    dialog = welcome_to_regulars(qtbot, context)
+    dialog.pdf_file.setText(str(flyer))
+    dialog.letter.setCurrentIndex(dialog.letter.findText("Willkommen"))
+    with smtp_server() as server:
+        local_account(context, server.port)
+        dialog.plan()
+        qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Postausgang" in dialog.summary.text(), timeout=10_000)
+        assert context.services.email.flush().sent == 2
+    for received in server.handler.received:
+        shared, own = received.parsed().iter_attachments()
+        assert (shared.get_filename(), shared.get_content()) == (
+            "Flyer Frühjahr.pdf", flyer.read_bytes())
+        assert own.get_filename() == "Willkommen.pdf"
+        assert own.get_content().startswith(b"%PDF")
+
+
+def test_an_unreadable_pdf_is_named_and_nothing_is_queued(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    context.services.customers.create(CustomerInput(
+        last_name="Kunde", tags=("Stamm",), email="k@example.org"))
+    local_account(context, 2525)
+    dialog = welcome_to_regulars(qtbot, context)
+    dialog.pdf_file.setText(str(tmp_path / "fehlt.pdf"))
+    dialog.plan()
+    qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text().startswith("Die PDF-Datei lässt sich nicht lesen:")
+    assert context.services.email.counts().get("waiting", 0) == 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 import pytest
@@ -91,3 +92,16 @@ def test_due_follow_ups_are_shown_in_the_status_bar_without_a_tray(
     notifier.show_due(services.followups.claim_due_notifications())
     assert window.statusBar().currentMessage() == \
         "Wiedervorlage fällig: 15.03.2026 09:00 Müller: Rückruf"
+
+
+def test_a_rule_run_that_queued_mails_says_so_in_the_status_bar(
+    context: AppContext, services: Services, qtbot: QtBot
+) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    notifier = Notifier(context, window)
+    result = services.rules.run_due()
+    notifier.rules_ran(replace(result, after_run=(
+        "E-Mail „willkommen“: 2 in den Postausgang",)))
+    assert window.statusBar().currentMessage() == (
+        "Regeln: E-Mail „willkommen“: 2 in den Postausgang")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
@@ -67,6 +67,10 @@ def _page(context: AppContext, qtbot: QtBot) -> TodayPage:
     return page
 
 
+def _due(page: TodayPage, column: int) -> list[str]:
+    return [row[column] for row in page.due_view.rows()]
+
+
 def _column(page: TodayPage, model: str, column: int) -> list[str]:
     m = getattr(page, model)
     return [m.index(row, column).data() for row in range(m.rowCount())]
@@ -81,16 +85,18 @@ def test_the_heute_page_lists_due_follow_ups_then_the_ranked_call_list(
     context: AppContext, seeded: dict[str, int], qtbot: QtBot, qtmodeltester: object
 ) -> None:
     page = _page(context, qtbot)
-    assert _column(page, "due_model", 2) == ["Angebot nachfassen", "Ganztags", "Rückruf 9 Uhr"]
-    assert _column(page, "due_model", 0) == ["10.03.2026", "15.03.2026", "15.03.2026 09:00"]
+    assert _due(page, 2) == ["Angebot nachfassen", "Ganztags", "Rückruf 9 Uhr"]
+    assert _due(page, 0) == ["10.03.2026", "15.03.2026", "15.03.2026 09:00"]
     assert _column(page, "calls_model", 1) == ["Adler", "Dachs", "Bär", "Cäsar"]
     assert _column(page, "calls_model", 2) == [
         "A-Kunde, letzter Kontakt vor 134 Tagen",
         "Wartung Gasheizung fällig am 01.04.2026; Gasheizung ohne Wartungsvertrag – Vertrag "
         "anbieten", "abwanderungsgefährdet", "Geburtstag am 17.03.2026"]
-    assert _column(page, "calls_model", 0) == ["74", "42", "40", "40"]
-    assert "= 74" in page.calls_model.index(0, 0).data(3)  # ToolTipRole shows the parts
-    qtmodeltester.check(page.due_model)  # type: ignore[attr-defined]
+    assert _column(page, "calls_model", 0) == ["1", "2", "3", "4"]
+    assert page.calls_model.headerData(0, Qt.Orientation.Horizontal) == "Rang"
+    tooltip = page.calls_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("Rang 1, Gewichtung der Gründe: A-Kunde, letzter Kontakt")
+    assert tooltip.endswith("= 74")
     qtmodeltester.check(page.calls_model)  # type: ignore[attr-defined]
     qtmodeltester.check(page.held_model)  # type: ignore[attr-defined]
 
@@ -132,14 +138,18 @@ def test_completing_a_follow_up_from_heute_writes_the_outcome_to_the_timeline(
 ) -> None:
     set_staff_name("Geselle Tim")
     page = _page(context, qtbot)
-    page.due_view.selectRow(0)
+    assert page.mine.isChecked()  # "Ich bin" is set: only Tim's, and none is his
+    assert page.due_view.rows() == []
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.mine.setChecked(False)
+    page.due_view.setCurrentItem(page.due_view.topLevelItem(0))
     QTimer.singleShot(0, lambda: _answer_outcome("Kunde sagt zu"))
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.done_button.click()
     entry = services.timeline.entries(seeded["risk"])[0]
     assert (entry.subject, entry.text, entry.author) == (
         "Wiedervorlage erledigt: Angebot nachfassen", "Kunde sagt zu", "Geselle Tim")
-    assert _column(page, "due_model", 2) == ["Ganztags", "Rückruf 9 Uhr"]
+    assert _due(page, 2) == ["Ganztags", "Rückruf 9 Uhr"]
 
 
 def test_hiding_a_suggestion_takes_it_off_the_list(

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.services.changes import Changes
@@ -43,7 +45,8 @@ def test_the_template_editor_shows_a_typo_by_name_and_line_in_the_live_preview(
     page = LettersPage(context)
     qtbot.addWidget(page)
     tab = page.templates
-    assert tab.list.count() == len(BUILTIN_TEMPLATES) and tab.preview.page_count == 1
+    assert tab.list.count() == len(BUILTIN_TEMPLATES)
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
     tab.body.setPlainText("{{ briefanrede }}\n{{ vornam }}")
     qtbot.waitUntil(lambda: "vornam" in tab.error.text())
     assert "Zeile 2" in tab.error.text()
@@ -119,6 +122,27 @@ def test_the_company_dialog_names_a_wrong_iban_and_saves_a_right_one(
     assert context.services.letters.form().name == "A"
 
 
+def test_the_company_dialog_marks_and_demands_what_a_gmbh_must_state(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    dialog = CompanyDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.edits["name"], "Bauer")
+    dialog.legal_form.setCurrentIndex(dialog.legal_form.findData("gmbh"))
+    label = dialog.form_layout.labelForField(dialog.edits["register_number"])
+    assert isinstance(label, QLabel) and label.text() == "Registernummer *"
+    assert "§ 35a GmbHG" in dialog.required_note.text()
+    dialog.save()
+    assert dialog.result() == 0
+    assert "Registergericht: Pflichtangabe für GmbH" in dialog.errors.text()
+    for name, value in (("seat", "Berlin"), ("register_court", "Amtsgericht Charlottenburg"),
+                        ("register_number", "HRB 12345"), ("managing_director", "Eva Bauer")):
+        qtbot.keyClicks(dialog.edits[name], value)
+    dialog.save()
+    assert dialog.result() == 1
+    assert context.services.company.get().firm == "Bauer GmbH"
+
+
 def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
@@ -159,7 +183,7 @@ def test_the_customer_tab_saves_one_letter_and_records_it(
     tab = CustomerLettersTab(context, customer_id)
     qtbot.addWidget(tab)
     tab.template.setCurrentIndex(tab.template.findText("Terminbestätigung"))
-    assert tab.preview.page_count == 1
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
     tab.save(tmp_path / "termin.pdf")
     assert (tmp_path / "termin.pdf").exists() and tab.print_button.isEnabled()
     entry = context.services.timeline.entries(customer_id)[0]
@@ -185,3 +209,30 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
     assert "abgebrochen nach" in tab.summary.text() and tab.generate_button.isEnabled()
     with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
         assert len(pdf.pages) == tab.result.mailing.letters_printed
+
+
+SLOW = ("{% set w = 1000 * 100 %}{% for i in range(w) %}"
+        "{% if (nachname | center(w)) | wordcount > 5 %}x{% endif %}{% endfor %}fertig")
+
+
+def test_a_slow_template_renders_off_the_gui_thread_and_stops_with_a_message(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    add_customers(context.services, 1)
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    tab = page.templates
+    qtbot.waitUntil(lambda: tab.preview.page_count == 1)
+    ticks: list[int] = []
+    timer = QTimer(tab)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    with qtbot.waitSignal(tab.live.shown, timeout=20_000):
+        tab.body.setPlainText(SLOW)  # the preview follows the typing
+    timer.stop()
+    context.services.letters.compile(tab.edited())  # the template passes the save check
+    assert "länger als 2 Sekunden und wurde abgebrochen" in tab.error.text()
+    assert len(ticks) >= 20  # the window kept running its timers while the template ran
+    tab.body.setPlainText("{{ briefanrede }}\nHallo {{ vorname }}")
+    qtbot.waitUntil(lambda: tab.error.text() == "")

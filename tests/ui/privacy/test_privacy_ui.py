@@ -176,8 +176,8 @@ def test_the_nightly_job_makes_the_daily_backup_and_closing_backs_up_only_change
     assert len(list((tmp_path / "usb").iterdir())) == 1
     services.customers.create(CustomerInput(last_name="Abends"))
     context.services.clock.set(datetime(2026, 3, 15, 18, 0))  # type: ignore[attr-defined]
-    backup_on_close(services, "büro")
-    assert [b.customers for b in services.backups.backups()] == [2]
+    backup_on_close(services, "büro")  # a second backup of the day keeps the first
+    assert [b.customers for b in services.backups.backups()] == [2, 1]
 
 
 def test_the_records_of_processing_are_saved_as_pdf_from_the_page(
@@ -210,3 +210,28 @@ def test_marking_a_returned_letter_on_the_tab_stops_letter_advertising(
         tab.marks["letter_returned"].click()
     assert not tab.marks["letter_returned"].isChecked()
     assert context.services.privacy.decision(anna, channel=Channel.LETTER).allowed
+
+
+def test_the_backups_dialog_restores_the_chosen_backup_not_only_the_newest(
+    qtbot: QtBot, context: AppContext, anna: int, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    services = context.services
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    services.backups.backup_now(by="chef")
+    services.customers.create(CustomerInput(last_name="Mittag"))
+    services.clock.set(datetime(2026, 3, 15, 12, 0))  # type: ignore[attr-defined]
+    assert services.backups.backup_if_changed(by="System") is not None
+    dialog = BackupsDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    rows = [[dialog.model.index(r, c).data() for c in range(3)] for r in range(2)]
+    assert rows == [["15.03.2026 12:00", "automatisch", "2"],
+                    ["15.03.2026 10:30", "manuell", "1"]]
+    dialog.table.selectRow(1)
+    chosen: list[object] = []
+    monkeypatch.setattr(dialog, "confirm_restore", lambda info: chosen.append(info) or True)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: "Zurückgespielt" in dialog.status.text())
+    assert services.customers.count() == 1
+    assert [info.kind for info in chosen] == ["manuell"]  # type: ignore[attr-defined]

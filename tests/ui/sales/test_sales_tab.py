@@ -62,7 +62,8 @@ def test_a_manual_class_is_set_shown_as_such_and_ended_with_a_recompute(
     tab = SalesTab(context, cid)
     qtbot.addWidget(tab)
     box = tab.class_box
-    computed = "Klasse A – berechnet, Stand 15.03.2026; Neuberechnung nachts"
+    computed = ("Klasse A – Stand 15.03.2026: Umsatz 100,00 € (nach Umsatzanteil). Alle Kunden "
+                "werden nachts neu eingeordnet.")
     assert box.state.text() == computed
     assert not box.clear_button.isEnabled()
     box.class_combo.setCurrentText("C")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -28,8 +28,11 @@ _COLLOQUIAL = {
 _NOISE = re.compile(r"[\s.\-']+")
 
 
+@lru_cache(maxsize=1024)
 def country_code(value: str) -> str | None:
-    """"Deutschland", "Germany", "DEU", "de", "USA" → the ISO code; None if unknown."""
+    """"Deutschland", "Germany", "DEU", "de", "USA" → the ISO code; None if unknown.
+
+    Cached: every row of a file names the country, and a file names a handful."""
     key = _key(value)
     if not key:
         return None

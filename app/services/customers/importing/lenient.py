@@ -36,12 +36,17 @@ class FieldProblem:
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self.field, self.field)
+        return field_label(self.field)
 
     def message(self) -> str:
         """"Telefon „0123456789“ nicht übernommen" — with the value, for the preview only
         (the import log keeps the field names, never the values: issue #16)."""
         return f"{self.label} „{self.value[:60]}“ nicht übernommen"
+
+
+def field_label(code: str) -> str:
+    """The German name of an import field code ("email" → "E-Mail")."""
+    return _LABELS.get(code, code)
 
 
 def leniently(read: Callable[[Mapping[str, str]], T], cells: Mapping[str, str]

@@ -5,7 +5,8 @@ one row into the contact fields (`contact_fields`), including what a plain colum
 cannot do: Outlook's home and business address, Thunderbird's birthday in three columns,
 Google's "a ::: b" lists, DATEV's name columns per kind of addressee. The layouts are the
 ones the programs publish and write (Outlook 2016–365, Google Contacts "Google CSV" old
-and new, Thunderbird 60–128, DATEV format 16 "Debitoren/Kreditoren").
+and new, Thunderbird 60–128, DATEV format 16 "Debitoren/Kreditoren", lexoffice's contact
+table as far as it is published, see `_lexoffice`).
 """
 
 from __future__ import annotations
@@ -333,6 +334,43 @@ def _datev(cell: Cell) -> dict[str, str]:
     return values
 
 
+# --- lexoffice / Lexware Office --------------------------------------------------------------
+
+
+def _lexoffice(cell: Cell) -> dict[str, str]:
+    """lexoffice's contact table: a filled "Firmenname" makes the contact a company (its
+    person names are the contact person, kept in the note); tax numbers go to the note.
+
+    Published (support.lexoffice.de, "Anleitung zum Import von Kontakten"): the columns A–D
+    Kundennummer, Firmenname, Steuernummer, Umsatzsteuer ID, and that Anrede, Vorname and
+    Nachname, Straße (with the house number), PLZ and Ort are separate columns. The other
+    spellings read here are the ones of that table's usual German headers."""
+    values = empty_contact()
+    values["number"] = cell("Kundennummer")
+    person = (cell("Anrede"), cell("Titel"), cell("Vorname"), cell("Nachname"))
+    if company := cell("Firmenname"):
+        values["kind"], values["company"] = "business", company
+        if any(person):
+            add_note(values, "Ansprechpartner: " + " ".join(p for p in person if p))
+    else:
+        values["kind"] = "private"
+        values["salutation"], values["title"] = person[0], person[1]
+        values["first_name"], values["last_name"] = person[2], person[3]
+    values["street"] = ", ".join(v for v in (cell("Straße"), cell("Adresszusatz")) if v)
+    values["postcode"], values["city"] = cell("PLZ"), cell("Ort")
+    values["country"] = cell("Land")
+    values["email"] = cell("E-Mail")
+    values["phone"], values["mobile"] = cell("Telefon"), cell("Mobil")
+    if fax := cell("Fax"):
+        add_note(values, f"Fax: {fax}")
+    if tax := cell("Steuernummer"):
+        add_note(values, f"Steuernummer: {tax}")
+    if vat := cell("Umsatzsteuer ID"):
+        add_note(values, f"USt-IdNr.: {vat}")
+    values["notes"] = "\n".join(n for n in (cell("Notiz"), values["notes"]) if n)
+    return values
+
+
 PRESETS: tuple[Preset, ...] = (
     Preset("outlook_de", "Outlook-Export (deutsch)",
            ("Vorname", "Nachname", "Straße geschäftlich", "Straße privat", "E-Mail-Adresse"),
@@ -351,4 +389,6 @@ PRESETS: tuple[Preset, ...] = (
     Preset("datev", "DATEV Debitoren/Kreditoren (EXTF)",
            ("Konto", "Name (Adressattyp Unternehmen)", "Name (Adressattyp natürl. Person)"),
            _datev),
+    Preset("lexoffice", "lexoffice-Export",
+           ("Kundennummer", "Firmenname", "Steuernummer", "Umsatzsteuer ID"), _lexoffice),
 )

@@ -29,10 +29,18 @@ CONTACT_HEADER = tuple(CONTACT_FIELDS.values())
 invalid = ValidationError.labelled({"header_row": "Kopfzeile"})
 
 
+# Why a reader refuses a whole card (the start of its reason, without the card's name).
+READER_KINDS = ("vCard nicht lesbar", "Text außerhalb einer vCard")
+
+
 @dataclass(frozen=True)
 class RejectedRow:
+    """A refused row; `refused` holds (field code, reason) of every field the checks refused
+    (empty for a card that could not be read)."""
+
     line: int
     reason: str
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ or failed import leaves the database exactly as it was.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from app.models import Customer, CustomerImportLog, Setting
 from app.services import bulk, tabular
 from app.services.clock import Clock
 from app.services.customers.duplicates import DuplicateIndex
+from app.services.customers.importing import import_log
 from app.services.customers.importing.contact_fields import CONTACT_FIELDS
 from app.services.customers.importing.lenient import FieldProblem, leniently
 from app.services.customers.importing.mapping import (
@@ -38,17 +38,23 @@ from app.services.customers.importing.mapping import (
     parse_mapping,
 )
 from app.services.customers.importing.readers import RejectedRow, Source, read_source
-from app.services.customers.importing.rows import Candidate, cells
+from app.services.customers.importing.rows import Candidate, cell_reader
 from app.services.customers.importing.stored import StoredRow, checker, stored_row
 from app.services.customers.importing.writer import Writer
 from app.services.customers.naming import list_name
 from app.services.customers.service import CustomerService
 from app.services.errors import NotFoundError, ValidationError
+from app.services.formatting import format_number
 from app.services.progress import NO_PROGRESS, Progress
 
 DUPLICATE_CHOICES: dict[str, str] = {
     "skip": "Überspringen", "merge": "Zusammenführen", "add": "Trotzdem anlegen"}
-_QUOTED_VALUE = re.compile(r"„[^“]*“")  # how every German message quotes a value
+# The matches kept per row: enough to decide, and rows that all look alike (4,000 with one
+# e-mail address) stay linear in memory and time instead of quadratic (issue #16).
+MAX_MATCHES = 3
+# From this many rows with the same reason the preview names them in one line
+# ("812 Zeilen mit derselben E-Mail (…) wie Zeile 2 (…)") instead of row by row.
+GROUP_FROM = 10
 
 
 # --- what the preview and the result hand out ---------------------------------------------
@@ -75,6 +81,20 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
+class DuplicateGroup:
+    """Rows of the file that all look like the same row or customer for the same reason."""
+
+    reason: str  # "gleiche E-Mail (info@example.de)"
+    label: str  # what they look like: "Zeile 2 (Müller, Hans)" or "K-0001 Müller, Hans"
+    lines: tuple[int, ...]
+
+    def message(self) -> str:
+        """"812 Zeilen mit derselben E-Mail (info@example.de) wie Zeile 2 (Müller, Hans)"."""
+        count = format_number(len(self.lines), 0)
+        return f"{count} Zeilen mit {_grouped(self.reason)} wie {self.label}"
+
+
+@dataclass(frozen=True)
 class ImportPreview:
     file_name: str
     description: str
@@ -82,6 +102,7 @@ class ImportPreview:
     new: tuple[ImportRow, ...]
     duplicates: tuple[ImportRow, ...]
     rejected: tuple[RejectedRow, ...]
+    groups: tuple[DuplicateGroup, ...] = ()
 
     def summary_lines(self, *, limit: int = 50) -> list[str]:
         """The German summary the CLI prints and the dialog shows."""
@@ -89,11 +110,14 @@ class ImportPreview:
                  f"Zeilen: {self.total}", f"Neu: {len(self.new)}",
                  f"Mögliche Dubletten: {len(self.duplicates)}",
                  f"Abgelehnt: {len(self.rejected)}"]
-        for row in self.duplicates[:limit]:
+        lines.extend(f"  {group.message()}" for group in self.groups)
+        grouped = {line for group in self.groups for line in group.lines}
+        single = [row for row in self.duplicates if row.line not in grouped]
+        for row in single[:limit]:
             match = row.duplicates[0]
             lines.append(f"  Zeile {row.line}: {row.name} – {match.reason} → {match.label}")
-        if len(self.duplicates) > limit:
-            lines.append(f"  … und {len(self.duplicates) - limit} weitere Dubletten")
+        if len(single) > limit:
+            lines.append(f"  … und {len(single) - limit} weitere Dubletten")
         for rejected in self.rejected[:limit]:
             lines.append(f"  Zeile {rejected.line}: abgelehnt – {rejected.reason}")
         if len(self.rejected) > limit:
@@ -121,6 +145,8 @@ class ImportPreview:
             "duplicates": [{"line": r.line, "name": r.name, "matches": [
                 {"customer_id": m.customer_id, "line": m.line, "label": m.label,
                  "reason": m.reason} for m in r.duplicates]} for r in self.duplicates],
+            "groups": [{"message": g.message(), "reason": g.reason, "label": g.label,
+                        "lines": list(g.lines)} for g in self.groups],
             "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejected],
             "problems": [{"line": r.line, "name": r.name, "problems": list(r.problems)}
                          for r in self.with_problems],
@@ -303,11 +329,9 @@ class CustomerImportService:
             imported_at=now, imported_by=by, rows_total=preview.total,
             added=counts["added"], merged=counts["merged"], skipped=counts["skipped"],
             rejected_count=len(preview.rejected),
-            rejected=json.dumps([
-                *({"line": r.line, "reason": without_values(r.reason)} for r in preview.rejected),
-                *({"line": c.line, "fields": [p.label for p in c.problems]}
-                  for c in analysis.candidates
-                  if c.problems and c.line not in writer.skipped_lines)], ensure_ascii=False),
+            rejected=import_log.entries_json(preview.rejected, (
+                (c.line, c.problems) for c in analysis.candidates
+                if c.line not in writer.skipped_lines)),
             mapping=json.dumps(mapping_by_header(source.header, mapping), ensure_ascii=False))
         session.add(log)
         if not source.recognised:
@@ -336,11 +360,12 @@ class CustomerImportService:
         labels: dict[int, str] = {}
         seen_numbers: dict[str, tuple[str, int]] = {}
         total = len(source.rows)
+        read_cells = cell_reader(mapping)
         for position, row in enumerate(source.rows):
             if position % 500 == 0:
                 progress.checkpoint()
                 progress.report(position, total, "Zeilen prüfen")
-            row_cells = cells(row, mapping)
+            row_cells = read_cells(row)
             problems: tuple[FieldProblem, ...] = ()
             try:
                 data, values, extra = checked(row_cells)
@@ -348,15 +373,16 @@ class CustomerImportService:
                 try:
                     (data, values, extra), problems = leniently(checked, row_cells)
                 except ValidationError as exc:
-                    rejected.append(RejectedRow(row.line, exc.message))
+                    rejected.append(RejectedRow(row.line, exc.message,
+                                                tuple(exc.fields.items())))
                     continue
             keys = _keys(values)
-            matches = index.matches(kind=str(values["kind"]), **keys)
+            matches = index.matches(kind=str(values["kind"]), limit=MAX_MATCHES, **keys)
             if data.number:
                 same = numbers.get(data.number) or seen_numbers.get(data.number)
                 if same is not None:
                     matches = [(same, f"gleiche Kundennummer ({data.number})"),
-                               *(m for m in matches if m[0] != same)]
+                               *(m for m in matches if m[0] != same)][:MAX_MATCHES]
                 seen_numbers.setdefault(data.number, ("row", row.line))
             if len(matches) > 1:
                 matches.sort(key=lambda m: m[0][0] != "customer")
@@ -388,8 +414,28 @@ class CustomerImportService:
         preview = ImportPreview(
             file_name=source.path.name, description=source.describe(),
             total=len(source.rows) + len(source.rejected), new=tuple(new),
-            duplicates=tuple(duplicates), rejected=tuple(rejected))
+            duplicates=tuple(duplicates), rejected=tuple(rejected),
+            groups=_groups(duplicates))
         return _Analysis(preview, candidates, taken)
+
+
+def _groups(duplicates: list[ImportRow]) -> tuple[DuplicateGroup, ...]:
+    """Rows whose first match is the same row or customer for the same reason, from
+    GROUP_FROM rows on, in the order of their first line."""
+    by_reason: dict[tuple[str, str], list[int]] = {}
+    for row in duplicates:
+        match = row.duplicates[0]
+        by_reason.setdefault((match.reason, match.label), []).append(row.line)
+    return tuple(DuplicateGroup(reason, label, tuple(lines))
+                 for (reason, label), lines in by_reason.items() if len(lines) >= GROUP_FROM)
+
+
+def _grouped(reason: str) -> str:
+    """"gleiche E-Mail (…)" → "derselben E-Mail (…)", as in "812 Zeilen mit …"."""
+    for single, plural in (("gleiche ", "derselben "), ("ähnlicher Name", "ähnlichem Namen")):
+        if reason.startswith(single):
+            return plural + reason[len(single):]
+    return reason
 
 
 def _keys(values: Mapping[str, object]) -> dict[str, Any]:
@@ -410,25 +456,15 @@ def _customer_labels(session: Session, ids: set[int]) -> dict[int, str]:
     return labels
 
 
-def without_values(reason: str) -> str:
-    """A rejection reason for the import log: the fields named, the values left out. The log
-    is linked to no customer, so Art. 15 and 17 DSGVO would never find an e-mail address or a
-    birthday kept in it; the preview shows the values while the user decides."""
-    return _QUOTED_VALUE.sub("„…“", reason)
-
-
 def _log_dto(entry: CustomerImportLog, *, full: bool) -> ImportLogEntry:
-    """`rejected` holds the refused rows ({line, reason}) and, for imported rows, the fields
-    left empty ({line, fields}: names only)."""
+    """With `full`, the refused rows (field names and the kind of problem, see
+    `import_log`) and the imported rows' fields left empty."""
     rejected: tuple[RejectedRow, ...] = ()
     left_out: tuple[tuple[int, tuple[str, ...]], ...] = ()
     mapping: dict[str, str] = {}
     if full:
-        entries = json.loads(entry.rejected)
-        rejected = tuple(RejectedRow(int(r["line"]), str(r["reason"]))
-                         for r in entries if "reason" in r)
-        left_out = tuple((int(r["line"]), tuple(map(str, r["fields"])))
-                         for r in entries if "fields" in r)
+        refused, left_out = import_log.read_entries(entry.rejected)
+        rejected = tuple(RejectedRow(row.line, row.reason()) for row in refused)
         mapping = json.loads(entry.mapping)
     return ImportLogEntry(
         id=entry.id, file_name=entry.file_name, file_format=entry.file_format,

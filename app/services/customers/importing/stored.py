@@ -13,14 +13,16 @@ from app.services.customers.dto import CustomerInput
 from app.services.customers.importing import extra_address
 from app.services.customers.importing.extra_address import ExtraAddress
 from app.services.customers.importing.lenient import leniently
-from app.services.customers.importing.mapping import FIELDS
+from app.services.customers.importing.mapping import FIELDS, invalid
 from app.services.customers.importing.rows import cells, input_from_cells
 from app.services.customers.rules import validated
+from app.services.errors import ValidationError
 from app.services.tabular import Row
 
 Checked = tuple[CustomerInput, dict[str, object], ExtraAddress | None]
 _KIND_LABELS = {"private": "Privatkunde", "business": "Firmenkunde"}
 _NOTE_SHOWN = 80
+_ORDER = {code: position for position, code in enumerate(FIELDS)}
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,31 @@ def checker(mapping: Mapping[int, str], *, today: datetime) -> Callable[[Mapping
 
 
 def _check(row_cells: Mapping[str, str], *, today: datetime, with_extra: bool) -> Checked:
-    data = input_from_cells(row_cells)
-    extra = extra_address.extra_address(row_cells) if with_extra else None
-    return data, validated(data, today=today), extra
+    """Every refused field of the row, not only the first check's (issue #15): a field the
+    reading refuses is left empty for the customer rules, which then name their own."""
+    errors: dict[str, str] = {}
+    try:
+        data = input_from_cells(row_cells)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+        data = input_from_cells({**row_cells, **dict.fromkeys(exc.fields, "")})
+    extra = None
+    if with_extra:
+        try:
+            extra = extra_address.extra_address(row_cells)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    try:
+        values = validated(data, today=today)
+    except ValidationError as exc:
+        errors = {**exc.fields, **errors}  # reading's reason first, in the file's order
+    if errors:
+        raise invalid({code: errors[code] for code in _in_field_order(errors)})
+    return data, values, extra
+
+
+def _in_field_order(errors: Mapping[str, str]) -> list[str]:
+    return sorted(errors, key=lambda code: _ORDER.get(code, len(_ORDER)))
 
 
 def stored_row(row: Row, mapping: Mapping[int, str], *, today: datetime) -> StoredRow:

@@ -145,6 +145,33 @@ def test_datev_debitors_skip_the_meta_line_and_keep_account_numbers_and_kinds(
     assert address(dubois) == ("Rue du Marché 2", "67000", "Strasbourg", "FR")
 
 
+def test_lexoffice_contacts_land_as_persons_and_companies_with_their_tax_numbers_noted(
+    services: Services, tmp_path: Path
+) -> None:
+    result = imported(services, fixture(tmp_path, "lexoffice_kontakte.csv"))
+    assert result.preview.description == (
+        "CSV, Zeichenkodierung UTF-8 mit BOM, Trennzeichen Semikolon, Erkannt: lexoffice-Export")
+    assert (result.added, result.preview.rejected) == (3, ())
+    weissgerber = services.customers.get_by_number("10001")
+    assert (weissgerber.kind, weissgerber.salutation, weissgerber.title,
+            weissgerber.first_name, weissgerber.last_name) == (
+        "private", "Frau", "Dr.", "Jördis", "Weißgerber")
+    assert (address(weissgerber), weissgerber.phone, weissgerber.mobile,
+            weissgerber.email, weissgerber.notes) == (
+        ("Königstraße 12, Hinterhaus", "01097", "Dresden", "DE"), "+493514445556",
+        "+491712345678", "joerdis@example.de", "Stammkundin seit 2015")
+    gross = services.customers.get_by_number("10002")
+    assert (gross.kind, gross.company, gross.last_name, address(gross)) == (
+        "business", "Dachdeckerei Groß & Söhne GmbH", "",
+        ("Am Anger 3", "04109", "Leipzig", "DE"))
+    assert gross.notes.splitlines() == [
+        "Rechnung per Post", "Ansprechpartner: Herr Bernd Groß", "Fax: 0341 1112224",
+        "Steuernummer: 201/123/45678", "USt-IdNr.: DE123456789"]
+    yilmaz = customer(services, "Yılmaz")
+    assert (yilmaz.first_name, address(yilmaz), yilmaz.email) == (
+        "Ömer", ("Rue de la Paix 5", "75002", "Paris", "FR"), "omer@example.fr")
+
+
 @pytest.mark.parametrize(("name", "search", "expected"), [
     ("outlook_2.1.vcf", "Weiß", ("Lindenstraße 3", "01067", "Dresden", "DE")),
     ("android_2.1.vcf", "Müller", ("Große Fleischergasse 7", "04109", "Leipzig", "DE")),

@@ -31,6 +31,7 @@ def rows(name: str, *, encoding: str, skip: int = 0) -> tuple[str, list[dict[str
     ("google_old.csv", "utf-8", 0, "Google-Kontakte (CSV)"),
     ("thunderbird_de.csv", "utf-8", 0, "Thunderbird-Adressbuch (deutsch)"),
     ("datev_debitoren.csv", "cp1252", 1, "DATEV Debitoren/Kreditoren (EXTF)"),
+    ("lexoffice_kontakte.csv", "utf-8-sig", 0, "lexoffice-Export"),
 ])
 def test_each_programs_header_row_is_recognised_by_name(name: str, encoding: str, skip: int,
                                                         label: str) -> None:
@@ -138,3 +139,23 @@ def test_thunderbird_english_headers_are_recognised_and_read() -> None:
     values = converter(preset, header)([row[h] for h in header])
     assert (values["first_name"], values["city"], values["birthday"]) == (
         "Eve", "Leeds", "01.12.1990")
+
+
+def test_lexoffice_reads_persons_and_companies_field_by_field() -> None:
+    weissgerber, gross, yilmaz = rows("lexoffice_kontakte.csv", encoding="utf-8-sig")[1]
+    assert weissgerber == {
+        "number": "10001", "kind": "private", "salutation": "Frau", "title": "Dr.",
+        "first_name": "Jördis", "last_name": "Weißgerber",
+        "street": "Königstraße 12, Hinterhaus", "postcode": "01097", "city": "Dresden",
+        "country": "Deutschland", "phone": "0351 4445556", "mobile": "0171 2345678",
+        "email": "joerdis@example.de", "notes": "Stammkundin seit 2015",
+    }
+    assert gross == {
+        "number": "10002", "kind": "business", "company": "Dachdeckerei Groß & Söhne GmbH",
+        "street": "Am Anger 3", "postcode": "04109", "city": "Leipzig",
+        "country": "Deutschland", "phone": "0341 1112223", "email": "info@gross-dach.example",
+        "notes": "Rechnung per Post\nAnsprechpartner: Herr Bernd Groß\nFax: 0341 1112224\n"
+                 "Steuernummer: 201/123/45678\nUSt-IdNr.: DE123456789",
+    }
+    assert (yilmaz["first_name"], yilmaz["last_name"], yilmaz.get("number"),
+            yilmaz["country"]) == ("Ömer", "Yılmaz", None, "Frankreich")
