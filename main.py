@@ -88,7 +88,8 @@ def window_open(url: str) -> bool:
 
 
 def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
-    exclusive = args.command in EXCLUSIVE_COMMANDS
+    # `restore` without a file only lists the backups to choose from: no lock needed
+    exclusive = args.command in EXCLUSIVE_COMMANDS and getattr(args, "file", None) is not None
     try:
         paths.ensure()
         logs.setup(paths.log_file)
@@ -97,7 +98,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths, url: str) -> int:
                 with opened(url, paths, lock=False) as services:
                     return int(args.handler(services, args))
             except UnusableDatabaseError as exc:
-                if not exclusive or args.file is None:
+                if not exclusive:
                     print(f"Fehler: {exc}", file=sys.stderr)
                     return 2
                 return restore_unusable(exc, Path(args.file))

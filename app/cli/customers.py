@@ -10,6 +10,7 @@ from app.cli.common import count, out_path, print_json, print_rejected, raise_us
 from app.services.container import Services
 from app.services.customers.importing.mapping import FIELDS
 from app.services.formatting import (
+    format_count,
     format_datetime,
 )
 from app.services.privacy.contact_policy import CHANNEL_LABELS, Channel
@@ -116,7 +117,7 @@ def cmd_export_customers(services: Services, args: argparse.Namespace) -> int:
                     "customers": result.count,
                     "held_back": [asdict(item) for item in result.held_back]})
         return 0
-    print(f"{result.count} Kunden nach {result.path} exportiert.")
+    print(f"{format_count(result.count, 'Kunde', 'Kunden')} nach {result.path} exportiert.")
     if campaign is not None:
         print(f"Zurückgehalten (Kontaktregeln, Werbung per {CHANNEL_LABELS[campaign]}): "
               f"{len(result.held_back)}")

@@ -17,7 +17,7 @@ from app.services.email.account import EmailAccount
 from app.services.email.message import Attachment
 from app.services.email.outbox import STATE_LABELS, OutboxRow
 from app.services.email.service import MailRequest
-from app.services.formatting import format_datetime
+from app.services.formatting import format_count, format_datetime
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -240,8 +240,8 @@ def cmd_letter_list(services: Services, args: argparse.Namespace) -> int:
         print_json({"mailing": result.mailing_id, "queued": result.queued,
                     "left_for_letters": result.excluded})
     else:
-        print(f"{result.queued} Mails im Postausgang; {result.excluded} bleiben auf der "
-              f"Briefliste „{args.key}“ für einen Brief.")
+        print(f"{format_count(result.queued, 'Mail', 'Mails')} im Postausgang; "
+              f"{result.excluded} bleiben bei den vorgemerkten Briefen „{args.key}“.")
     return 0
 
 

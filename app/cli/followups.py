@@ -12,6 +12,7 @@ from app.services.followups.occasions import KINDS
 from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import (
     format_cents,
+    format_count,
     format_date,
 )
 
@@ -82,9 +83,11 @@ def cmd_today(services: Services, args: argparse.Namespace) -> int:
         print_json({
             "as_of": as_of.isoformat(),
             "followups": [asdict(item) for item in due],
-            "call_list": [{"number": item.customer_number, "name": item.customer_name,
-                           "purpose": item.purpose.value, "reasons": list(item.reasons),
-                           "score": item.score, "phone": item.phone} for item in calls.suggestions],
+            "call_list": [{"rank": rank, "number": item.customer_number,
+                           "name": item.customer_name, "purpose": item.purpose.value,
+                           "reasons": list(item.reasons), "score": item.score,
+                           "phone": item.phone}
+                          for rank, item in enumerate(calls.suggestions, start=1)],
             "held_back": [{"number": item.customer_number, "reason": item.reason,
                            "code": item.code} for item in calls.held_back],
             "held_back_count": calls.held_back_count,
@@ -96,12 +99,12 @@ def cmd_today(services: Services, args: argparse.Namespace) -> int:
         print(f"  {followup.due_text}  {followup.customer_number} {followup.customer_name}: "
               f"{followup.subject}")
     print(f"Anrufliste: {len(calls.suggestions)}")
-    for item in calls.suggestions:
+    for rank, item in enumerate(calls.suggestions, start=1):
         kind = "Service" if item.purpose == "service" else "Werbung"
-        print(f"  {item.score:>4}  {item.customer_number} {item.customer_name} ({kind}, "
-              f"{item.phone or 'ohne Telefon'}): {item.reason_text}")
+        print(f"  {rank:>3}. {item.customer_number} {item.customer_name} ({kind}, "
+              f"{item.phone or 'ohne Telefon'}): {item.reason_text} (Gewichtung {item.score})")
     print(f"Zurückgehalten (Kontaktregeln): {calls.held_back_count}"
-          + (f", die {len(calls.held_back)} mit den meisten Punkten:"
+          + (f", die {len(calls.held_back)} am höchsten gewichteten:"
              if calls.held_back_count > len(calls.held_back) else ""))
     for held in calls.held_back:
         print(f"  {held.customer_number} {held.customer_name}: {held.reason}")
@@ -133,10 +136,13 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     else:
         print(f"Alle Tage bis {format_date(result.as_of)} sind schon verarbeitet.")
     for name, count in result.per_rule.items():
-        print(f"  {name}: {count.firings} ausgelöst, {count.followups} Wiedervorlagen, "
-              f"{count.letters} Briefe vorgemerkt"
-              + (f", {count.mails} E-Mails vorgemerkt" if count.mails else "")
-              + (f", {count.vouchers} Gutscheine" if count.vouchers else ""))
+        print(f"  {name}: {count.firings} ausgelöst, "
+              f"{format_count(count.followups, 'Wiedervorlage', 'Wiedervorlagen')}, "
+              f"{format_count(count.letters, 'Brief', 'Briefe')} vorgemerkt"
+              + (f", {format_count(count.mails, 'E-Mail', 'E-Mails')} vorgemerkt"
+                 if count.mails else "")
+              + (f", {format_count(count.vouchers, 'Gutschein', 'Gutscheine')}"
+                 if count.vouchers else ""))
     for item in result.followups:
         print(f"  + {format_date(item.due_date)}  {item.customer_name}: {item.subject}")
     if not result.followups:
@@ -159,7 +165,7 @@ def cmd_export_ics(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"file": str(target), "followups": count})
         return 0
-    print(f"{count} Wiedervorlagen nach „{target}“ exportiert.")
+    print(f"{format_count(count, 'Wiedervorlage', 'Wiedervorlagen')} nach „{target}“ exportiert.")
     return 0
 
 

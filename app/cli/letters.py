@@ -9,6 +9,7 @@ from app.cli.common import add_json, euros, out_path, print_json, raise_usage
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
+    format_count,
     format_date,
     format_points,
     format_share,
@@ -168,7 +169,8 @@ def cmd_mailing(services: Services, args: argparse.Namespace) -> int:
     for e in plan.excluded:
         print(f"  ausgeschlossen: {e.number}  {e.name:<30.30}  {e.reason}")
     if plan.seed is not None:
-        print(f"  Kontrollgruppe: {len(plan.control)} Kunden (Startwert {plan.seed})")
+        print(f"  Kontrollgruppe: {format_count(len(plan.control), 'Kunde', 'Kunden')} "
+              f"(Auslosung Nr. {plan.seed})")
     return 0
 
 
@@ -190,13 +192,14 @@ def cmd_mailing_results(services: Services, args: argparse.Namespace) -> int:
         })
         return 0
     print(f"{m.label} „{m.template_name}“ vom {format_date(m.mailing_date)}: "
-          f"{m.letters_printed} Briefe, Kontrollgruppe {m.control}")
+          f"{format_count(m.letters_printed, 'Brief', 'Briefe')}, Kontrollgruppe {m.control}")
     for w in results.windows:
         ci = w.confidence_interval
-        interval = (f"95-%-Konfidenzintervall {format_points(ci[0])} bis "
+        interval = (f"mit 95 % Sicherheit zwischen {format_points(ci[0])} und "
                     f"{format_points(ci[1])}" if ci else "ohne Kontrollgruppe kein Vergleich")
         state = "" if w.complete else " (Zeitraum läuft noch)"
-        print(f"  {w.days} Tage{state}: Käufer {format_share(w.recipient_rate)} gegen "
+        print(f"  {format_count(w.days, 'Tag', 'Tage')}{state}: "
+              f"Käufer {format_share(w.recipient_rate)} gegen "
               f"{format_share(w.control_rate)}, Differenz {format_points(w.difference)} "
               f"({interval}); "
               f"Umsatz je Kunde {format_cents(w.revenue_per_recipient_cents)} gegen "

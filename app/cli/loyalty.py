@@ -10,6 +10,7 @@ from app.cli.common import UsageError, add_json, count, day, euros, out_path, pr
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
+    format_count,
     format_date,
 )
 from app.services.loyalty.programs import ProgramInput
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     issue.add_argument("--valid-until", help="Gültig bis TT.MM.JJJJ (kürzer nur mit --promo)")
     issue.add_argument("--campaign", default="", help="Aktionsname")
     issue.add_argument("--count", type=int, default=1, help="Anzahl (Aktionsstapel)")
-    issue.add_argument("--pdf", help="Gutschein(e) zusätzlich als PDF speichern")
+    issue.add_argument("--pdf", help="die Gutscheine zusätzlich als PDF speichern")
     issue.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     issue.set_defaults(handler=cmd_voucher_issue)
     redeem = vsub.add_parser("redeem", help="Gutschein (teilweise) einlösen")
@@ -257,8 +258,9 @@ def cmd_loyalty_expire(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json({**asdict(report), "vouchers_expired": vouchers})
         return 0
-    print(f"{report.points} Punkte/Stempel auf {report.entries} Karten verfallen; "
-          f"{vouchers} Gutscheine als abgelaufen vermerkt.")
+    print(f"{format_count(report.points, 'Punkt/Stempel', 'Punkte/Stempel')} auf "
+          f"{format_count(report.entries, 'Karte', 'Karten')} verfallen; "
+          f"{format_count(vouchers, 'Gutschein', 'Gutscheine')} als abgelaufen vermerkt.")
     return 0
 
 
@@ -267,8 +269,9 @@ def cmd_loyalty_credit_sales(services: Services, args: argparse.Namespace) -> in
     if args.json:
         print_json(asdict(report))
         return 0
-    print(f"{report.entries} Umsätze von {report.customers} Kunden gutgeschrieben "
-          f"({report.points} Punkte/Stempel).")
+    print(f"{format_count(report.entries, 'Umsatz', 'Umsätze')} von "
+          f"{format_count(report.customers, 'Kunde', 'Kunden')} gutgeschrieben "
+          f"({format_count(report.points, 'Punkt/Stempel', 'Punkte/Stempel')}).")
     return 0
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.common import add_json, count, day, print_json, user
+from app.cli.common import add_json, count, day, out_path, print_json, raise_usage, user
 from app.services.audit import AuditFilter
 from app.services.container import Services
 from app.services.formatting import (
+    format_count,
     format_date,
 )
 from app.services.privacy.backups import format_size
@@ -24,9 +24,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     privacy = subparsers.add_parser(
         "privacy", help="Datenschutz: Auskunft, Löschung, Werbewiderspruch, Protokoll")
     actions = privacy.add_subparsers(dest="privacy_command", metavar="AKTION", required=True)
-    export = actions.add_parser("export", help="Auskunft nach Art. 15 DSGVO (JSON + PDF)")
+    export = actions.add_parser(
+        "export", help="Auskunft nach Art. 15 DSGVO (PDF + Datenkopie als ZIP) oder nur die "
+        "Datenkopie nach Art. 20 DSGVO (--zip)")
     export.add_argument("number", help="Kundennummer, z. B. K-000123")
-    export.add_argument("outdir", help="Zielordner")
+    export.add_argument("outdir", nargs="?", help="Zielordner für PDF und ZIP")
+    export.add_argument("--zip", metavar="DATEI",
+                        help="nur die Datenkopie (Art. 20 DSGVO) als ZIP in diese Datei")
     export.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     export.set_defaults(handler=cmd_privacy_export)
     erase = actions.add_parser("erase", help="Löschen nach Art. 17 DSGVO (mit Aufbewahrung)")
@@ -102,14 +106,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_privacy_export(services: Services, args: argparse.Namespace) -> int:
+    if bool(args.outdir) == bool(args.zip):
+        raise_usage("privacy export: entweder einen Zielordner (Auskunft als PDF und ZIP) "
+                    "oder --zip DATEI (nur die Datenkopie) angeben")
     customer = services.customers.get_by_number(args.number)
+    if args.zip:
+        result = services.privacy.export_copy(customer.id, out_path(services, args.zip),
+                                              by=user())
+        if args.json:
+            print_json({"zip": str(result.zip_path), "tables": result.tables})
+            return 0
+        print(f"Datenkopie (Art. 20 DSGVO) für {customer.number}: {result.zip_path}")
+        return 0
     result = services.privacy.export_access(customer.id, Path(args.outdir), by=user())
     if args.json:
-        print_json({"json": str(result.json_path), "pdf": str(result.pdf_path),
+        print_json({"pdf": str(result.pdf_path), "zip": str(result.zip_path),
                     "tables": result.tables})
         return 0
     print(f"Auskunft für {customer.number}: {result.pdf_path}")
-    print(f"Maschinenlesbar: {result.json_path}")
+    print(f"Datenkopie (maschinenlesbar, Art. 20 DSGVO): {result.zip_path}")
     return 0
 
 
@@ -118,9 +133,10 @@ def cmd_privacy_erase(services: Services, args: argparse.Namespace) -> int:
     plan = services.privacy.erase(customer.id, by=user(), as_of=day(args.as_of, "--as-of"))
     if args.json:
         print_json({"number": plan.number, "deleted": plan.deleted, "kept": plan.kept,
-                    "kept_until": plan.kept_until, "removed": plan.removes_customer})
+                    "kept_until": plan.kept_until, "removed": plan.removes_customer,
+                    "message": plan.summary()})
         return 0
-    print(f"{plan.number} gelöscht (Art. 17 DSGVO).")
+    print(plan.summary())
     for line in plan.describe():
         print(f"  {line}")
     return 0
@@ -194,8 +210,9 @@ def cmd_privacy_purge(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json(asdict(result))
         return 0
-    print(f"{result.customers_deleted} Kunden und {result.rows_deleted} aufbewahrte "
-          "Datensätze nach Ablauf der Frist gelöscht.")
+    print(f"{format_count(result.customers_deleted, 'Kunde', 'Kunden')} und "
+          f"{format_count(result.rows_deleted, 'aufbewahrter Datensatz', 'aufbewahrte Datensätze')}"
+          " nach Ablauf der Frist gelöscht.")
     return 0
 
 
@@ -207,8 +224,8 @@ def cmd_privacy_audit(services: Services, args: argparse.Namespace) -> int:
         print_json([asdict(row) for row in rows])
         return 0
     for row in rows:
-        print(f"{row.at:%d.%m.%Y %H:%M}  {row.actor:<16.16}  {row.action_label:<28.28}  "
-              f"{row.customer_number:<10}  {json.dumps(row.details, ensure_ascii=False)}")
+        print(f"{row.at:%d.%m.%Y %H:%M}  {row.actor:<16.16}  {row.customer_number:<10}  "
+              f"{row.description}")
     if not rows:
         print("Keine Einträge.")
     return 0
@@ -222,7 +239,8 @@ def print_backups(services: Services, *, as_json: bool) -> None:
         return
     for n, info in enumerate(found, 1):
         when = f"{info.taken_at:%d.%m.%Y %H:%M}" if info.taken_at else "–"
-        customers = "unlesbar" if info.customers is None else f"{info.customers} Kunden"
+        customers = ("unlesbar" if info.customers is None
+                     else format_count(info.customers, "Kunde", "Kunden"))
         print(f"{n:>3}  {when:<16}  {info.kind:<11}  {format_size(info.size):>9}  "
               f"{customers:>14}  {info.path}")
     if not found:
@@ -237,7 +255,8 @@ def cmd_backup(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print_json(asdict(info))
         return 0
-    print(f"Sicherung geprüft und gespeichert: {info.path} ({info.customers} Kunden)")
+    print(f"Sicherung geprüft und gespeichert: {info.path} "
+          f"({format_count(info.customers or 0, 'Kunde', 'Kunden')})")
     return 0
 
 

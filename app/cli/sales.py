@@ -11,6 +11,7 @@ from app.cli.common import day, out_path, print_json, print_rejected, raise_usag
 from app.services.container import Services
 from app.services.formatting import (
     format_cents,
+    format_count,
     format_date,
     format_number,
 )
@@ -121,9 +122,9 @@ def cmd_classify(services: Services, args: argparse.Namespace) -> int:
           f"{format_date(result.as_of)}: {format_cents(result.total_revenue_cents)}")
     for c in result.classes:
         share = f"{c.share_pct:5.1f}".replace(".", ",")
-        print(f"  Klasse {c.abc_class}: {c.customers:>7} Kunden  "
+        print(f"  Klasse {c.abc_class}: {format_count(c.customers, 'Kunde', 'Kunden'):>14}  "
               f"{format_cents(c.revenue_cents):>18}  {share} %")
-    print(f"{result.changed} Kunden mit neuer Klasse.")
+    print(f"{format_count(result.changed, 'Kunde', 'Kunden')} mit neuer Klasse.")
     return 0
 
 
@@ -152,13 +153,14 @@ def cmd_dashboard(services: Services, args: argparse.Namespace) -> int:
     clv = "–" if figures.clv_cents is None else format_cents(figures.clv_cents)
     print(f"Kundenwert (CLV):        {clv}  ({d.clv})")
     nps = "–" if figures.nps_12m is None else format_number(figures.nps_12m, 0)
-    print(f"NPS 12 Monate:           {nps} ({figures.nps_answers_12m} Antworten)")
+    print(f"NPS 12 Monate:           {nps} "
+          f"({format_count(figures.nps_answers_12m, 'Antwort', 'Antworten')})")
     print(f"Ø CSAT (1–5):            {value_or_dash(figures.csat_average_12m, '', 2)} "
-          f"({figures.csat_answers_12m} Antworten)")
+          f"({format_count(figures.csat_answers_12m, 'Antwort', 'Antworten')})")
     print(f"Ø CES (1–7):             {value_or_dash(figures.ces_average_12m, '', 2)} "
-          f"({figures.ces_answers_12m} Antworten)")
+          f"({format_count(figures.ces_answers_12m, 'Antwort', 'Antworten')})")
     for row in figures.classes:
-        print(f"Klasse {row.abc_class or '–'}: {row.customers} Kunden, "
+        print(f"Klasse {row.abc_class or '–'}: {format_count(row.customers, 'Kunde', 'Kunden')}, "
               f"{format_cents(row.revenue_cents)} ({pct(row.revenue_share_pct)})")
     if args.pdf:
         print(f"PDF geschrieben: {args.pdf}")
@@ -172,7 +174,7 @@ def cmd_segment_list(services: Services, args: argparse.Namespace) -> int:
         print_json([{"name": n, "customers": c, "description": d} for n, c, d in rows])
         return 0
     for name, count, description in rows:
-        print(f"{name:<30.30} {count:>7} Kunden  {description}")
+        print(f"{name:<30.30} {format_count(count, 'Kunde', 'Kunden'):>14}  {description}")
     if not rows:
         print("Keine Segmente gespeichert.")
     return 0
@@ -185,7 +187,8 @@ def cmd_segment_show(services: Services, args: argparse.Namespace) -> int:
         print_json({"name": segment.name, "description": segment.description,
                     "customers": [asdict(row) for row in customers]})
         return 0
-    print(f"{segment.name}: {segment.description} – {len(customers)} Kunden")
+    print(f"{segment.name}: {segment.description} – "
+          f"{format_count(len(customers), 'Kunde', 'Kunden')}")
     for row in customers:
         print(f"{row.number}  {row.name:<30.30}  {row.postcode} {row.city}  "
               f"{row.abc_class or '-'}")

@@ -30,6 +30,13 @@ def format_number(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+def format_count(count: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: (1, "Kunde", "Kunden") → "1 Kunde",
+    (0, …) → "0 Kunden", (1234, …) → "1.234 Kunden". German uses the singular for exactly
+    one; the dative forms work the same way ("vor 1 Tag", "vor 3 Tagen")."""
+    return f"{format_number(count, 0)} {one if abs(count) == 1 else many}"
+
+
 def format_share(share: float) -> str:
     """A share of one as a German percentage: 0.123 → "12,3 %"."""
     return f"{format_number(share * 100, 1)} %"

@@ -15,6 +15,7 @@ from typing import Any
 from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.errors import StorageError
+from app.services.formatting import format_count
 from app.services.loyalty.cards import LoyaltyService, RunReport
 from app.services.loyalty.vouchers import VoucherService
 from app.services.privacy.backups import BackupService
@@ -72,14 +73,23 @@ class NightlyReport:
     def lines(self) -> list[str]:
         """What each step did, in German, for the command line."""
         c, credited, expired = self.classification, self.loyalty.credited, self.loyalty.expired
+
+        def customers(n: int) -> str:
+            return format_count(n, "Kunde", "Kunden")
+
+        def points(n: int) -> str:
+            return format_count(n, "Punkt/Stempel", "Punkte/Stempel")
+
         return [
-            f"Klassen: {c.changed} geändert, {c.updated} Kunden mit neuen Kennzahlen",
-            f"Bonus: {credited.points} Punkte/Stempel für {credited.entries} Umsätze "
-            f"gutgeschrieben ({credited.customers} Kunden)",
-            f"Bonus: {expired.points} Punkte/Stempel verfallen ({expired.customers} Kunden)",
+            f"Klassen: {c.changed} geändert, {customers(c.updated)} mit neuen Kennzahlen",
+            f"Bonus: {points(credited.points)} für "
+            f"{format_count(credited.entries, 'Umsatz', 'Umsätze')} gutgeschrieben "
+            f"({customers(credited.customers)})",
+            f"Bonus: {points(expired.points)} verfallen ({customers(expired.customers)})",
             f"Gutscheine: {self.loyalty.vouchers_expired} abgelaufen",
-            f"Aufbewahrung: {self.purge.customers_deleted} Kunden und "
-            f"{self.purge.rows_deleted} Datensätze endgültig gelöscht",
+            f"Aufbewahrung: {customers(self.purge.customers_deleted)} und "
+            f"{format_count(self.purge.rows_deleted, 'Datensatz', 'Datensätze')} "
+            "endgültig gelöscht",
         ]
 
 

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logs
@@ -20,6 +21,7 @@ from app.services.errors import ForeignLockError, StammkundeError, UnusableDatab
 from app.ui.closing import SessionEnd
 from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
+from app.ui.palette import SELECTED_TEXT, SELECTION
 from app.ui.scheduler import start_scheduler
 from app.ui.tasks import TaskRunner
 from app.ui.termination import QuitOnTermination
@@ -34,11 +36,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Stammkunde")
     app.setOrganizationName("Stammkunde")
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    apply_palette(app)
     translator = QTranslator(app)
     if translator.load(QLocale(), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)  # German "Abbrechen", "Ja", … in Qt's dialogs
     return app
+
+
+def apply_palette(app: QApplication) -> None:
+    """Selected rows in the palette's darker blue, so their white text stays readable."""
+    palette = app.palette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(SELECTION))
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(SELECTED_TEXT))
+    app.setPalette(palette)
 
 
 def offer_restore(error: UnusableDatabaseError,

@@ -1,11 +1,11 @@
 """The end of a window session, done once whichever way it ends: closing the window, logout
 or shutdown (SIGTERM), or the Windows session end.
 
-On Windows the session end arrives as `commitDataRequest` while the event loop still runs,
-and the OS may end the process soon after the answer — before `app.exec()` returns. So the
-closing work runs right there: stop the scheduler, wait for running tasks, finish an erasure's
-pending compaction, make the closing backup, release the instance lock. After `app.exec()`
-the same call finds it done.
+On Windows the session end arrives as `commitDataRequest` and `aboutToQuit` while the event
+loop still runs, and the OS may end the process soon after — before `app.exec()` returns. So
+the closing work runs right there: stop the scheduler, wait for running tasks, make the
+closing backup (which first finishes an erasure's pending compaction), release the instance
+lock. After `app.exec()` the same call finds it done.
 """
 
 from __future__ import annotations

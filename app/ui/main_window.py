@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.screen_fit import resize_to_fit
 
 
@@ -38,6 +39,7 @@ class PageSpec:
     key: str
     title: Callable[[], str]
     factory: Callable[[AppContext, QWidget], QWidget]
+    icon: str = ""  # a file in resources/icons without ".svg"
 
 
 @dataclass(frozen=True)
@@ -60,18 +62,21 @@ def _lazy(module: str, name: str) -> Callable[..., QWidget]:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.followups.today_page", "TodayPage")),
+    PageSpec("today", lambda: tr("Heute"), _lazy("app.ui.followups.today_page", "TodayPage"),
+             "calendar-check"),
     PageSpec("customers", lambda: tr("Kunden"),
-             _lazy("app.ui.customers.list_page", "CustomerListPage")),
+             _lazy("app.ui.customers.list_page", "CustomerListPage"), "users"),
     PageSpec("segments", lambda: tr("Segmente"),
-             _lazy("app.ui.customers.segments_page", "SegmentsPage")),
+             _lazy("app.ui.customers.segments_page", "SegmentsPage"), "funnel"),
     PageSpec("dashboard", lambda: tr("Auswertungen"),
-             _lazy("app.ui.sales.dashboard_page", "DashboardPage")),
+             _lazy("app.ui.sales.dashboard_page", "DashboardPage"), "chart-column"),
     PageSpec("vouchers", lambda: tr("Gutscheine"),
-             _lazy("app.ui.loyalty.vouchers_page", "VouchersPage")),
-    PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage")),
-    PageSpec("email", lambda: tr("E-Mail"), _lazy("app.ui.email.page", "EmailPage")),
-    PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage")),
+             _lazy("app.ui.loyalty.vouchers_page", "VouchersPage"), "ticket"),
+    PageSpec("letters", lambda: tr("Briefe"), _lazy("app.ui.letters.page", "LettersPage"),
+             "mail"),
+    PageSpec("email", lambda: tr("E-Mail"), _lazy("app.ui.email.page", "EmailPage"), "at-sign"),
+    PageSpec("privacy", lambda: tr("Datenschutz"), _lazy("app.ui.privacy.page", "PrivacyPage"),
+             "shield-check"),
 ]
 
 CUSTOMER_TABS: list[TabSpec] = [
@@ -107,6 +112,8 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             self._stack.addWidget(QWidget())
             item = QListWidgetItem(spec.title())
+            if spec.icon:
+                item.setIcon(icon(spec.icon))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self._nav.addItem(item)
         self._nav.currentRowChanged.connect(self._show_row)
@@ -164,30 +171,36 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
-                slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
+                slot: Callable[[], object], icon_name: str = "") -> QAction:
+        action = QAction(icon(icon_name), text, self) if icon_name else QAction(text, self)
         action.setShortcut(shortcut)
         action.triggered.connect(slot)
         return action
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Datei"))
-        file_menu.addAction(self._action(tr("Kunden &importieren …"), "", self._import_customers))
-        file_menu.addAction(self._action(tr("Kunden &exportieren …"), "", self._export_customers))
-        file_menu.addAction(self._action(tr("&Umsätze importieren …"), "", self.import_sales))
+        file_menu.addAction(self._action(tr("Kunden &importieren …"), "", self._import_customers,
+                                         "file-input"))
+        file_menu.addAction(self._action(tr("Kunden &exportieren …"), "", self._export_customers,
+                                         "file-output"))
+        file_menu.addAction(self._action(tr("&Umsätze importieren …"), "", self.import_sales,
+                                         "file-input"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("&Sicherungen …"), "", self._backups))
-        file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings))
+        file_menu.addAction(self._action(tr("&Sicherungen …"), "", self._backups,
+                                         "database-backup"))
+        file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings,
+                                         "settings"))
         file_menu.addSeparator()
         # Windows has no StandardKey.Quit: bind Strg+Q itself
-        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence("Ctrl+Q"), self.close))
+        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence("Ctrl+Q"), self.close,
+                                         "log-out"))
         customers_menu = self.menuBar().addMenu(tr("&Kunden"))
         customers_menu.addAction(self._action(
-            tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer))
+            tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer, "search"))
         customers_menu.addAction(self._action(
-            tr("&Neuer Kunde …"), QKeySequence.StandardKey.New, self.new_customer))
+            tr("&Neuer Kunde …"), QKeySequence.StandardKey.New, self.new_customer, "user-plus"))
         help_menu = self.menuBar().addMenu(tr("&Hilfe"))
-        about = QAction(tr("Ü&ber Stammkunde"), self)
+        about = QAction(icon("info"), tr("Ü&ber Stammkunde"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 

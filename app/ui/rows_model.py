@@ -23,10 +23,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
+from app.ui.palette import TONE_COLOURS, Tone
+
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
-_WARN = QBrush(QColor(176, 0, 32))
+_WARN = QBrush(QColor(TONE_COLOURS[Tone.ERROR]))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
 from datetime import date, time
 from pathlib import Path
 
@@ -82,8 +83,9 @@ def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers
     export = services.privacy.export_access(cid, tmp_path / "auskunft", by="büro")
     listed = {name for name, count in export.tables.items() if count}
     assert FEATURE_TABLES <= listed, FEATURE_TABLES - listed
-    document = json.loads(export.json_path.read_text(encoding="utf-8"))
-    assert FEATURE_TABLES <= set(document["tables"])
+    with zipfile.ZipFile(export.zip_path) as archive:
+        document = json.loads(archive.read("daten.json"))
+    assert FEATURE_TABLES <= {section["key"] for section in document["sections"]}
 
     def file_bytes() -> bytes:
         return b"".join(path.read_bytes() for path in db_path.parent.glob(db_path.name + "*"))

@@ -97,3 +97,12 @@ def test_a_pending_compaction_waits_until_no_window_holds_the_database(shop: Pat
         holder.communicate()
     assert stammkunde(shop, "check").returncode == 0
     assert not pending(shop)
+
+
+def test_the_list_of_backups_to_restore_is_shown_while_the_window_is_open(
+    shop: Path, window: subprocess.Popen[str],
+) -> None:
+    assert stammkunde(shop, "backup").returncode == 0
+    listed = stammkunde(shop, "restore")
+    assert listed.returncode == 0, listed.stderr
+    assert "manuell" in listed.stdout and "restore NR" in listed.stdout

@@ -61,7 +61,9 @@ def test_today_lists_the_call_list_and_who_was_held_back_with_the_reason(
         "number": customers["consumer"], "code": "no_consent",
         "reason": "keine ausdrückliche Einwilligung in Telefonwerbung (§ 7 Abs. 2 Nr. 1 UWG)"}]
     assert data["followups"] == []
+    assert data["call_list"][0]["rank"] == 1
     text = cli(db_args, "today").stdout
+    assert f"    1. {customers['business']} Bau Berger GmbH (Werbung, " in text
     assert f"{customers['consumer']} Anna Adler: keine ausdrückliche Einwilligung" in text
 
 

@@ -94,7 +94,7 @@ def test_export_customers_writes_each_format_and_reports_the_count(
     capsys.readouterr()
     for name in ("aus.csv", "aus.xlsx", "aus.vcf"):
         assert run(db_path, "export-customers", str(tmp_path / name)) == 0
-        assert f"1 Kunden nach {tmp_path / name} exportiert." in capsys.readouterr().out
+        assert f"1 Kunde nach {tmp_path / name} exportiert." in capsys.readouterr().out
     assert run(db_path, "export-customers", str(tmp_path / "aus.csv"), "--archived",
                "--json") == 0
     assert json.loads(capsys.readouterr().out)["customers"] == 1
@@ -134,3 +134,20 @@ def test_header_row_names_the_line_of_the_header_and_a_wrong_one_exits_2(
                "--dry-run", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["new"], data["mapping"]["Nachname"]) == (1, "last_name")
+
+
+def test_a_dry_run_names_every_error_of_a_row_and_the_log_keeps_no_value(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "k.csv").write_text(GOOD + ";Otto;Fehler;1234x;otto@@example\n",
+                                    encoding="utf-8")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--dry-run") == 2
+    assert capsys.readouterr().err == (
+        "k.csv, Zeile 3: PLZ: „1234x“ ist keine gültige PLZ für DE (5 Ziffern); "
+        "E-Mail: „otto@@example“ ist keine gültige E-Mail-Adresse\n")
+    assert run(db_path, "import-customers", str(tmp_path / "k.csv"), "--skip-invalid") == 0
+    capsys.readouterr()
+    assert run(db_path, "import-log", "1") == 0
+    out = capsys.readouterr().out
+    assert "Zeile 3: PLZ: ungültig; E-Mail: ungültig" in out
+    assert "1234x" not in out and "otto@@example" not in out

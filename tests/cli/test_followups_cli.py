@@ -52,7 +52,7 @@ def test_run_due_prints_what_it_did_in_words(
 ) -> None:
     assert main.main(["--db", str(birthday_db), "run-due"]) == 0
     out = capsys.readouterr().out
-    assert "Geburtstag: 1 ausgelöst, 1 Wiedervorlagen" in out and "Jubilar" in out
+    assert "Geburtstag: 1 ausgelöst, 1 Wiedervorlage," in out and "Jubilar" in out
     assert main.main(["--db", str(birthday_db), "run-due"]) == 0
     assert "Keine neuen Wiedervorlagen." in capsys.readouterr().out
 
@@ -70,7 +70,7 @@ def test_export_ics_writes_the_pending_follow_ups_with_stable_uids(
     main.main(["--db", str(birthday_db), "run-due"])
     target = tmp_path / "wv.ics"
     assert main.main(["--db", str(birthday_db), "export-ics", str(target)]) == 0
-    assert "1 Wiedervorlagen" in capsys.readouterr().out
+    assert "1 Wiedervorlage nach" in capsys.readouterr().out
     events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == ["followup-1@stammkunde"]
     assert events[0].decoded("dtstart") == SystemClock().today()

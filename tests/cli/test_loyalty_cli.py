@@ -77,7 +77,7 @@ def test_an_expired_voucher_is_refused_with_exit_2_and_marked_by_the_expiry_run(
     assert "seit 30.06.2020 abgelaufen (Restwert 10,00 € bleibt verbucht)" in err
     assert err.count("\n") == 1
     assert run(db_path, "loyalty", "expire") == 0
-    assert "1 Gutscheine als abgelaufen" in capsys.readouterr().out
+    assert "1 Gutschein als abgelaufen" in capsys.readouterr().out
     assert run(db_path, "voucher", "show", code) == 0
     assert "Verfallen" in capsys.readouterr().out
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,38 @@ def filled(tmp_path: Path) -> Path:
     return db_path
 
 
-def test_privacy_export_writes_json_and_pdf(
+def test_privacy_export_writes_the_pdf_and_the_data_copy(
     filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     capsys.readouterr()
     assert run(filled, "privacy", "export", "K-000003", str(tmp_path / "out"), "--json") == 0
     result = json.loads(capsys.readouterr().out)
     assert Path(result["pdf"]).exists() and result["tables"]["customers"] == 1
+    with zipfile.ZipFile(result["zip"]) as archive:
+        assert {"LIESMICH.txt", "daten.json"} <= set(archive.namelist())
+
+
+def test_privacy_export_zip_writes_only_the_art_20_copy(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    target = tmp_path / "kopie.zip"
+    assert run(filled, "privacy", "export", "K-000003", "--zip", str(target)) == 0
+    assert f"Datenkopie (Art. 20 DSGVO) für K-000003: {target}" in capsys.readouterr().out
+    with zipfile.ZipFile(target) as archive:
+        document = json.loads(archive.read("daten.json"))
+        customers = next(s for s in document["sections"] if s["key"] == "customers")
+        header = archive.read(f"{customers['file']}.csv").decode("utf-8-sig").splitlines()[0]
+    assert document["customer_number"] == "K-000003"
+    assert header.startswith("Nr. [id];Kundennummer [number];Kundenart [kind]")
+    assert list(tmp_path.glob("Auskunft-*")) == []
+
+
+def test_privacy_export_needs_a_folder_or_a_zip_file(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(filled, "privacy", "export", "K-000003") == 2
+    assert "--zip" in capsys.readouterr().err
 
 
 def test_privacy_object_and_erase_then_the_audit_shows_both(
@@ -34,7 +60,7 @@ def test_privacy_object_and_erase_then_the_audit_shows_both(
     assert run(filled, "privacy", "object", "K-000004") == 0
     assert "Werbewiderspruch für K-000004 eingetragen" in capsys.readouterr().out
     assert run(filled, "privacy", "erase", "K-000004", "--as-of", "15.03.2026") == 0
-    assert "K-000004 gelöscht" in capsys.readouterr().out
+    assert "Sophie Schulz (K-000004) wurde gelöscht; aufbewahrt bis " in capsys.readouterr().out
     assert run(filled, "privacy", "audit", "--customer", "K-000004", "--json") == 0
     actions = [row["action"] for row in json.loads(capsys.readouterr().out)]
     assert actions[:2] == ["erase", "objection"]

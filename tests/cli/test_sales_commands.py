@@ -77,7 +77,7 @@ def test_classify_prints_the_classes_and_writes_one_csv_row_per_customer(
                       str(out)])
     assert code == 0
     text = capsys.readouterr().out
-    assert "Klasse A:       1 Kunden" in text and " 90,0 %" in text
+    assert "Klasse A:        1 Kunde " in text and " 90,0 %" in text
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "number,revenue_cents,abc_class,abc_computed,r,f,m,segment,at_risk"
     assert lines[1:] == ["K-000001,9000,A,A,3,3,4,attention,0",

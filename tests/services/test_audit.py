@@ -16,8 +16,8 @@ def test_customer_changes_are_audited_without_personal_values(services: Services
     services.customers.update(anna.id, anna.as_input(city="Leipzig", postcode="04109"), by="büro")
     contact = services.customers.add_contact(anna.id, ContactInput(last_name="Kunz"), by="büro")
     services.customers.remove_contact(contact.id, by="büro")
-    address = services.customers.add_address(anna.id, AddressInput(label="Baustelle"))
-    services.customers.remove_address(address.id)
+    address = services.customers.add_address(anna.id, AddressInput(label="Baustelle"), by="Büro")
+    services.customers.remove_address(address.id, by="Büro")
     services.customers.set_archived(anna.id, True, by="chef")
     rows = services.audit.entries()
     assert [r.action for r in reversed(rows)] == [

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.services.formatting import (
     MAX_CENTS,
     format_cents,
+    format_count,
     format_date,
     format_number,
     format_points,
@@ -54,3 +55,10 @@ def test_numbers_and_shares_are_written_the_german_way() -> None:
     assert format_points(0.125) == "+12,5 Pp."
     assert format_points(-0.0314) == "-3,1 Pp."
     assert format_points(0) == "+0,0 Pp."
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (1, "1 Kunde"), (2, "2 Kunden"), (0, "0 Kunden"), (-1, "-1 Kunde"), (1234, "1.234 Kunden"),
+])
+def test_a_count_takes_the_singular_only_for_exactly_one(count: int, expected: str) -> None:
+    assert format_count(count, "Kunde", "Kunden") == expected

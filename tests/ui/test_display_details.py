@@ -6,16 +6,6 @@ from datetime import date
 
 from app.services.loyalty.vouchers import VoucherDTO
 from app.ui.loyalty.vouchers_page import _remaining
-from app.ui.privacy.page import details_text
-
-
-def test_audit_details_read_as_german_words_not_json() -> None:
-    text = details_text({"purpose": "letter", "granted": True, "method": "form",
-                         "version": "2024-01"})
-    assert text == "Zweck: Briefwerbung · erteilt: ja · Form: Formular · Fassung: 2024-01"
-    assert details_text({"fields": ["city", "street"]}) == "Felder: city, street"
-    assert details_text({"number": "K-000001", "version": ""}) == "Kunde: K-000001"
-    assert details_text({}) == ""
 
 
 def _voucher(kind: str, value: int, remaining: int) -> VoucherDTO:

@@ -41,7 +41,7 @@ def test_the_serial_letter_tab_prints_a_letter_list_with_a_voucher_and_a_follow_
     set_columns(services, ids[:2], abc_class="A")
     services.segments.save("Top", SegmentSpec(abc_classes=("A",)))
     for cid in ids[1:]:
-        services.today.queue_letter(cid, template_key="geburtstag")
+        services.today.queue_letter(cid, template_key="geburtstag_gutschein")
     page = LettersPage(context)
     qtbot.addWidget(page)
     tab = page.mailing
@@ -54,7 +54,7 @@ def test_the_serial_letter_tab_prints_a_letter_list_with_a_voucher_and_a_follow_
     assert tab.plan is not None and len(tab.plan.recipients) == 2
     assert "Segment „Top“" in tab.summary.text()
     tab.source_kind.setCurrentIndex(tab.source_kind.findData("letter_list"))
-    assert tab.source_choice.itemText(0) == "geburtstag (2 Kunden)"
+    assert tab.source_choice.itemText(0) == "Geburtstagsgruß mit Gutschein – 2 Kunden vorgemerkt"
     tab.followup.setChecked(True)
     tab.generate(tmp_path / "liste.pdf")
     qtbot.waitUntil(lambda: tab.result is not None, timeout=10_000)

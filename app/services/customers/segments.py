@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
+from app.services.formatting import format_count
 from app.services.timeline import is_contact
 
 # What the classification stores on every customer, and segments filter on.
@@ -113,9 +114,11 @@ class SegmentSpec:
         if self.city:
             parts.append(f"Ort {self.city}")
         if self.last_contact_min_days is not None:
-            parts.append(f"letzter Kontakt vor mindestens {self.last_contact_min_days} Tagen")
+            parts.append("letzter Kontakt vor mindestens "
+                         + format_count(self.last_contact_min_days, "Tag", "Tagen"))
         if self.last_contact_max_days is not None:
-            parts.append(f"letzter Kontakt in den letzten {self.last_contact_max_days} Tagen")
+            parts.append("letzter Kontakt vor höchstens "
+                         + format_count(self.last_contact_max_days, "Tag", "Tagen"))
         if self.birthday_months:
             parts.append("Geburtstag im Monat " + ", ".join(map(str, self.birthday_months)))
         if self.club_member is not None:

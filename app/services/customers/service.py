@@ -222,7 +222,7 @@ class CustomerService:
             session.commit()
         return result
 
-    def add_contact(self, customer_id: int, data: ContactInput, *, by: str = ""
+    def add_contact(self, customer_id: int, data: ContactInput, *, by: str
                     ) -> ContactPersonDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
@@ -237,7 +237,7 @@ class CustomerService:
             session.commit()
         return result
 
-    def update_contact(self, contact_id: int, data: ContactInput, *, by: str = ""
+    def update_contact(self, contact_id: int, data: ContactInput, *, by: str
                        ) -> ContactPersonDTO:
         with self.db.write() as session:
             contact = session.get(ContactPerson, contact_id)
@@ -257,7 +257,7 @@ class CustomerService:
             session.commit()
         return result
 
-    def remove_contact(self, contact_id: int, *, by: str = "") -> None:
+    def remove_contact(self, contact_id: int, *, by: str) -> None:
         with self.db.write() as session:
             contact = session.get(ContactPerson, contact_id)
             if contact is None:
@@ -269,7 +269,7 @@ class CustomerService:
             self._refresh_derived(customer)
             session.commit()
 
-    def add_address(self, customer_id: int, data: AddressInput, *, by: str = "") -> AddressDTO:
+    def add_address(self, customer_id: int, data: AddressInput, *, by: str) -> AddressDTO:
         with self.db.write() as session:
             customer = self._load(session, customer_id)
             address = Address(**validated_address(data))
@@ -281,7 +281,7 @@ class CustomerService:
             session.commit()
         return result
 
-    def update_address(self, address_id: int, data: AddressInput, *, by: str = ""
+    def update_address(self, address_id: int, data: AddressInput, *, by: str
                        ) -> AddressDTO:
         with self.db.write() as session:
             address = session.get(Address, address_id)
@@ -299,7 +299,7 @@ class CustomerService:
             session.commit()
         return result
 
-    def remove_address(self, address_id: int, *, by: str = "") -> None:
+    def remove_address(self, address_id: int, *, by: str) -> None:
         with self.db.write() as session:
             customer_id = session.scalar(select(Address.customer_id)
                                          .where(Address.id == address_id))

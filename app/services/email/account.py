@@ -21,7 +21,7 @@ from typing import Any
 import keyring
 from keyring.errors import KeyringError
 
-from app.services import validation
+from app.services import audit, validation
 from app.services.email.message import Mailbox
 from app.services.email.sender import Connect
 from app.services.errors import StorageError, ValidationError
@@ -33,12 +33,13 @@ SECURITIES = ("starttls", "ssl", "none")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TIMEOUT_SECONDS = 30.0
 
-invalid = ValidationError.labelled({
+ACCOUNT_FIELDS = {
     "host": "SMTP-Server", "port": "Port", "security": "Verschlüsselung", "user": "Benutzername",
     "from_address": "Absenderadresse", "from_name": "Absendername",
-    "reply_to": "Antwortadresse", "per_minute": "Mails pro Minute", "per_day": "Mails pro Tag",
-    "out": "Ausgabedatei",
-    "name": "Name der Vorlage", "body": "Text"})
+    "reply_to": "Antwortadresse", "per_minute": "Mails pro Minute", "per_day": "Mails pro Tag"}
+invalid = ValidationError.labelled({**ACCOUNT_FIELDS, "out": "Ausgabedatei",
+                                    "name": "Name der Vorlage", "body": "Text"})
+audit.name_values("fields", ACCOUNT_FIELDS)
 
 
 @dataclass(frozen=True)

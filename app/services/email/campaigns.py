@@ -34,6 +34,7 @@ from app.services.email.message import (
     new_message_id,
 )
 from app.services.email.templates import MailTemplateService
+from app.services.formatting import format_count
 from app.services.letters.recipients import (
     ExcludedCustomer,
     LetterListSource,
@@ -79,7 +80,8 @@ class CampaignResult:
     excluded: int
 
     def summary(self) -> str:
-        return (f"Kampagne #{self.mailing_id}: {self.queued} Mails im Postausgang, "
+        return (f"Kampagne #{self.mailing_id}: "
+                f"{format_count(self.queued, 'Mail', 'Mails')} im Postausgang, "
                 f"{self.control} in der Kontrollgruppe, {self.excluded} ausgeschlossen.")
 
 

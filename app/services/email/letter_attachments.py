@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from app.services.email.campaigns import PersonalAttachments
 from app.services.email.message import Attachment
-from app.services.letters.pdf import letters_pdf
 from app.services.letters.service import (
     LetterService,
     TemplateDTO,
@@ -25,6 +24,8 @@ from app.services.letters.service import (
 def letter_per_recipient(letters: LetterService, template: TemplateDTO, *, by: str
                          ) -> PersonalAttachments:
     """A maker of each recipient's letter as PDF attachment, named after the template."""
+    from app.services.letters.pdf import letters_pdf  # reportlab only when a letter is made
+
     compiled = letters.compile(template)  # placeholder errors before anything is queued
     profile = letters.company.get()
     form = letters.form()

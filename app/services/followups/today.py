@@ -49,7 +49,7 @@ from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups import agenda
 from app.services.followups.service import PENDING, FollowUpService, phone_text
-from app.services.formatting import format_date
+from app.services.formatting import format_count, format_date
 from app.services.privacy.contact_policy import (
     ADDRESS_CODES,
     CHUNK,
@@ -66,9 +66,12 @@ SETTINGS_KEY = "today"
 DEFAULTS = {"a_contact_days": 90, "birthday_days": 7, "maintenance_days": 31,
             "dismiss_days": 14, "limit": 50}
 CLASS_BONUS = {"A": 20, "B": 10}
-# The letter template the list proposes for a reason (the letters feature defines them).
-LETTER_FOR = {"a_contact": "kundenpflege", "at_risk": "reaktivierung",
-              "birthday": "geburtstag", "maintenance": "wartung", "no_contract": "wartung"}
+# The shipped letter template (its key in letters/builtin.py) the list proposes for a reason:
+# "Brief vormerken" puts the customer on that template's letter list, which Briefe →
+# Serienbrief shows as "Vorgemerkte Briefe" under the template's name.
+LETTER_FOR = {"a_contact": "dankeschoen_a", "at_risk": "reaktivierung",
+              "birthday": "geburtstag_gutschein", "maintenance": "wartungserinnerung",
+              "no_contract": "wartungserinnerung"}
 # Why each reason would contact the customer: only the maintenance visit is owed under the
 # contract; caring for, reactivating and congratulating a customer is advertising.
 PURPOSE_FOR = {"a_contact": Purpose.ADVERTISING, "at_risk": Purpose.ADVERTISING,
@@ -370,7 +373,8 @@ class TodayService:
             since: datetime = at or created
             idle = (today - since.astimezone(self.clock.zone).date()).days
             if idle > days:
-                reason = (f"A-Kunde, letzter Kontakt vor {idle} Tagen" if at
+                reason = (f"A-Kunde, letzter Kontakt vor {format_count(idle, 'Tag', 'Tagen')}"
+                          if at
                           else "A-Kunde, noch kein Kontakt eingetragen")
                 add(cid, "a_contact", reason, 40 + min(idle - days, 90) // 3)
 

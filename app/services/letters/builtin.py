@@ -125,3 +125,6 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         advertising=False,
     ),
 )
+
+# The shipped names by key, for naming a letter list before its template was ever loaded.
+BUILTIN_NAMES = {template.key: template.name for template in BUILTIN_TEMPLATES}

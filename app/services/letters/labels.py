@@ -29,6 +29,9 @@ from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 from app.services.settings import SettingsService
 
 OFFSETS_KEY = "label_offsets"
+LABEL_SIZE = 9.5  # points
+MIN_LABEL_SIZE = 8.0  # below this an address is hard to read: wrap instead of shrinking
+LEADING = 1.2  # line height as a multiple of the font size
 invalid = ValidationError.labelled({
     "sheet": "Etikettenbogen", "start": "Startposition", "envelope": "Umschlag",
 })
@@ -112,20 +115,46 @@ class PrintResult:
     excluded: tuple[ExcludedCustomer, ...]
 
 
+def label_lines(lines: Sequence[str], font: str, width: float) -> list[tuple[str, float]]:
+    """The lines of one label with their font sizes (points), each fitting `width`.
+
+    A line too long for LABEL_SIZE shrinks, but never below MIN_LABEL_SIZE (smaller print is
+    hard to read on an envelope); what is still too long wraps onto a second line at that size
+    (a long company name), and only a second line that is still too long is cut with "…"."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.services.pdf.letterhead import fitted
+
+    printed: list[tuple[str, float]] = []
+    for line in lines:
+        text, size = fitted(line, font, LABEL_SIZE, width, min_size=MIN_LABEL_SIZE)
+        if text == line:
+            printed.append((text, size))
+            continue
+        first, *rest = simpleSplit(line, font, MIN_LABEL_SIZE, width) or [line]
+        if stringWidth(first, font, MIN_LABEL_SIZE) > width:  # one word longer than the label
+            first, rest = fitted(first, font, MIN_LABEL_SIZE, width,
+                                 min_size=MIN_LABEL_SIZE)[0], []
+        printed.append((first, MIN_LABEL_SIZE))
+        if rest:
+            second, _size = fitted(" ".join(rest), font, MIN_LABEL_SIZE, width,
+                                   min_size=MIN_LABEL_SIZE)
+            printed.append((second, MIN_LABEL_SIZE))
+    return printed
+
+
 def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, *,
                start: int = 1, offset: tuple[float, float] = (0.0, 0.0)) -> int:
     """Draw one address per label from label `start` (1-based); returns the sheet count."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from app.services.pdf.letterhead import fitted
-
     if not 1 <= start <= sheet.per_sheet:
         raise invalid({"start": f"Startposition 1 bis {sheet.per_sheet} angeben"})
     font = pdf_fonts.register()
     canvas = Canvas(str(out), pagesize=(210 * mm, 297 * mm), pageCompression=1)
     canvas.setTitle(f"Etiketten {sheet.name}")
-    size, leading = 9.5, 11.5
     sheets = 1
     width = (sheet.label_width - 2 * sheet.padding) * mm
     for n, lines in enumerate(blocks):
@@ -136,13 +165,13 @@ def labels_pdf(out: Path, blocks: Sequence[tuple[str, ...]], sheet: LabelSheet, 
         left, top = sheet.origin(index)
         left += offset[0]
         top += offset[1]
-        block_height = len(lines) * leading
-        y = (297 - top) * mm - (sheet.label_height * mm - block_height) / 2 - size
-        for line in lines:
-            text, fitted_size = fitted(line, font, size, width, min_size=7)
-            canvas.setFont(font, fitted_size)
-            canvas.drawString((left + sheet.padding) * mm, y, text)
-            y -= leading
+        printed = label_lines(lines, font, width)
+        block_height = sum(size * LEADING for _text, size in printed)
+        y = (297 - top) * mm - (sheet.label_height * mm - block_height) / 2
+        for text, size in printed:
+            y -= size * LEADING
+            canvas.setFont(font, size)
+            canvas.drawString((left + sheet.padding) * mm, y + (LEADING - 1) * size, text)
     canvas.showPage()
     canvas.save()
     return sheets

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import (
     Customer,
-    LetterQueueEntry,
     Mailing,
     MailingRecipient,
 )
@@ -39,14 +38,16 @@ from app.services import audit, faults, timeline
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.letters.layout import FORMS
 from app.services.letters.recipients import (
     ExcludedCustomer,
+    LetterList,
     LetterListSource,
     RecipientSource,
     check_control_share,
     draw_control_group,
+    open_letter_lists,
 )
 from app.services.letters.results import WindowResult, compare_groups
 from app.services.letters.service import (
@@ -184,10 +185,12 @@ class MailingResult:
                     f"die fertigen Briefe sind in {m.output_path} gespeichert.")
         extras = ""
         if self.vouchers:
-            extras += f" {len(self.vouchers)} Gutscheine ausgegeben."
+            extras += f" {format_count(len(self.vouchers), 'Gutschein', 'Gutscheine')} ausgegeben."
         if self.followups:
-            extras += f" {self.followups} Wiedervorlagen angelegt."
-        return (f"{m.label}: {m.letters_printed} Briefe in {m.output_path}; "
+            followups = format_count(self.followups, "Wiedervorlage", "Wiedervorlagen")
+            extras += f" {followups} angelegt."
+        return (f"{m.label}: {format_count(m.letters_printed, 'Brief', 'Briefe')} "
+                f"in {m.output_path}; "
                 f"{m.control} in der Kontrollgruppe, {m.excluded} ausgeschlossen.{extras}")
 
 
@@ -234,14 +237,10 @@ class MailingService:
                                  preview=preview, by=by, voucher=voucher)
         return plan
 
-    def letter_lists(self) -> list[tuple[str, int]]:
-        """Template keys of the letter list with their number of customers not printed yet."""
+    def letter_lists(self) -> list[LetterList]:
+        """The vorgemerkte Briefe: each template's letter list with customers not printed yet."""
         with self.db.read() as session:
-            return [(str(key), int(n)) for key, n in session.execute(
-                select(LetterQueueEntry.template_key,
-                       func.count(func.distinct(LetterQueueEntry.customer_id)))
-                .where(LetterQueueEntry.done_at.is_(None))
-                .group_by(LetterQueueEntry.template_key).order_by(LetterQueueEntry.template_key))]
+            return open_letter_lists(session)
 
     def _plan(self, template_id: int, source: RecipientSource, *, control_share: float,
               seed: int | None, preview: int, by: str, voucher: VoucherOption | None = None

@@ -23,9 +23,11 @@ from typing import Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Customer, LetterQueueEntry, Tag, customer_tags
+from app.models import Customer, LetterQueueEntry, LetterTemplate, Tag, customer_tags
 from app.services.customers.segments import conditions, load_spec
 from app.services.errors import NotFoundError, ValidationError
+from app.services.formatting import format_count
+from app.services.letters.builtin import BUILTIN_NAMES
 
 invalid = ValidationError.labelled({
     "abc_class": "Klasse", "control_share": "Kontrollgruppe", "source": "Empfänger",
@@ -108,7 +110,7 @@ class IdSource:
     label: str = "Auswahl"
 
     def describe(self) -> str:
-        return f"{self.label} ({len(self.ids)} Kunden)"
+        return f"{self.label} ({format_count(len(self.ids), 'Kunde', 'Kunden')})"
 
     def customer_ids(self, session: Session) -> list[int]:
         return list(dict.fromkeys(self.ids))
@@ -154,6 +156,43 @@ class LetterListSource:
                 LetterQueueEntry.done_at.is_(None),
                 LetterQueueEntry.customer_id.in_(customer_ids[start:start + _CHUNK]))
                 .values(done_at=at))
+
+
+@dataclass(frozen=True)
+class LetterList:
+    """The customers put on the letter list for one template ("vorgemerkte Briefe") and not
+    printed yet; `name` is the template's name, `template_id` None when no template has the
+    key (a rule may name one that was renamed or deleted since)."""
+
+    key: str
+    name: str
+    count: int
+    template_id: int | None
+
+
+def open_letter_lists(session: Session) -> list[LetterList]:
+    """Every letter list with customers still waiting, named like its template (a shipped
+    template by its key, else a template whose name is the key)."""
+    counts = {str(key): int(n) for key, n in session.execute(
+        select(LetterQueueEntry.template_key,
+               func.count(func.distinct(LetterQueueEntry.customer_id)))
+        .where(LetterQueueEntry.done_at.is_(None))
+        .group_by(LetterQueueEntry.template_key))}
+    found: dict[str, tuple[int, str]] = {}
+    rows = session.execute(select(LetterTemplate.builtin_key, LetterTemplate.name,
+                                  LetterTemplate.id)
+                           .where(LetterTemplate.builtin_key.in_(counts)
+                                  | LetterTemplate.name.in_(counts))).all()
+    for builtin_key, name, template_id in rows:
+        if builtin_key in counts:
+            found[builtin_key] = (template_id, name)
+    for _builtin_key, name, template_id in rows:
+        if name in counts:
+            found.setdefault(name, (template_id, name))
+    lists = [LetterList(key, found[key][1] if key in found else BUILTIN_NAMES.get(key, key), count,
+                        found[key][0] if key in found else None)
+             for key, count in counts.items()]
+    return sorted(lists, key=lambda item: item.name.casefold())
 
 
 def parse_numbers(text: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from app.services import audit, timeline
 from app.services.clock import Clock
 from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.loyalty import card_numbers
 from app.services.loyalty.programs import points_for_credit_note, points_for_sale
 from app.services.loyalty.vouchers import VoucherDTO, VoucherInput, VoucherService
@@ -40,6 +40,11 @@ ENTRY_LABELS = {"earn": "Gutschrift", "redeem": "Einlösung", "expire": "Verfall
 AUDIT_ACTIONS = {"earn": "points_credit", "redeem": "points_redeem", "expire": "points_expire",
                  "correction": "points_correct"}
 invalid = ValidationError.labelled({"card": "Bonuskarte", "points": "Punkte", "reason": "Grund"})
+
+
+def points_text(count: int, unit: str) -> str:
+    """`count` of a card's unit ("Punkte" or "Stempel") in the right number: "1 Punkt"."""
+    return format_count(count, "Punkt" if unit == "Punkte" else unit, unit)
 
 
 @dataclass(frozen=True)
@@ -271,8 +276,9 @@ class LoyaltyService:
             if account.customer_id is not None:
                 timeline.record(session, customer_id=account.customer_id, channel="system",
                                 at=now, author=by,
-                                subject=f"Bonusprämie „{reward.name}“ für {reward.cost} "
-                                        f"{self._unit(session, account)} eingelöst")
+                                subject=f"Bonusprämie „{reward.name}“ für "
+                                        f"{points_text(reward.cost, self._unit(session, account))}"
+                                        " eingelöst")
             result = RewardRedemption(self._card_dto(session, card), entry.id, voucher_dto)
             session.commit()
         return result
@@ -364,9 +370,11 @@ class LoyaltyService:
                              details={"sales": len(values), "points": points_total,
                                       "customers": len({c for c, _u, _e in per_customer})})
             for (customer_id, unit, earned), (count, total) in per_customer.items():
-                subject = (f"Bonus: {total} {unit} für {count} Umsatz/Umsätze gutgeschrieben"
+                subject = (f"Bonus: {points_text(total, unit)} für "
+                           f"{format_count(count, 'Umsatz', 'Umsätze')} gutgeschrieben"
                            if earned else
-                           f"Bonus: {-total} {unit} für {count} Gutschrift(en) zurückgebucht")
+                           f"Bonus: {points_text(-total, unit)} für "
+                           f"{format_count(count, 'Gutschrift', 'Gutschriften')} zurückgebucht")
                 timeline.record(session, customer_id=customer_id, channel="system", at=now,
                                 author=by, subject=subject)
             progress.report(len(rows), len(rows), "Umsätze gutschreiben")
@@ -427,7 +435,8 @@ class LoyaltyService:
                     unit = "Stempel" if program.kind == "stamps" else "Punkte"
                     timeline.record(session, customer_id=account.customer_id,
                                     channel="system", at=now, author=by,
-                                    subject=f"Bonus: {due} {unit} verfallen ({program.name})")
+                                    subject=f"Bonus: {points_text(due, unit)} verfallen "
+                                            f"({program.name})")
             if values:
                 session.execute(insert(PointsEntry), values)
                 audit.record(session, at=now, actor=by, action="points_expire",

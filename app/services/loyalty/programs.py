@@ -14,7 +14,7 @@ from app.db import Database
 from app.models import LoyaltyProgram, LoyaltyReward
 from app.services.clock import Clock
 from app.services.errors import NotFoundError, ValidationError
-from app.services.formatting import format_cents
+from app.services.formatting import format_cents, format_count
 
 PROGRAM_KINDS = {"points": "Punkteprogramm", "stamps": "Stempelkarte"}
 ROUNDING = {"down": "abrunden", "half_up": "kaufmännisch runden"}
@@ -60,7 +60,8 @@ class ProgramDTO:
         if self.kind == "stamps":
             what = f" ({self.service_category})" if self.service_category else ""
             return f"{self.stamps_required} Stempel{what}"
-        rule = f"{self.points_per_euro} Punkt(e) je Euro, {ROUNDING[self.rounding]}"
+        rule = (f"{format_count(self.points_per_euro, 'Punkt', 'Punkte')} je Euro, "
+                f"{ROUNDING[self.rounding]}")
         if self.min_purchase_cents:
             rule += f", ab {format_cents(self.min_purchase_cents)}"
         if self.expiry_years:

@@ -23,11 +23,12 @@ from app.services import audit, timeline
 from app.services.clock import Clock
 from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.loyalty import codes as voucher_codes
 from app.services.progress import NO_PROGRESS, Progress
 
 KINDS = {"value": "Wertgutschein", "service": "Leistungsgutschein", "percent": "Rabattgutschein"}
+audit.name_values("voucher_kind", KINDS)
 PURPOSES = {"multi": "Mehrzweck", "single": "Einzweck"}
 STATUS_LABELS = {"valid": "gültig", "spent": "eingelöst", "expired": "abgelaufen"}
 ENTRY_LABELS = {"issue": "Ausgabe", "redeem": "Einlösung", "reversal": "Storno",
@@ -172,8 +173,9 @@ class VoucherService:
             progress.report(count // 2, count, "Gutscheine anlegen")
             customer = session.get(Customer, data.customer_id) if data.customer_id else None
             if customer is not None:
+                issued = format_count(count, "Gutschein", "Gutscheine")
                 timeline.record(session, customer_id=customer.id, channel="system", at=now,
-                                author=by, subject=f"{count} Gutscheine der Aktion "
+                                author=by, subject=f"{issued} der Aktion "
                                                    f"„{data.campaign.strip()}“ ausgegeben")
             audit.record(session, at=now, actor=by, action="voucher_issue", entity="voucher",
                          customer_id=customer.id if customer is not None else None,

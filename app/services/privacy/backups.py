@@ -21,6 +21,7 @@ copies made before an update or a restore are left alone.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -42,15 +43,18 @@ from app.paths import sqlite_uri
 from app.services import audit, faults
 from app.services.clock import Clock
 from app.services.errors import StorageError, ValidationError
+from app.services.formatting import format_count
 from app.services.outputs import check_target
 from app.services.privacy import restore_copy as restoring
 from app.services.privacy.service import PrivacyService
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.settings import SettingsService
 
+log = logging.getLogger(__name__)
 invalid = ValidationError.labelled({"backup_folder": "Sicherungsordner"})
 
 FOLDER_KEY = "backup_folder"
+audit.name_values("key", {FOLDER_KEY: "Sicherungsordner"})
 _NAME = re.compile(r"^stammkunde-(\d{8})-(\d{6})(-manuell)?\.sqlite3$")
 MANUAL_SUFFIX = "-manuell"
 # A newer backup with fewer than this share of the customers of an older one of the same day
@@ -262,7 +266,8 @@ class BackupService:
         found = self.backups()
         if not 1 <= int(choice) <= len(found):
             raise StorageError(f"Eine Sicherung Nr. {choice} gibt es nicht; in "
-                               f"{self.folder()} liegen {len(found)} Sicherungen.")
+                               f"{self.folder()} {'liegt' if len(found) == 1 else 'liegen'} "
+                               f"{format_count(len(found), 'Sicherung', 'Sicherungen')}.")
         return found[int(choice) - 1].path
 
     def last_backup(self) -> BackupInfo | None:
@@ -277,6 +282,7 @@ class BackupService:
         `…-manuell.sqlite3` and never rotated away by the automatic ones."""
         source = self.database
         moment = self.clock.now()
+        self._finish_compaction()
         self._checkpoint()
         name = backup_name(moment.replace(tzinfo=None), manual=manual)
         if destination is None:
@@ -433,6 +439,15 @@ class BackupService:
             last_backup=self.last_backup() if self.db.is_sqlite else None)
 
     # --- internals -------------------------------------------------------------------------
+
+    def _finish_compaction(self) -> None:
+        """An erasure's compaction left pending (the window was reading) is finished before
+        the copy is made, so no backup keeps remnants of an erased person in free pages; if
+        the file is still busy, the backup is made anyway and the compaction stays pending."""
+        try:
+            self.privacy.finish_compaction()
+        except StorageError as exc:
+            log.warning("pending compaction not finished before the backup: %s", exc.message)
 
     def _checkpoint(self) -> None:
         with self.db.engine.connect() as conn:

@@ -33,6 +33,8 @@ PURPOSES: dict[str, str] = {
     "phone": "Telefonwerbung",
 }
 METHODS: dict[str, str] = {"form": "Formular", "oral": "mündlich", "email": "E-Mail"}
+audit.name_values("purpose", PURPOSES)
+audit.name_values("method", METHODS)
 
 
 @dataclass(frozen=True)

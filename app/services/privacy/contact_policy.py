@@ -48,6 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Consent, Customer, Sale, Suppression
+from app.services import audit
 from app.services.clock import LOCAL_ZONE
 from app.services.privacy import suppression
 
@@ -73,6 +74,8 @@ CHANNEL_LABELS: dict[Channel, str] = {
 PURPOSE_LABELS: dict[Purpose, str] = {
     Purpose.SERVICE: "Service", Purpose.ADVERTISING: "Werbung",
 }
+# a customer export for a campaign records its channel
+audit.name_values("channel", {channel.value: label for channel, label in CHANNEL_LABELS.items()})
 # The codes that say the channel cannot reach the customer (rule 9), not that it may not.
 ADDRESS_CODES = frozenset({"no_address", "address_invalid"})
 

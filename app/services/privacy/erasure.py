@@ -17,7 +17,6 @@ from app.models import Base, Customer
 from app.services import audit, faults, timeline
 from app.services.errors import StorageError
 from app.services.privacy import scope, suppression
-from app.services.privacy.access import TABLE_LABELS
 from app.services.privacy.retention import (
     RETAINED,
     RETENTION_LABELS,
@@ -25,6 +24,7 @@ from app.services.privacy.retention import (
     RetentionRule,
     period_end,
 )
+from app.services.privacy.vocabulary import TABLE_LABELS
 from app.services.settings import store as store_setting
 
 # Blanked on an anonymised customer; the number, kind, dates and class stay.
@@ -47,6 +47,20 @@ class ErasurePlan:
     kept_until: dict[str, date]
     removes_customer: bool
     detached: dict[str, int] = field(default_factory=dict)  # kept, link to the person cut
+    name: str = ""  # as it was before the erasure, for the closing message
+    objection: bool = False  # a Werbewiderspruch goes onto the Sperrliste
+
+    def summary(self) -> str:
+        """The closing message: "Anneliese Müßig (K-000303) wurde gelöscht; aufbewahrt bis
+        31.12.2035: 3 Belege"."""
+        who = f"{self.name} ({self.number})" if self.name else self.number
+        if not self.kept:
+            return f"{who} wurde vollständig gelöscht."
+        kept = "; ".join(
+            f"bis {until:%d.%m.%Y}: {_counted(table, self.kept[table])}"
+            for table, until in sorted(self.kept_until.items(), key=lambda item: item[1],
+                                       reverse=True))
+        return f"{who} wurde gelöscht; aufbewahrt {kept}."
 
     def describe(self) -> list[str]:
         """German lines for the confirmation dialog and the CLI."""
@@ -66,7 +80,23 @@ class ErasurePlan:
         else:
             lines.append(f"Die Kundennummer {self.number} bleibt ohne Namen und Anschrift "
                          "erhalten (gesperrt), solange Unterlagen aufbewahrt werden müssen.")
+        if self.objection:
+            lines.append("Der Werbewiderspruch bleibt als Prüfsumme auf der Werbesperrliste "
+                         "(Art. 21 DSGVO), damit der Kunde auch nach einem neuen Import keine "
+                         "Werbung bekommt.")
         return lines
+
+
+# What is kept, counted: Belege (Buchungsbelege, § 147 Abs. 1 Nr. 4, Abs. 3 AO and § 257 Abs. 1
+# Nr. 4, Abs. 4 HGB: 8 years since 2025; the setting keeps 10 by default) and Geschäftsbriefe
+# (§ 147 Abs. 1 Nr. 2, 3 AO, § 257 Abs. 1 Nr. 2, 3, Abs. 4 HGB: 6 years), each counted from the
+# end of the calendar year (§ 147 Abs. 4 AO, § 257 Abs. 5 HGB).
+_KEPT_NOUNS = {"sales": ("Beleg", "Belege"), "interactions": ("Geschäftsbrief", "Geschäftsbriefe")}
+
+
+def _counted(table: str, count: int) -> str:
+    one, many = _KEPT_NOUNS.get(table, ("Unterlage", "Unterlagen"))
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -90,8 +120,9 @@ COMPACTION_PENDING = "compaction_pending"
 def _not_compacted(reason: str) -> StorageError:
     return StorageError(
         f"Die Daten sind gelöscht, aber die Datenbankdatei konnte nicht verdichtet werden "
-        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim nächsten Start "
-        "von Stammkunde nachgeholt.")
+        f"({reason}); Reste können noch in freien Seiten stehen. Das wird beim Schließen des "
+        "Fensters oder beim nächsten Start von Stammkunde nachgeholt, vor der nächsten "
+        "Sicherung.")
 
 
 class Erasure(Retention):
@@ -217,9 +248,12 @@ class Erasure(Retention):
                                        .where(link.condition)) or 0)
             if count:
                 detached[link.table.name] = detached.get(link.table.name, 0) + count
+        name = " ".join(p for p in (customer.first_name, customer.last_name) if p)
         return ErasurePlan(customer_id=customer_id, number=customer.number, deleted=deleted,
                            kept=kept, kept_until={t: kept_until[t] for t in kept},
-                           removes_customer=not kept, detached=detached)
+                           removes_customer=not kept, detached=detached,
+                           name=name or customer.company,
+                           objection=customer.advertising_objection_at is not None)
 
     def _retained_filter(self, table: Table, rule: RetentionRule, customer_id: int
                          ) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
 ART30_KEY = "privacy_art30_text"
+audit.name_values("key", {ART30_KEY: "Verarbeitungsverzeichnis (Art. 30)"})
 ART30_TEMPLATE_FILE = files("resources") / "privacy" / "verarbeitungsverzeichnis.md"
 
 

@@ -11,6 +11,7 @@ from app.services.privacy.base import PrivacyBase
 
 invalid = ValidationError.labelled({})
 RETENTION_KEY = "privacy_retention"
+audit.name_values("key", {RETENTION_KEY: "Aufbewahrungsfristen"})
 # Years a record must be kept, counted from the end of the calendar year of its date.
 DEFAULT_RETENTION: dict[str, int] = {"sales": 10, "letters": 6}
 RETENTION_LABELS: dict[str, str] = {

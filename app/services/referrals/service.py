@@ -34,7 +34,7 @@ from app.services.clock import Clock
 from app.services.company import CompanyProfile
 from app.services.customers.naming import customer_display_name as display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
-from app.services.formatting import format_cents
+from app.services.formatting import format_cents, format_count
 from app.services.loyalty.vouchers import VoucherInput, VoucherService
 from app.services.settings import SettingsService
 
@@ -60,7 +60,7 @@ class RewardSetting:
     @property
     def text(self) -> str:
         if self.kind == "points":
-            return f"{self.points} Punkte (ohne Bonuskarte: Gutschein " \
+            return f"{format_count(self.points, 'Punkt', 'Punkte')} (ohne Bonuskarte: Gutschein " \
                    f"{format_cents(self.value_cents)})"
         return f"Gutschein {format_cents(self.value_cents)}"
 
@@ -281,7 +281,7 @@ class ReferralService:
             session.flush()
             reward.kind, reward.amount, reward.points_entry_id = "points", setting.points, \
                 entry.id
-            what = f"{setting.points} Punkte"
+            what = format_count(setting.points, "Punkt", "Punkte")
         else:
             voucher = self.vouchers.issue_in(session, VoucherInput(
                 value_cents=setting.value_cents, customer_id=referrer.id, campaign=CAMPAIGN),
@@ -314,7 +314,7 @@ class ReferralService:
                                 .where(ReferralReward.referral_id == row.id))
         text = ""
         if reward is not None:
-            text = f"{reward.amount} Punkte" if reward.kind == "points" else \
+            text = format_count(reward.amount, "Punkt", "Punkte") if reward.kind == "points" else \
                 f"Gutschein {format_cents(reward.amount)}"
         return ReferralDTO(
             id=row.id, referrer_id=referrer.id, referrer_name=display_name(referrer),

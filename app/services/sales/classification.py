@@ -36,7 +36,7 @@ from app.services import actors, bulk, timeline
 from app.services.clock import Clock
 from app.services.customers.segments import CLASSES
 from app.services.errors import NotFoundError, ValidationError
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales import class_standing
 from app.services.sales.class_standing import ClassExplanation, Placement, RunThresholds
@@ -193,7 +193,7 @@ def quintile_scores(values: pd.Series) -> pd.Series:
 def _months(days: float) -> str:
     months = round(days / DAYS_PER_MONTH)
     if days < 2 * DAYS_PER_MONTH:
-        return f"{int(days)} Tagen" if days != 1 else "1 Tag"
+        return format_count(int(days), "Tag", "Tagen")
     return f"{months} Monaten"
 
 
@@ -203,9 +203,10 @@ def churn_reason(recency_days: int, interval_days: float | None,
     if interval_days is None:
         risk = recency_days > settings.one_time_days
         return risk, (f"einziger Kaufzeitpunkt vor {_months(recency_days)}"
-                      + (f" (gefährdet ab {settings.one_time_days} Tagen)"))
+                      + f" (gefährdet ab {format_count(settings.one_time_days, 'Tag', 'Tagen')})")
     every = round(interval_days / DAYS_PER_MONTH)
-    rhythm = f"alle {every} Monate" if every >= 2 else f"alle {round(interval_days)} Tage"
+    rhythm = (f"alle {every} Monate" if every >= 2
+              else f"alle {format_count(round(interval_days), 'Tag', 'Tage')}")
     risk = recency_days > settings.churn_factor * interval_days
     return risk, f"letzter Kauf vor {_months(recency_days)}, kauft sonst {rhythm}"
 

@@ -18,7 +18,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.services.errors import StorageError
-from app.services.formatting import format_cents, format_date, format_datetime, format_number
+from app.services.formatting import (
+    format_cents,
+    format_count,
+    format_date,
+    format_datetime,
+    format_number,
+)
 from app.services.pdf import fonts as pdf_fonts
 from app.services.sales.dashboard import DashboardFigures
 
@@ -124,14 +130,14 @@ def build(figures: DashboardFigures, path: Path, *, company: str = "") -> Path:
         ("Kundenwert (CLV)", "–" if figures.clv_cents is None
          else format_cents(figures.clv_cents), d.clv),
         ("NPS 12 Monate", value_or_dash(figures.nps_12m, "", 0),
-         f"{d.nps} {figures.nps_answers_12m} Antworten."),
+         f"{d.nps} {format_count(figures.nps_answers_12m, 'Antwort', 'Antworten')}."),
         ("Ø CSAT / Ø CES", f"{value_or_dash(figures.csat_average_12m, '', 2)} / "
          f"{value_or_dash(figures.ces_average_12m, '', 2)}",
-         f"{d.satisfaction} {figures.csat_answers_12m} bzw. {figures.ces_answers_12m} "
-         "Antworten."),
+         f"{d.satisfaction} {figures.csat_answers_12m} bzw. "
+         f"{format_count(figures.ces_answers_12m, 'Antwort', 'Antworten')}."),
         ("Offene Reklamationen", str(len(figures.open_complaints)),
          "" if not figures.open_complaints else
-         f"älteste seit {figures.open_complaints[0].age_days} Tagen"),
+         f"älteste seit {format_count(figures.open_complaints[0].age_days, 'Tag', 'Tagen')}"),
     ]
     kpi_table = Table([[Paragraph(a, cell), Paragraph(f"<b>{b}</b>", cell), Paragraph(c, small)]
                        for a, b, c in kpis],

@@ -27,7 +27,7 @@ from app.services.customers.dto import CustomerInput
 from app.services.customers.numbers import NumberAllocator
 from app.services.customers.rules import validated
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, parse_cents, parse_date
+from app.services.formatting import format_cents, format_count, parse_cents, parse_date
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.sales.service import DOCUMENT_NO_MAX
 from app.services.tabular import decode, match_columns, read_table, sniff_delimiter
@@ -104,8 +104,9 @@ class SalesImportReport:
         """The same German lines for the CLI, the dialog and the log."""
         verb = "übernommen" if self.applied else "werden übernommen"
         lines = [
-            f"{self.file}: {self.rows} Zeilen gelesen",
-            f"  {len(self.to_add)} Umsätze {verb} ({format_cents(self.amount_cents)})",
+            f"{self.file}: {format_count(self.rows, 'Zeile', 'Zeilen')} gelesen",
+            f"  {format_count(len(self.to_add), 'Umsatz', 'Umsätze')} {verb} "
+            f"({format_cents(self.amount_cents)})",
             f"  {len(self.skipped)} übersprungen (schon vorhanden)",
             f"  {len(self.rejected)} abgelehnt",
         ]
@@ -251,7 +252,8 @@ class SalesImportService:
             if plan.rejected and not skip_invalid:
                 first = plan.rejected[0]
                 raise ValidationError({"file": (
-                    f"„{path.name}“: {len(plan.rejected)} Zeilen abgelehnt, nichts übernommen "
+                    f"„{path.name}“: {format_count(len(plan.rejected), 'Zeile', 'Zeilen')} "
+                    "abgelehnt, nichts übernommen "
                     f"(erste: Zeile {first.line}: {first.reason})")})
             ids: dict[str, int] = dict(bulk.fetch_rows(session,
                                                        "SELECT number, id FROM customers"))
@@ -497,6 +499,7 @@ def _record_timeline(session: Session, per_customer: dict[int, list[int]], *, no
     """One timeline entry per customer that got sales: "3 Umsätze importiert (…)"."""
     bulk.insert_rows(session, Interaction, [
         {"customer_id": cid, "occurred_at": now, "channel": "system",
-         "subject": f"{count} Umsätze importiert ({format_cents(cents)}, {source})"[:200],
+         "subject": (f"{format_count(count, 'Umsatz', 'Umsätze')} importiert "
+                     f"({format_cents(cents)}, {source})")[:200],
          "text": "", "author": actors.recorded(by), "created_at": now}
         for cid, (count, cents) in per_customer.items()])

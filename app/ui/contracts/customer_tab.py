@@ -27,6 +27,7 @@ from app.ui.context import AppContext
 from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
 from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
@@ -66,7 +67,7 @@ class ContractsTab(QWidget):
         self.contracts_view = table_view(self.contracts, stretch=(2,))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.status = QLabel()
+        self.status = MessageLabel()
         contract_buttons = QHBoxLayout()
         new, end, price = (_button(label, slot) for label, slot in (
             (tr("Neuer Vertrag…"), self.new_contract),
@@ -248,7 +249,7 @@ class ContractsTab(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return None
-        self.status.setText(tr("{what} gespeichert: {path}").format(what=what, path=written))
+        self.status.success(tr("{what} gespeichert: {path}").format(what=what, path=written))
         return written
 
     def add_referrer(self) -> None:

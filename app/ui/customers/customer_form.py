@@ -41,10 +41,12 @@ from app.services.customers.naming import SALUTATIONS
 from app.services.errors import ValidationError
 from app.services.validation import display_phone
 from app.ui.keys import ctrl_enter_accepts
+from app.ui.messages import tone_style
+from app.ui.palette import Tone
 
 ADDRESS_LABELS = ("Objektadresse", "Baustellenadresse", "Lieferadresse")
 COUNTRIES = ("DE", "AT", "CH")
-ERROR_STYLE = "color: #c62828;"
+ERROR_STYLE = tone_style(Tone.ERROR)
 MIN_FIELD_WIDTH = 120  # px; a field and its error message never shrink below this
 DIALOG_MIN_WIDTH = 420  # px; room for a field and a two-line error message below it
 REQUIRED = " *"  # appended to the caption of a field that must be filled

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -44,6 +45,9 @@ from app.ui.customers.duplicates_dialog import DuplicatesDialog
 from app.ui.customers.table_model import CLASS_COLOURS, CLASS_TEXT
 from app.ui.customers.timeline_tab import NoteDialog, TimelineTab
 from app.ui.errors import show_error
+from app.ui.icons import icon
+from app.ui.messages import tone_style
+from app.ui.palette import Tone
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.screen_fit import resize_to_fit
@@ -65,9 +69,9 @@ class _ListTab(QWidget):
         self.model = RowsModel[object](headers, self, cell_tooltips=True)
         self.table = table_view(self.model, widths=widths)
         self.table.activated.connect(lambda _index: self.edit())
-        self.add_button = QPushButton(tr("Hinzufügen …"))
-        self.edit_button = QPushButton(tr("Bearbeiten …"))
-        self.remove_button = QPushButton(tr("Entfernen"))
+        self.add_button = QPushButton(icon("plus"), tr("Hinzufügen …"))
+        self.edit_button = QPushButton(icon("pencil"), tr("Bearbeiten …"))
+        self.remove_button = QPushButton(icon("trash-2"), tr("Entfernen"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
@@ -126,7 +130,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.add_contact(self.customer_id, data)
+            return customers.add_contact(self.customer_id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, None, self))
 
@@ -137,7 +141,7 @@ class ContactsTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: ContactInput) -> object:
-            return customers.update_contact(contact.id, data)
+            return customers.update_contact(contact.id, data, by=self.context.actor)
 
         return self._open(ContactDialog(save, contact, self))
 
@@ -145,7 +149,8 @@ class ContactsTab(_ListTab):
         contact = self.selected()
         if isinstance(contact, ContactPersonDTO) and self._confirm_remove(
                 tr("Ansprechperson „{0}“ entfernen?").format(contact.name)):
-            self.context.services.customers.remove_contact(contact.id)
+            self.context.services.customers.remove_contact(
+                contact.id, by=self.context.actor)
 
 
 class AddressesTab(_ListTab):
@@ -162,7 +167,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.add_address(self.customer_id, data)
+            return customers.add_address(self.customer_id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, None, self))
 
@@ -173,7 +178,7 @@ class AddressesTab(_ListTab):
         customers = self.context.services.customers
 
         def save(data: AddressInput) -> object:
-            return customers.update_address(address.id, data)
+            return customers.update_address(address.id, data, by=self.context.actor)
 
         return self._open(AddressDialog(save, address, self))
 
@@ -181,7 +186,8 @@ class AddressesTab(_ListTab):
         address = self.selected()
         if isinstance(address, AddressDTO) and self._confirm_remove(
                 tr("Adresse „{0}“ entfernen?").format(address.label)):
-            self.context.services.customers.remove_address(address.id)
+            self.context.services.customers.remove_address(
+                address.id, by=self.context.actor)
 
 
 class CustomerView(QDialog):
@@ -218,7 +224,7 @@ class CustomerView(QDialog):
         self.class_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.class_label.setMinimumWidth(80)
         self.archived_label = QLabel(tr("archiviert"))
-        self.archived_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.archived_label.setStyleSheet(tone_style(Tone.ERROR))
         header = QHBoxLayout()
         header.addWidget(self.number_label)
         header.addWidget(self.name_label, 1)
@@ -231,7 +237,7 @@ class CustomerView(QDialog):
         header.addWidget(self.why_button)
 
         self.form = CustomerForm(services.settings.staff(), services.customers.tags())
-        self.save_button = QPushButton(tr("Speichern (Strg+S)"))
+        self.save_button = QPushButton(icon("save"), tr("Speichern (Strg+S)"))
         self.save_button.clicked.connect(self.save)
         self.archive_button = QPushButton()
         self.archive_button.clicked.connect(self.toggle_archived)
@@ -464,6 +470,19 @@ class CustomerView(QDialog):
         self._list_tabs()
         self._no_default_buttons()
 
+    def _retire(self) -> None:
+        """Close for good: the customer is gone. The tabs go first, at once, so none of them
+        asks the services about the customer later in this same change notification."""
+        self._saved_input = None
+        for tab in (self.contacts, self.addresses, self.timeline, *self.extra_tabs.values()):
+            if tab is not None:
+                self.tabs.removeTab(self.tabs.indexOf(tab))
+                shiboken6.delete(tab)
+        self.contacts = self.addresses = self.timeline = None
+        self.extra_tabs.clear()
+        self._list_tabs()
+        self.done(QDialog.DialogCode.Rejected)
+
     def _list_tabs(self) -> None:
         """The column of tabs: one row per tab, as wide as the longest title."""
         self.tab_list.blockSignals(True)
@@ -501,9 +520,13 @@ class CustomerView(QDialog):
         if changes.touches(Domain.CUSTOMERS, self.customer_id):
             try:
                 detail = self.context.services.customers.get(self.customer_id)
-            except NotFoundError:  # merged into another customer elsewhere
-                self._saved_input = None
-                self.done(QDialog.DialogCode.Rejected)
+            except NotFoundError:  # merged into another customer, or erased (Art. 17)
+                self._retire()
+                return
+            if changes.touches(Domain.PRIVACY, self.customer_id) and (
+                    self.context.services.privacy.overview(self.customer_id).anonymized_at
+                    is not None):  # erased, only records the law requires keeping are left
+                self._retire()
                 return
             if self.is_dirty():
                 self.detail = detail

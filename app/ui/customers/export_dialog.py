@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.services.customers.export import ExportResult
+from app.services.formatting import format_count
 from app.services.privacy.contact_policy import Channel
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -56,12 +57,13 @@ def start_export(context: AppContext, path: Path, parent: QWidget | None, *,
     def done(result: ExportResult) -> None:
         dialog.reset()
         box = QMessageBox(QMessageBox.Icon.Information, tr("Kunden exportieren"), tr(
-            "{count} Kunden nach {path} exportiert.").format(count=result.count,
-                                                             path=result.path), parent=parent)
+            "{customers} nach {path} exportiert.").format(
+                customers=format_count(result.count, tr("Kunde"), tr("Kunden")),
+                path=result.path), parent=parent)
         if campaign is not None:
             box.setInformativeText(tr(
-                "{n} Kunden nach den Kontaktregeln zurückgehalten.").format(
-                    n=len(result.held_back)))
+                "{customers} nach den Kontaktregeln zurückgehalten.").format(
+                    customers=format_count(len(result.held_back), tr("Kunde"), tr("Kunden"))))
             box.setDetailedText("\n".join(f"{item.number}: {item.reason}"
                                           for item in result.held_back))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

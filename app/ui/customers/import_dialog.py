@@ -40,6 +40,7 @@ from app.services.customers.importing.service import (
     ImportRow,
 )
 from app.services.errors import StammkundeError
+from app.services.formatting import format_count
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
@@ -301,8 +302,9 @@ class CustomerImportDialog(QDialog):
     def _show_mapping(self, found: tuple[Source, dict[int, str]]) -> None:
         source, mapping = found
         self.source = source
-        self.source_label.setText(tr("{name}: {description}, {rows} Zeilen").format(
-            name=source.path.name, description=source.describe(), rows=len(source.rows)))
+        self.source_label.setText(tr("{name}: {description}, {rows}").format(
+            name=source.path.name, description=source.describe(),
+            rows=format_count(len(source.rows), tr("Zeile"), tr("Zeilen"))))
         self.header_spin.setValue(source.header_line or 1)
         for widget in (self.header_spin, self.reread_button):
             widget.setEnabled(source.header_line is not None)  # vCards have no header row
@@ -348,10 +350,13 @@ class CustomerImportDialog(QDialog):
         self.preview = preview
         self.choices = {}
         self.summary.setText(tr(
-            "{total} Zeilen: {new} neu, {dup} mögliche Dubletten, {rej} abgelehnt, {noted} mit "
+            "{total}: {new} neu, {dup}, {rej} abgelehnt, {noted} mit "
             "Hinweisen (ein Feld nicht übernommen). Abgelehnte Zeilen werden nicht "
             "übernommen.").format(
-                total=preview.total, new=len(preview.new), dup=len(preview.duplicates),
+                total=format_count(preview.total, tr("Zeile"), tr("Zeilen")),
+                new=len(preview.new),
+                dup=format_count(len(preview.duplicates), tr("mögliche Dublette"),
+                                 tr("mögliche Dubletten")),
                 rej=len(preview.rejected), noted=len(preview.with_problems))
             + "".join("\n" + group.message() for group in preview.groups))
         self.tree.clear()

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 
 from app.services.changes import Changes, Domain
 from app.services.customers.dto import CustomerFilter
-from app.services.formatting import format_number
+from app.services.formatting import format_count
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.customers.table_model import CustomerTableModel
+from app.ui.headings import page_title
+from app.ui.icons import icon
 from app.ui.keys import escape_clears
 from app.ui.row_menu import add_row_menu
 
@@ -87,7 +89,7 @@ class CustomerListPage(QWidget):
             combo.currentIndexChanged.connect(self.apply_filter)
 
         self.count_label = QLabel()
-        self.new_button = QPushButton(self.tr("Neuer Kunde"))
+        self.new_button = QPushButton(icon("user-plus"), self.tr("Neuer Kunde"))
         self.new_button.setToolTip(self.tr("Neuen Kunden anlegen (Strg+N)"))
         self.new_button.clicked.connect(self.new_customer)
 
@@ -125,6 +127,7 @@ class CustomerListPage(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(page_title(self.tr("Kunden")))
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -219,8 +222,7 @@ class CustomerListPage(QWidget):
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(self.tr("{0} Kunden").format(format_number(count, 0))
-                                 if count != 1 else self.tr("1 Kunde"))
+        self.count_label.setText(format_count(count, self.tr("Kunde"), self.tr("Kunden")))
 
     def _open_current(self) -> None:
         self._open_index(self.table.currentIndex())

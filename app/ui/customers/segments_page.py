@@ -1,9 +1,11 @@
 """The "Segmente" page: saved customer filters (class, RFM, churn risk, tags, place, contact,
-birthday month) — edited, counted and saved by name for the list and serial letters."""
+birthday month) — edited, counted and saved by name for the list and serial letters, with the
+customers a segment counts listed beside it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,15 +17,25 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.changes import Changes, Domain
+from app.services.customers.dto import CustomerRow
 from app.services.customers.segments import CLASSES, SEGMENT_LABELS, SegmentSpec, invalid
 from app.services.errors import ValidationError
+from app.services.formatting import format_count
 from app.ui.context import AppContext
+from app.ui.headings import page_heading
+from app.ui.icons import icon
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
+from app.ui.rows_model import Row, RowsModel, table_view
+
+# More rows than anyone reads on screen; the whole segment goes to letters and exports.
+SHOWN_CUSTOMERS = 500
 
 
 def tr(text: str) -> str:
@@ -31,7 +43,8 @@ def tr(text: str) -> str:
 
 
 class SegmentsPage(QWidget):
-    """Lists saved segments; the form on the right edits one and shows how many match."""
+    """Lists saved segments; the form edits one and shows how many match, and the table
+    beside it the customers it counts (a double click opens one)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,14 +80,21 @@ class SegmentsPage(QWidget):
         self.months_edit.setPlaceholderText(tr("z. B. 5, 12"))
         self.count_label = QLabel()
         self.count_label.setWordWrap(True)  # a long filter description must not widen the page
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setWordWrap(True)
-        self.count_button = QPushButton(tr("Kunden zählen"))
+        self.error_label = MessageLabel()
+        self.members = RowsModel[CustomerRow]([tr("Nr."), tr("Name"), tr("Ort"), tr("Klasse")],
+                                              self)
+        self.members_view = table_view(self.members, widths=(90, 200, 140), stretch=(1,))
+        self.members_view.doubleClicked.connect(self._open_member)
+        open_member = QAction(tr("Kunde öffnen"), self.members_view)
+        open_member.triggered.connect(self._open_current_member)
+        add_row_menu(self.members_view, open_member)
+        self.members_label = QLabel()
+        self.members_label.setWordWrap(True)
+        self.count_button = QPushButton(icon("users"), tr("Kunden zählen"))
         self.count_button.clicked.connect(self.count)
-        self.save_button = QPushButton(tr("Speichern"))
+        self.save_button = QPushButton(icon("save"), tr("Speichern"))
         self.save_button.clicked.connect(self.save)
-        self.delete_button = QPushButton(tr("Löschen"))
+        self.delete_button = QPushButton(icon("trash-2"), tr("Löschen"))
         self.delete_button.clicked.connect(self.delete)
         add_row_menu(self.segment_list, self.count_button, self.delete_button)
 
@@ -102,15 +122,34 @@ class SegmentsPage(QWidget):
         buttons.addWidget(self.count_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.delete_button)
-        right = QVBoxLayout()
+        editor = QWidget()
+        right = QVBoxLayout(editor)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(form)
         right.addLayout(buttons)
         right.addWidget(self.count_label)
         right.addWidget(self.error_label)
         right.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.segment_list)
-        layout.addLayout(right, 1)
+        members = QWidget()
+        members_layout = QVBoxLayout(members)
+        members_layout.setContentsMargins(0, 0, 0, 0)
+        members_layout.addWidget(self.members_label)
+        members_layout.addWidget(self.members_view, 1)
+        splitter = QSplitter()
+        splitter.addWidget(editor)
+        splitter.addWidget(members)
+        splitter.setStretchFactor(1, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.segment_list)
+        body.addWidget(splitter, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(page_heading(tr("Segmente"), tr(
+            "Ein Segment ist eine gespeicherte Kundenauswahl, zum Beispiel „A-Kunden in Berlin "
+            "ohne Kontakt seit 90 Tagen“. Es zählt immer die Kunden, die heute passen, und "
+            "dient als Empfängerliste für Serienbriefe, E-Mails und Etiketten. Links ein "
+            "Segment wählen oder rechts Bedingungen eintragen und „Kunden zählen“; die Liste "
+            "zeigt, wen das Segment zählt (Doppelklick öffnet den Kunden).")))
+        layout.addLayout(body, 1)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
@@ -178,16 +217,18 @@ class SegmentsPage(QWidget):
             spec = self.spec()
             found = self.context.services.segments.count(spec)
         except ValidationError as error:
-            self.error_label.setText(error.message)
+            self.error_label.error(error.message)
             return
         self.error_label.clear()
-        self.count_label.setText(tr("{n} Kunden: {what}").format(n=found, what=spec.describe()))
+        self.count_label.setText(tr("{customers}: {what}").format(
+            customers=format_count(found, tr("Kunde"), tr("Kunden")), what=spec.describe()))
+        self.show_members(spec)
 
     def save(self) -> None:
         try:
             saved = self.context.services.segments.save(self.name_edit.text(), self.spec())
         except ValidationError as error:
-            self.error_label.setText(error.message)
+            self.error_label.error(error.message)
             return
         self.error_label.clear()
         self.count_label.setText(tr("Gespeichert: {what}").format(what=saved.description))
@@ -202,6 +243,29 @@ class SegmentsPage(QWidget):
             segment = self.context.services.segments.get(str(item.data(
                 Qt.ItemDataRole.UserRole)))
             self.show_spec(segment.name, segment.spec)
+            self.show_members(segment.spec)
+
+    def show_members(self, spec: SegmentSpec) -> None:
+        """The customers `spec` counts now, the first SHOWN_CUSTOMERS of them by name."""
+        services = self.context.services
+        ids = services.segments.customer_ids(spec)
+        self.members.set_rows(
+            Row((row.number, row.name, row.city, row.abc_class or ""), row)
+            for row in services.customers.rows(ids[:SHOWN_CUSTOMERS]))
+        counted = format_count(len(ids), tr("Kunde"), tr("Kunden"))
+        self.members_label.setText(
+            tr("Das Segment zählt {customers}.").format(customers=counted)
+            if len(ids) <= SHOWN_CUSTOMERS else
+            tr("Das Segment zählt {customers}; die ersten {shown} stehen hier, alle gehen "
+               "in Serienbrief und Export.").format(customers=counted, shown=SHOWN_CUSTOMERS))
+
+    def _open_current_member(self) -> None:
+        index = self.members_view.currentIndex()
+        if index.isValid():
+            self._open_member(index)
+
+    def _open_member(self, index: QModelIndex) -> None:
+        self.context.open_customer(self.members.payload(index.row()).id)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(Domain.SEGMENTS) or changes.touches(Domain.CLASSES):

@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.services.container import Services
 from app.services.customers.dto import SORT_KEYS, CustomerFilter, CustomerRow
+from app.ui.palette import CLASS_BADGES
 
 PAGE_SIZE = 200
 MAX_PAGES = 50
@@ -43,8 +44,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 assert all(key in SORT_KEYS for key, _title in COLUMNS)
 CLASS_COLUMN = len(COLUMNS) - 1
-CLASS_COLOURS = {"A": QColor("#2e7d32"), "B": QColor("#f9a825"), "C": QColor("#9e9e9e")}
-CLASS_TEXT = {"A": QColor("white"), "B": QColor("black"), "C": QColor("white")}
+CLASS_COLOURS = {key: QColor(badge.background) for key, badge in CLASS_BADGES.items()}
+CLASS_TEXT = {key: QColor(badge.foreground) for key, badge in CLASS_BADGES.items()}
 _BACKGROUND = {key: QBrush(colour) for key, colour in CLASS_COLOURS.items()}
 _FOREGROUND = {key: QBrush(colour) for key, colour in CLASS_TEXT.items()}
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)

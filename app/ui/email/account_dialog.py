@@ -20,6 +20,7 @@ from app.services.email.account import PRESETS, SECURITIES, EmailAccount
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 
 
 def tr(text: str) -> str:
@@ -77,8 +78,7 @@ class AccountDialog(QDialog):
         form.addRow(tr("Mails pro Minute"), self.per_minute)
         form.addRow(tr("Mails pro Tag"), self.per_day)
         self.oauth_only = False
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLabel()
         self.test_button = QPushButton(tr("Testmail senden"))
         self.test_button.clicked.connect(self.send_test)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -134,10 +134,10 @@ class AccountDialog(QDialog):
             self.context.services.email.set_account(
                 self.account(), password=self.password.text() or None, by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return False
         self.password.clear()
-        self.status.setText(tr("Gespeichert."))
+        self.status.success(tr("Gespeichert."))
         return True
 
     def send_test(self) -> None:
@@ -157,6 +157,6 @@ class AccountDialog(QDialog):
     def _test_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
         if isinstance(error, StammkundeError):
-            self.status.setText(error.message)
+            self.status.error(error.message)
         else:
             show_error(self, error)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -32,6 +31,7 @@ from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.email.page import outbox_rows
 from app.ui.keys import ctrl_enter_accepts
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import RowsModel, table_view
 
@@ -76,9 +76,7 @@ class MailDialog(QDialog):
         letters = QHBoxLayout()
         letters.addWidget(self.letter, 1)
         letters.addWidget(attach_letter)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #b00020")
+        self.status = MessageLabel()
         queue = QPushButton(tr("In den Postausgang"))
         queue.setDefault(True)
         queue.clicked.connect(self.queue)
@@ -118,7 +116,7 @@ class MailDialog(QDialog):
         try:
             self._add(Attachment(path.name, path.read_bytes()))
         except OSError as error:
-            self.status.setText(str(error))
+            self.status.error(str(error))
 
     def attach_letter(self) -> None:
         """The chosen letter to this customer, as the PDF it would print."""
@@ -127,7 +125,7 @@ class MailDialog(QDialog):
             pdf = self.context.services.letters.preview(letter, self.customer_id,
                                                         by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
         self._add(Attachment(f"{letter.name}.pdf", pdf))
 
@@ -144,7 +142,7 @@ class MailDialog(QDialog):
         try:
             self.context.services.email.queue(self.request(), by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
         self.accept()
 
@@ -157,7 +155,7 @@ class MailDialog(QDialog):
             self.context.services.email.write_draft(self.request(), out=out,
                                                               by=self.context.actor)
         except (StammkundeError, OSError) as error:
-            self.status.setText(str(error))
+            self.status.error(str(error))
             return
         self.open_draft(out)
         self.accept()

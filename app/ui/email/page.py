@@ -24,6 +24,9 @@ from app.ui.email.account_dialog import AccountDialog
 from app.ui.email.campaign_dialog import CampaignDialog
 from app.ui.email.templates_dialog import TemplatesDialog
 from app.ui.errors import show_error
+from app.ui.headings import page_title
+from app.ui.icons import icon
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.tasks import Task
@@ -58,7 +61,7 @@ class EmailPage(QWidget):
             [tr("Zeit"), tr("Zustand"), tr("An"), tr("Betreff"), tr("Hinweis")],
             self, cell_tooltips=True)
         self.view = table_view(self.model, self, widths=(130, 110, 220, 260), stretch=(4,))
-        self.send_button = QPushButton(tr("Jetzt senden"))
+        self.send_button = QPushButton(icon("send"), tr("Jetzt senden"))
         self.send_button.clicked.connect(self.send_now)
         self.cancel_button = QPushButton(tr("Abbrechen"))
         self.cancel_button.setEnabled(False)
@@ -77,8 +80,7 @@ class EmailPage(QWidget):
         self.returned_button.clicked.connect(self.mark_returned)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLabel()
         top = QHBoxLayout()
         top.addWidget(self.account, 1)
         for button in (campaign, templates, setup):
@@ -91,6 +93,7 @@ class EmailPage(QWidget):
         add_row_menu(self.view, self.resend_button, self.confirm_button, self.object_button,
                      self.returned_button, None, self.send_button, self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(page_title(tr("E-Mail")))
         layout.addLayout(top)
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
@@ -175,7 +178,7 @@ class EmailPage(QWidget):
         try:
             self.context.services.email.resolve(row.id, resend=resend)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
 
     def record_objection(self) -> None:
@@ -192,9 +195,9 @@ class EmailPage(QWidget):
         try:
             self.context.services.email.object_from_mail(row.id, by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
-        self.status.setText(tr("Widerspruch eingetragen."))
+        self.status.success(tr("Widerspruch eingetragen."))
 
     def mark_returned(self) -> None:
         row = self.selected()
@@ -203,6 +206,6 @@ class EmailPage(QWidget):
         try:
             self.context.services.email.mark_returned(row.id, by=self.context.actor)
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
-        self.status.setText(tr("{to} als unzustellbar vermerkt.").format(to=row.to_address))
+        self.status.success(tr("{to} als unzustellbar vermerkt.").format(to=row.to_address))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import StammkundeError
 from app.services.letters.service import TemplateDTO
 from app.ui.context import AppContext
+from app.ui.messages import MessageLabel
 
 
 def tr(text: str) -> str:
@@ -39,8 +40,7 @@ class TemplatesDialog(QDialog):
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         self.advertising = QCheckBox(tr("Werbung (nur mit Einwilligung, mit Abmeldehinweis)"))
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLabel()
         new = QPushButton(tr("Neu"))
         new.clicked.connect(self.new)
         save = QPushButton(tr("Speichern"))
@@ -99,7 +99,7 @@ class TemplatesDialog(QDialog):
                 self.current, name=self.name.text(), subject=self.subject.text(),
                 body=self.body.toPlainText(), advertising=self.advertising.isChecked())
         except StammkundeError as error:
-            self.status.setText(error.message)
+            self.status.error(error.message)
             return
         self.reload(saved.id)
-        self.status.setText(tr("Gespeichert (Version {v}).").format(v=saved.version))
+        self.status.success(tr("Gespeichert (Version {v}).").format(v=saved.version))

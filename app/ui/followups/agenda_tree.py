@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from app.services.followups.agenda import Agenda, AgendaEntry, is_overdue
 from app.services.followups.service import FollowUpDTO
 from app.services.formatting import format_date
+from app.ui.palette import TONE_COLOURS, Tone
 
-OVERDUE = QBrush(QColor(176, 0, 32))  # the red of overdue rows in every list
+OVERDUE = QBrush(QColor(TONE_COLOURS[Tone.ERROR]))  # the red of overdue rows in every list
 PAYLOAD = Qt.ItemDataRole.UserRole
 SUBJECT = 2  # the column that takes the spare width
 

@@ -28,6 +28,7 @@ from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.keys import tab_order
+from app.ui.messages import MessageLabel
 
 
 def tr(text: str) -> str:
@@ -83,7 +84,7 @@ class RulesDialog(QDialog):
         self.voucher_days.setSpecialValueText(tr("gesetzlich (3 Jahre zum Jahresende)"))
         self.processed = QLabel()
         self.apply_button = QPushButton(tr("Übernehmen"))
-        self.status = QLabel()
+        self.status = MessageLabel()
 
         form = QFormLayout()
         form.addRow(tr("Art"), self.kind)
@@ -177,7 +178,7 @@ class RulesDialog(QDialog):
             show_error(self, error)
             return
         self._load(select=row)
-        self.status.setText(tr("Gespeichert."))
+        self.status.success(tr("Gespeichert."))
 
     def add_rule(self) -> None:
         """A further rule of the chosen kind, switched off, selected for setting up."""
@@ -195,4 +196,4 @@ class RulesDialog(QDialog):
             show_error(self, error)
             return
         self._load(select=len(self.rules))  # ordered by number: the new rule comes last
-        self.status.setText(tr("Neue Regel angelegt (ausgeschaltet)."))
+        self.status.success(tr("Neue Regel angelegt (ausgeschaltet)."))

@@ -25,7 +25,8 @@ from app.services.errors import StammkundeError
 from app.services.followups.agenda import Agenda
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 from app.services.followups.today import CallList, HeldBack, Suggestion
-from app.services.formatting import format_date
+from app.services.formatting import format_count, format_date
+from app.services.letters.builtin import BUILTIN_NAMES
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
@@ -33,6 +34,9 @@ from app.ui.errors import show_error
 from app.ui.followups.agenda_tree import AgendaTree
 from app.ui.followups.dialogs import complete_followup
 from app.ui.followups.rules_dialog import RulesDialog
+from app.ui.headings import page_title
+from app.ui.icons import icon
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -72,8 +76,7 @@ class TodayPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.header = QLabel()
-        self.header.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.header = page_title("")
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 12pt;")
         self.mine = QCheckBox(tr("Nur meine"))
@@ -90,14 +93,14 @@ class TodayPage(QWidget):
         # Both texts are sentences: they share the spare width, neither is squeezed.
         self.held_view = table_view(self.held_model, stretch=(2, 3))
         self.held_label = QLabel()
-        self.status = QLabel()
-        self.done_button = QPushButton(tr("Erledigt…"))
+        self.status = MessageLabel()
+        self.done_button = QPushButton(icon("check"), tr("Erledigt…"))
         self.day_button = QPushButton(tr("+1 Tag"))
         self.week_button = QPushButton(tr("+1 Woche"))
         self.move_button = QPushButton(tr("Verschieben…"))
-        self.call_button = QPushButton(tr("Anruf notiert"))
-        self.followup_button = QPushButton(tr("Wiedervorlage anlegen"))
-        self.letter_button = QPushButton(tr("Brief vormerken"))
+        self.call_button = QPushButton(icon("pencil"), tr("Anruf notiert"))
+        self.followup_button = QPushButton(icon("plus"), tr("Wiedervorlage anlegen"))
+        self.letter_button = QPushButton(icon("bookmark-plus"), tr("Brief vormerken"))
         self.hide_button = QPushButton(tr("Ausblenden für"))
         self.hide_days = QSpinBox()
         self.hide_days.setRange(1, 365)
@@ -190,8 +193,8 @@ class TodayPage(QWidget):
                                    in enumerate(calls.suggestions, start=1)])
         self.held_model.set_rows([held_back_row(item) for item in calls.held_back])
         self.held_label.setText(tr(
-            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {count} Kunden").format(
-            count=calls.held_back_count))
+            "<b>Zurückgehalten</b> (Kontaktregeln, Datenschutz): {customers}").format(
+            customers=format_count(calls.held_back_count, tr("Kunde"), tr("Kunden"))))
         self.calls_view.resizeColumnsToContents()
         self.held_view.resizeColumnToContents(0)
         self.held_view.resizeColumnToContents(1)
@@ -223,7 +226,8 @@ class TodayPage(QWidget):
 
     def _open(self, model: RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
-        self.context.open_customer(model.payload(index.row()).customer_id)
+        if index.isValid():  # a right click beside the rows has none
+            self.context.open_customer(model.payload(index.row()).customer_id)
 
     def _open_due(self) -> None:
         item = self.due_view.selected_followup()
@@ -242,7 +246,7 @@ class TodayPage(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        self.status.setText(message)
+        self.status.success(message)
 
     # --- follow-up actions -----------------------------------------------------------
 
@@ -323,13 +327,15 @@ class TodayPage(QWidget):
                                         note=item.reason_text, by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
-        self._act(work, tr("{name} für Brief „{template}“ vorgemerkt.").format(
-            name=item.customer_name, template=item.letter_template))
+        self._act(work, tr("{name} für den Brief „{template}“ vorgemerkt – zu drucken unter "
+                           "Briefe → Vorgemerkte Briefe.").format(
+            name=item.customer_name,
+            template=BUILTIN_NAMES.get(item.letter_template, item.letter_template)))
 
     def _dismiss(self) -> None:
         item = self.selected_suggestion()
         if item is not None:
             days = self.hide_days.value()
             self._act(lambda: self.context.services.today.dismiss(item.customer_id, days=days),
-                      tr("{name} für {days} Tage ausgeblendet.").format(
-                          name=item.customer_name, days=days))
+                      tr("{name} für {days} ausgeblendet.").format(
+                          name=item.customer_name, days=format_count(days, tr("Tag"), tr("Tage"))))

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from app.services.company import LEGAL_FORM_NAMES, LEGAL_FORMS, CompanyProfile, required_fields
 from app.services.errors import ValidationError
 from app.ui.context import AppContext
+from app.ui.messages import MessageLabel
+from app.ui.palette import TONE_COLOURS, Tone
 
 
 def tr(text: str) -> str:
@@ -80,9 +82,7 @@ class CompanyDialog(QDialog):
         self.form_choice.addItem(tr("Form A (Briefkopf 27 mm)"), "A")
         self.form_choice.setCurrentIndex(0 if context.services.letters.form().name == "B" else 1)
         form.addRow(tr("DIN-5008-Form"), self.form_choice)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setStyleSheet("color: #b00020")
+        self.errors = MessageLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -128,9 +128,9 @@ class CompanyDialog(QDialog):
         except ValidationError as error:
             for name in error.fields:
                 if name in self.edits:
-                    self.edits[name].setStyleSheet("border: 1px solid #b00020")
+                    self.edits[name].setStyleSheet(f"border: 1px solid {TONE_COLOURS[Tone.ERROR]}")
             names = labels()
-            self.errors.setText("\n".join(f"{names.get(k, k)}: {v}"
+            self.errors.error("\n".join(f"{names.get(k, k)}: {v}"
                                           for k, v in error.fields.items()))
             return
         self.context.services.letters.set_form(str(self.form_choice.currentData()))

@@ -18,6 +18,7 @@ from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.letters.live_preview import LivePreview
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
+from app.ui.messages import MessageLabel
 from app.ui.save_file import ask_save_file
 
 
@@ -38,8 +39,7 @@ class CustomerLettersTab(QWidget):
         for template in context.services.letters.templates():
             self.template.addItem(template.name, template.id)
         self.template.currentIndexChanged.connect(self.update_preview)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.save_button = QPushButton(tr("Als PDF speichern …"))
         self.save_button.clicked.connect(self._ask_and_save)
         self.print_button = QPushButton(tr("Drucken …"))
@@ -85,10 +85,10 @@ class CustomerLettersTab(QWidget):
                                           customer_number=number, out=out,
                                           by=self.context.actor)
         except StammkundeError as error:
-            self.message.setText(error.message)
+            self.message.error(error.message)
             return
         self.saved = out
-        self.message.setText(tr("Gespeichert: {path}").format(path=out))
+        self.message.success(tr("Gespeichert: {path}").format(path=out))
         for button in (self.print_button, self.open_button):
             button.setEnabled(True)
 

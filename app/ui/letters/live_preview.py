@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.errors import StammkundeError
 from app.services.progress import Progress
 from app.ui.errors import show_error
 from app.ui.letters.pdf_view import PdfPreview
+from app.ui.messages import MessageLabel
 from app.ui.tasks import TaskRunner
 
 
@@ -25,7 +26,7 @@ class LivePreview(QObject):
 
     shown = Signal()
 
-    def __init__(self, tasks: TaskRunner, view: PdfPreview, message: QLabel, *,
+    def __init__(self, tasks: TaskRunner, view: PdfPreview, message: MessageLabel, *,
                  empty_text: str, clear_on_error: str = "", parent: QWidget) -> None:
         super().__init__(parent)
         self._tasks = tasks
@@ -54,7 +55,7 @@ class LivePreview(QObject):
         if ticket != self._latest:
             return
         if isinstance(data, StammkundeError):
-            self._message.setText(data.message)
+            self._message.error(data.message)
             if self._clear_on_error:
                 self._view.clear(self._clear_on_error)
         elif data is None:

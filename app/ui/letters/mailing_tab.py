@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import StammkundeError
+from app.services.formatting import format_count
 from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, PrintResult
 from app.services.letters.mailings import FollowUpOption, MailingPlan, MailingResult, VoucherOption
 from app.services.letters.recipients import (
@@ -40,11 +42,13 @@ from app.services.letters.service import letter_purpose
 from app.services.progress import Progress
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.icons import icon
 from app.ui.letters.common import compact, splitter_of, tr
 from app.ui.letters.pdf_view import PdfPreview, open_in_viewer, print_pdf
 from app.ui.save_file import ask_save_file
 from app.ui.tasks import Task
 
+TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1  # a letter list's template id
 
 class MailingTab(QWidget):
     """Serial letters: choose template and recipients, preview, generate with progress."""
@@ -65,10 +69,11 @@ class MailingTab(QWidget):
         self.source_kind.addItem(tr("Schlagwort"), "tag")
         self.source_kind.addItem(tr("Kundennummern (mit Komma)"), "numbers")
         self.source_kind.addItem(tr("gespeichertem Segment"), "segment")
-        self.source_kind.addItem(tr("Briefliste (von Regeln und „Heute“)"), "letter_list")
+        self.source_kind.addItem(tr("Vorgemerkte Briefe (aus „Heute“ und Regeln)"), "letter_list")
         self.source_value = QLineEdit("A")
         self.source_choice = compact(QComboBox())
         self.source_choice.setVisible(False)
+        self.source_choice.currentIndexChanged.connect(self._letter_list_chosen)
         self.source_kind.currentIndexChanged.connect(self._source_kind_changed)
         self.voucher = QDoubleSpinBox()
         self.voucher.setRange(0, 100_000)
@@ -104,10 +109,12 @@ class MailingTab(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setSpecialValueText(tr("zufällig"))
+        self.seed.setToolTip(tr("Wer in die Kontrollgruppe kommt, wird ausgelost. Mit derselben "
+                                "Nummer wird genau dieselbe Kontrollgruppe gezogen."))
         self.per_customer = QCheckBox(tr("zusätzlich ein PDF je Kunde (Ordner)"))
-        self.preview_button = QPushButton(tr("Vorschau"))
+        self.preview_button = QPushButton(icon("refresh-cw"), tr("Vorschau"))
         self.preview_button.clicked.connect(self.make_plan)
-        self.generate_button = QPushButton(tr("Serienbrief erstellen …"))
+        self.generate_button = QPushButton(icon("file-text"), tr("Serienbrief erstellen …"))
         self.generate_button.clicked.connect(self._ask_and_generate)
         self.summary = QLabel(tr("Vorlage und Empfänger wählen, dann „Vorschau“."))
         self.summary.setWordWrap(True)
@@ -122,7 +129,7 @@ class MailingTab(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.open_button = QPushButton(tr("Im PDF-Betrachter öffnen"))
         self.open_button.clicked.connect(self._open)
-        self.print_button = QPushButton(tr("Drucken …"))
+        self.print_button = QPushButton(icon("printer"), tr("Drucken …"))
         self.print_button.clicked.connect(self._print)
         for button in (self.open_button, self.print_button):
             button.setEnabled(False)
@@ -162,7 +169,7 @@ class MailingTab(QWidget):
         followup_when.addWidget(self.followup_assignee, 1)
         form.addRow("", followup_when)
         form.addRow(tr("Kontrollgruppe"), self.control_share)
-        form.addRow(tr("Startwert"), self.seed)
+        form.addRow(tr("Auslosung Nr."), self.seed)
         form.addRow("", self.per_customer)
         form.addRow(tr("Etiketten/Umschläge"), self.label_kind)
         form.addRow("", labels_row)
@@ -217,9 +224,32 @@ class MailingTab(QWidget):
                 self.source_choice.addItem(f"{segment.name} – {segment.description}",
                                            segment.name)
         elif kind == "letter_list":
-            for key, count in self.context.services.mailings.letter_lists():
-                self.source_choice.addItem(tr("{key} ({n} Kunden)").format(key=key, n=count),
-                                           key)
+            for letters in self.context.services.mailings.letter_lists():
+                self.source_choice.addItem(tr("{name} – {customers} vorgemerkt").format(
+                    name=letters.name,
+                    customers=format_count(letters.count, tr("Kunde"), tr("Kunden"))),
+                    letters.key)
+                self.source_choice.setItemData(self.source_choice.count() - 1,
+                                               letters.template_id, TEMPLATE_ROLE)
+            self._letter_list_chosen()
+
+    def reload_letter_lists(self) -> None:
+        """Queued or printed letters change the vorgemerkte Briefe on offer."""
+        if self.source_kind.currentData() == "letter_list":
+            self._source_kind_changed()
+
+    def show_letter_lists(self) -> None:
+        """Recipients from the vorgemerkte Briefe (the Briefe page's button)."""
+        self.source_kind.setCurrentIndex(self.source_kind.findData("letter_list"))
+
+    def _letter_list_chosen(self) -> None:
+        """A letter list is printed with its own template: choose it."""
+        if self.source_kind.currentData() != "letter_list":
+            return
+        template_id = self.source_choice.currentData(TEMPLATE_ROLE)
+        index = self.template.findData(template_id) if template_id is not None else -1
+        if index >= 0:
+            self.template.setCurrentIndex(index)
 
     def source(self) -> RecipientSource:
         kind = self.source_kind.currentData()

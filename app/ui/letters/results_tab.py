@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.formatting import format_cents, format_date, format_share
+from app.services.formatting import format_cents, format_count, format_date, format_share
 from app.ui.context import AppContext
 from app.ui.letters.common import points_text, tr
 
@@ -35,7 +35,7 @@ class ResultsTab(QWidget):
         self.results.setHorizontalHeaderLabels(
             # two-line headers: seven columns share the width of a 1024-pixel screen
             [tr("Zeitraum"), tr("Käufer\nEmpfänger"), tr("Käufer\nKontrollgruppe"),
-             tr("Differenz"), tr("95-%-Konfidenz-\nintervall"), tr("Umsatz je\nEmpfänger"),
+             tr("Differenz"), tr("Unsicherheit\n(95 % sicher)"), tr("Umsatz je\nEmpfänger"),
              tr("Umsatz je\nKontrollkunde")])
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -44,8 +44,11 @@ class ResultsTab(QWidget):
         self.results.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.note = QLabel(tr("Käufer: Anteil der Kunden mit einem Umsatz nach dem Versandtag "
-                              "innerhalb des Zeitraums. Konfidenzintervall nach der "
-                              "Normalapproximation für zwei Anteile."))
+                              "innerhalb des Zeitraums. Differenz: so viele Prozentpunkte mehr "
+                              "Empfänger als Kunden der Kontrollgruppe haben gekauft. "
+                              "Unsicherheit: mit 95 % Sicherheit liegt die wahre Wirkung des "
+                              "Briefs zwischen den beiden Werten; liegt die Null dazwischen, "
+                              "kann der Unterschied auch Zufall sein."))
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.mailings, 1)
@@ -75,10 +78,12 @@ class ResultsTab(QWidget):
         self.results.setRowCount(len(results.windows))
         for row, w in enumerate(results.windows):
             ci = w.confidence_interval
-            period = tr("{d} Tage").format(d=w.days) + ("" if w.complete else tr(" (läuft)"))
+            period = format_count(w.days, tr("Tag"), tr("Tage")) + (
+                "" if w.complete else tr(" (läuft)"))
             texts = (period, format_share(w.recipient_rate), format_share(w.control_rate),
                      points_text(w.difference),
-                     f"{points_text(ci[0])} … {points_text(ci[1])}" if ci else "–",
+                     tr("zwischen {low} und {high}").format(
+                         low=points_text(ci[0]), high=points_text(ci[1])) if ci else "–",
                      format_cents(w.revenue_per_recipient_cents),
                      format_cents(w.revenue_per_control_cents))
             for column, text in enumerate(texts):

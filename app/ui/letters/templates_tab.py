@@ -25,6 +25,7 @@ from app.ui.context import AppContext
 from app.ui.letters.common import elided_list, splitter_of, tr
 from app.ui.letters.live_preview import LivePreview
 from app.ui.letters.pdf_view import PdfPreview
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 
 PREVIEW_DELAY_MS = 400
@@ -56,9 +57,7 @@ class TemplatesTab(QWidget):
         insert.triggered.connect(self._insert_current_placeholder)
         add_row_menu(self.placeholders, insert)
         self.placeholders.setMaximumHeight(130)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = MessageLabel()
         self.customer = QLineEdit()
         self.customer.setPlaceholderText(tr("Vorschau für Kundennr. …"))
         self.customer.setToolTip(tr("Kundennummer für die Vorschau (leer: erster Kunde)"))
@@ -193,7 +192,7 @@ class TemplatesTab(QWidget):
                 template_id, name=name, subject=edited.subject, body=edited.body,
                 advertising=edited.advertising)
         except ValidationError as error:
-            self.error.setText(error.message)
+            self.error.error(error.message)
             return
         self.reload(select_id=saved.id)
 
@@ -209,7 +208,7 @@ class TemplatesTab(QWidget):
         try:
             restored = self.context.services.letters.reset(self.current.id)
         except StammkundeError as error:
-            self.error.setText(error.message)
+            self.error.error(error.message)
             return
         self.reload(select_id=restored.id)
 
@@ -223,6 +222,6 @@ class TemplatesTab(QWidget):
         try:
             self.context.services.letters.delete(self.current.id)
         except StammkundeError as error:
-            self.error.setText(error.message)
+            self.error.error(error.message)
             return
         self.reload()

@@ -28,6 +28,7 @@ from app.services.loyalty.vouchers import VoucherInput
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
@@ -49,9 +50,7 @@ class LoyaltyTab(QWidget):
         layout = QVBoxLayout(self)
         self.discount = QLabel()
         layout.addWidget(self.discount)
-        self.message = QLabel()  # known errors inline, e.g. "Nicht genug Punkte"
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = MessageLabel()  # known errors inline, e.g. "Nicht genug Punkte"
         layout.addWidget(self.message)
         top = QHBoxLayout()
         self.card_picker = QComboBox()
@@ -175,7 +174,7 @@ class LoyaltyTab(QWidget):
         try:
             action()
         except StammkundeError as error:
-            self.message.setText(error.message)
+            self.message.error(error.message)
             return False
         return True
 

@@ -41,7 +41,10 @@ from app.services.loyalty.vouchers import (
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
+from app.ui.headings import page_title
+from app.ui.icons import icon
 from app.ui.keys import escape_clears
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
@@ -127,6 +130,7 @@ class VouchersPage(QWidget):
         self.current: VoucherDTO | None = None
         self._key = new_key()
         layout = QVBoxLayout(self)
+        layout.addWidget(page_title(tr("Gutscheine")))
 
         lookup = QGroupBox(tr("Gutschein einlösen"))
         lookup_layout = QVBoxLayout(lookup)
@@ -140,9 +144,7 @@ class VouchersPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         lookup_layout.addWidget(self.summary)
-        self.message = QLabel()  # known errors shown inline: no modal box at the counter
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = MessageLabel()  # known errors shown inline: no modal box at the counter
         lookup_layout.addWidget(self.message)
         self.history_model = RowsModel[int]([tr("Nr."), tr("Datum"), tr("Buchung"), tr("Betrag"),
                                              tr("Grund"), tr("Von")], self, right_aligned=(3,))
@@ -154,11 +156,11 @@ class VouchersPage(QWidget):
         self.amount.setPlaceholderText(tr("Betrag in €"))
         self.amount.returnPressed.connect(self.redeem)
         self.amount.textEdited.connect(self._new_key)
-        self.redeem_button = QPushButton(tr("Einlösen"))
+        self.redeem_button = QPushButton(icon("check"), tr("Einlösen"))
         self.redeem_button.clicked.connect(self.redeem)
         self.reverse_button = QPushButton(tr("Einlösung stornieren"))
         self.reverse_button.clicked.connect(self._reverse_selected)
-        self.pdf_button = QPushButton(tr("PDF …"))
+        self.pdf_button = QPushButton(icon("file-text"), tr("PDF …"))
         self.pdf_button.clicked.connect(self._save_pdf_dialog)
         for widget in (QLabel(tr("Betrag")), self.amount, self.redeem_button,
                        self.reverse_button, self.pdf_button):
@@ -178,7 +180,7 @@ class VouchersPage(QWidget):
         self.campaign_filter.setMinimumContentsLength(8)
         self.status_filter.currentIndexChanged.connect(self.refresh_list)
         self.campaign_filter.currentIndexChanged.connect(self.refresh_list)
-        issue = QPushButton(tr("Gutschein ausgeben …"))
+        issue = QPushButton(icon("plus"), tr("Gutschein ausgeben …"))
         issue.clicked.connect(self._issue_dialog)
         export = QPushButton(tr("Verbindlichkeiten als CSV …"))
         export.clicked.connect(self._export_dialog)
@@ -218,7 +220,7 @@ class VouchersPage(QWidget):
             voucher = self.services.vouchers.get(self.scan.text())
         except StammkundeError as error:
             self._show(None)
-            self.message.setText(error.message)
+            self.message.error(error.message)
             return
         self._new_key()
         self._show(voucher)
@@ -234,18 +236,20 @@ class VouchersPage(QWidget):
         try:
             amount = parse_cents(self.amount.text()) if self.current.kind == "value" else None
         except ValueError as exc:
-            self.message.setText(invalid({"amount": str(exc)}).message)
+            self.message.error(invalid({"amount": str(exc)}).message)
             return
         try:
             result = self.services.vouchers.redeem(self.current.code, amount_cents=amount,
                                                    key=self._key, by=self.context.actor)
         except StammkundeError as error:
-            self.message.setText(error.message)
+            self.message.error(error.message)
             return
         self._show(result.voucher)
-        self.message.setText(tr("{amount} eingelöst.").format(
-            amount=format_cents(result.amount_cents)) if not result.replayed
-            else tr("Diese Einlösung ist bereits gebucht."))
+        if result.replayed:
+            self.message.warning(tr("Diese Einlösung ist bereits gebucht."))
+        else:
+            self.message.success(tr("{amount} eingelöst.").format(
+                amount=format_cents(result.amount_cents)))
 
     def reverse(self, entry_id: int, reason: str = "") -> None:
         self.message.clear()
@@ -253,7 +257,7 @@ class VouchersPage(QWidget):
             voucher = self.services.vouchers.reverse(entry_id, reason=reason,
                                                      by=self.context.actor)
         except StammkundeError as error:
-            self.message.setText(error.message)
+            self.message.error(error.message)
             return
         self._show(voucher)
 
@@ -362,7 +366,9 @@ class VouchersPage(QWidget):
         except StammkundeError as error:
             show_error(self, error)
             return
-        chosen = ask_save_file(self, self.services, tr("Gutschein(e) als PDF speichern"),
+        chosen = ask_save_file(self, self.services,
+                               tr("Gutschein als PDF speichern") if len(issued) == 1
+                               else tr("Gutscheine als PDF speichern"),
                                self.context.data_dir / f"Gutschein-{issued[0].display_code}.pdf",
                                {tr("PDF-Dateien (*.pdf)"): ".pdf"})
         if chosen is not None:

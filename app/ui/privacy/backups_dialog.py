@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.changes import Changes
 from app.services.container import Services
 from app.services.errors import StammkundeError
-from app.services.formatting import format_datetime
+from app.services.formatting import format_count, format_datetime
 from app.services.privacy.backups import (
     AUTOMATIC,
     COPY,
@@ -33,6 +33,7 @@ from app.services.privacy.backups import (
 from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
@@ -54,6 +55,14 @@ def backup_row(info: BackupInfo) -> Row[BackupInfo]:
                 format_size(info.size), info.path.name), info)
 
 
+
+def _customers(info: BackupInfo) -> str:
+    """How many customers a backup holds, or that it cannot be read."""
+    if info.customers is None:
+        return tr("unlesbar")
+    return format_count(info.customers, tr("Kunde"), tr("Kunden"))
+
+
 class BackupsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,8 +76,7 @@ class BackupsDialog(QDialog):
         self.model = RowsModel[BackupInfo](
             [tr("Datum"), tr("Art"), tr("Kunden"), tr("Größe"), tr("Datei")], self)
         self.table = table_view(self.model, widths=(120, 90))  # date and time on one line
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageLabel()
         self.backup_button = QPushButton(tr("Jetzt sichern"))
         self.restore_button = QPushButton(tr("Wiederherstellen…"))
         self.close_button = QPushButton(tr("Schließen"))
@@ -121,8 +129,9 @@ class BackupsDialog(QDialog):
         self._busy(True, tr("Sicherung läuft …"))
 
         def done(info: BackupInfo) -> None:
-            self._busy(False, tr("Gesichert und geprüft: {name} ({n} Kunden)").format(
-                name=info.path.name, n=info.customers))
+            self._busy(False)
+            self.status.success(tr("Gesichert und geprüft: {name} ({customers})").format(
+                name=info.path.name, customers=_customers(info)))
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -155,10 +164,10 @@ class BackupsDialog(QDialog):
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
         return confirm(self, title=tr("Wiederherstellen"), text=tr(
-            "Den Stand vom {when} ({kind}, {n} Kunden) zurückspielen?\n\nDer aktuelle Stand "
+            "Den Stand vom {when} ({kind}, {customers}) zurückspielen?\n\nDer aktuelle Stand "
             "wird vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach "
             "dieser Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, kind=kind_label(info.kind), n=info.customers),
+                when=when, kind=kind_label(info.kind), customers=_customers(info)),
             action=tr("Zurückspielen"))
 
     def restore_selected(self) -> None:
@@ -173,7 +182,8 @@ class BackupsDialog(QDialog):
                 path=result.safety_copy)]
             lines += [tr("Erneut angewendet: {item}").format(item=item)
                       for item in result.reapplied]
-            self._busy(False, "\n".join(lines))
+            self._busy(False)
+            self.status.success("\n".join(lines))
             self.context.bus.publish(Changes.everything())
             self.refresh()
 
@@ -188,14 +198,10 @@ class BackupsDialog(QDialog):
 
 
 def backup_on_close(services: Services, user: str) -> None:
-    """Called after the window closed: finish an erasure's compaction the window kept
-    pending (so the backup holds no remnant), then back up when the data changed."""
+    """Called after the window closed: back up when the data changed since the last one
+    (a backup first finishes an erasure's compaction the window kept pending)."""
     if not services.db.is_sqlite:
         return
-    try:
-        services.privacy.finish_compaction()
-    except StammkundeError:
-        log.exception("pending compaction not finished on close")
     try:
         services.backups.backup_if_changed(by=user)
     except (StammkundeError, OSError):

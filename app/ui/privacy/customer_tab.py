@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.services.changes import Changes, Domain
 from app.services.errors import NotFoundError, StammkundeError, ValidationError
 from app.services.formatting import format_date, format_datetime
+from app.services.privacy.access import AccessExport
 from app.services.privacy.consents import (
     METHODS,
     PURPOSES,
@@ -41,6 +43,7 @@ from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
@@ -79,9 +82,7 @@ class ConsentDialog(QDialog):
             self.method.addItem(label, key)
         self.version = QLineEdit()
         self.version.setPlaceholderText(tr("z. B. Formular 2026-01"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
+        self.error = MessageLabel()
         form = QFormLayout()
         form.addRow(tr("Zweck"), self.purpose)
         form.addRow(tr("Status"), status)
@@ -106,7 +107,7 @@ class ConsentDialog(QDialog):
             self.context.services.privacy.record_consent(self.customer_id, data,
                                                          by=self.context.actor)
         except ValidationError as error:
-            self.error.setText(error.message)
+            self.error.error(error.message)
             return
         self.accept()
 
@@ -131,6 +132,7 @@ class PrivacyTab(QWidget):
         self.consent_button = QPushButton(tr("Einwilligung erfassen…"))
         self.objection_button = QPushButton(tr("Werbewiderspruch eintragen"))
         self.export_button = QPushButton(tr("Auskunft (Art. 15) exportieren…"))
+        self.copy_button = QPushButton(tr("Datenkopie (Art. 20) speichern…"))
         self.erase_button = QPushButton(tr("Löschen (Art. 17)…"))
         self.marks = {
             "letter_returned": QCheckBox(tr("Brief kam zurück (Anschrift unzustellbar)")),
@@ -142,10 +144,11 @@ class PrivacyTab(QWidget):
         self.consent_button.clicked.connect(self.add_consent)
         self.objection_button.clicked.connect(self.object)
         self.export_button.clicked.connect(self.export_access)
+        self.copy_button.clicked.connect(self.export_copy)
         self.erase_button.clicked.connect(self.erase)
         buttons = QHBoxLayout()
         for button in (self.consent_button, self.objection_button, self.export_button,
-                       self.erase_button):
+                       self.copy_button, self.erase_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         add_row_menu(self.states, self.consent_button, self.objection_button)
@@ -174,7 +177,7 @@ class PrivacyTab(QWidget):
         except NotFoundError:
             self.status.setText(tr("Der Kunde wurde vollständig gelöscht."))
             for button in (self.consent_button, self.objection_button, self.export_button,
-                           self.erase_button):
+                           self.copy_button, self.erase_button):
                 button.setEnabled(False)
             self.states_model.set_rows([])
             self.history_model.set_rows([])
@@ -250,9 +253,10 @@ class PrivacyTab(QWidget):
 
         def done(result: object) -> None:
             self.export_button.setEnabled(True)
+            assert isinstance(result, AccessExport)
             QMessageBox.information(self, tr("Auskunft erstellt"), tr(
-                "Die Auskunft liegt in:\n{pdf}\n{json}").format(
-                    pdf=result.pdf_path, json=result.json_path))  # type: ignore[attr-defined]
+                "Die Auskunft (zum Lesen) und die Datenkopie (maschinenlesbar, Art. 20 DSGVO) "
+                "liegen in:\n{pdf}\n{zip}").format(pdf=result.pdf_path, zip=result.zip_path))
 
         def failed(error: BaseException) -> None:
             self.export_button.setEnabled(True)
@@ -263,29 +267,58 @@ class PrivacyTab(QWidget):
                                                    by=self.context.actor, progress=progress),
             on_done=done, on_error=failed)
 
+    def choose_copy_file(self) -> Path | None:
+        number = self.context.services.customers.get(self.customer_id).number
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Datenkopie speichern"), f"Datenkopie-{number}.zip",
+            tr("ZIP-Archiv (*.zip)"))
+        return Path(path) if path else None
+
+    def export_copy(self) -> None:
+        """Datenübertragbarkeit (Art. 20 DSGVO): the machine-readable copy alone, as a ZIP."""
+        path = self.choose_copy_file()
+        if path is None:
+            return
+        try:
+            result = self.context.services.privacy.export_copy(self.customer_id, path,
+                                                               by=self.context.actor)
+        except StammkundeError as error:
+            show_error(self, error)
+            return
+        QMessageBox.information(self, tr("Datenkopie erstellt"), tr(
+            "Die Datenkopie (JSON und CSV, Art. 20 DSGVO) liegt in:\n{zip}").format(
+                zip=result.zip_path))
+
     def confirm_erase(self, plan: ErasurePlan) -> bool:
         return confirm(
             self, title=tr("Löschen nach Art. 17 DSGVO"),
             text=tr("Kunde {number} löschen?").format(number=plan.number),
             details="\n".join(plan.describe()) + "\n\n" + tr(
-                "Der Werbewiderspruch bleibt als Prüfsumme auf der Sperrliste. "
                 "Die Löschung kann nicht rückgängig gemacht werden."),
             action=tr("Endgültig löschen"))
 
     def erase(self) -> None:
+        """Erase after confirmation; the closing message names what was kept and until when.
+
+        The customer window closes itself when its customer is gone (and this tab with it),
+        so the message belongs to the window behind it, not to this tab."""
         privacy = self.context.services.privacy
         plan = privacy.erasure_plan(self.customer_id)
         if not self.confirm_erase(plan):
             return
         self.erase_button.setEnabled(False)
+        customer_window = self.window()
+        behind = customer_window.parentWidget() if customer_window is not self else None
 
-        def done(_result: object) -> None:
-            self.refresh()
+        def done(result: object) -> None:
+            assert isinstance(result, ErasurePlan)
+            QMessageBox.information(behind, tr("Gelöscht"), result.summary())
 
         def failed(error: BaseException) -> None:
-            self.erase_button.setEnabled(True)
-            show_error(self, error)
+            if isValid(self):
+                self.erase_button.setEnabled(True)
+            show_error(behind if not isValid(self) else self, error)
 
-        self.context.tasks.start(
-            lambda _progress: privacy.erase(self.customer_id, by=self.context.actor),
-            on_done=done, on_error=failed)
+        customer_id, actor = self.customer_id, self.context.actor
+        self.context.tasks.start(lambda _progress: privacy.erase(customer_id, by=actor),
+                                 on_done=done, on_error=failed)

@@ -4,7 +4,6 @@ records-of-processing template (Art. 30 DSGVO) to print."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
 from app.services.audit import ACTIONS, AuditFilter, AuditRow
 from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
-from app.services.formatting import format_datetime
-from app.services.privacy.consents import METHODS, PURPOSES
+from app.services.formatting import format_count, format_datetime
 from app.services.privacy.retention import RETENTION_LABELS
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.headings import page_title
+from app.ui.icons import icon
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.save_file import ask_save_file
 
@@ -41,39 +41,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Datenschutz", text)
 
 
-# the audit details' keys in words; unknown keys are shown as they are
-DETAIL_LABELS = {"purpose": "Zweck", "granted": "erteilt", "method": "Form",
-                 "version": "Fassung", "number": "Kunde", "fields": "Felder",
-                 "tables": "Daten", "key": "Einstellung", "value": "Wert", "file": "Datei",
-                 "deleted": "gelöscht", "as_of": "Stichtag", "source": "Quelle"}
-DETAIL_ORDER = ("number", "purpose", "granted", "method", "version")
-
-
-def details_text(details: dict[str, Any]) -> str:
-    """An audit entry's details as "Zweck: Briefwerbung · erteilt: ja", not as JSON."""
-    def value(key: str, raw: Any) -> str:
-        if isinstance(raw, bool):
-            return tr("ja") if raw else tr("nein")
-        if key == "purpose":
-            return PURPOSES.get(str(raw), str(raw))
-        if key == "method":
-            return METHODS.get(str(raw), str(raw))
-        if isinstance(raw, list | tuple):
-            return ", ".join(str(item) for item in raw)
-        if isinstance(raw, dict):
-            return ", ".join(f"{k} {v}" for k, v in raw.items())
-        return str(raw)
-
-    keys = sorted(details, key=lambda k: (DETAIL_ORDER.index(k) if k in DETAIL_ORDER
-                                          else len(DETAIL_ORDER), k))
-    return " · ".join(f"{DETAIL_LABELS.get(k, k)}: {value(k, details[k])}" for k in keys
-                      if details[k] not in ("", None))
-
-
 def audit_row(row: AuditRow) -> Row[AuditRow]:
-    return Row((format_datetime(row.at), row.actor, row.action_label, row.customer_number,
-                f"{row.entity_label} {row.entity_id}" if row.entity_id is not None
-                else row.entity_label, details_text(row.details)), row)
+    """One entry in words: when, who, which customer, what happened."""
+    return Row((format_datetime(row.at), row.actor, row.customer_number, row.description), row)
 
 
 class AuditView(QWidget):
@@ -95,10 +65,9 @@ class AuditView(QWidget):
         today = context.services.clock.today()
         self.since.setDate(QDate(today.year, today.month, 1))
         self.model = RowsModel[AuditRow](
-            [tr("Zeitpunkt"), tr("Wer"), tr("Aktion"), tr("Kunde"), tr("Objekt"),
-             tr("Details")], self)
-        # one line per entry; long details are elided
-        self.table = table_view(self.model, widths=(115, 150, 160, 75, 110))
+            [tr("Zeitpunkt"), tr("Wer"), tr("Kunde"), tr("Was")], self, cell_tooltips=True)
+        # one line per entry; a long description is elided and shown whole as a tooltip
+        self.table = table_view(self.model, widths=(115, 150, 75))
         self.count = QLabel()
         filters = QHBoxLayout()
         for widget in (QLabel(tr("Aktion")), self.action, self.customer, self.use_since,
@@ -129,7 +98,7 @@ class AuditView(QWidget):
     def refresh(self) -> None:
         rows = self.context.services.audit.entries(self.current_filter())
         self.model.set_rows(map(audit_row, rows))
-        self.count.setText(tr("{n} Einträge").format(n=len(rows)))
+        self.count.setText(format_count(len(rows), tr("Eintrag"), tr("Einträge")))
 
 
 class RetentionView(QWidget):
@@ -151,7 +120,7 @@ class RetentionView(QWidget):
             "bleiben nur diese Unterlagen ohne Namen und Anschrift erhalten; nach Ablauf "
             "löscht Stammkunde sie automatisch (täglich)."))
         explanation.setWordWrap(True)
-        self.save_button = QPushButton(tr("Speichern"))
+        self.save_button = QPushButton(icon("save"), tr("Speichern"))
         self.save_button.clicked.connect(self.save)
         self.purge_button = QPushButton(tr("Abgelaufene jetzt löschen"))
         self.purge_button.clicked.connect(self.purge)
@@ -184,8 +153,9 @@ class RetentionView(QWidget):
 
         def done(result: object) -> None:
             QMessageBox.information(self, tr("Aufbewahrung"), tr(
-                "{n} Kunden nach Ablauf der Frist gelöscht.").format(
-                    n=result.customers_deleted))  # type: ignore[attr-defined]
+                "{customers} nach Ablauf der Frist gelöscht.").format(
+                    customers=format_count(result.customers_deleted,  # type: ignore[attr-defined]
+                                           tr("Kunde"), tr("Kunden"))))
 
         self.context.tasks.start(lambda _p: privacy.purge_expired(by=self.context.actor),
                                  on_done=done, on_error=lambda e: show_error(self, e))
@@ -204,7 +174,7 @@ class ProcessingRecordsView(QWidget):
         self.editor = QPlainTextEdit()
         self.save_button = QPushButton(tr("Vorlage speichern"))
         self.reset_button = QPushButton(tr("Standardvorlage"))
-        self.pdf_button = QPushButton(tr("Als PDF speichern…"))
+        self.pdf_button = QPushButton(icon("file-text"), tr("Als PDF speichern…"))
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset)
         self.pdf_button.clicked.connect(self.export_pdf)
@@ -251,4 +221,5 @@ class PrivacyPage(QWidget):
         self.tabs.addTab(self.retention, tr("Aufbewahrung"))
         self.tabs.addTab(self.records, tr("Verarbeitungsverzeichnis (Art. 30)"))
         layout = QVBoxLayout(self)
+        layout.addWidget(page_title(tr("Datenschutz")))
         layout.addWidget(self.tabs)

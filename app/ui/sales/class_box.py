@@ -22,6 +22,7 @@ from app.services.progress import Progress
 from app.services.sales.classification import invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel
 
 
 def tr(text: str) -> str:
@@ -59,9 +60,7 @@ class ClassBox(QGroupBox):
         self.set_button.clicked.connect(self.set_manual)
         self.clear_button = QPushButton(tr("Manuelle Klasse aufheben"))
         self.clear_button.clicked.connect(self.clear_manual)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setWordWrap(True)
+        self.error_label = MessageLabel()
         form = QFormLayout(self)
         form.addRow(self.state)
         why = QHBoxLayout()
@@ -129,7 +128,7 @@ class ClassBox(QGroupBox):
                 self.customer_id, abc_class=self.class_combo.currentText(),
                 reason=self.reason_edit.text(), valid_until=until, by=self.context.actor)
         except ValidationError as error:
-            self.error_label.setText(error.message)
+            self.error_label.error(error.message)
             return
         self.error_label.clear()
         self.reason_edit.clear()

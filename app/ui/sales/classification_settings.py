@@ -23,11 +23,19 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, format_date, format_number, parse_cents
+from app.services.formatting import (
+    format_cents,
+    format_count,
+    format_date,
+    format_number,
+    parse_cents,
+)
 from app.services.progress import Progress
 from app.services.sales.classification import ClassificationResult, ClassificationSettings, invalid
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.messages import MessageLabel, tone_style
+from app.ui.palette import Tone
 
 
 def tr(text: str) -> str:
@@ -40,8 +48,7 @@ def _decimal(value: float) -> str:
 
 
 def _customers(count: int) -> str:
-    return (tr("1 Kunde") if count == 1
-            else tr("{n} Kunden").format(n=format_number(count, 0)))
+    return format_count(count, tr("Kunde"), tr("Kunden"))
 
 
 def summary(result: ClassificationResult) -> str:
@@ -116,7 +123,7 @@ class ClassificationSettingsPage(QWidget):
         self.recompute_button.setToolTip(tr("Speichert die Einstellungen dieser Seite und "
                                             "berechnet alle Klassen sofort neu."))
         self.recompute_button.clicked.connect(self.recompute_now)
-        self.status = QLabel()
+        self.status = MessageLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -141,7 +148,7 @@ class ClassificationSettingsPage(QWidget):
         """A form row with the field's widgets and, beside them, room for its error in red
         (always there, so a message does not shift the page)."""
         error = QLabel()
-        error.setStyleSheet("color: #b00020")
+        error.setStyleSheet(tone_style(Tone.ERROR))
         error.setWordWrap(True)
         self.errors[field] = error
         row = QHBoxLayout()
@@ -216,13 +223,13 @@ class ClassificationSettingsPage(QWidget):
         def finished(result: ClassificationResult) -> None:
             if isValid(self):
                 self.recompute_button.setEnabled(True)
-                self.status.setText(summary(result))
+                self.status.success(summary(result))
 
         def failed(error: BaseException) -> None:
             alive = isValid(self)
             if alive:
                 self.recompute_button.setEnabled(True)
-                self.status.setText(tr("Die Neuberechnung ist fehlgeschlagen."))
+                self.status.error(tr("Die Neuberechnung ist fehlgeschlagen."))
             show_error(self if alive else None, error)
 
         self.recompute_button.setEnabled(False)
@@ -262,8 +269,9 @@ class ClassificationSettingsPage(QWidget):
         factor = self.churn_factor.value()
         churn = tr("Gefährdet: wer länger nicht gekauft hat als das {f}-fache seines üblichen "
                    "Kaufabstands (kauft jemand sonst alle 3 Monate: nach {example} Monaten); "
-                   "wer nur an einem Tag gekauft hat, nach {days} Tagen.").format(
-            f=_decimal(factor), example=_decimal(3 * factor), days=self.one_time_days.value())
+                   "wer nur an einem Tag gekauft hat, nach {days}.").format(
+            f=_decimal(factor), example=_decimal(3 * factor),
+            days=format_count(self.one_time_days.value(), tr("Tag"), tr("Tagen")))
         return classes + "\n" + churn
 
 

@@ -39,15 +39,31 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import Changes, Domain
-from app.services.formatting import format_cents, format_date, format_datetime, format_number
+from app.services.formatting import (
+    format_cents,
+    format_count,
+    format_date,
+    format_datetime,
+    format_number,
+)
 from app.services.sales import dashboard_pdf
 from app.services.sales.dashboard import CustomerFigure, DashboardFigures, Mover
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.headings import page_title
+from app.ui.palette import (
+    CHART_BARS,
+    CHART_LINE,
+    CHART_SECOND_LINE,
+    CLASS_BADGES,
+    MUTED,
+    UNCLASSIFIED,
+)
 from app.ui.row_menu import add_row_menu
 from app.ui.save_file import ask_save_file
 
-CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e", "": "#cfd8dc"}
+CLASS_COLOURS = {**{key: badge.background for key, badge in CLASS_BADGES.items()},
+                 "": UNCLASSIFIED.background}
 REFRESH_DOMAINS = (Domain.SALES, Domain.CUSTOMERS, Domain.CLASSES, Domain.FEEDBACK)
 
 
@@ -63,6 +79,10 @@ def _value(value: float | None, suffix: str = "", digits: int = 1) -> str:
     return "–" if value is None else f"{format_number(value, digits)}{suffix}"
 
 
+def _answers(count: int) -> str:
+    return format_count(count, tr("Antwort"), tr("Antworten"))
+
+
 class FigureCard(QFrame):
     """A figure: its name, the value in large type and its definition in words below."""
 
@@ -73,12 +93,12 @@ class FigureCard(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
         self.title = QLabel(title)
-        self.title.setStyleSheet("color: #455a64; font-weight: bold;")
+        self.title.setStyleSheet(f"color: {MUTED}; font-weight: bold;")
         self.value = QLabel("–")
         self.value.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.definition = QLabel()
         self.definition.setWordWrap(True)
-        self.definition.setStyleSheet("color: #546e7a; font-size: 11px;")
+        self.definition.setStyleSheet(f"color: {MUTED}; font-size: 11px;")
         self.definition.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.title)
         layout.addWidget(self.value)
@@ -150,7 +170,7 @@ def _note(lines: int = 4) -> QLabel:
     label.setWordWrap(True)
     label.setMinimumHeight(lines * 15)
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    label.setStyleSheet("color: #546e7a; font-size: 11px;")
+    label.setStyleSheet(f"color: {MUTED}; font-size: 11px;")
     return label
 
 
@@ -214,10 +234,8 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.pdf_button = QPushButton(tr("Als PDF exportieren"))
         self.pdf_button.clicked.connect(self._ask_pdf)
-        title = QLabel(tr("Auswertungen"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
         top = QHBoxLayout()
-        top.addWidget(title)
+        top.addWidget(page_title(tr("Auswertungen")))
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.pdf_button)
@@ -382,7 +400,8 @@ class DashboardPage(QWidget):
                 churned=figures.churned_customers, previous=figures.previous_window_customers))
         cards["repeat"].show_figure(
             _value(figures.repeat_rate_pct, " %"),
-            d.repeat + " " + tr("({n} Kunden)").format(n=figures.repeat_customers))
+            d.repeat + " " + tr("({customers})").format(
+                customers=format_count(figures.repeat_customers, tr("Kunde"), tr("Kunden"))))
         per_customer = figures.revenue_per_customer_year_cents
         cards["per_customer"].show_figure(
             "–" if per_customer is None else format_cents(per_customer), d.revenue_per_customer)
@@ -390,17 +409,20 @@ class DashboardPage(QWidget):
             "–" if figures.clv_cents is None else format_cents(figures.clv_cents), d.clv)
         cards["nps"].show_figure(
             _value(figures.nps_12m, "", 0),
-            d.nps + " " + tr("{n} Antworten; Ø CSAT (1–5): {csat} ({csat_n} Antworten); "
-                             "Ø CES (1–7): {ces} ({ces_n} Antworten).").format(
-                n=figures.nps_answers_12m, csat=_value(figures.csat_average_12m, "", 2),
-                csat_n=figures.csat_answers_12m, ces=_value(figures.ces_average_12m, "", 2),
-                ces_n=figures.ces_answers_12m))
+            d.nps + " " + tr("{n}; Ø CSAT (1–5): {csat} ({csat_n}); "
+                             "Ø CES (1–7): {ces} ({ces_n}).").format(
+                n=_answers(figures.nps_answers_12m),
+                csat=_value(figures.csat_average_12m, "", 2),
+                csat_n=_answers(figures.csat_answers_12m),
+                ces=_value(figures.ces_average_12m, "", 2),
+                ces_n=_answers(figures.ces_answers_12m)))
         oldest = figures.open_complaints[0] if figures.open_complaints else None
         cards["complaints"].show_figure(
             str(len(figures.open_complaints)),
             tr("Reklamationen mit Status „offen“.") + ("" if oldest is None else " " + tr(
-                "Die älteste ist {days} Tage alt ({name}: {subject}).").format(
-                    days=oldest.age_days, name=oldest.customer_name, subject=oldest.subject)))
+                "Die älteste ist {days} alt ({name}: {subject}).").format(
+                    days=format_count(oldest.age_days, tr("Tag"), tr("Tage")),
+                    name=oldest.customer_name, subject=oldest.subject)))
         self._show_pareto(figures)
         self._show_months()
         self._show_nps(figures)
@@ -438,7 +460,7 @@ class DashboardPage(QWidget):
             bar_set.setColor(QColor(CLASS_COLOURS[figure.abc_class]))
             bars.append(bar_set)
         line = QLineSeries()
-        line.setColor(QColor("#c62828"))
+        line.setColor(QColor(CHART_LINE))
         for index, figure in enumerate(figures.classes):
             line.append(index, figure.cumulative_share_pct)
         line.setPointsVisible(True)
@@ -484,7 +506,7 @@ class DashboardPage(QWidget):
             chart.removeAxis(axis)
         bar_set = QBarSet(tr("Umsatz"))
         bar_set.append([m.revenue_cents / 100_000 for m in months])
-        bar_set.setColor(QColor("#1565c0"))
+        bar_set.setColor(QColor(CHART_BARS))
         series = QStackedBarSeries()
         series.append(bar_set)
         chart.addSeries(series)
@@ -503,7 +525,7 @@ class DashboardPage(QWidget):
         for axis in chart.axes():
             chart.removeAxis(axis)
         line = QLineSeries()
-        line.setColor(QColor("#6a1b9a"))
+        line.setColor(QColor(CHART_SECOND_LINE))
         line.setPointsVisible(True)
         for index, month in enumerate(figures.nps_months):
             if month.score is not None:
@@ -519,8 +541,8 @@ class DashboardPage(QWidget):
         line.attachAxis(categories)
         line.attachAxis(values)
         answers = sum(m.answers for m in figures.nps_months)
-        self.nps_note.setText(tr("NPS je Monat aus {n} Antworten; Monate ohne Antwort "
-                                 "bleiben leer.").format(n=answers))
+        self.nps_note.setText(tr("NPS je Monat aus {n}; Monate ohne Antwort "
+                                 "bleiben leer.").format(n=_answers(answers)))
 
     # --- actions ------------------------------------------------------------------------
 

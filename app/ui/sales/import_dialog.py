@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.formatting import format_cents, format_date
+from app.services.formatting import format_cents, format_count, format_date
 from app.services.progress import Progress
 from app.services.sales.importing import SalesImportReport
 from app.ui.context import AppContext
@@ -160,8 +160,8 @@ class SalesImportDialog(QDialog):
         self._show_report(report)
         if report.classes_changed:
             self.summary.setText(report.summary() + "\n" + tr(
-                "Klassen neu berechnet: {n} Kunden haben eine neue Klasse.").format(
-                    n=report.classes_changed))
+                "Klassen neu berechnet: {customers} mit neuer Klasse.").format(
+                    customers=format_count(report.classes_changed, tr("Kunde"), tr("Kunden"))))
 
     def _failed(self, error: BaseException) -> None:
         self._finish_task()

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from app.services.changes import Changes, Domain
 from app.services.errors import ValidationError
-from app.services.formatting import format_cents, format_date, parse_cents, parse_date
+from app.services.formatting import format_cents, format_count, format_date, parse_cents, parse_date
 from app.services.sales.service import SaleDTO, SaleInput, invalid
 from app.ui.context import AppContext
+from app.ui.messages import MessageLabel
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.sales.class_box import ClassBox
 
@@ -54,9 +55,7 @@ class SalesTab(QWidget):
         self.description_edit = QLineEdit()
         self.add_button = QPushButton(tr("Umsatz hinzufügen"))
         self.add_button.clicked.connect(self.add_sale)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setWordWrap(True)
+        self.error_label = MessageLabel()
         form_box = QGroupBox(tr("Neuer Umsatz"))
         form = QFormLayout(form_box)
         form.addRow(tr("Datum"), self.date_edit)
@@ -84,9 +83,10 @@ class SalesTab(QWidget):
         self.model.set_rows(map(sale_row, sales.for_customer(self.customer_id)))
         totals = sales.totals(self.customer_id)
         if totals.count:
-            self.totals.setText(tr("{count} Umsätze, gesamt {total}; letzte 12 Monate {recent}; "
+            self.totals.setText(tr("{count}, gesamt {total}; letzte 12 Monate {recent}; "
                                    "letzter Kauf {last}").format(
-                count=totals.count, total=format_cents(totals.total_cents),
+                count=format_count(totals.count, tr("Umsatz"), tr("Umsätze")),
+                total=format_cents(totals.total_cents),
                 recent=format_cents(totals.last_12_months_cents),
                 last=format_date(totals.last_date)))
         else:
@@ -117,7 +117,7 @@ class SalesTab(QWidget):
                           document_no=self.document_edit.text()),
                 by=self.context.actor)
         except ValidationError as error:
-            self.error_label.setText(error.message)
+            self.error_label.error(error.message)
             return
         self.error_label.clear()
         for edit in (self.date_edit, self.amount_edit, self.document_edit,

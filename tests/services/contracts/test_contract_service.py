@@ -208,7 +208,7 @@ def test_the_call_list_offers_a_contract_until_one_runs(services: Services) -> N
     [row] = services.today.call_list().suggestions
     assert (row.reason_text, row.score) == (
         "Gasheizung ohne Wartungsvertrag – Vertrag anbieten", 15)
-    assert row.letter_template == "wartung"
+    assert row.letter_template == "wartungserinnerung"
     services.contracts.add(contract(kid, object_ids=(thing,)))
     assert services.today.call_list().suggestions == ()
 

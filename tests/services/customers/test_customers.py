@@ -112,7 +112,8 @@ def test_a_stored_mueller_is_found_as_mueller_or_with_umlaut(services: Services)
 def test_search_finds_a_company_by_its_contact_person(services: Services) -> None:
     firm = services.customers.create(CustomerInput(kind="business", company="Schäfer Bau GmbH"))
     services.customers.add_contact(firm.id, ContactInput(first_name="Jörg", last_name="Weiß",
-                                                         role="Einkauf", phone="089 123456"))
+                                                         role="Einkauf", phone="089 123456"),
+                                   by="Büro")
     assert [r.company for r in services.customers.search("weiss")] == ["Schäfer Bau GmbH"]
     assert [r.company for r in services.customers.search("089 123456")] == ["Schäfer Bau GmbH"]
 
@@ -147,11 +148,13 @@ def test_search_gives_the_same_sorted_matches_for_few_and_many_hits(
 def test_one_contact_person_is_primary(services: Services) -> None:
     firm = services.customers.create(CustomerInput(kind="business", company="Bau AG"))
     first = services.customers.add_contact(firm.id, ContactInput(last_name="Eins",
-                                                                 is_primary=True))
-    services.customers.add_contact(firm.id, ContactInput(last_name="Zwei", is_primary=True))
+                                                                 is_primary=True), by="Büro")
+    services.customers.add_contact(firm.id, ContactInput(last_name="Zwei", is_primary=True),
+                                   by="Büro")
     contacts = {c.last_name: c.is_primary for c in services.customers.get(firm.id).contacts}
     assert contacts == {"Eins": False, "Zwei": True}
-    services.customers.update_contact(first.id, ContactInput(last_name="Eins", is_primary=True))
+    services.customers.update_contact(first.id, ContactInput(last_name="Eins", is_primary=True),
+                                      by="Büro")
     contacts = {c.last_name: c.is_primary for c in services.customers.get(firm.id).contacts}
     assert contacts == {"Eins": True, "Zwei": False}
 
@@ -186,9 +189,11 @@ def test_list_filters_by_tag_and_owner_and_sorts_in_sql(services: Services) -> N
 def test_extra_addresses_carry_their_own_label(services: Services) -> None:
     landlord = services.customers.create(CustomerInput(last_name="Vermieter"))
     services.customers.add_address(landlord.id, AddressInput(
-        label="Objekt Lindenstraße", street="Lindenstraße 4", postcode="04109", city="Leipzig"))
+        label="Objekt Lindenstraße", street="Lindenstraße 4", postcode="04109", city="Leipzig"),
+        by="Büro")
     with pytest.raises(ValidationError):
-        services.customers.add_address(landlord.id, AddressInput(label="", postcode="abc"))
+        services.customers.add_address(landlord.id, AddressInput(label="", postcode="abc"),
+                                       by="Büro")
     assert [a.label for a in services.customers.get(landlord.id).addresses] == [
         "Objekt Lindenstraße"]
 
@@ -221,7 +226,7 @@ def test_merge_moves_contacts_history_sales_and_tags_to_the_survivor(
     keep = services.customers.create(CustomerInput(last_name="Meier", tags=("A",)))
     gone = services.customers.create(CustomerInput(last_name="Meyer", email="m@example.de",
                                                    tags=("A", "B")))
-    services.customers.add_contact(gone.id, ContactInput(last_name="Kontakt"))
+    services.customers.add_contact(gone.id, ContactInput(last_name="Kontakt"), by="Büro")
     services.timeline.add(gone.id, channel="phone", subject="Anruf")
     merged = services.customers.merge(keep.id, gone.id, by="Büro")
     assert merged.email == "m@example.de"

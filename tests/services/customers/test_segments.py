@@ -129,3 +129,8 @@ def test_an_invalid_segment_is_refused(services: Services, name: str, spec: Segm
     with pytest.raises(ValidationError) as err:
         services.segments.save(name, spec)
     assert field in err.value.fields
+
+
+def test_contact_days_are_described_in_the_right_number() -> None:
+    assert SegmentSpec(last_contact_min_days=1, last_contact_max_days=2).describe() == (
+        "letzter Kontakt vor mindestens 1 Tag; letzter Kontakt vor höchstens 2 Tagen")

@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import default
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.services.company import CompanyProfile
@@ -32,8 +32,9 @@ def decoded_name(raw: bytes, field: bytes) -> str:
     [line] = [x for x in head.split(b"\r\n") if x.startswith(field + b": ")]
     value = line[len(field) + 2:].decode("ascii")
     phrase = value.rsplit(" <", 1)[0]
-    name = str(make_header(decode_header(phrase)))
-    return name[1:-1].replace('\\"', '"').replace("\\\\", "\\") if name.startswith('"') else name
+    if phrase.startswith('"'):  # a quoted-string (RFC 5322 3.2.4), plain ASCII
+        return phrase[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return str(make_header(decode_header(phrase)))
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -45,6 +46,7 @@ def parse(raw: bytes) -> EmailMessage:
 @settings(max_examples=60, deadline=None)
 @given(subject=LINE, name=LINE, text=LINES, blob=st.binary(max_size=2000),
        advertising=st.booleans())
+@example(subject="s", name='"¡', text="t", blob=b"", advertising=False)  # an encoded '"'
 def test_every_message_parses_back_to_its_subject_name_text_and_attachment(
     subject: str, name: str, text: str, blob: bytes, advertising: bool,
 ) -> None:

@@ -122,7 +122,7 @@ def test_a_maintenance_object_carries_its_recurring_follow_up_at_an_extra_addres
 ) -> None:
     address = services.customers.add_address(
         customer_id, AddressInput(label="Ferienhaus", street="Seeweg 1", postcode="83022",
-                                  city="Rosenheim"))
+                                  city="Rosenheim"), by="Büro")
     thing = services.followups.add_maintenance(customer_id, MaintenanceInput(
         name="Gasheizung", model="Vaillant ecoTEC", year_built=2015,
         rrule="FREQ=MONTHLY;INTERVAL=12", first_due=date(2026, 3, 1), address_id=address.id))

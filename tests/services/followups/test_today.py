@@ -12,6 +12,8 @@ from app.services.container import Services
 from app.services.customers.dto import Birthday, CustomerInput
 from app.services.errors import ValidationError
 from app.services.followups.service import MaintenanceInput
+from app.services.followups.today import LETTER_FOR
+from app.services.letters.builtin import BUILTIN_TEMPLATES
 from app.services.privacy.consents import ConsentInput
 from app.services.privacy.contact_policy import Channel, Purpose, decide_many
 
@@ -139,8 +141,8 @@ def test_a_letter_is_not_queued_for_an_objector_but_the_maintenance_letter_is(
         services.today.queue_letter(cid, template_key="reaktivierung", by="Büro")
     assert err.value.fields["template_key"] == (
         "kein Brief an diesen Kunden: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
-    services.today.queue_letter(cid, template_key="wartung", by="Büro")
-    assert [key for _e, _c, key in services.today.letter_queue()] == ["wartung"]
+    services.today.queue_letter(cid, template_key=LETTER_FOR["maintenance"], by="Büro")
+    assert [key for _e, _c, key in services.today.letter_queue()] == [LETTER_FOR["maintenance"]]
 
 
 def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the_list(
@@ -169,3 +171,8 @@ def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the
     best = sorted(allowed, key=lambda c: (-(40 + (idle[c] - 90) // 3), f"Kunde{ids.index(c):04d}"))
     assert [s.customer_id for s in calls.suggestions] == best[:50]
     assert 0 < calls.held_back_count < len(ids) - len(allowed)
+
+
+def test_every_reason_proposes_a_letter_template_that_ships_with_the_app() -> None:
+    shipped = {template.key for template in BUILTIN_TEMPLATES}
+    assert {reason: key for reason, key in LETTER_FOR.items() if key not in shipped} == {}

@@ -9,8 +9,15 @@ from app.services.company import CompanyProfile
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import ValidationError
-from app.services.letters.labels import ENVELOPES, LABEL_SHEETS, envelopes_pdf, labels_pdf
+from app.services.letters.labels import (
+    ENVELOPES,
+    LABEL_SHEETS,
+    envelopes_pdf,
+    label_lines,
+    labels_pdf,
+)
 from app.services.letters.recipients import IdSource
+from app.services.pdf import fonts as pdf_fonts
 
 MM = 72 / 25.4
 BLOCK = ("Frau", "Dr. Anna Müller", "Hauptstraße 5", "01067 Dresden")
@@ -89,3 +96,36 @@ def test_labels_leave_out_customers_without_address_and_list_them(
     assert result.printed == 1
     assert [(e.number, "unvollständig" in e.reason) for e in result.excluded] == [
         (bad.number, True)]
+
+
+def test_a_long_company_name_wraps_onto_a_second_line_instead_of_shrinking_below_8_pt(
+    tmp_path: Path,
+) -> None:
+    company = "Sanitär- und Heizungstechnik Müller-Lüdenscheidt GmbH & Co. KG"
+    out = tmp_path / "lang.pdf"
+    labels_pdf(out, [(company, "z. Hd. Frau Anna Müller", "Hauptstraße 5", "01067 Dresden")],
+               LABEL_SHEETS["3474"])
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        chars = page.chars
+        lines = page.extract_text().splitlines()
+    assert min(char["size"] for char in chars) == pytest.approx(8.0, abs=0.01)
+    assert max(char["size"] for char in chars) == pytest.approx(9.5, abs=0.01)
+    assert " ".join(lines[:2]) == company and "…" not in "".join(lines)
+    assert lines[2:] == ["z. Hd. Frau Anna Müller", "Hauptstraße 5", "01067 Dresden"]
+    label_width = 70 * MM
+    assert max(char["x1"] for char in chars) <= label_width - 5 * MM + 0.5
+
+
+def test_a_short_address_keeps_the_normal_size(tmp_path: Path) -> None:
+    out = tmp_path / "kurz.pdf"
+    labels_pdf(out, [BLOCK], LABEL_SHEETS["3474"])
+    with pdfplumber.open(out) as pdf:
+        assert {round(char["size"], 1) for char in pdf.pages[0].chars} == {9.5}
+
+
+def test_a_single_word_longer_than_the_label_is_cut_at_8_pt() -> None:
+    font = pdf_fonts.register()
+    [(text, size)] = label_lines(["Donaudampfschifffahrtselektrizitätenhauptbetriebswerk"
+                                  "bauunterbeamtengesellschaft"], font, 60 * MM)
+    assert text.endswith("…") and size == 8.0

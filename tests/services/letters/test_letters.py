@@ -120,7 +120,7 @@ def test_the_letter_command_writes_a_pdf_and_a_timeline_entry(
         city="Wien", country="AT"))
     services.customers.add_contact(firm.id, ContactInput(salutation="Frau", title="Dr.",
                                                          first_name="Eva", last_name="Berg",
-                                                         is_primary=True))
+                                                         is_primary=True), by="Büro")
     out = tmp_path / "brief.pdf"
     code = main.main([*db_args, "letter", "--template", "willkommen",
                       "--customer", firm.number, "--out", str(out)])

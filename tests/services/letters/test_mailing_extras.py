@@ -46,7 +46,8 @@ def test_a_letter_list_mailing_prints_the_open_entries_and_marks_the_printed_don
         services.today.queue_letter(cid, template_key="reaktivierung")
     services.today.queue_letter(ids[3], template_key="geburtstag")
     services.today.queue_letter(ids[0], template_key="reaktivierung")  # twice: one letter
-    assert services.mailings.letter_lists() == [("geburtstag", 1), ("reaktivierung", 3)]
+    assert [(x.key, x.name, x.count) for x in services.mailings.letter_lists()] == [
+        ("geburtstag", "geburtstag", 1), ("reaktivierung", "Reaktivierung", 3)]
     template = services.letters.by_name("Reaktivierung")
     result = services.mailings.run(template.id, LetterListSource("reaktivierung"),
                                    out=tmp_path / "liste.pdf")
@@ -57,7 +58,8 @@ def test_a_letter_list_mailing_prints_the_open_entries_and_marks_the_printed_don
                                             LetterQueueEntry.template_key)
                                      .where(LetterQueueEntry.done_at.is_(None))).all()
     assert sorted(still_open) == sorted([(ids[2], "reaktivierung"), (ids[3], "geburtstag")])
-    assert services.mailings.letter_lists() == [("geburtstag", 1), ("reaktivierung", 1)]
+    assert [(x.key, x.count) for x in services.mailings.letter_lists()] == [
+        ("geburtstag", 1), ("reaktivierung", 1)]
     with pytest.raises(ValidationError, match="Keine Empfänger"):
         services.mailings.run(template.id, LetterListSource("reaktivierung"),
                               out=tmp_path / "again.pdf")
@@ -159,3 +161,20 @@ def test_a_drawn_voucher_code_already_in_use_is_replaced_by_a_fresh_one(
                                    voucher=VoucherOption(1_000))
     codes = [code for _number, code in result.vouchers]
     assert len(set(codes)) == 2 and existing.display_code not in codes
+
+
+def test_the_letter_lists_are_named_like_their_templates_and_point_to_them(
+    services: Services,
+) -> None:
+    [first, second] = make_customers(services, 2)
+    services.today.queue_letter(first, template_key="dankeschoen_a")
+    services.today.queue_letter(second, template_key="dankeschoen_a")
+    own = services.letters.by_name("Willkommen")
+    services.today.queue_letter(first, template_key="Willkommen")
+    services.today.queue_letter(second, template_key="alte-vorlage")
+    lists = services.mailings.letter_lists()
+    assert [(x.name, x.count) for x in lists] == [
+        ("alte-vorlage", 1), ("Dankeschön an A-Kunden", 2), ("Willkommen", 1)]
+    assert lists[1].template_id == services.letters.by_name("Dankeschön an A-Kunden").id
+    assert lists[2].template_id == own.id
+    assert lists[0].template_id is None

@@ -32,7 +32,7 @@ def test_a_credit_note_takes_its_points_back_with_a_reversal_entry_once(
     assert back.reason == "Gutschrift 16.03.2026 -50,00 € (G-1)"
     assert (earned.points, earned.reversed) == (120, False)  # the original entry is untouched
     assert services.loyalty.credit_sales().entries == 0
-    assert "50 Punkte für 1 Gutschrift(en) zurückgebucht" in (
+    assert "50 Punkte für 1 Gutschrift zurückgebucht" in (
         services.timeline.entries(held.customer_id or 0)[0].subject)
 
 

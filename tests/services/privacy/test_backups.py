@@ -14,6 +14,7 @@ from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.errors import StorageError
 from app.services.privacy.backups import backup_name, parse_backup_name, rotation_keep
+from app.services.privacy.erasure import COMPACTION_PENDING
 
 # Backups copy the SQLite file with its backup API; PostgreSQL is backed up with pg_dump.
 sqlite_file_backup = pytest.mark.sqlite_only("copies the SQLite file with the backup API")
@@ -248,3 +249,19 @@ def test_a_backup_is_chosen_by_its_number_in_the_list(
     assert services.backups.choose(str(first.path)) == first.path
     with pytest.raises(StorageError, match="Nr. 3 gibt es nicht"):
         services.backups.choose("3")
+
+
+@sqlite_file_backup
+def test_a_backup_first_finishes_the_compaction_an_erasure_left_pending(
+    services: Services, tmp_path: Path,
+) -> None:
+    services.backups.set_folder(tmp_path / "usb", by="chef")
+    erased = services.customers.create(CustomerInput(last_name="Vergessmich",
+                                                     phone="0431 998877"))
+    services.customers.create(CustomerInput(last_name="Bleibt"))
+    services.privacy.erase(erased.id, by="chef")
+    services.settings.set(COMPACTION_PENDING, True)  # as if the window's reads blocked it
+    made = services.backups.backup_if_changed(by="System")
+    assert made is not None
+    assert services.settings.get(COMPACTION_PENDING, False) is False
+    assert b"Vergessmich" not in made.path.read_bytes()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -40,9 +41,9 @@ def add_sale(db: Database, customer_id: int, day: date, document_no: str) -> Non
 def full_customer(services: Services) -> int:
     anna = services.customers.create(ANNA, by="büro")
     services.customers.add_contact(anna.id, ContactInput(first_name="Quirin",
-                                                         last_name="Quastenberg"))
+                                                         last_name="Quastenberg"), by="Büro")
     services.customers.add_address(anna.id, AddressInput(label="Baustelle",
-                                                         street="Quastenweg 3"))
+                                                         street="Quastenweg 3"), by="Büro")
     services.timeline.add(anna.id, channel="phone", subject="Rückruf Quastenberg")
     services.privacy.record_consent(anna.id, ConsentInput(
         purpose="email", granted=True, given_on=date(2026, 3, 1), method="form",
@@ -129,15 +130,17 @@ def test_the_access_export_covers_every_table_that_references_a_customer(
 ) -> None:
     customer_id = full_customer(services)
     result = services.privacy.export_access(customer_id, tmp_path, by="büro")
-    document = json.loads(result.json_path.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(result.zip_path) as archive:
+        document = json.loads(archive.read("daten.json"))
+    tables = {section["key"]: section["rows"] for section in document["sections"]}
     expected = tables_referencing_customers()
-    assert expected <= set(document["tables"])
+    assert expected <= set(tables)
     assert len(expected) >= 8
     for table in ("customers", "contact_persons", "addresses", "customer_tags",
                   "interactions", "sales", "consents", "audit_entries"):
-        assert document["tables"][table], table
+        assert tables[table], table
     assert document["tags"] == ["Wartungsvertrag"]
-    assert document["tables"]["customers"][0]["last_name"] == "Quastenberg"
+    assert tables["customers"][0]["last_name"] == "Quastenberg"
     with pdfplumber.open(result.pdf_path) as pdf:
         content = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Auskunft nach Art. 15 DSGVO" in content

@@ -134,7 +134,7 @@ def test_export_runs_in_the_background_and_reports_the_file(
         pass
     qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)))
     box = window.findChildren(QMessageBox)[0]
-    assert box.text() == f"1 Kunden nach {target} exportiert."
+    assert box.text() == f"1 Kunde nach {target} exportiert."
     box.close()
     assert target.stat().st_size > 0
 
@@ -156,8 +156,8 @@ def test_an_export_for_a_letter_campaign_says_whom_the_contact_rules_held_back(
         pass
     qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)))
     box = window.findChildren(QMessageBox)[0]
-    assert box.text() == f"1 Kunden nach {target} exportiert."
-    assert box.informativeText() == "1 Kunden nach den Kontaktregeln zurückgehalten."
+    assert box.text() == f"1 Kunde nach {target} exportiert."
+    assert box.informativeText() == "1 Kunde nach den Kontaktregeln zurückgehalten."
     assert box.detailedText() == (
         f"{objector.number}: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
     box.close()

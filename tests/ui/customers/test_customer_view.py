@@ -194,8 +194,8 @@ def test_every_item_model_of_the_view_passes_the_model_tester(
 
     customers = context.services.customers
     cid = customers.create(CustomerInput(kind="business", company="Bau GmbH")).id
-    customers.add_contact(cid, ContactInput(last_name="Roth", is_primary=True))
-    customers.add_address(cid, AddressInput(label="Objekt", postcode="24103"))
+    customers.add_contact(cid, ContactInput(last_name="Roth", is_primary=True), by="Büro")
+    customers.add_address(cid, AddressInput(label="Objekt", postcode="24103"), by="Büro")
     context.services.timeline.add(cid, channel="phone", subject="Rückruf")
     view = open_view(context, qtbot, cid)
     assert view.contacts and view.addresses and view.timeline

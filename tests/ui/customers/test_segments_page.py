@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
@@ -59,3 +60,43 @@ def test_a_bad_month_and_an_unnamed_segment_are_explained(
     page.save_button.click()
     assert "Name" in page.error_label.text()
     assert context.services.segments.saved() == []
+
+
+def test_the_page_has_a_title_and_says_what_a_segment_is(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    page = SegmentsPage(context)
+    qtbot.addWidget(page)
+    assert page.findChild(QLabel, "pageTitle").text() == "Segmente"
+    assert "gespeicherte Kundenauswahl" in page.findChild(QLabel, "pageExplanation").text()
+
+
+def test_choosing_a_segment_lists_its_customers_and_a_double_click_opens_one(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    context.services.segments.save("Berliner", SegmentSpec(city="Berlin"))
+    context.services.segments.save("Dresdner", SegmentSpec(city="Dresden"))
+    opened: list[int] = []
+    context.open_customer = opened.append
+    page = SegmentsPage(context)
+    qtbot.addWidget(page)
+    page.segment_list.setCurrentRow(0)
+    assert [page.members.index(r, 1).data() for r in range(page.members.rowCount())] == [
+        "Alt", "Berg"]
+    assert page.members_label.text() == "Das Segment zählt 2 Kunden."
+    page.segment_list.setCurrentRow(1)
+    assert page.members_label.text() == "Das Segment zählt 1 Kunde."
+    page.members_view.doubleClicked.emit(page.members.index(0, 1))
+    assert opened == [context.services.customers.get_by_number(
+        page.members.index(0, 0).data()).id]
+
+
+def test_counting_the_form_shows_the_customers_it_counts(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    page = SegmentsPage(context)
+    qtbot.addWidget(page)
+    qtbot.keyClicks(page.city_edit, "Dresden")
+    page.count_button.click()
+    assert page.count_label.text() == "1 Kunde: Ort Dresden"
+    assert page.members.rowCount() == 1 and page.members.index(0, 1).data() == "Cord"

@@ -66,7 +66,7 @@ def test_a_maintenance_object_is_added_at_an_extra_address_from_the_tab(
     context: AppContext, services: Services, customer_id: int, qtbot: QtBot
 ) -> None:
     address = services.customers.add_address(customer_id, AddressInput(
-        label="Ferienhaus", street="Seeweg 1", postcode="83022", city="Rosenheim"))
+        label="Ferienhaus", street="Seeweg 1", postcode="83022", city="Rosenheim"), by="Büro")
     tab = CustomerFollowUpsTab(context, customer_id)
     qtbot.addWidget(tab)
     dialog = MaintenanceDialog(context, customer_id, parent=tab)

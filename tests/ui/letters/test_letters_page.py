@@ -14,6 +14,7 @@ from app.services.changes import Changes
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.demo.dataset import fill
+from app.services.followups.today import LETTER_FOR
 from app.services.letters.builtin import BUILTIN_TEMPLATES
 from app.services.letters.recipients import NumberSource
 from app.ui.context import AppContext, ChangeBus
@@ -209,6 +210,46 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
     assert "abgebrochen nach" in tab.summary.text() and tab.generate_button.isEnabled()
     with pdfplumber.open(tmp_path / "serie.pdf") as pdf:
         assert len(pdf.pages) == tab.result.mailing.letters_printed
+
+
+def test_letters_put_aside_from_heute_are_shown_by_template_name_and_printed_from_there(
+    qtbot: QtBot, context: AppContext, tmp_path: Path,
+) -> None:
+    services = context.services
+    for number in add_customers(services, 2):
+        services.today.queue_letter(services.customers.get_by_number(number).id,
+                                    template_key=LETTER_FOR["a_contact"])
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    assert not page.waiting.isHidden()
+    assert page.waiting.text() == "Vorgemerkt: 2 Briefe (Dankeschön an A-Kunden 2)."
+    page.waiting_button.click()
+    tab = page.mailing
+    assert page.tabs.currentWidget() is tab
+    assert tab.source_choice.currentText() == "Dankeschön an A-Kunden – 2 Kunden vorgemerkt"
+    assert tab.template.currentText() == "Dankeschön an A-Kunden"
+    tab.preview_button.click()
+    qtbot.waitUntil(lambda: tab.plan is not None)
+    assert tab.summary.text().startswith("2 Empfänger, 0 ausgeschlossen")
+    with qtbot.waitSignal(context.bus.changed, timeout=10_000):
+        tab.generate(tmp_path / "vorgemerkt.pdf")
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=10_000)
+    assert services.mailings.letter_lists() == []
+    assert page.waiting.isHidden() and page.waiting_button.isHidden()
+
+
+def test_one_letter_put_aside_is_counted_in_the_singular(
+    qtbot: QtBot, context: AppContext,
+) -> None:
+    [number] = add_customers(context.services, 1)
+    context.services.today.queue_letter(context.services.customers.get_by_number(number).id,
+                                        template_key=LETTER_FOR["birthday"])
+    page = LettersPage(context)
+    qtbot.addWidget(page)
+    assert page.waiting.text() == "Vorgemerkt: 1 Brief (Geburtstagsgruß mit Gutschein 1)."
+    page.show_letter_lists()
+    assert page.mailing.source_choice.currentText() == (
+        "Geburtstagsgruß mit Gutschein – 1 Kunde vorgemerkt")
 
 
 SLOW = ("{% set w = 1000 * 100 %}{% for i in range(w) %}"

@@ -18,6 +18,7 @@ from app.ui.loyalty.customer_tab import LoyaltyTab
 from app.ui.loyalty.programs_dialog import ProgramsDialog
 from app.ui.loyalty.vouchers_page import VouchersPage
 from app.ui.main_window import CUSTOMER_TABS, PAGES
+from app.ui.palette import Tone
 from app.ui.tasks import TaskRunner
 
 
@@ -32,6 +33,23 @@ def context(services: Services, tmp_path: Path) -> Iterator[AppContext]:
 def test_the_page_and_the_customer_tab_are_registered() -> None:
     assert "vouchers" in [p.key for p in PAGES]
     assert [t.title() for t in CUSTOMER_TABS if t.key == "loyalty"] == ["Bonus & Gutscheine"]
+
+
+def test_a_redemption_is_reported_in_green_and_a_refusal_in_red(
+    qtbot, context: AppContext,  # type: ignore[no-untyped-def]
+) -> None:
+    voucher = context.services.vouchers.issue(VoucherInput(value_cents=5000))
+    page = VouchersPage(context)
+    qtbot.addWidget(page)
+    qtbot.keyClicks(page.scan, voucher.code.lower())
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.amount, "20")
+    qtbot.mouseClick(page.redeem_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "20,00 € eingelöst."
+    assert page.message.tone() is Tone.SUCCESS
+    page.amount.setText("200")
+    qtbot.mouseClick(page.redeem_button, Qt.MouseButton.LeftButton)
+    assert page.message.tone() is Tone.ERROR
 
 
 def test_a_scanned_code_shows_the_voucher_and_a_double_redeem_books_once(

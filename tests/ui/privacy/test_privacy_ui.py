@@ -105,6 +105,8 @@ def test_access_export_and_erasure_run_from_the_tab(
     plans: list[list[str]] = []
     monkeypatch.setattr(tab, "confirm_erase", lambda plan: plans.append(plan.describe()) or True)
     tab.erase_button.click()
+    qtbot.waitUntil(lambda: len(shown) == 2)
+    assert shown[1] == "Anna Quastenberg (K-000001) wurde vollständig gelöscht."
     qtbot.waitUntil(lambda: "vollständig gelöscht" in tab.status.text())
     assert "Gelöscht werden: Einwilligungen (1)" in plans[0]
 

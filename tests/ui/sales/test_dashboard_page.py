@@ -122,4 +122,4 @@ def test_the_nps_card_names_the_average_effort_next_to_the_satisfaction(
     services.dashboard.compute()
     page = DashboardPage(context)
     qtbot.addWidget(page)
-    assert "Ø CES (1–7): 3,00 (1 Antworten)" in page.cards["nps"].definition.text()
+    assert "Ø CES (1–7): 3,00 (1 Antwort)" in page.cards["nps"].definition.text()

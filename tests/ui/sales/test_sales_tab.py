@@ -31,7 +31,10 @@ def test_the_tab_lists_sales_in_german_formats(
     qtmodeltester.check(tab.model)  # type: ignore[attr-defined]
     row = [tab.model.index(0, c).data() for c in range(4)]
     assert row == ["01.02.2026", "1.234,56 €", "RE-7", "Bad"]
-    assert "1.234,56 €" in tab.totals.text()
+    assert tab.totals.text().startswith("1 Umsatz, gesamt 1.234,56 €;")
+    context.services.sales.add(cid, SaleInput(date(2026, 2, 2), 100, "Dichtung", "RE-8"))
+    tab.refresh()
+    assert tab.totals.text().startswith("2 Umsätze, gesamt 1.235,56 €;")
 
 
 def test_typing_a_sale_adds_it_and_a_bad_amount_is_shown_next_to_the_form(

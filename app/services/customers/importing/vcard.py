@@ -135,8 +135,16 @@ def contact(card: RawCard) -> Contact:
     org = ""
     for prop in _named(props, "ORG")[:1]:
         org = components(prop.text())[0].strip()
-    if not family and not given and not org:  # FN names the company where ORG is given
-        full = next((unescape(p.text()).strip() for p in _named(props, "FN")), "")
+    full = next((unescape(p.text()).strip() for p in _named(props, "FN")), "")
+    if _is_organisation(props):  # vCard 4 KIND:org, Apple's "show as company"
+        person = " ".join(n for n in (given, family) if n)
+        org = org or full or person
+        if person and person != org:
+            notes.append("Ansprechpartner: " + " ".join(
+                n for n in (values["salutation"], values["title"], person) if n))
+        family = given = values["salutation"] = values["title"] = ""
+        values["kind"] = "business"
+    elif not family and not given and not org:  # FN names the company where ORG is given
         given, _space, family = full.rpartition(" ")
     values["last_name"], values["first_name"], values["company"] = family, given, org
     business = bool(org) and not family
@@ -148,6 +156,7 @@ def contact(card: RawCard) -> Contact:
         notes.extend(f"E-Mail: {unescape(p.text()).strip()}" for p in emails[1:])
     for prop in _named(props, "BDAY")[:1]:
         _birthday(prop, values, notes, problems)
+    notes.extend(_details(props))
     note_texts = [unescape(p.text()).strip() for p in _named(props, "NOTE")]
     values["notes"] = "\n".join(t for t in [*note_texts, *notes] if t)
     values["tags"] = ",".join(t.strip() for p in _named(props, "CATEGORIES")
@@ -158,7 +167,33 @@ def contact(card: RawCard) -> Contact:
 
 
 _USED = {"N", "FN", "ORG", "ADR", "TEL", "EMAIL", "BDAY", "NOTE", "CATEGORIES",
-         "X-KUNDENNUMMER"}
+         "X-KUNDENNUMMER", "KIND", "X-ABSHOWAS", "TITLE", "ROLE", "URL", "ANNIVERSARY"}
+# Properties a customer has no field for, kept in the note. TITLE is the position in the
+# company ("Geschäftsführerin"), not the academic title, which vCard puts in N.
+_NOTED = (("TITLE", "Position"), ("ROLE", "Rolle"), ("URL", "Web"))
+
+
+def _is_organisation(props: Iterable[Property]) -> bool:
+    for prop in props:
+        if prop.name in ("KIND", "X-ABSHOWAS"):
+            value = unescape(prop.text()).strip().casefold()
+            if value in ("org", "organization", "company"):
+                return True
+    return False
+
+
+def _details(props: Sequence[Property]) -> list[str]:
+    """Position, role, web addresses and the anniversary as note lines."""
+    lines = [f"{label}: {text}" for name, label in _NOTED for p in _named(props, name)
+             if (text := unescape(p.text()).strip())]
+    for prop in _named(props, "ANNIVERSARY")[:1]:
+        text = unescape(prop.text()).strip()
+        if match := _ISO_DATE.fullmatch(text):
+            year, month, day = match.groups()
+            text = f"{day}.{month}.{year}"
+        if text:
+            lines.append(f"Jahrestag: {text}")
+    return lines
 
 
 def _named(props: Iterable[Property], name: str) -> list[Property]:

@@ -172,6 +172,23 @@ def test_lexoffice_contacts_land_as_persons_and_companies_with_their_tax_numbers
         "Ömer", ("Rue de la Paix 5", "75002", "Paris", "FR"), "omer@example.fr")
 
 
+def test_an_organisation_vcard_lands_as_a_company_customer_with_its_details_noted(
+    services: Services, tmp_path: Path
+) -> None:
+    result = imported(services, fixture(tmp_path, "details_4.0.vcf"))
+    assert (result.added, result.preview.rejected) == (3, ())
+    gross = customer(services, "Bäckerei")
+    assert (gross.kind, gross.company, gross.last_name, gross.salutation, gross.phone) == (
+        "business", "Bäckerei Groß GmbH", "", "", "+493411234567")
+    assert gross.notes.splitlines() == [
+        "Ansprechpartner: Frau Hannelore Groß", "Web: https://www.baeckerei-gross.example/",
+        "Jahrestag: 15.04.1996"]
+    perreault = customer(services, "Perreault")
+    assert (perreault.kind, perreault.title, perreault.company) == (
+        "private", "Dr.", "Stadtwerke Görlitz")
+    assert "Position: Leiterin Kundendienst" in perreault.notes
+
+
 @pytest.mark.parametrize(("name", "search", "expected"), [
     ("outlook_2.1.vcf", "Weiß", ("Lindenstraße 3", "01067", "Dresden", "DE")),
     ("android_2.1.vcf", "Müller", ("Große Fleischergasse 7", "04109", "Leipzig", "DE")),

@@ -145,3 +145,36 @@ def test_a_21_photo_block_ended_by_an_empty_line_does_not_swallow_the_next_lines
             b"TEL;CELL:0170 1234567\r\nEND:VCARD\r\n")
     (berta,) = read_vcards(data, name="k.vcf").contacts
     assert (berta.values["last_name"], berta.values["mobile"]) == ("Bild", "0170 1234567")
+
+
+def test_vcard_4_organisation_cards_become_companies_and_details_go_to_the_note() -> None:
+    gross, perreault, schulze = contacts("details_4.0.vcf")
+    assert gross == {
+        "kind": "business", "company": "Bäckerei Groß GmbH", "street": "Am Markt 1",
+        "postcode": "04109", "city": "Leipzig", "country": "Deutschland",
+        "email": "info@baeckerei-gross.example", "phone": "+49-341-1234567",
+        "notes": "Ansprechpartner: Frau Hannelore Groß\n"
+                 "Web: https://www.baeckerei-gross.example/\nJahrestag: 15.04.1996",
+    }
+    assert perreault == {  # KIND:individual at a company stays a person
+        "title": "Dr.", "first_name": "Simone", "last_name": "Perreault",
+        "company": "Stadtwerke Görlitz", "street": "Hauptstraße 1", "postcode": "02826",
+        "city": "Görlitz", "country": "Deutschland", "email": "simone@example.de",
+        "notes": "Position: Leiterin Kundendienst\nRolle: Projektleitung\n"
+                 "Web: http://simone.example/\nJahrestag: 08.08.2009",
+    }
+    assert schulze == {"kind": "business", "company": "Elektro Schulze"}  # FN names it
+
+
+def test_apple_company_cards_and_outlook_job_titles_are_read() -> None:
+    weiss, mueller = contacts("details_apple_outlook.vcf")
+    assert weiss == {
+        "kind": "business", "company": "Dachdeckerei Weiß", "street": "Elbufer 3",
+        "postcode": "01069", "city": "Dresden", "country": "Deutschland",
+        "phone": "0351 777888", "notes": "Web: https://dach-weiss.example",
+    }
+    assert mueller == {  # vCard 2.1 TITLE is the position, never the academic title
+        "first_name": "Anna", "last_name": "Müller", "company": "Hausverwaltung Nord",
+        "phone": "040 123456",
+        "notes": "Position: Geschäftsführerin\nWeb: http://www.hv-nord.example",
+    }
