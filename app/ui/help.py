@@ -83,6 +83,11 @@ class ManualDialog(QDialog):
                 self.chapters.addItem(item)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
+        # Tab leaves the text for the chapter list instead of walking its links.
+        self.browser.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                             | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.browser.setTabChangesFocus(True)
         self.browser.setSearchPaths([str(self.folder)])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -191,8 +191,9 @@ class MainWindow(QMainWindow):
                                          "settings"))
         file_menu.addAction(self._action(tr("Einrichtungs&assistent …"), "", self.open_setup))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence.StandardKey.Quit,
-                                         self.close, "log-out"))
+        # Windows has no StandardKey.Quit: bind Strg+Q itself
+        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence("Ctrl+Q"), self.close,
+                                         "log-out"))
         customers_menu = self.menuBar().addMenu(tr("&Kunden"))
         customers_menu.addAction(self._action(
             tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer, "search"))

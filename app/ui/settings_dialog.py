@@ -35,6 +35,8 @@ from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.keys import focus_first_field
+from app.ui.row_menu import add_row_menu
 from app.ui.sales.classification_settings import ClassificationSettingsPage
 
 
@@ -71,6 +73,7 @@ class StaffPage(QWidget):
         remove = QPushButton(tr("Entfernen"))
         remove.setAutoDefault(False)
         remove.clicked.connect(self.remove)
+        add_row_menu(self.staff, remove)
         self.me = QComboBox()
         self._fill_me(preferences.staff_name())
         self.staff.model().rowsInserted.connect(lambda *_: self._fill_me(self._me()))
@@ -175,6 +178,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
         self.resize(900, 600)
+        focus_first_field(self.pages[SETTINGS_PAGES[0].key])
 
     def open_setup(self) -> QDialog:
         """Close without saving and open the assistant with the same pages."""

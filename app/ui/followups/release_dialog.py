@@ -71,6 +71,7 @@ class ReleaseDialog(QDialog):
         layout.addWidget(self.not_at_all)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        self.spread.setFocus()  # the keyboard starts at the chosen answer, as Tab enters it
 
     def accept(self) -> None:
         release = self.context.services.rule_release

@@ -28,6 +28,7 @@ from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followups.release_dialog import ReleaseDialog
+from app.ui.keys import tab_order
 from app.ui.messages import MessageLabel
 
 
@@ -146,6 +147,9 @@ class RulesDialog(QDialog):
             spin.setValue(rule.params.get(key, 0))
             self.param_spins[key] = spin
             self.params_form.addRow(tr(label), spin)
+        tab_order(self.list, self.enabled, *self.param_spins.values(), self.create_followup,
+                  self.subject, self.assignee, self.letter, self.by_email, self.voucher,
+                  self.voucher_days, self.apply_button, self.new_kind, self.new_button)
         self.create_followup.setChecked(rule.create_followup)
         self.subject.setText(rule.subject_template)
         self.assignee.setEditText(rule.assignee)

@@ -39,10 +39,12 @@ from app.services.privacy.consents import (
     PrivacyOverview,
 )
 from app.services.privacy.erasure import ErasurePlan
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
 
@@ -149,6 +151,8 @@ class PrivacyTab(QWidget):
                        self.copy_button, self.erase_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        add_row_menu(self.states, self.consent_button, self.objection_button)
+        add_row_menu(self.history, self.consent_button)
         marks = QHBoxLayout()
         marks.addWidget(QLabel(tr("Erreichbarkeit:")))
         for check in self.marks.values():
@@ -226,12 +230,12 @@ class PrivacyTab(QWidget):
         ConsentDialog(self.context, self.customer_id, self).exec()
 
     def object(self) -> None:
-        answer = QMessageBox.question(
-            self, tr("Werbewiderspruch"),
-            tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
-               "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
-               "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, title=tr("Werbewiderspruch"),
+                text=tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
+                        "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
+                        "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."),
+                action=tr("Widerspruch eintragen")):
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
                                                             by=self.context.actor)
@@ -286,15 +290,12 @@ class PrivacyTab(QWidget):
                 zip=result.zip_path))
 
     def confirm_erase(self, plan: ErasurePlan) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("Löschen nach Art. 17 DSGVO"),
-                          tr("Kunde {number} löschen?").format(number=plan.number), parent=self)
-        box.setInformativeText("\n".join(plan.describe()) + "\n\n" + tr(
-            "Die Löschung kann nicht rückgängig gemacht werden."))
-        erase = box.addButton(tr("Endgültig löschen"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is erase
+        return confirm(
+            self, title=tr("Löschen nach Art. 17 DSGVO"),
+            text=tr("Kunde {number} löschen?").format(number=plan.number),
+            details="\n".join(plan.describe()) + "\n\n" + tr(
+                "Die Löschung kann nicht rückgängig gemacht werden."),
+            action=tr("Endgültig löschen"))
 
     def erase(self) -> None:
         """Erase after confirmation; the closing message names what was kept and until when.
