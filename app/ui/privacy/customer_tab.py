@@ -46,6 +46,7 @@ from app.ui.errors import show_error
 from app.ui.messages import MessageLabel
 from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -269,10 +270,8 @@ class PrivacyTab(QWidget):
 
     def choose_copy_file(self) -> Path | None:
         number = self.context.services.customers.get(self.customer_id).number
-        path, _filter = QFileDialog.getSaveFileName(
-            self, tr("Datenkopie speichern"), f"Datenkopie-{number}.zip",
-            tr("ZIP-Archiv (*.zip)"))
-        return Path(path) if path else None
+        return ask_save_file(self, self.context.services, tr("Datenkopie speichern"),
+                             f"Datenkopie-{number}.zip", {tr("ZIP-Archiv (*.zip)"): ".zip"})
 
     def export_copy(self) -> None:
         """Datenübertragbarkeit (Art. 20 DSGVO): the machine-readable copy alone, as a ZIP."""
