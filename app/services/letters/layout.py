@@ -7,12 +7,9 @@ the address field 45 mm from the top, form A 27 mm.
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass
-from functools import cache
 
-import pycountry
-
+from app.services.countries import german_name
 from app.services.customers import naming
 
 PAGE_WIDTH = 210.0
@@ -87,21 +84,12 @@ def _joined(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
-@cache
-def _german_countries() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"],
-                               fallback=True)
-
-
 def country_line(code: str, *, home: str = "DE") -> str:
     """The country in German capitals (ÖSTERREICH), empty for the home country."""
     code = (code or home).upper()
     if code == home:
         return ""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return _german_countries().gettext(country.name).upper()
+    return german_name(code).upper()
 
 
 def recipient_block(address: PostalAddress, *, home: str = "DE") -> tuple[str, ...]:

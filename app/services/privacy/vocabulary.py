@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, time, tzinfo
 
 from app.services import audit, timeline, validation
+from app.services.countries import german_name
 from app.services.formatting import format_cents
 
 # table → section title, in the order the Auskunft shows them
@@ -205,6 +206,8 @@ def shown(table: str, column: str, value: object, zone: tzinfo) -> str:
         return audit.short_code(str(value))
     if column in PHONE_COLUMNS:
         return validation.display_phone(str(value))
+    if column == "country":
+        return german_name(str(value))
     if column.endswith("_cents") and isinstance(value, int):
         return format_cents(value)
     if column.endswith("_bp") and isinstance(value, int):

@@ -96,6 +96,7 @@ def test_the_auskunft_reads_in_german_without_table_names_codes_json_or_row_ids(
                     "E-Mails (1)", "Änderungsprotokoll"):
         assert heading in text, heading
     assert "Ihr Wartungstermin" in text
+    assert "Land: Deutschland" in text and "Land: DE" not in text
     listed = {name for name, rows in result.tables.items() if rows}
     for name, title in vocabulary.SECTION_TITLES.items():
         if name not in listed:

@@ -8,11 +8,12 @@ catalogues) the German names; only the colloquial short forms are added here.
 
 from __future__ import annotations
 
-import gettext
 import re
 from functools import cache, lru_cache
 
 import pycountry
+
+from app.services.countries import german_catalogue
 
 # Short forms people type that pycountry does not list (all compared folded, see _key).
 _COLLOQUIAL = {
@@ -45,8 +46,7 @@ def _key(value: str) -> str:
 
 @cache
 def _names() -> dict[str, str]:
-    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"],
-                                 fallback=True)
+    german = german_catalogue()
     names: dict[str, str] = {}
     for country in pycountry.countries:
         code = country.alpha_2
