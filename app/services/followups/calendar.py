@@ -89,8 +89,9 @@ def _event(item: FollowUpDTO, *, now: datetime, in_utc: bool) -> Event:
         lines.append(f"Zuständig: {item.assignee}")
     if item.notes:
         lines.append(item.notes)
+    # A timed series in UTC would move an hour with summer time: only the next date then.
     series = (recurrence.calendar_rule(item.rrule, start=item.due_date, at=item.due_time)
-              if item.rrule else None)
+              if item.rrule and not (in_utc and item.due_time is not None) else None)
     if item.rrule and series is None:
         lines.append(f"Wiederholung „{recurrence.describe(item.rrule)}“: im Kalender steht "
                      "nur der nächste Termin.")

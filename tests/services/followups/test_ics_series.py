@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
@@ -16,7 +17,7 @@ from app.models import FollowUp
 from app.services.clock import LOCAL_ZONE, FixedClock
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
-from app.services.followups.calendar import write_ics
+from app.services.followups.calendar import calendar, write_ics
 from app.services.followups.service import FollowUpDTO, FollowUpInput
 
 
@@ -25,11 +26,15 @@ def _exported(services: Services, path: Path) -> list[Event]:
     return list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
 
 
-def _expanded(event: Event, count: int) -> list[date]:
+def _moments(event: Event, count: int) -> list[datetime]:
     start = event.decoded("dtstart")
     dtstart = start if isinstance(start, datetime) else datetime.combine(start, time(0))
     rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dtstart)
-    return [moment.date() for moment in list(rule.xafter(dtstart, count=count, inc=True))]
+    return list(rule.xafter(dtstart, count=count, inc=True))
+
+
+def _expanded(event: Event, count: int) -> list[date]:
+    return [moment.date() for moment in _moments(event, count)]
 
 
 def _completed_on_time(services: Services, clock: FixedClock, first: FollowUpDTO,
@@ -68,6 +73,8 @@ def test_the_rrule_expands_to_the_dates_completing_each_occurrence_on_time_creat
     first = services.followups.create(_customer(services), FollowUpInput(
         subject="Wartung", due_date=due, due_time=at, rrule=rule))
     (event,) = _exported(services, tmp_path / "wv.ics")
+    if at is not None:  # the local time stays across summer time
+        assert {m.astimezone(LOCAL_ZONE).time() for m in _moments(event, 5)} == {at}
     assert _expanded(event, 5) == _completed_on_time(services, clock, first, 5)
 
 
@@ -192,3 +199,14 @@ def test_the_migration_gives_each_recurring_follow_up_its_own_series(
         database.dispose()
     assert series["Anruf"] is None
     assert series["Wartung"] and series["Heizung"] and series["Wartung"] != series["Heizung"]
+
+
+def test_a_timed_series_in_utc_is_only_its_next_date_since_summer_time_would_move_it(
+    services: Services
+) -> None:
+    services.followups.create(_customer(services), FollowUpInput(
+        subject="Anruf", due_date=date(2026, 3, 20), due_time=time(10, 0), rrule="FREQ=WEEKLY"))
+    now = datetime(2026, 3, 15, 12, 0, tzinfo=ZoneInfo("Africa/Casablanca"))
+    (event,) = calendar(services.followups.pending(), now=now).walk("VEVENT")
+    assert "RRULE" not in event
+    assert "im Kalender steht nur der nächste Termin" in str(event["DESCRIPTION"])
