@@ -316,17 +316,20 @@ class TodayService:
             session.commit()
         return until
 
-    def queue_letter(self, customer_id: int, *, template_key: str, note: str = "",
-                     by: str = "") -> int:
-        """Put a customer on the letter list for a template (the letters feature prints it)."""
+    def queue_letter(self, customer_id: int, *, template_key: str,
+                     reasons: tuple[str, ...] = (), note: str = "", by: str = "") -> int:
+        """Put a customer on the letter list for a template (the letters feature prints it).
+
+        Whether the letter is advertising follows from why it is written (`reasons`, the
+        list's reason kinds), never from the template: the maintenance template also offers a
+        contract to a customer without one. No reasons given counts as advertising."""
         key = template_key.strip()
         if not key:
             raise invalid({"template_key": "bitte eine Briefvorlage wählen"})
         now = self.clock.now()
         with self.db.write() as session:
             self._customer(session, customer_id)
-            purpose = (Purpose.SERVICE if key == LETTER_FOR["maintenance"]
-                       else Purpose.ADVERTISING)
+            purpose = _purpose(reasons) if reasons else Purpose.ADVERTISING
             decision = decide(session, customer_id, channel=Channel.LETTER, purpose=purpose,
                               today=now.date())
             # An address can still be fixed before the letter list is printed (the mailing

@@ -49,14 +49,19 @@ def contact_line(profile: CompanyProfile) -> str:
 
 
 def footer_columns(profile: CompanyProfile) -> list[list[str]]:
-    """The DIN 5008 footer: address, contact, bank, legal details (empty ones left out)."""
+    """The DIN 5008 footer: address, contact, bank, legal details (empty ones left out).
+
+    A business letter names the firm with its legal form, seat, register court and number
+    and the managing directors (§ 35a GmbHG, § 37a HGB, § 125 HGB); which of them a legal
+    form requires, the company profile checks when it is saved."""
     p = profile
     columns = [
-        [p.name, p.street, place_line(p)],
+        [p.firm, p.street, place_line(p)],
         [p.phone and f"Tel. {p.phone}", p.email, p.web],
         [p.bank, p.iban and f"IBAN {p.iban}", p.bic and f"BIC {p.bic}"],
-        [p.managing_director, p.register, p.tax_number and f"St.-Nr. {p.tax_number}",
-         p.vat_id and f"USt-IdNr. {p.vat_id}"],
+        [p.managing_director and f"{p.form.director_label}: {p.managing_director}",
+         p.seat and f"Sitz: {p.seat}", p.register,
+         p.tax_number and f"St.-Nr. {p.tax_number}", p.vat_id and f"USt-IdNr. {p.vat_id}"],
     ]
     return [col for col in ([line for line in c if line] for c in columns) if col]
 

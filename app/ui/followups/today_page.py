@@ -299,7 +299,8 @@ class TodayPage(QWidget):
 
         def work() -> None:
             services.today.queue_letter(item.customer_id, template_key=item.letter_template,
-                                        note=item.reason_text, by=self.context.actor)
+                                        reasons=item.kinds, note=item.reason_text,
+                                        by=self.context.actor)
             services.today.dismiss(item.customer_id, days=self.hide_days.value())
 
         self._act(work, tr("{name} für den Brief „{template}“ vorgemerkt – zu drucken unter "

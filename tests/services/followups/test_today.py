@@ -141,8 +141,22 @@ def test_a_letter_is_not_queued_for_an_objector_but_the_maintenance_letter_is(
         services.today.queue_letter(cid, template_key="reaktivierung", by="Büro")
     assert err.value.fields["template_key"] == (
         "kein Brief an diesen Kunden: Werbewiderspruch vom 15.03.2026 (Art. 21 DSGVO)")
-    services.today.queue_letter(cid, template_key=LETTER_FOR["maintenance"], by="Büro")
+    services.today.queue_letter(cid, template_key=LETTER_FOR["maintenance"],
+                                reasons=("maintenance",), by="Büro")
     assert [key for _e, _c, key in services.today.letter_queue()] == [LETTER_FOR["maintenance"]]
+
+
+def test_the_maintenance_template_offering_a_contract_is_advertising_and_not_for_an_objector(
+    services: Services, seeded: dict[str, int],
+) -> None:
+    """Art. 21 Abs. 3 DSGVO: the same template, written to offer a contract, is an offer."""
+    cid = seeded["heating"]
+    services.privacy.object_to_advertising(cid, by="Büro")
+    for reasons in (("no_contract",), ("maintenance", "no_contract"), ()):
+        with pytest.raises(ValidationError):
+            services.today.queue_letter(cid, template_key=LETTER_FOR["no_contract"],
+                                        reasons=reasons, by="Büro")
+    assert services.today.letter_queue() == []
 
 
 def test_the_policy_is_asked_in_score_order_only_until_nobody_else_can_reach_the_list(

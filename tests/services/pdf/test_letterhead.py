@@ -93,3 +93,18 @@ def test_an_unreadable_logo_is_an_error_naming_the_file(
     broken.write_bytes(b"not an image")
     with pytest.raises(ValidationError, match="Logo.*logo.png"):
         voucher_and_card_pdfs(services, profile(broken), tmp_path)
+
+
+def test_a_letter_footer_names_the_firm_with_legal_form_seat_register_and_directors() -> None:
+    """§ 35a GmbHG: a GmbH's business letters name all of it, as its e-mails do."""
+    company = CompanyProfile(name="Müller Haustechnik", legal_form="gmbh", street="Ring 1",
+                             postcode="50667", city="Köln", seat="Köln",
+                             register_court="Amtsgericht Köln", register_number="HRB 4711",
+                             managing_director="Eva Bauer")
+    letter = LetterContent(recipient=("Frau", "Erika Muster", "Weg 1", "01067 Dresden"),
+                           subject="Angebot", body="Sehr geehrte Frau Muster,")
+    with pdfplumber.open(io.BytesIO(letters_pdf([letter], company))) as pdf:
+        text = pdf.pages[0].extract_text()
+    for detail in ("Müller Haustechnik GmbH", "Geschäftsführer: Eva Bauer", "Sitz: Köln",
+                   "Amtsgericht Köln HRB 4711"):
+        assert detail in text
