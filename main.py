@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -37,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="Datenbankdatei oder postgresql+psycopg://…-Adresse")
     parser.add_argument("--data-dir", help="Datenordner (Datenbank, Protokolle, Sicherungen)")
     parser.add_argument("--demo", action="store_true",
-                        help="mit einer Wegwerf-Datenbank voller Demodaten starten")
+                        help="mit Demodaten starten: in einem Wegwerf-Ordner, der beim Beenden "
+                        "gelöscht wird, oder mit --data-dir in diesem Ordner (bleibt)")
     subparsers = parser.add_subparsers(dest="command", metavar="BEFEHL")
     add_commands(subparsers)
     return parser
@@ -46,13 +48,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    throwaway = None
     if args.demo:
-        args.data_dir = tempfile.mkdtemp(prefix="stammkunde-demo-")
+        if not args.data_dir:
+            throwaway = args.data_dir = tempfile.mkdtemp(prefix="stammkunde-demo-")
         args.db = None
-    paths, url = resolve(data_dir=args.data_dir, db=args.db)
-    if args.command:
-        return run_command(args, paths, url)
-    return run_gui(args, paths, url)
+    try:
+        paths, url = resolve(data_dir=args.data_dir, db=args.db)
+        if args.command:
+            return run_command(args, paths, url)
+        return run_gui(args, paths, url)
+    finally:
+        if throwaway is not None:
+            remove_demo_folder(Path(throwaway))
+
+
+def remove_demo_folder(folder: Path) -> None:
+    """The demo's throw-away folder goes at exit, its log file first closed."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if (isinstance(handler, logging.FileHandler)
+                and Path(handler.baseFilename).is_relative_to(folder)):
+            root.removeHandler(handler)
+            handler.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -39,9 +39,11 @@ from app.ui.customers.customer_view import CustomerView  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.preferences import set_staff_name  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
+from app.ui.setup.wizard import SetupWizard  # noqa: E402
 from app.ui.tasks import TaskRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+IMAGES = ROOT / "docs" / "images"
 SIZE = (1280, 800)
 FEATURED_KEY = "featured_customer"
 
@@ -135,6 +137,13 @@ SHOTS: list[tuple[str, Callable[[MainWindow], QWidget]]] = [
 ]
 
 
+def setup_wizard(window: MainWindow) -> QWidget:
+    """The set-up assistant's first page: the letterhead and its live letter preview."""
+    wizard = SetupWizard(window.context, window)
+    wizard.resize(1000, 680)
+    return wizard
+
+
 def render_pdfs(services: Services, workdir: Path) -> None:
     """A letter and a voucher, page one as PNG (needs pdftoppm from poppler-utils)."""
     if shutil.which("pdftoppm") is None:
@@ -187,6 +196,13 @@ def main() -> int:
             print(OUT / name)
             if widget is not window:
                 widget.close()
+        wizard = setup_wizard(window)
+        wizard.show()
+        settle(window)
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        wizard.grab().save(str(IMAGES / "einrichtungsassistent.png"))
+        print(IMAGES / "einrichtungsassistent.png")
+        wizard.close()
         render_pdfs(services, workdir)
         window.close()
         context.tasks.wait()

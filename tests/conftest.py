@@ -15,6 +15,7 @@ import pytest  # noqa: E402
 
 from app.db import Database, open_database  # noqa: E402
 from app.services.clock import LOCAL_ZONE, FixedClock  # noqa: E402
+from app.services.company import CompanyProfile  # noqa: E402
 from app.services.container import Services  # noqa: E402
 
 TESTS = Path(__file__).parent
@@ -101,3 +102,10 @@ def db_args(db: Database, tmp_path: Path) -> list[str]:
 @pytest.fixture
 def services(db: Database, clock: FixedClock) -> Services:
     return Services.build(db, clock)
+
+
+@pytest.fixture
+def letterhead(services: Services) -> CompanyProfile:
+    """A complete Briefkopf: letters and mailings are refused without a sender."""
+    return services.company.save(CompanyProfile(
+        name="Heizung Bauer GmbH", street="Ringstraße 4", postcode="80331", city="München"))

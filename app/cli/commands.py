@@ -7,6 +7,7 @@ import argparse
 
 from app.cli import (
     club,
+    company,
     contracts,
     customers,
     demo,
@@ -22,5 +23,5 @@ from app.cli import (
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     for module in (demo, customers, followups, loyalty, letters, email, sales, privacy,
-                   contracts, club, referrals):
+                   contracts, club, referrals, company):
         module.register(subparsers)

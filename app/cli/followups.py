@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     switch.add_argument("--off", dest="enabled", action="store_false")
     rule_set.add_argument("--param", action="append", default=[], metavar="NAME=ZAHL",
                           help="Einstellung, z. B. days_before=14 (mehrfach möglich)")
-    rule_set.add_argument("--subject", help="Betreff-Vorlage mit {reason}, {name}, {number}")
+    rule_set.add_argument("--subject", help="Betreff-Vorlage mit {{ grund }}, {{ kunde }}, "
+                          "{{ kundennummer }}")
     rule_set.add_argument("--assignee", help="zuständig (leer: Betreuer des Kunden)")
     rule_set.add_argument("--letter", help="Briefvorlage für die Briefliste (leer: keine)")
     rule_set.add_argument("--voucher", metavar="EUR",
@@ -64,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="die Vorlage per E-Mail, wo erlaubt; sonst bleibt der Brief")
     by_email.add_argument("--no-email", dest="by_email", action="store_false",
                           help="nur Brief (keine E-Mail)")
+    rule_set.add_argument("--per-day", type=int, metavar="N",
+                          help="höchstens N Auslösungen am Tag (0: alle auf einmal)")
     add_json(rule_set)
     rule_set.set_defaults(handler=cmd_rule_set)
 
@@ -73,6 +76,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rule_add.add_argument("--name", required=True, help="Name der Regel")
     add_json(rule_add)
     rule_add.set_defaults(handler=cmd_rule_add)
+
+    release = subparsers.add_parser(
+        "rule-release", help="eine Regel freigeben, die viele Wiedervorlagen auf einmal "
+        "anlegen würde: alle, verteilt (--per-day) oder gar nicht (--decline)")
+    release.add_argument("rule_id", type=int, help="Nummer der Regel (siehe: rules)")
+    choice = release.add_mutually_exclusive_group()
+    choice.add_argument("--per-day", type=int, default=0, metavar="N",
+                        help="höchstens N am Tag (Standard 0: alle auf einmal)")
+    choice.add_argument("--decline", action="store_true",
+                        help="gar nicht: die Regel wird ausgeschaltet")
+    add_json(release)
+    release.set_defaults(handler=cmd_rule_release)
 
 
 def cmd_today(services: Services, args: argparse.Namespace) -> int:
@@ -128,6 +143,7 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
             "held_back": [{"rule": item.rule, "number": item.customer_number,
                            "action": item.action, "reason": item.reason, "code": item.code}
                           for item in result.held_back],
+            "waiting": {str(rule_id): count for rule_id, count in result.waiting.items()},
         })
         return 0
     if result.days:
@@ -150,6 +166,9 @@ def cmd_run_due(services: Services, args: argparse.Namespace) -> int:
     for held in result.held_back:
         print(f"  zurückgehalten: {held.customer_number} {held.customer_name}, {held.action} "
               f"(Regel „{held.rule}“): {held.reason}")
+    for rule_id, waiting in result.waiting.items():
+        print(f"  wartet auf Freigabe: Regel {rule_id} würde {waiting} Wiedervorlagen auf "
+              f"einmal anlegen – rule-release {rule_id} [--per-day N | --decline]")
     for line in result.after_run:
         print(line)
     print(f"Fällige Wiedervorlagen (bis {format_date(result.as_of)}): {result.due_followups}")
@@ -176,8 +195,11 @@ def _print_rule(rule: RuleDTO) -> None:
         [f"{'E-Mail, sonst Brief' if rule.by_email else 'Brief'} „{rule.letter_template}“"]
         if rule.letter_template else []) + (
         [f"Gutschein {format_cents(rule.voucher_cents)}"] if rule.voucher_cents else [])
+    spread = f"; höchstens {rule.per_day} am Tag" if rule.per_day else ""
+    waits = (f"; wartet auf Freigabe ({rule.waiting} auf einmal, rule-release {rule.id})"
+             if rule.waiting else "")
     print(f"{rule.id:>3}  {state}  {rule.name:<22.22} {rule.kind_label:<20.20} {params:<32} "
-          f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}")
+          f"{' + '.join(actions)}; bis {format_date(rule.last_processed)}{spread}{waits}")
 
 
 def cmd_rules(services: Services, args: argparse.Namespace) -> int:
@@ -211,11 +233,33 @@ def cmd_rule_set(services: Services, args: argparse.Namespace) -> int:
         voucher_cents=(current.voucher_cents if args.voucher is None
                        else euros(args.voucher, "--voucher")),
         voucher_days=current.voucher_days if args.voucher_days is None else args.voucher_days,
-        by_email=current.by_email if args.by_email is None else args.by_email))
+        by_email=current.by_email if args.by_email is None else args.by_email,
+        per_day=current.per_day if args.per_day is None else args.per_day))
     if args.json:
         print_json(asdict(changed))
         return 0
     _print_rule(changed)
+    return 0
+
+
+def cmd_rule_release(services: Services, args: argparse.Namespace) -> int:
+    preview = services.rule_release.dry_run(args.rule_id)
+    if args.decline:
+        services.rule_release.decline(args.rule_id)
+    else:
+        services.rule_release.release(args.rule_id, per_day=args.per_day)
+    if args.json:
+        print_json({"rule_id": preview.rule_id, "name": preview.name, "today": preview.count,
+                    "enabled": not args.decline, "per_day": 0 if args.decline else args.per_day})
+        return 0
+    if args.decline:
+        print(f"Regel „{preview.name}“ ist ausgeschaltet.")
+    elif args.per_day:
+        print(f"Regel „{preview.name}“ ist freigegeben: höchstens {args.per_day} am Tag "
+              f"(heute fällig: {preview.count}); sie legt sie beim nächsten run-due an.")
+    else:
+        print(f"Regel „{preview.name}“ ist freigegeben: alle {preview.count} auf einmal beim "
+              "nächsten run-due.")
     return 0
 
 

@@ -21,3 +21,9 @@ def person(name: str, *, otherwise: str) -> str:
 def recorded(name: str) -> str:
     """How `name` is written into the audit log and the Kontakthistorie: never empty."""
     return person(name, otherwise=UNNAMED)[:128]
+
+
+def is_person(name: str) -> bool:
+    """True for a name someone chose ("Ich bin", `--by`), not the stand-in for nobody: only a
+    person's name is printed on a letter ("Ihr Kontakt")."""
+    return bool(name.strip()) and name.strip() not in (SYSTEM, COMMAND_LINE, UNNAMED)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Select, Table, insert, update
+from sqlalchemy import Select, String, Table, insert, update
 from sqlalchemy.orm import Session
 
 from app.models import Base
@@ -70,8 +70,14 @@ def _stored(values: list[Any]) -> list[Any]:
     return [converted[value] for value in values]
 
 
-def _sqlite_tuples(columns: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    return list(zip(*(_stored(list(values)) for values in columns), strict=True))
+def _sqlite_tuples(table: Table, columns: Mapping[str, Sequence[Any]]
+                   ) -> list[tuple[Any, ...]]:
+    """The rows of equally long column lists; a text column's values (str or None) go as
+    they are, without looking at each for a date: most columns are text, and the look cost
+    0.2 s of an import of 100,000 customers."""
+    return list(zip(*(values if key in table.c and isinstance(table.c[key].type, String)
+                      else _stored(list(values)) for key, values in columns.items()),
+                    strict=True))
 
 
 def insert_columns(session: Session, model: type[Base] | Table,
@@ -89,7 +95,7 @@ def insert_columns(session: Session, model: type[Base] | Table,
                f"VALUES ({', '.join('?' for _ in keys)})")
         for start in range(0, count, BATCH):
             connection.exec_driver_sql(sql, _sqlite_tuples(
-                [columns[k][start:start + BATCH] for k in keys]))
+                table, {k: columns[k][start:start + BATCH] for k in keys}))
         return
     for start in range(0, count, BATCH):
         connection.execute(insert(table), [
@@ -114,8 +120,9 @@ def update_columns(session: Session, model: type[Base], ids: Sequence[int],
     if connection.dialect.name == "sqlite":
         sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in keys)} WHERE id = ?"
         for start in range(0, len(ids), BATCH):
-            connection.exec_driver_sql(sql, _sqlite_tuples(
-                [*(columns[k][start:start + BATCH] for k in keys), ids[start:start + BATCH]]))
+            connection.exec_driver_sql(sql, _sqlite_tuples(table, {
+                **{k: columns[k][start:start + BATCH] for k in keys},
+                "id": ids[start:start + BATCH]}))
         return
     from sqlalchemy import bindparam
 

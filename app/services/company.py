@@ -28,6 +28,7 @@ invalid = ValidationError.labelled({
     "legal_form": "Rechtsform", "seat": "Sitz", "register_court": "Registergericht",
     "register_number": "Registernummer",
 })
+LETTERHEAD_LABEL = {"letterhead": "Briefkopf"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,31 @@ class CompanyProfile:
         """The one-line sender in the address field's top zone (Rücksendeangabe)."""
         place = " ".join(p for p in (self.postcode, self.city) if p)
         return " · ".join(p for p in (self.name, self.street, place) if p)
+
+
+# What a letter cannot go out without: who sends it (DIN 5008 sender and return address).
+LETTERHEAD_REQUIRED = {"name": "Firmenname", "street": "Straße", "postcode": "PLZ", "city": "Ort"}
+
+
+def letterhead_gaps(profile: CompanyProfile) -> list[str]:
+    """The German names of the letterhead fields a letter needs and the profile lacks."""
+    return [label for field, label in LETTERHEAD_REQUIRED.items()
+            if not getattr(profile, field).strip()]
+
+
+def require_letterhead(profile: CompanyProfile) -> None:
+    """Stop a letter, mailing or envelope that would go out without a sender."""
+    gaps = letterhead_gaps(profile)
+    if gaps:
+        raise ValidationError({"letterhead": (
+            "unvollständig, der Brief hätte keinen Absender: bitte "
+            + _listed(gaps) + " eintragen (Datei → Einstellungen → Briefkopf oder "
+            "Einrichtungsassistent; ohne Fenster: Befehl „letterhead“).")},
+            labels=LETTERHEAD_LABEL)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
 
 
 def _split_register(text: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from app.services.customers.importing.service import CustomerImportService
 from app.services.customers.segments import SegmentService
 from app.services.customers.service import CustomerService
 from app.services.email.service import EmailService
+from app.services.followups.release import RuleReleaseService
 from app.services.followups.rules import RuleService
 from app.services.followups.service import FollowUpService
 from app.services.followups.today import TodayService
@@ -58,6 +59,7 @@ class Services:
     classification: ClassificationService
     followups: FollowUpService
     rules: RuleService
+    rule_release: RuleReleaseService
     today: TodayService
     vouchers: VoucherService
     liability: LiabilityService
@@ -127,6 +129,7 @@ class Services:
             classification=classification,
             followups=FollowUpService(db, clock),
             rules=RuleService(db, clock, vouchers, after_run=(email.mail_rule_results,)),
+            rule_release=RuleReleaseService(db, clock),
             today=TodayService(db, clock),
             vouchers=vouchers,
             liability=LiabilityService(db, clock),

@@ -23,6 +23,7 @@ from app.ui.context import AppContext, ChangeBus
 from app.ui.errors import install_excepthook
 from app.ui.palette import SELECTED_TEXT, SELECTION
 from app.ui.scheduler import start_scheduler
+from app.ui.setup.wizard import setup_needed
 from app.ui.tasks import TaskRunner
 from app.ui.termination import QuitOnTermination
 
@@ -127,12 +128,15 @@ def _run_window(app: QApplication, *, paths: AppPaths, demo: bool,
                      mailing_out=paths.data_dir / "Demo-Mailing.pdf")
         context = AppContext(
             services=services, tasks=TaskRunner(), bus=ChangeBus(),
-            data_dir=paths.data_dir, log_file=paths.log_file)
+            data_dir=paths.data_dir, log_file=paths.log_file, demo=demo)
         window = MainWindow(context)
         window.show()
+        if not demo and setup_needed(context):
+            window.open_setup()
         scheduler = start_scheduler(context, window)
         session_end = SessionEnd(context, stop_scheduler=scheduler.shutdown)
         termination = QuitOnTermination(app, on_session_end=session_end.run)
+        log.info("window open on %s", services.db.url)
         code = app.exec()
         termination.uninstall()
         session_end.run()

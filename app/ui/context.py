@@ -46,6 +46,7 @@ class AppContext:
     log_file: Path
     # Set by the main window: open a customer's view from anywhere (dashboard, Heute, …).
     open_customer: Callable[[int], None] = field(default=lambda _customer_id: None)
+    demo: bool = False  # a demo database (`--demo`): the window title says so
 
     def __post_init__(self) -> None:
         collect = self.bus.collect

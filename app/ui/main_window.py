@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -102,7 +101,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle(tr("Stammkunde"))
+        self.setWindowTitle(tr("Stammkunde – Demo") if context.demo else tr("Stammkunde"))
         resize_to_fit(self, QSize(1280, 800))  # a 1366×768 laptop gets less
         self._nav = QListWidget()
         self._nav.setFixedWidth(180)
@@ -190,18 +189,20 @@ class MainWindow(QMainWindow):
                                          "database-backup"))
         file_menu.addAction(self._action(tr("&Einstellungen …"), "Ctrl+,", self.open_settings,
                                          "settings"))
+        file_menu.addAction(self._action(tr("Einrichtungs&assistent …"), "", self.open_setup))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence.StandardKey.Quit,
-                                         self.close, "log-out"))
+        # Windows has no StandardKey.Quit: bind Strg+Q itself
+        file_menu.addAction(self._action(tr("&Beenden"), QKeySequence("Ctrl+Q"), self.close,
+                                         "log-out"))
         customers_menu = self.menuBar().addMenu(tr("&Kunden"))
         customers_menu.addAction(self._action(
             tr("Kunden &suchen"), QKeySequence.StandardKey.Find, self.find_customer, "search"))
         customers_menu.addAction(self._action(
             tr("&Neuer Kunde …"), QKeySequence.StandardKey.New, self.new_customer, "user-plus"))
         help_menu = self.menuBar().addMenu(tr("&Hilfe"))
-        about = QAction(icon("info"), tr("Ü&ber Stammkunde"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        help_menu.addAction(self._action(tr("&Handbuch …"), QKeySequence.StandardKey.HelpContents,
+                                         self.open_manual))
+        help_menu.addAction(self._action(tr("Ü&ber Stammkunde"), "", self.about, "info"))
 
     def import_sales(self) -> None:
         from app.ui.sales.import_dialog import SalesImportDialog
@@ -227,11 +228,32 @@ class MainWindow(QMainWindow):
 
         export_customers(self.context, self)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, tr("Über Stammkunde"), tr(
-            "Stammkunde – Kundenverwaltung für Handwerksbetriebe.\n\n"
-            "Daten: {data}\nProtokoll: {log}").format(
-                data=self.context.data_dir, log=self.context.log_file))
+    def open_setup(self) -> QDialog:
+        from app.ui.setup.wizard import SetupWizard
+
+        wizard = SetupWizard(self.context, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setup_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def current_page_key(self) -> str:
+        return PAGES[self._stack.currentIndex()].key
+
+    def open_manual(self) -> QDialog:
+        """F1: the manual at the chapter of the page on screen."""
+        from app.ui.help import PAGE_CHAPTERS, ManualDialog
+
+        dialog = ManualDialog(PAGE_CHAPTERS.get(self.current_page_key(), ""), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.manual = dialog
+        dialog.show()
+        return dialog
+
+    def about(self) -> QWidget:
+        from app.ui.help import show_about
+
+        return show_about(self.context, self)
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QMainWindow, QStyle, QSystemTrayIcon
+from PySide6.QtWidgets import QDialog, QMainWindow, QStyle, QSystemTrayIcon
 
 from app.services.changes import Changes, Domain
 from app.services.clock import LOCAL_ZONE
@@ -158,6 +159,7 @@ class Notifier(QObject):
         self.context = context
         self.window = window
         self.tray: QSystemTrayIcon | None = None
+        self.asking: dict[int, QDialog] = {}  # rule id → its open release dialog
         if QSystemTrayIcon.isSystemTrayAvailable():
             icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             self.tray = QSystemTrayIcon(icon, self)
@@ -181,6 +183,24 @@ class Notifier(QObject):
             parts = [tr("{n} neue Wiedervorlagen").format(n=count)] if count else []
             self.window.statusBar().showMessage(
                 tr("Regeln: {what}").format(what="; ".join(parts + mails)), 10_000)
+        for rule_id in result.waiting:  # type: ignore[attr-defined]
+            self.ask_release(rule_id)
+
+    def ask_release(self, rule_id: int) -> None:
+        """A rule that would have created many follow-ups at once waits: ask how to start."""
+        from app.ui.followups.release_dialog import ReleaseDialog
+
+        if rule_id in self.asking:
+            return
+        preview = self.context.services.rule_release.dry_run(rule_id)
+        dialog = ReleaseDialog(self.context, preview, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.asking[rule_id] = dialog
+        dialog.finished.connect(partial(self._answered, rule_id))
+        dialog.open()
+
+    def _answered(self, rule_id: int, _result: int) -> None:
+        self.asking.pop(rule_id, None)
 
     def mail_sent(self, report: object) -> None:
         self.window.statusBar().showMessage(

@@ -8,6 +8,7 @@ e.g. "Ich bin") are announced here as a settings change.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -34,6 +35,8 @@ from app.services.errors import StammkundeError
 from app.ui import preferences
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.keys import focus_first_field
+from app.ui.row_menu import add_row_menu
 from app.ui.sales.classification_settings import ClassificationSettingsPage
 
 
@@ -70,6 +73,7 @@ class StaffPage(QWidget):
         remove = QPushButton(tr("Entfernen"))
         remove.setAutoDefault(False)
         remove.clicked.connect(self.remove)
+        add_row_menu(self.staff, remove)
         self.me = QComboBox()
         self._fill_me(preferences.staff_name())
         self.staff.model().rowsInserted.connect(lambda *_: self._fill_me(self._me()))
@@ -130,9 +134,25 @@ class StaffPage(QWidget):
         self.me.blockSignals(False)
 
 
+def _lazy(module: str, name: str) -> Callable[[AppContext, QWidget], QWidget]:
+    """A page of the set-up assistant, imported when the dialog is built (they import this)."""
+
+    def build(context: AppContext, parent: QWidget) -> QWidget:
+        widget: QWidget = getattr(importlib.import_module(module), name)(context, parent)
+        return widget
+
+    return build
+
+
 SETTINGS_PAGES: list[SettingsPageSpec] = [
+    SettingsPageSpec("letterhead", lambda: tr("Briefkopf"),
+                     _lazy("app.ui.setup.letterhead_page", "LetterheadPage")),
     SettingsPageSpec("staff", lambda: tr("Betreuer"), StaffPage),
     SettingsPageSpec("classes", lambda: tr("Klassen"), ClassificationSettingsPage),
+    SettingsPageSpec("rules", lambda: tr("Regeln"),
+                     _lazy("app.ui.setup.rules_page", "RulesChoicePage")),
+    SettingsPageSpec("backups", lambda: tr("Sicherung"),
+                     _lazy("app.ui.setup.pages", "BackupPage")),
 ]
 
 
@@ -151,10 +171,25 @@ class SettingsDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setup_button = buttons.addButton(tr("Einrichtungsassistent …"),
+                                              QDialogButtonBox.ButtonRole.ResetRole)
+        self.setup_button.clicked.connect(self.open_setup)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(640, 500)
+        self.resize(900, 600)
+        focus_first_field(self.pages[SETTINGS_PAGES[0].key])
+
+    def open_setup(self) -> QDialog:
+        """Close without saving and open the assistant with the same pages."""
+        from app.ui.setup.wizard import SetupWizard
+
+        self.reject()
+        wizard = SetupWizard(self.context, self.parentWidget())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
 
     def accept(self) -> None:
         for key, page in self.pages.items():

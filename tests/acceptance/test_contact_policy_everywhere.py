@@ -210,6 +210,7 @@ def _excluded(data: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     return {row["number"]: row["reason"] for row in data["excluded"]}
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_serial_letters_labels_and_envelopes_for_advertising_reach_only_who_may_get_it(
     services: Services, world: World, db_args: list[str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -238,6 +239,7 @@ def test_serial_letters_labels_and_envelopes_for_advertising_reach_only_who_may_
             assert {r["number"] for r in data["recipients"]} == allowed
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_a_service_letter_still_reaches_the_objector_and_the_revoked_consent(
     services: Services, world: World, db_args: list[str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -254,6 +256,7 @@ def test_a_service_letter_still_reaches_the_objector_and_the_revoked_consent(
     assert _excluded(data) == {world.numbers["erased"]: "Kunde gelöscht (Art. 17 DSGVO)"}
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_a_single_advertising_letter_is_refused_with_the_reason(
     services: Services, world: World, db_args: list[str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -14,6 +14,8 @@ import zipfile
 from datetime import date, time
 from pathlib import Path
 
+import pytest
+
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
 from app.services.followups.service import FollowUpInput, MaintenanceInput
@@ -74,6 +76,7 @@ def build_customer(services: Services, tmp_path: Path) -> tuple[int, str, str]:
     return cid, card.number, voucher.code
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers(
     services: Services, db_path: Path, tmp_path: Path
 ) -> None:
@@ -111,6 +114,7 @@ def test_access_lists_every_feature_and_erasure_leaves_no_name_but_whole_ledgers
         assert needle.encode("utf-8") not in raw, needle
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_nightly_purge_removes_the_kept_rest_after_the_period_and_keeps_the_ledgers(
     services: Services, db_path: Path, tmp_path: Path
 ) -> None:

@@ -77,6 +77,7 @@ def test_loyalty_and_voucher_commands_print_json(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("letterhead")
 def test_letter_calendar_rule_and_privacy_commands_print_json(
     services: Services, db_args: list[str], tmp_path: Path,
 ) -> None:

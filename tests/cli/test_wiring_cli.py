@@ -31,6 +31,7 @@ def test_rule_set_gives_a_rule_a_voucher_action(
     assert "--voucher" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_mailing_from_a_segment_issues_vouchers_and_follow_ups_and_prints_them_as_json(
     services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -52,6 +53,7 @@ def test_mailing_from_a_segment_issues_vouchers_and_follow_ups_and_prints_them_a
     assert len(services.followups.pending()) == 3
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_mailing_from_a_letter_list_marks_it_done_and_a_bad_voucher_amount_is_refused(
     services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -83,6 +83,7 @@ def test_a_customer_export_is_audited_with_file_name_and_count(
     assert "Müller" not in str(rows[0].details)
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_generating_a_mailing_is_audited_and_the_access_export_too(
     services: Services, tmp_path: Path
 ) -> None:

@@ -79,6 +79,7 @@ def test_long_texts_wrap_instead_of_widening_the_window(window: MainWindow) -> N
     assert_fits(window)
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_letter_previews_fit_their_view_at_1024_pixels(
         window: MainWindow, qtbot: QtBot) -> None:
     page = window.show_page("letters")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
@@ -34,6 +35,7 @@ def test_the_rules_dialog_offers_the_voucher_kinds_and_the_voucher_action(
     assert dialog.voucher.value() == 12.5
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_serial_letter_tab_prints_a_letter_list_with_a_voucher_and_a_follow_up(
     context: AppContext, services: Services, qtbot: QtBot, tmp_path: Path
 ) -> None:

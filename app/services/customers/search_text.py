@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from app.models import Customer
@@ -25,11 +26,15 @@ def search_text(values: Iterable[str], *, number: str, phones: Iterable[str]) ->
     """The words a customer is found by (the `search_text` column the search index reads):
     every spelling of the words of `values`, the number with and without its prefix, and
     each phone number as dialled from abroad, at home and without the leading zero."""
-    extra = {fold(number.replace("-", "")), digits(number).lstrip("0")}
+    return _with_number_and_phones(search_words(*values, number), number, phones)
+
+
+def _with_number_and_phones(found: set[str], number: str, phones: Iterable[str]) -> str:
+    found |= {fold(number.replace("-", "")), digits(number).lstrip("0")}
     for phone in phones:
-        extra |= _phone_words(phone)
-    extra.discard("")
-    return " ".join(sorted(search_words(*values, number) | extra))
+        found |= _phone_words(phone)
+    found.discard("")
+    return " ".join(sorted(found))
 
 
 def customer_search_text(customer: Customer) -> str:
@@ -43,11 +48,20 @@ def customer_search_text(customer: Customer) -> str:
 
 
 def values_search_text(values: Mapping[str, Any], number: str) -> str:
-    """The search text of a new customer (no contact persons yet) from its columns."""
-    return search_text(
-        (values["first_name"], values["last_name"], values["company"], values["street"],
-         values["postcode"], values["city"], values["email"]),
-        number=number, phones=(values["phone"], values["mobile"]))
+    """The search text of a new customer (no contact persons yet) from its columns; the
+    same as `search_text`, with the words of the values that repeat across an import
+    (names, company, city) looked up once per distinct value."""
+    found = search_words(values["street"], values["postcode"], values["email"], number)
+    found |= _repeated_words(values["first_name"])
+    found |= _repeated_words(values["last_name"])
+    found |= _repeated_words(values["company"])
+    found |= _repeated_words(values["city"])
+    return _with_number_and_phones(found, number, (values["phone"], values["mobile"]))
+
+
+@lru_cache(maxsize=65536)
+def _repeated_words(value: str) -> frozenset[str]:
+    return frozenset(search_words(value))
 
 
 def query_terms(query: str) -> list[str]:

@@ -55,6 +55,7 @@ COMPANY = CompanyProfile(
     legal_form="gmbh", seat="Regensburg", register_court="Amtsgericht Regensburg",
     register_number="HRB 12345")
 SEGMENT_NAME = "Gefährdete Stammkunden"
+DORMANT_PER_DAY = 15  # reactivation follow-ups the demo rules run creates
 COMPLAINTS = (("Heizkörper im Bad wird nicht warm", "Seit der Wartung kalt, bitte Rückruf."),
               ("Termin nicht eingehalten", "Monteur kam zwei Stunden zu spät."),
               ("Rechnung doppelt erhalten", "Bitte prüfen, ob zweimal abgebucht wird."))
@@ -141,6 +142,9 @@ def populate(services: Services, *, customers: int, seed: int = 1,
     consents = _privacy(services, rnd, [c for c in buyers if c in private], now, featured)
     services.segments.save(SEGMENT_NAME, SegmentSpec(abc_classes=("A", "B"), at_risk=True))
     binding = fill_binding(services, rnd, first_id=before, buyers=buyers, featured=featured)
+    dormant = next(r for r in services.rules.rules() if r.kind == "dormant")
+    if not dormant.enabled:  # off in a new database; the demo shows it spread out
+        services.rule_release.release(dormant.id, per_day=DORMANT_PER_DAY)
     rules = services.rules.run_due()
     mailing = None
     if mailing_out is not None:

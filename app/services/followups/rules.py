@@ -48,6 +48,7 @@ from app.services.actors import SYSTEM
 from app.services.clock import Clock
 from app.services.customers.naming import customer_display_name
 from app.services.errors import NotFoundError, ValidationError
+from app.services.followups.defaults import DEFAULT_RULES, SUBJECT_PLACEHOLDERS
 from app.services.followups.occasions import KINDS, Occasion
 from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_date
@@ -61,10 +62,12 @@ from app.services.privacy.contact_policy import (
     decide_many,
 )
 from app.services.progress import NO_PROGRESS, Progress
+from app.services.templating import line_problems, render_line
 
 invalid = ValidationError.labelled({
     "kind": "Regelart", "as_of": "Stichtag", "create_followup": "Aktion",
     "voucher_cents": "Gutscheinwert", "voucher_days": "Gültigkeit", "by_email": "per E-Mail",
+    "subject_template": "Betreff-Vorlage", "per_day": "höchstens pro Tag",
 })
 
 AUTHOR = SYSTEM
@@ -77,7 +80,12 @@ _FIRST_KINDS = ("birthday", "first_purchase", "dormant", "big_purchase", "class_
 # The voucher and e-mail actions live in the rule's params JSON next to the kind's own
 # settings (no schema change): value in cents (0 = no voucher), validity in days
 # (0 = statutory), and by_email (1 = the letter template's mail where allowed, else the letter).
-ACTION_PARAMS = ("voucher_cents", "voucher_days", "by_email")
+# So does the release of a rule that would act for many customers at once (see `release.py`):
+# at most `per_day` firings a day (0 = all), `released` once the user chose, and `waiting`,
+# how many firings a run held back until the user chooses.
+ACTION_PARAMS = ("voucher_cents", "voucher_days", "by_email", "per_day", "released", "waiting")
+# A rule that would fire for more customers than this on one day asks first.
+MANY = 20
 # The note of a letter-list entry a rule meant for e-mail starts with EMAIL_NOTE; the e-mail
 # service mails exactly these entries and turns the ones it may not mail into letters
 # (FALLBACK_NOTE with the reason); entries without the marker are plain letters.
@@ -88,38 +96,18 @@ _CHUNK = 500
 FOLLOWUP_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
 
 
-# The rules a new database starts with (seeded at the first run, see `ensure_defaults`).
-DEFAULT_RULES: tuple[dict[str, Any], ...] = (
-    {"kind": "birthday", "name": "Geburtstag", "enabled": True,
-     "subject_template": "Geburtstagsgruß: {reason}", "letter_template": ""},
-    {"kind": "first_purchase", "name": "Nach dem Erstkauf", "enabled": True,
-     "subject_template": "Zufriedenheit nachfragen ({reason})", "letter_template": ""},
-    {"kind": "dormant", "name": "Schlafender Kunde", "enabled": True,
-     "subject_template": "Reaktivieren: {reason}", "letter_template": ""},
-    {"kind": "big_purchase", "name": "Großer Einkauf", "enabled": False,
-     "subject_template": "Dankeschön: {reason}", "letter_template": ""},
-    {"kind": "class_a", "name": "Neu A-Kunde", "enabled": False,
-     "subject_template": "Persönlich melden: {reason}", "letter_template": ""},
-    {"kind": "voucher_expiring", "name": "Gutschein läuft ab", "enabled": False,
-     "subject_template": "Auf Gutschein hinweisen: {reason}", "letter_template": ""},
-    {"kind": "card_reward", "name": "Bonuskarte erreicht Prämie", "enabled": False,
-     "subject_template": "Prämie anbieten: {reason}", "letter_template": ""},
-    {"kind": "club_renewal", "name": "Clubmitgliedschaft verlängern", "enabled": False,
-     "subject_template": "Verlängerung anbieten: {reason}", "letter_template": ""},
-)
-
-
 @dataclass(frozen=True)
 class RuleInput:
     name: str
     enabled: bool
     params: dict[str, int]
     create_followup: bool = True
-    subject_template: str = "{reason}"
+    subject_template: str = "{{ grund }}"
     assignee: str = ""
     letter_template: str = ""
     voucher_cents: int = 0  # issue a promotional value voucher of this amount; 0 = none
     voucher_days: int = 0  # its validity from the issue day; 0 = the statutory default
+    per_day: int = 0  # at most this many firings a day; 0 = all at once
     by_email: bool = False  # the letter template's mail where e-mail is allowed, else the letter
 
 
@@ -138,6 +126,9 @@ class RuleDTO:
     last_processed: date | None
     voucher_cents: int = 0
     voucher_days: int = 0
+    per_day: int = 0
+    released: int = 0
+    waiting: int = 0  # firings held back until the user chooses (see `release.py`)
     by_email: bool = False
 
 
@@ -181,6 +172,8 @@ class RunResult:
     followups: tuple[CreatedFollowUp, ...] = field(default=())
     due_followups: int = 0
     held_back: tuple[HeldBackAction, ...] = field(default=())
+    # rules that would have fired for more than MANY customers: rule id → how many
+    waiting: dict[int, int] = field(default_factory=dict)
     after_run: tuple[str, ...] = field(default=())  # what the wired-in follow-up work reports
 
     @property
@@ -188,7 +181,7 @@ class RunResult:
         return sum(count.firings for count in self.per_rule.values())
 
 
-def _params(rule: Rule) -> dict[str, int]:
+def kind_params(rule: Rule) -> dict[str, int]:
     """The kind's own settings (defaults filled in), without the action settings."""
     stored = json.loads(rule.params or "{}")
     values = dict(KINDS[rule.kind].defaults)
@@ -204,12 +197,13 @@ def _actions(rule: Rule) -> dict[str, int]:
 def _dto(rule: Rule) -> RuleDTO:
     actions = _actions(rule)
     return RuleDTO(id=rule.id, kind=rule.kind, kind_label=KINDS[rule.kind].label,
-                   name=rule.name, enabled=rule.enabled, params=_params(rule),
+                   name=rule.name, enabled=rule.enabled, params=kind_params(rule),
                    create_followup=rule.create_followup,
                    subject_template=rule.subject_template, assignee=rule.assignee,
                    letter_template=rule.letter_template, last_processed=rule.last_processed,
                    voucher_cents=actions["voucher_cents"], voucher_days=actions["voucher_days"],
-                   by_email=bool(actions["by_email"]))
+                   by_email=bool(actions["by_email"]), per_day=actions["per_day"],
+                   released=actions["released"], waiting=actions["waiting"])
 
 
 _Permits = dict[tuple[Channel, Purpose], dict[int, Decision]]
@@ -239,11 +233,6 @@ def _ways_note(ways: dict[Channel, Decision]) -> str:
     open_ways = ", ".join(CHANNEL_LABELS[c] for c, d in ways.items() if d.allowed)
     return f"Kontakt nur per {open_ways}. " + " ".join(
         f"Nicht per {CHANNEL_LABELS[c]}: {d.reason}." for c, d in refused)
-
-
-class _Template(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 # Work that reacts to a run's results, after its days are committed (wired by the container,
@@ -300,9 +289,15 @@ class RuleService:
             if rule is None:
                 raise NotFoundError(f"Regel {rule_id} nicht gefunden")
             values = self._validated(rule.kind, data)
-            if values["enabled"] and not rule.enabled:
+            stored = _actions(rule)
+            switched_on = values["enabled"] and not rule.enabled
+            if switched_on:
                 # switched back on: start today, do not backfill the days it was off
                 rule.last_processed = self.clock.today() - timedelta(days=1)
+            params = json.loads(values["params"])
+            params.update(released=0 if switched_on else stored["released"],
+                          waiting=stored["waiting"] if values["enabled"] else 0)
+            values["params"] = json.dumps(params)
             for key, value in values.items():
                 setattr(rule, key, value)
             result = _dto(rule)
@@ -328,10 +323,11 @@ class RuleService:
         per_rule = {rule.name: RuleCount() for rule in enabled}
         created: list[CreatedFollowUp] = []
         held: list[HeldBackAction] = []
+        waiting: dict[int, int] = {}
         for done, day in enumerate(days):
             progress.checkpoint()
             with self.db.write() as session:
-                self._process_day(session, day, per_rule, created, held)
+                self._process_day(session, day, per_rule, created, held, waiting)
                 session.commit()
             progress.report(done + 1, len(days), format_date(day))
         reports = [line for work in self.after_run for line in work(progress)]
@@ -340,7 +336,8 @@ class RuleService:
                 FollowUp.status.in_(("open", "snoozed")), FollowUp.due_date <= as_of)) or 0
         return RunResult(as_of=as_of, days=tuple(days), per_rule=per_rule,
                          followups=tuple(created), due_followups=int(due),
-                         held_back=tuple(held), after_run=tuple(reports))
+                         held_back=tuple(held), waiting=waiting,
+                         after_run=tuple(reports))
 
     def firings(self, customer_id: int) -> list[tuple[str, str, date]]:
         """(rule name, occasion key, processed day) of a customer's firings, newest first."""
@@ -354,14 +351,15 @@ class RuleService:
     # --- the work of one day ---------------------------------------------------------
 
     def _process_day(self, session: Session, day: date, per_rule: dict[str, RuleCount],
-                     created: list[CreatedFollowUp], held: list[HeldBackAction]) -> None:
+                     created: list[CreatedFollowUp], held: list[HeldBackAction],
+                     waiting: dict[int, int]) -> None:
         now = self.clock.now()
         rules = session.scalars(select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id))
         for rule in rules:
             if rule.kind not in KINDS or (rule.last_processed and rule.last_processed >= day):
                 continue
             count = per_rule.setdefault(rule.name, RuleCount())
-            occasions = list(KINDS[rule.kind].find(session, _params(rule), day))
+            occasions = list(KINDS[rule.kind].find(session, kind_params(rule), day))
             fired, customers = self._known(session, rule.id,
                                            sorted({o.customer_id for o in occasions}))
             todo = []
@@ -369,12 +367,28 @@ class RuleService:
                 if (occasion.customer_id, occasion.key) not in fired:
                     fired.add((occasion.customer_id, occasion.key))
                     todo.append(occasion)
+            todo = self._within_release(rule, todo, waiting)
             permits = _ask_policy(session, rule, sorted({o.customer_id for o in todo}), day)
             for occasion in todo:
                 self._fire(session, rule, occasion, customers[occasion.customer_id], day, now,
                            count, created, permits, held)
                 count.firings += 1
             rule.last_processed = day
+
+    @staticmethod
+    def _within_release(rule: Rule, todo: list[Occasion], waiting: dict[int, int]
+                        ) -> list[Occasion]:
+        """The occasions the rule may act on today: none while it waits for the user's
+        choice (more than MANY at once, not released), else at most `per_day` of them; the
+        rest of a lasting occasion (a dormant customer) comes again on a later day."""
+        settings = _actions(rule)
+        if not settings["released"] and len(todo) > MANY:
+            waiting[rule.id] = len(todo)
+            rule.params = json.dumps({**json.loads(rule.params or "{}"), "waiting": len(todo)})
+            return []
+        if settings["waiting"]:
+            rule.params = json.dumps({**json.loads(rule.params or "{}"), "waiting": 0})
+        return todo[:settings["per_day"]] if settings["per_day"] else todo
 
     @staticmethod
     def _known(session: Session, rule_id: int, customer_ids: list[int]
@@ -418,9 +432,9 @@ class RuleService:
         if rule.create_followup and allowed(
                 "Wiedervorlage", next((d for d in ways.values() if d.allowed),
                                       ways[Channel.PHONE])):
-            subject = rule.subject_template.format_map(_Template(
-                reason=occasion.reason, name=customer_display_name(customer),
-                number=customer.number))
+            subject = render_line(rule.subject_template, {
+                "grund": occasion.reason, "kunde": customer_display_name(customer),
+                "kundennummer": customer.number})
             row = add_followup(session, customer_id=customer.id, at=now, by=AUTHOR,
                                rule_id=rule.id, values={
                                    "subject": (subject or occasion.reason)[:200],
@@ -525,6 +539,11 @@ class RuleService:
                 params[key] = value
         if not 0 <= data.voucher_cents <= MAX_VALUE_CENTS:
             errors["voucher_cents"] = "Gutscheinwert zwischen 0 und 100.000,00 €"
+        problems = line_problems(data.subject_template, SUBJECT_PLACEHOLDERS)
+        if problems:
+            errors["subject_template"] = "; ".join(problems)
+        if not 0 <= data.per_day <= 10_000:
+            errors["per_day"] = "zwischen 0 (alle auf einmal) und 10.000"
         if not 0 <= data.voucher_days <= 3660:
             errors["voucher_days"] = "Gültigkeit zwischen 0 und 3660 Tagen"
         if (not data.create_followup and not data.letter_template.strip()
@@ -536,7 +555,7 @@ class RuleService:
         if errors:
             raise invalid(errors)
         params.update(voucher_cents=data.voucher_cents, voucher_days=data.voucher_days,
-                      by_email=int(data.by_email))
+                      by_email=int(data.by_email), per_day=data.per_day)
         return {"name": data.name.strip(), "enabled": data.enabled,
                 "params": json.dumps(params), "create_followup": data.create_followup,
                 "subject_template": data.subject_template.strip(),

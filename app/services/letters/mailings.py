@@ -36,6 +36,7 @@ from app.models import (
 )
 from app.services import audit, faults, timeline
 from app.services.clock import Clock
+from app.services.company import require_letterhead
 from app.services.errors import NotFoundError, ValidationError
 from app.services.followups.service import add_followup
 from app.services.formatting import format_cents, format_count, format_date
@@ -311,6 +312,7 @@ class MailingService:
         template = plan.template
         compiled = self.letters.compile(template)
         profile = self.letters.company.get()
+        require_letterhead(profile)
         letter_form = FORMS[form] if form in FORMS else self.letters.form()
         on = self.clock.today()
         out.parent.mkdir(parents=True, exist_ok=True)

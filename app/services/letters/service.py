@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.models import Customer, LetterTemplate
-from app.services import timeline
+from app.services import actors, timeline
 from app.services.clock import Clock
-from app.services.company import CompanyProfile, CompanyProfileService
+from app.services.company import CompanyProfile, CompanyProfileService, require_letterhead
 from app.services.customers.naming import customer_display_name
 from app.services.errors import ConflictError, NotFoundError, ValidationError
 from app.services.formatting import format_date
@@ -293,7 +293,7 @@ def exclusion(recipient: RecipientData, decision: Decision) -> str | None:
 def info_block(number: str, *, on: date, by: str, profile: CompanyProfile
                ) -> tuple[tuple[str, str], ...]:
     rows = [("Kundennummer", number)]
-    if by:
+    if actors.is_person(by):  # never "Unbekannt", "System" or a login name
         rows.append(("Ihr Kontakt", by))
     if profile.phone:
         rows.append(("Telefon", profile.phone))
@@ -492,6 +492,7 @@ class LetterService:
         compiled = self.compile(template)
         on = self.clock.today()
         profile = self.company.get()
+        require_letterhead(profile)
         letter_form = FORMS[form] if form in FORMS else self.form()
         with self.db.write() as session:
             customer_id = session.scalar(select(Customer.id).where(

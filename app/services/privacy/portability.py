@@ -17,7 +17,6 @@ out; every other column of every table that holds the customer's data is in.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -26,6 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from app.services.outputs import CsvWriter
 from app.services.privacy import vocabulary
 
 FORMAT = "stammkunde-datenkopie/1"
@@ -73,7 +73,7 @@ def _sections(gathered: Gathered) -> list[dict[str, Any]]:
 
 def _csv(section: dict[str, Any]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter(out, delimiter=";", lineterminator="\r\n")  # no cell runs as a formula
     columns = list(section["columns"])
     writer.writerow(f"{label} [{key}]" for key, label in section["columns"].items())
     for row in section["rows"]:

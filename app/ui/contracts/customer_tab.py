@@ -28,6 +28,7 @@ from app.ui.contracts.club_levels_dialog import ClubLevelsDialog
 from app.ui.contracts.dialogs import ContractDialog, EndContractDialog, PriceDialog
 from app.ui.errors import show_error
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
 
@@ -68,11 +69,14 @@ class ContractsTab(QWidget):
         self.detail.setWordWrap(True)
         self.status = MessageLabel()
         contract_buttons = QHBoxLayout()
-        for label, slot in ((tr("Neuer Vertrag…"), self.new_contract),
-                            (tr("Kündigung erfassen…"), self.end_contract),
-                            (tr("Preis anpassen…"), self.adjust_price)):
-            contract_buttons.addWidget(_button(label, slot))
+        new, end, price = (_button(label, slot) for label, slot in (
+            (tr("Neuer Vertrag…"), self.new_contract),
+            (tr("Kündigung erfassen…"), self.end_contract),
+            (tr("Preis anpassen…"), self.adjust_price)))
+        for button in (new, end, price):
+            contract_buttons.addWidget(button)
         contract_buttons.addStretch(1)
+        add_row_menu(self.contracts_view, end, price, None, new)
 
         self.club_state = QLabel()
         self.level = QComboBox()  # benefit texts are long: never widen the customer view

@@ -40,12 +40,16 @@ from app.services.customers.dto import (
 from app.services.customers.naming import SALUTATIONS
 from app.services.errors import ValidationError
 from app.services.validation import display_phone
+from app.ui.keys import ctrl_enter_accepts
 from app.ui.messages import tone_style
 from app.ui.palette import Tone
 
 ADDRESS_LABELS = ("Objektadresse", "Baustellenadresse", "Lieferadresse")
 COUNTRIES = ("DE", "AT", "CH")
 ERROR_STYLE = tone_style(Tone.ERROR)
+MIN_FIELD_WIDTH = 120  # px; a field and its error message never shrink below this
+DIALOG_MIN_WIDTH = 420  # px; room for a field and a two-line error message below it
+REQUIRED = " *"  # appended to the caption of a field that must be filled
 
 
 def tr(text: str) -> str:
@@ -60,14 +64,16 @@ class FieldErrors:
         self.general = self._make_label()
 
     def wrap(self, key: str, widget: QWidget) -> QWidget:
-        """The field with its (hidden) error label to its right."""
+        """The field with its (hidden) error label below it: a long message wraps onto more
+        lines instead of squeezing the field or being cut off."""
         label = self._make_label()
         self._labels[key] = label
         box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(widget, 1)
-        row.addWidget(label)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(label)
         return box
 
     def label(self, key: str) -> QLabel:
@@ -99,6 +105,7 @@ class FieldErrors:
         label = QLabel()
         label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
+        label.setMinimumWidth(MIN_FIELD_WIDTH)
         label.hide()
         return label
 
@@ -206,21 +213,27 @@ class CustomerForm(QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(60)
 
-        place = QWidget()
-        place_row = QHBoxLayout(place)
-        place_row.setContentsMargins(0, 0, 0, 0)
-        place_row.addWidget(self.errors.wrap("postcode", self.postcode))
-        place_row.addWidget(self.errors.wrap("city", self.city), 1)
-        place_row.addWidget(self.errors.wrap("country", self.country))
+        self.postcode.setMinimumWidth(70)
+        place = self._row(self.errors.wrap("postcode", self.postcode),
+                          (self.errors.wrap("city", self.city), 1),
+                          self.errors.wrap("country", self.country))
+        # Anrede and Titel share a row, so Tab goes from Vorname straight to Nachname.
+        self.title.setMaximumWidth(120)
+        greeting = self._row(self.errors.wrap("salutation", self.salutation),
+                             QLabel(tr("Titel")), self.errors.wrap("title", self.title))
+        self.last_name_caption = QLabel(tr("Nachname"))
+        self.company_caption = QLabel(tr("Firma"))
+        self.required_hint = QLabel(tr("* Pflichtfeld"))
+        self.private.toggled.connect(self._mark_required)
+        self._mark_required()
 
         form = QFormLayout()
-        rows: list[tuple[str, QWidget]] = [
+        rows: list[tuple[str | QLabel, QWidget]] = [
             (tr("Kundenart"), self.errors.wrap("kind", kind)),
-            (tr("Anrede"), self.errors.wrap("salutation", self.salutation)),
-            (tr("Titel"), self.errors.wrap("title", self.title)),
+            (tr("Anrede"), greeting),
             (tr("Vorname"), self.errors.wrap("first_name", self.first_name)),
-            (tr("Nachname"), self.errors.wrap("last_name", self.last_name)),
-            (tr("Firma"), self.errors.wrap("company", self.company)),
+            (self.last_name_caption, self.errors.wrap("last_name", self.last_name)),
+            (self.company_caption, self.errors.wrap("company", self.company)),
             (tr("Straße"), self.errors.wrap("street", self.street)),
             (tr("PLZ / Ort / Land"), place),
             (tr("E-Mail"), self.errors.wrap("email", self.email)),
@@ -237,6 +250,28 @@ class CustomerForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.errors.general)
         layout.addLayout(form)
+        layout.addWidget(self.required_hint)
+
+    def first_field(self) -> QWidget:
+        """Where typing starts: Vorname for a person, Firma for a business."""
+        return self.company if self.business.isChecked() else self.first_name
+
+    def _mark_required(self) -> None:
+        """A person needs a Nachname, a business a Firma (the service's rule)."""
+        business = self.business.isChecked()
+        self.last_name_caption.setText(tr("Nachname") + ("" if business else REQUIRED))
+        self.company_caption.setText(tr("Firma") + (REQUIRED if business else ""))
+
+    @staticmethod
+    def _row(*cells: QWidget | tuple[QWidget, int]) -> QWidget:
+        """Several fields on one line of the form."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for cell in cells:
+            widget, stretch = cell if isinstance(cell, tuple) else (cell, 0)
+            line.addWidget(widget, stretch)
+        return row
 
     @staticmethod
     def _spin(low: int, high: int, tip: str) -> QSpinBox:
@@ -314,19 +349,26 @@ class EditDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)  # Enter in any field saves (when it may)
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
         layout.addLayout(self.form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(DIALOG_MIN_WIDTH)
+        ctrl_enter_accepts(self)
 
     def value(self) -> object:
         raise NotImplementedError
 
     def accept(self) -> None:
+        if not self.save_button.isEnabled():
+            return
         try:
             self.result_value = self._save(self.value())
         except ValidationError as error:
             self.errors.show(error.fields)
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
             return
         super().accept()
 
@@ -385,10 +427,12 @@ class AddressDialog(EditDialog):
         self.country.addItems(COUNTRIES)
         self.notes = QLineEdit()
         for caption, key, widget in (
-                (tr("Bezeichnung"), "label", self.label), (tr("Straße"), "street", self.street),
+                (tr("Bezeichnung") + REQUIRED, "label", self.label),
+                (tr("Straße"), "street", self.street),
                 (tr("PLZ"), "postcode", self.postcode), (tr("Ort"), "city", self.city),
                 (tr("Land"), "country", self.country), (tr("Hinweis"), "notes", self.notes)):
             self.form.addRow(caption, self.errors.wrap(key, widget))
+        self.form.addRow(QLabel(tr("* Pflichtfeld; dazu Straße, PLZ oder Ort.")))
         if address is not None:
             self.label.setCurrentText(address.label)
             self.street.setText(address.street)
@@ -396,6 +440,19 @@ class AddressDialog(EditDialog):
             self.city.setText(address.city)
             self.country.setCurrentText(address.country)
             self.notes.setText(address.notes)
+        for field in (self.street, self.postcode, self.city):
+            field.textChanged.connect(self._allow_save)
+        self._allow_save()
+        self.label.setFocus()
+        edit = self.label.lineEdit()
+        assert edit is not None  # the combo is editable
+        edit.selectAll()  # typing replaces the suggested Bezeichnung
+
+    def _allow_save(self) -> None:
+        """An address with neither street, postcode nor city is no address: Speichern (and
+        Enter) wait until one of them is filled."""
+        self.save_button.setEnabled(any(
+            field.text().strip() for field in (self.street, self.postcode, self.city)))
 
     def value(self) -> AddressInput:
         return AddressInput(

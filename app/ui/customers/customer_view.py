@@ -38,6 +38,7 @@ from app.services.customers.dto import (
     CustomerInput,
 )
 from app.services.errors import NotFoundError, StammkundeError, ValidationError
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import AddressDialog, ContactDialog, CustomerForm
 from app.ui.customers.duplicates_dialog import DuplicatesDialog
@@ -47,6 +48,7 @@ from app.ui.errors import show_error
 from app.ui.icons import icon
 from app.ui.messages import tone_style
 from app.ui.palette import Tone
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 from app.ui.screen_fit import resize_to_fit
 
@@ -77,6 +79,7 @@ class _ListTab(QWidget):
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        add_row_menu(self.table, self.edit_button, self.remove_button, None, self.add_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
@@ -97,8 +100,7 @@ class _ListTab(QWidget):
         return dialog
 
     def _confirm_remove(self, what: str) -> bool:
-        return QMessageBox.question(self, tr("Entfernen"), what) == \
-            QMessageBox.StandardButton.Yes
+        return confirm(self, title=tr("Entfernen"), text=what, action=tr("Entfernen"))
 
     def cells(self, item: Any) -> tuple[str, ...]:
         raise NotImplementedError
@@ -253,6 +255,9 @@ class CustomerView(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.tabBar().hide()  # the column on the left lists the tabs
+        # ...and takes Tab's stop: the hidden tab bar (the tab widget's focus proxy) would
+        # catch Tab and keep the focus in the column
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(master, tr("Stammdaten"))
         self.tab_list = QListWidget()
         self.tab_list.setAccessibleName(tr("Bereiche"))
@@ -281,8 +286,7 @@ class CustomerView(QDialog):
         self._list_tabs()
         resize_to_fit(self, QSize(1100, 720))
         self._no_default_buttons()
-        business = self.detail is not None and self.detail.kind == "business"
-        (self.form.company if business else self.form.last_name).setFocus()
+        self.form.first_field().setFocus()
 
     # --- actions -----------------------------------------------------------------------
 
@@ -340,22 +344,34 @@ class CustomerView(QDialog):
         return self._saved_input is not None and self.form.value() != self._saved_input
 
     def reject(self) -> None:
-        """Esc closes; unsaved changes are not thrown away without asking (window-modal,
-        so closing the program never blocks on it)."""
+        """Esc closes; unsaved changes are not thrown away without asking "Speichern /
+        Verwerfen / Abbrechen" as every Windows program does (window-modal, so closing the
+        program never blocks on it)."""
         if not self.is_dirty():
             super().reject()
             return
+        buttons = QMessageBox.StandardButton
         box = QMessageBox(QMessageBox.Icon.Question, tr("Ungespeicherte Änderungen"),
-                          tr("Die Änderungen sind nicht gespeichert. Verwerfen?"),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+                          tr("Die Änderungen an diesem Kunden sind nicht gespeichert."),
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        for button, text in ((buttons.Save, tr("Speichern")), (buttons.Discard, tr("Verwerfen")),
+                             (buttons.Cancel, tr("Abbrechen"))):
+            box.button(button).setText(text)
+        box.setDefaultButton(buttons.Save)
+        box.setEscapeButton(buttons.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _code: self._discard_if(box))
+        box.finished.connect(lambda _code: self._close_as(box.standardButton(box.clickedButton())))
         self.discard_question = box
         box.open()
 
-    def _discard_if(self, box: QMessageBox) -> None:
-        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+    def _close_as(self, answer: QMessageBox.StandardButton) -> None:
+        """Speichern closes once saved (a wrong field or the duplicate question keeps the
+        view open), Verwerfen closes at once, Abbrechen stays."""
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+            if not self.is_dirty():
+                super().reject()
+        elif answer == QMessageBox.StandardButton.Discard:
             self._saved_input = None
             super().reject()
 

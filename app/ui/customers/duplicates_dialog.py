@@ -64,7 +64,10 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(self.list)
         layout.addWidget(buttons)
         self.resize(560, 300)
-        self.cancel.setFocus()
+        # Enter goes back to the form: neither saving a duplicate nor merging happens by
+        # accident; the list has the focus, so arrow keys choose the customer at once.
+        self.cancel.setDefault(True)
+        self.list.setFocus()
 
     def selected(self) -> DuplicateHint:
         return self.hints[max(0, self.list.currentRow())]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItemModel
+from PySide6.QtGui import QAction, QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,8 @@ from app.ui.context import AppContext
 from app.ui.customers.table_model import CustomerTableModel
 from app.ui.headings import page_title
 from app.ui.icons import icon
+from app.ui.keys import escape_clears
+from app.ui.row_menu import add_row_menu
 
 SEARCH_DELAY_MS = 150
 _HEADER_KEY = "customer_list/header"
@@ -105,6 +107,10 @@ class CustomerListPage(QWidget):
         vertical.hide()
         self.table.activated.connect(self._open_index)
         self._restore_header()
+        self.open_action = QAction(self.tr("Öffnen"), self)
+        self.open_action.triggered.connect(self._open_current)
+        add_row_menu(self.table, self.open_action, None, self.new_button)
+        escape_clears(self.search)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -217,6 +223,9 @@ class CustomerListPage(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         self.count_label.setText(format_count(count, self.tr("Kunde"), self.tr("Kunden")))
+
+    def _open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -5,6 +5,7 @@ customers a segment counts listed beside it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +31,7 @@ from app.ui.context import AppContext
 from app.ui.headings import page_heading
 from app.ui.icons import icon
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
 # More rows than anyone reads on screen; the whole segment goes to letters and exports.
@@ -83,6 +85,9 @@ class SegmentsPage(QWidget):
                                               self)
         self.members_view = table_view(self.members, widths=(90, 200, 140), stretch=(1,))
         self.members_view.doubleClicked.connect(self._open_member)
+        open_member = QAction(tr("Kunde öffnen"), self.members_view)
+        open_member.triggered.connect(self._open_current_member)
+        add_row_menu(self.members_view, open_member)
         self.members_label = QLabel()
         self.members_label.setWordWrap(True)
         self.count_button = QPushButton(icon("users"), tr("Kunden zählen"))
@@ -91,6 +96,7 @@ class SegmentsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton(icon("trash-2"), tr("Löschen"))
         self.delete_button.clicked.connect(self.delete)
+        add_row_menu(self.segment_list, self.count_button, self.delete_button)
 
         classes = QHBoxLayout()
         for box in self.class_boxes.values():
@@ -252,6 +258,11 @@ class SegmentsPage(QWidget):
             if len(ids) <= SHOWN_CUSTOMERS else
             tr("Das Segment zählt {customers}; die ersten {shown} stehen hier, alle gehen "
                "in Serienbrief und Export.").format(customers=counted, shown=SHOWN_CUSTOMERS))
+
+    def _open_current_member(self) -> None:
+        index = self.members_view.currentIndex()
+        if index.isValid():
+            self._open_member(index)
 
     def _open_member(self, index: QModelIndex) -> None:
         self.context.open_customer(self.members.payload(index.row()).id)

@@ -19,6 +19,7 @@ from app.services.formatting import format_datetime
 from app.services.timeline import CHANNELS, InteractionDTO
 from app.ui.context import AppContext
 from app.ui.customers.customer_form import EditDialog
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
 
 
@@ -89,6 +90,7 @@ class TimelineTab(QWidget):
         buttons.addWidget(call)
         buttons.addWidget(other)
         buttons.addStretch(1)
+        add_row_menu(self.table, call, other)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)

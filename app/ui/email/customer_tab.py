@@ -30,7 +30,9 @@ from app.services.email.service import MailRequest
 from app.services.errors import StammkundeError
 from app.ui.context import AppContext
 from app.ui.email.page import outbox_rows
+from app.ui.keys import ctrl_enter_accepts
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import RowsModel, table_view
 
 
@@ -60,6 +62,7 @@ class MailDialog(QDialog):
         self.template.currentIndexChanged.connect(self._template_changed)
         self.subject = QLineEdit()
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
         self.attachments: list[Attachment] = []
         self.attachment_list = QListWidget()
         self.attachment_list.setMaximumHeight(70)
@@ -92,6 +95,7 @@ class MailDialog(QDialog):
         buttons.addStretch(1)
         for button in (draft, queue, close):
             buttons.addWidget(button)
+        ctrl_enter_accepts(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -172,6 +176,7 @@ class CustomerEmailTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(write)
         buttons.addStretch(1)
+        add_row_menu(self.view, write)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)

@@ -7,7 +7,6 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from app.services.email.outbox import FAILED, STATE_LABELS, UNCLEAR, OutboxRow
 from app.services.email.sender import FlushReport
 from app.services.errors import StammkundeError
 from app.services.formatting import format_datetime
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.email.account_dialog import AccountDialog
 from app.ui.email.campaign_dialog import CampaignDialog
@@ -27,6 +27,7 @@ from app.ui.errors import show_error
 from app.ui.headings import page_title
 from app.ui.icons import icon
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.tasks import Task
 
@@ -89,6 +90,8 @@ class EmailPage(QWidget):
                        self.confirm_button, self.object_button, self.returned_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        add_row_menu(self.view, self.resend_button, self.confirm_button, self.object_button,
+                     self.returned_button, None, self.send_button, self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(tr("E-Mail")))
         layout.addLayout(top)
@@ -182,12 +185,12 @@ class EmailPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        answer = QMessageBox.question(
-            self, tr("Widerspruch eintragen"),
-            tr("Werbewiderspruch für den Empfänger von „{subject}“ ({to}) eintragen? Er gilt "
-               "sofort für Briefe, Mails und Anrufe.").format(subject=row.subject,
-                                                               to=row.to_address))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, title=tr("Widerspruch eintragen"),
+                text=tr("Werbewiderspruch für den Empfänger von „{subject}“ ({to}) eintragen? "
+                        "Er gilt sofort für Briefe, Mails und Anrufe.").format(
+                            subject=row.subject, to=row.to_address),
+                action=tr("Widerspruch eintragen")):
             return
         try:
             self.context.services.email.object_from_mail(row.id, by=self.context.actor)

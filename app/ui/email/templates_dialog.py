@@ -38,6 +38,7 @@ class TemplatesDialog(QDialog):
         self.name = QLineEdit()
         self.subject = QLineEdit()
         self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
         self.advertising = QCheckBox(tr("Werbung (nur mit Einwilligung, mit Abmeldehinweis)"))
         self.status = MessageLabel()
         new = QPushButton(tr("Neu"))

@@ -9,7 +9,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,10 +19,12 @@ from app.services.errors import StammkundeError
 from app.services.followups.recurrence import describe
 from app.services.followups.service import FollowUpDTO, MaintenanceDTO
 from app.services.formatting import format_date
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.followups.dialogs import FollowUpDialog, MaintenanceDialog, complete_followup
 from app.ui.followups.today_page import button_row
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
@@ -68,21 +69,25 @@ class CustomerFollowUpsTab(QWidget):
             tr("Wartungsobjekt neu…"): self.new_object, tr("Bearbeiten…"): self.edit_object,
             tr("Stilllegen"): self.retire_object, tr("Vertrag anlegen…"): self.new_contract,
         }
+        followup_buttons = self._buttons(buttons)
+        maintenance_buttons = self._buttons(object_buttons)
+        add_row_menu(self.followups_view, *followup_buttons)
+        add_row_menu(self.objects_view, *maintenance_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("<b>Wiedervorlagen</b>")))
         layout.addWidget(self.followups_view, 3)
-        layout.addLayout(button_row(*self._buttons(buttons)))
+        layout.addLayout(button_row(*followup_buttons))
         layout.addWidget(QLabel(tr("<b>Wartungsobjekte</b>")))
         layout.addWidget(self.objects_view, 2)
-        layout.addLayout(button_row(*self._buttons(object_buttons)))
+        layout.addLayout(button_row(*maintenance_buttons))
         layout.addWidget(self.status)
         self.followups_view.doubleClicked.connect(self.edit_followup)
         self.objects_view.doubleClicked.connect(self.edit_object)
         context.bus.changed.connect(self._on_changed)
         self.refresh()
 
-    def _buttons(self, actions: Mapping[str, Callable[[], object]]) -> list[QWidget]:
-        result: list[QWidget] = []
+    def _buttons(self, actions: Mapping[str, Callable[[], object]]) -> list[QPushButton]:
+        result: list[QPushButton] = []
         for label, slot in actions.items():
             button = QPushButton(label)
             button.clicked.connect(slot)
@@ -129,9 +134,9 @@ class CustomerFollowUpsTab(QWidget):
 
     def delete_followup(self) -> None:
         item = self._followup()
-        if item is not None and QMessageBox.question(
-                self, tr("Löschen"), tr("Wiedervorlage „{subject}“ löschen?").format(
-                    subject=item.subject)) == QMessageBox.StandardButton.Yes:
+        if item is not None and confirm(
+                self, title=tr("Löschen"), action=tr("Löschen"),
+                text=tr("Wiedervorlage „{subject}“ löschen?").format(subject=item.subject)):
             self._act(lambda: self.context.services.followups.delete(item.id))
 
     def new_object(self) -> None:
@@ -155,10 +160,10 @@ class CustomerFollowUpsTab(QWidget):
 
     def retire_object(self) -> None:
         item = self._object()
-        if item is not None and QMessageBox.question(
-                self, tr("Stilllegen"), tr("Wartungsobjekt „{name}“ stilllegen? Seine offene "
-                                           "Wiedervorlage wird gelöscht.").format(
-                    name=item.name)) == QMessageBox.StandardButton.Yes:
+        if item is not None and confirm(
+                self, title=tr("Stilllegen"), action=tr("Stilllegen"),
+                text=tr("Wartungsobjekt „{name}“ stilllegen? Seine offene Wiedervorlage wird "
+                        "gelöscht.").format(name=item.name)):
             self._act(lambda: self.context.services.followups.retire_maintenance(item.id))
 
     def _act(self, work: object) -> None:

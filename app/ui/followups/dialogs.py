@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
+    QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,6 +37,7 @@ from app.services.followups.service import (
 from app.ui.context import AppContext
 from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
+from app.ui.keys import ctrl_enter_accepts
 
 
 def tr(text: str) -> str:
@@ -89,6 +91,9 @@ class _SaveDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for notes in self.findChildren(QPlainTextEdit):
+            notes.setTabChangesFocus(True)
+        ctrl_enter_accepts(self)
 
     def save(self) -> None:
         """Store the form through the service."""
@@ -221,17 +226,48 @@ class MaintenanceDialog(_SaveDialog):
             service.add_maintenance(self.customer_id, self.value(), by=self.context.actor)
 
 
+class OutcomeDialog(QDialog):
+    """"Erledigt…": the outcome of a follow-up in a few lines. Enter starts a new line,
+    Strg+Enter (or "Erledigt") completes, Tab leaves the text for the buttons."""
+
+    def __init__(self, item: FollowUpDTO, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Wiedervorlage erledigen"))
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText(tr("z. B. Termin am Dienstag vereinbart"))
+        caption = QLabel(tr("Ergebnis für „{subject}“ ({name}):").format(
+            subject=item.subject, name=item.customer_name))
+        caption.setWordWrap(True)
+        caption.setBuddy(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Erledigt"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(tr("Strg+Enter"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Abbrechen"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(QLabel(tr("Strg+Enter: erledigt")))
+        layout.addWidget(buttons)
+        ctrl_enter_accepts(self)
+        self.setMinimumWidth(420)
+        self.text.setFocus()
+
+    def outcome(self) -> str:
+        return self.text.toPlainText()
+
+
 def complete_followup(context: AppContext, item: FollowUpDTO,
                       parent: QWidget) -> CompletionResult | None:
     """Ask for the outcome, complete, announce; None when cancelled or refused."""
-    outcome, ok = QInputDialog.getMultiLineText(
-        parent, tr("Wiedervorlage erledigen"),
-        tr("Ergebnis für „{subject}“ ({name}):").format(subject=item.subject,
-                                                         name=item.customer_name))
-    if not ok:
+    dialog = OutcomeDialog(item, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     try:
-        result = context.services.followups.complete(item.id, outcome=outcome,
+        result = context.services.followups.complete(item.id, outcome=dialog.outcome(),
                                                      by=context.actor)
     except StammkundeError as error:
         show_error(parent, error)

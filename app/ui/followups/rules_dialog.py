@@ -27,6 +27,8 @@ from app.services.followups.rules import RuleDTO, RuleInput
 from app.services.formatting import format_date
 from app.ui.context import AppContext
 from app.ui.errors import show_error
+from app.ui.followups.release_dialog import ReleaseDialog
+from app.ui.keys import tab_order
 from app.ui.messages import MessageLabel
 
 
@@ -53,8 +55,8 @@ class RulesDialog(QDialog):
         self.param_spins: dict[str, QSpinBox] = {}
         self.create_followup = QCheckBox(tr("Wiedervorlage anlegen"))
         self.subject = QLineEdit()
-        self.subject.setToolTip(tr("Platzhalter: {reason} Grund, {name} Kunde, {number} "
-                                   "Kundennummer"))
+        self.subject.setToolTip(tr("Platzhalter wie in Briefvorlagen: {{ grund }} Anlass, "
+                                   "{{ kunde }} Name, {{ kundennummer }} Kundennummer"))
         self.assignee = QComboBox()
         self.assignee.setEditable(True)
         self.assignee.addItems([""] + context.services.settings.staff())
@@ -145,6 +147,9 @@ class RulesDialog(QDialog):
             spin.setValue(rule.params.get(key, 0))
             self.param_spins[key] = spin
             self.params_form.addRow(tr(label), spin)
+        tab_order(self.list, self.enabled, *self.param_spins.values(), self.create_followup,
+                  self.subject, self.assignee, self.letter, self.by_email, self.voucher,
+                  self.voucher_days, self.apply_button, self.new_kind, self.new_button)
         self.create_followup.setChecked(rule.create_followup)
         self.subject.setText(rule.subject_template)
         self.assignee.setEditText(rule.assignee)
@@ -159,22 +164,35 @@ class RulesDialog(QDialog):
         return self.rules[self.list.currentRow()]
 
     def apply(self) -> None:
+        """Save the rule; one switched on that would create many follow-ups at once is saved
+        off and the user chooses in the release dialog how it starts."""
         rule = self.current_rule()
         row = self.list.currentRow()
+        enabled = self.enabled.isChecked()
+        preview = (self.context.services.rule_release.dry_run(rule.id)
+                   if enabled and not rule.enabled else None)
         try:
             self.context.services.rules.update(rule.id, RuleInput(
-                name=rule.name, enabled=self.enabled.isChecked(),
+                name=rule.name, enabled=enabled and not (preview and preview.many),
                 params={key: spin.value() for key, spin in self.param_spins.items()},
                 create_followup=self.create_followup.isChecked(),
                 subject_template=self.subject.text(), assignee=self.assignee.currentText(),
                 letter_template=self.letter.text(),
                 voucher_cents=round(self.voucher.value() * 100),
-                voucher_days=self.voucher_days.value(), by_email=self.by_email.isChecked()))
+                voucher_days=self.voucher_days.value(), by_email=self.by_email.isChecked(),
+                per_day=rule.per_day))
         except StammkundeError as error:
             show_error(self, error)
             return
         self._load(select=row)
         self.status.success(tr("Gespeichert."))
+        if preview is not None and preview.many:
+            self.release_dialog = ReleaseDialog(self.context, preview, self)
+            self.release_dialog.finished.connect(self._released)
+            self.release_dialog.open()
+
+    def _released(self) -> None:
+        self._load(select=self.list.currentRow())
 
     def add_rule(self) -> None:
         """A further rule of the chosen kind, switched off, selected for setting up."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -36,6 +37,7 @@ from app.ui.followups.rules_dialog import RulesDialog
 from app.ui.headings import page_title
 from app.ui.icons import icon
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -134,6 +136,17 @@ class TodayPage(QWidget):
         self.followup_button.clicked.connect(self._create_followup)
         self.letter_button.clicked.connect(self._queue_letter)
         self.hide_button.clicked.connect(self._dismiss)
+        open_due = QAction(tr("Kunde öffnen"), self.due_view)
+        open_due.triggered.connect(self._open_due)
+        add_row_menu(self.due_view, open_due, None, self.done_button, self.day_button,
+                     self.week_button, self.move_button)
+        open_call = QAction(tr("Kunde öffnen"), self.calls_view)
+        open_call.triggered.connect(self._open_call)
+        add_row_menu(self.calls_view, open_call, None, self.call_button, self.followup_button,
+                     self.letter_button, self.hide_button)
+        open_held = QAction(tr("Kunde öffnen"), self.held_view)
+        open_held.triggered.connect(self._open_held)
+        add_row_menu(self.held_view, open_held)
         self.rules_button.clicked.connect(lambda: RulesDialog(context, self).exec())
         self.due_view.followup_activated.connect(
             lambda item: context.open_customer(item.customer_id))
@@ -213,7 +226,19 @@ class TodayPage(QWidget):
 
     def _open(self, model: RowsModel[Suggestion] | RowsModel[HeldBack],
               index: QModelIndex) -> None:
-        self.context.open_customer(model.payload(index.row()).customer_id)
+        if index.isValid():  # a right click beside the rows has none
+            self.context.open_customer(model.payload(index.row()).customer_id)
+
+    def _open_due(self) -> None:
+        item = self.due_view.selected_followup()
+        if item is not None:
+            self.context.open_customer(item.customer_id)
+
+    def _open_call(self) -> None:
+        self._open(self.calls_model, self.calls_view.currentIndex())
+
+    def _open_held(self) -> None:
+        self._open(self.held_model, self.held_view.currentIndex())
 
     def _act(self, work: object, message: str) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 from app.services.customers.dto import CustomerFilter
 from app.services.errors import StammkundeError, ValidationError
 from app.services.letters.service import PLACEHOLDERS, TemplateDTO
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.letters.common import elided_list, splitter_of, tr
 from app.ui.letters.live_preview import LivePreview
 from app.ui.letters.pdf_view import PdfPreview
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 
 PREVIEW_DELAY_MS = 400
 
@@ -51,6 +53,9 @@ class TemplatesTab(QWidget):
                 item.setToolTip(item.text())
                 self.placeholders.addItem(item)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
+        insert = QAction(tr("Einfügen"), self.placeholders)
+        insert.triggered.connect(self._insert_current_placeholder)
+        add_row_menu(self.placeholders, insert)
         self.placeholders.setMaximumHeight(130)
         self.error = MessageLabel()
         self.customer = QLineEdit()
@@ -61,6 +66,7 @@ class TemplatesTab(QWidget):
         # so neither column needs the width of all five buttons.
         list_buttons = QHBoxLayout()
         buttons = QHBoxLayout()
+        made: dict[str, QPushButton] = {}
         for row, label, slot in (
                 (list_buttons, tr("Neu"), self.new), (list_buttons, tr("Löschen"), self.delete),
                 (buttons, tr("Speichern"), self.save),
@@ -69,7 +75,10 @@ class TemplatesTab(QWidget):
             button = QPushButton(label)
             button.clicked.connect(slot)
             row.addWidget(button)
+            made[label] = button
         buttons.addStretch(1)
+        add_row_menu(self.list, made[tr("Als Kopie speichern")], made[tr("Löschen")], None,
+                     made[tr("Neu")])
         form = QFormLayout()
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Betreff"), self.subject)
@@ -134,6 +143,11 @@ class TemplatesTab(QWidget):
     def _insert_placeholder(self, item: QListWidgetItem) -> None:
         self.body.insertPlainText(f"{{{{ {item.data(Qt.ItemDataRole.UserRole)} }}}}")
         self.body.setFocus()
+
+    def _insert_current_placeholder(self) -> None:
+        item = self.placeholders.currentItem()
+        if item is not None:
+            self._insert_placeholder(item)
 
     def edited(self) -> TemplateDTO:
         current = self.current
@@ -201,10 +215,9 @@ class TemplatesTab(QWidget):
     def delete(self) -> None:
         if self.current is None:
             return
-        answer = QMessageBox.question(self, tr("Vorlage löschen"),
-                                      tr("Vorlage „{name}“ löschen?").format(
-                                          name=self.current.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, title=tr("Vorlage löschen"),
+                       text=tr("Vorlage „{name}“ löschen?").format(name=self.current.name),
+                       action=tr("Löschen")):
             return
         try:
             self.context.services.letters.delete(self.current.id)

@@ -29,6 +29,7 @@ from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.loyalty.vouchers_page import VoucherIssueDialog
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
 
@@ -80,12 +81,15 @@ class LoyaltyTab(QWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        add_row_menu(self.ledger, self.buttons["correct"], self.buttons["credit"],
+                     self.buttons["reward"])
         layout.addLayout(buttons)
         layout.addWidget(QLabel(tr("Gutscheine")))
         self.voucher_model = RowsModel[str]([tr("Code"), tr("Gutschein"), tr("Restwert"),
                                              tr("Status"), tr("Gültig bis")],
                                             self, right_aligned=(2,))
         self.vouchers = table_view(self.voucher_model, default_width=120)
+        add_row_menu(self.vouchers, self.buttons["voucher"])
         layout.addWidget(self.vouchers, 1)
         context.bus.changed.connect(self._on_changed)
         self.refresh()

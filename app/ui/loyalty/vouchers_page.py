@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,7 +43,9 @@ from app.ui.dates import to_date, to_qdate
 from app.ui.errors import show_error
 from app.ui.headings import page_title
 from app.ui.icons import icon
+from app.ui.keys import escape_clears
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 from app.ui.save_file import ask_save_file
 
@@ -197,6 +199,11 @@ class VouchersPage(QWidget):
         # a whole code, XXXX-XXXX-XXXX, fits in any font; names take the spare width
         self.list = table_view(self.list_model, widths=(150,), default_width=120, stretch=(5,))
         self.list.doubleClicked.connect(self._open_from_list)
+        show = QAction(tr("Anzeigen und einlösen"), self)
+        show.triggered.connect(self._open_from_list)
+        add_row_menu(self.list, show, None, issue, export)
+        add_row_menu(self.history, self.reverse_button, self.pdf_button)
+        escape_clears(self.scan)
         layout.addWidget(self.list, 1)
         self.liability = QLabel()
         layout.addWidget(self.liability)

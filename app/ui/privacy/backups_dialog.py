@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,9 +30,11 @@ from app.services.privacy.backups import (
     RestoreResult,
     format_size,
 )
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.errors import show_error
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 log = logging.getLogger(__name__)
@@ -90,11 +91,13 @@ class BackupsDialog(QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        add_row_menu(self.table, self.restore_button, None, self.backup_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.table.setFocus()  # arrow keys choose a backup; no button is pressed by Enter
         self.refresh()
 
     def refresh(self) -> None:
@@ -160,12 +163,12 @@ class BackupsDialog(QDialog):
 
     def confirm_restore(self, info: BackupInfo) -> bool:
         when = format_datetime(info.taken_at) if info.taken_at else info.path.name
-        answer = QMessageBox.question(self, tr("Wiederherstellen"), tr(
+        return confirm(self, title=tr("Wiederherstellen"), text=tr(
             "Den Stand vom {when} ({kind}, {customers}) zurückspielen?\n\nDer aktuelle Stand "
             "wird vorher als Kopie gesichert. Löschungen und Werbewidersprüche, die nach "
             "dieser Sicherung eingetragen wurden, werden erneut angewendet.").format(
-                when=when, kind=kind_label(info.kind), customers=_customers(info)))
-        return answer == QMessageBox.StandardButton.Yes
+                when=when, kind=kind_label(info.kind), customers=_customers(info)),
+            action=tr("Zurückspielen"))
 
     def restore_selected(self) -> None:
         info = self.selected()

@@ -39,11 +39,14 @@ from app.services.privacy.consents import (
     PrivacyOverview,
 )
 from app.services.privacy.erasure import ErasurePlan
+from app.ui.confirm import confirm
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
 from app.ui.messages import MessageLabel
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, table_view
+from app.ui.save_file import ask_save_file
 
 
 def tr(text: str) -> str:
@@ -149,6 +152,8 @@ class PrivacyTab(QWidget):
                        self.copy_button, self.erase_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        add_row_menu(self.states, self.consent_button, self.objection_button)
+        add_row_menu(self.history, self.consent_button)
         marks = QHBoxLayout()
         marks.addWidget(QLabel(tr("Erreichbarkeit:")))
         for check in self.marks.values():
@@ -226,12 +231,12 @@ class PrivacyTab(QWidget):
         ConsentDialog(self.context, self.customer_id, self).exec()
 
     def object(self) -> None:
-        answer = QMessageBox.question(
-            self, tr("Werbewiderspruch"),
-            tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
-               "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
-               "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, title=tr("Werbewiderspruch"),
+                text=tr("Widerspruch gegen Werbung (Art. 21 DSGVO) eintragen?\n\nAb sofort keine "
+                        "Werbebriefe, E-Mails oder Anrufe mehr – auch nach neuen Käufen und nach "
+                        "einer Löschung (Sperrliste). Das lässt sich nicht zurücknehmen."),
+                action=tr("Widerspruch eintragen")):
             return
         self.context.services.privacy.object_to_advertising(self.customer_id,
                                                             by=self.context.actor)
@@ -265,10 +270,8 @@ class PrivacyTab(QWidget):
 
     def choose_copy_file(self) -> Path | None:
         number = self.context.services.customers.get(self.customer_id).number
-        path, _filter = QFileDialog.getSaveFileName(
-            self, tr("Datenkopie speichern"), f"Datenkopie-{number}.zip",
-            tr("ZIP-Archiv (*.zip)"))
-        return Path(path) if path else None
+        return ask_save_file(self, self.context.services, tr("Datenkopie speichern"),
+                             f"Datenkopie-{number}.zip", {tr("ZIP-Archiv (*.zip)"): ".zip"})
 
     def export_copy(self) -> None:
         """Datenübertragbarkeit (Art. 20 DSGVO): the machine-readable copy alone, as a ZIP."""
@@ -286,15 +289,12 @@ class PrivacyTab(QWidget):
                 zip=result.zip_path))
 
     def confirm_erase(self, plan: ErasurePlan) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("Löschen nach Art. 17 DSGVO"),
-                          tr("Kunde {number} löschen?").format(number=plan.number), parent=self)
-        box.setInformativeText("\n".join(plan.describe()) + "\n\n" + tr(
-            "Die Löschung kann nicht rückgängig gemacht werden."))
-        erase = box.addButton(tr("Endgültig löschen"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is erase
+        return confirm(
+            self, title=tr("Löschen nach Art. 17 DSGVO"),
+            text=tr("Kunde {number} löschen?").format(number=plan.number),
+            details="\n".join(plan.describe()) + "\n\n" + tr(
+                "Die Löschung kann nicht rückgängig gemacht werden."),
+            action=tr("Endgültig löschen"))
 
     def erase(self) -> None:
         """Erase after confirmation; the closing message names what was kept and until when.

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QAction, QColor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -59,6 +59,7 @@ from app.ui.palette import (
     MUTED,
     UNCLASSIFIED,
 )
+from app.ui.row_menu import add_row_menu
 from app.ui.save_file import ask_save_file
 
 CLASS_COLOURS = {**{key: badge.background for key, badge in CLASS_BADGES.items()},
@@ -127,6 +128,9 @@ class CustomerTable(QTableWidget):
         self.setMinimumHeight(22 * 10 + 30)
         self.cellClicked.connect(self._clicked)
         self._ids: list[int] = []
+        open_customer = QAction(tr("Kunde öffnen"), self)
+        open_customer.triggered.connect(self._open_current)
+        add_row_menu(self, open_customer)
 
     def fill(self, rows: list[tuple[int, list[str]]]) -> None:
         self._ids = [customer_id for customer_id, _cells in rows]
@@ -139,6 +143,9 @@ class CustomerTable(QTableWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, column, item)
         self.resizeColumnToContents(0)
+
+    def _open_current(self) -> None:
+        self._clicked(self.currentRow(), 0)
 
     def _clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self._ids):

@@ -29,6 +29,7 @@ from app.services.sales.feedback import KINDS, ComplaintDTO, FeedbackDTO
 from app.ui.context import AppContext
 from app.ui.dates import to_date
 from app.ui.errors import show_error
+from app.ui.row_menu import add_row_menu
 from app.ui.rows_model import Row, RowsModel, selected_payload, table_view
 
 
@@ -112,6 +113,7 @@ class FeedbackTab(QWidget):
         resolve_row = QHBoxLayout()
         resolve_row.addWidget(self.resolution, 1)
         resolve_row.addWidget(self.done_button)
+        add_row_menu(self.complaints, self.done_button)
         self.scores_model = RowsModel[FeedbackDTO](
             [tr("Datum"), tr("Art"), tr("Wert"), tr("Kommentar")], self)
         self.scores = _table(self.scores_model, stretch=(3,))

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from app.services.container import Services
 from app.services.contracts.service import ContractInput
@@ -30,6 +31,7 @@ def customer_with_contract(services: Services) -> tuple[str, str]:
     return anna.number, contract.number
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_notice_confirmation_names_the_day_received_and_the_last_day(
         services: Services, tmp_path: Path) -> None:
     customer, number = customer_with_contract(services)
@@ -40,6 +42,7 @@ def test_the_notice_confirmation_names_the_day_received_and_the_last_day(
     assert "mit Ablauf des 10.07.2026" in text
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_price_adjustment_letter_shows_the_old_and_the_new_price(
         services: Services, tmp_path: Path) -> None:
     customer, number = customer_with_contract(services)
@@ -50,6 +53,7 @@ def test_the_price_adjustment_letter_shows_the_old_and_the_new_price(
     assert "199,00 € pro Jahr (bisher 189,00 € pro Jahr)" in text
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_confirmation_lists_the_services_and_the_term(
         services: Services, tmp_path: Path) -> None:
     customer, number = customer_with_contract(services)
@@ -59,6 +63,7 @@ def test_the_confirmation_lists_the_services_and_the_term(
     assert number in text
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_maintenance_reminder_names_the_contract_only_where_there_is_one(
         services: Services, tmp_path: Path) -> None:
     customer, number = customer_with_contract(services)

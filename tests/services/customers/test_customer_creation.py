@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.models import AuditEntry, Customer
 from app.services.container import Services
 from app.services.customers.dto import CustomerInput
+from app.services.customers.search_text import search_text, values_search_text
 from app.services.privacy.contact_policy import Channel
 
 OBJECTOR = CustomerInput(salutation="Frau", first_name="Annabella", last_name="Quastenberg",
@@ -116,3 +117,21 @@ def test_the_sales_import_creates_the_customer_the_form_would(
     assert audit_of(services, typed.id) == [("create", "Büro", {"number": "K-000001"})]
     assert "Kunde angelegt (Import aus umsatz.csv)" in [
         e.subject for e in services.timeline.entries(imported.id)]
+
+
+def test_a_new_customers_search_text_is_the_general_rules_also_for_repeated_names() -> None:
+    rows = [
+        {"first_name": "Jürgen", "last_name": "Müller", "company": "", "street": "Hauptstraße 5",
+         "postcode": "01067", "city": "Köln", "email": "j.mueller@example.de",
+         "phone": "+4930123456", "mobile": ""},
+        {"first_name": "Jürgen", "last_name": "Müller", "company": "Bäckerei Schäfer GmbH",
+         "street": "Ufer 1", "postcode": "50667", "city": "Köln", "email": "",
+         "phone": "", "mobile": "+491701234567"},
+        {"first_name": "", "last_name": "Mueller", "company": "", "street": "",
+         "postcode": "", "city": "", "email": "", "phone": "", "mobile": ""},
+    ]
+    for number, values in zip(("K-000001", "K-000002", "ALT-7"), rows, strict=True):
+        assert values_search_text(values, number) == search_text(
+            [values[key] for key in ("first_name", "last_name", "company", "street",
+                                     "postcode", "city", "email")],
+            number=number, phones=(values["phone"], values["mobile"]))

@@ -35,12 +35,17 @@ def _rule(services: Services, kind: str):  # type: ignore[no-untyped-def]
     return next(r for r in services.rules.rules() if r.kind == kind)
 
 
-def test_a_new_database_has_birthday_first_purchase_and_dormant_rules_switched_on(
+def test_a_new_database_has_the_birthday_and_first_purchase_rules_on_and_the_dormant_off(
     services: Services,
 ) -> None:
     on = {r.kind: r.params for r in services.rules.rules() if r.enabled}
-    assert on == {"birthday": {"days_before": 7}, "first_purchase": {"days_after": 14},
-                  "dormant": {"days": 730, "include_at_risk": 1}}
+    assert on == {"birthday": {"days_before": 7}, "first_purchase": {"days_after": 14}}
+
+
+def _switch_on(services: Services, kind: str) -> None:
+    rule = _rule(services, kind)
+    services.rules.update(rule.id, RuleInput(name=rule.name, enabled=True, params=rule.params,
+                                             subject_template=rule.subject_template))
 
 
 def test_the_app_closed_from_1_to_15_march_processes_each_missed_day_exactly_once(
@@ -104,6 +109,7 @@ def test_first_purchase_and_dormant_rules_fire_on_their_day(
     services: Services, db: Database
 ) -> None:
     services.rules.ensure_defaults()
+    _switch_on(services, "dormant")
     new = _customer(services, "Neukunde")
     _sale(db, new, date(2026, 3, 1))
     sleeper = _customer(services, "Schläfer")
@@ -122,6 +128,7 @@ def test_customers_at_risk_fire_the_dormant_rule_once_per_last_purchase(
     services: Services, db: Database, clock: FixedClock
 ) -> None:
     services.rules.ensure_defaults()
+    _switch_on(services, "dormant")
     cid = _customer(services, "Wackelkandidat")
     _sale(db, cid, date(2025, 6, 1))
     with db.write() as session:
@@ -162,7 +169,7 @@ def test_a_customer_who_became_a_fires_the_class_a_rule(
     services.rules.ensure_defaults()
     rule = _rule(services, "class_a")
     services.rules.update(rule.id, RuleInput(name=rule.name, enabled=True, params={},
-                                             subject_template="{name}: {reason}"))
+                                             subject_template="{{ kunde }}: {{ grund }}"))
     risen, stays = _customer(services, "Aufsteiger"), _customer(services, "Immer")
     with db.write() as session:
         session.execute(insert(ClassAssignment), [

@@ -146,7 +146,8 @@ def test_a_rule_needs_at_least_one_action_and_a_sane_voucher(services: Services)
     assert (only_voucher.params, only_voucher.voucher_cents) == ({}, 500)
     with services.db.read() as session:
         stored = json.loads(session.scalar(select(Rule.params).where(Rule.id == rule.id)))
-    assert stored == {"voucher_cents": 500, "voucher_days": 0, "by_email": 0}
+    assert stored == {"voucher_cents": 500, "voucher_days": 0, "by_email": 0, "per_day": 0,
+                      "released": 0, "waiting": 0}
 
 
 def test_vouchers_of_other_customers_and_archived_ones_do_not_fire(

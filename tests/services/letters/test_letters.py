@@ -140,6 +140,7 @@ def test_the_letter_command_refuses_an_unknown_template_with_exit_code_2(
     assert code == 2 and "Gibtsnicht" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_an_advertising_letter_to_a_customer_with_an_objection_is_refused(
     services: Services, tmp_path: Path,
 ) -> None:

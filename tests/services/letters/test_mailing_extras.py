@@ -21,6 +21,9 @@ from app.services.loyalty import codes as voucher_codes
 from app.services.loyalty.vouchers import VoucherInput
 from tests.services.letters.test_mailings import CancelAfter, make_customers, set_columns
 
+# Every mailing here needs a sender: a complete Briefkopf.
+pytestmark = pytest.mark.usefixtures("letterhead")
+
 
 def test_a_saved_segment_chooses_its_active_customers_by_name(
     services: Services, clock: FixedClock,

@@ -16,6 +16,9 @@ from app.services.errors import NotFoundError, ValidationError
 from app.services.letters.recipients import ClassSource, IdSource, NumberSource, TagSource
 from app.services.progress import Cancelled
 
+# Every mailing here needs a sender: a complete Briefkopf.
+pytestmark = pytest.mark.usefixtures("letterhead")
+
 POSTCODES = ["80331", "01067", "50667", "20095", "10115", "70173", "04109", "90402", "30159",
              "60311"]
 

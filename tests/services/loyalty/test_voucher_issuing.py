@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.services.container import Services
 from app.services.letters.mailings import VoucherOption
 from app.services.letters.recipients import IdSource
@@ -11,6 +13,7 @@ from app.services.loyalty.vouchers import VoucherInput
 from tests.services.letters.test_mailings import make_customers
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_a_mailings_vouchers_are_recorded_in_the_audit_log_like_every_other_issue(
     services: Services, tmp_path: Path,
 ) -> None:

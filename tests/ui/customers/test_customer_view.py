@@ -212,7 +212,7 @@ def test_escape_with_unsaved_changes_asks_before_discarding(
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     question = view.discard_question
     assert question is not None and question.isVisible() and view.isVisible()
-    question.button(question.StandardButton.Yes).click()
+    question.button(question.StandardButton.Discard).click()
     assert not view.isVisible()
     assert context.services.customers.get(cid).city == ""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
@@ -102,7 +103,11 @@ def test_the_main_window_with_heute_and_kunden_fits_a_1280x720_screen(
 ) -> None:
     window = MainWindow(context)
     qtbot.addWidget(window)
+    with qtbot.waitSignal(window.page("today").loaded, timeout=5000):  # type: ignore[attr-defined]
+        pass
     window.show_page("customers")
     assert fits(window.size(), window.screen().availableGeometry())
     for screen in SMALL_SCREENS:
         assert fits(window.minimumSizeHint(), screen)
+    context.tasks.wait()
+    QApplication.processEvents()  # the pages' loads arrive while they still exist

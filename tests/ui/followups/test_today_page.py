@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -18,6 +18,7 @@ from app.services.followups.service import FollowUpInput, MaintenanceInput
 from app.services.privacy.consents import ConsentInput
 from app.ui.context import AppContext
 from app.ui.followups.customer_tab import CustomerFollowUpsTab
+from app.ui.followups.dialogs import OutcomeDialog
 from app.ui.followups.today_page import TodayPage
 from app.ui.main_window import CUSTOMER_TABS, PAGES
 from app.ui.preferences import set_staff_name
@@ -125,8 +126,8 @@ def test_a_new_classification_refreshes_the_call_list(
 
 def _answer_outcome(text: str) -> None:
     dialog = QApplication.activeModalWidget()
-    assert isinstance(dialog, QInputDialog)
-    dialog.setTextValue(text)
+    assert isinstance(dialog, OutcomeDialog)
+    dialog.text.setPlainText(text)
     dialog.accept()
 
 

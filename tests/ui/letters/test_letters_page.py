@@ -68,6 +68,7 @@ def test_saving_an_edited_template_raises_its_version(qtbot: QtBot, context: App
     assert tab.current.subject.endswith(" neu")
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_a_serial_letter_is_previewed_and_generated_off_the_gui_thread(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
@@ -161,6 +162,7 @@ def test_labels_for_the_chosen_recipients_start_at_the_chosen_position(
     assert "3 Anschriften auf 2 Seiten" in tab.summary.text()
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_printing_renders_every_page_of_the_pdf_into_the_printer(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
@@ -176,6 +178,7 @@ def test_printing_renders_every_page_of_the_pdf_into_the_printer(
         assert len(pdf.pages) == 2
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_the_customer_tab_saves_one_letter_and_records_it(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
@@ -191,6 +194,7 @@ def test_the_customer_tab_saves_one_letter_and_records_it(
     assert entry.subject == "Brief: Terminbestätigung"
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:
@@ -212,6 +216,7 @@ def test_cancel_during_a_serial_letter_keeps_the_finished_letters_and_says_so(
         assert len(pdf.pages) == tab.result.mailing.letters_printed
 
 
+@pytest.mark.usefixtures("letterhead")
 def test_letters_put_aside_from_heute_are_shown_by_template_name_and_printed_from_there(
     qtbot: QtBot, context: AppContext, tmp_path: Path,
 ) -> None:

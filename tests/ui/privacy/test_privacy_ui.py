@@ -80,8 +80,7 @@ def test_the_objection_button_blocks_advertising_and_disables_consents(
 ) -> None:
     tab = PrivacyTab(context, anna)
     qtbot.addWidget(tab)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("app.ui.privacy.customer_tab.confirm", lambda *_a, **_k: True)
     with qtbot.waitSignal(context.bus.changed):
         tab.objection_button.click()
     assert "Werbewiderspruch seit 15.03.2026" in tab.status.text()
