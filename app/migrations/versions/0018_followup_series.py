@@ -6,7 +6,7 @@ Every follow-up that recurs today gets its own new series id; the done occurrenc
 it cannot be linked afterwards (no row recorded its predecessor) and need none.
 
 Revision ID: 0018
-Revises: 0004
+Revises: 0017
 """
 
 import uuid
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0004'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
