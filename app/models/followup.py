@@ -94,6 +94,9 @@ class FollowUp(Base):
         ForeignKey("maintenance_objects.id", ondelete="SET NULL"), index=True
     )
     revision: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE
+    # One id for all occurrences of a recurring follow-up (the calendar UID of the series);
+    # the next occurrence inherits it on completion. None for one that never recurred.
+    series_id: Mapped[str | None] = mapped_column(String(36))
     created_by: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,11 +3,16 @@
 VEVENT, not VTODO: Outlook and the phone calendars (Google, iOS) import only events from an
 .ics file and drop tasks silently; Thunderbird shows both. An all-day follow-up becomes an
 all-day event, one with a time a 30-minute event in Europe/Berlin (with its VTIMEZONE in
-the yearly-rule form, see `timezones`). A recurring follow-up is exported as its next
-occurrence only, without RRULE: completing it creates a new follow-up (a new UID), and an
-imported series under the old UID would go on in the calendar, since calendar imports never
-delete. The UID `followup-<id>@stammkunde` is stable and SEQUENCE counts the follow-up's changes,
-so importing a newer export updates the events instead of duplicating them.
+the yearly-rule form, see `timezones`). The UID `followup-<id>@stammkunde` is stable and
+SEQUENCE counts the follow-up's changes, so importing a newer export updates the events
+instead of duplicating them.
+
+A recurring follow-up is one event per series: UID `series-<series id>@stammkunde` (shared by
+all occurrences, since completing one creates the next as a new follow-up), DTSTART the open
+occurrence and the RRULE from `recurrence.calendar_rule`. Completing an occurrence moves
+DTSTART under the same UID with a higher SEQUENCE, so the calendar's series follows instead of
+an orphan series going on. A rule no RRULE can say is the next occurrence only, under the
+series UID too, with a line in the description.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services.errors import StorageError
+from app.services.followups import recurrence
 from app.services.followups.service import FollowUpDTO
 from app.services.followups.timezones import vtimezone
 
 if TYPE_CHECKING:
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vRecur
 
 UID_DOMAIN = "stammkunde"
 EVENT_MINUTES = 30
@@ -32,6 +38,23 @@ _PRIORITY = {1: 1, 2: 5, 3: 9}  # RFC 5545: 1 highest, 5 medium, 9 lowest
 
 def uid(followup_id: int) -> str:
     return f"followup-{followup_id}@{UID_DOMAIN}"
+
+
+def series_uid(series_id: str) -> str:
+    return f"series-{series_id}@{UID_DOMAIN}"
+
+
+def one_per_series(followups: Sequence[FollowUpDTO]) -> list[FollowUpDTO]:
+    """The follow-ups to export: each series only with its earliest pending occurrence."""
+    seen: set[str] = set()
+    chosen: list[FollowUpDTO] = []
+    for item in sorted(followups, key=lambda i: (i.due_date, i.due_time or time(0), i.id)):
+        if item.series_id is not None:
+            if item.series_id in seen:
+                continue
+            seen.add(item.series_id)
+        chosen.append(item)
+    return chosen
 
 
 def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
@@ -45,7 +68,7 @@ def calendar(followups: Sequence[FollowUpDTO], *, now: datetime) -> Calendar:
     zone = vtimezone(now.tzinfo, year=now.year) if now.tzinfo else None
     if zone is not None:
         cal.add_component(zone)
-    for item in followups:
+    for item in one_per_series(followups):
         cal.add_component(_event(item, now=now, in_utc=zone is None))
     return cal
 
@@ -54,7 +77,7 @@ def _event(item: FollowUpDTO, *, now: datetime, in_utc: bool) -> Event:
     from icalendar import Event
 
     event = Event()
-    event.add("uid", uid(item.id))
+    event.add("uid", series_uid(item.series_id) if item.series_id else uid(item.id))
     event.add("dtstamp", now.astimezone(UTC))
     event.add("last-modified", item.updated_at.astimezone(UTC))
     event.add("sequence", item.revision)
@@ -66,6 +89,12 @@ def _event(item: FollowUpDTO, *, now: datetime, in_utc: bool) -> Event:
         lines.append(f"Zuständig: {item.assignee}")
     if item.notes:
         lines.append(item.notes)
+    # A timed series in UTC would move an hour with summer time: only the next date then.
+    series = (recurrence.calendar_rule(item.rrule, start=item.due_date, at=item.due_time)
+              if item.rrule and not (in_utc and item.due_time is not None) else None)
+    if item.rrule and series is None:
+        lines.append(f"Wiederholung „{recurrence.describe(item.rrule)}“: im Kalender steht "
+                     "nur der nächste Termin.")
     event.add("description", "\n".join(lines))
     event.add("categories", ["Stammkunde"])
     event.add("priority", _PRIORITY.get(item.priority, 5))
@@ -79,11 +108,28 @@ def _event(item: FollowUpDTO, *, now: datetime, in_utc: bool) -> Event:
             start = start.astimezone(UTC)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))
+    if series is not None:
+        event.add("rrule", _rrule(series, item=item, now=now))
     return event
+
+
+def _rrule(series: recurrence.CalendarRule, *, item: FollowUpDTO, now: datetime) -> vRecur:
+    """RFC 5545 3.3.10: UNTIL is a DATE for an all-day DTSTART, else a UTC DATE-TIME."""
+    from icalendar import vRecur
+
+    rule = vRecur.from_ical(series.rule)
+    if series.until is not None:
+        if item.due_time is None:
+            rule["UNTIL"] = [series.until]
+        else:
+            last = datetime.combine(series.until, item.due_time, tzinfo=now.tzinfo)
+            rule["UNTIL"] = [last.astimezone(UTC)]
+    return rule
 
 
 def write_ics(path: Path, followups: Sequence[FollowUpDTO], *, now: datetime) -> int:
     """Write the file atomically (temp file + rename); returns the number of events."""
+    events = len(one_per_series(followups))
     data = calendar(followups, now=now).to_ical()
     partial = path.with_name(path.name + ".partial")
     try:
@@ -93,4 +139,4 @@ def write_ics(path: Path, followups: Sequence[FollowUpDTO], *, now: datetime) ->
         partial.unlink(missing_ok=True)
         raise StorageError(f"Die Kalenderdatei „{path}“ kann nicht geschrieben werden: "
                            f"{exc.strerror or exc}") from exc
-    return len(followups)
+    return events

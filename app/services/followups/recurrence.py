@@ -13,10 +13,11 @@ across the change to or from summer time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from app.services.errors import ValidationError
 
@@ -36,6 +37,7 @@ PRESETS: tuple[tuple[str, str], ...] = (
     ("wöchentlich", "FREQ=WEEKLY"),
 )
 _FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _MAX_STEPS = 10_000
 
 
@@ -79,6 +81,17 @@ def _simple_step(parts: dict[str, str]) -> relativedelta | None:
     return relativedelta(months=months)
 
 
+def _expanded(rule: str, *, dtstart: datetime) -> rrule | rruleset:
+    """dateutil's rrule; a date-only UNTIL counts its whole day, as `_until` does.
+
+    dateutil reads UNTIL=20270408 as 00:00, which would drop a 09:00 occurrence that day.
+    """
+    parts = _parts(normalized(rule))
+    if len(parts.get("UNTIL", "")) == 8:
+        parts["UNTIL"] += "T235959"
+    return rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=dtstart)
+
+
 def _until(parts: dict[str, str]) -> date | None:
     raw = parts.get("UNTIL")
     return datetime.strptime(raw[:8], "%Y%m%d").date() if raw else None
@@ -103,7 +116,7 @@ def occurrence_after(rule: str, *, start: date, after: date, at: time | None = N
             result = start + step * steps  # from start each time: 31.01. → 28.02. → 31.03.
     else:
         dtstart = datetime.combine(start, at or time(0))
-        found = rrulestr(normalized(rule), dtstart=dtstart).after(
+        found = _expanded(rule, dtstart=dtstart).after(
             datetime.combine(after, time(23, 59, 59)))
         result = found.date() if found else None
     if result is None or (until is not None and result > until):
@@ -136,3 +149,41 @@ def describe(rule: str) -> str:
         if preset == rule:
             return label
     return rule
+
+
+@dataclass(frozen=True)
+class CalendarRule:
+    """A series as a calendar RRULE: the rule without UNTIL, and UNTIL as a local date."""
+
+    rule: str
+    until: date | None
+
+
+def calendar_rule(rule: str, *, start: date, at: time | None = None) -> CalendarRule | None:
+    """The RRULE a calendar expands to the same dates as completing each occurrence on time.
+
+    `start` is the open occurrence (the event's DTSTART). None when no RRULE can say it:
+    a plain monthly rule from the 29th to the 31st and a plain yearly one from 29.02. step
+    with month-end clamping (31.01. → 28.02. → 28.03.), which RFC 5545 skips instead; and
+    a rule with BY… parts whose pattern `start` does not fit (RFC 5545 counts DTSTART as an
+    occurrence anyway, dateutil and this module do not).
+    """
+    parts = _parts(normalized(rule))
+    until = _until(parts)
+    if _simple_step(parts) is not None:
+        if parts["FREQ"] == "MONTHLY" and start.day > 28:
+            return None
+        if parts["FREQ"] == "YEARLY" and (start.month, start.day) == (2, 29):
+            return None
+        if parts["FREQ"] == "YEARLY":
+            parts["BYMONTH"] = str(start.month)
+        parts["BYMONTHDAY"] = str(start.day)
+    elif parts["FREQ"] == "WEEKLY" and not set(parts) - {"FREQ", "INTERVAL", "UNTIL", "WKST"}:
+        parts["BYDAY"] = _WEEKDAYS[start.weekday()]
+    else:
+        dtstart = datetime.combine(start, at or time(0))
+        first = _expanded(rule, dtstart=dtstart).after(dtstart, inc=True)
+        if first is None or first.date() != start:
+            return None
+    parts.pop("UNTIL", None)
+    return CalendarRule(rule=";".join(f"{k}={v}" for k, v in parts.items()), until=until)

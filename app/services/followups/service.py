@@ -7,6 +7,7 @@ outcome to the customer's timeline and, for a recurring one, creates the next oc
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -73,6 +74,7 @@ class FollowUpDTO:
     revision: int
     updated_at: datetime
     customer_owner: str = ""  # the customer's Betreuer: who an unassigned follow-up is for
+    series_id: str | None = None  # shared by all occurrences of a recurring follow-up
 
     @property
     def status_label(self) -> str:
@@ -147,7 +149,7 @@ def _dto(row: FollowUp, customer: Customer) -> FollowUpDTO:
         status=row.status, rrule=row.rrule, recur_from=row.recur_from, outcome=row.outcome,
         completed_at=row.completed_at, rule_id=row.rule_id,
         maintenance_object_id=row.maintenance_object_id, revision=row.revision,
-        updated_at=row.updated_at, customer_owner=customer.owner)
+        updated_at=row.updated_at, customer_owner=customer.owner, series_id=row.series_id)
 
 
 def _validated(data: FollowUpInput) -> dict[str, object]:
@@ -178,14 +180,23 @@ def _validated(data: FollowUpInput) -> dict[str, object]:
 
 def add_followup(session: Session, *, customer_id: int, values: dict[str, object],
                  at: datetime, by: str, rule_id: int | None = None,
-                 maintenance_object_id: int | None = None) -> FollowUp:
-    """Add a validated follow-up inside the caller's unit of work (no commit here)."""
+                 maintenance_object_id: int | None = None,
+                 series_id: str | None = None) -> FollowUp:
+    """Add a validated follow-up inside the caller's unit of work (no commit here).
+
+    A recurring one starts a new series unless it continues `series_id`.
+    """
     row = FollowUp(customer_id=customer_id, status="open", rule_id=rule_id,
                    maintenance_object_id=maintenance_object_id, created_by=by,
                    created_at=at, updated_at=at, revision=0, outcome="", **values)
+    row.series_id = series_id or (new_series_id() if row.rrule else None)
     session.add(row)
     session.flush()
     return row
+
+
+def new_series_id() -> str:
+    return str(uuid.uuid4())
 
 
 class FollowUpService:
@@ -261,6 +272,8 @@ class FollowUpService:
                 row.notified_at = None  # a new time reminds again
             for key, value in values.items():
                 setattr(row, key, value)
+            if row.rrule and row.series_id is None:
+                row.series_id = new_series_id()
             self._touch(row)
             result = _dto(row, customer)
             session.commit()
@@ -401,6 +414,7 @@ class FollowUpService:
             for row in session.scalars(select(FollowUp).where(
                     FollowUp.maintenance_object_id == thing.id, FollowUp.status.in_(PENDING))):
                 row.rrule = rule
+                row.series_id = row.series_id or new_series_id()
                 row.subject = f"Wartung: {thing.name}"
                 if row.due_date != data.first_due:
                     row.due_date = data.first_due
@@ -461,9 +475,12 @@ class FollowUpService:
             "subject": row.subject, "due_date": due, "due_time": row.due_time,
             "notes": row.notes, "assignee": row.assignee, "priority": row.priority,
             "contact_id": row.contact_id, "rrule": row.rrule, "recur_from": row.recur_from}
-        return add_followup(session, customer_id=row.customer_id, values=values, at=at, by=by,
-                            rule_id=row.rule_id,
-                            maintenance_object_id=row.maintenance_object_id)
+        following = add_followup(session, customer_id=row.customer_id, values=values, at=at,
+                                 by=by, rule_id=row.rule_id,
+                                 maintenance_object_id=row.maintenance_object_id,
+                                 series_id=row.series_id)
+        following.revision = row.revision  # the series' SEQUENCE in calendars keeps rising
+        return following
 
     @staticmethod
     def _check_contact(session: Session, customer_id: int, contact_id: int | None) -> None:
