@@ -101,7 +101,6 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
     with db.write() as session:
         numbers = NumberAllocator(session, taken=set(session.scalars(
             select(Customer.number))).__contains__)
-        next_contact = (session.scalar(select(func.max(ContactPerson.id))) or 0) + 1
         sale_no = (session.scalar(select(func.count(Sale.id))) or 0) + 1
         batch = 5000
         for start in range(0, customers, batch):
@@ -121,12 +120,11 @@ def fill(db: Database, clock: Clock, *, customers: int, seed: int = 1,
                     for index in range(rnd.randint(1, 3)):
                         female = rnd.random() < 0.5
                         contact = ContactPerson(
-                            id=next_contact, customer_id=cid,
+                            customer_id=cid,
                             salutation="Frau" if female else "Herr", title="",
                             first_name=rnd.choice(FIRST_FEMALE if female else FIRST_MALE),
                             last_name=rnd.choice(LAST_NAMES), role=rnd.choice(ROLES),
                             phone=data.phone, email="", is_primary=index == 0)
-                        next_contact += 1
                         contacts.setdefault(cid, []).append(contact)
                         contact_rows.append(_columns(contact))
                     if rnd.random() < 0.5:

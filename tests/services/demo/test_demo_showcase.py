@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import Database, open_database
-from app.models import Customer, Sale
+from app.models import ContactPerson, Customer, Sale
 from app.services.clock import FixedClock
 from app.services.container import Services
+from app.services.customers.dto import ContactInput
 from app.services.demo.showcase import COMPANY, SEGMENT_NAME, ShowcaseResult, populate
 
 
@@ -77,6 +78,23 @@ def test_a_second_demo_run_adds_to_the_first(services: Services) -> None:
     assert second.cards > 0
     assert len(_ids(services.db)) == 70
     assert len(services.programs.programs()) == 2
+
+
+def test_a_contact_person_added_after_the_demo_gets_an_id_of_its_own(
+    services: Services,
+) -> None:
+    """The demo leaves each table's id sequence where the rows are (PostgreSQL keeps a
+    sequence of its own that explicit ids would not move)."""
+    populate(services, customers=40, seed=1)
+    with services.db.read() as session:
+        firm = session.scalar(select(Customer.id).where(Customer.kind == "business").limit(1))
+        before = session.scalar(select(func.count(ContactPerson.id)))
+    assert firm is not None and before
+    added = services.customers.add_contact(firm, ContactInput(last_name="Roth"), by="Büro")
+    with services.db.read() as session:
+        assert session.scalar(select(func.count(ContactPerson.id))) == before + 1
+        contact = session.get(ContactPerson, added.id)
+        assert contact is not None and contact.last_name == "Roth"
 
 
 def _counts(result: ShowcaseResult) -> tuple[int, ...]:
