@@ -123,6 +123,11 @@ class CustomerService:
         with self.db.read() as session:
             return _detail(self._load(session, customer_id))
 
+    def exists(self, customer_id: int) -> bool:
+        """Whether the customer is still there (not erased, not merged into another)."""
+        with self.db.read() as session:
+            return session.get(Customer, customer_id) is not None
+
     def get_by_number(self, number: str) -> CustomerDetail:
         with self.db.read() as session:
             customer = session.scalar(select(Customer).where(Customer.number == number.strip()))

@@ -517,6 +517,11 @@ class CustomerView(QDialog):
             self.form.set_staff(self.context.services.settings.staff())
         if self.customer_id is None:
             return
+        if not self.context.services.customers.exists(self.customer_id):
+            # Whatever the notification says (an erasure can be told in more than one), this
+            # window goes before its tabs ask the services about a customer that is gone.
+            self._retire()
+            return
         if changes.touches(Domain.CUSTOMERS, self.customer_id):
             try:
                 detail = self.context.services.customers.get(self.customer_id)

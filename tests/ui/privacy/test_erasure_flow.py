@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes, Domain
 from app.services.customers.dto import CustomerInput
 from app.services.sales.service import SaleInput
 from app.ui.context import AppContext
@@ -102,4 +103,21 @@ def test_the_confirmation_mentions_the_objection_only_when_there_is_one(
     assert "Werbewiderspruch bleibt als Prüfsumme" in confirmations[0]
     assert messages == [("information",
                          "Anneliese Müßig (K-000001) wurde vollständig gelöscht.")]
+    assert bugs == []
+
+
+def test_the_window_of_an_erased_customer_closes_before_a_tab_asks_for_him(
+    qtbot: QtBot, context: AppContext, bugs: list[BaseException],
+) -> None:
+    """An erasure may reach the window in several notifications; whichever comes first, the
+    window goes before its tabs ask the services about a customer that is gone."""
+    cid = anneliese(context, sales=0, objection=False)  # nothing to keep: the row goes
+    view = CustomerView(context, cid)
+    qtbot.addWidget(view)
+    view.show()
+    context.services.changes.unsubscribe(context.bus.collect)
+    context.services.privacy.erase(cid, by="Büro")
+    context.services.changes.subscribe(context.bus.collect)
+    with qtbot.waitSignal(view.finished, timeout=10_000):
+        context.bus.publish(Changes.of(Domain.SALES, customers=[cid]))
     assert bugs == []
