@@ -16,14 +16,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, QSize  # noqa: E402
 from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -166,27 +168,44 @@ def render_pdfs(services: Services, workdir: Path) -> None:
         print(OUT / f"{name}.png")
 
 
-def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="stammkunde-shots-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's own settings
+@contextmanager
+def demo_window(prefix: str, *, customers: int, size: QSize,
+                **populate_options: object) -> Iterator[tuple[MainWindow, Services]]:
+    """The real main window on a throw-away demo database (seed 7), shown at `size`, with
+    QSettings in the temporary folder (never the user's own) and "Ich bin" set to the demo's
+    first staff member; everything is removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(workdir / "qsettings"))
-    app = create_application(sys.argv[:1])
+    app = QApplication.instance() or create_application(sys.argv[:1])
     for font in sorted((ROOT / "resources" / "fonts").glob("DejaVuSans*.ttf")):
         QFontDatabase.addApplicationFont(str(font))
-    app.setFont(QFont("DejaVu Sans", 9))
+    cast(QApplication, app).setFont(QFont("DejaVu Sans", 9))
     db = open_database(f"sqlite:///{workdir / 'demo.sqlite3'}")
     try:
         services = Services.build(db, SystemClock())
-        result = populate(services, customers=300, seed=7, mailing_out=workdir / "mailing.pdf")
+        result = populate(services, customers=customers, seed=7, **populate_options)
         set_staff_name(demo.STAFF[0])
         context = AppContext(services=services, tasks=TaskRunner(), bus=ChangeBus(),
                              data_dir=workdir, log_file=workdir / "demo.log")
         window = MainWindow(context)
         window.setProperty(FEATURED_KEY, result.featured)
-        window.resize(*SIZE)
+        window.resize(size)
         window.statusBar().showMessage("Datenbank: stammkunde.sqlite3 (Demodaten)")
         window.show()
+        yield window, services
+        window.close()
+        context.tasks.wait()
+    finally:
+        db.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="stammkunde-pdfs-"))
+    with demo_window("stammkunde-shots-", customers=300, size=QSize(*SIZE),
+                     mailing_out=workdir / "mailing.pdf") as (window, services):
         OUT.mkdir(parents=True, exist_ok=True)
         for name, shoot in SHOTS:
             widget = shoot(window)
@@ -204,11 +223,7 @@ def main() -> int:
         print(IMAGES / "einrichtungsassistent.png")
         wizard.close()
         render_pdfs(services, workdir)
-        window.close()
-        context.tasks.wait()
-    finally:
-        db.dispose()
-        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
